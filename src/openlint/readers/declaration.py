@@ -1,0 +1,68 @@
+"""The openness declaration: a releaser's own statement, per component, of what is released, where, under
+which licence. It lives in `openness.yaml` at the release root, or under the key `openness:` in the model card's
+front matter (the file wins if both exist). Schema: schemas/declaration.schema.json.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openlint import schemas, yamlsafe
+from openlint.release import Problem
+
+FILE_NAMES = ("openness.yaml", "openness.yml")
+CARD_KEY = "openness"
+
+
+@dataclass
+class DeclaredComponent:
+    id: str
+    status: str  # released, not-released, not-applicable, api-only
+    locations: list[str]
+    licence: str | None
+    note: str | None
+    line: int | None
+
+
+@dataclass
+class Declaration:
+    path: str
+    line: int  # where the declaration starts
+    components: dict[str, DeclaredComponent] = field(default_factory=dict)
+
+
+def parse(data: Any, path: str, lines: list[str], first_line: int, problems: list[Problem]) -> Declaration | None:
+    """Validate and read a declaration; a broken one is a finding, not an error."""
+    invalid = schemas.errors("declaration", data)
+    if invalid:
+        for where, message in invalid[:20]:
+            problems.append(Problem("declaration.invalid", path, _line_of(lines, where.split("/")[-1], first_line), f"{where}: {message}"))
+        return None
+    declaration = Declaration(path=path, line=first_line)
+    for cid, entry in data["components"].items():
+        location = entry.get("location")
+        declaration.components[cid] = DeclaredComponent(
+            id=cid, status=entry["status"],
+            locations=[location] if isinstance(location, str) else list(location or []),
+            licence=entry.get("license"), note=entry.get("note"), line=_line_of(lines, cid, first_line),
+        )
+    return declaration
+
+
+def read_file(text: str, path: str, problems: list[Problem]) -> Declaration | None:
+    try:
+        data = yamlsafe.load(text)
+    except yamlsafe.YamlError as exc:
+        problems.append(Problem("declaration.invalid", path, exc.line or 1, f"not valid YAML: {exc}"))
+        return None
+    return parse(data, path, text.splitlines(), 1, problems)
+
+
+def _line_of(lines: list[str], key: str, default: int) -> int:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+    for number, line in enumerate(lines, start=1):
+        if number >= default and pattern.match(line):
+            return number
+    return default

@@ -1,0 +1,137 @@
+"""safetensors header validation: the 8-byte length, the JSON header, and the byte layout it implies.
+
+Only the header is read; tensor bytes never are. The checks follow the format as the safetensors library
+enforces it (huggingface/safetensors, ``Metadata::validate``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+MAX_HEADER = 100_000_000  # the library's own cap
+
+DTYPE_BITS = {
+    "BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8, "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8,
+    "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8, "I16": 16, "U16": 16, "F16": 16, "BF16": 16, "I32": 32, "U32": 32,
+    "F32": 32, "C64": 64, "F64": 64, "I64": 64, "U64": 64,
+}
+
+
+class HeaderError(ValueError):
+    pass
+
+
+@dataclass
+class SafetensorsHeader:
+    header_size: int
+    tensors: dict[str, tuple[str, tuple[int, ...], int, int]] = field(default_factory=dict)  # name -> dtype, shape, begin, end
+    metadata: dict[str, str] = field(default_factory=dict)
+    data_end: int = 0  # one past the last tensor byte, relative to the data buffer
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def parameters(self) -> int:
+        return sum(math.prod(shape) for _, shape, _, _ in self.tensors.values())
+
+    def dtypes(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for dtype, shape, _, _ in self.tensors.values():
+            counts[dtype] = counts.get(dtype, 0) + math.prod(shape)
+        return counts
+
+    @property
+    def tensor_bytes(self) -> int:
+        return sum(end - begin for _, _, begin, end in self.tensors.values())
+
+
+def read_header(handle: BinaryIO, file_size: int) -> SafetensorsHeader:
+    """Validate a safetensors file from its header. Raises HeaderError naming the first violation."""
+    if file_size < 8:
+        raise HeaderError("header too small: the file is shorter than the 8-byte length prefix")
+    (size,) = struct.unpack("<Q", handle.read(8))
+    if size > MAX_HEADER:
+        raise HeaderError(f"header too large: it claims {size} bytes (the format allows {MAX_HEADER})")
+    if 8 + size > file_size:
+        raise HeaderError(f"invalid header length: the header claims {size} bytes but the file has {file_size - 8} after the prefix")
+    raw = handle.read(size)
+    if len(raw) != size:
+        raise HeaderError("invalid header length: the file ended inside the header")
+    return parse_header(raw, file_size)
+
+
+def parse_header(raw: bytes, file_size: int | None) -> SafetensorsHeader:
+    """Validate the JSON header and the layout. With file_size None (a remote file of unknown size) the
+    coverage check is left to the caller."""
+    header = SafetensorsHeader(header_size=len(raw))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HeaderError(f"invalid header: not UTF-8 (byte {exc.start})") from None
+    stripped = text.lstrip(" ")
+    if not stripped.startswith("{"):
+        raise HeaderError("invalid header: it does not start with '{'")
+    if stripped is not text:
+        header.warnings.append("the header starts with spaces before '{'")
+    try:
+        document = json.loads(text, object_pairs_hook=_refuse_duplicates)
+    except (ValueError, RecursionError) as exc:
+        raise HeaderError(f"invalid JSON in header: {exc}") from None
+    if not isinstance(document, dict):
+        raise HeaderError("invalid header: not a JSON object")
+
+    meta = document.pop("__metadata__", None)
+    if meta is not None:
+        if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+            raise HeaderError("invalid JSON in header: __metadata__ must map strings to strings")
+        header.metadata = meta
+
+    spans = []
+    for name, info in document.items():
+        if not isinstance(info, dict):
+            raise HeaderError(f"invalid JSON in header: tensor {name!r} is not an object")
+        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+        if dtype not in DTYPE_BITS:
+            raise HeaderError(f"invalid JSON in header: tensor {name!r} has unknown dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+            raise HeaderError(f"invalid JSON in header: tensor {name!r} has an invalid shape")
+        if (not isinstance(offsets, list) or len(offsets) != 2
+                or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)):
+            raise HeaderError(f"invalid JSON in header: tensor {name!r} has invalid data_offsets")
+        begin, end = offsets
+        if end < begin:
+            raise HeaderError(f"invalid offset for tensor {name!r}: end {end} before begin {begin}")
+        bits = math.prod(shape) * DTYPE_BITS[dtype]
+        if bits % 8:
+            raise HeaderError(f"misaligned slice for tensor {name!r}: {bits} bits is not a whole number of bytes")
+        if bits // 8 != end - begin:
+            raise HeaderError(f"invalid shape, data type, or offset for tensor {name!r}: shape needs {bits // 8} bytes, offsets span {end - begin}")
+        header.tensors[name] = (dtype, tuple(shape), begin, end)
+        spans.append((begin, end, name))
+
+    spans.sort()
+    position = 0
+    for begin, end, name in spans:
+        if begin != position:
+            what = "overlaps the previous tensor" if begin < position else f"leaves a gap of {begin - position} bytes"
+            raise HeaderError(f"invalid offset for tensor {name!r}: it {what}")
+        position = end
+    header.data_end = position
+    if file_size is not None and 8 + len(raw) + position != file_size:
+        covered = 8 + len(raw) + position
+        if covered < file_size:
+            raise HeaderError(f"incomplete metadata, file not fully covered: {file_size - covered} trailing bytes after the last tensor")
+        raise HeaderError(f"the tensors need {covered} bytes but the file has {file_size}: truncated")
+    return header
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result

@@ -1,0 +1,264 @@
+"""Weight files: identify each by name, judge it from its header only, and check sharded indexes.
+
+Readers receive an `opener` so that the same code serves any source; the local source's opener refuses
+anything but a regular file inside the release.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, BinaryIO
+
+from openlint import bundled
+from openlint.readers import gguf, pickles, safetensors
+from openlint.release import Problem, Release
+
+Opener = Callable[[str], AbstractContextManager[BinaryIO]]
+
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_SHARD = re.compile(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
+MAX_INDEX_BYTES = 50_000_000
+
+
+@dataclass
+class WeightFile:
+    path: str
+    format: str
+    loads: str  # data, pickle, code
+    size: int
+    safety: str = "unchecked"  # safe, allowlisted, suspicious, dangerous, may-execute, invalid, unchecked
+    parameters: int | None = None
+    dtypes: dict[str, int] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    imports: list[str] = field(default_factory=list)
+    detail: str = ""
+    tensors: dict[str, int] | None = None  # safetensors: tensor name -> byte size (for shard checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "format": self.format, "loads": self.loads, "size": self.size, "safety": self.safety,
+            "parameters": self.parameters, "dtypes": self.dtypes, "imports": self.imports, "detail": self.detail,
+            "metadata": {k: v for k, v in self.metadata.items() if isinstance(v, (str, int, float, bool))},
+        }
+
+
+@cache
+def _formats() -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    data = bundled.load("weight-formats")
+    return data["formats"], tuple(data["code_suffixes"])
+
+
+def identify(path: str) -> dict[str, Any] | None:
+    """The format entry of a file name, or None when it is not a weight or model artifact."""
+    lower = path.lower()
+    name = lower.rsplit("/", 1)[-1]
+    formats, _ = _formats()
+    for entry in formats:
+        if name in entry.get("names", ()):
+            return entry
+        if any(name.endswith(suffix) for suffix in entry.get("suffixes", ())):
+            under = entry.get("under")
+            if under and not any(f"/{u}" in f"/{lower}" for u in under):
+                continue
+            return entry
+    return None
+
+
+def is_code(path: str) -> bool:
+    return path.lower().endswith(_formats()[1])
+
+
+@cache
+def _pickle_lists() -> tuple[dict[str, Any], dict[str, Any]]:
+    data = bundled.load("pickle-globals")
+    return data["safe"], data["dangerous"]
+
+
+def classify_global(qualified: str) -> str:
+    """'safe', 'dangerous' or 'suspicious' for one imported global such as 'os.system'."""
+    if qualified == pickles.UNKNOWN:
+        return "dangerous"
+    safe, dangerous = _pickle_lists()
+    module, _, name = qualified.rpartition(".")
+    parts = module.split(".")
+    for depth in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:depth])
+        listed = dangerous.get(candidate)
+        if listed == "*" or (depth == len(parts) and isinstance(listed, list) and name in listed):
+            return "dangerous"
+    listed = safe.get(module)
+    if listed == "*" or (isinstance(listed, list) and name in listed):
+        return "safe"
+    return "suspicious"
+
+
+def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> WeightFile | None:
+    entry = identify(path)
+    if entry is None:
+        return None
+    weight = WeightFile(path=path, format=entry["format"], loads=entry["loads"], size=size)
+    if entry["loads"] == "code":
+        weight.safety = "may-execute"
+        weight.detail = entry.get("note", "loading this format can run code")
+    elif entry["scan"] == "none":
+        weight.safety = "safe"
+    else:
+        try:
+            with opener(path) as handle:
+                head = handle.read(len(LFS_POINTER))
+                handle.seek(0)
+                if head == LFS_POINTER:
+                    weight.safety = "invalid"
+                    weight.detail = "a Git LFS pointer, not the weights (fetch with git lfs pull)"
+                    problems.append(Problem("weights.lfs-pointer", path, None, weight.detail))
+                    return weight
+                _SCANNERS[entry["scan"]](weight, handle, problems)
+        except OSError as exc:
+            weight.safety = "unchecked"
+            weight.detail = f"could not be read: {exc.strerror or exc}"
+            problems.append(Problem("weights.unreadable", path, None, weight.detail))
+    return weight
+
+
+def _scan_safetensors(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
+    try:
+        header = safetensors.read_header(handle, weight.size)
+    except safetensors.HeaderError as exc:
+        weight.safety, weight.detail = "invalid", str(exc)
+        problems.append(Problem("weights.invalid-safetensors", weight.path, None, str(exc)))
+        return
+    apply_safetensors_header(weight, header, problems)
+
+
+def apply_safetensors_header(weight: WeightFile, header: safetensors.SafetensorsHeader, problems: list[Problem]) -> None:
+    weight.safety = "safe"
+    weight.parameters = header.parameters
+    weight.dtypes = header.dtypes()
+    weight.metadata = dict(header.metadata)
+    weight.tensors = {name: end - begin for name, (_, _, begin, end) in header.tensors.items()}
+    for warning in header.warnings:
+        problems.append(Problem("weights.safetensors-warning", weight.path, None, warning))
+
+
+def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
+    try:
+        header = gguf.read_header(handle, weight.size)
+    except gguf.GGUFError as exc:
+        weight.safety, weight.detail = "invalid", str(exc)
+        problems.append(Problem("weights.invalid-gguf", weight.path, None, str(exc)))
+        return
+    weight.safety = "safe"
+    weight.parameters = header.parameters
+    weight.metadata = header.metadata
+    weight.detail = f"GGUF v{header.version}, {header.tensor_count} tensors"
+
+
+def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
+    result = pickles.scan_file(handle, weight.path, weight.size)
+    verdicts = {}
+    for member, qualified in result.globals:
+        verdicts.setdefault(qualified, (classify_global(qualified), member))
+    weight.imports = sorted(verdicts)
+    dangerous = [(g, m) for g, (v, m) in verdicts.items() if v == "dangerous"]
+    suspicious = [(g, m) for g, (v, m) in verdicts.items() if v == "suspicious"]
+    for qualified, member in dangerous:
+        problems.append(Problem("weights.dangerous-import", weight.path, None, f"imports {qualified} (in {member})", {"global": qualified}))
+    for qualified, member in suspicious:
+        problems.append(Problem("weights.suspicious-import", weight.path, None, f"imports {qualified} (in {member})", {"global": qualified}))
+    for error in result.errors:
+        problems.append(Problem("weights.scan-incomplete", weight.path, None, error))
+    if weight.format == "numpy" and not result.pickles:
+        weight.safety = "safe"
+    elif dangerous:
+        weight.safety = "dangerous"
+    elif suspicious:
+        weight.safety = "suspicious"
+    elif result.pickles:
+        weight.safety = "allowlisted"
+    else:
+        weight.safety = "invalid"
+        weight.detail = "no pickle could be read from this file"
+        problems.append(Problem("weights.invalid-pickle", weight.path, None, weight.detail))
+    if result.errors and weight.safety in ("allowlisted", "safe"):
+        weight.safety = "suspicious"
+    weight.detail = weight.detail or f"{result.kind}, {result.pickles} pickle(s), {len(verdicts)} import(s)"
+
+
+_SCANNERS = {"safetensors": _scan_safetensors, "gguf": _scan_gguf, "pickle": _scan_pickle}
+
+
+def check_indexes(release: Release, opener: Opener | None) -> None:
+    """Sharded checkpoints: the index names existing shards, numbered completely, matching their headers."""
+    by_path = {w.path: w for w in release.weights}
+    for path in sorted(release.files):
+        if not path.endswith(".index.json") or not (".safetensors" in path or ".bin" in path):
+            continue
+        text = release.texts.get(path)
+        if text is None and opener is not None:
+            entry = release.files[path]
+            if entry.special or entry.size > MAX_INDEX_BYTES:
+                continue
+            try:
+                with opener(path) as handle:
+                    text = handle.read(MAX_INDEX_BYTES).decode("utf-8", errors="replace")
+            except OSError:
+                continue
+        if text is None:
+            continue
+        _check_index(release, path, text, by_path)
+
+
+def _check_index(release: Release, path: str, text: str, by_path: dict[str, WeightFile]) -> None:
+    problems = release.problems
+    try:
+        index = json.loads(text)
+        weight_map = index["weight_map"]
+        if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, RecursionError):
+        problems.append(Problem("weights.index-invalid", path, 1, "not a valid shard index (a JSON object with a weight_map of tensor -> file)"))
+        return
+    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+    shards: dict[str, list[str]] = {}
+    for tensor, shard in weight_map.items():
+        shards.setdefault(shard, []).append(tensor)
+    totals: dict[tuple[str, str], set[int]] = {}
+    for shard in sorted(shards):
+        match = _SHARD.match(shard)
+        if match:
+            totals.setdefault((match["prefix"] + match["suffix"], match["total"]), set()).add(int(match["index"]))
+        full = folder + shard
+        if full not in release.files:
+            problems.append(Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}))
+    for (_, total), present in totals.items():
+        missing = sorted(set(range(1, int(total) + 1)) - present)
+        if missing:
+            names = ", ".join(f"{i:05d}" for i in missing[:5])
+            problems.append(Problem("weights.shard-missing", path, None, f"shard numbering of {total} is incomplete: no tensors mapped to shard(s) {names}"))
+    if not path.endswith(".safetensors.index.json"):
+        return
+    summed = 0
+    complete = True
+    for shard, tensors in shards.items():
+        weight = by_path.get(folder + shard)
+        if weight is None or weight.tensors is None:
+            complete = False
+            continue
+        mapped, actual = set(tensors), set(weight.tensors)
+        if mapped != actual:
+            extra, absent = sorted(actual - mapped), sorted(mapped - actual)
+            parts = []
+            if absent:
+                parts.append(f"{len(absent)} mapped tensor(s) absent from its header (e.g. {absent[0]})")
+            if extra:
+                parts.append(f"{len(extra)} tensor(s) in its header not in the map (e.g. {extra[0]})")
+            problems.append(Problem("weights.shard-mismatch", path, None, f"{shard}: " + "; ".join(parts), {"shard": shard}))
+        summed += sum(weight.tensors.values())
+    total_size = index.get("metadata", {}).get("total_size") if isinstance(index.get("metadata"), dict) else None
+    if complete and isinstance(total_size, int) and total_size != summed:
+        problems.append(Problem("weights.shard-mismatch", path, None, f"metadata.total_size is {total_size} but the shard headers hold {summed} tensor bytes"))

@@ -1,0 +1,42 @@
+"""Where a release comes from: a local folder, or a Hugging Face Hub repository."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from openlint.errors import OpenlintError
+from openlint.release import Release
+
+_REPO_ID = re.compile(r"^(?:hf://)?(?:models/)?([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})$")
+_HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([\w.-]+/[\w.-]+)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$")
+
+
+def parse_hub_target(target: str) -> tuple[str, str | None] | None:
+    """(repo id, revision from the URL) for a Hub repo id or URL, else None."""
+    if match := _HUB_URL.match(target):
+        revision = match.group(2)
+        return match.group(1), revision.replace("%2F", "/") if revision else None
+    if match := _REPO_ID.match(target):
+        return match.group(1), None
+    return None
+
+
+def load(target: str, *, revision: str | None = None, **hub_options: Any) -> Release:
+    path = Path(target)
+    if path.exists() or path.is_symlink():
+        if revision:
+            raise OpenlintError(f"--revision applies to Hub repositories; {target} is a local folder")
+        from openlint.sources.local import LocalSource
+
+        return LocalSource(path).load()
+    hub = parse_hub_target(target)
+    if hub is None:
+        raise OpenlintError(f"{target}: no such folder, and not a Hub repository id (org/name) or URL")
+    repo_id, url_revision = hub
+    if revision and url_revision and revision != url_revision:
+        raise OpenlintError(f"--revision {revision} disagrees with the revision in the URL ({url_revision})")
+    from openlint.sources.hub import HubSource
+
+    return HubSource(repo_id, revision=revision or url_revision, **hub_options).load()
