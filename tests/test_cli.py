@@ -1,0 +1,145 @@
+"""The command line: exit codes, formats, selection, thresholds, init, rules, explain."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from openlint import __version__
+from openlint.schemas import schema
+
+CARD = """---
+license: apache-2.0
+---
+# tiny
+
+## Intended use
+Testing.
+"""
+
+
+def test_example_release_is_fully_open(run, example):
+    result = run("check", str(example), "--format", "json")
+    assert result.code == 0, result.err
+    report = result.json()
+    jsonschema.validate(report, schema("report"))
+    assert report["grade"]["grade"] == "A"
+    levels = {c["id"]: c["label"] for c in report["components"]}
+    assert levels["deployment.data.weights"] == "D5"
+    assert levels["training.code.finetuning"] == "N/A"
+    assert report["summary"]["error"] == 0
+
+
+def test_text_report_shows_table_findings_and_grade(run, release):
+    folder = release({"README.md": CARD})
+    result = run("check", str(folder))
+    assert result.code == 1  # no weights is an error
+    assert "Model architecture and weights" in result.out
+    assert "OLW001" in result.out and "weights-missing" in result.out
+    assert "grade " in result.out and "score" in result.out
+
+
+def test_json_report_validates_and_carries_evidence(run, release):
+    folder = release({"README.md": CARD, "model.safetensors": b"\x00" * 4})
+    report = run("check", str(folder), "-f", "json").json()
+    jsonschema.validate(report, schema("report"))
+    weights = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
+    assert weights["status"] == "released" and weights["licence"] == "apache-2.0"
+    assert weights["rubric"]["points"] == 5
+    assert any(e["file"] == "README.md" and e["line"] == 2 for e in weights["evidence"])
+    invalid = [f for f in report["findings"] if f["code"] == "OLW005"]
+    assert invalid and invalid[0]["file"] == "model.safetensors"
+
+
+def test_select_and_ignore(run, release):
+    folder = release({"README.md": CARD})
+    only = run("check", str(folder), "-f", "json", "--select", "OLW001").json()
+    assert {f["code"] for f in only["findings"]} == {"OLW001"}
+    skipped = run("check", str(folder), "-f", "json", "--ignore", "OLW,OLD001").json()
+    codes = {f["code"] for f in skipped["findings"]}
+    assert codes and not any(c.startswith("OLW") or c == "OLD001" for c in codes)
+    by_name = run("check", str(folder), "-f", "json", "--select", "weights-missing").json()
+    assert {f["code"] for f in by_name["findings"]} == {"OLW001"}
+
+
+def test_fail_on_threshold(run, release):
+    folder = release({"README.md": CARD})
+    assert run("check", str(folder), "--select", "OLP002", "--fail-on", "error").code == 0
+    assert run("check", str(folder), "--select", "OLP002", "--fail-on", "info").code == 1
+    assert run("check", str(folder), "--fail-on", "never").code == 0
+
+
+def test_min_grade(run, example, release):
+    assert run("check", str(example), "--min-grade", "A").code == 0
+    folder = release({"README.md": CARD})
+    result = run("check", str(folder), "--fail-on", "never", "--min-grade", "C")
+    assert result.code == 1 and "below the minimum C" in result.err
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["check", "/nonexistent/folder/x"], "no such folder"),
+    (["check", ".", "--select", "NOPE999"], "unknown rule selector"),
+    (["check", ".", "--format", "yaml"], "Invalid value"),
+    (["explain", "XYZ123"], "no rule"),
+    (["check", ".", "-o", "report.unknownext"], "cannot tell the format"),
+])
+def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, example):
+    monkeypatch.chdir(example)
+    result = run(*args)
+    assert result.code == 2
+    assert fragment in result.err
+    assert "Traceback" not in result.err
+
+
+def test_revision_on_local_folder_is_an_error(run, example):
+    result = run("check", str(example), "--revision", "main")
+    assert result.code == 2 and "local folder" in result.err
+
+
+def test_outputs_to_files_in_several_formats(run, example, tmp_path):
+    json_file = tmp_path / "out" / "report.json"
+    json_file.parent.mkdir()
+    result = run("check", str(example), "-o", str(json_file), "-o", f"text:{tmp_path / 'out' / 'report.txt'}")
+    assert result.code == 0
+    jsonschema.validate(__import__("json").loads(json_file.read_text()), schema("report"))
+    assert "grade A" in (tmp_path / "out" / "report.txt").read_text()
+    assert "grade A" in result.out  # stdout keeps the default text format
+
+
+def test_rules_lists_every_rule_and_explain_documents_one(run):
+    listing = run("rules", "--format", "json").json()
+    codes = [r["code"] for r in listing]
+    assert len(codes) == len(set(codes)) >= 40
+    explained = run("explain", "OLS001")
+    assert explained.code == 0
+    assert "## Why it matters" in explained.out and "safety" in explained.out.lower()
+    assert run("explain", "safety-evaluation-code-undisclosed").out == explained.out
+
+
+def test_init_writes_a_declaration_that_keeps_the_levels(run, release):
+    folder = release({"README.md": CARD, "model.safetensors": b"\x00" * 4})
+    before = {c["id"]: c["label"] for c in run("check", str(folder), "-f", "json").json()["components"]}
+    result = run("init", str(folder))
+    assert result.code == 0 and "wrote" in result.err
+    declaration = (folder / "openness.yaml").read_text()
+    assert "deployment.data.weights:\n    status: released" in declaration
+    report = run("check", str(folder), "-f", "json").json()
+    after = {c["id"]: c["label"] for c in report["components"]}
+    assert after == before
+    assert not [f for f in report["findings"] if f["code"].startswith("OLD") and f["code"] != "OLD001"]
+    again = run("init", str(folder))
+    assert again.code == 2 and "--force" in again.err
+
+
+def test_version_and_module_entry_point():
+    out = subprocess.run([sys.executable, "-m", "openlint", "--version"], capture_output=True, text=True, check=True)
+    assert __version__ in out.stdout
+
+
+def test_help_explains_exit_codes(run):
+    result = run("--help")
+    assert result.code == 0 and "Exit codes" in result.out
+    assert "--fail-on" in run("check", "--help").out

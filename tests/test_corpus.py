@@ -1,0 +1,28 @@
+"""Every real repository of the shared corpus, rebuilt as a release folder, checks without a crash."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from openlint.schemas import schema
+from conftest import CORPUS, corpus_release
+
+FOLDERS = sorted(p for p in (CORPUS / "cards").iterdir() if p.is_dir()) if (CORPUS / "cards").is_dir() else []
+
+
+@pytest.mark.skipif(not FOLDERS, reason="the shared corpus is not next to this checkout")
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_corpus_release_checks_cleanly(run, folder, tmp_path):
+    root = corpus_release(folder, tmp_path / folder.name.split("__")[-1])
+    result = run("check", str(root), "-f", "json")
+    assert result.code in (0, 1), result.err
+    assert "Traceback" not in result.err
+    report = result.json()
+    jsonschema.validate(report, schema("report"))
+    # every weight file in the listing is reported, none skipped silently
+    listed = [line.split("\t")[0] for line in (folder / "files.txt").read_text().splitlines()] if (folder / "files.txt").exists() else []
+    from openlint.readers.weights import identify
+
+    expected = {p for p in listed if identify(p)}
+    assert expected == {w["path"] for w in report["weights"]}

@@ -1,0 +1,70 @@
+"""The rule files: valid against their schema, options valid for their check, every component covered."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+import yaml
+
+from openlint import bundled, ruleset, taxonomy
+from openlint.checks import REGISTRY
+from openlint.resources import rules_dir
+from openlint.schemas import schema
+
+
+@pytest.mark.parametrize("name", bundled.rule_files())
+def test_bundled_rule_file_is_valid(name):
+    document = yaml.safe_load((rules_dir() / f"{name}.yaml").read_text())
+    jsonschema.validate(document, schema("rules"))
+    ruleset.validate_options(ruleset._rules_of(document, name))
+
+
+def test_codes_and_names_are_unique_and_every_component_has_a_rule():
+    rules = ruleset.load_bundled()
+    assert len({r.code for r in rules}) == len(rules)
+    assert len({r.name for r in rules}) == len(rules)
+    covered = {c for r in rules for c in r.components}
+    assert set(taxonomy.component_ids()) <= covered
+
+
+def test_every_check_function_is_used():
+    used = {r.function for r in ruleset.load_bundled()}
+    assert used == set(REGISTRY)
+
+
+def test_broken_user_rule_file_exits_2_naming_file_and_path(run, example, tmp_path):
+    broken = tmp_path / "extra.yaml"
+    broken.write_text("kind: rules\nrules:\n  - code: XX001\n    name: bad-rule\n    severity: loud\n")
+    result = run("check", str(example), "--rules", str(broken))
+    assert result.code == 2
+    assert str(broken) in result.err and "rules/0" in result.err
+
+
+def test_user_rule_with_bad_options_is_rejected(run, example, tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(yaml.safe_dump({"kind": "rules", "rules": [{
+        "code": "XX001", "name": "my-rule", "severity": "error", "summary": "s", "message": "m",
+        "recommendation": "r", "fix": "f", "check": {"function": "component-status", "options": {"component": "training.data.pretraining", "statuses": ["bogus"]}},
+    }]}))
+    result = run("check", str(example), "--rules", str(extra))
+    assert result.code == 2 and "XX001" in result.err and "statuses" in result.err
+
+
+def test_user_rule_runs(run, release, tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(yaml.safe_dump({"kind": "rules", "rules": [{
+        "code": "XX001", "name": "weights-must-be-open", "severity": "error", "summary": "weights below D5",
+        "message": "weights are {status}", "recommendation": "house policy", "fix": "release them",
+        "check": {"function": "component-status", "options": {"component": "deployment.data.weights", "statuses": ["undisclosed"]}},
+    }]}))
+    folder = release({"README.md": "---\nlicense: mit\n---\n# x\n"})
+    report = run("check", str(folder), "--rules", str(extra), "--select", "XX001", "-f", "json").json()
+    assert [f["message"] for f in report["findings"]] == ["weights are undisclosed"]
+
+
+def test_malformed_bundled_rule_is_caught_at_load(monkeypatch):
+    document = {"kind": "rules", "rules": [{"code": "OLX001", "name": "x", "severity": "error", "summary": "s", "message": "m",
+                                            "recommendation": "r", "fix": "f", "check": {"function": "no-such-check"}}]}
+    with pytest.raises(Exception) as info:
+        ruleset._rules_of(document, "rules/x.yaml")
+    assert "rules/x.yaml" in str(info.value) and "rules[0].check.function" in str(info.value)
