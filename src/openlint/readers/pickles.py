@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-MAX_PICKLE_BYTES = 64 * 1024 * 1024  # per pickle stream; torch's data.pkl is far smaller
+MAX_PICKLE_BYTES = 32 * 1024 * 1024  # per stream, all its pickles together; torch's data.pkl is far smaller
 MAX_OPCODES = 2_000_000  # ~2 s of genops; a hostile stream is cut off, not followed
 MAX_PICKLES_PER_STREAM = 16
 MAX_ZIP_MEMBERS = 100_000
@@ -58,6 +58,14 @@ class BudgetReader(io.RawIOBase):
         return len(data)
 
 
+class _ReadOnly:
+    """`read` and `readline` only: genops asks for `tell()` when a stream has one, which non-seekable streams refuse."""
+
+    def __init__(self, stream: Any) -> None:
+        self.read = stream.read
+        self.readline = stream.readline
+
+
 def walk(stream: BinaryIO, member: str, result: ScanResult) -> bool:
     """Scan one pickle from the stream; return False when no pickle started here."""
     memo: dict[int, str | None] = {}
@@ -65,7 +73,7 @@ def walk(stream: BinaryIO, member: str, result: ScanResult) -> bool:
     count = 0
     started = False
     try:
-        for opcode, arg, _pos in pickletools.genops(stream):
+        for opcode, arg, _pos in pickletools.genops(_ReadOnly(stream)):
             started = True
             count += 1
             if count > MAX_OPCODES:
@@ -120,7 +128,7 @@ def _resolve_stack_global(history: list[tuple[str, object]], memo: dict[int, str
 
 def scan_pickle_stream(stream: BinaryIO, member: str, result: ScanResult) -> None:
     """Scan consecutive pickles (the legacy torch format holds several) until the stream holds no more."""
-    reader = io.BufferedReader(BudgetReader(stream, MAX_PICKLE_BYTES * MAX_PICKLES_PER_STREAM))
+    reader = io.BufferedReader(BudgetReader(stream, MAX_PICKLE_BYTES))
     for _ in range(MAX_PICKLES_PER_STREAM):
         head = reader.peek(2)[:2]
         # every pickle of protocol 2+ starts with PROTO; stop before bytes that are not a pickle (tensor data)

@@ -1,0 +1,313 @@
+"""Weight files judged from their headers: safetensors, shard indexes, pickles (measured against picklescan),
+GGUF, other formats, and hostile input. Nothing here is ever loaded or unpickled."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import struct
+import zipfile
+
+import pytest
+from picklescan.scanner import scan_file_path
+
+from openlint.readers import gguf, pickles, safetensors
+from openlint.readers.weights import classify_global
+from weightgen import (Reduce, benign_torch_pickle, global_pickle, gguf_bytes, legacy_torch, memo_stack_global, safetensors_bytes,
+                       torch_zip, write_safetensors, write_sharded)
+
+CARD = "---\nlicense: apache-2.0\n---\n# m\n"
+
+
+def check(run, folder) -> dict:
+    result = run("check", str(folder), "-f", "json")
+    assert result.code in (0, 1), result.err
+    return result.json()
+
+
+def codes(report: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for finding in report["findings"]:
+        found.setdefault(finding["code"], []).append(finding)
+    return found
+
+
+# -- safetensors -----------------------------------------------------------------------------------------------
+
+def test_valid_safetensors_reports_parameters_and_dtypes(run, release):
+    folder = release({"README.md": CARD})
+    write_safetensors(folder / "model.safetensors", {"a": ("F32", [2, 3]), "b": ("F16", [4])}, metadata={"format": "pt"})
+    report = check(run, folder)
+    (weight,) = report["weights"]
+    assert weight["safety"] == "safe" and weight["parameters"] == 10
+    assert weight["dtypes"] == {"F32": 6, "F16": 4}
+    assert "OLW005" not in codes(report)
+
+
+def _raw_header(header: dict, data: int, pad: bytes = b"") -> bytes:
+    raw = json.dumps(header).encode()
+    return struct.pack("<Q", len(raw)) + raw + bytes(data) + pad
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (b"\x01\x02", "header too small"),
+    (struct.pack("<Q", 100_000_001) + b"{}", "header too large"),
+    (struct.pack("<Q", 100_000_000) + b"{" + b" " * 1000, "invalid header length"),
+    (struct.pack("<Q", 4) + b"[1]\n", "does not start with '{'"),
+    (struct.pack("<Q", 2) + b"\xff\xfe", "not UTF-8"),
+    (_raw_header({"a": {"dtype": "F99", "shape": [1], "data_offsets": [0, 4]}}, 4), "unknown dtype"),
+    (_raw_header({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}, 4), "invalid shape, data type, or offset"),
+    (_raw_header({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [2, 6]}}, 6), "overlaps"),
+    (_raw_header({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}, 8), "gap"),
+    (_raw_header({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, 4, pad=b"trailing"), "not fully covered"),
+    (_raw_header({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, 2), "truncated"),
+    (_raw_header({"__metadata__": {"k": 1}}, 0), "__metadata__"),
+])
+def test_invalid_safetensors_are_errors_naming_the_violation(run, release, content, fragment):
+    folder = release({"README.md": CARD, "model.safetensors": content})
+    found = codes(check(run, folder))
+    assert fragment in found["OLW005"][0]["message"]
+
+
+def test_duplicate_keys_are_rejected():
+    raw = b'{"a": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}, "a": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}}'
+    with pytest.raises(safetensors.HeaderError, match="duplicate"):
+        safetensors.parse_header(raw, 8 + len(raw) + 1)
+
+
+def test_sharded_checkpoint_consistency(run, release):
+    folder = release({"README.md": CARD})
+    write_sharded(folder, shards=3, tensors_per_shard=2, shape=[4, 4], sparse=False)
+    assert not {"OLW006"} & set(codes(check(run, folder)))
+    # a missing shard, a tensor mapped to the wrong shard, and a wrong total_size
+    (folder / "model-00002-of-00003.safetensors").unlink()
+    index = json.loads((folder / "model.safetensors.index.json").read_text())
+    index["weight_map"]["layer.1.0.weight"] = "model-00003-of-00003.safetensors"
+    index["metadata"]["total_size"] += 1
+    (folder / "model.safetensors.index.json").write_text(json.dumps(index))
+    messages = [f["message"] for f in codes(check(run, folder))["OLW006"]]
+    assert any("model-00002-of-00003.safetensors, which is not in the release" in m for m in messages)
+    assert any("model-00003-of-00003.safetensors" in m and "absent from its header" in m for m in messages)
+
+
+def test_incomplete_shard_numbering_is_reported(run, release):
+    folder = release({"README.md": CARD})
+    write_sharded(folder, shards=3, tensors_per_shard=1, shape=[2], sparse=False)
+    index = json.loads((folder / "model.safetensors.index.json").read_text())
+    index["weight_map"] = {k: v for k, v in index["weight_map"].items() if "00002" not in v}
+    (folder / "model.safetensors.index.json").write_text(json.dumps(index))
+    messages = [f["message"] for f in codes(check(run, folder))["OLW006"]]
+    assert any("incomplete" in m and "00002" in m for m in messages)
+
+
+def test_sparse_five_gigabyte_shards_are_judged_from_headers(run, release):
+    folder = release({"README.md": CARD})
+    write_sharded(folder, shards=2, tensors_per_shard=1, shape=[50_000, 50_000], sparse=True)  # 5 GB each, holes on disk
+    report = check(run, folder)
+    assert {w["safety"] for w in report["weights"]} == {"safe"}
+    assert sum(w["parameters"] for w in report["weights"]) == 2 * 50_000 * 50_000
+    assert "OLW006" not in codes(report)
+
+
+# -- pickles, measured against picklescan ----------------------------------------------------------------------
+
+def _pickle_cases() -> dict[str, bytes]:
+    nested = io.BytesIO()
+    with zipfile.ZipFile(nested, "w") as outer:
+        outer.writestr("inner/model.pt", torch_zip(pickle.dumps(Reduce(os.system, "echo pwned"), protocol=4)))
+    return {
+        "benign_torch_zip.bin": torch_zip(benign_torch_pickle()),
+        "benign_ordered_dict.pkl": pickle.dumps({"a": 1, "b": [1.0, 2.0]}, protocol=2),
+        "benign_legacy.bin": legacy_torch(benign_torch_pickle()),
+        "os_system_global.pkl": global_pickle("os", "system"),
+        "builtins_eval_global.pkl": global_pickle("__builtin__", "eval"),
+        "posix_system_stack_global.pkl": pickle.dumps(Reduce(os.system, "echo pwned"), protocol=4),
+        "eval_stack_global.pt": torch_zip(pickle.dumps(Reduce(eval, "1+1"), protocol=4)),
+        "memo_indirection.pkl": memo_stack_global("posix", "system"),
+        "nested_zip.pth": nested.getvalue(),
+        "legacy_dangerous.bin": legacy_torch(global_pickle("subprocess", "Popen")),
+        "second_pickle_dangerous.pkl": pickle.dumps([1, 2], protocol=2) + global_pickle("runpy", "run_path"),
+        "exec_protocol0.pkl": b"cbuiltins\nexec\n(S'x=1'\ntR.",
+    }
+
+
+@pytest.fixture(scope="module")
+def pickle_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pickles")
+    (folder / "README.md").write_text(CARD)
+    for name, content in _pickle_cases().items():
+        (folder / name).write_bytes(content)
+    return folder
+
+
+def test_every_file_picklescan_flags_is_flagged_and_benign_files_are_not(run, pickle_folder):
+    report = check(run, pickle_folder)
+    safety = {w["path"]: w["safety"] for w in report["weights"]}
+    flagged_by_picklescan = {name for name in _pickle_cases() if scan_file_path(str(pickle_folder / name)).infected_files > 0}
+    assert flagged_by_picklescan  # the reference scanner sees the attacks too
+    for name in _pickle_cases():
+        if name.startswith("benign"):
+            assert safety[name] == "allowlisted", (name, safety[name])
+            assert scan_file_path(str(pickle_folder / name)).infected_files == 0
+        else:
+            assert safety[name] == "dangerous", (name, safety[name])
+    assert flagged_by_picklescan <= {n for n, s in safety.items() if s == "dangerous"}
+
+
+def test_dangerous_imports_are_named_with_their_file(run, pickle_folder):
+    found = codes(check(run, pickle_folder))
+    named = {(f["file"], f["message"].split("imports ")[1].split(" ")[0]) for f in found["OLW003"]}
+    assert ("memo_indirection.pkl", "posix.system") in named
+    assert ("os_system_global.pkl", "os.system") in named
+    assert ("builtins_eval_global.pkl", "__builtin__.eval") in named
+    assert ("second_pickle_dangerous.pkl", "runpy.run_path") in named
+    assert ("nested_zip.pth", "posix.system") in named
+    # every pickle file lacks a safetensors alternative
+    assert {f["file"] for f in found["OLW002"]} >= {"benign_torch_zip.bin", "benign_legacy.bin"}
+
+
+def test_unresolvable_stack_global_is_dangerous():
+    result = pickles.ScanResult()
+    # STACK_GLOBAL fed by a value built at load time (a tuple), which no static reading can resolve
+    pickles.scan_pickle_stream(io.BytesIO(b"\x80\x04\x8c\x01a\x8c\x01b\x86\x8c\x01c\x93."), "x", result)
+    assert result.globals == [("x", pickles.UNKNOWN)]
+    assert classify_global(pickles.UNKNOWN) == "dangerous"
+
+
+@pytest.mark.parametrize("qualified, verdict", [
+    ("torch._utils._rebuild_tensor_v2", "safe"), ("collections.OrderedDict", "safe"), ("numpy.core.multiarray._reconstruct", "safe"),
+    ("os.system", "dangerous"), ("os.path.join", "dangerous"), ("builtins.getattr", "dangerous"), ("subprocess.Popen", "dangerous"),
+    ("transformers.training_args.TrainingArguments", "suspicious"), ("builtins.print", "suspicious"),
+])
+def test_global_classification(qualified, verdict):
+    assert classify_global(qualified) == verdict
+
+
+def test_object_npy_is_scanned_and_plain_npy_is_data(run, release):
+    header = b"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+    header += b" " * (-(10 + len(header) + 1) % 64) + b"\n"
+    object_npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + global_pickle("os", "system")
+    plain_header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"
+    plain_header += b" " * (-(10 + len(plain_header) + 1) % 64) + b"\n"
+    plain_npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(plain_header)) + plain_header + bytes(8)
+    folder = release({"README.md": CARD, "obj.npy": object_npy, "plain.npy": plain_npy})
+    safety = {w["path"]: w["safety"] for w in check(run, folder)["weights"]}
+    assert safety == {"obj.npy": "dangerous", "plain.npy": "safe"}
+
+
+# -- GGUF ----------------------------------------------------------------------------------------------------------
+
+def test_gguf_metadata_becomes_evidence(run, release):
+    folder = release({"README.md": "# no front matter\n", "model-Q4_K_M.gguf": gguf_bytes({"general.architecture": "llama", "general.license": "mit", "general.name": "tiny"}, tensors=2)})
+    report = check(run, folder)
+    (weight,) = report["weights"]
+    assert weight["safety"] == "safe" and weight["parameters"] == 2 * 4 * 8
+    assert weight["metadata"]["general.license"] == "mit"
+    weights = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
+    assert weights["licence"] == "mit" and weights["label"] == "D5"
+
+
+def test_gguf_licence_conflicting_with_the_card_is_reported(run, release):
+    folder = release({"README.md": CARD, "m.gguf": gguf_bytes({"general.license": "llama2"})})
+    (conflict,) = codes(check(run, folder))["OLL003"]
+    assert "apache-2.0 in README.md:2" in conflict["message"] and "llama2 in m.gguf" in conflict["message"]
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (gguf_bytes({}, version=1), "version 1"),
+    (gguf_bytes({}, version=7), "unknown GGUF version"),
+    (gguf_bytes({}, tensor_count=2**62), "claims 4611686018427387904 tensors"),
+    (b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", 2**40) + b"abc" + bytes(100), "claims 1099511627776 bytes"),
+    (b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", 3) + b"key" + struct.pack("<IIQ", 9, 8, 2**50), "strings"),
+    (b"GGUX", "bad magic"),
+])
+def test_hostile_gguf_is_rejected_before_allocating(content, fragment):
+    with pytest.raises(gguf.GGUFError, match=fragment):
+        gguf.read_header(io.BytesIO(content), len(content))
+
+
+# -- other formats ---------------------------------------------------------------------------------------------------
+
+def test_other_formats_are_identified_and_classed(run, release):
+    folder = release({"README.md": CARD, "model.onnx": b"\x08\x07", "tf_model.h5": b"\x89HDF\r\n", "flax_model.msgpack": b"\x80",
+                      "saved_model/saved_model.pb": b"\x08", "modeling_custom.py": "import os\n", "config.json": '{"auto_map": {"AutoModel": "modeling_custom.Model"}}'})
+    report = check(run, folder)
+    safety = {w["path"]: (w["format"], w["safety"]) for w in report["weights"]}
+    assert safety["model.onnx"] == ("onnx", "safe")
+    assert safety["flax_model.msgpack"] == ("flax-msgpack", "safe")
+    assert safety["tf_model.h5"] == ("keras-h5", "may-execute")
+    assert safety["saved_model/saved_model.pb"] == ("tensorflow-savedmodel", "may-execute")
+    found = codes(report)
+    assert "modeling_custom.py" in found["OLW009"][0]["message"]
+    assert {f["file"] for f in found["OLW008"]} == {"tf_model.h5", "saved_model/saved_model.pb"}
+
+
+def test_lfs_pointer_is_not_mistaken_for_weights(run, release):
+    folder = release({"README.md": CARD, "model.safetensors": "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"})
+    found = codes(check(run, folder))
+    assert "Git LFS pointer" in found["OLW010"][0]["message"]
+
+
+# -- hostile release folders -----------------------------------------------------------------------------------------
+
+def test_truncated_zip_and_zip_bomb_are_reported_not_decompressed(run, release):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("archive/data.pkl", b"\x80\x02" + b"\x00" * 50_000_000)
+    folder = release({"README.md": CARD, "bomb.pt": bomb.getvalue(), "truncated.pt": torch_zip(benign_torch_pickle())[:40]})
+    found = codes(check(run, folder))
+    messages = " ".join(f["message"] for f in found["OLW010"])
+    assert "zip bomb" in messages
+    assert "truncated.pt" in {f["file"] for f in found["OLW010"] + found.get("OLW003", [])}
+
+
+def test_pickle_with_a_million_opcodes_finishes(run, release):
+    folder = release({"README.md": CARD, "big.pkl": pickle.dumps(list(range(1_000_000)), protocol=4)})
+    report = check(run, folder)
+    assert report["weights"][0]["safety"] == "allowlisted"
+
+
+def test_symlinks_outside_and_loops_are_not_followed(run, release, tmp_path):
+    outside = tmp_path / "outside.pkl"
+    outside.write_bytes(global_pickle("os", "system"))
+    folder = release({"README.md": CARD})
+    (folder / "model.bin").symlink_to(outside)
+    (folder / "loop_a").symlink_to(folder / "loop_b")
+    (folder / "loop_b").symlink_to(folder / "loop_a")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to(folder)
+    report = check(run, folder)
+    found = codes(report)
+    assert "OLW003" not in found  # the dangerous file outside was never read
+    problems = {f["file"]: f["message"] for f in found["OLC007"]}
+    assert "outside the release" in problems["model.bin"]
+    assert "loop_a" in problems and "loop_b" in problems
+
+
+def test_fifo_named_like_weights_does_not_block(run, release):
+    folder = release({"README.md": CARD})
+    os.mkfifo(folder / "model.bin")
+    found = codes(check(run, folder))
+    assert "model.bin" in {f["file"] for f in found["OLC007"]}
+    assert "model.bin" in {f["file"] for f in found["OLW010"]}
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a file whatever its mode")
+def test_unreadable_file_is_a_finding(run, release):
+    folder = release({"README.md": CARD, "model.safetensors": safetensors_bytes({"a": ("U8", [1])})[0] + b"\x00"})
+    (folder / "model.safetensors").chmod(0)
+    found = codes(check(run, folder))
+    assert "model.safetensors" in {f["file"] for f in found["OLW010"]}
+
+
+def test_a_hundred_thousand_small_files(run, release):
+    folder = release({"README.md": CARD})
+    for i in range(100):
+        sub = folder / f"d{i}"
+        sub.mkdir()
+        for j in range(1000):
+            (sub / f"f{j}.txt").touch()
+    report = check(run, folder)
+    assert report["components"][-1]["status"] == "undisclosed"

@@ -1,0 +1,109 @@
+"""Builders of weight files for tests and benchmarks: real formats, written byte by byte, never loaded."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import struct
+import zipfile
+from pathlib import Path
+
+
+def safetensors_bytes(tensors: dict[str, tuple[str, list[int]]], metadata: dict[str, str] | None = None) -> tuple[bytes, int]:
+    """The header part of a safetensors file and the number of data bytes that must follow it."""
+    sizes = {"F32": 4, "F16": 2, "BF16": 2, "I64": 8, "U8": 1}
+    header: dict = {"__metadata__": metadata} if metadata else {}
+    offset = 0
+    for name, (dtype, shape) in tensors.items():
+        n = sizes[dtype]
+        for d in shape:
+            n *= d
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
+        offset += n
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    return struct.pack("<Q", len(raw)) + raw, offset
+
+
+def write_safetensors(path: Path, tensors: dict[str, tuple[str, list[int]]], *, sparse: bool = False, metadata: dict[str, str] | None = None) -> None:
+    head, data = safetensors_bytes(tensors, metadata)
+    with open(path, "wb") as handle:
+        handle.write(head)
+        if sparse:
+            handle.truncate(len(head) + data)  # a hole: the size is real, no bytes are written
+        else:
+            handle.write(bytes(data))
+
+
+def write_sharded(folder: Path, shards: int, tensors_per_shard: int, shape: list[int], *, sparse: bool = True) -> None:
+    weight_map, total = {}, 0
+    for i in range(1, shards + 1):
+        name = f"model-{i:05d}-of-{shards:05d}.safetensors"
+        tensors = {f"layer.{i}.{j}.weight": ("BF16", shape) for j in range(tensors_per_shard)}
+        write_safetensors(folder / name, tensors, sparse=sparse)
+        for tensor in tensors:
+            weight_map[tensor] = name
+        n = 2
+        for d in shape:
+            n *= d
+        total += n * tensors_per_shard
+    (folder / "model.safetensors.index.json").write_text(json.dumps({"metadata": {"total_size": total}, "weight_map": weight_map}))
+
+
+class Reduce:
+    """An object whose pickle calls `function(*args)` on load."""
+
+    def __init__(self, function, *args) -> None:
+        self.function, self.args = function, args
+
+    def __reduce__(self):
+        return self.function, self.args
+
+
+def global_pickle(module: str, name: str, protocol: int = 2) -> bytes:
+    """A pickle naming module.name with the GLOBAL opcode and calling it (never loaded by the tests)."""
+    return b"\x80" + bytes([protocol]) + b"c" + f"{module}\n{name}\n".encode() + b"X\x01\x00\x00\x00x\x85R."
+
+
+def memo_stack_global(module: str, name: str) -> bytes:
+    """STACK_GLOBAL whose module and name come back through the memo (BINGET), after a decoy."""
+    m, n = module.encode(), name.encode()
+    return (b"\x80\x04" + b"\x8c" + bytes([len(m)]) + m + b"\x94" + b"\x8c" + bytes([len(n)]) + n + b"\x94"
+            + b"0" + b"0"  # pop both: nothing on the stack names them any more
+            + b"\x8c\x0bcollections\x8c\x0bOrderedDict\x93"  # a benign decoy
+            + b"h\x00h\x01\x93" + b")R" + b"\x86.")
+
+
+def torch_zip(pickle_bytes: bytes, name: str = "archive") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"{name}/data.pkl", pickle_bytes)
+        archive.writestr(f"{name}/version", "3\n")
+        archive.writestr(f"{name}/data/0", os.urandom(64))
+    return buffer.getvalue()
+
+
+def benign_torch_pickle() -> bytes:
+    return (b"\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01X\x01\x00\x00\x00wq\x02"
+            b"ctorch._utils\n_rebuild_tensor_v2\nq\x03(ctorch\nFloatStorage\nq\x04X\x01\x00\x00\x000q\x05tq\x06Rq\x07s.")
+
+
+def legacy_torch(data_pickle: bytes) -> bytes:
+    magic = pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2)
+    version = pickle.dumps(1001, protocol=2)
+    sys_info = pickle.dumps({"protocol_version": 1001, "little_endian": True}, protocol=2)
+    keys = pickle.dumps(["0"], protocol=2)
+    return magic + version + sys_info + data_pickle + keys + os.urandom(256)
+
+
+def gguf_bytes(kv: dict[str, str], tensors: int = 0, *, version: int = 3, tensor_count: int | None = None) -> bytes:
+    out = b"GGUF" + struct.pack("<IQQ", version, tensor_count if tensor_count is not None else tensors, len(kv))
+    for key, value in kv.items():
+        k, v = key.encode(), value.encode()
+        out += struct.pack("<Q", len(k)) + k + struct.pack("<I", 8) + struct.pack("<Q", len(v)) + v
+    for i in range(tensors):
+        name = f"t{i}".encode()
+        out += struct.pack("<Q", len(name)) + name + struct.pack("<I", 2) + struct.pack("<QQ", 4, 8) + struct.pack("<IQ", 0, 0)
+    return out
