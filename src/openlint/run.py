@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +104,8 @@ def execute(options: CheckOptions) -> int:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:

@@ -19,8 +19,16 @@ def schema(name: str) -> dict[str, Any]:
         return json.load(handle)
 
 
+# schemas small enough, and used on every run that has such a document, to be read by minischema
+FAST = ("declaration", "config")
+
+
 def errors(name: str, instance: Any) -> list[tuple[str, str]]:
     """Every violation as (path inside the document, message), in document order."""
+    if name in FAST:
+        from openlint import minischema
+
+        return minischema.errors(schema(name), instance)
     import jsonschema
 
     document_schema = schema(name)

@@ -29,7 +29,7 @@ def component_ids() -> list[str]:
 def category(level: int | None) -> str:
     if level is None:
         return "not applicable"
-    return bundled.load("taxonomy")["categories"][level]
+    return bundled.load("taxonomy")["categories"][level - 1]
 
 
 def label(side: str, level: int | None) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from openlint.report import Report
+if TYPE_CHECKING:  # the registry is imported by the CLI at start-up: it must stay light
+    from openlint.report import Report
 
 # name -> module holding `render(report, *, color, verbosity) -> str`; imported only when used
 FORMATS: dict[str, str] = {
@@ -22,5 +24,5 @@ def renderer(name: str) -> Callable[..., str]:
     return import_module(FORMATS[name]).render
 
 
-def render(name: str, report: Report, *, color: bool = False, verbosity: int = 0) -> str:
+def render(name: str, report: "Report", *, color: bool = False, verbosity: int = 0) -> str:
     return renderer(name)(report, color=color, verbosity=verbosity)

@@ -9,9 +9,7 @@ Every read is bounded: a length field in the stream can never make us allocate m
 from __future__ import annotations
 
 import io
-import pickletools
 import struct
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -68,6 +66,7 @@ class _ReadOnly:
 
 def walk(stream: BinaryIO, member: str, result: ScanResult) -> bool:
     """Scan one pickle from the stream; return False when no pickle started here."""
+    import pickletools
     memo: dict[int, str | None] = {}
     history: list[tuple[str, object]] = []  # recent value-pushing ops, memo ops excluded
     count = 0
@@ -157,6 +156,7 @@ def scan_file(handle: BinaryIO, name: str, size: int) -> ScanResult:
 
 
 def _scan_zip(handle: BinaryIO, name: str, result: ScanResult, depth: int) -> None:
+    import zipfile
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError, struct.error) as exc:
