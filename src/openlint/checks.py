@@ -143,13 +143,18 @@ def licence_conflict(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
 
 @check("pickle-without-safetensors")
 def pickle_without_safetensors(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    """One finding per folder holding pickled weights and no safetensors file."""
     safe_dirs = {w.path.rsplit("/", 1)[0] if "/" in w.path else "" for w in ctx.release.weights if w.format == "safetensors"}
+    by_folder: dict[str, list[Any]] = {}
     for weight in ctx.release.weights:
-        if weight.loads != "pickle" or weight.format == "numpy":
+        if weight.loads == "pickle" and weight.format != "numpy":
+            by_folder.setdefault(weight.path.rsplit("/", 1)[0] if "/" in weight.path else "", []).append(weight)
+    for folder, weights in sorted(by_folder.items()):
+        if folder in safe_dirs:
             continue
-        folder = weight.path.rsplit("/", 1)[0] if "/" in weight.path else ""
-        if folder not in safe_dirs:
-            yield Hit({"file": weight.path, "format": weight.format}, weight.path, None, "deployment.data.weights", key=weight.path)
+        names = ", ".join(w.path for w in weights[:3]) + (f" and {len(weights) - 3} more" if len(weights) > 3 else "")
+        yield Hit({"files": names, "count": len(weights), "folder": folder or "the release root", "format": weights[0].format},
+                  weights[0].path, None, "deployment.data.weights", key=folder)
 
 
 @check("weights-safety", {

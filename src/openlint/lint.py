@@ -36,7 +36,7 @@ class _Blank(dict):
 
 def _message(template: str, values: dict[str, Any]) -> str:
     text = template.format_map(_Blank(values))
-    text = re.sub(r"\s+\.", ".", text)
+    text = re.sub(r"\s+\.(?=\s|$)", ".", text)  # an empty placeholder at a sentence end
     return re.sub(r"\.{2,}", ".", text).strip()
 
 

