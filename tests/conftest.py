@@ -77,10 +77,92 @@ def corpus_release(folder: Path, target: Path) -> Path:
     if listing.exists():
         for line in listing.read_text(encoding="utf-8").splitlines():
             path = line.split("\t")[0]
-            if not path or path.startswith("/") or ".." in path.split("/"):
+            if not path or line.startswith("#") or path.startswith("/") or ".." in path.split("/"):
                 continue
             placeholder = target / path
             if not placeholder.exists():
                 placeholder.parent.mkdir(parents=True, exist_ok=True)
                 placeholder.touch()
     return target
+
+
+# -- the fake Hub ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    """A fake Hub on 127.0.0.1 with the real huggingface_hub client pointed at it; caches under tmp_path."""
+    import huggingface_hub.constants as constants
+
+    from fakehub import FakeHub
+
+    fake = FakeHub().start()
+    monkeypatch.setattr(constants, "ENDPOINT", fake.endpoint)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", fake.endpoint + "/{repo_id}/resolve/{revision}/{filename}")
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(tmp_path / "no-tokens"), raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    yield fake
+    fake.stop()
+
+
+def corpus_repo(folder: str, repo_id: str, sha: str | None = None, **options):
+    """A fake Hub repository from a corpus entry: its card and small files as they are, its listed files as
+    virtual files of their real sizes (safetensors ones with a valid header), its recorded API response if any."""
+    import hashlib as _hashlib
+
+    import yaml as _yaml
+
+    from fakehub import Repo, VirtualFile
+    from weightgen import safetensors_bytes
+
+    source = CORPUS / "cards" / folder
+    files: dict = {}
+    listing = source / "files.txt"
+    if listing.exists():
+        for line in listing.read_text().splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            path, size = line.split("\t")[:2]
+            size = int(size)
+            if path.endswith(".safetensors") and size > 64:
+                head, data = _fit_header(size)
+                files[path] = VirtualFile(head, size)
+            else:
+                files[path] = VirtualFile(b"", size)
+    for item in source.iterdir():
+        if item.name not in ("files.txt",):
+            files[item.name] = item.read_bytes()
+    card = (source / "README.md").read_text(encoding="utf-8", errors="replace") if (source / "README.md").exists() else ""
+    card_data = {}
+    if card.startswith("---"):
+        try:
+            card_data = _yaml.safe_load(card.split("---", 2)[1]) or {}
+        except _yaml.YAMLError:
+            card_data = {}
+    api = CORPUS / "api" / f"{folder}.json"
+    info = {}
+    if api.exists():
+        info = json.loads(api.read_text())
+        for key in ("siblings", "cardData", "sha", "id", "tags", "gated", "private", "disabled"):
+            info.pop(key, None)
+    tags = [f"license:{card_data['license']}"] if isinstance(card_data.get("license"), str) else []
+    return Repo(id=repo_id, sha=sha or _hashlib.sha1(repo_id.encode()).hexdigest(), files=files, card_data=card_data, tags=tags, info=info, **options)
+
+
+def _fit_header(size: int) -> tuple[bytes, int]:
+    """A safetensors header with one U8 tensor filling exactly `size` bytes."""
+    from weightgen import safetensors_bytes
+
+    guess = size - 200
+    for _ in range(5):
+        head, data = safetensors_bytes({"weight": ("U8", [guess])})
+        guess += size - (len(head) + data)
+        if len(head) + data == size:
+            return head, data
+    head, data = safetensors_bytes({"weight": ("U8", [guess])})
+    return head, data

@@ -1,0 +1,229 @@
+"""A fake Hugging Face Hub on 127.0.0.1 for the real huggingface_hub client.
+
+It serves the API subset openlint uses: `/api/models/{id}[/revision/{rev}]`, `/api/datasets/{id}`,
+`/{id}/resolve/{rev}/{path}` with HEAD, GET and Range, and the headers the client relies on (`X-Repo-Commit`,
+`ETag`, `X-Linked-Size`, `X-Error-Code`). Large files are virtual: their header bytes are real and the rest
+reads as zeros, so Range requests behave while nothing large is held in memory. Faults (status sequences,
+stalls, latency, redirects, broken bodies) are injected per test, and every request is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+@dataclass
+class VirtualFile:
+    head: bytes
+    size: int
+
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes start..end inclusive."""
+        end = min(end, self.size - 1)
+        real = self.head[start : end + 1]
+        return real + bytes(max(0, end + 1 - max(start, len(self.head))))
+
+
+@dataclass
+class Repo:
+    id: str
+    sha: str
+    files: dict[str, bytes | VirtualFile] = field(default_factory=dict)
+    card_data: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    gated: str | bool = False
+    private: bool = False
+    info: dict[str, Any] = field(default_factory=dict)  # extra API fields (from a recorded response)
+    revisions: dict[str, str] = field(default_factory=dict)
+    security: dict[str, Any] | None = None
+
+    def size(self, path: str) -> int:
+        content = self.files[path]
+        return content.size if isinstance(content, VirtualFile) else len(content)
+
+    def oid(self, path: str) -> str:
+        content = self.files[path]
+        data = content.head + str(content.size).encode() if isinstance(content, VirtualFile) else content
+        return hashlib.sha256(data).hexdigest()
+
+    def is_lfs(self, path: str) -> bool:
+        return isinstance(self.files[path], VirtualFile) or len(self.files[path]) > 100_000
+
+
+@dataclass
+class Fault:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    stall: float = 0.0
+
+
+class FakeHub:
+    def __init__(self) -> None:
+        self.models: dict[str, Repo] = {}
+        self.datasets: dict[str, Repo] = {}
+        self.redirects: dict[str, str] = {}
+        self.faults: list[tuple[re.Pattern[str], list[Fault]]] = []
+        self.latency = 0.0
+        self.log: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:
+                hub._handle(self, "GET")
+
+            def do_HEAD(self) -> None:
+                hub._handle(self, "HEAD")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+    def start(self) -> FakeHub:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- set-up ------------------------------------------------------------------------------------------------
+    def add_model(self, repo: Repo) -> Repo:
+        self.models[repo.id] = repo
+        return repo
+
+    def add_dataset(self, repo: Repo) -> Repo:
+        self.datasets[repo.id] = repo
+        return repo
+
+    def fail(self, pattern: str, *faults: Fault) -> None:
+        """The next requests whose "METHOD path" matches get these answers, in order."""
+        self.faults.append((re.compile(pattern), list(faults)))
+
+    def requests(self, method: str | None = None, pattern: str = "") -> list[dict[str, Any]]:
+        return [r for r in self.log if (method is None or r["method"] == method) and re.search(pattern, r["path"])]
+
+    # -- serving -----------------------------------------------------------------------------------------------
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        url = urlparse(handler.path)
+        path = unquote(url.path)
+        with self._lock:
+            self.log.append({"method": method, "path": path, "query": url.query, "range": handler.headers.get("Range"),
+                             "authorization": handler.headers.get("Authorization")})
+            fault = None
+            for pattern, queue in self.faults:
+                if queue and pattern.search(f"{method} {path}"):
+                    fault = queue.pop(0)
+                    break
+        if self.latency:
+            time.sleep(self.latency)
+        if fault is not None:
+            if fault.stall:
+                time.sleep(fault.stall)
+            return self._send(handler, method, fault.status, fault.body, fault.headers)
+        try:
+            self._route(handler, method, path, parse_qs(url.query))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _send(self, handler: BaseHTTPRequestHandler, method: str, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        handler.send_response(status)
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        if "Content-Length" not in (headers or {}):
+            handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        if method != "HEAD":
+            handler.wfile.write(body)
+
+    def _error(self, handler: BaseHTTPRequestHandler, method: str, status: int, code: str, message: str, extra: dict[str, str] | None = None) -> None:
+        body = json.dumps({"error": message}).encode()
+        self._send(handler, method, status, body, {"Content-Type": "application/json", "X-Error-Code": code, "X-Error-Message": message, **(extra or {})})
+
+    def _route(self, handler: BaseHTTPRequestHandler, method: str, path: str, query: dict[str, list[str]]) -> None:
+        if match := re.fullmatch(r"/api/(models|datasets)/([^/]+(?:/[^/]+)?)(?:/revision/(.+))?", path):
+            kind, repo_id, revision = match.groups()
+            return self._info(handler, method, kind, repo_id, revision, query)
+        if match := re.fullmatch(r"/(datasets/)?([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path):
+            dataset, repo_id, revision, file = match.groups()
+            return self._resolve(handler, method, self.datasets if dataset else self.models, repo_id, revision, file)
+        self._error(handler, method, 404, "RepoNotFound", "Not found")
+
+    def _revision(self, repo: Repo, revision: str | None) -> str | None:
+        if revision in (None, "main", repo.sha):
+            return repo.sha
+        return repo.revisions.get(revision)
+
+    def _info(self, handler: BaseHTTPRequestHandler, method: str, kind: str, repo_id: str, revision: str | None, query: dict[str, list[str]]) -> None:
+        repos = self.models if kind == "models" else self.datasets
+        if repo_id in self.redirects:
+            target = f"/api/{kind}/{self.redirects[repo_id]}" + (f"/revision/{revision}" if revision else "")
+            return self._send(handler, method, 307, b"Temporary Redirect", {"Location": target, "Content-Type": "text/plain"})
+        repo = repos.get(repo_id)
+        if repo is None or (repo.private and not handler.headers.get("Authorization")):
+            return self._error(handler, method, 404, "RepoNotFound", "Repository not found")
+        sha = self._revision(repo, revision)
+        if sha is None:
+            return self._error(handler, method, 404, "RevisionNotFound", f"Invalid rev id: {revision}")
+        blobs = query.get("blobs") == ["true"]
+        siblings = []
+        for name in sorted(repo.files):
+            sibling: dict[str, Any] = {"rfilename": name}
+            if blobs:
+                sibling.update({"size": repo.size(name), "blobId": repo.oid(name)[:40]})
+                if repo.is_lfs(name):
+                    sibling["lfs"] = {"sha256": repo.oid(name), "size": repo.size(name), "pointerSize": 134}
+            siblings.append(sibling)
+        body = {**repo.info, "_id": hashlib.md5(repo.id.encode()).hexdigest()[:24], "id": repo.id, "sha": sha,
+                "private": repo.private, "disabled": False, "gated": repo.gated, "tags": repo.tags,
+                "cardData": repo.card_data, "siblings": siblings, "lastModified": "2024-01-01T00:00:00.000Z"}
+        if query.get("securityStatus") == ["true"]:
+            body["securityRepoStatus"] = repo.security or {"scansDone": True, "filesWithIssues": []}
+        self._send(handler, method, 200, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+    def _resolve(self, handler: BaseHTTPRequestHandler, method: str, repos: dict[str, Repo], repo_id: str, revision: str, file: str) -> None:
+        repo = repos.get(repo_id)
+        if repo is None:
+            return self._error(handler, method, 404, "RepoNotFound", "Repository not found")
+        sha = self._revision(repo, revision)
+        if sha is None:
+            return self._error(handler, method, 404, "RevisionNotFound", f"Invalid rev id: {revision}")
+        if repo.gated and not handler.headers.get("Authorization"):
+            return self._error(handler, method, 401, "GatedRepo", "Access to this model is restricted. You must be authenticated.", {"X-Repo-Commit": sha})
+        if file not in repo.files:
+            return self._error(handler, method, 404, "EntryNotFound", f"{file} does not exist", {"X-Repo-Commit": sha})
+        size = repo.size(file)
+        headers = {"X-Repo-Commit": sha, "ETag": f'"{repo.oid(file)}"', "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream"}
+        if repo.is_lfs(file):
+            headers["X-Linked-Size"] = str(size)
+            headers["X-Linked-Etag"] = f'"{repo.oid(file)}"'
+        content = repo.files[file]
+        wanted = handler.headers.get("Range")
+        if wanted and (match := re.fullmatch(r"bytes=(\d+)-(\d*)", wanted)):
+            start = int(match.group(1))
+            end = int(match.group(2)) if match.group(2) else size - 1
+            end = min(end, size - 1)
+            body = content.read(start, end) if isinstance(content, VirtualFile) else content[start : end + 1]
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+            return self._send(handler, method, 206, body, headers)
+        if method == "HEAD":
+            headers["Content-Length"] = str(size)
+            return self._send(handler, method, 200, b"", headers)
+        body = content.read(0, size - 1) if isinstance(content, VirtualFile) else content
+        self._send(handler, method, 200, body, headers)

@@ -1,0 +1,170 @@
+"""Hub repositories, read by the real huggingface_hub client from a fake Hub on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import EXAMPLE, corpus_repo
+from fakehub import Fault, Repo, VirtualFile
+
+BERT = "google-bert/bert-base-uncased"
+BERT_SHA = "86b5e0934494bd15c9632b12f734a8a67f723594"
+
+
+@pytest.fixture
+def bert(hub):
+    hub.add_model(corpus_repo("google-bert__bert-base-uncased", BERT, sha=BERT_SHA))
+    hub.add_dataset(Repo("bookcorpus/bookcorpus", "1" * 40, card_data={"license": "unknown"}))
+    hub.add_dataset(Repo("legacy-datasets/wikipedia", "2" * 40, card_data={"license": "cc-by-sa-3.0"}, tags=["license:cc-by-sa-3.0"]))
+    hub.redirects["wikipedia"] = "legacy-datasets/wikipedia"
+    hub.add_dataset(Repo("bookcorpus", "3" * 40, card_data={"license": "unknown"}))
+    return hub
+
+
+def levels(report: dict) -> dict[str, str]:
+    return {c["id"]: c["label"] for c in report["components"]}
+
+
+def test_hub_repository_is_graded_without_reading_weight_bodies(run, bert):
+    result = run("check", BERT, "-f", "json")
+    assert result.code in (0, 1), result.err
+    report = result.json()
+    assert report["release"]["source"] == "hub" and report["release"]["revision"] == BERT_SHA
+    weights = {w["path"]: w for w in report["weights"]}
+    assert weights["model.safetensors"]["safety"] == "safe" and weights["model.safetensors"]["parameters"] > 100_000_000
+    assert weights["pytorch_model.bin"]["safety"] == "unchecked"
+    licence = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
+    assert licence["licence"] == "apache-2.0"
+    linked = {l["repo_id"]: l for l in report["release"]["hub"]["linked"]}
+    assert linked["wikipedia"]["licence"] == "cc-by-sa-3.0"  # the renamed repository's redirect was followed
+    # no request ever reads a weight file's body: safetensors only by Range, other weights never
+    for request in bert.requests(pattern=r"/resolve/"):
+        path = request["path"]
+        if path.endswith(".safetensors"):
+            assert request["range"] and request["range"].startswith("bytes=0-") or request["range"].startswith("bytes=8-")
+        assert not path.endswith((".bin", ".h5", ".msgpack", ".onnx", ".ot", ".mlmodel"))
+
+
+def test_request_budget_and_warm_cache(run, bert):
+    assert run("check", BERT, "-f", "json").code in (0, 1)
+    info = [r for r in bert.requests(pattern=r"^/api/models/") if BERT in r["path"]]
+    small = {r["path"] for r in bert.requests("HEAD", r"/resolve/")}
+    assert len(info) == 1
+    assert len(bert.requests(pattern=r"/resolve/")) <= 2 * len(small) + 2
+    before = len(bert.log)
+    assert run("check", BERT, "-f", "json").code in (0, 1)
+    second = bert.log[before:]
+    assert not [r for r in second if "/resolve/" in r["path"]], "unchanged files are served from the cache"
+    assert len([r for r in second if r["path"].startswith("/api/models/")]) == 1
+
+
+def test_url_and_revision_forms(run, bert):
+    bert.models[BERT].revisions["v1.0"] = BERT_SHA
+    by_url = run("check", f"https://huggingface.co/{BERT}/tree/v1.0", "-f", "json")
+    assert by_url.code in (0, 1) and by_url.json()["release"]["requested_revision"] == "v1.0"
+    by_option = run("check", BERT, "--revision", "v1.0", "-f", "json").json()
+    assert levels(by_option) == levels(by_url.json())
+    missing = run("check", BERT, "--revision", "nope")
+    assert missing.code == 2 and "revision 'nope' not found" in missing.err
+
+
+def test_local_clone_and_hub_repository_give_the_same_levels(run, hub, tmp_path):
+    files = {p.relative_to(EXAMPLE).as_posix(): p.read_bytes() for p in EXAMPLE.rglob("*") if p.is_file()}
+    hub.add_model(Repo("examples/open-release", "4" * 40, files=files, card_data={"license": "apache-2.0"}))
+    hub.add_dataset(Repo("openlint-examples/tiny-stories-pretraining", "5" * 40, card_data={"license": "cc-by-4.0"}))
+    remote = run("check", "examples/open-release", "-f", "json").json()
+    local = run("check", str(EXAMPLE), "-f", "json").json()
+    assert levels(remote) == levels(local)
+    assert remote["grade"] == local["grade"]
+
+
+def test_bert_hub_and_local_agree_except_where_the_hub_adds_dataset_licences(run, bert, tmp_path):
+    from conftest import corpus_release, CORPUS
+
+    remote = levels(run("check", BERT, "-f", "json").json())
+    local = levels(run("check", str(corpus_release(CORPUS / "cards" / "google-bert__bert-base-uncased", tmp_path / "bert-base-uncased")), "-f", "json").json())
+    differing = {k for k in remote if remote[k] != local[k]}
+    assert differing <= {"training.data.pretraining", "deployment.data.weights"}
+
+
+def test_gated_repository_without_token_is_graded_from_public_metadata(run, hub):
+    hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf", gated="manual"))
+    result = run("check", "meta-llama/Llama-2-7b-hf", "-f", "json")
+    assert result.code in (0, 1), result.err
+    report = result.json()
+    assert report["release"]["hub"]["gated"] == "manual"
+    assert "README.md" in report["release"]["hub"]["unreadable_files"]
+    note = next(f for f in report["findings"] if f["code"] == "OLH001")
+    assert "gated: manual" in note["message"] and "public metadata" in note["message"]
+    assert {w["path"] for w in report["weights"]} >= {"model-00001-of-00002.safetensors", "pytorch_model-00001-of-00002.bin"}
+
+
+def test_token_is_used_but_never_printed(run, hub):
+    secret = "hf_SuperSecretToken1234567890"
+    hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf", gated="manual"))
+    ok = run("check", "meta-llama/Llama-2-7b-hf", "--token", secret, "-f", "json")
+    assert ok.code in (0, 1) and not ok.json()["release"]["hub"]["unreadable_files"]
+    assert any(r["authorization"] == f"Bearer {secret}" for r in hub.log)
+    hub.fail(r"^GET /api/models/", Fault(403, {"X-Error-Message": f"token {secret} rejected"}))
+    denied = run("check", "meta-llama/Llama-2-7b-hf", "--token", secret)
+    assert denied.code == 2
+    for text in (ok.out, ok.err, denied.out, denied.err):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("fault, fragment", [
+    (Fault(401, {"X-Error-Code": "RepoNotFound"}), "repository not found"),
+    (Fault(403), "access denied (403)"),
+    (Fault(200, {"Content-Type": "application/json"}, b'{"id": "x", "sha": '), "invalid response"),
+])
+def test_faults_are_one_line_errors(run, bert, fault, fragment):
+    bert.fail(r"^GET /api/models/google-bert", fault)
+    result = run("check", BERT)
+    assert result.code == 2 and fragment in result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+def test_missing_repository(run, hub):
+    result = run("check", "nobody/nothing")
+    assert result.code == 2 and "nobody/nothing: repository not found" in result.err
+
+
+def test_rate_limits_and_server_errors_are_retried_then_given_up(run, bert):
+    bert.fail(r"^GET /api/models/google-bert", Fault(429, {"Retry-After": "0"}), Fault(503))
+    assert run("check", BERT, "-f", "json").code in (0, 1)
+    assert len(bert.requests("GET", r"^/api/models/google-bert")) == 3
+    bert.fail(r"^GET /api/models/google-bert", *[Fault(502) for _ in range(4)])
+    failed = run("check", BERT)
+    assert failed.code == 2 and "502" in failed.err and "gave up after retries" in failed.err
+
+
+def test_a_stalled_server_times_out(run, bert):
+    bert.fail(r"^GET /api/models/google-bert", Fault(200, stall=3))
+    result = run("check", BERT, "--timeout", "0.5")
+    assert result.code == 2 and "did not answer within 0.5 s" in result.err
+
+
+def test_offline_with_an_empty_cache_is_a_clear_error(run, bert, monkeypatch):
+    import huggingface_hub.constants as constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    result = run("check", BERT)
+    assert result.code == 2 and "offline" in result.err and "cache" in result.err
+    assert not bert.log
+
+
+def test_a_dangerous_file_flagged_by_the_hub_scan_is_an_error(run, hub):
+    repo = hub.add_model(Repo("someone/model", "6" * 40, files={"README.md": b"---\nlicense: mit\n---\n# m\n", "pytorch_model.bin": VirtualFile(b"", 1000)},
+                              card_data={"license": "mit"}, security={"scansDone": True, "filesWithIssues": [{"path": "pytorch_model.bin", "level": "danger"}]}))
+    report = run("check", repo.id, "-f", "json").json()
+    assert any(f["code"] == "OLW003" and "Hub's security scan" in f["message"] for f in report["findings"])
+
+
+def test_invalid_remote_safetensors_header_is_reported(run, hub):
+    bad = VirtualFile(b"\x10\x00\x00\x00\x00\x00\x00\x00" + b'{"a": 1}        ', 5000)
+    hub.add_model(Repo("someone/broken", "7" * 40, files={"README.md": b"---\nlicense: mit\n---\n# m\n", "model.safetensors": bad}, card_data={"license": "mit"}))
+    report = run("check", "someone/broken", "-f", "json").json()
+    assert any(f["code"] == "OLW005" for f in report["findings"])
