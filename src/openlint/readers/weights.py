@@ -48,29 +48,35 @@ class WeightFile:
 
 
 @cache
-def _formats() -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+def _formats() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], tuple[str, ...]]:
+    """(format by exact file name, format by suffix, suffixes of code files): lookups, not scans, because a
+    release can hold 100 000 files."""
     data = bundled.load("weight-formats")
-    return data["formats"], tuple(data["code_suffixes"])
+    by_name = {name: entry for entry in data["formats"] for name in entry.get("names", ())}
+    by_suffix = {suffix: entry for entry in data["formats"] for suffix in entry.get("suffixes", ())}
+    return by_name, by_suffix, tuple(data["code_suffixes"])
 
 
 def identify(path: str) -> dict[str, Any] | None:
     """The format entry of a file name, or None when it is not a weight or model artifact."""
     lower = path.lower()
     name = lower.rsplit("/", 1)[-1]
-    formats, _ = _formats()
-    for entry in formats:
-        if name in entry.get("names", ()):
-            return entry
-        if any(name.endswith(suffix) for suffix in entry.get("suffixes", ())):
+    by_name, by_suffix, _ = _formats()
+    if name in by_name:
+        return by_name[name]
+    dot = name.find(".")
+    while dot != -1:
+        entry = by_suffix.get(name[dot:])
+        if entry is not None:
             under = entry.get("under")
-            if under and not any(f"/{u}" in f"/{lower}" for u in under):
-                continue
-            return entry
+            if not under or any(f"/{u}" in f"/{lower}" for u in under):
+                return entry
+        dot = name.find(".", dot + 1)
     return None
 
 
 def is_code(path: str) -> bool:
-    return path.lower().endswith(_formats()[1])
+    return path.lower().endswith(_formats()[2])
 
 
 @cache
