@@ -240,5 +240,6 @@ def safety_results(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
         start, end = (section.line, min(section.end, section.line + 80)) if section else (evidence.line, evidence.line + 5)
         if any(number.search(card.line(n)) for n in range(start, end + 1)):
             return
-    first = signals.described[0]
+    # quote the sentence that makes the claim rather than a section heading
+    first = next((e for e in signals.described if not e.snippet.startswith("#")), signals.described[0])
     yield Hit({}, first.file, first.line, "evaluation.code.safety", first.snippet)

@@ -69,7 +69,10 @@ class _Vocabulary:
     sections: dict[str, re.Pattern[str]]
     code_context: dict[str, re.Pattern[str]]
     data_context: dict[str, re.Pattern[str]]
-    harnesses: tuple[str, ...]
+    harnesses: dict[str, str]  # repository (lower case) -> licence
+    code_licences: dict[str, str]
+    code_exclude: re.Pattern[str]
+    generic_code: frozenset[str]
     withheld: re.Pattern[str]
     withheld_context: dict[str, re.Pattern[str]]
     stages: dict[str, re.Pattern[str]]
@@ -98,7 +101,10 @@ def vocabulary() -> _Vocabulary:
         sections={k: _any(v) for k, v in data["sections"].items()},
         code_context={k: _any(v) for k, v in data["code_context"].items()},
         data_context={k: _any(v) for k, v in data["data_context"].items()},
-        harnesses=tuple(h.lower() for h in data["evaluation_harnesses"]),
+        harnesses={k.lower(): v for k, v in data["evaluation_harnesses"].items()},
+        code_licences={k.lower(): v for k, v in data["code_licences"].items()},
+        code_exclude=_any(data["code_exclude"]),
+        generic_code=frozenset(g.lower() for g in data["generic_code"]),
         withheld=_any(data["withheld"]),
         withheld_context={k: _any(v) for k, v in data["withheld_context"].items()},
         stages={k: _any(v) for k, v in data["stages"].items()},
@@ -138,6 +144,7 @@ def read(release: Release) -> Disclosure:
     meta = card.metadata if card else {}
     base_models = [b for b in _as_list(meta.get("base_model")) if _HUB_ID.match(b)]
 
+    described_sections: list[tuple[str, str, Evidence]] = []
     if card is not None:
         path = card.path
         # sections: headings that describe a component or meet a practice
@@ -148,9 +155,21 @@ def read(release: Release) -> Disclosure:
             title = section.title.lower()
             for cid, pattern in vocab.sections.items():
                 if has_content and pattern.search(title):
-                    components[cid].described.append(evidence)
+                    described_sections.append((cid, title, evidence))
             for name, pattern in vocab.practice_sections.items():
                 if practice[name] is None and has_content and pattern.search(title):
+                    practice[name] = evidence
+        for title, number in card.labels:
+            rest = card.line(number).split("**", 2)[-1].strip(" :") or card.line(number + 1).strip()
+            if not rest or vocab.placeholders.search(rest.lower()):
+                continue
+            lowered = title.lower()
+            evidence = Evidence(path, number, snippet(card.line(number)), "card-text")
+            for cid, pattern in vocab.sections.items():
+                if pattern.search(lowered):
+                    described_sections.append((cid, lowered, evidence))
+            for name, pattern in vocab.practice_sections.items():
+                if practice[name] is None and pattern.search(lowered):
                     practice[name] = evidence
         # lines: stages, benchmarks, claims, placeholders, withheld statements, practice phrases
         for number in card.body_lines():
@@ -160,7 +179,7 @@ def read(release: Release) -> Disclosure:
             lower = text.lower()
             evidence = None
             for name, pattern in vocab.stages.items():
-                if name != "tuned_name" and name not in stage_hits and pattern.search(lower):
+                if name != "tuned_name" and name not in stage_hits and (match := pattern.search(lower)) and not _hedged(lower, match):
                     stage_hits[name] = Evidence(path, number, snippet(text), "card-text")
             for entry, pattern in vocab.benchmarks:
                 if entry["name"] not in benchmarks and pattern.search(text if entry.get("case_sensitive") else lower):
@@ -180,8 +199,16 @@ def read(release: Release) -> Disclosure:
                     practice[name] = Evidence(path, number, snippet(text), "card-text")
         for link in card.links:
             _classify_link(release, components, link.url, link.line, vocab)
+        _text_dataset_ids(card, components, vocab)
 
     stages = _stages(release, meta, base_models, stage_hits, vocab)
+    for cid, title, evidence in described_sections:
+        components[_attribute(cid, title, stages)].described.append(evidence)
+    # training code or data linked without saying "pre-training" belongs to the fine-tuning of a tuned model
+    for cid, target in _TUNED.items():
+        moved = [p for p in components[cid].pointers if p.kind != "path" and _attribute(cid, p.evidence.snippet.lower(), stages) == target]
+        components[cid].pointers = [p for p in components[cid].pointers if p not in moved]
+        components[target].pointers.extend(moved)
     _metadata_pointers(release, components, meta, stages, vocab)
     _file_pointers(release, components, stages)
     safety_hits = []
@@ -206,39 +233,98 @@ def read(release: Release) -> Disclosure:
     return Disclosure(components, stages, practice, open_claims, placeholders, safety_hits, base_models, library)
 
 
+# the order in which a linked dataset is attributed: the most specific stage first
+_DATA_ORDER = ("training.data.alignment", "training.data.sft", "evaluation.data.safety", "training.data.pretraining")
+_EVALUATION = re.compile(r"evaluat|benchmark|test set")
+
+
+def _data_component(context: str, vocab: _Vocabulary) -> str | None:
+    """The data component a dataset mentioned in this context belongs to; datasets named around evaluation are
+    benchmarks (only safety ones are graded), not training data."""
+    order = ("evaluation.data.safety",) if _EVALUATION.search(context) else _DATA_ORDER
+    return next((cid for cid in order if vocab.data_context[cid].search(context)), None)
+_CODE_ORDER = ("evaluation.code.safety", "training.code.alignment", "training.code.finetuning", "evaluation.code.general", "training.code.pretraining")
+
+
 def _classify_link(release: Release, components: dict[str, Signals], url: str, line: int, vocab: _Vocabulary) -> None:
     card = release.card
     assert card is not None
     text = card.line(line)
+    lower = text.lower()
     context = (text + " " + " ".join(card.headings_at(line))).lower()
     evidence = Evidence(card.path, line, snippet(text), "card-text")
     if match := _HUB_DATASET.match(url):
-        for cid, pattern in vocab.data_context.items():
-            if pattern.search(context):
-                components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
-                return
+        cid = _data_component(context, vocab)
+        if cid is not None:
+            components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
         return
     if match := _CODE_HOST.match(url):
         repo = match.group(2).removesuffix(".git")
-        host = match.group(1).lower()
-        target = f"https://{host}/{repo}"
-        if any(repo.lower() == h or repo.lower().startswith(h + "/") for h in vocab.harnesses):
-            components["evaluation.code.general"].pointers.append(Pointer("code-repo", target, evidence))
+        key = repo.lower()
+        target = f"https://{match.group(1).lower()}/{repo}"
+        if key in vocab.harnesses:
+            components["evaluation.code.general"].pointers.append(Pointer("code-repo", target, evidence, vocab.harnesses[key]))
             return
-        # a repository's issues or discussions page is a contact channel, not code
-        if re.search(r"/(issues|discussions|pulls?)(/|$)", url):
+        # issues pages are contact channels, PDFs are papers, frameworks and notebooks are not the pipeline's code
+        if (re.search(r"/(issues|discussions|pulls?)(/|$)", url) or url.lower().endswith(".pdf")
+                or key in vocab.generic_code or vocab.code_exclude.search(lower)):
             return
-        for cid in ("evaluation.code.safety", "training.code.alignment", "training.code.finetuning", "evaluation.code.general", "training.code.pretraining", "deployment.code.inference"):
-            if vocab.code_context[cid].search(context):
-                components[cid].pointers.append(Pointer("code-repo", target, evidence))
+        licence = vocab.code_licences.get(key)
+        for cid in _CODE_ORDER:
+            if vocab.code_context[cid].search(lower):
+                components[cid].pointers.append(Pointer("code-repo", target, evidence, licence))
                 return
+        if vocab.code_context["deployment.code.inference"].search(context):
+            components["deployment.code.inference"].pointers.append(Pointer("code-repo", target, evidence, licence))
         return
     if not url.startswith(("http://", "https://")) and release.has_file(url.split("#")[0].lstrip("./")):
         path = url.split("#")[0].lstrip("./")
         for cid in ("training.code.pretraining", "evaluation.code.general"):
-            if path.endswith(".py") and vocab.code_context[cid].search(context):
+            if path.endswith(".py") and vocab.code_context[cid].search(lower):
                 components[cid].pointers.append(Pointer("path", path, evidence))
                 return
+
+
+_HEDGE = re.compile(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
+
+
+def _hedged(lower: str, match: re.Match[str]) -> bool:
+    """A stage phrase under negation or advice ("it is not DPO tuned", "we urge ... safety testing") is no disclosure."""
+    return bool(_HEDGE.search(lower[max(0, match.start() - 25) : match.end()]))
+
+
+_URL_SPAN = re.compile(r"\S*://\S*")
+_TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|`)([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
+
+
+def _text_dataset_ids(card: Any, components: dict[str, Signals], vocab: _Vocabulary) -> None:
+    """Hub dataset ids written in the text ("**Dataset:** org/name", or in backticks on a line about data)."""
+    for number in card.body_lines():
+        text = card.line(number)
+        lower = text.lower()
+        if "dataset" not in lower or "/" not in text:
+            continue
+        urls = [m.span() for m in _URL_SPAN.finditer(text)]
+        for match in _TEXT_DATASET.finditer(text):
+            repo = match.group(1)
+            if any(start <= match.start(1) < end for start, end in urls) or repo.rsplit(".", 1)[-1] in ("py", "json", "md", "txt", "yaml"):
+                continue
+            context = (lower + " " + " ".join(card.headings_at(number))).lower()
+            cid = _data_component(context, vocab) or ("training.data.pretraining" if not _EVALUATION.search(context) else None)
+            if cid is None:
+                continue
+            if not any(p.target == repo for p in components[cid].pointers):
+                components[cid].pointers.append(Pointer("hub-dataset", repo, Evidence(card.path, number, snippet(text), "card-text")))
+
+
+_TUNED = {"training.data.pretraining": "training.data.sft", "training.code.pretraining": "training.code.finetuning"}
+
+
+def _attribute(cid: str, title: str, stages: dict[str, Stage]) -> str:
+    """A generic "Training data" section of a fine-tuned model describes its fine-tuning, unless it says pre-training."""
+    if cid in _TUNED and stages["finetuning"].present and not re.search(r"pre-?train", title):
+        return _TUNED[cid]
+    return cid
 
 
 def _stages(release: Release, meta: dict[str, Any], base_models: list[str], hits: dict[str, Evidence], vocab: _Vocabulary) -> dict[str, Stage]:

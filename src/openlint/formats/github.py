@@ -23,7 +23,8 @@ def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
         if finding.line:
             properties.append(f"line={finding.line}")
         properties.append(f"title={escape_property(f'{finding.rule.code} {finding.rule.name}')}")
-        lines.append(f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(finding.message)}")
+        quote = f'\nquote: "{finding.snippet}"' if finding.snippet else ""
+        lines.append(f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(finding.message + quote)}")
     grade = report.grade
     lines.append(f"::notice title={escape_property('openlint grade')}::{escape_data(f'Openness grade {grade.letter} ({grade.score:g}/100) for {report.release.name}')}")
     return "\n".join(lines) + "\n"

@@ -34,7 +34,8 @@ def render(report: Report, *, color: bool = False, verbosity: int = 0, limit: in
         text += "| | Rule | Where | Finding |\n|---|---|---|---|\n"
     for shown, finding in enumerate(findings):
         where = f"{finding.file}:{finding.line}" if finding.file and finding.line else (finding.file or "release")
-        row = f"| {finding.severity} | `{finding.rule.code}` {finding.rule.name} | `{_cell(where)}` | {_cell(finding.message)} |\n"
+        quote = f"<br>> {_cell(finding.snippet)}" if finding.snippet else ""
+        row = f"| {finding.severity} | `{finding.rule.code}` {finding.rule.name} | `{_cell(where)}` | {_cell(finding.message)}{quote} |\n"
         remaining = len(findings) - shown
         if len((text + row).encode()) + 100 > limit:
             text += f"\n*... and {remaining} more finding(s); see the full report (--format json or sarif).*\n"

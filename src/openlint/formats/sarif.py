@@ -45,7 +45,7 @@ def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
             "message": {"text": finding.message},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": location},
-                "region": {"startLine": finding.line or 1},
+                "region": {"startLine": finding.line or 1, **({"snippet": {"text": finding.snippet}} if finding.snippet else {})},
             }}],
             "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:1"},
             "properties": {"component": finding.component} if finding.component else {},

@@ -72,10 +72,10 @@ def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
 def _finding(finding: Finding, style, verbosity: int) -> list[str]:
     where = f"{finding.file}:{finding.line}" if finding.file and finding.line else (finding.file or "release")
     lines = [f"  {where}: {style(finding.rule.code, finding.severity)} {finding.message} [{finding.rule.name}]"]
+    if verbosity >= 0 and finding.snippet:
+        lines.append(f"      quote: {finding.snippet}")
     if verbosity >= 0:
         lines.append(f"      fix: {finding.rule.fix}")
     if verbosity >= 1:
         lines.append(f"      why: {finding.rule.recommendation}")
-        if finding.snippet:
-            lines.append(f"      quote: {finding.snippet}")
     return lines

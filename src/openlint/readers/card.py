@@ -22,6 +22,7 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MD_LINK = re.compile(r"\[([^\]\n]{0,500})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+\"[^\"]*\")?\s*\)")
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
+_LABEL = re.compile(r"^\s{0,3}(?:[-*]\s+)?\*\*([^*\n]{2,80}?):?\*\*:?")
 _HTML_LINK = re.compile(r"href=[\"']([^\"']{1,2000})[\"']", re.IGNORECASE)
 
 
@@ -50,6 +51,8 @@ class Card:
     key_lines: dict[str, int] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # bold lead-ins used as headings ("**Training Data:** ..."): (title, line)
+    labels: list[tuple[str, int]] = field(default_factory=list)
     # the sections enclosing each line, outermost first (one shared tuple per run of lines)
     enclosing: list[tuple[Section, ...]] = field(default_factory=list)
 
@@ -164,6 +167,8 @@ def _read_body(card: Card) -> None:
             current = tuple(open_sections)
             card.enclosing[line - 1] = current
             card.enclosing[number - 1] = current
+        if text.lstrip().startswith(("**", "- **", "* **")) and len(card.labels) < MAX_SECTIONS and (label := _LABEL.match(text)):
+            card.labels.append((label.group(1).strip(), number))
         if len(card.links) < MAX_LINKS and ("http" in text or "](" in text or "href" in text):
             _collect_links(card, text, number)
         previous = text
