@@ -168,3 +168,10 @@ def test_invalid_remote_safetensors_header_is_reported(run, hub):
     hub.add_model(Repo("someone/broken", "7" * 40, files={"README.md": b"---\nlicense: mit\n---\n# m\n", "model.safetensors": bad}, card_data={"license": "mit"}))
     report = run("check", "someone/broken", "-f", "json").json()
     assert any(f["code"] == "OLW005" for f in report["findings"])
+
+
+def test_a_renamed_model_repository_is_followed(run, bert):
+    bert.redirects["bert-base-uncased"] = BERT
+    result = run("check", "https://huggingface.co/bert-base-uncased", "-f", "json")
+    assert result.code in (0, 1), result.err
+    assert result.json()["release"]["hub"]["repo_id"] == BERT

@@ -9,8 +9,10 @@ from typing import Any
 from openlint.errors import OpenlintError
 from openlint.release import Release
 
-_REPO_ID = re.compile(r"^(?:hf://)?(?:models/)?([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})$")
-_HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([\w.-]+/[\w.-]+)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$")
+# org/name; a URL or hf:// may also name a legacy single-segment id (gpt2), which bare would be a folder name
+_REPO_ID = re.compile(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$")
+_RESERVED = r"(?!(?:datasets|spaces|docs|blog|papers|models|settings|organizations|collections|api|join|login)(?:/|$))"
+_HUB_URL = re.compile(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/{_RESERVED}([\w.-]+(?:/[\w.-]+)?)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$")
 
 
 def parse_hub_target(target: str) -> tuple[str, str | None] | None:
@@ -19,7 +21,7 @@ def parse_hub_target(target: str) -> tuple[str, str | None] | None:
         revision = match.group(2)
         return match.group(1), revision.replace("%2F", "/") if revision else None
     if match := _REPO_ID.match(target):
-        return match.group(1), None
+        return match.group(1) or match.group(2), None
     return None
 
 

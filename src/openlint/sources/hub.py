@@ -112,10 +112,13 @@ class HubSource:
         info = self._call("the repository metadata", lambda: self.api.model_info(
             self.repo_id, revision=self.revision, files_metadata=True, securityStatus=True, timeout=self.timeout))
         sha = info.sha
+        if info.id and info.id != self.repo_id:
+            # a renamed repository: the API followed the redirect; use the current name from here on
+            self.repo_id = info.id
         release = Release(name=self.repo_id, source="hub", location=self.repo_id)
         card_data = info.card_data.to_dict() if info.card_data is not None else {}
         release.hub = HubFacts(
-            repo_id=info.id or self.repo_id, revision=sha, requested_revision=self.revision, gated=info.gated or False,
+            repo_id=self.repo_id, revision=sha, requested_revision=self.revision, gated=info.gated or False,
             private=bool(info.private), disabled=bool(info.disabled),
             licence_tags=[t.split(":", 1)[1] for t in (info.tags or []) if t.startswith("license:")],
             parameters=dict(info.safetensors.parameters) if info.safetensors else {},
