@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +21,24 @@ class Result:
 
     def json(self) -> dict:
         return json.loads(self.out)
+
+
+def report_of(run, folder, *args: str) -> dict:
+    """The JSON report of a check that ran to completion (exit 0 or 1)."""
+    result = run("check", str(folder), "-f", "json", "--no-config", *args)
+    assert result.code in (0, 1), result.err
+    return result.json()
+
+
+def by_code(report: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for finding in report["findings"]:
+        found.setdefault(finding["code"], []).append(finding)
+    return found
+
+
+def component(report: dict, cid: str) -> dict:
+    return next(c for c in report["components"] if c["id"] == cid)
 
 
 @pytest.fixture
@@ -118,7 +135,6 @@ def corpus_repo(folder: str, repo_id: str, sha: str | None = None, **options):
     import yaml as _yaml
 
     from fakehub import Repo, VirtualFile
-    from weightgen import safetensors_bytes
 
     source = CORPUS / "cards" / folder
     files: dict = {}

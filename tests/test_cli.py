@@ -143,3 +143,12 @@ def test_help_explains_exit_codes(run):
     result = run("--help")
     assert result.code == 0 and "Exit codes" in result.out
     assert "--fail-on" in run("check", "--help").out
+
+
+def test_colour_only_when_asked_or_on_a_terminal(run, release, monkeypatch):
+    folder = release({"README.md": CARD})
+    plain = run("check", str(folder), "--no-config").out
+    assert "\x1b[" not in plain  # captured output is not a terminal
+    forced = run("check", str(folder), "--no-config", "--color").out
+    assert "\x1b[" in forced
+    assert "\x1b[" not in run("check", str(folder), "--no-config", "-f", "json", "--color").out

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+
+from conftest import by_code, report_of
 import yaml
 
 CARD = "---\nlicense: apache-2.0\n---\n# m\n"
 
 
-def check(run, folder) -> dict:
-    result = run("check", str(folder), "-f", "json", "--no-config")
-    assert result.code in (0, 1), result.err
-    return result.json()
-
-
-def codes(report: dict) -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for finding in report["findings"]:
-        found.setdefault(finding["code"], []).append(finding)
-    return found
 
 
 def declaration(**components) -> str:
@@ -31,7 +21,7 @@ def test_declared_components_override_the_card(run, release):
         "training.code.pretraining": {"status": "not-released", "note": "internal infrastructure"},
         "training.code.alignment": {"status": "not-applicable"},
     })})
-    report = check(run, folder)
+    report = report_of(run, folder)
     found = {c["id"]: c for c in report["components"]}
     assert found["training.data.pretraining"]["label"] == "D2" and found["training.data.pretraining"]["declared"]
     assert found["training.code.pretraining"]["status"] == "not-released"
@@ -39,14 +29,14 @@ def test_declared_components_override_the_card(run, release):
     assert found["training.code.pretraining"]["evidence"][0]["line"] == 6
     assert found["training.code.alignment"]["level"] is None
     # a declared, justified closed component is reported as such, not as a documentation gap
-    assert "OLT007" not in codes(report) and "OLT008" in codes(report)
+    assert "OLT007" not in by_code(report) and "OLT008" in by_code(report)
 
 
 def test_schema_errors_are_findings_with_lines(run, release):
     folder = release({"README.md": CARD, "openness.yaml": "version: 1\ncomponents:\n  training.data.sft:\n    status: open\n  weights: {status: released}\n"})
     result = run("check", str(folder), "-f", "json", "--no-config")
     assert result.code == 1
-    invalid = codes(result.json())["OLD002"]
+    invalid = by_code(result.json())["OLD002"]
     messages = " ".join(f["message"] for f in invalid)
     assert "'open' is not one of" in messages and "'weights' is not a valid property name" in messages
     assert {f["line"] for f in invalid} == {2, 4}
@@ -58,7 +48,7 @@ def test_declared_claims_are_checked(run, release):
         "training.data.pretraining": {"status": "released", "location": "hf://datasets/org/corpus", "license": "my-own-terms"},
         "deployment.data.weights": {"status": "released", "location": "model.safetensors"},
     })})
-    found = codes(check(run, folder))
+    found = by_code(report_of(run, folder))
     assert "'scripts/train.py', which is not in the release" in found["OLD003"][0]["message"]
     assert "'my-own-terms'" in found["OLD004"][0]["message"]
     assert "holds no weight file" in found["OLD005"][0]["message"]
@@ -66,7 +56,7 @@ def test_declared_claims_are_checked(run, release):
 
 def test_declaration_in_the_card_front_matter(run, release):
     card = "---\nlicense: mit\nopenness:\n  components:\n    training.code.alignment:\n      status: not-applicable\n---\n# m\n"
-    report = check(run, release({"README.md": card}))
+    report = report_of(run, release({"README.md": card}))
     alignment = next(c for c in report["components"] if c["id"] == "training.code.alignment")
     assert alignment["declared"] and alignment["evidence"][0] == {"file": "README.md", "line": 5, "snippet": "training.code.alignment: not-applicable", "source": "declaration"}
     assert report["release"]["declaration"] == "README.md"
@@ -75,24 +65,15 @@ def test_declaration_in_the_card_front_matter(run, release):
 def test_two_declarations_warn_and_the_file_wins(run, release):
     card = "---\nlicense: mit\nopenness:\n  components:\n    training.code.alignment:\n      status: not-released\n---\n# m\n"
     folder = release({"README.md": card, "openness.yaml": declaration(**{"training.code.alignment": {"status": "not-applicable"}})})
-    report = check(run, folder)
-    assert "OLD006" in codes(report)
+    report = report_of(run, folder)
+    assert "OLD006" in by_code(report)
     assert next(c for c in report["components"] if c["id"] == "training.code.alignment")["status"] == "not-applicable"
 
 
 def test_hostile_declaration_yaml(run, release):
     folder = release({"README.md": CARD, "openness.yaml": "a: &a [1,1,1]\nb: [*a,*a]\n"})
-    (invalid,) = codes(check(run, folder))["OLD002"]
+    (invalid,) = by_code(report_of(run, folder))["OLD002"]
     assert "aliases" in invalid["message"]
-
-
-def test_colour_only_when_asked_or_on_a_terminal(run, release, monkeypatch):
-    folder = release({"README.md": CARD})
-    plain = run("check", str(folder), "--no-config").out
-    assert "\x1b[" not in plain  # captured output is not a terminal
-    forced = run("check", str(folder), "--no-config", "--color").out
-    assert "\x1b[" in forced
-    assert "\x1b[" not in run("check", str(folder), "--no-config", "-f", "json", "--color").out
 
 
 def test_per_component_waiver(run, release):

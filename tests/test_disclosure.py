@@ -5,26 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-from conftest import CORPUS, corpus_release
-
-
-def check(run, folder) -> dict:
-    result = run("check", str(folder), "-f", "json", "--no-config")
-    assert result.code in (0, 1), result.err
-    return result.json()
+from conftest import CORPUS, by_code, component, corpus_release, report_of
 
 
-def component(report: dict, cid: str) -> dict:
-    return next(c for c in report["components"] if c["id"] == cid)
 
-
-def codes(report: dict) -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for finding in report["findings"]:
-        found.setdefault(finding["code"], []).append(finding)
-    return found
 
 
 CARD = "---\nlicense: apache-2.0\n{meta}---\n# model\n\n{body}\n"
@@ -35,42 +20,42 @@ def card(body: str, meta: str = "") -> dict[str, str]:
 
 
 def test_open_washing_quotes_the_claim(run, tmp_path):
-    report = check(run, corpus_release(CORPUS / "cards" / "lmsys__vicuna-7b-delta-v0", tmp_path / "vicuna"))
-    (washing,) = codes(report)["OLP008"]
+    report = report_of(run, corpus_release(CORPUS / "cards" / "lmsys__vicuna-7b-delta-v0", tmp_path / "vicuna"))
+    (washing,) = by_code(report)["OLP008"]
     assert "open-source chatbot" in washing["message"] and washing["line"] == 22
     assert "pre-training datasets" in washing["message"]
 
 
 def test_no_open_washing_finding_for_a_fully_open_release(run, example):
-    assert "OLP008" not in codes(check(run, example))
+    assert "OLP008" not in by_code(report_of(run, example))
 
 
 def test_safety_benchmarks_with_results_are_released_safety_data(run, release):
-    report = check(run, release(card("## Safety evaluation\n\nWe red-teamed the model.\n\n| benchmark | score |\n|---|---|\n| HarmBench | 12.5% |\n| XSTest | 3.0% |\n")))
+    report = report_of(run, release(card("## Safety evaluation\n\nWe red-teamed the model.\n\n| benchmark | score |\n|---|---|\n| HarmBench | 12.5% |\n| XSTest | 3.0% |\n")))
     data = component(report, "evaluation.data.safety")
     assert data["status"] == "released" and data["label"] == "D5"
     assert {p["target"] for p in data["pointers"]} == {"walledai/HarmBench", "walledai/XSTest"}
     code = component(report, "evaluation.code.safety")
     assert code["status"] == "described" and code["label"] == "C1"
-    found = codes(report)
+    found = by_code(report)
     assert "OLS005" not in found and "described, not released" in found["OLS002"][0]["message"]
 
 
 def test_a_safety_claim_without_numbers_is_a_finding(run, release):
-    report = check(run, release(card("## Safety\n\nThe model was red-teamed by an internal team before release.\n")))
-    (missing,) = codes(report)["OLS005"]
+    report = report_of(run, release(card("## Safety\n\nThe model was red-teamed by an internal team before release.\n")))
+    (missing,) = by_code(report)["OLS005"]
     assert missing["line"] == 8 and "red-teamed" in missing["snippet"]
 
 
 def test_advice_and_negation_are_not_disclosures(run, release):
-    report = check(run, release(card("It is not DPO tuned. We urge users to perform safety testing. It can be fine-tuned on your data.\n")))
+    report = report_of(run, release(card("It is not DPO tuned. We urge users to perform safety testing. It can be fine-tuned on your data.\n")))
     assert component(report, "training.code.alignment")["status"] == "not-applicable"
     assert component(report, "training.code.finetuning")["status"] == "not-applicable"
     assert component(report, "evaluation.code.safety")["status"] == "undisclosed"
 
 
 def test_stages_from_metadata_and_statements(run, release):
-    report = check(run, release(card("We fine-tuned the base model with DPO on preference pairs.\n", meta="base_model: org/base-7b\n")))
+    report = report_of(run, release(card("We fine-tuned the base model with DPO on preference pairs.\n", meta="base_model: org/base-7b\n")))
     stages = report["stages"]
     assert stages["finetuning"]["present"] and stages["finetuning"]["evidence"]["snippet"] == "base_model: org/base-7b"
     assert stages["alignment"]["present"]
@@ -78,7 +63,7 @@ def test_stages_from_metadata_and_statements(run, release):
 
 
 def test_alignment_mentioned_on_a_base_model_is_reported_as_unsure(run, release):
-    report = check(run, release(card("Chat variants of this family use RLHF.\n")))
+    report = report_of(run, release(card("Chat variants of this family use RLHF.\n")))
     alignment = report["stages"]["alignment"]
     assert not alignment["present"] and "declare the component if it applies" in alignment["note"]
 
@@ -86,14 +71,14 @@ def test_alignment_mentioned_on_a_base_model_is_reported_as_unsure(run, release)
 def test_datasets_are_attributed_by_context(run, release):
     body = ("## Training data\n\nPre-trained on [the corpus](https://huggingface.co/datasets/org/corpus).\n\n"
             "## Evaluation\n\nEvaluated on [a benchmark](https://huggingface.co/datasets/org/bench).\n")
-    report = check(run, release(card(body)))
+    report = report_of(run, release(card(body)))
     pretraining = component(report, "training.data.pretraining")
     assert [p["target"] for p in pretraining["pointers"]] == ["org/corpus"] and pretraining["label"] == "D3"
     assert "licence" in pretraining["note"].lower()
 
 
 def test_withheld_data_is_not_released_not_undisclosed(run, release):
-    report = check(run, release(card("## Training data\n\nThe training data has not been released.\n")))
+    report = report_of(run, release(card("## Training data\n\nThe training data has not been released.\n")))
     data = component(report, "training.data.pretraining")
     assert data["status"] == "not-released" and data["evidence"][0]["line"] == 8
 
@@ -102,14 +87,14 @@ def test_code_links_count_only_when_the_line_says_what_they_are(run, release):
     body = ("## Training\n\nTrained with [our training code](https://github.com/org/train) and [JAX](https://github.com/jax-ml/jax).\n"
             "A [notebook](https://github.com/org/nb) shows how to fine-tune it.\n"
             "Data filtered with [a tool](https://github.com/org/filter).\n")
-    report = check(run, release(card(body)))
+    report = report_of(run, release(card(body)))
     code = component(report, "training.code.pretraining")
     assert [p["target"] for p in code["pointers"]] == ["https://github.com/org/train"]
     assert code["label"] == "C2"  # released; the licence is not stated, so no rubric points
 
 
 def test_known_harness_carries_its_licence(run, release):
-    report = check(run, release(card("Evaluated with [lm-evaluation-harness](https://github.com/EleutherAI/lm-evaluation-harness).\n")))
+    report = report_of(run, release(card("Evaluated with [lm-evaluation-harness](https://github.com/EleutherAI/lm-evaluation-harness).\n")))
     evaluation = component(report, "evaluation.code.general")
     assert evaluation["label"] == "C5" and evaluation["licence"] == "mit"
 
@@ -117,13 +102,13 @@ def test_known_harness_carries_its_licence(run, release):
 def test_licence_conflict_names_each_source(run, release):
     files = card("# x\n")
     files["LICENSE"] = "MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy ... The above copyright notice and this permission notice shall be included"
-    (conflict,) = codes(check(run, release(files)))["OLL003"]
+    (conflict,) = by_code(report_of(run, release(files)))["OLL003"]
     assert "apache-2.0 in README.md:2" in conflict["message"] and "mit in LICENSE:1" in conflict["message"]
 
 
 def test_practice_sections_are_recognised(run, release):
     body = "## Intended uses\n\nResearch.\n\n## Limitations\n\nMany.\n\n## Citation\n\n@misc{x, title={x}}\n"
-    found = codes(check(run, release(card(body))))
+    found = by_code(report_of(run, release(card(body))))
     assert not {"OLP001", "OLP003", "OLP005"} & set(found)
     assert {"OLP004", "OLP006", "OLP007"} <= set(found)
 
@@ -145,5 +130,5 @@ def test_every_format_carries_the_quote(run, release, monkeypatch):
 
 def test_a_card_with_thousands_of_links(run, release):
     body = "".join(f"- [d{i}](https://huggingface.co/datasets/org/d{i}) trained on this\n" for i in range(20_000))
-    report = check(run, release(card(body)))
+    report = report_of(run, release(card(body)))
     assert component(report, "training.data.pretraining")["status"] == "released"

@@ -11,6 +11,8 @@ import struct
 import zipfile
 
 import pytest
+
+from conftest import by_code, report_of
 from picklescan.scanner import scan_file_path
 
 from openlint.readers import gguf, pickles, safetensors
@@ -21,17 +23,6 @@ from weightgen import (Reduce, benign_torch_pickle, global_pickle, gguf_bytes, l
 CARD = "---\nlicense: apache-2.0\n---\n# m\n"
 
 
-def check(run, folder) -> dict:
-    result = run("check", str(folder), "-f", "json")
-    assert result.code in (0, 1), result.err
-    return result.json()
-
-
-def codes(report: dict) -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for finding in report["findings"]:
-        found.setdefault(finding["code"], []).append(finding)
-    return found
 
 
 # -- safetensors -----------------------------------------------------------------------------------------------
@@ -39,11 +30,11 @@ def codes(report: dict) -> dict[str, list[dict]]:
 def test_valid_safetensors_reports_parameters_and_dtypes(run, release):
     folder = release({"README.md": CARD})
     write_safetensors(folder / "model.safetensors", {"a": ("F32", [2, 3]), "b": ("F16", [4])}, metadata={"format": "pt"})
-    report = check(run, folder)
+    report = report_of(run, folder)
     (weight,) = report["weights"]
     assert weight["safety"] == "safe" and weight["parameters"] == 10
     assert weight["dtypes"] == {"F32": 6, "F16": 4}
-    assert "OLW005" not in codes(report)
+    assert "OLW005" not in by_code(report)
 
 
 def _raw_header(header: dict, data: int, pad: bytes = b"") -> bytes:
@@ -67,7 +58,7 @@ def _raw_header(header: dict, data: int, pad: bytes = b"") -> bytes:
 ])
 def test_invalid_safetensors_are_errors_naming_the_violation(run, release, content, fragment):
     folder = release({"README.md": CARD, "model.safetensors": content})
-    found = codes(check(run, folder))
+    found = by_code(report_of(run, folder))
     assert fragment in found["OLW005"][0]["message"]
 
 
@@ -80,14 +71,14 @@ def test_duplicate_keys_are_rejected():
 def test_sharded_checkpoint_consistency(run, release):
     folder = release({"README.md": CARD})
     write_sharded(folder, shards=3, tensors_per_shard=2, shape=[4, 4], sparse=False)
-    assert not {"OLW006"} & set(codes(check(run, folder)))
+    assert not {"OLW006"} & set(by_code(report_of(run, folder)))
     # a missing shard, a tensor mapped to the wrong shard, and a wrong total_size
     (folder / "model-00002-of-00003.safetensors").unlink()
     index = json.loads((folder / "model.safetensors.index.json").read_text())
     index["weight_map"]["layer.1.0.weight"] = "model-00003-of-00003.safetensors"
     index["metadata"]["total_size"] += 1
     (folder / "model.safetensors.index.json").write_text(json.dumps(index))
-    messages = [f["message"] for f in codes(check(run, folder))["OLW006"]]
+    messages = [f["message"] for f in by_code(report_of(run, folder))["OLW006"]]
     assert any("model-00002-of-00003.safetensors, which is not in the release" in m for m in messages)
     assert any("model-00003-of-00003.safetensors" in m and "absent from its header" in m for m in messages)
 
@@ -98,17 +89,17 @@ def test_incomplete_shard_numbering_is_reported(run, release):
     index = json.loads((folder / "model.safetensors.index.json").read_text())
     index["weight_map"] = {k: v for k, v in index["weight_map"].items() if "00002" not in v}
     (folder / "model.safetensors.index.json").write_text(json.dumps(index))
-    messages = [f["message"] for f in codes(check(run, folder))["OLW006"]]
+    messages = [f["message"] for f in by_code(report_of(run, folder))["OLW006"]]
     assert any("incomplete" in m and "00002" in m for m in messages)
 
 
 def test_sparse_five_gigabyte_shards_are_judged_from_headers(run, release):
     folder = release({"README.md": CARD})
     write_sharded(folder, shards=2, tensors_per_shard=1, shape=[50_000, 50_000], sparse=True)  # 5 GB each, holes on disk
-    report = check(run, folder)
+    report = report_of(run, folder)
     assert {w["safety"] for w in report["weights"]} == {"safe"}
     assert sum(w["parameters"] for w in report["weights"]) == 2 * 50_000 * 50_000
-    assert "OLW006" not in codes(report)
+    assert "OLW006" not in by_code(report)
 
 
 # -- pickles, measured against picklescan ----------------------------------------------------------------------
@@ -143,7 +134,7 @@ def pickle_folder(tmp_path_factory):
 
 
 def test_every_file_picklescan_flags_is_flagged_and_benign_files_are_not(run, pickle_folder):
-    report = check(run, pickle_folder)
+    report = report_of(run, pickle_folder)
     safety = {w["path"]: w["safety"] for w in report["weights"]}
     flagged_by_picklescan = {name for name in _pickle_cases() if scan_file_path(str(pickle_folder / name)).infected_files > 0}
     assert flagged_by_picklescan  # the reference scanner sees the attacks too
@@ -157,7 +148,7 @@ def test_every_file_picklescan_flags_is_flagged_and_benign_files_are_not(run, pi
 
 
 def test_dangerous_imports_are_named_with_their_file(run, pickle_folder):
-    found = codes(check(run, pickle_folder))
+    found = by_code(report_of(run, pickle_folder))
     named = {(f["file"], f["message"].split("imports ")[1].split(" ")[0]) for f in found["OLW003"]}
     assert ("memo_indirection.pkl", "posix.system") in named
     assert ("os_system_global.pkl", "os.system") in named
@@ -194,7 +185,7 @@ def test_object_npy_is_scanned_and_plain_npy_is_data(run, release):
     plain_header += b" " * (-(10 + len(plain_header) + 1) % 64) + b"\n"
     plain_npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(plain_header)) + plain_header + bytes(8)
     folder = release({"README.md": CARD, "obj.npy": object_npy, "plain.npy": plain_npy})
-    safety = {w["path"]: w["safety"] for w in check(run, folder)["weights"]}
+    safety = {w["path"]: w["safety"] for w in report_of(run, folder)["weights"]}
     assert safety == {"obj.npy": "dangerous", "plain.npy": "safe"}
 
 
@@ -202,7 +193,7 @@ def test_object_npy_is_scanned_and_plain_npy_is_data(run, release):
 
 def test_gguf_metadata_becomes_evidence(run, release):
     folder = release({"README.md": "# no front matter\n", "model-Q4_K_M.gguf": gguf_bytes({"general.architecture": "llama", "general.license": "mit", "general.name": "tiny"}, tensors=2)})
-    report = check(run, folder)
+    report = report_of(run, folder)
     (weight,) = report["weights"]
     assert weight["safety"] == "safe" and weight["parameters"] == 2 * 4 * 8
     assert weight["metadata"]["general.license"] == "mit"
@@ -212,7 +203,7 @@ def test_gguf_metadata_becomes_evidence(run, release):
 
 def test_gguf_licence_conflicting_with_the_card_is_reported(run, release):
     folder = release({"README.md": CARD, "m.gguf": gguf_bytes({"general.license": "llama2"})})
-    (conflict,) = codes(check(run, folder))["OLL003"]
+    (conflict,) = by_code(report_of(run, folder))["OLL003"]
     assert "apache-2.0 in README.md:2" in conflict["message"] and "llama2 in m.gguf" in conflict["message"]
 
 
@@ -234,20 +225,20 @@ def test_hostile_gguf_is_rejected_before_allocating(content, fragment):
 def test_other_formats_are_identified_and_classed(run, release):
     folder = release({"README.md": CARD, "model.onnx": b"\x08\x07", "tf_model.h5": b"\x89HDF\r\n", "flax_model.msgpack": b"\x80",
                       "saved_model/saved_model.pb": b"\x08", "modeling_custom.py": "import os\n", "config.json": '{"auto_map": {"AutoModel": "modeling_custom.Model"}}'})
-    report = check(run, folder)
+    report = report_of(run, folder)
     safety = {w["path"]: (w["format"], w["safety"]) for w in report["weights"]}
     assert safety["model.onnx"] == ("onnx", "safe")
     assert safety["flax_model.msgpack"] == ("flax-msgpack", "safe")
     assert safety["tf_model.h5"] == ("keras-h5", "may-execute")
     assert safety["saved_model/saved_model.pb"] == ("tensorflow-savedmodel", "may-execute")
-    found = codes(report)
+    found = by_code(report)
     assert "modeling_custom.py" in found["OLW009"][0]["message"]
     assert {f["file"] for f in found["OLW008"]} == {"tf_model.h5", "saved_model/saved_model.pb"}
 
 
 def test_lfs_pointer_is_not_mistaken_for_weights(run, release):
     folder = release({"README.md": CARD, "model.safetensors": "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"})
-    found = codes(check(run, folder))
+    found = by_code(report_of(run, folder))
     assert "Git LFS pointer" in found["OLW010"][0]["message"]
 
 
@@ -258,7 +249,7 @@ def test_truncated_zip_and_zip_bomb_are_reported_not_decompressed(run, release):
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("archive/data.pkl", b"\x80\x02" + b"\x00" * 50_000_000)
     folder = release({"README.md": CARD, "bomb.pt": bomb.getvalue(), "truncated.pt": torch_zip(benign_torch_pickle())[:40]})
-    found = codes(check(run, folder))
+    found = by_code(report_of(run, folder))
     messages = " ".join(f["message"] for f in found["OLW010"])
     assert "zip bomb" in messages
     assert "truncated.pt" in {f["file"] for f in found["OLW010"] + found.get("OLW003", [])}
@@ -266,7 +257,7 @@ def test_truncated_zip_and_zip_bomb_are_reported_not_decompressed(run, release):
 
 def test_pickle_with_a_million_opcodes_finishes(run, release):
     folder = release({"README.md": CARD, "big.pkl": pickle.dumps(list(range(1_000_000)), protocol=4)})
-    report = check(run, folder)
+    report = report_of(run, folder)
     assert report["weights"][0]["safety"] == "allowlisted"
 
 
@@ -279,8 +270,8 @@ def test_symlinks_outside_and_loops_are_not_followed(run, release, tmp_path):
     (folder / "loop_b").symlink_to(folder / "loop_a")
     (folder / "sub").mkdir()
     (folder / "sub" / "up").symlink_to(folder)
-    report = check(run, folder)
-    found = codes(report)
+    report = report_of(run, folder)
+    found = by_code(report)
     assert "OLW003" not in found  # the dangerous file outside was never read
     problems = {f["file"]: f["message"] for f in found["OLC007"]}
     assert "outside the release" in problems["model.bin"]
@@ -290,7 +281,7 @@ def test_symlinks_outside_and_loops_are_not_followed(run, release, tmp_path):
 def test_fifo_named_like_weights_does_not_block(run, release):
     folder = release({"README.md": CARD})
     os.mkfifo(folder / "model.bin")
-    found = codes(check(run, folder))
+    found = by_code(report_of(run, folder))
     assert "model.bin" in {f["file"] for f in found["OLC007"]}
     assert "model.bin" in {f["file"] for f in found["OLW010"]}
 
@@ -299,7 +290,7 @@ def test_fifo_named_like_weights_does_not_block(run, release):
 def test_unreadable_file_is_a_finding(run, release):
     folder = release({"README.md": CARD, "model.safetensors": safetensors_bytes({"a": ("U8", [1])})[0] + b"\x00"})
     (folder / "model.safetensors").chmod(0)
-    found = codes(check(run, folder))
+    found = by_code(report_of(run, folder))
     assert "model.safetensors" in {f["file"] for f in found["OLW010"]}
 
 
@@ -310,5 +301,5 @@ def test_a_hundred_thousand_small_files(run, release):
         sub.mkdir()
         for j in range(1000):
             (sub / f"f{j}.txt").touch()
-    report = check(run, folder)
+    report = report_of(run, folder)
     assert report["components"][-1]["status"] == "undisclosed"

@@ -51,6 +51,7 @@ class Check:
 
 REGISTRY: dict[str, Check] = {}
 
+
 def check(name: str, options: dict[str, Any] | None = None) -> Callable[[Callable[..., Iterator[Hit]]], Callable[..., Iterator[Hit]]]:
     def register(function: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
         REGISTRY[name] = Check(function, options or {"type": "object", "additionalProperties": False})

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from openlint import schemas, yamlsafe
 from openlint.errors import DataFileError

@@ -111,7 +111,7 @@ def load_user_file(path: str | Path) -> list[Rule]:
 def validate_options(rules: list[Rule]) -> None:
     import jsonschema
 
-    for index, rule in enumerate(rules):
+    for rule in rules:
         schema = REGISTRY[rule.function].options
         error = jsonschema.exceptions.best_match(jsonschema.validators.validator_for(schema)(schema).iter_errors(rule.options))
         if error is not None:

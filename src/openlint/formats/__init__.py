@@ -24,5 +24,5 @@ def renderer(name: str) -> Callable[..., str]:
     return import_module(FORMATS[name]).render
 
 
-def render(name: str, report: "Report", *, color: bool = False, verbosity: int = 0) -> str:
+def render(name: str, report: Report, *, color: bool = False, verbosity: int = 0) -> str:
     return renderer(name)(report, color=color, verbosity=verbosity)

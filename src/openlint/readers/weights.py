@@ -103,25 +103,35 @@ def classify_global(qualified: str) -> str:
     return "suspicious"
 
 
+def judge_by_format(weight: WeightFile, entry: dict[str, Any]) -> bool:
+    """Formats judged by their name alone; True when this decided the file's safety."""
+    if entry["loads"] == "code":
+        weight.safety = "may-execute"
+        weight.detail = entry.get("note", "loading this format can run code")
+        return True
+    if entry["scan"] == "none":
+        weight.safety = "safe"
+        return True
+    return False
+
+
+def mark_invalid(weight: WeightFile, kind: str, message: str, problems: list[Problem]) -> None:
+    weight.safety, weight.detail = "invalid", message
+    problems.append(Problem(kind, weight.path, None, message))
+
+
 def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> WeightFile | None:
     entry = identify(path)
     if entry is None:
         return None
     weight = WeightFile(path=path, format=entry["format"], loads=entry["loads"], size=size)
-    if entry["loads"] == "code":
-        weight.safety = "may-execute"
-        weight.detail = entry.get("note", "loading this format can run code")
-    elif entry["scan"] == "none":
-        weight.safety = "safe"
-    else:
+    if not judge_by_format(weight, entry):
         try:
             with opener(path) as handle:
                 head = handle.read(len(LFS_POINTER))
                 handle.seek(0)
                 if head == LFS_POINTER:
-                    weight.safety = "invalid"
-                    weight.detail = "a Git LFS pointer, not the weights (fetch with git lfs pull)"
-                    problems.append(Problem("weights.lfs-pointer", path, None, weight.detail))
+                    mark_invalid(weight, "weights.lfs-pointer", "a Git LFS pointer, not the weights (fetch with git lfs pull)", problems)
                     return weight
                 _SCANNERS[entry["scan"]](weight, handle, problems)
         except OSError as exc:
@@ -135,8 +145,7 @@ def _scan_safetensors(weight: WeightFile, handle: BinaryIO, problems: list[Probl
     try:
         header = safetensors.read_header(handle, weight.size)
     except safetensors.HeaderError as exc:
-        weight.safety, weight.detail = "invalid", str(exc)
-        problems.append(Problem("weights.invalid-safetensors", weight.path, None, str(exc)))
+        mark_invalid(weight, "weights.invalid-safetensors", str(exc), problems)
         return
     apply_safetensors_header(weight, header, problems)
 
@@ -155,8 +164,7 @@ def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) ->
     try:
         header = gguf.read_header(handle, weight.size)
     except gguf.GGUFError as exc:
-        weight.safety, weight.detail = "invalid", str(exc)
-        problems.append(Problem("weights.invalid-gguf", weight.path, None, str(exc)))
+        mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
         return
     weight.safety = "safe"
     weight.parameters = header.parameters

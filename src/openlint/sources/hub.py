@@ -141,7 +141,7 @@ class HubSource:
             more = [key for key in self._card_links(release) if key not in lookups]
             lookups.update({key: pool.submit(self._lookup, *key) for key in more})
             header_results = {p: f.result() for p, f in headers.items()}
-            for (kind, repo), future in lookups.items():
+            for (_, repo), future in lookups.items():
                 release.linked[repo] = future.result()
         unreadable = [p for p, v in downloaded.items() if isinstance(v, Exception)]
         release.hub.unreadable_files = sorted(unreadable)
@@ -245,19 +245,12 @@ class HubSource:
                         header = safetensors_reader.parse_header(result, entry.size or None)
                         weight_reader.apply_safetensors_header(weight, header, release.problems)
                     except safetensors_reader.HeaderError as exc:
-                        weight.safety, weight.detail = "invalid", str(exc)
-                        release.problems.append(Problem("weights.invalid-safetensors", path, None, str(exc)))
+                        weight_reader.mark_invalid(weight, "weights.invalid-safetensors", str(exc), release.problems)
                 elif isinstance(result, ValueError):
-                    weight.safety, weight.detail = "invalid", str(result)
-                    release.problems.append(Problem("weights.invalid-safetensors", path, None, str(result)))
+                    weight_reader.mark_invalid(weight, "weights.invalid-safetensors", str(result), release.problems)
                 else:
                     weight.detail = "header could not be read (gated)"
-            elif found["loads"] == "code":
-                weight.safety = "may-execute"
-                weight.detail = found.get("note", "loading this format can run code")
-            elif found["scan"] == "none":
-                weight.safety = "safe"
-            else:
+            elif not weight_reader.judge_by_format(weight, found):
                 weight.detail = "not downloaded: judged by name and the Hub's own scan"
             if path in flagged:
                 weight.safety = "dangerous"

@@ -107,7 +107,6 @@ class LocalSource:
             files[relative] = FileEntry(relative, info.st_size)
         # symlinked folders inside the release are not descended into: their files are inventoried at their target
 
-
     # -- the release ------------------------------------------------------------------------------------------
     def load(self) -> Release:
         release = Release(name=os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root, source="local", location=str(self.root))
