@@ -33,7 +33,7 @@ def main() -> None:
             seconds, peak, code = measure([*OPENLINT, "check", str(folder), "-q"])
             row(f"check: card + 30 safetensors shards of {label}", seconds, peak, f"exit {code}")
         seconds, peak, code = measure([*OPENLINT, "check", str(ROOT / "examples" / "open-release"), "-q"])
-        row("check: the example release (with a declaration)", seconds, peak, f"exit {code}")
+        row("check: the example release (the pre-commit hook's command)", seconds, peak, f"exit {code}")
         seconds, peak, _ = measure([*OPENLINT, "--version"])
         row("openlint --version", seconds, peak)
         seconds, peak, _ = measure([sys.executable, "-c", "pass"])
