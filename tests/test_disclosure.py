@@ -132,3 +132,20 @@ def test_a_card_with_thousands_of_links(run, release):
     body = "".join(f"- [d{i}](https://huggingface.co/datasets/org/d{i}) trained on this\n" for i in range(20_000))
     report = report_of(run, release(card(body)))
     assert component(report, "training.data.pretraining")["status"] == "released"
+
+
+def test_gated_weights_are_semi_open_whatever_the_licence(run, release):
+    report = report_of(run, release(card("# x\n", meta="extra_gated_prompt: Agree to the terms\n")))
+    weights = component(report, "deployment.data.weights")
+    assert weights["licence"] == "apache-2.0" and weights["label"] == "D4" and "gated" in weights["note"]
+    assert weights["evidence"][-1]["snippet"] == "extra_gated_prompt: access is gated"
+
+
+def test_weights_summary_totals_the_headers(run, release, tmp_path):
+    from weightgen import write_safetensors
+
+    folder = release(card("# x\n"))
+    write_safetensors(folder / "model.safetensors", {"a": ("F32", [2, 3])})
+    write_safetensors(folder / "extra.safetensors", {"b": ("F16", [4])})
+    summary = report_of(run, folder)["weights_summary"]
+    assert summary == {"files": 2, "formats": {"safetensors": 2}, "parameters": 10, "dtypes": {"F32": 6, "F16": 4}}

@@ -173,3 +173,17 @@ def test_a_renamed_model_repository_is_followed(run, bert):
     result = run("check", "https://huggingface.co/bert-base-uncased", "-f", "json")
     assert result.code in (0, 1), result.err
     assert result.json()["release"]["hub"]["repo_id"] == BERT
+
+
+def test_gated_repository_and_gated_datasets_are_semi_open(run, hub):
+    from weightgen import safetensors_bytes
+
+    head, data = safetensors_bytes({"w": ("F32", [4])})
+    card = b"---\nlicense: apache-2.0\ndatasets:\n  - org/gated-data\n---\n# gated\n"
+    hub.add_model(Repo("org/gated-bert", "9" * 40, files={"README.md": card, "model.safetensors": head + bytes(data)},
+                       card_data={"license": "apache-2.0", "datasets": ["org/gated-data"]}, gated="auto"))
+    hub.add_dataset(Repo("org/gated-data", "8" * 40, card_data={"license": "cc-by-4.0"}, gated="manual"))
+    report = run("check", "org/gated-bert", "--token", "hf_x", "-f", "json").json()
+    found = {c["id"]: c for c in report["components"]}
+    assert found["deployment.data.weights"]["label"] == "D4"  # apache-2.0, but gated
+    assert found["training.data.pretraining"]["label"] == "D4"  # cc-by-4.0, but gated

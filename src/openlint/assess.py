@@ -108,8 +108,24 @@ def assess(release: Release, disclosure: Disclosure) -> dict[str, ComponentResul
     return results
 
 
-def _level(component: taxonomy.Component, licence: licences.Licence | None) -> int:
-    return licences.level(component.side, licence.points if licence else 0)
+GATED_MAX = 4  # gated: public with limits on access, so semi-open whatever the licence (taxonomy.md, section 2)
+
+
+def _level(component: taxonomy.Component, licence: licences.Licence | None, gated: bool = False) -> int:
+    level = licences.level(component.side, licence.points if licence else 0)
+    return min(level, GATED_MAX) if gated else level
+
+
+def gated(release: Release) -> Evidence | None:
+    """Evidence that the release's own files are gated: the Hub's flag, or the card's extra_gated_* fields."""
+    if release.hub is not None and release.hub.gated:
+        return Evidence(None, None, f"gated on the Hub ({release.hub.gated})", "hub")
+    card = release.card
+    if card is not None:
+        key = next((k for k in card.metadata if k == "gated" and card.metadata[k] or k.startswith("extra_gated")), None)
+        if key is not None:
+            return Evidence(card.path, card.key_line(key), f"{key}: access is gated", "card-metadata")
+    return None
 
 
 def _weakest(pointers: list[Pointer], fallback: licences.Licence | None) -> tuple[licences.Licence | None, str | None]:
@@ -138,9 +154,14 @@ def _from_evidence(release: Release, component: taxonomy.Component, disclosure: 
         evidence = [Evidence(w.path, None, f"{w.format}, {w.size} bytes", "file") for w in release.weights[:5]]
         if own.claim:
             evidence.insert(0, own.claim.evidence)
-        level = _level(component, own.licence)
+        gate = gated(release)
+        note = _licence_note(own)
+        if gate is not None:
+            evidence.append(gate)
+            note += "; gated, so semi-open at most"
+        level = _level(component, own.licence, gate is not None)
         return ComponentResult(component, "released", level, own.licence, own.claim.raw if own.claim else None, evidence,
-                               note=_licence_note(own), pointers=[])
+                               note=note, pointers=[])
     if cid == "deployment.code.inference":
         paths = [p for p in signals.pointers if p.kind == "path"]
         library = [p for p in signals.pointers if p.kind == "library"]
@@ -154,10 +175,13 @@ def _from_evidence(release: Release, component: taxonomy.Component, disclosure: 
 
     if signals.pointers:
         licence, raw = _weakest(signals.pointers, own.licence)
+        limited = any(p.gated for p in signals.pointers)
         note = "" if licence else "No licence could be identified for " + ", ".join(p.target for p in signals.pointers[:3] if not p.licence or not licences.lookup(p.licence))
         if licence and release.source == "local" and any(p.kind == "hub-dataset" and p.target not in release.linked for p in signals.pointers):
             note = "Hub dataset licences are looked up only when checking a Hub repository"
-        return ComponentResult(component, "released", _level(component, licence), licence, raw,
+        if limited:
+            note = (note + "; " if note else "") + "gated, so semi-open at most"
+        return ComponentResult(component, "released", _level(component, licence, limited), licence, raw,
                                [p.evidence for p in signals.pointers[:5]], signals.pointers, note=note)
     if signals.withheld:
         return ComponentResult(component, "not-released", 1, evidence=signals.withheld[:5], note="The card says it was not released")
@@ -194,8 +218,11 @@ def _from_declaration(release: Release, component: taxonomy.Component, declared:
         licence, raw = own.licence, (own.claim.raw if own.claim else None)
     pointers = [Pointer(_pointer_kind(release, loc), loc, evidence[0], raw) for loc in declared.locations]
     _check_declared(release, component, declared, licence)
-    return ComponentResult(component, "released", _level(component, licence if licence and licence.identified else None), licence, raw, evidence, pointers,
-                           note=declared.note or "", declared=True)
+    gate = gated(release) if all(_is_inside(release, loc) for loc in declared.locations) else None
+    if gate is not None:
+        evidence.append(gate)
+    level = _level(component, licence if licence and licence.identified else None, gate is not None)
+    return ComponentResult(component, "released", level, licence, raw, evidence, pointers, note=declared.note or "", declared=True)
 
 
 def _is_inside(release: Release, location: str) -> bool:

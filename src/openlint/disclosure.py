@@ -33,9 +33,10 @@ class Pointer:
     target: str
     evidence: Evidence
     licence: str | None = None
+    gated: bool = False  # public with limits on access (a gated Hub repository)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "target": self.target, "licence": self.licence, **self.evidence.to_dict()}
+        return {"kind": self.kind, "target": self.target, "licence": self.licence, "gated": self.gated, **self.evidence.to_dict()}
 
 
 @dataclass
@@ -374,7 +375,7 @@ def _metadata_pointers(release: Release, components: dict[str, Signals], meta: d
             else:
                 cid = "training.data.pretraining"
             linked = release.linked.get(dataset)
-            components[cid].pointers.append(Pointer("hub-dataset", dataset, evidence, linked.licence if linked else None))
+            components[cid].pointers.append(Pointer("hub-dataset", dataset, evidence, linked.licence if linked else None, bool(linked and linked.gated)))
     if meta.get("model-index"):
         components["evaluation.code.general"].described.append(Evidence(card.path, card.key_line("model-index"), "model-index: evaluation results in the metadata", "card-metadata"))
 

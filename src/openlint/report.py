@@ -62,6 +62,18 @@ class Report:
         threshold = SEVERITY_RANK[fail_on]
         return any(SEVERITY_RANK[f.severity] >= threshold for f in self.active)
 
+    def weights_summary(self) -> dict[str, Any]:
+        """Files, parameters and dtypes over every weight file whose header was read."""
+        dtypes: dict[str, int] = {}
+        formats: dict[str, int] = {}
+        for weight in self.release.weights:
+            formats[weight.format] = formats.get(weight.format, 0) + 1
+            for dtype, count in weight.dtypes.items():
+                dtypes[dtype] = dtypes.get(dtype, 0) + count
+        counted = [w.parameters for w in self.release.weights if w.parameters is not None]
+        return {"files": len(self.release.weights), "formats": formats,
+                "parameters": sum(counted) if counted else None, "dtypes": dtypes}
+
     def to_dict(self) -> dict[str, Any]:
         release = self.release
         return {
@@ -78,6 +90,7 @@ class Report:
             "stages": {name: {"present": s.present, "note": s.note, "evidence": s.evidence.to_dict() if s.evidence else None}
                        for name, s in self.disclosure.stages.items()},
             "weights": [w.to_dict() for w in release.weights],
+            "weights_summary": self.weights_summary(),
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.counts(),
             "notes": self.notes,

@@ -37,6 +37,12 @@ def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
                 for item in result.evidence[:3]:
                     if item.snippet:
                         out.append(f"  {'':<{width}}  {item.file}:{item.line or '-'}: {item.snippet}")
+        summary = report.weights_summary()
+        if summary["files"]:
+            params = f"{summary['parameters']:,} parameters" if summary["parameters"] is not None else "parameters unknown"
+            dtypes = ", ".join(f"{k} {v:,}" for k, v in sorted(summary["dtypes"].items()))
+            formats = ", ".join(f"{v} {k}" for k, v in sorted(summary["formats"].items()))
+            out.append(f"  weights: {formats}; {params}" + (f" ({dtypes})" if dtypes else ""))
         out.append("")
     active = report.active
     for severity in ("error", "warning", "info"):
