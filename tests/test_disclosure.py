@@ -149,3 +149,10 @@ def test_weights_summary_totals_the_headers(run, release, tmp_path):
     write_safetensors(folder / "extra.safetensors", {"b": ("F16", [4])})
     summary = report_of(run, folder)["weights_summary"]
     assert summary == {"files": 2, "formats": {"safetensors": 2}, "parameters": 10, "dtypes": {"F32": 6, "F16": 4}}
+
+
+def test_comparisons_with_open_source_models_are_not_claims(run, release):
+    report = report_of(run, release(card("Our chat models outperform open-source chat models on most benchmarks.\n")))
+    assert "OLP008" not in by_code(report)
+    claimed = report_of(run, release(card("This is a fully open model.\n"), name="claimed"))
+    assert "OLP008" in by_code(claimed)

@@ -185,8 +185,10 @@ def read(release: Release) -> Disclosure:
             for entry, pattern in vocab.benchmarks:
                 if entry["name"] not in benchmarks and pattern.search(text if entry.get("case_sensitive") else lower):
                     benchmarks[entry["name"]] = (entry, Evidence(path, number, snippet(text), "card-text"))
-            if vocab.open_claims.search(lower):
-                open_claims.append(Evidence(path, number, snippet(text), "card-text"))
+            if claim := vocab.open_claims.search(lower):
+                # quote around the claim: on a long line the first 160 characters may not contain it
+                start = max(0, claim.start() - 40)
+                open_claims.append(Evidence(path, number, ("\u2026" if start else "") + snippet(text[start:]), "card-text"))
             if vocab.placeholders.search(lower):
                 placeholders.append(Evidence(path, number, snippet(text), "card-text"))
             if vocab.withheld.search(lower):
