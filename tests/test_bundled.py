@@ -1,0 +1,36 @@
+"""The cache of parsed bundled data: used when it matches the files, rebuilt when it does not."""
+
+from __future__ import annotations
+
+import json
+
+from openlint import bundled
+
+
+def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    bundled._all.cache_clear()
+    first = bundled.load("licenses")
+    cache_file = tmp_path / "openlint" / "bundled.json"
+    cached = json.loads(cache_file.read_text())
+    assert cached["data"]["licenses"] == first
+    # a cache whose key no longer matches the files (an edited rule file) is ignored and rewritten
+    cached["key"]["files"]["licenses.yaml"][0] += 1
+    cached["data"]["licenses"] = {"licenses": []}
+    cache_file.write_text(json.dumps(cached))
+    bundled._all.cache_clear()
+    assert bundled.load("licenses") == first
+    # a corrupt cache is ignored too
+    cache_file.write_text("{not json")
+    bundled._all.cache_clear()
+    assert bundled.load("licenses") == first
+    bundled._all.cache_clear()
+
+
+def test_unwritable_cache_is_skipped(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    bundled._all.cache_clear()
+    assert bundled.load("taxonomy")["components"]
+    bundled._all.cache_clear()
