@@ -187,3 +187,20 @@ def test_gated_repository_and_gated_datasets_are_semi_open(run, hub):
     found = {c["id"]: c for c in report["components"]}
     assert found["deployment.data.weights"]["label"] == "D4"  # apache-2.0, but gated
     assert found["training.data.pretraining"]["label"] == "D4"  # cc-by-4.0, but gated
+
+
+def test_offline_after_an_online_check_uses_the_cache(run, bert, monkeypatch):
+    import huggingface_hub.constants as constants
+
+    online = run("check", BERT, "-f", "json").json()
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    before = len(bert.log)
+    result = run("check", BERT, "-f", "json")
+    assert result.code in (0, 1), result.err
+    offline = result.json()
+    assert len(bert.log) == before  # no request at all
+    assert offline["release"]["revision"] == BERT_SHA
+    card_based = ("training.code.pretraining", "training.data.pretraining", "evaluation.code.general", "deployment.code.inference")
+    assert {c["id"]: c["label"] for c in offline["components"] if c["id"] in card_based} == \
+        {c["id"]: c["label"] for c in online["components"] if c["id"] in card_based}
+    assert any(f["code"] == "OLH001" and "offline" in f["message"] for f in offline["findings"])

@@ -122,7 +122,7 @@ def gated(release: Release) -> Evidence | None:
         return Evidence(None, None, f"gated on the Hub ({release.hub.gated})", "hub")
     card = release.card
     if card is not None:
-        key = next((k for k in card.metadata if k == "gated" and card.metadata[k] or k.startswith("extra_gated")), None)
+        key = next((k for k in card.metadata if (k == "gated" and card.metadata[k]) or k.startswith("extra_gated")), None)
         if key is not None:
             return Evidence(card.path, card.key_line(key), f"{key}: access is gated", "card-metadata")
     return None
@@ -177,8 +177,8 @@ def _from_evidence(release: Release, component: taxonomy.Component, disclosure: 
         licence, raw = _weakest(signals.pointers, own.licence)
         limited = any(p.gated for p in signals.pointers)
         note = "" if licence else "No licence could be identified for " + ", ".join(p.target for p in signals.pointers[:3] if not p.licence or not licences.lookup(p.licence))
-        if licence and release.source == "local" and any(p.kind == "hub-dataset" and p.target not in release.linked for p in signals.pointers):
-            note = "Hub dataset licences are looked up only when checking a Hub repository"
+        if licence is None and release.source == "local" and any(p.kind == "hub-dataset" and not p.licence for p in signals.pointers):
+            note += " (Hub dataset licences are looked up only when checking a Hub repository)"
         if limited:
             note = (note + "; " if note else "") + "gated, so semi-open at most"
         return ComponentResult(component, "released", _level(component, licence, limited), licence, raw,

@@ -297,14 +297,27 @@ class HubSource:
 
     # -- offline ------------------------------------------------------------------------------------------------
     def _load_offline(self) -> Release:
+        """Grade what the huggingface_hub cache holds of the repository: the files an earlier online check read."""
         from openlint.sources.local import LocalSource
 
-        try:
-            folder = self.hf.snapshot_download(self.repo_id, revision=self.revision, local_files_only=True)
-        except (self.errors.LocalEntryNotFoundError, self.errors.OfflineModeIsEnabled, FileNotFoundError, OSError):
-            raise self._fail("offline, and no copy of this repository is in the huggingface_hub cache") from None
+        snapshot = self._cached_snapshot()
+        if snapshot is None:
+            raise self._fail("offline, and no copy of this repository is in the huggingface_hub cache")
         # snapshot files are symlinks into the cache's blobs/ folder, which is trusted here
-        release = LocalSource(folder, trusted=Path(folder).parents[1]).load()
+        release = LocalSource(snapshot, trusted=snapshot.parents[1]).load()
         release.name, release.source, release.location = self.repo_id, "hub", self.repo_id
-        release.hub = HubFacts(repo_id=self.repo_id, revision=Path(folder).name, requested_revision=self.revision)
+        release.hub = HubFacts(repo_id=self.repo_id, revision=snapshot.name, requested_revision=self.revision)
+        release.problems.append(Problem("hub.unreadable", None, None, "offline: graded from the files in the huggingface_hub cache only"))
         return release
+
+    def _cached_snapshot(self) -> Path | None:
+        try:
+            # explicit: the cache manager binds its default folder when first imported
+            cache = self.hf.scan_cache_dir(self.hf.constants.HF_HUB_CACHE)
+        except (self.errors.CacheNotFound, OSError):
+            return None
+        repo = next((r for r in cache.repos if r.repo_id == self.repo_id and r.repo_type == "model"), None)
+        if repo is None or not repo.revisions:
+            return None
+        wanted = [r for r in repo.revisions if self.revision in (r.commit_hash, *r.refs)] if self.revision else list(repo.revisions)
+        return max(wanted, key=lambda r: r.last_modified).snapshot_path if wanted else None
