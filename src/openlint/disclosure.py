@@ -20,16 +20,14 @@ from openlint.release import Evidence, Release
 
 SNIPPET = 160
 _HUB_DATASET = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
-_HUB_MODEL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|learn/|api/|join|login|settings|organizations/|collections/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
 _CODE_HOST = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
-_PAPER = re.compile(r"^https?://(?:www\.)?(arxiv\.org|aclanthology\.org|openreview\.net|papers\.nips\.cc|proceedings\.|dl\.acm\.org|ai\.meta\.com/research/publications)", re.IGNORECASE)
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 _LIBRARY_FILES = {"model_index.json": "diffusers", "modules.json": "sentence-transformers", "config_sentence_transformers.json": "sentence-transformers", "adapter_config.json": "peft"}
 
 
 @dataclass
 class Pointer:
-    kind: str  # hub-dataset, hub-model, code-repo, path, benchmark, library, url, paper
+    kind: str  # hub-dataset, hub-model, code-repo, path, benchmark, library, url
     target: str
     evidence: Evidence
     licence: str | None = None
