@@ -131,7 +131,7 @@ def licence_unidentified(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]
 
 @check("licence-conflict")
 def licence_conflict(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
-    claims = [c for c in ctx.licence.claims if c.licence_id and licences.lookup(c.licence_id) and licences.lookup(c.licence_id).identified]
+    claims = [c for c in ctx.licence.claims if (known := licences.lookup(c.licence_id)) is not None and known.identified]
     declared = ctx.components["deployment.data.weights"]
     if declared.declared and declared.licence and declared.licence.identified:
         claims = claims + [c for c in ctx.release.licences if c.scope == "deployment.data.weights"]
