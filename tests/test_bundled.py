@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from openlint import bundled
+from openlint.knowledge import store as bundled
 
 
 def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
@@ -15,7 +15,7 @@ def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
     cached = json.loads(cache_file.read_text())
     assert cached["data"]["licenses"] == first
     # a cache whose key no longer matches the files (an edited rule file) is ignored and rewritten
-    cached["key"]["files"]["licenses.yaml"][0] += 1
+    cached["key"]["files"]["licenses"][0] += 1
     cached["data"]["licenses"] = {"licenses": []}
     cache_file.write_text(json.dumps(cached))
     bundled._all.cache_clear()

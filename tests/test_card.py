@@ -7,7 +7,7 @@ import os
 import pytest
 
 from openlint.readers import card
-from openlint.release import Problem
+from openlint.release.model import Problem
 
 
 def parse(text: str) -> tuple[card.Card, list[Problem]]:

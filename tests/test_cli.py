@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from openlint import __version__
-from openlint.schemas import schema
+from openlint.support.schemas import schema
 
 CARD = """---
 license: apache-2.0

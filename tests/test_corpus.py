@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from openlint.schemas import schema
+from openlint.support.schemas import schema
 from conftest import CORPUS, corpus_release
 
 FOLDERS = sorted(p for p in (CORPUS / "cards").iterdir() if p.is_dir()) if (CORPUS / "cards").is_dir() else []

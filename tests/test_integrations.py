@@ -77,13 +77,13 @@ def test_github_format(run, release, monkeypatch, capsys):
 
 
 def test_markdown_summary_is_bounded(run, release):
-    from openlint.formats import markdown
-    from openlint.run import CheckOptions, build_report
+    from openlint import config, pipeline
+    from openlint.formats import RenderOptions, markdown
 
-    report = build_report(CheckOptions(target=str(release(BAD)), no_config=True))
-    full = markdown.render(report)
+    report = pipeline.check(config.settings(config.Options(target=str(release(BAD)), no_config=True)))
+    full = markdown.render(report, RenderOptions())
     assert "| Model architecture and weights |" in full and "openness grade" in full
-    short = markdown.render(report, limit=len(full.encode()) - 200)
+    short = markdown.render(report, RenderOptions(), limit=len(full.encode()) - 200)
     assert len(short.encode()) <= len(full.encode()) - 200
     assert re.search(r"and \d+ more finding", short)
 

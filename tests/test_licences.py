@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openlint import licences
+from openlint.knowledge import licences
 from conftest import CORPUS
 
 # The licence ids the Hugging Face Hub accepts (hub-docs, repositories-licenses.md).
@@ -34,8 +34,8 @@ def test_every_hub_licence_id_is_known(licence_id):
 ])
 def test_levels_follow_the_rubric(licence_id, code, data):
     licence = licences.lookup(licence_id)
-    assert licences.level("code", licence.points) == code
-    assert licences.level("data", licence.points) == data
+    assert licences.level("code", licence) == code
+    assert licences.level("data", licence) == data
 
 
 @pytest.mark.parametrize("folder, file, expected", [

@@ -6,13 +6,15 @@ import jsonschema
 import pytest
 import yaml
 
-from openlint import bundled, ruleset, taxonomy
-from openlint.checks import REGISTRY
-from openlint.resources import rules_dir
-from openlint.schemas import schema
+from openlint.knowledge import store as bundled
+from openlint.knowledge import taxonomy
+from openlint.rules import ruleset
+from openlint.rules.checks import registry
+from openlint.support.resources import rules_dir
+from openlint.support.schemas import schema
 
 
-@pytest.mark.parametrize("name", bundled.rule_files())
+@pytest.mark.parametrize("name", bundled.names_of_kind("rules"))
 def test_bundled_rule_file_is_valid(name):
     document = yaml.safe_load((rules_dir() / f"{name}.yaml").read_text())
     jsonschema.validate(document, schema("rules"))
@@ -24,12 +26,12 @@ def test_codes_and_names_are_unique_and_every_component_has_a_rule():
     assert len({r.code for r in rules}) == len(rules)
     assert len({r.name for r in rules}) == len(rules)
     covered = {c for r in rules for c in r.components}
-    assert set(taxonomy.component_ids()) <= covered
+    assert set(taxonomy.ids()) <= covered
 
 
 def test_every_check_function_is_used():
     used = {r.function for r in ruleset.load_bundled()}
-    assert used == set(REGISTRY)
+    assert used == set(registry())
 
 
 def test_broken_user_rule_file_exits_2_naming_file_and_path(run, example, tmp_path):

@@ -7,9 +7,9 @@ import json
 import jsonschema
 import pytest
 
-from openlint import minischema
-from openlint.resources import schemas_dir
-from openlint.schemas import schema
+from openlint.support import minischema
+from openlint.support.resources import schemas_dir
+from openlint.support.schemas import schema
 
 DECLARATIONS = [
     {"components": {"deployment.data.weights": {"status": "released", "location": "model.safetensors", "license": "mit"}}},

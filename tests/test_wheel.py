@@ -31,5 +31,5 @@ def test_wheel_installs_and_runs_from_an_unrelated_directory(tmp_path):
     assert '"grade": "A"' in result.stdout
     rules = subprocess.run([str(env_dir / "bin" / "openlint"), "rules"], cwd=elsewhere, capture_output=True, text=True, check=True)
     assert "OLS001" in rules.stdout
-    location = subprocess.run([str(python), "-c", "import openlint.resources as r; print(r.rules_dir())"], cwd=elsewhere, capture_output=True, text=True, check=True)
+    location = subprocess.run([str(python), "-c", "import openlint.support.resources as r; print(r.rules_dir())"], cwd=elsewhere, capture_output=True, text=True, check=True)
     assert str(ROOT) not in location.stdout and "site-packages" in location.stdout

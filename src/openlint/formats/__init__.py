@@ -1,15 +1,25 @@
-"""Output formats: each one a pure function of the report. The registry feeds the CLI's --format choices."""
+"""Output formats: each a pure function of the report, `render(report, options) -> str`. The registry feeds the
+CLI's --format choices, so the CLI and the formats cannot drift."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the registry is imported by the CLI at start-up: it must stay light
     from openlint.report import Report
 
-# name -> module holding `render(report, *, color, verbosity) -> str`; imported only when used
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
+    badge_components: bool = False  # the badge's strip of 12 component levels
+
+
+# name -> module holding `render(report, options) -> str`; imported only when used
 FORMATS: dict[str, str] = {
     "text": "openlint.formats.text",
     "json": "openlint.formats.json_format",
@@ -17,12 +27,14 @@ FORMATS: dict[str, str] = {
     "github": "openlint.formats.github",
     "markdown": "openlint.formats.markdown",
 }
+# formats written by their own commands, not offered by --format
+OTHER_FORMATS: dict[str, str] = {"badge": "openlint.formats.badge"}
 EXTENSIONS = {".json": "json", ".sarif": "sarif", ".md": "markdown", ".txt": "text", ".log": "github"}
 
 
 def renderer(name: str) -> Callable[..., str]:
-    return import_module(FORMATS[name]).render
+    return import_module(FORMATS.get(name) or OTHER_FORMATS[name]).render
 
 
-def render(name: str, report: Report, *, color: bool = False, verbosity: int = 0) -> str:
-    return renderer(name)(report, color=color, verbosity=verbosity)
+def render(name: str, report: Report, options: RenderOptions | None = None) -> str:
+    return renderer(name)(report, options or RenderOptions())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openlint.formats.locations import uri, worst_first
+from openlint.formats import RenderOptions
 from openlint.report import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -16,10 +16,10 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
+def render(report: Report, options: RenderOptions) -> str:
     lines = []
-    for finding in worst_first(report):
-        properties = [f"file={escape_property(uri(report, finding.file))}"]
+    for finding in report.active:
+        properties = [f"file={escape_property(report.uri(finding.file))}"]
         if finding.line:
             properties.append(f"line={finding.line}")
         properties.append(f"title={escape_property(f'{finding.rule.code} {finding.rule.name}')}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openlint.formats.locations import worst_first
+from openlint.formats import RenderOptions
 from openlint.report import Report
 
 LIMIT = 1_000_000  # GitHub refuses step summaries over 1 MiB
@@ -13,7 +13,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(report: Report, *, color: bool = False, verbosity: int = 0, limit: int = LIMIT) -> str:
+def render(report: Report, options: RenderOptions, limit: int = LIMIT) -> str:
     grade = report.grade
     release = report.release
     head = [f"## openlint: openness grade **{grade.letter}** ({grade.score:g}/100)", "",
@@ -22,18 +22,18 @@ def render(report: Report, *, color: bool = False, verbosity: int = 0, limit: in
         head += [f"> Capped at {c['max_grade']}: {c['why']}" for c in grade.caps] + [""]
     head += ["| Component | Level | Category | Status | Licence |", "|---|---|---|---|---|"]
     for result in report.components.values():
-        licence = result.licence.id if result.licence else "-"
+        licence = report.licence_label(result)
         head.append(f"| {_cell(result.component.title)} | {result.label} | {ICONS[result.category]} {result.category} | "
-                    f"{result.status.replace('-', ' ')} | {licence} |")
+                    f"{result.status.replace('-', ' ')} | {_cell(licence)} |")
     counts = report.counts()
     head += ["", f"**{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info**"
              + (f", {counts['waived']} acknowledged" if counts["waived"] else ""), ""]
     text = "\n".join(head) + "\n"
-    findings = worst_first(report)
+    findings = report.active
     if findings:
         text += "| | Rule | Where | Finding |\n|---|---|---|---|\n"
     for shown, finding in enumerate(findings):
-        where = f"{finding.file}:{finding.line}" if finding.file and finding.line else (finding.file or "release")
+        where = report.where(finding)
         quote = f"<br>> {_cell(finding.snippet)}" if finding.snippet else ""
         row = f"| {finding.severity} | `{finding.rule.code}` {finding.rule.name} | `{_cell(where)}` | {_cell(finding.message)}{quote} |\n"
         remaining = len(findings) - shown

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from openlint import __version__
-from openlint.formats.locations import uri
+from openlint.formats import RenderOptions
 from openlint.report import Report
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -14,7 +14,7 @@ PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendat
 HELP_URI = "https://github.com/openlint/openlint#rules"
 
 
-def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
+def render(report: Report, options: RenderOptions) -> str:
     rules = sorted(report.rules, key=lambda r: r.code)
     index = {rule.code: i for i, rule in enumerate(rules)}
     descriptors = []
@@ -36,7 +36,7 @@ def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
         })
     results = []
     for finding in report.findings:
-        location = uri(report, finding.file)
+        location = report.uri(finding.file)
         fingerprint = hashlib.sha256(f"{finding.rule.code}\0{location}\0{finding.key}".encode()).hexdigest()[:32]
         result = {
             "ruleId": finding.rule.code,

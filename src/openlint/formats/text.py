@@ -2,82 +2,85 @@
 
 from __future__ import annotations
 
-from openlint.report import Finding, Report
+from collections.abc import Callable
+
+from openlint.formats import RenderOptions
+from openlint.report import Report
+from openlint.rules.engine import Finding
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue", "A": "green", "B": "green", "C": "yellow",
            "D": "yellow", "E": "red", "F": "red", "fully open": "green", "semi-open": "yellow", "fully closed": "red"}
 
+Style = Callable[..., str]
 
-def render(report: Report, *, color: bool = False, verbosity: int = 0) -> str:
+
+def _styler(color: bool) -> Style:
     def style(text: str, key: str | None = None, bold: bool = False) -> str:
         if not color:
             return text
         import click
 
         return click.style(text, fg=_COLORS.get(key or text), bold=bold)
+    return style
 
-    release = report.release
+
+def render(report: Report, options: RenderOptions) -> str:
+    style = _styler(options.color)
+    verbosity = options.verbosity
     out: list[str] = []
-    grade = report.grade
     if verbosity >= 0:
-        where = release.location + (f" @ {release.revision}" if release.revision else "")
-        out.append(style(f"openlint: {release.name}", bold=True) + f"  ({release.source}: {where})")
-        out.append("")
-        width = max(len(r.component.title) for r in report.components.values())
-        out.append(f"  {'component':<{width}}  level  {'category':<14}  {'status':<24}  {'licence':<24}  evidence")
-        for result in report.components.values():
-            licence = result.licence.id if result.licence else (result.licence_raw or "-") if result.status == "released" else "-"
-            evidence = next((f"{e.file}:{e.line}" if e.line else e.file for e in result.evidence if e.file), "-")
-            status = result.status.replace("-", " ")
-            out.append(f"  {result.component.title:<{width}}  {result.label:<5}  {style(f'{result.category:<14}', result.category)}  "
-                       f"{status:<24}  {licence[:24]:<24}  {evidence}")
-            if verbosity >= 1:
-                if result.note:
-                    out.append(f"  {'':<{width}}  note: {result.note}")
-                for item in result.evidence[:3]:
-                    if item.snippet:
-                        out.append(f"  {'':<{width}}  {item.file}:{item.line or '-'}: {item.snippet}")
-        summary = report.weights_summary()
-        if summary["files"]:
-            params = f"{summary['parameters']:,} parameters" if summary["parameters"] is not None else "parameters unknown"
-            dtypes = ", ".join(f"{k} {v:,}" for k, v in sorted(summary["dtypes"].items()))
-            formats = ", ".join(f"{v} {k}" for k, v in sorted(summary["formats"].items()))
-            out.append(f"  weights: {formats}; {params}" + (f" ({dtypes})" if dtypes else ""))
-        out.append("")
-    active = report.active
+        out += _table(report, style, verbosity)
+    out += _findings(report, style, verbosity)
+    out += _grade(report, style, verbosity)
+    return "\n".join(out) + "\n"
+
+
+def _table(report: Report, style: Style, verbosity: int) -> list[str]:
+    release = report.release
+    where = release.location + (f" @ {release.revision}" if release.revision else "")
+    out = [style(f"openlint: {release.name}", bold=True) + f"  ({release.source}: {where})", ""]
+    width = max(len(r.component.title) for r in report.components.values())
+    out.append(f"  {'component':<{width}}  level  {'category':<14}  {'status':<24}  {'licence':<24}  evidence")
+    for result in report.components.values():
+        evidence = next((f"{e.file}:{e.line}" if e.line else e.file for e in result.evidence if e.file), "-")
+        out.append(f"  {result.component.title:<{width}}  {result.label:<5}  {style(f'{result.category:<14}', result.category)}  "
+                   f"{result.status.replace('-', ' '):<24}  {report.licence_label(result)[:24]:<24}  {evidence}")
+        if verbosity >= 1:
+            if result.note:
+                out.append(f"  {'':<{width}}  note: {result.note}")
+            out += [f"  {'':<{width}}  {item.file}:{item.line or '-'}: {item.snippet}" for item in result.evidence[:3] if item.snippet]
+    return out + _weights(report) + [""]
+
+
+def _weights(report: Report) -> list[str]:
+    summary = report.weights_summary()
+    if not summary["files"]:
+        return []
+    params = f"{summary['parameters']:,} parameters" if summary["parameters"] is not None else "parameters unknown"
+    dtypes = ", ".join(f"{k} {v:,}" for k, v in sorted(summary["dtypes"].items()))
+    formats = ", ".join(f"{v} {k}" for k, v in sorted(summary["formats"].items()))
+    return [f"  weights: {formats}; {params}" + (f" ({dtypes})" if dtypes else "")]
+
+
+def _findings(report: Report, style: Style, verbosity: int) -> list[str]:
+    out: list[str] = []
     for severity in ("error", "warning", "info"):
-        group = [f for f in active if f.severity == severity]
+        group = [f for f in report.active if f.severity == severity]
         if not group or (verbosity < 0 and severity == "info"):
             continue
         out.append(style(f"{severity}s ({len(group)})", severity, bold=True))
         for finding in group:
             out.extend(_finding(finding, style, verbosity))
         out.append("")
-    waived = [f for f in report.findings if f.waived is not None]
-    if waived and verbosity >= 0:
-        out.append(style(f"acknowledged ({len(waived)})", bold=True))
-        for finding in waived:
-            out.append(f"  {finding.rule.code} {finding.rule.name}: waived: {finding.waived}")
+    if report.waived and verbosity >= 0:
+        out.append(style(f"acknowledged ({len(report.waived)})", bold=True))
+        out += [f"  {f.rule.code} {f.rule.name}: waived: {f.waived}" for f in report.waived]
         out.append("")
-    out.append(style(f"grade {grade.letter}", grade.letter, bold=True) + f"  score {grade.score:g}/100" +
-               (f" (capped from {grade.uncapped}: {'; '.join(c['name'] for c in grade.caps)})" if grade.caps else ""))
-    if verbosity >= 0:
-        parts = []
-        for item in grade.breakdown:
-            result = report.components[item["component"]]
-            if item["level"] is not None:
-                parts.append(f"{result.label} {result.component.title.lower()} {item['earned']:g}/{item['possible']}")
-        out.append("  " + ", ".join(parts))
-        for cap in grade.caps:
-            out.append(f"  cap {cap['name']}: at most {cap['max_grade']}. {cap['why']}")
-        counts = report.counts()
-        out.append(f"  {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info, {counts['waived']} acknowledged")
-    return "\n".join(out) + "\n"
+    return out
 
 
-def _finding(finding: Finding, style, verbosity: int) -> list[str]:
-    where = f"{finding.file}:{finding.line}" if finding.file and finding.line else (finding.file or "release")
-    lines = [f"  {where}: {style(finding.rule.code, finding.severity)} {finding.message} [{finding.rule.name}]"]
+def _finding(finding: Finding, style: Style, verbosity: int) -> list[str]:
+    lines = [f"  {Report.where(finding)}: {style(finding.rule.code, finding.severity)} {finding.message} [{finding.rule.name}]"]
     if verbosity >= 0 and finding.snippet:
         lines.append(f"      quote: {finding.snippet}")
     if verbosity >= 0:
@@ -85,3 +88,21 @@ def _finding(finding: Finding, style, verbosity: int) -> list[str]:
     if verbosity >= 1:
         lines.append(f"      why: {finding.rule.recommendation}")
     return lines
+
+
+def _grade(report: Report, style: Style, verbosity: int) -> list[str]:
+    grade = report.grade
+    out = [style(f"grade {grade.letter}", grade.letter, bold=True) + f"  score {grade.score:g}/100" +
+           (f" (capped from {grade.uncapped}: {'; '.join(c['name'] for c in grade.caps)})" if grade.caps else "")]
+    if verbosity < 0:
+        return out
+    parts = []
+    for item in grade.breakdown:
+        if item["level"] is not None:
+            result = report.components[item["component"]]
+            parts.append(f"{result.label} {result.component.title.lower()} {item['earned']:g}/{item['possible']}")
+    out.append("  " + ", ".join(parts))
+    out += [f"  cap {cap['name']}: at most {cap['max_grade']}. {cap['why']}" for cap in grade.caps]
+    counts = report.counts()
+    out.append(f"  {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info, {counts['waived']} acknowledged")
+    return out

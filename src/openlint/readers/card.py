@@ -6,11 +6,8 @@ Everything is linear in the card's size: one pass over the lines, one regex scan
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
-
-from openlint import yamlsafe
-from openlint.release import Problem
+from openlint.release.model import Card, Link, Problem, Section
+from openlint.support import yamlsafe
 
 MAX_CARD_BYTES = 1_000_000  # 30x the largest real card in the corpus; a larger one is read up to here and reported
 MAX_LINKS = 5_000
@@ -24,57 +21,6 @@ _MD_LINK = re.compile(r"\[([^\]\n]{0,500})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+\"[^
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
 _LABEL = re.compile(r"^\s{0,3}(?:[-*]\s+)?\*\*([^*\n]{2,80}?):?\*\*:?")
 _HTML_LINK = re.compile(r"href=[\"']([^\"']{1,2000})[\"']", re.IGNORECASE)
-
-
-@dataclass
-class Section:
-    title: str
-    level: int
-    line: int  # 1-based line of the heading
-    end: int  # last line (inclusive) before the next heading of the same or a higher level
-
-
-@dataclass
-class Link:
-    url: str
-    text: str
-    line: int
-
-
-@dataclass
-class Card:
-    path: str
-    lines: list[str]
-    metadata: dict[str, Any] = field(default_factory=dict)
-    has_front_matter: bool = False
-    body_start: int = 1  # first line of the markdown body
-    key_lines: dict[str, int] = field(default_factory=dict)
-    sections: list[Section] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    # bold lead-ins used as headings ("**Training Data:** ..."): (title, line)
-    labels: list[tuple[str, int]] = field(default_factory=list)
-    # the sections enclosing each line, outermost first (one shared tuple per run of lines)
-    enclosing: list[tuple[Section, ...]] = field(default_factory=list)
-
-    def line(self, number: int) -> str:
-        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
-
-    def key_line(self, key: str) -> int:
-        """Line of a top-level metadata key, or 1 when it is not in the front matter."""
-        return self.key_lines.get(key, 1)
-
-    def section_at(self, line: int) -> Section | None:
-        """The innermost section containing a line."""
-        stack = self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()
-        return stack[-1] if stack else None
-
-    def headings_at(self, line: int) -> list[str]:
-        """Titles of every section enclosing a line, outermost first."""
-        stack = self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()
-        return [section.title for section in stack]
-
-    def body_lines(self) -> range:
-        return range(self.body_start, len(self.lines) + 1)
 
 
 def decode(raw: bytes, path: str, problems: list[Problem], size: int | None = None) -> str:

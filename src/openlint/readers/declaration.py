@@ -6,31 +6,13 @@ front matter (the file wins if both exist). Schema: schemas/declaration.schema.j
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from openlint import schemas, yamlsafe
-from openlint.release import Problem
+from openlint.release.model import Declaration, DeclaredComponent, Problem
+from openlint.support import schemas, yamlsafe
 
 FILE_NAMES = ("openness.yaml", "openness.yml")
 CARD_KEY = "openness"
-
-
-@dataclass
-class DeclaredComponent:
-    id: str
-    status: str  # released, not-released, not-applicable, api-only
-    locations: list[str]
-    licence: str | None
-    note: str | None
-    line: int | None
-
-
-@dataclass
-class Declaration:
-    path: str
-    line: int  # where the declaration starts
-    components: dict[str, DeclaredComponent] = field(default_factory=dict)
 
 
 def parse(data: Any, path: str, lines: list[str], first_line: int, problems: list[Problem]) -> Declaration | None:
@@ -45,7 +27,7 @@ def parse(data: Any, path: str, lines: list[str], first_line: int, problems: lis
         location = entry.get("location")
         declaration.components[cid] = DeclaredComponent(
             id=cid, status=entry["status"],
-            locations=[location] if isinstance(location, str) else list(location or []),
+            locations=(location,) if isinstance(location, str) else tuple(location or ()),
             licence=entry.get("license"), note=entry.get("note"), line=_line_of(lines, cid, first_line),
         )
     return declaration

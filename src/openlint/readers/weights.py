@@ -10,13 +10,12 @@ import json
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, BinaryIO
 
-from openlint import bundled
+from openlint.knowledge import store
 from openlint.readers import gguf, pickles, safetensors
-from openlint.release import Problem, Release
+from openlint.release.model import Problem, Release, WeightFile
 
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
@@ -25,33 +24,11 @@ _SHARD = re.compile(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<s
 MAX_INDEX_BYTES = 50_000_000
 
 
-@dataclass
-class WeightFile:
-    path: str
-    format: str
-    loads: str  # data, pickle, code
-    size: int
-    safety: str = "unchecked"  # safe, allowlisted, suspicious, dangerous, may-execute, invalid, unchecked
-    parameters: int | None = None
-    dtypes: dict[str, int] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
-    imports: list[str] = field(default_factory=list)
-    detail: str = ""
-    tensors: dict[str, int] | None = None  # safetensors: tensor name -> byte size (for shard checks)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path, "format": self.format, "loads": self.loads, "size": self.size, "safety": self.safety,
-            "parameters": self.parameters, "dtypes": self.dtypes, "imports": self.imports, "detail": self.detail,
-            "metadata": {k: v for k, v in self.metadata.items() if isinstance(v, (str, int, float, bool))},
-        }
-
-
 @cache
 def _formats() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], tuple[str, ...]]:
     """(format by exact file name, format by suffix, suffixes of code files): lookups, not scans, because a
     release can hold 100 000 files."""
-    data = bundled.load("weight-formats")
+    data = store.load("weight-formats")
     by_name = {name: entry for entry in data["formats"] for name in entry.get("names", ())}
     by_suffix = {suffix: entry for entry in data["formats"] for suffix in entry.get("suffixes", ())}
     return by_name, by_suffix, tuple(data["code_suffixes"])
@@ -81,7 +58,7 @@ def is_code(path: str) -> bool:
 
 @cache
 def _pickle_lists() -> tuple[dict[str, Any], dict[str, Any]]:
-    data = bundled.load("pickle-globals")
+    data = store.load("pickle-globals")
     return data["safe"], data["dangerous"]
 
 

@@ -1,13 +1,12 @@
-"""Where a release comes from: a local folder, or a Hugging Face Hub repository."""
+"""Where a release comes from: a local folder, or a Hugging Face Hub repository (online, or its cached snapshot)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from openlint.errors import OpenlintError
-from openlint.release import Release
+from openlint.sources.base import Source
 
 # org/name; a URL or hf:// may also name a legacy single-segment id (gpt2), which bare would be a folder name
 _REPO_ID = re.compile(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$")
@@ -25,20 +24,27 @@ def parse_hub_target(target: str) -> tuple[str, str | None] | None:
     return None
 
 
-def load(target: str, *, revision: str | None = None, **hub_options: Any) -> Release:
+def is_local(target: str) -> bool:
     path = Path(target)
-    if path.exists() or path.is_symlink():
+    return path.exists() or path.is_symlink()
+
+
+def open_source(target: str, *, revision: str | None = None, token: str | None = None, offline: bool = False,
+                timeout: float = 10.0) -> Source:
+    if is_local(target):
         if revision:
             raise OpenlintError(f"--revision applies to Hub repositories; {target} is a local folder")
         from openlint.sources.local import LocalSource
 
-        return LocalSource(path).load()
+        return LocalSource(target)
     hub = parse_hub_target(target)
     if hub is None:
         raise OpenlintError(f"{target}: no such folder, and not a Hub repository id (org/name) or URL")
     repo_id, url_revision = hub
     if revision and url_revision and revision != url_revision:
         raise OpenlintError(f"--revision {revision} disagrees with the revision in the URL ({url_revision})")
-    from openlint.sources.hub import HubSource
+    from openlint.sources import hub as hub_source
 
-    return HubSource(repo_id, revision=revision or url_revision, **hub_options).load()
+    if hub_source.is_offline(offline):
+        return hub_source.offline_snapshot(repo_id, revision or url_revision)
+    return hub_source.HubSource(repo_id, revision=revision or url_revision, token=token, timeout=timeout)

@@ -1,0 +1,99 @@
+"""From evidence to a level for each component.
+
+Order of precedence: concrete pointers (released); then statements that it was withheld (not released); then prose
+describing it (described, not released); otherwise undisclosed. A component whose stage did not happen is N/A. A
+released component's level follows from the licence of what was released; a licence that cannot be identified
+earns no rubric points, so the level is what the release can show. (A declaration takes precedence over all of
+this: declared.py.)
+"""
+
+from __future__ import annotations
+
+from openlint.analysis.licence import gated
+from openlint.analysis.model import ComponentResult, Disclosure, Pointer, ReleaseLicence, Signals
+from openlint.knowledge import licences
+from openlint.knowledge.taxonomy import Component
+from openlint.release.model import Evidence, Release
+
+GATED_MAX = 4  # gated: public with limits on access, so semi-open whatever the licence (taxonomy.md, section 2)
+
+
+def level(component: Component, licence: licences.Licence | None, limited: bool = False) -> int:
+    value = licences.level(component.side, licence)
+    return min(value, GATED_MAX) if limited else value
+
+
+def weakest(pointers: tuple[Pointer, ...] | list[Pointer], fallback: licences.Licence | None) -> tuple[licences.Licence | None, str | None]:
+    """A component made of several parts is as open as its most restrictive part."""
+    result: licences.Licence | None = None
+    raw = None
+    for pointer in pointers:
+        licence = licences.lookup(pointer.licence) if pointer.licence else (fallback if pointer.kind == "path" else None)
+        if licence is None or not licence.identified:
+            return None, pointer.licence
+        if result is None or licence.points < result.points:
+            result, raw = licence, pointer.licence or licence.id
+    return result, raw
+
+
+def from_evidence(release: Release, component: Component, disclosure: Disclosure, own: ReleaseLicence) -> ComponentResult:
+    signals = disclosure.components[component.id]
+    if component.exists_if and not disclosure.stages[component.exists_if].present:
+        stage = disclosure.stages[component.exists_if]
+        return ComponentResult(component, "not-applicable", None, evidence=(stage.evidence,) if stage.evidence else (), note=stage.note)
+    if component.role == "weights" and release.weights:
+        return _weights(release, component, own)
+    runtime = [p for p in signals.pointers if p.kind == "library"] + [p for p in signals.pointers if p.kind == "path"]
+    if component.role == "inference-runtime" and runtime:
+        # custom modelling code ships under the release's licence and is needed alongside the library
+        licence, raw = weakest(runtime, own.licence)
+        return ComponentResult(component, "released", level(component, licence), licence, raw, tuple(p.evidence for p in runtime[:5]),
+                               tuple(runtime), note="Inference runs on " + ", ".join(p.target for p in runtime[:3]))
+    if signals.pointers:
+        return _released(release, component, signals.pointers, own)
+    return _not_released(component, signals)
+
+
+def _not_released(component: Component, signals: Signals) -> ComponentResult:
+    if signals.withheld:
+        return ComponentResult(component, "not-released", 1, evidence=signals.withheld[:5], note="The card says it was not released")
+    if signals.described:
+        return ComponentResult(component, "described", 1, evidence=signals.described[:5], note="Described in the card without a pointer to the artefact")
+    return ComponentResult(component, "undisclosed", 1, note="The release says nothing about it")
+
+
+def _weights(release: Release, component: Component, own: ReleaseLicence) -> ComponentResult:
+    # broken or LFS-pointer files still show the weights exist; their problems are findings of their own
+    evidence = [Evidence(w.path, None, f"{w.format}, {w.size} bytes", "file") for w in release.weights[:5]]
+    if own.claim:
+        evidence.insert(0, own.claim.evidence)
+    gate = gated(release)
+    note = licence_note(own)
+    if gate is not None:
+        evidence.append(gate)
+        note += "; gated, so semi-open at most"
+    return ComponentResult(component, "released", level(component, own.licence, gate is not None), own.licence,
+                           own.claim.raw if own.claim else None, tuple(evidence), note=note)
+
+
+def _released(release: Release, component: Component, pointers: tuple[Pointer, ...], own: ReleaseLicence) -> ComponentResult:
+    licence, raw = weakest(pointers, own.licence)
+    limited = any(p.gated for p in pointers)
+    note = ""
+    if licence is None:
+        unknown = [p.target for p in pointers[:3] if not p.licence or not licences.lookup(p.licence)]
+        note = "No licence could be identified for " + ", ".join(unknown)
+        if release.source == "local" and any(p.kind == "hub-dataset" and not p.licence for p in pointers):
+            note += " (Hub dataset licences are looked up only when checking a Hub repository)"
+    if limited:
+        note = (note + "; " if note else "") + "gated, so semi-open at most"
+    return ComponentResult(component, "released", level(component, licence, limited), licence, raw,
+                           tuple(p.evidence for p in pointers[:5]), pointers, note=note)
+
+
+def licence_note(own: ReleaseLicence) -> str:
+    if own.licence:
+        return f"Licence {own.licence.id} from {own.claim.evidence.source if own.claim else 'the release'}"
+    if own.claim:
+        return f"Licence {own.claim.raw!r} could not be identified: no rubric points"
+    return "No licence found: no rubric points"

@@ -1,0 +1,109 @@
+"""What the analysis concludes about a release. Frozen: every later stage reads it, none changes it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from openlint.knowledge.licences import Licence
+from openlint.knowledge.taxonomy import Component, category
+from openlint.release.model import Evidence, LicenceClaim, Problem, Release
+
+STATUS_TEXT = {
+    "released": "released",
+    "api-only": "available only through a paid API",
+    "described": "described, not released",
+    "not-released": "declared not released",
+    "undisclosed": "undisclosed",
+    "not-applicable": "not applicable",
+}
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """A concrete pointer to an artefact: a Hub id, a code repository, a path in the release, a named benchmark."""
+
+    kind: str  # hub-dataset, hub-model, code-repo, path, benchmark, library, url
+    target: str
+    evidence: Evidence
+    licence: str | None = None
+    gated: bool = False  # public with limits on access (a gated Hub repository)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the release shows of one component: pointers to it, prose describing it, statements it was withheld."""
+
+    pointers: tuple[Pointer, ...] = ()
+    described: tuple[Evidence, ...] = ()
+    withheld: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stage:
+    present: bool
+    evidence: Evidence | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    components: Mapping[str, Signals]
+    stages: Mapping[str, Stage]
+    practice: Mapping[str, Evidence | None]
+    open_claims: tuple[Evidence, ...]
+    placeholders: tuple[Evidence, ...]
+    safety_benchmarks: tuple[tuple[str, Evidence], ...]
+    base_models: tuple[str, ...]
+    library: str | None
+
+
+@dataclass(frozen=True)
+class ReleaseLicence:
+    """The release's own licence, and every statement of it."""
+
+    licence: Licence | None
+    claim: LicenceClaim | None
+    claims: tuple[LicenceClaim, ...]
+
+
+@dataclass(frozen=True)
+class ComponentResult:
+    component: Component
+    status: str
+    level: int | None
+    licence: Licence | None = None
+    licence_raw: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    pointers: tuple[Pointer, ...] = ()
+    note: str = ""
+    declared: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.component.id
+
+    @property
+    def label(self) -> str:
+        return self.component.label(self.level)
+
+    @property
+    def category(self) -> str:
+        return category(self.level)
+
+    @property
+    def points(self) -> int | None:
+        if self.status != "released":
+            return None
+        return self.licence.points if self.licence else 0
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One release, read and judged: the disclosure, the licence, each component's level, every problem."""
+
+    release: Release
+    disclosure: Disclosure
+    licence: ReleaseLicence
+    components: Mapping[str, ComponentResult]
+    problems: tuple[Problem, ...] = field(default=())

@@ -1,0 +1,76 @@
+"""What each command does once its options are parsed: run the pipeline, render, write, choose the exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from openlint.config import Options
+from openlint.errors import OpenlintError
+from openlint.formats import RenderOptions, render
+from openlint.support.files import write_atomic
+
+
+def run_check(options: Options) -> int:
+    from openlint import config, pipeline
+
+    settings = config.settings(options)
+    report = pipeline.check(settings)
+    # render everything before writing anything: a failure must not leave half the outputs behind
+    rendered = [(path, render(fmt, report)) for fmt, path in options.outputs]
+    shown = render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
+                                                                verbosity=options.verbosity))
+    for path, text in rendered:
+        write_atomic(path, text)
+    sys.stdout.write(shown)
+    sys.stdout.flush()
+    failed = report.fails(settings.fail_on)
+    if report.below(settings.min_grade):
+        print(f"openlint: grade {report.grade.letter} is below the minimum {settings.min_grade}", file=sys.stderr)
+        failed = True
+    return 1 if failed else 0
+
+
+def list_rules(rule_files: tuple[str, ...], output_format: str) -> str:
+    from openlint.config import all_rules
+    from openlint.report import serialise
+
+    rules = all_rules(rule_files)
+    if output_format == "json":
+        return json.dumps([serialise.rule(r) for r in rules], indent=2) + "\n"
+    lines = []
+    for rule in rules:
+        components = ",".join(c.split(".", 1)[1] if c != "*" else "all" for c in rule.components) or "release"
+        lines.append(f"{rule.code}  {rule.name:<36} {rule.severity:<8} {components:<28} {rule.summary}")
+    return "\n".join(lines) + "\n"
+
+
+def write_declaration(target: Path, *, force: bool, to_stdout: bool) -> str:
+    from openlint import pipeline
+    from openlint.formats import declaration
+    from openlint.readers.declaration import FILE_NAMES
+    from openlint.sources import is_local
+
+    if not is_local(str(target)):
+        raise OpenlintError(f"{target}: no such folder")
+    # the declaration describes the release as found, so a previous declaration must not feed into it
+    assessment = pipeline.assess(Options(target=str(target)), use_declaration=False)
+    text = declaration.render(assessment)
+    if to_stdout:
+        sys.stdout.write(text)
+        return ""
+    existing = next((target / name for name in FILE_NAMES if (target / name).exists()), None)
+    if existing is not None and not force:
+        raise OpenlintError(f"{existing} exists; use --force to overwrite it")
+    path = existing or target / FILE_NAMES[0]
+    write_atomic(path, text)
+    return f"wrote {path}: {declaration.filled(assessment)} of 12 components filled in from the release; complete the commented ones"
+
+
+def write_badge(options: Options, output: Path, components: bool) -> str:
+    from openlint import config, pipeline
+
+    report = pipeline.check(config.settings(options))
+    write_atomic(output, render("badge", report, RenderOptions(badge_components=components)))
+    return f"{output}: openness {report.grade.letter}"

@@ -1,0 +1,170 @@
+"""The `openlint` command: parses options, runs the pipeline, prints, picks the exit code. No domain logic here.
+
+Exit codes: 0 clean; 1 findings at or above --fail-on, or a grade below --min-grade; 2 a usage, config, rule-file,
+Hub or internal error (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from openlint import __version__
+from openlint.cli.params import OutputSpec, RuleSelectors, flatten
+from openlint.errors import OpenlintError
+from openlint.formats import FORMATS
+
+GRADES = ("A", "B", "C", "D", "E", "F")
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _color(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def _hub_options(function):  # type: ignore[no-untyped-def]
+    """The options every command that may read a Hub repository takes."""
+    for option in reversed([
+        click.option("--revision", help="Hub revision (branch, tag or commit) to check."),
+        click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed."),
+        click.option("--offline", is_flag=True, help="Hub: use only the local huggingface_hub cache."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request."),
+    ]):
+        function = option(function)
+    return function
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="openlint")
+def cli() -> None:
+    """Grade a model release's openness and list what is missing.
+
+    openlint reads a local release folder or a Hugging Face Hub repository, grades each of the 12 pipeline
+    components of Eiras et al. (2024) from C1-C5 / D1-D5 (code / data) from what is released and under which
+    licence, and reports every gap with the recommendation behind it.
+
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on (or grade below --min-grade),
+                2 usage, configuration, rule-file, Hub or internal error.
+    """
+
+
+@cli.command()
+@click.argument("target", default=".", metavar="[TARGET]")
+@_hub_options
+@click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)),
+              help="Output format on stdout [default: github on GitHub Actions, else text].")
+@click.option("-o", "--output", "outputs", multiple=True, type=OutputSpec(),
+              help="Also write a report to FILE (format from the prefix or the extension: .json .sarif .md). Repeatable.")
+@click.option("--select", multiple=True, type=RuleSelectors(), help="Only these rules: codes, code prefixes (OLS) or names; comma-separated.")
+@click.option("--ignore", multiple=True, type=RuleSelectors(), help="Skip these rules; comma-separated.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit status 1 [default: error].")
+@click.option("--min-grade", type=click.Choice(GRADES), help="Exit 1 when the grade is below this letter.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Configuration file [default: .openlint.yaml or pyproject.toml [tool.openlint], searched from TARGET upward].")
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Extra rule file (YAML). Repeatable.")
+@click.option("-q", "--quiet", count=True, help="Less output: findings (no info) and the grade only.")
+@click.option("-v", "--verbose", count=True, help="More output: evidence quotes and the recommendation behind each finding.")
+@click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal, unless NO_COLOR is set].")
+def check(target: str, **given: object) -> None:
+    """Check a release folder or Hub repository (TARGET, default ".").
+
+    TARGET is a folder if one exists by that name; otherwise a Hub repository id (org/name) or URL
+    (https://huggingface.co/org/name/tree/REVISION).
+    """
+    from openlint.config import Options
+    from openlint.cli.commands import run_check
+
+    output_format = given["output_format"] or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    options = Options(
+        target=target, revision=given["revision"], token=given["token"], offline=given["offline"], timeout=given["timeout"],
+        output_format=output_format, outputs=tuple(given["outputs"]), select=flatten(given["select"]),
+        ignore=flatten(given["ignore"]), fail_on=given["fail_on"], min_grade=given["min_grade"],
+        config_path=given["config_path"], no_config=given["no_config"], rule_files=tuple(str(p) for p in given["rule_files"]),
+        verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]),
+    )
+    sys.exit(run_check(options))
+
+
+@cli.command("rules")
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Include an extra rule file.")
+def rules_command(output_format: str, rule_files: tuple[Path, ...]) -> None:
+    """List the rules: code, name, severity, components and summary."""
+    from openlint.cli.commands import list_rules
+
+    click.echo(list_rules(tuple(str(p) for p in rule_files), output_format), nl=False)
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of a rule, by code (OLS001) or name."""
+    from openlint.config import all_rules
+    from openlint.rules import docs, ruleset
+
+    rule = ruleset.find(all_rules(()), code)
+    if rule is None:
+        raise OpenlintError(f"no rule {code!r}; `openlint rules` lists them")
+    click.echo(docs.explain(rule))
+
+
+@cli.command()
+@click.argument("target", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing openness.yaml.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the declaration instead of writing it.")
+def init(target: Path, force: bool, to_stdout: bool) -> None:
+    """Write an openness declaration (openness.yaml) for a release folder, pre-filled with what openlint found.
+
+    Review it: components openlint found no evidence for are left as commented templates for you to complete.
+    """
+    from openlint.cli.commands import write_declaration
+
+    message = write_declaration(target, force=force, to_stdout=to_stdout)
+    if message:
+        click.echo(message, err=True)
+
+
+@cli.command()
+@click.argument("target", default=".", metavar="[TARGET]")
+@_hub_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("openness-badge.svg"), show_default=True)
+@click.option("--components", is_flag=True, help="Add a strip with the 12 component levels.")
+def badge(target: str, output: Path, components: bool, **hub: object) -> None:
+    """Write an SVG badge with the openness grade (and optionally the 12 component levels)."""
+    from openlint.cli.commands import write_badge
+    from openlint.config import Options
+
+    options = Options(target=target, revision=hub["revision"], token=hub["token"], offline=hub["offline"], timeout=hub["timeout"], no_config=True)
+    click.echo(write_badge(options, output, components), err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="openlint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("openlint: aborted", err=True)
+        sys.exit(130)
+    except OpenlintError as exc:
+        click.echo(f"openlint: error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("openlint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # an unexpected failure is a bug: one line, and a traceback only on request
+        if os.environ.get("OPENLINT_DEBUG"):
+            raise
+        click.echo(f"openlint: internal error: {type(exc).__name__}: {exc} (set OPENLINT_DEBUG=1 for a traceback)", err=True)
+        sys.exit(2)
+    sys.exit(0)

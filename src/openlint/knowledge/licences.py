@@ -1,0 +1,87 @@
+"""The licence table (rules/licenses.yaml): lookup of ids, recognition of licence texts, rubric points, levels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from openlint.knowledge import store
+
+RUBRIC = ("research", "commercial", "modify", "own-derivatives", "relicense")
+TEXT_WINDOW = 20_000  # licence names and key phrases sit near the top of a licence text
+
+
+@dataclass(frozen=True)
+class Licence:
+    id: str
+    name: str
+    grants: tuple[str, ...]
+    why: str
+    note: str = ""
+    phrases: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    @property
+    def points(self) -> int:
+        return len(self.grants)
+
+    @property
+    def identified(self) -> bool:
+        """False for ids such as `other` or `unknown` that name no particular licence."""
+        return self.id not in ("other", "unknown", "cc")
+
+
+@cache
+def table() -> dict[str, Licence]:
+    data = store.load("licenses")
+    return {
+        entry["id"]: Licence(
+            id=entry["id"], name=entry["name"], grants=tuple(entry["grants"]), why=entry["why"],
+            note=entry.get("note", ""), phrases=tuple(entry.get("text", ())), unless=tuple(entry.get("unless", ())),
+        )
+        for entry in data["licenses"]
+    }
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    return {k.lower(): v for k, v in store.load("licenses").get("aliases", {}).items()}
+
+
+def lookup(raw: str | None) -> Licence | None:
+    """The licence an id names (Hub ids, SPDX ids in any case, a few common spellings), or None."""
+    if not raw or not isinstance(raw, str):
+        return None
+    key = raw.strip().lower()
+    licences = table()
+    if key in licences:
+        return licences[key]
+    if key in _aliases():
+        return licences[_aliases()[key]]
+    return None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")).lower()
+
+
+def identify_text(text: str) -> Licence | None:
+    """Recognise a licence from its text by its key phrases; the most specific match wins."""
+    folded = _fold(text[:TEXT_WINDOW])
+    best: tuple[int, Licence] | None = None
+    for licence in table().values():
+        if not licence.phrases:
+            continue
+        if all(p in folded for p in licence.phrases) and not any(u in folded for u in licence.unless):
+            if best is None or len(licence.phrases) > best[0]:
+                best = (len(licence.phrases), licence)
+    return best[1] if best else None
+
+
+def level(side: str, licence: Licence | None) -> int:
+    """The level a released component earns under a licence; one openlint cannot identify earns no points."""
+    from openlint.knowledge.taxonomy import level_for_points
+
+    points = licence.points if licence is not None and licence.identified else 0
+    return level_for_points(side, points)

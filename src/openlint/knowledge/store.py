@@ -1,0 +1,112 @@
+"""The bundled data files of rules/: parsed once, validated against their schemas, cached.
+
+Every file under rules/ names its `kind`, and schemas/<kind>.schema.json describes it. Parsing and validating all of
+it costs ~40 ms plus jsonschema's import; a pre-commit hook runs often, so the parsed data is cached as JSON (which
+cannot run code) in the user's cache folder, keyed by each file's size and modification time. The files are
+validated whenever that cache is rebuilt (after an install, an upgrade or an edit), so a broken edit exits 2 naming
+the file and the entry. An unwritable cache is skipped silently: it is only an optimisation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from openlint import __version__
+from openlint.errors import DataFileError
+from openlint.support.resources import rules_dir
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "openlint"
+
+
+def _files() -> dict[str, Path]:
+    """Bundled data files by name: `taxonomy` for rules/taxonomy.yaml, `catalogue/code` for a subfolder's file."""
+    root = rules_dir()
+    paths = sorted(root.glob("*.yaml")) + sorted(root.glob("*/*.yaml"))
+    return {path.relative_to(root).with_suffix("").as_posix(): path for path in paths}
+
+
+def _parse(path: Path) -> Any:
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        try:
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError as exc:
+            raise DataFileError(str(path), f"invalid YAML: {str(exc).splitlines()[0]}") from None
+
+
+def validate(path: Path | str, data: Any) -> None:
+    """Raise DataFileError for the first violation of the file's schema (chosen by its `kind`)."""
+    from openlint.support import schemas
+
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if not isinstance(kind, str) or not schemas.exists(kind):
+        raise DataFileError(str(path), f"unknown `kind: {kind}`; every data file names a kind with a schema in schemas/")
+    for where, message in schemas.errors(kind, data, full=True)[:1]:
+        raise DataFileError(str(path), message, _entry_name(data, where))
+
+
+def _entry_name(data: Any, where: str) -> str:
+    """`entries/12/licence` becomes `entries/12 (id: the-pile)/licence`: the entry is named, not only counted."""
+    parts = where.split("/")
+    if len(parts) >= 2 and parts[0] in ("entries", "rules", "licenses", "components") and parts[1].isdigit():
+        items = data.get(parts[0]) if isinstance(data, dict) else None
+        index = int(parts[1])
+        if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+            name = items[index].get("id") or items[index].get("code")
+            if name:
+                parts[1] = f"{parts[1]} ({name})"
+    return "/".join(parts)
+
+
+@cache
+def _all() -> dict[str, Any]:
+    """Every bundled file, by name, from the cache when it matches the files on disk."""
+    files = _files()
+    stamp = {name: [p.stat().st_size, p.stat().st_mtime_ns] for name, p in files.items()}
+    key = {"version": __version__, "dir": str(rules_dir()), "files": stamp}
+    use_cache = os.environ.get("OPENLINT_NO_CACHE") is None
+    cache_file = cache_dir() / "bundled.json"
+    if use_cache:
+        try:
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+            if cached.get("key") == key:
+                return cached["data"]
+        except (OSError, ValueError, AttributeError):
+            pass
+    data = {}
+    for name, path in files.items():
+        data[name] = _parse(path)
+        validate(path, data[name])
+    if use_cache:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"key": key, "data": data}), encoding="utf-8")
+            os.replace(temporary, cache_file)
+        except OSError:
+            pass
+    return data
+
+
+def load(name: str) -> Any:
+    try:
+        return _all()[name]
+    except KeyError:
+        raise DataFileError(str(rules_dir() / f"{name}.yaml"), "bundled data file missing; reinstall openlint") from None
+
+
+def path_of(name: str) -> str:
+    return str(rules_dir() / f"{name}.yaml")
+
+
+def names_of_kind(kind: str) -> list[str]:
+    """Names of the bundled files of one kind, in a stable order."""
+    return [name for name, data in sorted(_all().items()) if isinstance(data, dict) and data.get("kind") == kind]

@@ -1,0 +1,29 @@
+"""One check, as one pass: source -> release -> assessment -> findings and grade -> report.
+
+Each stage reads the one before and writes nothing back; the CLI only chooses settings and prints.
+"""
+
+from __future__ import annotations
+
+from openlint import grading
+from openlint.analysis import analyse
+from openlint.analysis.model import Assessment
+from openlint.config import Options, Settings
+from openlint.assemble import assemble
+from openlint.report import Report
+from openlint.rules import engine
+from openlint.sources import open_source
+
+
+def assess(options: Options, *, use_declaration: bool = True) -> Assessment:
+    source = open_source(options.target, revision=options.revision, token=options.token, offline=options.offline,
+                         timeout=options.timeout)
+    return analyse(assemble(source), use_declaration=use_declaration)
+
+
+def check(settings: Settings) -> Report:
+    assessment = assess(settings.options)
+    findings = engine.apply(settings.policy, assessment)
+    notes = (f"configuration: {settings.config.path}",) if settings.config.path else ()
+    return Report.build(assessment, findings, grading.compute(assessment.components), settings.policy.rules, notes,
+                        settings.config.path)

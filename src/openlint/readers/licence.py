@@ -1,0 +1,75 @@
+"""Licence statements a release makes: card metadata, a licence section of the card, licence files, weight headers,
+declared component licences and the Hub's licence tags. Each becomes a LicenceClaim with the evidence behind it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openlint.knowledge import licences
+from openlint.release.model import Card, Declaration, Evidence, LicenceClaim, WeightFile
+
+FILE_PREFIXES = ("license", "licence", "copying", "use_policy", "notice")
+SECTION_LINES = 30  # a licence section names its licence near its heading
+
+
+def is_licence_file(path: str) -> bool:
+    name = path.lower()
+    return "/" not in path and name.startswith(FILE_PREFIXES) and not name.endswith((".pdf", ".png", ".jpg"))
+
+
+def _claim(raw: str, evidence: Evidence, scope: str = "release") -> LicenceClaim:
+    known = licences.lookup(raw)
+    return LicenceClaim(raw, known.id if known else None, evidence, scope)
+
+
+def from_card(card: Card) -> list[LicenceClaim]:
+    """The `license` metadata (with `license_name` for `other`), and a licence section whose text names a licence."""
+    meta = card.metadata
+    raw = meta.get("license")
+    values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    claims = [_metadata_claim(card, meta, str(value)) for value in values]
+    for section in card.sections:
+        if "licen" in section.title.lower():
+            text = "\n".join(card.line(n) for n in range(section.line, min(section.end, section.line + SECTION_LINES) + 1))
+            licence = licences.identify_text(text)
+            if licence is not None:
+                claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, section.line, section.title, "card-text")))
+    return claims
+
+
+def _metadata_claim(card: Card, meta: dict[str, Any], value: str) -> LicenceClaim:
+    licence = licences.lookup(value)
+    name = meta.get("license_name")
+    if licence is not None and licence.id == "other" and isinstance(name, str):
+        return _claim(name, Evidence(card.path, card.key_line("license_name"), f"license_name: {name}", "card-metadata"))
+    return _claim(value, Evidence(card.path, card.key_line("license"), f"license: {value}", "card-metadata"))
+
+
+def from_file(path: str, text: str) -> LicenceClaim | None:
+    """A LICENSE/COPYING file, recognised by its key phrases; USE_POLICY and NOTICE files state no licence."""
+    if path.lower().startswith(("use_policy", "notice")):
+        return None
+    licence = licences.identify_text(text)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return LicenceClaim(licence.id if licence else first[:80], licence.id if licence else None,
+                        Evidence(path, 1, first[:120], "licence-file"))
+
+
+def from_weight(weight: WeightFile) -> LicenceClaim | None:
+    """A licence stated in a weight file's own metadata (GGUF general.license, safetensors __metadata__)."""
+    key = "general.license" if weight.format == "gguf" else "license"
+    value = weight.metadata.get(key)
+    if isinstance(value, str) and value.strip():
+        return _claim(value, Evidence(weight.path, None, f"{key}: {value}", "weights-header"), scope=f"file:{weight.path}")
+    return None
+
+
+def from_declaration(declaration: Declaration) -> list[LicenceClaim]:
+    return [
+        _claim(declared.licence, Evidence(declaration.path, declared.line, f"license: {declared.licence}", "declaration"), scope=declared.id)
+        for declared in declaration.components.values() if declared.licence
+    ]
+
+
+def from_hub_tags(tags: list[str]) -> list[LicenceClaim]:
+    return [_claim(tag, Evidence(None, None, f"Hub licence tag: {tag}", "hub")) for tag in tags]

@@ -1,0 +1,7 @@
+"""How much of a release openlint reads: one set of limits, whatever the source."""
+
+CARD_BYTES = 1_000_000  # 30x the largest real card in the corpus; a larger card is read up to here and reported
+TEXT_BYTES = 1_000_000  # licence texts, use policies, declarations
+CONFIG_BYTES = 5_000_000  # config.json of large multimodal models reaches a few hundred KB
+INDEX_BYTES = 20_000_000  # a shard index maps every tensor to its file: a few MB for the largest models
+MAX_LINKED = 50  # Hub datasets and models looked up per check

@@ -1,0 +1,196 @@
+"""What a release is, whatever its source: its files, its card, its declaration, its weights, what the Hub said.
+
+The assembly (release/assemble.py) fills a Release from a source through the readers; the analysis and the rules
+only ever read one. Nothing here touches the disk or the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the release itself, recorded where it was found; rules turn problems into findings."""
+
+    kind: str  # e.g. "card.front-matter-invalid", "weights.dangerous-import"
+    file: str | None
+    line: int | None
+    detail: str
+    data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a judgement comes from: a file and line of the release, and a short quote."""
+
+    file: str | None
+    line: int | None
+    snippet: str
+    source: str  # card-metadata, card-text, licence-file, declaration, file, weights-header, hub, catalogue
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # POSIX path relative to the release root
+    size: int
+    lfs_sha256: str | None = None
+    special: str | None = None  # why it cannot be read: "symlink outside the release", "not a regular file", ...
+
+
+@dataclass(frozen=True)
+class LicenceClaim:
+    """One statement of the release's licence (card metadata, a licence file, a weights header, ...)."""
+
+    raw: str
+    licence_id: str | None  # canonical id from licenses.yaml, None when not identified
+    evidence: Evidence
+    scope: str = "release"  # "release", a component id (declaration) or "file:PATH" (weights headers)
+
+
+@dataclass
+class HubFacts:
+    repo_id: str
+    revision: str | None  # the commit sha the listing was read at
+    requested_revision: str | None
+    gated: str | bool = False
+    private: bool = False
+    disabled: bool = False
+    licence_tags: list[str] = field(default_factory=list)
+    parameters: dict[str, int] = field(default_factory=dict)
+    security: dict[str, Any] | None = None
+    unreadable_files: list[str] = field(default_factory=list)  # gated or failing downloads
+
+
+@dataclass(frozen=True)
+class LinkedRepo:
+    """A Hub dataset or model the card points to, as looked up on the Hub."""
+
+    repo_id: str
+    kind: str  # "dataset" or "model"
+    exists: bool | None  # None: not looked up (local mode)
+    gated: str | bool = False
+    licence: str | None = None
+
+
+# -- the model card ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Section:
+    title: str
+    level: int
+    line: int  # 1-based line of the heading
+    end: int  # last line (inclusive) before the next heading of the same or a higher level
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    line: int
+
+
+@dataclass
+class Card:
+    path: str
+    lines: list[str]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    has_front_matter: bool = False
+    body_start: int = 1  # first line of the markdown body
+    key_lines: dict[str, int] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    # bold lead-ins used as headings ("**Training Data:** ..."): (title, line)
+    labels: list[tuple[str, int]] = field(default_factory=list)
+    # the sections enclosing each line, outermost first (one shared tuple per run of lines)
+    enclosing: list[tuple[Section, ...]] = field(default_factory=list)
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
+
+    def key_line(self, key: str) -> int:
+        """Line of a top-level metadata key, or 1 when it is not in the front matter."""
+        return self.key_lines.get(key, 1)
+
+    def section_at(self, line: int) -> Section | None:
+        """The innermost section containing a line."""
+        stack = self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()
+        return stack[-1] if stack else None
+
+    def headings_at(self, line: int) -> list[str]:
+        """Titles of every section enclosing a line, outermost first."""
+        stack = self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()
+        return [section.title for section in stack]
+
+    def body_lines(self) -> range:
+        return range(self.body_start, len(self.lines) + 1)
+
+
+# -- the openness declaration -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeclaredComponent:
+    id: str
+    status: str  # released, not-released, not-applicable, api-only
+    locations: tuple[str, ...]
+    licence: str | None
+    note: str | None
+    line: int | None
+
+
+@dataclass
+class Declaration:
+    path: str
+    line: int  # where the declaration starts
+    components: dict[str, DeclaredComponent] = field(default_factory=dict)
+
+
+# -- weights ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class WeightFile:
+    path: str
+    format: str
+    loads: str  # data, pickle, code
+    size: int
+    safety: str = "unchecked"  # safe, allowlisted, suspicious, dangerous, may-execute, invalid, unchecked
+    parameters: int | None = None
+    dtypes: dict[str, int] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    imports: list[str] = field(default_factory=list)
+    detail: str = ""
+    tensors: dict[str, int] | None = None  # safetensors: tensor name -> byte size (for shard checks)
+
+
+# -- the release --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Release:
+    name: str
+    source: str  # "local" or "hub"
+    location: str  # folder path or Hub repository id
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    card: Card | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    licences: list[LicenceClaim] = field(default_factory=list)
+    declaration: Declaration | None = None
+    weights: list[WeightFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    hub: HubFacts | None = None
+    linked: dict[str, LinkedRepo] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # small text files read (licence, policy, index), by path
+
+    @property
+    def revision(self) -> str | None:
+        return self.hub.revision if self.hub else None
+
+    def has_file(self, path: str) -> bool:
+        return path.strip("/") in self.files
+
+    def has_dir(self, path: str) -> bool:
+        prefix = path.strip("/") + "/"
+        return any(name.startswith(prefix) for name in self.files)
+
+    def card_path(self) -> str | None:
+        return self.card.path if self.card else None

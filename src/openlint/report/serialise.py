@@ -1,0 +1,113 @@
+"""The one serialiser of openlint's JSON: the report (schemas/report.schema.json, versioned) and the rule list.
+
+Every field of the JSON output is written here and nowhere else; formats that need plain data call these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openlint import __version__
+from openlint.analysis.model import ComponentResult, Pointer
+from openlint.release.model import Evidence, Release, WeightFile
+from openlint.report import Report
+from openlint.rules.engine import Finding
+from openlint.rules.ruleset import Rule
+
+REPORT_VERSION = "1.0"
+MAX_EVIDENCE = 5
+MAX_POINTERS = 10
+
+
+def report(value: Report) -> dict[str, Any]:
+    release = value.release
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "openlint", "version": __version__},
+        "release": _release(release),
+        "grade": grade(value),
+        "components": [component(result) for result in value.components.values()],
+        "stages": {name: {"present": s.present, "note": s.note, "evidence": evidence(s.evidence) if s.evidence else None}
+                   for name, s in value.assessment.disclosure.stages.items()},
+        "weights": [weight(w) for w in release.weights],
+        "weights_summary": value.weights_summary(),
+        "findings": [finding(f) for f in value.findings],
+        "summary": value.counts(),
+        "notes": list(value.notes),
+    }
+
+
+def grade(value: Report) -> dict[str, Any]:
+    result = value.grade
+    return {"grade": result.letter, "score": result.score, "uncapped_grade": result.uncapped, "caps": list(result.caps),
+            "breakdown": list(result.breakdown)}
+
+
+def _release(release: Release) -> dict[str, Any]:
+    return {
+        "name": release.name, "source": release.source, "location": release.location,
+        "revision": release.revision, "requested_revision": release.hub.requested_revision if release.hub else None,
+        "card": release.card_path(), "declaration": release.declaration.path if release.declaration else None,
+        "hub": _hub(release),
+    }
+
+
+def _hub(release: Release) -> dict[str, Any] | None:
+    hub = release.hub
+    if hub is None:
+        return None
+    return {
+        "repo_id": hub.repo_id, "gated": hub.gated, "private": hub.private, "disabled": hub.disabled,
+        "licence_tags": hub.licence_tags, "parameters": hub.parameters, "security": hub.security,
+        "unreadable_files": hub.unreadable_files,
+        "linked": [{"repo_id": r.repo_id, "kind": r.kind, "exists": r.exists, "gated": r.gated, "licence": r.licence}
+                   for r in release.linked.values()],
+    }
+
+
+def evidence(item: Evidence) -> dict[str, Any]:
+    return {"file": item.file, "line": item.line, "snippet": item.snippet, "source": item.source}
+
+
+def pointer(item: Pointer) -> dict[str, Any]:
+    return {"kind": item.kind, "target": item.target, "licence": item.licence, "gated": item.gated, **evidence(item.evidence)}
+
+
+def component(result: ComponentResult) -> dict[str, Any]:
+    released = result.status == "released"
+    return {
+        "id": result.id, "title": result.component.title, "stage": result.component.stage, "side": result.component.side,
+        "status": result.status, "level": result.level, "label": result.label, "category": result.category,
+        "licence": result.licence.id if result.licence else None,
+        "licence_stated": result.licence_raw,
+        "rubric": {"points": result.points, "grants": list(result.licence.grants) if result.licence else []} if released else None,
+        "declared": result.declared, "note": result.note,
+        "evidence": [evidence(e) for e in result.evidence[:MAX_EVIDENCE]],
+        "pointers": [pointer(p) for p in result.pointers[:MAX_POINTERS]],
+    }
+
+
+def weight(item: WeightFile) -> dict[str, Any]:
+    return {
+        "path": item.path, "format": item.format, "loads": item.loads, "size": item.size, "safety": item.safety,
+        "parameters": item.parameters, "dtypes": item.dtypes, "imports": item.imports, "detail": item.detail,
+        "metadata": {k: v for k, v in item.metadata.items() if isinstance(v, (str, int, float, bool))},
+    }
+
+
+def finding(item: Finding) -> dict[str, Any]:
+    return {
+        "code": item.rule.code, "name": item.rule.name, "severity": item.severity, "message": item.message,
+        "file": item.file, "line": item.line, "component": item.component, "snippet": item.snippet,
+        "recommendation": item.rule.recommendation, "fix": item.rule.fix,
+        "waived": item.waived is not None, "waiver_reason": item.waived,
+    }
+
+
+def rule(item: Rule) -> dict[str, Any]:
+    return {
+        "code": item.code, "name": item.name, "severity": item.severity, "summary": item.summary,
+        "components": item.components, "message": item.message, "rationale": item.rationale,
+        "recommendation": item.recommendation, "fix": item.fix, "url": item.url,
+        "check": {"function": item.function, "options": item.options},
+    }

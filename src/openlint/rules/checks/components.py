@@ -1,0 +1,39 @@
+"""Checks on the components' status and level."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from openlint.analysis.model import STATUS_TEXT, Assessment
+from openlint.knowledge.licences import RUBRIC
+from openlint.rules.registry import Hit, check, where
+
+_STATUSES = {"type": "array", "minItems": 1, "items": {"enum": list(STATUS_TEXT)}}
+_COMPONENT = {"type": "string", "pattern": r"^(training|evaluation|deployment)\.(code|data)\.[a-z]+$"}
+
+
+@check("component-status", {
+    "type": "object", "required": ["component", "statuses"], "additionalProperties": False,
+    "properties": {"component": _COMPONENT, "statuses": _STATUSES},
+})
+def component_status(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
+    result = assessment.components[options["component"]]
+    if result.status in options["statuses"]:
+        file, line, quote = where(assessment, result.evidence)
+        yield Hit({"component": result.component.title, "status": STATUS_TEXT[result.status], "label": result.label, "note": result.note},
+                  file, line, result.id, quote, result.id)
+
+
+@check("restrictive-licence", {
+    "type": "object", "additionalProperties": False, "properties": {"below": {"type": "integer", "minimum": 2, "maximum": 5}},
+})
+def restrictive_licence(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
+    below = options.get("below", 5)
+    for result in assessment.components.values():
+        if result.status == "released" and result.level is not None and result.level < below:
+            missing = [g for g in RUBRIC if not result.licence or g not in result.licence.grants]
+            file, line, quote = where(assessment, result.evidence)
+            name = result.licence.id if result.licence else (result.licence_raw or "no identified licence")
+            yield Hit({"component": result.component.title, "label": result.label, "licence": name, "points": result.points or 0,
+                       "missing": ", ".join(missing)}, file, line, result.id, quote, result.id)

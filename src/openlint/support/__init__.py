@@ -1,0 +1,1 @@
+"""Small utilities every stage may use: safe YAML, schema validation, bundled file locations, atomic writes, text."""
