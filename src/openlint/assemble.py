@@ -17,7 +17,7 @@ from openlint.readers import licence as licence_reader
 from openlint.readers import safetensors as safetensors_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
-from openlint.release.model import Card, Problem, Release, WeightFile
+from openlint.release.model import Ancestor, Card, Problem, Release, WeightFile
 from openlint.sources.base import Fetch, Fetched, InvalidHeader, Listing, Source, Unreadable
 
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "README.MD", "readme.md", "ModelCard.md", "model_card.md")
@@ -31,10 +31,19 @@ def assemble(source: Source) -> Release:
                       problems=list(listing.problems), hub=listing.hub)
     scans_whole_files = source.opener is not None
     headers = [] if scans_whole_files else [p for p in release.files if weight_reader.identify(p) and p.endswith(".safetensors")]
-    first = source.fetch(Fetch(texts=_small_files(release), headers=headers, lookups=_metadata_lookups(listing.card_data or {})))
+    # the first hop of the lineage rides with the first batch: the Hub's API names the base models before the card is read
+    known_bases = base_models((listing.card_data or {}).get("base_model"))
+    first = source.fetch(Fetch(texts=_small_files(release), headers=headers, lookups=_metadata_lookups(listing.card_data or {}),
+                               cards={b: limits.CARD_BYTES for b in known_bases}))
     _read_texts(release, first, listing)
     more = [key for key in _text_lookups(release.card) if key[1] not in first.lookups]
-    release.linked = {**first.lookups, **(source.fetch(Fetch(lookups=more)).lookups if more else {})}
+    bases = base_models(release.card.metadata.get("base_model")) if release.card else []
+    cards = dict(first.cards)
+    missing = {b: limits.CARD_BYTES for b in bases if b not in cards}
+    second = source.fetch(Fetch(lookups=more, cards=missing)) if more or missing else Fetched()
+    cards.update(second.cards)
+    release.linked = {**first.lookups, **second.lookups}
+    release.lineage = _lineage(source, release.name, bases, cards)
     if scans_whole_files:
         _scan_weights(release, source)
     else:
@@ -42,6 +51,51 @@ def assemble(source: Source) -> Release:
     if release.hub is not None:
         release.licences.extend(licence_reader.from_hub_tags(release.hub.licence_tags))
     return release
+
+
+# -- lineage --------------------------------------------------------------------------------------------------------
+
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
+
+
+def base_models(value: Any) -> list[str]:
+    """The Hub ids a `base_model` field names (a string or a list), valid ones only, at most MAX_BASES."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    found = []
+    for item in items:
+        if isinstance(item, str) and _HUB_ID.match(item.strip()) and item.strip() not in found:
+            found.append(item.strip())
+    return found[: limits.MAX_BASES]
+
+
+def _lineage(source: Source, name: str, bases: list[str], cards: dict[str, Any]) -> list[Ancestor]:
+    """The base models' cards, hop by hop (bounded; a loop ends where a model is seen again)."""
+    ancestors: list[Ancestor] = []
+    seen = {name}
+    frontier = bases
+    for depth in range(1, limits.MAX_HOPS + 1):
+        wanted = [b for b in frontier if b not in seen]
+        if not wanted:
+            break
+        missing = {b: limits.CARD_BYTES for b in wanted if b not in cards}
+        if missing:
+            cards.update(source.fetch(Fetch(cards=missing)).cards)
+        frontier = []
+        for repo in wanted:
+            seen.add(repo)
+            ancestor = _ancestor(repo, depth, cards[repo])
+            ancestors.append(ancestor)
+            if ancestor.card is not None:
+                frontier += base_models(ancestor.card.metadata.get("base_model"))
+    return ancestors
+
+
+def _ancestor(repo: str, depth: int, raw: Any) -> Ancestor:
+    if isinstance(raw, Unreadable):
+        return Ancestor(repo, depth, None, raw.reason)
+    problems: list[Problem] = []  # a base model's broken card is the base's problem, not this release's
+    text = card_reader.decode(raw, "README.md", problems)
+    return Ancestor(repo, depth, card_reader.parse(text, "README.md", problems))
 
 
 # -- what to read ---------------------------------------------------------------------------------------------------

@@ -74,6 +74,16 @@ class LinkedRepo:
     licence: str | None = None
 
 
+@dataclass(frozen=True)
+class Ancestor:
+    """A model this release derives from, as far as its card could be read (Hub mode; one request per hop)."""
+
+    repo_id: str
+    depth: int  # 1: a direct base; 2: the base's base; ...
+    card: Card | None  # None when it could not be read
+    reason: str = ""  # why the card could not be read (gated, private, missing, not looked up)
+
+
 # -- the model card ---------------------------------------------------------------------------------------------
 
 @dataclass
@@ -180,6 +190,7 @@ class Release:
     hub: HubFacts | None = None
     linked: dict[str, LinkedRepo] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # small text files read (licence, policy, index), by path
+    lineage: list[Ancestor] = field(default_factory=list)  # base models, nearest first (Hub mode)
 
     @property
     def revision(self) -> str | None:

@@ -1,7 +1,8 @@
 """What every source offers: a listing of the release's files, and bounded reads of some of them.
 
 A source is transport only. It says which files exist (with sizes and hashes), reads at most a given number of
-bytes of a file, reads a safetensors header, and looks up Hub repositories the card points to. Reading a batch
+bytes of a file, reads a safetensors header, looks up Hub repositories the card points to, and reads the cards of
+the models a release derives from. Reading a batch
 together lets a remote source do it concurrently. What the bytes mean is for the readers and the assembly.
 """
 
@@ -48,6 +49,7 @@ class Fetch:
     texts: dict[str, int] = field(default_factory=dict)  # path -> most bytes to read
     headers: list[str] = field(default_factory=list)  # safetensors files whose header is wanted
     lookups: list[tuple[str, str]] = field(default_factory=list)  # ("dataset" | "model", repo id)
+    cards: dict[str, int] = field(default_factory=dict)  # model repo id -> most bytes of its card to read
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Fetched:
     texts: dict[str, bytes | Unreadable] = field(default_factory=dict)
     headers: dict[str, bytes | Unreadable | InvalidHeader] = field(default_factory=dict)
     lookups: dict[str, LinkedRepo] = field(default_factory=dict)
+    cards: dict[str, bytes | Unreadable] = field(default_factory=dict)  # other repositories' cards (base models)
 
 
 class Source(Protocol):

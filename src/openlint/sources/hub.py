@@ -151,7 +151,9 @@ class HubSource:
             texts = {p: pool.submit(self._guard, self._download, p, limit) for p, limit in request.texts.items()}
             headers = {p: pool.submit(self._guard, self._header, p) for p in request.headers}
             lookups = {key: pool.submit(self._lookup, *key) for key in request.lookups[:MAX_LINKED]}
+            cards = {repo: pool.submit(self._guard, self._card, repo, limit) for repo, limit in request.cards.items()}
             fetched.texts = {p: f.result() for p, f in texts.items()}
+            fetched.cards = {repo: f.result() for repo, f in cards.items()}
             fetched.headers = {p: f.result() for p, f in headers.items()}
             fetched.lookups = {key[1]: f.result() for key, f in lookups.items()}
         return fetched
@@ -166,6 +168,23 @@ class HubSource:
         local = self._call(path, lambda: self.api.hf_hub_download(self.repo_id, path, revision=self.sha, etag_timeout=self.timeout))
         with open(local, "rb") as handle:
             return handle.read(limit)
+
+    def _card(self, repo: str, limit: int) -> bytes:
+        """Another model's card (a base model), by one GET: public even for a gated repository."""
+        hf = self.hf
+        url = hf.hf_hub_url(repo, "README.md", endpoint=self.api.endpoint)
+        headers = hf.utils.build_hf_headers(token=self.token if self.token else None)
+
+        def get() -> bytes:
+            response = hf.utils.get_session().get(url, headers={**headers, "Range": f"bytes=0-{limit - 1}"}, timeout=self.timeout)
+            hf.utils.hf_raise_for_status(response)
+            return response.content[:limit]
+        try:
+            return self._call(f"the card of {repo}", get)
+        except OpenlintError as exc:
+            if "repository not found" in str(exc):
+                raise _Refused("not found on the Hub (or private)") from None
+            raise
 
     def _header(self, path: str) -> bytes | InvalidHeader:
         """The raw JSON header of a remote safetensors file, by Range requests; cached by LFS sha256."""

@@ -120,8 +120,8 @@ class LocalSource:
 
     # -- reads ---------------------------------------------------------------------------------------------
     def fetch(self, request: Fetch) -> Fetched:
-        """Local reads are cheap and sequential; headers are read by the weight scanners through `open`, and
-        nothing is looked up (there is no network)."""
+        """Local reads are cheap and sequential; headers are read by the weight scanners through `open`; nothing is
+        looked up and no other repository's card is read (there is no network)."""
         fetched = Fetched()
         for path, limit in request.texts.items():
             try:
@@ -129,4 +129,5 @@ class LocalSource:
                     fetched.texts[path] = handle.read(limit)
             except OSError as exc:
                 fetched.texts[path] = Unreadable(exc.strerror or str(exc))
+        fetched.cards = {repo: Unreadable("not looked up: a local check does not use the network") for repo in request.cards}
         return fetched
