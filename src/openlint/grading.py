@@ -32,12 +32,15 @@ def compute(components: Mapping[str, ComponentResult]) -> Grade:
     for cid, weight in formula["weights"].items():
         result = components[cid]
         if result.level is None:
-            breakdown.append({"component": cid, "weight": weight, "level": None, "earned": None, "possible": 0})
+            # not applicable, or not assessed: left out of both sides, so it never lowers the grade
+            breakdown.append({"component": cid, "weight": weight, "level": None, "earned": None, "possible": 0,
+                              "assessed": result.status != "unknown"})
             continue
         part = weight * (result.level - 1) / 4
         earned += part
         possible += weight
-        breakdown.append({"component": cid, "weight": weight, "level": result.level, "earned": round(part, 3), "possible": weight})
+        breakdown.append({"component": cid, "weight": weight, "level": result.level, "earned": round(part, 3), "possible": weight,
+                          "assessed": True})
     score = round(100 * earned / possible, 1) if possible else 0.0
     letter = next(band["grade"] for band in formula["bands"] if score >= band["min"])
     uncapped, caps = letter, []

@@ -22,7 +22,10 @@ def analyse(release: Release, *, use_declaration: bool = True) -> Assessment:
     results: dict[str, ComponentResult] = {}
     for cid, component in taxonomy.components().items():
         stated = declaration.components.get(cid) if declaration else None
-        if stated is not None:
+        missing = [m for m in release.missing if "*" in m.roles or component.role in m.roles]
+        if missing:
+            results[cid] = ComponentResult(component, "unknown", None, note="Not assessed: " + "; ".join(f"{m.what} could not be read ({m.reason})" for m in missing[:3]))
+        elif stated is not None:
             results[cid] = declared.from_declaration(release, component, stated, own)
         else:
             results[cid] = components.from_evidence(release, component, signals, own)

@@ -16,7 +16,11 @@ STATUS_TEXT = {
     "not-released": "declared not released",
     "undisclosed": "undisclosed",
     "not-applicable": "not applicable",
+    "unknown": "not assessed",
 }
+
+
+UNKNOWN_LABEL = "UNK"  # a component openlint could not assess: neither a level nor N/A
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,11 @@ class ComponentResult:
 
     @property
     def label(self) -> str:
-        return self.component.label(self.level)
+        return UNKNOWN_LABEL if self.status == "unknown" else self.component.label(self.level)
 
     @property
     def category(self) -> str:
-        return category(self.level)
+        return "not assessed" if self.status == "unknown" else category(self.level)
 
     @property
     def points(self) -> int | None:

@@ -6,7 +6,7 @@ from openlint.formats import RenderOptions
 from openlint.report import Report
 
 LIMIT = 1_000_000  # GitHub refuses step summaries over 1 MiB
-ICONS = {"fully open": "\U0001F7E2", "semi-open": "\U0001F7E1", "fully closed": "\U0001F534", "not applicable": "\u26AA"}
+ICONS = {"fully open": "\U0001F7E2", "semi-open": "\U0001F7E1", "fully closed": "\U0001F534", "not applicable": "\u26AA", "not assessed": "\u2754"}
 
 
 def _cell(text: str) -> str:

@@ -84,6 +84,15 @@ class Ancestor:
     reason: str = ""  # why the card could not be read (gated, private, missing, not looked up)
 
 
+@dataclass(frozen=True)
+class Missing:
+    """Something needed for grading that could not be read: the components it would decide are not assessed."""
+
+    what: str  # a file, a header, a lookup
+    reason: str
+    roles: tuple[str, ...] = ("*",)  # the roles of the components it decides; "*" all of them
+
+
 # -- the model card ---------------------------------------------------------------------------------------------
 
 @dataclass
@@ -191,6 +200,7 @@ class Release:
     linked: dict[str, LinkedRepo] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # small text files read (licence, policy, index), by path
     lineage: list[Ancestor] = field(default_factory=list)  # base models, nearest first (Hub mode)
+    missing: list[Missing] = field(default_factory=list)  # what could not be read (a partial check)
 
     @property
     def revision(self) -> str | None:

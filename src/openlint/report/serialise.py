@@ -14,7 +14,7 @@ from openlint.report import Report
 from openlint.rules.engine import Finding
 from openlint.rules.ruleset import Rule
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"  # 1.1: "complete" and "missing"; the "unknown" status (label UNK)
 MAX_EVIDENCE = 5
 MAX_POINTERS = 10
 
@@ -24,6 +24,8 @@ def report(value: Report) -> dict[str, Any]:
     return {
         "report_version": REPORT_VERSION,
         "tool": {"name": "openlint", "version": __version__},
+        "complete": not release.missing,
+        "missing": [{"what": m.what, "reason": m.reason, "components": list(m.roles)} for m in release.missing],
         "release": _release(release),
         "grade": grade(value),
         "components": [component(result) for result in value.components.values()],
