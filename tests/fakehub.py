@@ -1,10 +1,16 @@
 """A fake Hugging Face Hub on 127.0.0.1 for the real huggingface_hub client.
 
-It serves the API subset openlint uses: `/api/models/{id}[/revision/{rev}]`, `/api/datasets/{id}`,
-`/{id}/resolve/{rev}/{path}` with HEAD, GET and Range, and the headers the client relies on (`X-Repo-Commit`,
-`ETag`, `X-Linked-Size`, `X-Error-Code`). Large files are virtual: their header bytes are real and the rest
-reads as zeros, so Range requests behave while nothing large is held in memory. Faults (status sequences,
-stalls, latency, redirects, broken bodies) are injected per test, and every request is logged.
+It serves the API subset openlint uses: `/api/models/{id}[/revision/{rev}]`, `/api/datasets/{id}` (with
+`?expand=` as the real Hub does), `/{id}/resolve/{rev}/{path}` with HEAD, GET and Range, and the headers the client
+relies on (`X-Repo-Commit`, `ETag`, `X-Linked-Size`, `X-Error-Code`). Large files are virtual: their header bytes
+are real and the rest reads as zeros, so Range requests behave while nothing large is held in memory.
+
+Gated repositories behave like the real Hub's: the listing and `cardData` are public through the API, and so are
+README.md, LICENSE*, USE_POLICY*, NOTICE* and .gitattributes; every other file answers 401 GatedRepo without a
+token (hub-docs PR #1274: "license files are still publicly accessible").
+
+Faults are injected per test: status sequences, stalls, latency per request, "every request fails once with 503",
+huge or dripping bodies, oversized or numerous headers, hostile identifiers; every request is logged.
 """
 
 from __future__ import annotations
@@ -44,6 +50,13 @@ class Repo:
     info: dict[str, Any] = field(default_factory=dict)  # extra API fields (from a recorded response)
     revisions: dict[str, str] = field(default_factory=dict)
     security: dict[str, Any] | None = None
+    hostile: dict[str, Any] = field(default_factory=dict)  # API fields sent as they are, over the computed ones
+    resolve_headers: dict[str, str] = field(default_factory=dict)  # extra headers on every file answer
+
+    def public(self, path: str) -> bool:
+        """A file anyone can read, gated or not (the real Hub's rule for gated repositories)."""
+        name = path.upper()
+        return "/" not in path and (path in ("README.md", ".gitattributes") or name.startswith(("LICENSE", "USE_POLICY", "NOTICE")))
 
     def size(self, path: str) -> int:
         content = self.files[path]
@@ -64,6 +77,10 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     stall: float = 0.0
+    body_size: int = 0  # a body of this many zero bytes, streamed (a 2 GB answer without holding it)
+    drip: float = 0.0  # seconds between single bytes of the body
+    header_lines: int = 0  # this many extra header lines
+    header_bytes: int = 0  # one header of this many bytes
 
 
 class FakeHub:
@@ -73,6 +90,9 @@ class FakeHub:
         self.redirects: dict[str, str] = {}
         self.faults: list[tuple[re.Pattern[str], list[Fault]]] = []
         self.latency = 0.0
+        self.fail_once = False  # every distinct request fails once with 503 before it succeeds
+        self.failed_once: set[tuple[str, str, str | None]] = set()
+        self.echo = b"{{TOKEN}}"  # in a file's content, replaced by the bearer token of the request (a hostile echo)
         self.log: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         hub = self
@@ -89,7 +109,13 @@ class FakeHub:
             def do_HEAD(self) -> None:
                 hub._handle(self, "HEAD")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # a client that hung up mid-answer (openlint stops reading at its limits): not the test's output
+                hub.errors += 1
+
+        self.errors = 0
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -131,16 +157,42 @@ class FakeHub:
                 if queue and pattern.search(f"{method} {path}"):
                     fault = queue.pop(0)
                     break
+            key = (method, handler.path, handler.headers.get("Range"))
+            if fault is None and self.fail_once and key not in self.failed_once:
+                self.failed_once.add(key)
+                fault = Fault(503)
         if self.latency:
             time.sleep(self.latency)
-        if fault is not None:
-            if fault.stall:
-                time.sleep(fault.stall)
-            return self._send(handler, method, fault.status, fault.body, fault.headers)
         try:
+            if fault is not None:
+                return self._fault(handler, method, fault)
             self._route(handler, method, path, parse_qs(url.query))
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def _fault(self, handler: BaseHTTPRequestHandler, method: str, fault: Fault) -> None:
+        if fault.stall:
+            time.sleep(fault.stall)
+        headers = dict(fault.headers)
+        headers.update({f"X-Filler-{i}": "x" for i in range(fault.header_lines)})
+        if fault.header_bytes:
+            headers["X-Huge"] = "x" * fault.header_bytes
+        if not (fault.body_size or fault.drip):
+            return self._send(handler, method, fault.status, fault.body, headers)
+        size = fault.body_size or len(fault.body)
+        handler.send_response(fault.status)
+        for key, value in {"Content-Length": str(size), **headers}.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        if fault.drip:
+            for index in range(size):
+                handler.wfile.write(fault.body[index : index + 1] or b"\0")
+                handler.wfile.flush()
+                time.sleep(fault.drip)
+            return
+        block = bytes(1 << 20)
+        for start in range(0, size, len(block)):
+            handler.wfile.write(block[: min(len(block), size - start)])
 
     def _send(self, handler: BaseHTTPRequestHandler, method: str, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         handler.send_response(status)
@@ -195,6 +247,9 @@ class FakeHub:
                 "cardData": repo.card_data, "siblings": siblings, "lastModified": "2024-01-01T00:00:00.000Z"}
         if query.get("securityStatus") == ["true"]:
             body["securityRepoStatus"] = repo.security or {"scansDone": True, "filesWithIssues": []}
+        if query.get("expand"):  # only the fields asked for, as the real API does
+            body = {k: v for k, v in body.items() if k in ("_id", "id", *query["expand"])}
+        body.update(repo.hostile)
         self._send(handler, method, 200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
     def _resolve(self, handler: BaseHTTPRequestHandler, method: str, repos: dict[str, Repo], repo_id: str, revision: str, file: str) -> None:
@@ -204,7 +259,7 @@ class FakeHub:
         sha = self._revision(repo, revision)
         if sha is None:
             return self._error(handler, method, 404, "RevisionNotFound", f"Invalid rev id: {revision}")
-        if repo.gated and not handler.headers.get("Authorization"):
+        if repo.gated and not handler.headers.get("Authorization") and not repo.public(file):
             return self._error(handler, method, 401, "GatedRepo", "Access to this model is restricted. You must be authenticated.", {"X-Repo-Commit": sha})
         if file not in repo.files:
             return self._error(handler, method, 404, "EntryNotFound", f"{file} does not exist", {"X-Repo-Commit": sha})
@@ -213,7 +268,12 @@ class FakeHub:
         if repo.is_lfs(file):
             headers["X-Linked-Size"] = str(size)
             headers["X-Linked-Etag"] = f'"{repo.oid(file)}"'
+        headers.update(repo.resolve_headers)
         content = repo.files[file]
+        if isinstance(content, bytes) and self.echo in content:
+            token = (handler.headers.get("Authorization") or "").removeprefix("Bearer ")
+            content = content.replace(self.echo, token.encode())
+            size = len(content)
         wanted = handler.headers.get("Range")
         if wanted and (match := re.fullmatch(r"bytes=(\d+)-(\d*)", wanted)):
             start = int(match.group(1))

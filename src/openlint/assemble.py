@@ -3,72 +3,171 @@ the card points to. One pass, the same for every source and within one set of li
 
 Reads are batched so that a remote source can make them concurrently: the small files, the safetensors headers
 and the Hub repositories named in the card's metadata together, then the repositories only the card's text names.
+
+A read that did not complete (the network, a limit, an offline cache without it) is never graded around: each kind
+of read decides some components (below, `_DECIDES`), and without --partial the check stops with one line naming
+what could not be read; with --partial those components are Unknown and the report says it is incomplete. A read
+that was refused (a gated repository without a token) is a fact about the release as the public sees it: graded as
+it is, and reported.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from openlint.errors import HubError, HubIncomplete, HubRevisionNotFound, printable
+from openlint.knowledge import taxonomy
 from openlint.readers import card as card_reader
 from openlint.readers import declaration as declaration_reader
+from openlint.readers import lfs as lfs_reader
 from openlint.readers import licence as licence_reader
 from openlint.readers import safetensors as safetensors_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
-from openlint.release.model import Ancestor, Card, Problem, Release, WeightFile
+from openlint.release.model import Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
 from openlint.sources.base import Fetch, Fetched, InvalidHeader, Listing, Source, Unreadable
+from openlint.sources.ids import is_repo_id
 
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "README.MD", "readme.md", "ModelCard.md", "model_card.md")
 CONFIG = "config.json"
 HUB_DATASET_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
+LINKED_KEYS = (("datasets", "dataset"), ("base_model", "model"))
 
 
-def assemble(source: Source) -> Release:
+# -- what each read decides -----------------------------------------------------------------------------------------
+
+def _roles(kind: str) -> tuple[str, ...]:
+    """The roles of the components a kind of read decides, from the taxonomy (stage and side), never by id.
+
+    card, licence, declaration: everything (the card describes every component; a licence file or a declaration
+    sets the licence, and so the level, of every released one). config: the inference runtime (library, remote
+    code). weights: a header or a shard index. dataset: the data side (a dataset's licence is the level of the data
+    component pointing at it). lineage: the training stage (a base model's card tells what it was trained on).
+    """
+    if kind == "weights":
+        return ("weights",)
+    if kind == "config":
+        return ("inference-runtime",)
+    components = taxonomy.components().values()
+    if kind == "dataset":
+        return tuple(c.role for c in components if c.side == "data" and c.role != "weights")
+    if kind == "lineage":
+        return tuple(c.role for c in components if c.stage == "training")
+    return ("*",)
+
+
+@dataclass
+class Reads:
+    """What could not be read, as the assembly goes: failures (the check is incomplete) and refusals (gated)."""
+
+    release: Release
+    failed: list[Missing] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def usable(self, what: str, result: Any, kind: str) -> bool:
+        """True when `result` is data; otherwise records why it is not."""
+        if not isinstance(result, Unreadable):
+            return True
+        if result.failed:
+            self.failed.append(Missing(what, result.reason, _roles(kind)))
+        elif result.refused:
+            self.refused.append(what)
+        return False
+
+    def finish(self, partial: bool) -> None:
+        release = self.release
+        if self.refused and release.hub is not None:
+            release.hub.unreadable_files = sorted(self.refused)
+            release.problems.append(Problem("hub.gated", None, None, _gated_detail(release, self.refused)))
+        if not self.failed:
+            return
+        if not partial:
+            first = self.failed[0]
+            more = f" (and {len(self.failed) - 1} more)" if len(self.failed) > 1 else ""
+            raise HubIncomplete(f"{printable(release.name, 100)}: could not read {printable(first.what, 100)}: "
+                                f"{printable(first.reason, 200)}{more}; not graded (--partial reports what could be read)")
+        release.missing = list(self.failed)
+        shown = ", ".join(m.what for m in self.failed[:5]) + (f" and {len(self.failed) - 5} more" if len(self.failed) > 5 else "")
+        release.problems.append(Problem("check.incomplete", None, None,
+                                        f"{len(self.failed)} item(s) could not be read ({shown}); the components they decide are Unknown "
+                                        "(UNK) and left out of the grade", {"count": len(self.failed)}))
+
+
+def _gated_detail(release: Release, refused: list[str]) -> str:
+    gated = release.hub.gated if release.hub else False
+    names = sorted(refused)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    detail = f"the repository is gated ({gated or 'access refused'}): {len(names)} file(s) need a token that has accepted its terms: {shown}"
+    if any(name.endswith("(header)") for name in names):
+        detail += "; the weight headers were not inspected: the weights are graded from the Hub's listing and metadata"
+    return detail + ". Give a token with --token or HF_TOKEN to read them"
+
+
+# -- the assembly -------------------------------------------------------------------------------------------------
+
+def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -> Release:
+    """`partial`: report what could be read when something could not (else stop with one line). `lfs_remote`: for a
+    local checkout, where the weights behind its Git LFS pointers can be read (sources.LfsRemote)."""
     listing = source.listing()
     release = Release(name=listing.name, source=listing.kind, location=listing.location, files=listing.files,
                       problems=list(listing.problems), hub=listing.hub)
+    reads = Reads(release)
     scans_whole_files = source.opener is not None
-    headers = [] if scans_whole_files else [p for p in release.files if weight_reader.identify(p) and p.endswith(".safetensors")]
     # the first hop of the lineage rides with the first batch: the Hub's API names the base models before the card is read
     known_bases = base_models((listing.card_data or {}).get("base_model"))
-    first = source.fetch(Fetch(texts=_small_files(release), headers=headers, lookups=_metadata_lookups(listing.card_data or {}),
-                               cards={b: limits.CARD_BYTES for b in known_bases}))
-    _read_texts(release, first, listing)
-    more = [key for key in _text_lookups(release.card) if key[1] not in first.lookups]
+    metadata_lookups = _metadata_lookups(listing.card_data or {})
+    first = source.fetch(Fetch(texts=_small_files(release, reads, remote=not scans_whole_files),
+                               headers=[] if scans_whole_files else _remote_headers(release, reads),
+                               lookups=metadata_lookups, cards={b: limits.CARD_BYTES for b in known_bases}))
+    _read_texts(release, first, listing, reads)
+    _linked_and_lineage(release, source, first, metadata_lookups, reads)
+    if scans_whole_files:
+        _scan_weights(release, source)
+        _lfs_pointers(release, source, lfs_remote, reads)
+    else:
+        _judge_remote_weights(release, first.headers, reads)
+    _invalid_ids(release)
+    if release.hub is not None:
+        release.licences.extend(licence_reader.from_hub_tags(release.hub.licence_tags))
+    reads.finish(partial)
+    return release
+
+
+def _linked_and_lineage(release: Release, source: Source, first: Fetched, metadata_lookups: list[tuple[str, str]], reads: Reads) -> None:
+    """The repositories the card's text names (a second batch, with base models the API did not name), then the
+    lineage hop by hop."""
+    asked = {repo for _, repo in metadata_lookups}
+    more = [key for key in _text_lookups(release.card) if key[1] not in asked]
     bases = base_models(release.card.metadata.get("base_model")) if release.card else []
     cards = dict(first.cards)
     missing = {b: limits.CARD_BYTES for b in bases if b not in cards}
     second = source.fetch(Fetch(lookups=more, cards=missing)) if more or missing else Fetched()
     cards.update(second.cards)
-    release.linked = {**first.lookups, **second.lookups}
-    release.lineage = _lineage(source, release.name, bases, cards)
-    if scans_whole_files:
-        _scan_weights(release, source)
-    else:
-        _judge_remote_weights(release, first.headers)
-    if release.hub is not None:
-        release.licences.extend(licence_reader.from_hub_tags(release.hub.licence_tags))
-    return release
+    release.linked = {}
+    for (kind, repo), found in [(key, first.lookups.get(key[1])) for key in metadata_lookups] + [(key, second.lookups.get(key[1])) for key in more]:
+        if isinstance(found, LinkedRepo):
+            release.linked[repo] = found
+        elif found is not None:
+            reads.usable(f"{kind} {repo}", found, "dataset" if kind == "dataset" else "lineage")
+    release.lineage = _lineage(source, release.name, bases, cards, reads)
 
 
 # -- lineage --------------------------------------------------------------------------------------------------------
-
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
-
 
 def base_models(value: Any) -> list[str]:
     """The Hub ids a `base_model` field names (a string or a list), valid ones only, at most MAX_BASES."""
     items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     found = []
     for item in items:
-        if isinstance(item, str) and _HUB_ID.match(item.strip()) and item.strip() not in found:
+        if isinstance(item, str) and is_repo_id(item.strip(), namespaced=True) and item.strip() not in found:
             found.append(item.strip())
     return found[: limits.MAX_BASES]
 
 
-def _lineage(source: Source, name: str, bases: list[str], cards: dict[str, Any]) -> list[Ancestor]:
+def _lineage(source: Source, name: str, bases: list[str], cards: dict[str, Any], reads: Reads) -> list[Ancestor]:
     """The base models' cards, hop by hop (bounded; a loop ends where a model is seen again)."""
     ancestors: list[Ancestor] = []
     seen = {name}
@@ -83,7 +182,9 @@ def _lineage(source: Source, name: str, bases: list[str], cards: dict[str, Any])
         frontier = []
         for repo in wanted:
             seen.add(repo)
-            ancestor = _ancestor(repo, depth, cards[repo])
+            raw = cards[repo]
+            reads.usable(f"the card of {repo}", raw, "lineage")
+            ancestor = _ancestor(repo, depth, raw)
             ancestors.append(ancestor)
             if ancestor.card is not None:
                 frontier += base_models(ancestor.card.metadata.get("base_model"))
@@ -104,12 +205,17 @@ def _card_path(release: Release) -> str | None:
     return next((name for name in CARD_NAMES if name in release.files and not release.files[name].special), None)
 
 
-def _small_files(release: Release) -> dict[str, int]:
+def _is_index(path: str) -> bool:
+    return path.endswith(".index.json") and (".safetensors" in path or ".bin" in path)
+
+
+def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, int]:
     """Every small file that says something about the release, with the most bytes to read of it."""
     wanted: dict[str, int] = {}
     card = _card_path(release)
     if card is not None:
         wanted[card] = limits.CARD_BYTES + 1  # one more byte tells a card that was cut
+    indexes = []
     for path, entry in release.files.items():
         if entry.special:
             continue
@@ -117,18 +223,36 @@ def _small_files(release: Release) -> dict[str, int]:
             wanted[path] = limits.CONFIG_BYTES
         elif licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
-        elif path.endswith(".index.json") and (".safetensors" in path or ".bin" in path) and entry.size <= limits.INDEX_BYTES:
-            wanted[path] = limits.INDEX_BYTES
+        elif _is_index(path) and entry.size <= limits.INDEX_BYTES:
+            indexes.append(path)
+    indexes.sort()
+    wanted.update({path: limits.INDEX_BYTES for path in indexes[: limits.HUB_MAX_INDEXES]})
+    if remote:  # a local checkout's other indexes are read whole through the opener
+        for path in indexes[limits.HUB_MAX_INDEXES:]:
+            reads.usable(path, Unreadable(f"over openlint's limit of {limits.HUB_MAX_INDEXES} shard indexes per check", failed=True), "weights")
     return wanted
 
 
+def _remote_headers(release: Release, reads: Reads) -> list[str]:
+    paths = sorted(p for p in release.files if weight_reader.identify(p) and p.endswith(".safetensors"))
+    for path in paths[limits.HUB_MAX_HEADERS:]:
+        reads.usable(f"{path} (header)", Unreadable(f"over openlint's limit of {limits.HUB_MAX_HEADERS} headers per check", failed=True), "weights")
+    return paths[: limits.HUB_MAX_HEADERS]
+
+
+def _listed(value: Any) -> list[str]:
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [item.strip() for item in items if isinstance(item, str) and item.strip()]
+
+
 def _metadata_lookups(card_data: dict[str, Any]) -> list[tuple[str, str]]:
-    """Hub datasets and base models the card's metadata names (the Hub's API gives it before the card is read)."""
+    """Hub datasets and base models the card's metadata names (the Hub's API gives it before the card is read);
+    only valid ids: an invalid one is a finding about the card (`_invalid_ids`), never a request."""
     keys: list[tuple[str, str]] = []
-    for value, kind in ((card_data.get("datasets"), "dataset"), (card_data.get("base_model"), "model")):
-        for item in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
-            if isinstance(item, str) and item.strip() and (kind, item.strip()) not in keys:
-                keys.append((kind, item.strip()))
+    for name, kind in LINKED_KEYS:
+        for item in _listed(card_data.get(name)):
+            if is_repo_id(item) and (kind, item) not in keys:
+                keys.append((kind, item))
     return keys[: limits.MAX_LINKED]
 
 
@@ -137,15 +261,36 @@ def _text_lookups(card: Card | None) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for link in card.links if card is not None else ():
         match = HUB_DATASET_URL.match(link.url)
-        if match and ("dataset", match.group(1)) not in found:
+        if match and is_repo_id(match.group(1)) and ("dataset", match.group(1)) not in found:
             found.append(("dataset", match.group(1)))
     return found[: limits.MAX_LINKED]
 
 
+def _invalid_ids(release: Release) -> None:
+    """`datasets: [a--b]`: an id the Hub would reject is a finding about the card (it is never looked up)."""
+    card = release.card
+    if card is None:
+        return
+    for name, kind in LINKED_KEYS:
+        for item in _listed(card.metadata.get(name)):
+            if not is_repo_id(item):
+                release.problems.append(Problem("card.invalid-hub-id", card.path, card.key_line(name) if card.lines else None,
+                                                f"`{name}` names {printable(item, 80)!r}, which is not a valid Hub {kind} id (ORG/NAME)",
+                                                {"key": name}))
+
+
 # -- the small files ------------------------------------------------------------------------------------------------
 
-def _read_texts(release: Release, fetched: Fetched, listing: Listing) -> None:
-    texts = {p: v for p, v in fetched.texts.items() if isinstance(v, bytes)}
+def _text_kind(path: str) -> str:
+    if path == CONFIG:
+        return "config"
+    if _is_index(path):
+        return "weights"
+    return "card"  # the card, a licence file, a declaration: everything
+
+
+def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Reads) -> None:
+    texts = {p: v for p, v in fetched.texts.items() if reads.usable(p, v, _text_kind(p))}
     _read_card(release, texts, fetched.texts, listing.card_data)
     if CONFIG in texts:
         _read_config(release, texts[CONFIG])
@@ -159,13 +304,6 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing) -> None:
         elif path.endswith(".index.json"):
             release.texts[path] = texts[path].decode("utf-8", errors="replace")
     _read_declaration(release, texts, fetched.texts)
-    unreadable = sorted(p for p, v in fetched.texts.items() if isinstance(v, Unreadable))
-    if release.hub is not None:
-        release.hub.unreadable_files = unreadable
-        if unreadable:
-            gated = f" (gated: {release.hub.gated})" if release.hub.gated else ""
-            release.problems.append(Problem("hub.unreadable", None, None,
-                                            f"{len(unreadable)} file(s) could not be read{gated}: {', '.join(unreadable[:5])}; graded from the public metadata"))
 
 
 def _read_card(release: Release, texts: dict[str, bytes], attempted: dict[str, Any], card_data: dict[str, Any] | None) -> None:
@@ -175,7 +313,7 @@ def _read_card(release: Release, texts: dict[str, bytes], attempted: dict[str, A
         release.card = card_reader.parse(text, path, release.problems)
         release.licences.extend(licence_reader.from_card(release.card))
     elif card_data:
-        # the card could not be read (gated): its metadata is public through the API
+        # the card could not be read: its metadata is public through the API
         release.card = Card(path=path or "README.md", lines=[], metadata=card_data, has_front_matter=True)
         release.licences.extend(licence_reader.from_card(release.card))
     elif path is None:
@@ -199,15 +337,16 @@ def _read_declaration(release: Release, texts: dict[str, bytes], attempted: dict
     path = next((p for p in declaration_reader.FILE_NAMES if p in release.files and not release.files[p].special), None)
     card = release.card
     in_card = card is not None and declaration_reader.CARD_KEY in card.metadata
-    if path is not None and isinstance(attempted.get(path), Unreadable):
-        release.problems.append(Problem("declaration.invalid", path, 1, f"could not be read: {attempted[path].reason}"))
+    unreadable = attempted.get(path) if path is not None else None
+    if isinstance(unreadable, Unreadable) and not (unreadable.failed or unreadable.refused):
+        release.problems.append(Problem("declaration.invalid", path, 1, f"could not be read: {unreadable.reason}"))
         return
     if path is not None and path in texts:
         release.declaration = declaration_reader.read_file(texts[path].decode("utf-8", errors="replace"), path, release.problems)
         if in_card:
             release.problems.append(Problem("declaration.duplicate", card.path, card.key_line("openness"),
                                             f"the card's front matter also has an `openness:` block; {path} takes precedence"))
-    elif in_card:
+    elif in_card:  # a declaration file that could not be read: the card's block is what can be seen
         release.declaration = declaration_reader.parse(card.metadata["openness"], card.path, card.lines, card.key_line("openness"), release.problems)
     if release.declaration is not None:
         release.licences.extend(licence_reader.from_declaration(release.declaration))
@@ -228,31 +367,47 @@ def _scan_weights(release: Release, source: Source) -> None:
     weight_reader.check_indexes(release, source.opener)
 
 
-def _judge_remote_weights(release: Release, headers: dict[str, Any]) -> None:
+def _hub_flags(hub: HubFacts | None) -> dict[str, str]:
+    """The files the Hub's own security scan flags, with the level it gives."""
+    security = (hub.security if hub else None) or {}
+    return {item.get("path"): item.get("level", "flagged") for item in (security.get("filesWithIssues") or []) if isinstance(item, dict)}
+
+
+def _judge_remote_weights(release: Release, headers: dict[str, Any], reads: Reads) -> None:
     """Remote weight files: safetensors from their headers, the rest by name and the Hub's own scan."""
-    security = (release.hub.security if release.hub else None) or {}
-    flagged = {item.get("path"): item.get("level", "flagged") for item in (security.get("filesWithIssues") or []) if isinstance(item, dict)}
+    flagged = _hub_flags(release.hub)
     for path, entry in sorted(release.files.items()):
         found = weight_reader.identify(path)
         if found is None:
             continue
         weight = WeightFile(path=path, format=found["format"], loads=found["loads"], size=entry.size)
-        if path in headers:
-            _apply_remote_header(release, weight, headers[path], entry.size)
-        elif not weight_reader.judge_by_format(weight, found):
-            weight.detail = "not downloaded: judged by name and the Hub's own scan"
-        if path in flagged:
-            weight.safety = "dangerous"
-            release.problems.append(Problem("weights.hub-flagged", path, None, f"is flagged by the Hub's security scan ({flagged[path]})"))
+        _judge_remote(release, weight, found, headers.get(path), flagged.get(path), reads)
         _add_weight(release, weight)
     weight_reader.check_indexes(release, None)
 
 
-def _apply_remote_header(release: Release, weight: WeightFile, result: Any, size: int) -> None:
+def _judge_remote(release: Release, weight: WeightFile, found: dict[str, Any], header: Any, flag: str | None, reads: Reads) -> None:
+    """One remote weight file, from its header when one was asked for, else by name; then the Hub's scan."""
+    if header is not None:
+        _apply_remote_header(release, weight, header, weight.size, reads)
+    elif not weight_reader.judge_by_format(weight, found):
+        weight.detail = "not downloaded: judged by name and the Hub's own scan"
+    if flag is not None:
+        weight.safety = "dangerous"
+        release.problems.append(Problem("weights.hub-flagged", weight.path, None, f"is flagged by the Hub's security scan ({flag})"))
+
+
+def _apply_remote_header(release: Release, weight: WeightFile, result: Any, size: int, reads: Reads) -> None:
     if isinstance(result, InvalidHeader):
         weight_reader.mark_invalid(weight, "weights.invalid-safetensors", result.reason, release.problems)
     elif isinstance(result, Unreadable):
-        weight.detail = f"header could not be read ({result.reason})"
+        reads.usable(f"{weight.path} (header)", result, "weights")
+        if result.refused:
+            weight.detail = "header not inspected: the repository is gated (give a token with --token or HF_TOKEN)"
+        else:
+            weight.detail = f"header could not be read ({result.reason})"
+            if not result.failed:
+                release.problems.append(Problem("weights.unreadable", weight.path, None, weight.detail))
     else:
         try:
             header = safetensors_reader.parse_header(result, size or None)
@@ -267,3 +422,70 @@ def _add_weight(release: Release, weight: WeightFile) -> None:
     claim = licence_reader.from_weight(weight)
     if claim is not None:
         release.licences.append(claim)
+
+
+# -- Git LFS pointers in a local checkout ---------------------------------------------------------------------------
+
+def _lfs_pointers(release: Release, source: Source, remote: Any, reads: Reads) -> None:
+    """A checkout without its LFS objects: one finding for every pointer (with the sizes and hashes the pointers
+    give) instead of one per file; when the Hub repository is known, the headers are read from it instead."""
+    paths = {p.file for p in release.problems if p.kind == "weights.lfs-pointer"}
+    if not paths:
+        return
+    release.problems = [p for p in release.problems if p.kind != "weights.lfs-pointer"]
+    pointers = [_pointer(source, path) for path in sorted(paths)]
+    by_path = {w.path: w for w in release.weights}
+    for pointer in pointers:
+        weight = by_path[pointer.path]
+        weight.safety, weight.size = "unchecked", pointer.size if pointer.size is not None else weight.size
+        weight.detail = "a Git LFS pointer, not the weights"
+    resolved, why = _from_hub(release, pointers, by_path, remote, reads) if remote is not None else (set(), "")
+    left = [p for p in pointers if p.path not in resolved]
+    if left:
+        hint = why or "check out with Git LFS (`git lfs pull`; actions/checkout: `lfs: true`) or name the Hub repository with --hub-id ORG/NAME"
+        release.problems.append(Problem("lfs.pointers", None, None, f"{len(left)} weight file(s) are Git LFS pointers, not the weights: "
+                                        f"{lfs_reader.summary(left)}; {hint}", {"count": len(left)}))
+
+
+def _pointer(source: Source, path: str) -> lfs_reader.Pointer:
+    try:
+        with source.opener(path) as handle:  # type: ignore[misc]
+            data = handle.read(lfs_reader.MAX_POINTER + 1)
+    except OSError:
+        data = b""
+    return lfs_reader.parse(path, data) or lfs_reader.Pointer(path, None, None)
+
+
+def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dict[str, WeightFile], remote: Any,
+              reads: Reads) -> tuple[set[str], str]:
+    """Pointers matched by sha256 to the files of the Hub repository; their headers read there and judged as usual.
+    Returns the paths resolved, and why the others were not (when it is not just that they are not on the Hub)."""
+    try:
+        hub, listing = _remote_listing(remote)
+    except HubError as exc:
+        if exc.transient:
+            reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(getattr(exc, "detail", str(exc)), failed=True), "weights")
+        return set(), f"the Hub repository {remote.repo_id} could not be read ({printable(getattr(exc, 'detail', '') or str(exc), 120)})"
+    on_hub = {entry.lfs_sha256: path for path, entry in listing.files.items() if entry.lfs_sha256}
+    matched = {p.path: on_hub[p.sha256] for p in pointers if p.sha256 in on_hub}
+    wanted = sorted(hub_path for hub_path in matched.values() if hub_path.endswith(".safetensors"))
+    headers = hub.fetch(Fetch(headers=wanted)).headers if wanted else {}
+    flagged = _hub_flags(listing.hub)
+    for local_path, hub_path in sorted(matched.items()):
+        weight = by_path[local_path]
+        weight.safety, weight.detail = "unchecked", ""
+        found = weight_reader.identify(local_path) or {}
+        _judge_remote(release, weight, found, headers.get(hub_path), flagged.get(hub_path), reads)
+        weight.detail = (weight.detail + "; " if weight.detail else "") + f"a Git LFS pointer: judged from the Hub's copy ({remote.repo_id})"
+    return set(matched), ""
+
+
+def _remote_listing(remote: Any) -> tuple[Source, Listing]:
+    """The Hub repository at the checkout's commit, or at its default branch when that commit is not on the Hub
+    (pointers are matched by content hash, so any revision holding the same objects will do)."""
+    try:
+        hub = remote.open(remote.commit)
+        return hub, hub.listing()
+    except HubRevisionNotFound:
+        hub = remote.open(None)
+        return hub, hub.listing()

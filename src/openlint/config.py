@@ -89,6 +89,8 @@ class Options:
     token: str | None = None
     offline: bool = False
     timeout: float = 10.0
+    partial: bool = False  # report what could be read when something could not (else exit 2)
+    hub_id: str | None = None  # the Hub repository a local checkout comes from (for its Git LFS pointers)
     output_format: str = "text"
     outputs: tuple[tuple[str, Path], ...] = ()
     select: tuple[str, ...] = ()

@@ -12,13 +12,14 @@ from openlint.config import Options, Settings
 from openlint.assemble import assemble
 from openlint.report import Report
 from openlint.rules import engine
-from openlint.sources import open_source
+from openlint.sources import lfs_remote, open_source
 
 
 def assess(options: Options, *, use_declaration: bool = True) -> Assessment:
-    source = open_source(options.target, revision=options.revision, token=options.token, offline=options.offline,
-                         timeout=options.timeout)
-    return analyse(assemble(source), use_declaration=use_declaration)
+    hub = {"token": options.token, "offline": options.offline, "timeout": options.timeout, "quiet": options.verbosity < 0}
+    source = open_source(options.target, revision=options.revision, hub_id=options.hub_id, **hub)
+    release = assemble(source, partial=options.partial, lfs_remote=lfs_remote(options.target, options.hub_id, **hub))
+    return analyse(release, use_declaration=use_declaration)
 
 
 def check(settings: Settings) -> Report:

@@ -14,18 +14,23 @@ from openlint.support.files import write_atomic
 
 def run_check(options: Options) -> int:
     from openlint import config, pipeline
+    from openlint.sources.base import redact
 
     settings = config.settings(options)
     report = pipeline.check(settings)
-    # render everything before writing anything: a failure must not leave half the outputs behind
-    rendered = [(path, render(fmt, report)) for fmt, path in options.outputs]
-    shown = render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
-                                                                verbosity=options.verbosity))
+    # render everything before writing anything: a failure must not leave half the outputs behind; a token a server
+    # echoed back into a file is masked in every output
+    rendered = [(path, redact(render(fmt, report))) for fmt, path in options.outputs]
+    shown = redact(render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
+                                                                       verbosity=options.verbosity)))
     for path, text in rendered:
         write_atomic(path, text)
     sys.stdout.write(shown)
     sys.stdout.flush()
     failed = report.fails(settings.fail_on)
+    if report.release.missing:  # --partial: an incomplete check is never a pass, whatever --fail-on says
+        print(f"openlint: the check is incomplete: {len(report.release.missing)} item(s) could not be read", file=sys.stderr)
+        failed = True
     if report.below(settings.min_grade):
         print(f"openlint: grade {report.grade.letter} is below the minimum {settings.min_grade}", file=sys.stderr)
         failed = True
@@ -70,7 +75,8 @@ def write_declaration(target: Path, *, force: bool, to_stdout: bool) -> str:
 
 def write_badge(options: Options, output: Path, components: bool) -> str:
     from openlint import config, pipeline
+    from openlint.sources.base import redact
 
     report = pipeline.check(config.settings(options))
-    write_atomic(output, render("badge", report, RenderOptions(badge_components=components)))
+    write_atomic(output, redact(render("badge", report, RenderOptions(badge_components=components))))
     return f"{output}: openness {report.grade.letter}"

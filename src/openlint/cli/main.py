@@ -34,6 +34,10 @@ def _hub_options(function):  # type: ignore[no-untyped-def]
         click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed."),
         click.option("--offline", is_flag=True, help="Hub: use only the local huggingface_hub cache."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request."),
+        click.option("--partial", is_flag=True,
+                     help="Hub: when something cannot be read, report the rest (complete: false, those components Unknown) instead of exit 2."),
+        click.option("--hub-id", metavar="ORG/NAME",
+                     help="A local checkout's Hub repository: Git LFS pointers are judged from its files' headers [default: a huggingface.co git remote]."),
     ]):
         function = option(function)
     return function
@@ -84,7 +88,7 @@ def check(target: str, **given: object) -> None:
     output_format = given["output_format"] or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     options = Options(
         target=target, revision=given["revision"], token=given["token"], offline=given["offline"], timeout=given["timeout"],
-        output_format=output_format, outputs=tuple(given["outputs"]), select=flatten(given["select"]),
+        partial=given["partial"], hub_id=given["hub_id"], output_format=output_format, outputs=tuple(given["outputs"]), select=flatten(given["select"]),
         ignore=flatten(given["ignore"]), fail_on=given["fail_on"], min_grade=given["min_grade"],
         config_path=given["config_path"], no_config=given["no_config"], rule_files=tuple(str(p) for p in given["rule_files"]),
         verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]),
@@ -141,7 +145,8 @@ def badge(target: str, output: Path, components: bool, **hub: object) -> None:
     from openlint.cli.commands import write_badge
     from openlint.config import Options
 
-    options = Options(target=target, revision=hub["revision"], token=hub["token"], offline=hub["offline"], timeout=hub["timeout"], no_config=True)
+    options = Options(target=target, revision=hub["revision"], token=hub["token"], offline=hub["offline"], timeout=hub["timeout"],
+                      partial=hub["partial"], hub_id=hub["hub_id"], no_config=True)
     click.echo(write_badge(options, output, components), err=True)
 
 
@@ -157,7 +162,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("openlint: aborted", err=True)
         sys.exit(130)
     except OpenlintError as exc:
-        click.echo(f"openlint: error: {exc}", err=True)
+        from openlint.sources.base import redact
+
+        click.echo(f"openlint: error: {redact(str(exc))}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("openlint: interrupted", err=True)
@@ -165,6 +172,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # an unexpected failure is a bug: one line, and a traceback only on request
         if os.environ.get("OPENLINT_DEBUG"):
             raise
-        click.echo(f"openlint: internal error: {type(exc).__name__}: {exc} (set OPENLINT_DEBUG=1 for a traceback)", err=True)
+        from openlint.errors import printable
+        from openlint.sources.base import redact
+
+        click.echo(f"openlint: internal error: {type(exc).__name__}: {printable(redact(str(exc)), 300)} (set OPENLINT_DEBUG=1 for a traceback)", err=True)
         sys.exit(2)
     sys.exit(0)

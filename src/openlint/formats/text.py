@@ -27,12 +27,21 @@ def _styler(color: bool) -> Style:
 def render(report: Report, options: RenderOptions) -> str:
     style = _styler(options.color)
     verbosity = options.verbosity
-    out: list[str] = []
+    out: list[str] = _incomplete(report, style)
     if verbosity >= 0:
         out += _table(report, style, verbosity)
     out += _findings(report, style, verbosity)
     out += _grade(report, style, verbosity)
     return "\n".join(out) + "\n"
+
+
+def _incomplete(report: Report, style: Style) -> list[str]:
+    """First, before anything else: a check that could not read everything says so (--partial)."""
+    missing = report.release.missing
+    if not missing:
+        return []
+    return [style(f"INCOMPLETE CHECK: {len(missing)} item(s) could not be read; components marked UNK were not assessed "
+                  "and are left out of the grade", "error", bold=True)]
 
 
 def _table(report: Report, style: Style, verbosity: int) -> list[str]:

@@ -7,3 +7,20 @@ INDEX_BYTES = 20_000_000  # a shard index maps every tensor to its file: a few M
 MAX_LINKED = 50  # Hub datasets and models looked up per check
 MAX_HOPS = 4  # base models followed, base of base of ...
 MAX_BASES = 8  # base models read per hop (a merge names several parents)
+
+# -- a Hub check: every answer is untrusted, so each one and the check as a whole are bounded ------------------------
+HUB_MAX_FILES = 20_000  # files a repository's listing may name (the largest real model repositories hold a few thousand)
+HUB_INFO_BYTES = 32_000_000  # the repository metadata with 20 000 files listed
+HUB_LOOKUP_BYTES = 4_000_000  # a linked dataset's or model's metadata (cardData, tags, gating only)
+HUB_HEADER_PROBE = 100_000  # bytes of a safetensors file read first: most headers fit
+HUB_HEADER_BYTES = 25_000_000  # a remote safetensors header (huggingface_hub's own cap; the format allows 100 MB)
+HUB_MAX_INDEXES = 32  # shard index files read per check
+HUB_MAX_HEADERS = 2_000  # safetensors headers read per check
+HUB_CHECK_BYTES = 256_000_000  # bytes read per check, all responses together
+HUB_CHECK_REQUESTS = 3_000  # requests per check, retries and redirects included
+HUB_CHECK_SECONDS = 300.0  # wall time per check
+HUB_MIN_RATE = 65_536  # bytes/s a response must average once it has taken longer than --timeout (a slow drip)
+HUB_MAX_HEADERS_PER_RESPONSE = 256  # HTTP header lines in one answer (the HTTP layer caps their total at 100 KB)
+HUB_ERROR_BYTES = 65_536  # an error answer's body, read for its error code only
+HUB_RETRIES = 3  # retries of a request that timed out, was refused or answered 429/5xx
+HUB_RATE_LIMIT_WAIT = 30.0  # seconds per check spent honouring Retry-After before giving up as rate limited

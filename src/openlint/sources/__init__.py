@@ -1,27 +1,31 @@
-"""Where a release comes from: a local folder, or a Hugging Face Hub repository (online, or its cached snapshot)."""
+"""Where a release comes from: a local folder, or a Hugging Face Hub repository (online, or from openlint's cache)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from openlint.errors import OpenlintError
 from openlint.sources.base import Source
+from openlint.sources.ids import is_repo_id
 
 # org/name; a URL or hf:// may also name a legacy single-segment id (gpt2), which bare would be a folder name
-_REPO_ID = re.compile(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$")
+_REPO_ID = re.compile(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$", re.ASCII)
 _RESERVED = r"(?!(?:datasets|spaces|docs|blog|papers|models|settings|organizations|collections|api|join|login)(?:/|$))"
-_HUB_URL = re.compile(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/{_RESERVED}([\w.-]+(?:/[\w.-]+)?)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$")
+_HUB_URL = re.compile(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/{_RESERVED}([\w.-]+(?:/[\w.-]+)?)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$", re.ASCII)
 
 
 def parse_hub_target(target: str) -> tuple[str, str | None] | None:
     """(repo id, revision from the URL) for a Hub repo id or URL, else None."""
     if match := _HUB_URL.match(target):
         revision = match.group(2)
-        return match.group(1), revision.replace("%2F", "/") if revision else None
-    if match := _REPO_ID.match(target):
-        return match.group(1) or match.group(2), None
-    return None
+        found = match.group(1), revision.replace("%2F", "/") if revision else None
+    elif match := _REPO_ID.match(target):
+        found = match.group(1) or match.group(2), None
+    else:
+        return None
+    return found if is_repo_id(found[0]) else None
 
 
 def is_local(target: str) -> bool:
@@ -30,7 +34,10 @@ def is_local(target: str) -> bool:
 
 
 def open_source(target: str, *, revision: str | None = None, token: str | None = None, offline: bool = False,
-                timeout: float = 10.0) -> Source:
+                timeout: float = 10.0, hub_id: str | None = None, quiet: bool = True) -> Source:
+    """`quiet`: no progress line on stderr. `hub_id` is checked here and used by lfs_remote()."""
+    if hub_id is not None and not is_repo_id(hub_id, namespaced=True):
+        raise OpenlintError(f"--hub-id {hub_id!r} is not a Hub repository id (ORG/NAME)")
     if is_local(target):
         if revision:
             raise OpenlintError(f"--revision applies to Hub repositories; {target} is a local folder")
@@ -40,11 +47,47 @@ def open_source(target: str, *, revision: str | None = None, token: str | None =
     hub = parse_hub_target(target)
     if hub is None:
         raise OpenlintError(f"{target}: no such folder, and not a Hub repository id (org/name) or URL")
+    if hub_id is not None:
+        raise OpenlintError("--hub-id applies to a local checkout; the target is already a Hub repository")
     repo_id, url_revision = hub
     if revision and url_revision and revision != url_revision:
         raise OpenlintError(f"--revision {revision} disagrees with the revision in the URL ({url_revision})")
-    from openlint.sources import hub as hub_source
+    return _hub(repo_id, revision or url_revision, token=token, timeout=timeout, offline=offline, quiet=quiet)
 
-    if hub_source.is_offline(offline):
-        return hub_source.offline_snapshot(repo_id, revision or url_revision)
-    return hub_source.HubSource(repo_id, revision=revision or url_revision, token=token, timeout=timeout)
+
+def _hub(repo_id: str, revision: str | None, *, token: str | None, timeout: float, offline: bool, quiet: bool) -> Source:
+    from openlint.sources import hub
+    from openlint.sources.progress import Progress
+
+    return hub.HubSource(repo_id, revision=revision, token=token, timeout=timeout, offline=hub.is_offline(offline),
+                         progress=Progress(quiet=quiet))
+
+
+@dataclass(frozen=True)
+class LfsRemote:
+    """The Hub repository a local checkout comes from: where the weights behind its Git LFS pointers can be read."""
+
+    repo_id: str
+    commit: str | None  # the checkout's commit, when it can be read (a Hub commit if the checkout is of the Hub)
+    token: str | None
+    timeout: float
+    offline: bool
+    quiet: bool
+
+    def open(self, revision: str | None) -> Source:
+        return _hub(self.repo_id, revision, token=self.token, timeout=self.timeout, offline=self.offline, quiet=self.quiet)
+
+
+def lfs_remote(target: str, hub_id: str | None, *, token: str | None = None, offline: bool = False, timeout: float = 10.0,
+               quiet: bool = True) -> LfsRemote | None:
+    """For a local checkout: --hub-id, or the Hugging Face remote in its .git/config; None when neither names one.
+    Nothing is opened here: only a checkout with LFS pointers uses it."""
+    if not is_local(target):
+        return None
+    from openlint.sources import gitremote
+
+    root = Path(target)
+    repo_id = hub_id or gitremote.hub_remote(root)
+    if repo_id is None:
+        return None
+    return LfsRemote(repo_id, gitremote.head_commit(root), token, timeout, offline, quiet)

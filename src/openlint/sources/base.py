@@ -31,10 +31,13 @@ class Listing:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A file the source could not read: why, and whether access was refused (gated, 401/403)."""
+    """Something the source could not read, and why. `refused`: access was refused (a gated repository without a
+    token): a fact about who may read it. `failed`: the read did not complete (the network, a limit, not cached
+    offline): the release may say more than what was read, so what it decides cannot be graded."""
 
     reason: str
     refused: bool = False
+    failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,36 @@ class Fetch:
 class Fetched:
     texts: dict[str, bytes | Unreadable] = field(default_factory=dict)
     headers: dict[str, bytes | Unreadable | InvalidHeader] = field(default_factory=dict)
-    lookups: dict[str, LinkedRepo] = field(default_factory=dict)
+    lookups: dict[str, LinkedRepo | Unreadable] = field(default_factory=dict)
     cards: dict[str, bytes | Unreadable] = field(default_factory=dict)  # other repositories' cards (base models)
+
+
+# -- secrets ----------------------------------------------------------------------------------------------------
+# Tokens sent to a server this run. A hostile server can echo one back inside a file (a card quoting it): sources
+# mask it in what they read, and the CLI masks it in everything it prints or writes.
+_SECRETS: set[str] = set()
+MIN_SECRET = 8  # shorter "tokens" would mask ordinary words
+
+
+def keep_secret(secret: str | None) -> None:
+    if secret and len(secret) >= MIN_SECRET:
+        _SECRETS.add(secret)
+
+
+def redact(text: str) -> str:
+    for secret in _SECRETS:
+        text = text.replace(secret, "***")
+    return text
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """Masked with as many '*' as the secret has characters, so that offsets into the data (a safetensors header's
+    length) still hold."""
+    for secret in _SECRETS:
+        raw = secret.encode("utf-8", errors="surrogatepass")
+        if raw in data:
+            data = data.replace(raw, b"*" * len(raw))
+    return data
 
 
 class Source(Protocol):

@@ -1,278 +1,393 @@
-"""A Hugging Face Hub repository, read through huggingface_hub without downloading a weight file's body.
+"""A Hugging Face Hub repository, read over HTTP without downloading a weight file's body.
 
-Requests: one for the repository's metadata (files with sizes and LFS hashes, card metadata, gating, scan
-status); then, concurrently, at most two per small text file (HEAD + GET, none when cached at the resolved commit),
-one or two Range requests per safetensors header (none when cached: headers are cached by the file's LFS sha256),
-and one per linked dataset or base model.
+Requests: one for the repository's metadata (files with sizes and LFS hashes, card metadata, gating, scan status),
+which resolves the revision to a commit; then, concurrently, one GET per small text file and one Range request per
+safetensors header (two when a header is longer than the first 100 KB), none of them when cached at that commit;
+one per linked dataset or model (only the fields openlint uses) and one per base model's card. Every identifier the
+server sends is validated before use (sources/ids.py); every answer is bounded (sources/transport.py).
+
+Online and offline read the same cache (sources/hubcache.py): the listing, the small files and headers at the
+resolved commit, and the last answers about linked repositories and base models, so --offline reproduces the last
+online report of the same revision, or says what is not cached.
 """
 
 from __future__ import annotations
 
-import os
-import random
-import time
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
-from openlint.errors import OpenlintError
+from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubError, HubGated, HubInvalidResponse, HubLimitExceeded,
+                             HubNotCached, HubNotFound, HubRevisionNotFound, printable)
 from openlint.knowledge.store import cache_dir
+from openlint.release import limits
 from openlint.release.model import FileEntry, HubFacts, LinkedRepo
-from openlint.sources.base import Fetch, Fetched, InvalidHeader, Listing, Unreadable
+from openlint.sources.base import (Fetch, Fetched, InvalidHeader, Listing, Unreadable, keep_secret, redact, redact_bytes)
+from openlint.sources.hubcache import HubCache, _digest
+from openlint.sources.ids import is_commit, is_repo_id, is_sha256
+from openlint.sources.progress import Progress
+from openlint.sources.transport import Transport, checked_endpoint, load_hub
 
 T = TypeVar("T")
-RETRY_STATUS = (429, 500, 502, 503, 504)
-MAX_RETRIES = 3
-HEADER_PROBE = 100_000  # bytes fetched first: most safetensors headers fit
-MAX_HEADER = 100_000_000  # the safetensors format's own cap
-MAX_LINKED = 50
-
-
-def _hub() -> tuple[Any, Any, Any]:
-    """huggingface_hub costs ~0.4 s to import: only Hub targets pay for it."""
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    import huggingface_hub
-    from huggingface_hub import errors
-    from huggingface_hub.utils import httpx
-
-    return huggingface_hub, errors, httpx
-
-
-class _Refused(Exception):
-    """Access to one file was refused (gated, 401/403): the file is unreadable, the check goes on."""
-
-
-class HubSource:
-    opener = None  # weight files are never downloaded whole
-
-    def __init__(self, repo_id: str, *, revision: str | None = None, token: str | None = None,
-                 timeout: float = 10.0, endpoint: str | None = None, workers: int = 8) -> None:
-        self.repo_id = repo_id
-        self.revision = revision
-        self.token = token
-        self.timeout = timeout
-        self.workers = workers
-        self.sha: str | None = None
-        self.sizes: dict[str, FileEntry] = {}
-        hf, self.errors, self.httpx = _hub()
-        self.hf = hf
-        self.api = hf.HfApi(endpoint=endpoint, token=token)
-        self.header_cache = cache_dir() / "safetensors"
-
-    # -- errors -----------------------------------------------------------------------------------------------
-    def _fail(self, message: str) -> OpenlintError:
-        text = f"{self.repo_id}: {message}"
-        return OpenlintError(text.replace(self.token, "***") if self.token else text)
-
-    def _call(self, what: str, function: Callable[[], T]) -> T:
-        """Run one Hub call with bounded retries on 429/5xx; map every failure to a one-line error."""
-        for attempt in range(MAX_RETRIES + 1):
-            try:
-                return function()
-            except self.httpx.TimeoutException:
-                raise self._fail(f"the Hub did not answer within {self.timeout:g} s while reading {what} (see --timeout)") from None
-            except self.httpx.TransportError as exc:
-                raise self._fail(f"cannot reach the Hub ({type(exc).__name__}) while reading {what}") from None
-            except self.errors.OfflineModeIsEnabled:
-                raise self._fail("offline mode is on (HF_HUB_OFFLINE) and nothing is cached for this repository") from None
-            except self.errors.EntryNotFoundError as exc:
-                # the file is absent, or the download layer could neither reach it nor find it in its cache
-                raise _Refused(f"{what} could not be read ({type(exc).__name__})") from None
-            except self.errors.HfHubHTTPError as exc:
-                delay = self._retry_delay(exc, attempt)
-                if delay is None:
-                    raise self._translate(exc, what) from None
-                time.sleep(delay)
-        raise AssertionError("unreachable")
-
-    def _retry_delay(self, exc: Any, attempt: int) -> float | None:
-        response = getattr(exc, "response", None)
-        status = response.status_code if response is not None else None
-        if status not in RETRY_STATUS or attempt >= MAX_RETRIES or isinstance(exc, (self.errors.RepositoryNotFoundError, self.errors.GatedRepoError)):
-            return None
-        retry_after = response.headers.get("Retry-After")
-        try:
-            return min(float(retry_after), 10.0)
-        except (TypeError, ValueError):
-            return min(0.25 * 2**attempt + random.uniform(0, 0.1), 5.0)
-
-    def _translate(self, exc: Any, what: str) -> Exception:
-        errors = self.errors
-        if isinstance(exc, errors.GatedRepoError):
-            return _Refused(f"gated ({what})")
-        if isinstance(exc, errors.RepositoryNotFoundError):
-            return self._fail("repository not found on the Hub (a private repository needs --token or HF_TOKEN)")
-        if isinstance(exc, errors.RevisionNotFoundError):
-            return self._fail(f"revision {self.revision!r} not found")
-        status = exc.response.status_code if getattr(exc, "response", None) is not None else None
-        if status in (401, 403):
-            return _Refused(f"access denied ({status})")
-        retried = " (gave up after retries)" if status in RETRY_STATUS else ""
-        return self._fail(f"the Hub answered {status} while reading {what}{retried}")
-
-    # -- the listing ----------------------------------------------------------------------------------------------
-    def listing(self) -> Listing:
-        info = self._model_info()
-        self.sha = info.sha
-        if info.id and info.id != self.repo_id:
-            # a renamed repository: the API followed the redirect; use the current name from here on
-            self.repo_id = info.id
-        files = {}
-        for sibling in info.siblings or []:
-            lfs = sibling.lfs
-            files[sibling.rfilename] = FileEntry(sibling.rfilename, sibling.size or (lfs.size if lfs else 0) or 0, lfs.sha256 if lfs else None)
-        self.sizes = files
-        card_data = info.card_data.to_dict() if info.card_data is not None else {}
-        return Listing(self.repo_id, "hub", self.repo_id, files, [], self._facts(info), card_data)
-
-    def _model_info(self) -> Any:
-        try:
-            return self._call("the repository metadata", lambda: self.api.model_info(
-                self.repo_id, revision=self.revision, files_metadata=True, securityStatus=True, timeout=self.timeout))
-        except _Refused as exc:
-            raise self._fail(f"the repository metadata could not be read: {exc}") from None
-        except (ValueError, KeyError, TypeError) as exc:  # a malformed answer
-            raise self._fail(f"the Hub sent an invalid response while reading the repository metadata ({type(exc).__name__})") from None
-
-    def _facts(self, info: Any) -> HubFacts:
-        return HubFacts(
-            repo_id=self.repo_id, revision=self.sha, requested_revision=self.revision, gated=info.gated or False,
-            private=bool(info.private), disabled=bool(info.disabled),
-            licence_tags=[t.split(":", 1)[1] for t in (info.tags or []) if t.startswith("license:")],
-            parameters=dict(info.safetensors.parameters) if info.safetensors else {},
-            security=info.security_repo_status,
-        )
-
-    # -- reads ----------------------------------------------------------------------------------------------------
-    def fetch(self, request: Fetch) -> Fetched:
-        fetched = Fetched()
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            texts = {p: pool.submit(self._guard, self._download, p, limit) for p, limit in request.texts.items()}
-            headers = {p: pool.submit(self._guard, self._header, p) for p in request.headers}
-            lookups = {key: pool.submit(self._lookup, *key) for key in request.lookups[:MAX_LINKED]}
-            cards = {repo: pool.submit(self._guard, self._card, repo, limit) for repo, limit in request.cards.items()}
-            fetched.texts = {p: f.result() for p, f in texts.items()}
-            fetched.cards = {repo: f.result() for repo, f in cards.items()}
-            fetched.headers = {p: f.result() for p, f in headers.items()}
-            fetched.lookups = {key[1]: f.result() for key, f in lookups.items()}
-        return fetched
-
-    def _guard(self, function: Callable[..., T], *args: Any) -> T | Unreadable:
-        try:
-            return function(*args)
-        except _Refused as exc:
-            return Unreadable(str(exc), refused=True)
-
-    def _download(self, path: str, limit: int) -> bytes:
-        local = self._call(path, lambda: self.api.hf_hub_download(self.repo_id, path, revision=self.sha, etag_timeout=self.timeout))
-        with open(local, "rb") as handle:
-            return handle.read(limit)
-
-    def _card(self, repo: str, limit: int) -> bytes:
-        """Another model's card (a base model), by one GET: public even for a gated repository."""
-        hf = self.hf
-        url = hf.hf_hub_url(repo, "README.md", endpoint=self.api.endpoint)
-        headers = hf.utils.build_hf_headers(token=self.token if self.token else None)
-
-        def get() -> bytes:
-            response = hf.utils.get_session().get(url, headers={**headers, "Range": f"bytes=0-{limit - 1}"}, timeout=self.timeout)
-            hf.utils.hf_raise_for_status(response)
-            return response.content[:limit]
-        try:
-            return self._call(f"the card of {repo}", get)
-        except OpenlintError as exc:
-            if "repository not found" in str(exc):
-                raise _Refused("not found on the Hub (or private)") from None
-            raise
-
-    def _header(self, path: str) -> bytes | InvalidHeader:
-        """The raw JSON header of a remote safetensors file, by Range requests; cached by LFS sha256."""
-        entry = self.sizes.get(path)
-        sha = entry.lfs_sha256 if entry else None
-        cached = self.header_cache / f"{sha}.json" if sha else None
-        if cached is not None and cached.is_file():
-            return cached.read_bytes()
-        probe = self._call(path, lambda: self._range(path, 0, HEADER_PROBE - 1))
-        if len(probe) < 8:
-            return InvalidHeader("header too small: the file is shorter than the 8-byte length prefix")
-        size = int.from_bytes(probe[:8], "little")
-        if size > MAX_HEADER or (entry and entry.size and 8 + size > entry.size):
-            return InvalidHeader(f"invalid header length: the header claims {size} bytes")
-        raw = probe[8 : 8 + size] if 8 + size <= len(probe) else self._call(path, lambda: self._range(path, 8, 8 + size - 1))
-        if cached is not None:
-            _store(cached, raw)
-        return raw
-
-    def _range(self, path: str, first: int, last: int) -> bytes:
-        hf = self.hf
-        url = hf.hf_hub_url(self.repo_id, path, revision=self.sha, endpoint=self.api.endpoint)
-        headers = hf.utils.build_hf_headers(token=self.token if self.token else None)
-        response = hf.utils.get_session().get(url, headers={**headers, "Range": f"bytes={first}-{last}"}, timeout=self.timeout)
-        hf.utils.hf_raise_for_status(response)
-        return response.content[: last - first + 1]
-
-    def _lookup(self, kind: str, repo: str) -> LinkedRepo:
-        function = self.api.dataset_info if kind == "dataset" else self.api.model_info
-        try:
-            info = self._call(f"{kind} {repo}", lambda: function(repo, timeout=self.timeout))
-        except _Refused:
-            return LinkedRepo(repo, kind, True, gated=True)
-        except OpenlintError as exc:
-            if "repository not found" in str(exc):
-                return LinkedRepo(repo, kind, False)
-            raise
-        card = info.card_data.to_dict() if getattr(info, "card_data", None) is not None else {}
-        tags = [t.split(":", 1)[1] for t in (info.tags or []) if t.startswith("license:")]
-        licence = card.get("license") if isinstance(card.get("license"), str) else (tags[0] if tags else None)
-        return LinkedRepo(repo, kind, True, gated=info.gated or False, licence=licence)
-
-
-def _store(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError:
-        pass
-
-
-def cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
-    """The newest snapshot of a repository in the huggingface_hub cache (at `revision` when given)."""
-    hf, errors, _ = _hub()
-    try:
-        # explicit: the cache manager binds its default folder when first imported
-        cache = hf.scan_cache_dir(hf.constants.HF_HUB_CACHE)
-    except (errors.CacheNotFound, OSError):
-        return None
-    repo = next((r for r in cache.repos if r.repo_id == repo_id and r.repo_type == "model"), None)
-    if repo is None or not repo.revisions:
-        return None
-    wanted = [r for r in repo.revisions if revision in (r.commit_hash, *r.refs)] if revision else list(repo.revisions)
-    return max(wanted, key=lambda r: r.last_modified).snapshot_path if wanted else None
+LOOKUP_FIELDS = ("cardData", "gated", "tags")  # all openlint needs of a linked repository: small answers
+MAX_PATH = 1_000
 
 
 def is_offline(offline: bool) -> bool:
     if offline:
         return True
-    hf, _, _ = _hub()
+    hf, _, _ = load_hub()
     return bool(hf.constants.HF_HUB_OFFLINE)
 
 
-def offline_snapshot(repo_id: str, revision: str | None) -> Any:
-    """The cached snapshot of an earlier online check, read as a local folder but reported as the Hub repository."""
-    from openlint.release.model import Problem
-    from openlint.sources.local import LocalSource
+def _implicit_token(hf: Any) -> str | None:
+    """The token huggingface_hub would send on its own (HF_TOKEN, the login), made explicit so it can be redacted."""
+    if hf.constants.HF_HUB_DISABLE_IMPLICIT_TOKEN:
+        return None
+    token = hf.get_token()
+    return token if isinstance(token, str) and token else None
 
-    snapshot = cached_snapshot(repo_id, revision)
-    if snapshot is None:
-        raise OpenlintError(f"{repo_id}: offline, and no copy of this repository is in the huggingface_hub cache")
 
-    class Snapshot(LocalSource):
-        def listing(self) -> Listing:
-            listing = super().listing()
-            listing.problems.append(Problem("hub.unreadable", None, None, "offline: graded from the files in the huggingface_hub cache only"))
-            return listing
+class HubSource:
+    opener = None  # weight files are never downloaded whole
 
-    # snapshot files are symlinks into the cache's blobs/ folder, which is trusted here
-    facts = HubFacts(repo_id=repo_id, revision=snapshot.name, requested_revision=revision)
-    return Snapshot(snapshot, trusted=snapshot.parents[1], as_hub=facts)
+    def __init__(self, repo_id: str, *, revision: str | None = None, token: str | None = None, timeout: float = 10.0,
+                 offline: bool = False, endpoint: str | None = None, workers: int = 16, progress: Progress | None = None) -> None:
+        if not is_repo_id(repo_id):
+            raise HubInvalidResponse(f"{repo_id!r} is not a Hub repository id")
+        hf, _, _ = load_hub()
+        self.requested = self.repo_id = repo_id
+        self.revision = revision
+        self.token = token or _implicit_token(hf)
+        keep_secret(self.token)
+        self.offline = offline
+        self.endpoint = checked_endpoint(endpoint or hf.constants.ENDPOINT)
+        self.transport = None if offline else Transport(repo_id, self.endpoint, self.token, timeout)
+        self.cache = HubCache(cache_dir(), self.endpoint, "model", repo_id)
+        # refusals depend on who asks: recorded per token (by digest), so a later run with a token is not refused
+        self.viewer = _digest("token", self.token) if self.token else "anonymous"
+        self.workers = workers
+        self.progress = progress or Progress(quiet=True)
+        self.sha = ""
+        self.files: dict[str, FileEntry] = {}
+        self.gated: str | bool = False
+
+    # -- the listing ----------------------------------------------------------------------------------------------
+    def listing(self) -> Listing:
+        self.progress.add(1)
+        try:
+            info = self._cached_info() if self.offline else self._fetch_info()
+        finally:
+            self.progress.step("the repository metadata")
+            self.progress.close()
+        self.sha, self.gated = info["sha"], info["gated"]
+        self.repo_id = info["id"]  # a renamed repository: the API followed the redirect; its current name from here on
+        self.files = {path: FileEntry(path, size, sha) for path, size, sha in info["files"]}
+        facts = HubFacts(repo_id=self.repo_id, revision=self.sha, requested_revision=self.revision, gated=info["gated"],
+                         private=info["private"], disabled=info["disabled"],
+                         licence_tags=[t.split(":", 1)[1] for t in info["tags"] if t.startswith("license:")],
+                         parameters=info["parameters"], security=info["security"])
+        return Listing(self.repo_id, "hub", self.repo_id, dict(self.files), [], facts, info["card_data"])
+
+    def _fetch_info(self) -> dict[str, Any]:
+        assert self.transport is not None
+        url = self.transport.url("api", "models", self.repo_id) + (f"/revision/{quote(self.revision, safe='')}" if self.revision else "")
+        try:
+            answer = self.transport.get(url, "the repository metadata", limits.HUB_INFO_BYTES,
+                                        params=[("blobs", "true"), ("securityStatus", "true")])
+        except HubRevisionNotFound:
+            raise HubRevisionNotFound(f"{self.repo_id}: revision {printable(self.revision or 'main', 80)!r} not found") from None
+        info = parse_info(_json(redact_bytes(answer.body), self.repo_id, "the repository metadata"), self.repo_id)
+        self.cache.set_item(info["sha"], info, "listing")
+        self.cache.set_commit(self.revision, info["sha"])
+        return info
+
+    def _cached_info(self) -> dict[str, Any]:
+        commit = self.cache.commit_of(self.revision)
+        stored = self.cache.item(commit, "listing") if commit else None
+        if stored is None:
+            at = f"revision {self.revision}" if self.revision else "its default branch"
+            raise HubNotCached(f"{self.repo_id}: offline, and openlint's cache holds no check of this repository at {at} "
+                               "(run the check once online)")
+        return parse_info(stored, self.repo_id)
+
+    # -- reads ----------------------------------------------------------------------------------------------------
+    def fetch(self, request: Fetch) -> Fetched:
+        self.progress.add(len(request.texts) + len(request.headers) + len(request.lookups) + len(request.cards))
+        fetched = Fetched()
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            texts = {p: pool.submit(self._guard, p, self._text, p, n) for p, n in request.texts.items()}
+            headers = {p: pool.submit(self._guard, f"{p} (header)", self._header, p) for p in request.headers}
+            lookups = {key: pool.submit(self._guard, f"{key[0]} {key[1]}", self._lookup, *key) for key in request.lookups}
+            cards = {repo: pool.submit(self._guard, f"the card of {repo}", self._card, repo, n) for repo, n in request.cards.items()}
+            fetched.texts = {p: f.result() for p, f in texts.items()}
+            fetched.headers = {p: f.result() for p, f in headers.items()}
+            fetched.lookups = {key[1]: f.result() for key, f in lookups.items()}
+            fetched.cards = {repo: f.result() for repo, f in cards.items()}
+        self.progress.close()
+        return fetched
+
+    def _guard(self, what: str, function: Callable[..., T], *args: Any) -> T | Unreadable:
+        """One read: its result, or why it could not be had. A failure of one read does not stop the others; the
+        assembly decides what an incomplete read means for the check."""
+        try:
+            return function(*args)
+        except HubBadEndpoint:
+            raise
+        except HubError as exc:
+            return Unreadable(getattr(exc, "detail", None) or str(exc), failed=True)
+        finally:
+            self.progress.step(what)
+
+    def _refusal(self, error: HubError) -> Unreadable | None:
+        """Access refused because the repository is gated (or, for a gated one, denied): a fact about who may read."""
+        if isinstance(error, HubGated) or (isinstance(error, HubAccessDenied) and self.gated):
+            return Unreadable(f"gated ({self.gated or 'yes'}): needs a token that has accepted the terms", refused=True)
+        return None
+
+    def _recorded(self, *key: str) -> bytes | Unreadable | None:
+        cached = self.cache.data(self.sha, *key)
+        if isinstance(cached, bytes):
+            return cached
+        refused = self.cache.item(self.sha, *key, self.viewer)
+        if isinstance(refused, dict) and isinstance(refused.get("refused"), str):
+            return Unreadable(refused["refused"], refused=True)
+        return None
+
+    def _not_cached(self, what: str) -> HubNotCached:
+        error = HubNotCached(f"{self.repo_id}: {what} is not in openlint's cache (offline)")
+        error.detail = "not in openlint's cache (offline)"  # type: ignore[attr-defined]
+        return error
+
+    def _text(self, path: str, limit: int) -> bytes | Unreadable:
+        key = ("text", path, str(limit))
+        recorded = self._recorded(*key)
+        if recorded is not None:
+            return recorded
+        if self.transport is None:
+            raise self._not_cached(path)
+        try:
+            body = self.transport.get(self.transport.url(self.repo_id, "resolve", self.sha, path), path, limit, truncate=True).body
+        except HubError as exc:
+            refusal = self._refusal(exc)
+            if refusal is None:
+                raise
+            self.cache.set_item(self.sha, {"refused": refusal.reason}, *key, self.viewer)
+            return refusal
+        body = redact_bytes(body)
+        self.cache.set_data(self.sha, body, *key)
+        return body
+
+    # -- safetensors headers ----------------------------------------------------------------------------------------
+    def _header(self, path: str) -> bytes | Unreadable | InvalidHeader:
+        """The raw JSON header of a remote safetensors file; cached by the file's (validated) LFS sha256."""
+        entry = self.files.get(path)
+        sha = entry.lfs_sha256 if entry is not None else None
+        cached = self.cache.header(sha) if sha else self.cache.data(self.sha, "header", path)
+        if isinstance(cached, bytes):
+            return cached
+        recorded = self._recorded("header-refused", path)
+        if recorded is not None:
+            return recorded
+        if self.transport is None:
+            raise self._not_cached(f"the header of {path}")
+        try:
+            result = self._read_header(path, entry.size if entry else 0)
+        except HubError as exc:
+            refusal = self._refusal(exc)
+            if refusal is None:
+                raise
+            self.cache.set_item(self.sha, {"refused": refusal.reason}, "header-refused", path, self.viewer)
+            return refusal
+        if isinstance(result, bytes):
+            if sha:
+                self.cache.set_header(sha, result)
+            else:
+                self.cache.set_data(self.sha, result, "header", path)
+        return result
+
+    def _read_header(self, path: str, size: int) -> bytes | Unreadable | InvalidHeader:
+        assert self.transport is not None
+        url = self.transport.url(self.repo_id, "resolve", self.sha, path)
+        what = f"{path} (header)"
+        probe = self._range(url, what, limits.HUB_HEADER_PROBE)
+        if len(probe) < 8:
+            return InvalidHeader("header too small: the file is shorter than the 8-byte length prefix")
+        length = int.from_bytes(probe[:8], "little")
+        if length > 100_000_000 or (size and 8 + length > size):
+            return InvalidHeader(f"invalid header length: the header claims {length} bytes")
+        if length > limits.HUB_HEADER_BYTES:
+            return Unreadable(f"its header of {length} bytes is over openlint's limit of {limits.HUB_HEADER_BYTES} for a remote file")
+        whole = probe if 8 + length <= len(probe) else self._range(url, what, 8 + length)
+        if len(whole) < 8 + length:
+            raise HubInvalidResponse(f"{self.repo_id}: {what}: the Hub sent {len(whole)} bytes of the {8 + length} asked for")
+        return redact_bytes(whole[8 : 8 + length])
+
+    def _range(self, url: str, what: str, count: int) -> bytes:
+        """The first `count` bytes of a file: a server that ignores the Range and sends it all is cut there."""
+        assert self.transport is not None
+        answer = self.transport.get(url, what, count, truncate=True, byte_range=(0, count - 1))
+        first = answer.headers.get("Content-Range", "bytes 0-").removeprefix("bytes ").split("-", 1)[0].strip()
+        if answer.status == 206 and first != "0":
+            raise HubInvalidResponse(f"{self.repo_id}: {what}: the Hub answered another range than the one asked for")
+        return answer.body
+
+    # -- other repositories -----------------------------------------------------------------------------------------
+    def _lookup(self, kind: str, repo: str) -> LinkedRepo:
+        """A linked dataset or model: whether it exists, whether it is gated, its licence (the Hub's answer now)."""
+        if not is_repo_id(repo):
+            return LinkedRepo(repo, kind, None)
+        key = ("lookup", kind, repo, self.viewer)
+        if self.transport is None:
+            stored = self.cache.item(self.sha, *key)
+            if not isinstance(stored, dict):
+                raise self._not_cached(f"{kind} {repo}")
+            return _linked(repo, kind, stored)
+        try:
+            answer = self.transport.get(self.transport.url("api", f"{kind}s", repo), f"{kind} {repo}", limits.HUB_LOOKUP_BYTES,
+                                        params=[("expand", name) for name in LOOKUP_FIELDS])
+            stored = {"exists": True, **_lookup_fields(_json(redact_bytes(answer.body), self.repo_id, f"{kind} {repo}"))}
+        except HubGated:
+            stored = {"exists": True, "gated": True}
+        except (HubNotFound, HubRevisionNotFound):
+            stored = {"exists": False}
+        self.cache.set_item(self.sha, stored, *key)
+        return _linked(repo, kind, stored)
+
+    def _card(self, repo: str, limit: int) -> bytes | Unreadable:
+        """Another model's card (a base model), by one GET: public even for a gated repository."""
+        key = ("card", repo, str(limit), self.viewer)
+        if self.transport is None:
+            stored = self.cache.data(self.sha, *key)
+            if stored is None:
+                raise self._not_cached(f"the card of {repo}")
+            return stored if isinstance(stored, bytes) else Unreadable(str(stored.get("unreadable")), refused=bool(stored.get("refused")))
+        try:
+            body = redact_bytes(self.transport.get(self.transport.url(repo, "resolve", "main", "README.md"), f"the card of {repo}",
+                                                   limit, truncate=True).body)
+        except (HubNotFound, HubRevisionNotFound):
+            self.cache.set_data(self.sha, {"unreadable": "not found on the Hub (or private)"}, *key)
+            return Unreadable("not found on the Hub (or private)")
+        except (HubGated, HubAccessDenied):
+            self.cache.set_data(self.sha, {"unreadable": "access refused", "refused": True}, *key)
+            return Unreadable("access refused", refused=True)
+        self.cache.set_data(self.sha, body, *key)
+        return body
+
+
+# -- the server's answers, validated --------------------------------------------------------------------------------
+
+def _json(body: bytes, name: str, what: str) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise HubInvalidResponse(f"{name}: {what}: the Hub sent an invalid response (not JSON)") from None
+
+
+def _invalid(name: str, detail: str) -> HubInvalidResponse:
+    return HubInvalidResponse(f"{name}: the repository metadata: the Hub sent an invalid response ({detail})")
+
+
+def parse_info(data: Any, name: str) -> dict[str, Any]:
+    """The repository metadata openlint uses, each field checked; identifiers that could reach a path validated."""
+    if not isinstance(data, dict):
+        raise _invalid(name, "not a JSON object")
+    repo_id, sha = data.get("id", name), data.get("sha")
+    if not is_repo_id(repo_id):
+        raise _invalid(name, "the repository id is not a valid Hub id")
+    if not is_commit(sha):
+        raise _invalid(name, "the commit id is not 40 hexadecimal digits")
+    gated = data.get("gated", False)
+    return {
+        "id": repo_id, "sha": sha, "files": _files(data.get("siblings", data.get("files")), name),
+        "gated": gated if isinstance(gated, bool) or (isinstance(gated, str) and gated.isalnum() and len(gated) <= 20) else True,
+        "private": data.get("private") is True, "disabled": data.get("disabled") is True,
+        "tags": [redact(t) for t in data.get("tags") or [] if isinstance(t, str)][:1_000] if isinstance(data.get("tags"), list) else [],
+        "parameters": _parameters(data.get("safetensors", data.get("parameters"))),
+        "security": _security(data.get("securityRepoStatus", data.get("security"))),
+        "card_data": _redacted(data.get("cardData", data.get("card_data"))) if isinstance(data.get("cardData", data.get("card_data")), dict) else {},
+    }
+
+
+def _files(siblings: Any, name: str) -> list[list[Any]]:
+    if siblings is None:
+        return []
+    if not isinstance(siblings, list):
+        raise _invalid(name, "the file list is not a list")
+    if len(siblings) > limits.HUB_MAX_FILES:
+        raise HubLimitExceeded(f"{name}: the repository lists {len(siblings)} files, more than openlint's limit of {limits.HUB_MAX_FILES}")
+    files: dict[str, list[Any]] = {}
+    for item in siblings:
+        path, size, sha = _sibling(item, name)
+        files.setdefault(path, [path, size, sha])
+    return list(files.values())
+
+
+def _sibling(item: Any, name: str) -> tuple[str, int, str | None]:
+    """(path, size, LFS sha256) of one listed file. Both the API's form and the cache's [path, size, sha] are read."""
+    if isinstance(item, list) and len(item) == 3:
+        item = {"rfilename": item[0], "size": item[1], "lfs": {"sha256": item[2]} if item[2] else None}
+    if not isinstance(item, dict):
+        raise _invalid(name, "a listed file is not an object")
+    path, lfs = item.get("rfilename"), item.get("lfs") if isinstance(item.get("lfs"), dict) else {}
+    if not isinstance(path, str) or not path or len(path) > MAX_PATH or "\0" in path:
+        raise _invalid(name, "a listed file has no valid name")
+    sha = lfs.get("sha256")
+    if sha is not None and not is_sha256(sha):
+        raise _invalid(name, "an LFS hash is not 64 hexadecimal digits")
+    size = item.get("size") if item.get("size") is not None else lfs.get("size")
+    return redact(path), _count(size), sha
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _parameters(value: Any) -> dict[str, int]:
+    found = value.get("parameters") if isinstance(value, dict) and isinstance(value.get("parameters"), dict) else value
+    if not isinstance(found, dict):
+        return {}
+    return {k[:20]: v for k, v in list(found.items())[:50] if isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)}
+
+
+def _security(value: Any) -> dict[str, Any] | None:
+    """The Hub's scan status, reduced to the fields openlint reads (the server's JSON is never passed through)."""
+    if not isinstance(value, dict):
+        return None
+    issues = value.get("filesWithIssues") if isinstance(value.get("filesWithIssues"), list) else []
+    kept = [{"path": redact(i["path"]), "level": str(i.get("level", "flagged"))[:20]} for i in issues[:1_000]
+            if isinstance(i, dict) and isinstance(i.get("path"), str)]
+    return {"scansDone": value.get("scansDone") is True, "filesWithIssues": kept}
+
+
+def _redacted(value: Any, depth: int = 0) -> Any:
+    """A JSON value with every secret masked in its strings and keys (a \\u-escaped token decodes to the token)."""
+    if depth > 100:
+        return None
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {redact(str(k)): _redacted(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _lookup_fields(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {}
+    card = data.get("cardData") if isinstance(data.get("cardData"), dict) else {}
+    tags = [t.split(":", 1)[1] for t in data.get("tags") or [] if isinstance(t, str) and t.startswith("license:")] \
+        if isinstance(data.get("tags"), list) else []
+    licence = card.get("license") if isinstance(card.get("license"), str) else (tags[0] if tags else None)
+    gated = data.get("gated", False)
+    return {"gated": gated if isinstance(gated, (bool, str)) else True, "licence": redact(licence)[:200] if licence else None}
+
+
+def _linked(repo: str, kind: str, stored: dict[str, Any]) -> LinkedRepo:
+    gated = stored.get("gated", False)
+    licence = stored.get("licence")
+    return LinkedRepo(repo, kind, stored.get("exists") is True, gated=gated if isinstance(gated, (bool, str)) else True,
+                      licence=licence if isinstance(licence, str) else None)
