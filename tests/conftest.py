@@ -124,6 +124,7 @@ def hub(tmp_path, monkeypatch):
     import huggingface_hub.constants as constants
 
     from fakehub import FakeHub
+    from openlint.sources import transport
 
     fake = FakeHub().start()
     monkeypatch.setattr(constants, "ENDPOINT", fake.endpoint)
@@ -136,8 +137,24 @@ def hub(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    monkeypatch.setattr(transport, "BACKOFF", 0.02)  # the same retries, shorter waits
     yield fake
     fake.stop()
+
+
+def hub_report(target: str, **options) -> dict:
+    """The JSON report of a check run in-process through the pipeline (no CLI, no capture): thread-safe, so that
+    many checks can run at once against the fake Hub. Raises the check's error, if any."""
+    from openlint import config, pipeline
+    from openlint.formats import render
+
+    settings = config.settings(config.Options(target=target, output_format="json", no_config=True, **options))
+    return json.loads(render("json", pipeline.check(settings)))
+
+
+def corpus_ids() -> dict[str, str]:
+    """Every corpus entry (tests/data/corpus/cards) with the Hub id it is served as: org__name -> org/name."""
+    return {folder.name: folder.name.replace("__", "/", 1) for folder in sorted((CORPUS / "cards").iterdir()) if folder.is_dir()}
 
 
 def corpus_repo(folder: str, repo_id: str, sha: str | None = None, **options):
@@ -157,7 +174,7 @@ def corpus_repo(folder: str, repo_id: str, sha: str | None = None, **options):
             if line.startswith("#") or not line.strip():
                 continue
             path, size = line.split("\t")[:2]
-            size = int(size)
+            size = int(size) if size.isdigit() else 0  # "size unknown" in a few listings
             if path.endswith(".safetensors") and size > 64:
                 head, data = _fit_header(size)
                 files[path] = VirtualFile(head, size)

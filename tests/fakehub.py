@@ -110,6 +110,7 @@ class FakeHub:
                 hub._handle(self, "HEAD")
 
         class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # many checks at once (the determinism test): no refused connections
             def handle_error(self, request: Any, client_address: Any) -> None:
                 # a client that hung up mid-answer (openlint stops reading at its limits): not the test's output
                 hub.errors += 1

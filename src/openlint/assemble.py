@@ -464,8 +464,8 @@ def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dic
         hub, listing = _remote_listing(remote)
     except HubError as exc:
         if exc.transient:
-            reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(getattr(exc, "detail", str(exc)), failed=True), "weights")
-        return set(), f"the Hub repository {remote.repo_id} could not be read ({printable(getattr(exc, 'detail', '') or str(exc), 120)})"
+            reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(exc.detail, failed=True), "weights")
+        return set(), f"the Hub repository {remote.repo_id} could not be read ({printable(exc.detail, 120)})"
     on_hub = {entry.lfs_sha256: path for path, entry in listing.files.items() if entry.lfs_sha256}
     matched = {p.path: on_hub[p.sha256] for p in pointers if p.sha256 in on_hub}
     wanted = sorted(hub_path for hub_path in matched.values() if hub_path.endswith(".safetensors"))

@@ -36,9 +36,14 @@ def printable(text: str, limit: int = 120) -> str:
 # (unavailable, rate limited) are retried a bounded number of times before they stop the check.
 
 class HubError(OpenlintError):
-    """Reading a Hub repository failed; the message names the repository and what was being read."""
+    """Reading a Hub repository failed; the message names the repository and what was being read, `detail` only
+    what went wrong (for a report's list of what is missing)."""
 
     transient = False
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class HubNotFound(HubError):

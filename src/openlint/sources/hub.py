@@ -137,7 +137,7 @@ class HubSource:
         except HubBadEndpoint:
             raise
         except HubError as exc:
-            return Unreadable(getattr(exc, "detail", None) or str(exc), failed=True)
+            return Unreadable(exc.detail, failed=True)
         finally:
             self.progress.step(what)
 
@@ -157,9 +157,7 @@ class HubSource:
         return None
 
     def _not_cached(self, what: str) -> HubNotCached:
-        error = HubNotCached(f"{self.repo_id}: {what} is not in openlint's cache (offline)")
-        error.detail = "not in openlint's cache (offline)"  # type: ignore[attr-defined]
-        return error
+        return HubNotCached(f"{self.repo_id}: {what} is not in openlint's cache (offline)", "not in openlint's cache (offline)")
 
     def _text(self, path: str, limit: int) -> bytes | Unreadable:
         key = ("text", path, str(limit))

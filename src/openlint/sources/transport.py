@@ -28,6 +28,8 @@ from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubEntryNotFound, 
                              HubUnavailable, printable)
 from openlint.release import limits
 
+BACKOFF = 0.25  # seconds before the first retry, doubling (plus up to 0.1 s of jitter) without a Retry-After
+
 
 def load_hub() -> tuple[Any, Any, Any]:
     """huggingface_hub costs ~0.4 s to import: only Hub checks pay for it."""
@@ -158,7 +160,8 @@ class Transport:
             except HubError as exc:
                 if not exc.transient or attempt >= limits.HUB_RETRIES or not self._pause(exc, attempt):
                     if exc.transient and attempt:
-                        raise type(exc)(f"{exc} (gave up after {attempt} retries)") from None
+                        given_up = f" (gave up after {attempt} retries)"
+                        raise type(exc)(f"{exc}{given_up}", exc.detail + given_up) from None
                     raise
                 attempt += 1
 
@@ -169,7 +172,7 @@ class Transport:
                 return False
             delay = retry_after
         else:
-            delay = min(0.25 * 2**attempt + random.uniform(0, 0.1), max(self.budget.remaining(), 0))
+            delay = min(BACKOFF * 2**attempt + random.uniform(0, BACKOFF / 2.5), max(self.budget.remaining(), 0))
         time.sleep(delay)
         return True
 
@@ -206,7 +209,7 @@ class Transport:
             raise HubNotCached(f"{self.name}: offline mode is on (HF_HUB_OFFLINE) and {what} is not cached") from None
 
     def _fail(self, kind: type[HubError], what: str, detail: str) -> HubError:
-        return kind(f"{self.name}: {printable(what, 100)}: {detail}")
+        return kind(f"{self.name}: {printable(what, 100)}: {detail}", detail)
 
     # -- the body ---------------------------------------------------------------------------------------------------
     def _read(self, response: Any, what: str, limit: int, truncate: bool, timeout: float) -> bytes:
