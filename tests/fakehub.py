@@ -81,6 +81,7 @@ class Fault:
     drip: float = 0.0  # seconds between single bytes of the body
     header_lines: int = 0  # this many extra header lines
     header_bytes: int = 0  # one header of this many bytes
+    no_length: bool = False  # no Content-Length: the body runs until the connection closes
 
 
 class FakeHub:
@@ -119,7 +120,7 @@ class FakeHub:
         self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def start(self) -> FakeHub:
@@ -182,9 +183,11 @@ class FakeHub:
             return self._send(handler, method, fault.status, fault.body, headers)
         size = fault.body_size or len(fault.body)
         handler.send_response(fault.status)
-        for key, value in {"Content-Length": str(size), **headers}.items():
+        framing = {"Connection": "close"} if fault.no_length else {"Content-Length": str(size)}
+        for key, value in {**framing, **headers}.items():
             handler.send_header(key, value)
         handler.end_headers()
+        handler.close_connection = fault.no_length
         if fault.drip:
             for index in range(size):
                 handler.wfile.write(fault.body[index : index + 1] or b"\0")

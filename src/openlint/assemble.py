@@ -275,7 +275,7 @@ def _invalid_ids(release: Release) -> None:
         for item in _listed(card.metadata.get(name)):
             if not is_repo_id(item):
                 release.problems.append(Problem("card.invalid-hub-id", card.path, card.key_line(name) if card.lines else None,
-                                                f"`{name}` names {printable(item, 80)!r}, which is not a valid Hub {kind} id (ORG/NAME)",
+                                                f"`{name}` names '{printable(item, 80)}', which is not a valid Hub {kind} id (ORG/NAME)",
                                                 {"key": name}))
 
 

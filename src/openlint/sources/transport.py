@@ -203,6 +203,8 @@ class Transport:
             raise self._fail(HubInvalidResponse, what, "the Hub redirected too many times") from None
         except httpx.ConnectError:
             raise self._fail(HubUnavailable, what, "cannot reach the Hub (connection refused or no route)") from None
+        except httpx.ProtocolError as exc:  # a dropped connection, or headers over the HTTP layer's 100 KB
+            raise self._fail(HubUnavailable, what, f"the answer was cut off or malformed ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
             raise self._fail(HubUnavailable, what, f"the connection failed ({type(exc).__name__})") from None
         except self.errors.OfflineModeIsEnabled:
