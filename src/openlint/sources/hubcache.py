@@ -3,7 +3,8 @@
 Layout, under openlint's cache folder (XDG_CACHE_HOME/openlint/hub/v1):
   <repo key>/refs/<revision key>.json       the commit a revision resolved to
   <repo key>/<commit>/<item key>.json       the listing, small files, linked-repository answers, base models' cards
-  headers/<lfs sha256>.bin                  safetensors headers, shared by every repository holding the same file
+  headers/<lfs sha256>.bin                  safetensors headers (after their own sha256), shared by every repository
+                                            holding the same file
 
 Every path component is either a hex digest openlint computed (sha256 of the endpoint and repository id, of a file
 path, of a revision name) or a server-supplied identifier that passed validation (a 40-hex commit, a 64-hex LFS
@@ -69,14 +70,17 @@ class HubCache:
         self.set_item(commit, stored, *key)
 
     def header(self, sha256: str) -> bytes | None:
+        """A header stored after the sha256 of its own bytes, which must match (a damaged file is not a header)."""
         path = self.root / "headers" / f"{_sha256(sha256)}.bin"
         try:
-            return path.read_bytes() if path.is_file() else None
+            stored = path.read_bytes() if path.is_file() else b""
         except OSError:
             return None
+        digest, raw = stored[:32], stored[32:]
+        return raw if len(stored) >= 32 and hashlib.sha256(raw).digest() == digest else None
 
     def set_header(self, sha256: str, raw: bytes) -> None:
-        _write(self.root / "headers" / f"{_sha256(sha256)}.bin", raw)
+        _write(self.root / "headers" / f"{_sha256(sha256)}.bin", hashlib.sha256(raw).digest() + raw)
 
     # -- files ------------------------------------------------------------------------------------------------------
     @staticmethod
