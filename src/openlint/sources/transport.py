@@ -35,6 +35,8 @@ def load_hub() -> tuple[Any, Any, Any]:
     """huggingface_hub costs ~0.4 s to import: only Hub checks pay for it."""
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     import huggingface_hub
+    import huggingface_hub.constants  # noqa: F401  (submodules: attributes of the package only once imported)
+    import huggingface_hub.utils  # noqa: F401
     from huggingface_hub import errors
     from huggingface_hub.utils import httpx
 
