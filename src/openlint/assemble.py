@@ -442,7 +442,8 @@ def _lfs_pointers(release: Release, source: Source, remote: Any, reads: Reads) -
     resolved, why = _from_hub(release, pointers, by_path, remote, reads) if remote is not None else (set(), "")
     left = [p for p in pointers if p.path not in resolved]
     if left:
-        hint = why or "check out with Git LFS (`git lfs pull`; actions/checkout: `lfs: true`) or name the Hub repository with --hub-id ORG/NAME"
+        checkout = "check out with Git LFS (`git lfs pull`; actions/checkout: `lfs: true`)"
+        hint = f"{why}; {checkout}" if why else f"{checkout} or name the Hub repository with --hub-id ORG/NAME"
         release.problems.append(Problem("lfs.pointers", None, None, f"{len(left)} weight file(s) are Git LFS pointers, not the weights: "
                                         f"{lfs_reader.summary(left)}; {hint}", {"count": len(left)}))
 
@@ -477,7 +478,8 @@ def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dic
         found = weight_reader.identify(local_path) or {}
         _judge_remote(release, weight, found, headers.get(hub_path), flagged.get(hub_path), reads)
         weight.detail = (weight.detail + "; " if weight.detail else "") + f"a Git LFS pointer: judged from the Hub's copy ({remote.repo_id})"
-    return set(matched), ""
+    unmatched = "" if len(matched) == len(pointers) else f"the Hub repository {remote.repo_id} does not hold them"
+    return set(matched), unmatched
 
 
 def _remote_listing(remote: Any) -> tuple[Source, Listing]:

@@ -28,11 +28,11 @@ def parse(path: str, data: bytes) -> Pointer | None:
 
 
 def summary(pointers: list[Pointer], shown: int = 5) -> str:
-    """'a.safetensors (4.9 GB, sha256 4d7a2146...), ...' for the first `shown`, then how many more."""
+    """'a.safetensors (4.9 GB, sha256:4d7a214614ab), ...' for the first `shown`, then how many more."""
     parts = []
     for item in pointers[:shown]:
         size = _size(item.size) if item.size is not None else "size unknown"
-        sha = f"sha256 {item.sha256[:12]}..." if item.sha256 else "no sha256"
+        sha = f"sha256:{item.sha256[:12]}" if item.sha256 else "no sha256"
         parts.append(f"{item.path} ({size}, {sha})")
     more = f" and {len(pointers) - shown} more" if len(pointers) > shown else ""
     return ", ".join(parts) + more
