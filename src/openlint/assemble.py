@@ -137,22 +137,18 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
 
 
 def _linked_and_lineage(release: Release, source: Source, first: Fetched, metadata_lookups: list[tuple[str, str]], reads: Reads) -> None:
-    """The repositories the card's text names (a second batch, with base models the API did not name), then the
-    lineage hop by hop."""
+    """The lineage hop by hop, and the repositories only the card's text names: those ride with the first hop that
+    needs a request (one round trip less), or go alone after it."""
     asked = {repo for _, repo in metadata_lookups}
     more = [key for key in _text_lookups(release.card) if key[1] not in asked]
     bases = base_models(release.card.metadata.get("base_model")) if release.card else []
-    cards = dict(first.cards)
-    missing = {b: limits.CARD_BYTES for b in bases if b not in cards}
-    second = source.fetch(Fetch(lookups=more, cards=missing)) if more or missing else Fetched()
-    cards.update(second.cards)
+    release.lineage, second = _lineage(source, release.name, bases, dict(first.cards), reads, more)
     release.linked = {}
     for (kind, repo), found in [(key, first.lookups.get(key[1])) for key in metadata_lookups] + [(key, second.lookups.get(key[1])) for key in more]:
         if isinstance(found, LinkedRepo):
             release.linked[repo] = found
         elif found is not None:
             reads.usable(f"{kind} {repo}", found, "dataset" if kind == "dataset" else "lineage")
-    release.lineage = _lineage(source, release.name, bases, cards, reads)
 
 
 # -- lineage --------------------------------------------------------------------------------------------------------
@@ -167,28 +163,32 @@ def base_models(value: Any) -> list[str]:
     return found[: limits.MAX_BASES]
 
 
-def _lineage(source: Source, name: str, bases: list[str], cards: dict[str, Any], reads: Reads) -> list[Ancestor]:
-    """The base models' cards, hop by hop (bounded; a loop ends where a model is seen again)."""
+def _lineage(source: Source, name: str, bases: list[str], cards: dict[str, Any], reads: Reads,
+             lookups: list[tuple[str, str]]) -> tuple[list[Ancestor], Fetched]:
+    """The base models' cards, hop by hop (bounded; a loop ends where a model is seen again), and the answers to
+    `lookups`, asked with the first hop's request."""
     ancestors: list[Ancestor] = []
     seen = {name}
     frontier = bases
+    answered = Fetched()
     for depth in range(1, limits.MAX_HOPS + 1):
         wanted = [b for b in frontier if b not in seen]
         if not wanted:
             break
         missing = {b: limits.CARD_BYTES for b in wanted if b not in cards}
         if missing:
-            cards.update(source.fetch(Fetch(cards=missing)).cards)
+            fetched = source.fetch(Fetch(cards=missing, lookups=lookups))
+            answered, lookups = (fetched, []) if lookups else (answered, lookups)
+            cards.update(fetched.cards)
         frontier = []
         for repo in wanted:
             seen.add(repo)
-            raw = cards[repo]
-            reads.usable(f"the card of {repo}", raw, "lineage")
-            ancestor = _ancestor(repo, depth, raw)
+            reads.usable(f"the card of {repo}", cards[repo], "lineage")
+            ancestor = _ancestor(repo, depth, cards[repo])
             ancestors.append(ancestor)
             if ancestor.card is not None:
                 frontier += base_models(ancestor.card.metadata.get("base_model"))
-    return ancestors
+    return ancestors, source.fetch(Fetch(lookups=lookups)) if lookups else answered
 
 
 def _ancestor(repo: str, depth: int, raw: Any) -> Ancestor:
