@@ -258,7 +258,7 @@ class FakeHub:
 
     def _resolve(self, handler: BaseHTTPRequestHandler, method: str, repos: dict[str, Repo], repo_id: str, revision: str, file: str) -> None:
         repo = repos.get(repo_id)
-        if repo is None:
+        if repo is None or (repo.private and not handler.headers.get("Authorization")):
             return self._error(handler, method, 404, "RepoNotFound", "Repository not found")
         sha = self._revision(repo, revision)
         if sha is None:

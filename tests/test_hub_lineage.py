@@ -1,0 +1,87 @@
+"""Lineage transport: base models' cards read hop by hop, bounded, counted in the request budget, the same online and
+offline; a gated, missing or private base is reported (Ancestor.reason), never a crash."""
+
+from __future__ import annotations
+
+from fakehub import Fault, Repo
+from openlint.assemble import assemble
+from openlint.release import limits
+from openlint.sources import open_source
+
+
+def card(*bases: str) -> bytes:
+    listed = "".join(f"\n  - {b}" for b in bases)
+    return (f"---\nlicense: mit\nbase_model:{listed}\n---\n# model\n" if bases else "---\nlicense: mit\n---\n# root\n").encode()
+
+
+def add(hub, repo_id: str, *bases: str, **options) -> None:
+    data = {"license": "mit", **({"base_model": list(bases)} if bases else {})}
+    hub.add_model(Repo(repo_id, "0" * 39 + str(len(hub.models) % 10), files={"README.md": card(*bases)}, card_data=data, **options))
+
+
+def lineage(target: str, **options) -> list[tuple[str, int, bool, str]]:
+    release = assemble(open_source(target, **options), partial=options.pop("partial", False))
+    return [(a.repo_id, a.depth, a.card is not None, a.reason) for a in release.lineage]
+
+
+def test_a_chain_is_followed_hop_by_hop_up_to_the_limit(hub):
+    for i in range(6):
+        add(hub, f"org/m{i}", f"org/m{i + 1}")
+    add(hub, "org/m6")
+    found = lineage("org/m0")
+    assert [(repo, depth) for repo, depth, _, _ in found] == [(f"org/m{i}", i) for i in range(1, limits.MAX_HOPS + 1)]
+    cards = [r["path"] for r in hub.requests("GET", r"/resolve/main/README.md$")]
+    assert cards == [f"/org/m{i}/resolve/main/README.md" for i in range(1, limits.MAX_HOPS + 1)]  # one GET per hop, in order
+
+
+def test_a_loop_ends_where_a_model_is_seen_again(hub):
+    add(hub, "org/a", "org/b")
+    add(hub, "org/b", "org/a")
+    assert lineage("org/a") == [("org/b", 1, True, "")]
+
+
+def test_a_merge_reads_at_most_max_bases_parents(hub):
+    parents = [f"org/p{i}" for i in range(12)]
+    add(hub, "org/merge", *parents)
+    for parent in parents:
+        add(hub, parent)
+    found = lineage("org/merge")
+    assert [repo for repo, *_ in found] == parents[: limits.MAX_BASES]
+
+
+def test_missing_private_and_refused_bases_are_reported_not_fatal(hub):
+    add(hub, "org/child", "org/gone", "org/private", "org/gated", "org/refused")
+    add(hub, "org/private", private=True)
+    add(hub, "org/gated", gated="manual")  # a gated model's card is public
+    add(hub, "org/refused")
+    hub.fail(r"^GET /org/refused/resolve/main/README.md$", Fault(403, {"X-Error-Code": "GatedRepo"}))
+    found = {repo: (has_card, reason) for repo, _, has_card, reason in lineage("org/child")}
+    assert found["org/gone"] == (False, "not found on the Hub (or private)")
+    assert found["org/private"] == (False, "not found on the Hub (or private)")
+    assert found["org/gated"] == (True, "")
+    assert found["org/refused"] == (False, "access refused")
+
+
+def test_lineage_is_the_same_offline(hub):
+    add(hub, "org/c", "org/b")
+    add(hub, "org/b", "org/a")
+    add(hub, "org/a")
+    online = lineage("org/c")
+    requests = len(hub.log)
+    assert lineage("org/c", offline=True) == online and len(hub.log) == requests
+    assert online == [("org/b", 1, True, ""), ("org/a", 2, True, "")]
+
+
+def test_lineage_requests_count_in_the_budget(hub, monkeypatch):
+    from openlint.errors import HubIncomplete
+
+    for i in range(4):
+        add(hub, f"org/m{i}", f"org/m{i + 1}")
+    add(hub, "org/m4")
+    monkeypatch.setattr(limits, "HUB_CHECK_REQUESTS", 4)  # the metadata, the README, the first hop's card, one more
+    try:
+        lineage("org/m0")
+    except HubIncomplete as exc:
+        assert "more than 4 requests" in str(exc)
+    else:
+        raise AssertionError("the budget did not count the lineage's requests")
