@@ -213,3 +213,16 @@ def test_offline_after_an_online_check_uses_the_cache(run, bert, monkeypatch):
     assert len(bert.log) == before  # no request at all
     assert offline["release"]["revision"] == BERT_SHA
     assert offline == online
+
+
+def test_gated_repository_with_a_token_is_read_as_a_public_one(run, hub):
+    hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf", gated="manual"))
+    hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "mirror/Llama-2-7b-hf"))
+    gated = run("check", "meta-llama/Llama-2-7b-hf", "--token", "hf_accepted_the_terms_123", "-f", "json").json()
+    public = run("check", "mirror/Llama-2-7b-hf", "-f", "json").json()
+    assert gated["release"]["hub"]["unreadable_files"] == [] and not any(f["code"] == "OLH001" for f in gated["findings"])
+    assert [(w["path"], w["safety"], w["parameters"]) for w in gated["weights"]] == \
+        [(w["path"], w["safety"], w["parameters"]) for w in public["weights"]]
+    assert any(w["safety"] == "safe" and w["parameters"] for w in gated["weights"])  # headers read
+    differing = {cid for cid, label in levels(gated).items() if levels(public)[cid] != label}
+    assert differing <= {"deployment.data.weights"}  # gated: semi-open at most, whatever the licence
