@@ -87,7 +87,8 @@ def test_aliases_are_unique_across_a_section(section):
 AMBIGUOUS = {"pile", "alpaca", "c4", "torch", "dolly", "drop", "fever", "trec", "squad", "coco", "orca", "the stack",
              "evol", "lima", "platypus", "capybara", "dolphin", "samantha", "hermes", "falcon", "phi", "bloom", "mpt",
              "gemma", "llama", "mistral", "qwen", "yi", "flux", "clip", "bert", "t5", "whisper", "nemo", "jan", "swift",
-             "candle", "helm", "evals", "mteb", "books", "wikipedia", "oscar", "stack", "code", "ollama run"}
+             "candle", "helm", "evals", "mteb", "books", "wikipedia", "oscar", "stack", "code", "petals", "refiners",
+             "eli5", "spider", "based", "apps", "ollama run"}
 
 
 @pytest.mark.parametrize("section", ["code", "datasets"])
