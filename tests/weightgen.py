@@ -107,3 +107,47 @@ def gguf_bytes(kv: dict[str, str], tensors: int = 0, *, version: int = 3, tensor
         name = f"t{i}".encode()
         out += struct.pack("<Q", len(name)) + name + struct.pack("<I", 2) + struct.pack("<QQ", 4, 8) + struct.pack("<IQ", 0, 0)
     return out
+
+
+def sparse_gguf(path: Path, *, kv_count: int, tensor_count: int, size: int) -> None:
+    """A GGUF header whose counts fit the file size, over a sparse file of zeros: zero bytes read as empty keys
+    of type uint8, or as empty tensor names with 0 dimensions, so every entry parses."""
+    with open(path, "wb") as handle:
+        handle.write(b"GGUF" + struct.pack("<IQQ", 3, tensor_count, kv_count))
+        handle.truncate(size)
+
+
+def zip_with_many_members(count: int) -> bytes:
+    """A zip whose central directory lists `count` members, all pointing at one stored local entry."""
+    data = b"3\n"
+    crc = __import__("zlib").crc32(data)
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, crc, len(data), len(data), 9, 0) + b"a/version" + data
+    central = bytearray()
+    for i in range(count):
+        name = f"a/m{i:07d}".encode()
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, crc, len(data), len(data),
+                               len(name), 0, 0, 0, 0, 0, 0) + name
+    entries = min(count, 0xFFFF)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, entries, entries, len(central), len(local), 0)
+    if count > 0xFFFF:  # zip64 end records carry the real count
+        zip64_end = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, len(central), len(local))
+        locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, len(local) + len(central), 1)
+        end = zip64_end + locator + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return local + bytes(central) + end
+
+
+def zip_of_near_limit_members(count: int, size: int) -> bytes:
+    """`count` deflated pickle members of `size` bytes each whose compression ratio stays under 200:1: each is a
+    run of NONE opcodes broken by a random byte-string every ~600 bytes, so a scanner must walk every opcode."""
+    import random
+    rng = random.Random(0)
+    chunk = bytearray()
+    while len(chunk) < 1_000_000:
+        chunk += b"N" * 600 + b"U\x02" + bytes([rng.randrange(256), rng.randrange(256)]) + b"0"
+    body = bytes(chunk) * (size // len(chunk) + 1)
+    content = b"\x80\x02" + body[:size] + b"."
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for i in range(count):
+            archive.writestr(f"archive/p{i}.pkl", content)
+    return buffer.getvalue()

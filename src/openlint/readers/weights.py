@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any, BinaryIO
 
 from openlint import bundled
-from openlint.readers import gguf, pickles, safetensors
+from openlint.readers import gguf, pickle_policy, pickles, safetensors
 from openlint.release import Problem, Release
 
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
@@ -79,28 +79,10 @@ def is_code(path: str) -> bool:
     return path.lower().endswith(_formats()[2])
 
 
-@cache
-def _pickle_lists() -> tuple[dict[str, Any], dict[str, Any]]:
-    data = bundled.load("pickle-globals")
-    return data["safe"], data["dangerous"]
-
-
 def classify_global(qualified: str) -> str:
-    """'safe', 'dangerous' or 'suspicious' for one imported global such as 'os.system'."""
-    if qualified == pickles.UNKNOWN:
-        return "dangerous"
-    safe, dangerous = _pickle_lists()
-    module, _, name = qualified.rpartition(".")
-    parts = module.split(".")
-    for depth in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:depth])
-        listed = dangerous.get(candidate)
-        if listed == "*" or (depth == len(parts) and isinstance(listed, list) and name in listed):
-            return "dangerous"
-    listed = safe.get(module)
-    if listed == "*" or (isinstance(listed, list) and name in listed):
-        return "safe"
-    return "suspicious"
+    """'safe' (on the allow-list), 'dangerous' (on the deny-list, or unresolvable) or 'suspicious' (on neither) for
+    one imported global such as 'os.system'. Only 'safe' passes: the other two are both errors."""
+    return pickle_policy.classify(qualified)
 
 
 def judge_by_format(weight: WeightFile, entry: dict[str, Any]) -> bool:
@@ -173,34 +155,44 @@ def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) ->
 
 
 def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
+    """Every pickle a loader would run is scanned; any import off the allow-list is an error, and a scan that
+    could not finish leaves the file unverified (an error too), never safe."""
     result = pickles.scan_file(handle, weight.path, weight.size)
-    verdicts = {}
-    for member, qualified in result.globals:
-        verdicts.setdefault(qualified, (classify_global(qualified), member))
-    weight.imports = sorted(verdicts)
-    dangerous = [(g, m) for g, (v, m) in verdicts.items() if v == "dangerous"]
-    suspicious = [(g, m) for g, (v, m) in verdicts.items() if v == "suspicious"]
-    for qualified, member in dangerous:
-        problems.append(Problem("weights.dangerous-import", weight.path, None, f"imports {qualified} (in {member})", {"global": qualified}))
-    for qualified, member in suspicious:
-        problems.append(Problem("weights.suspicious-import", weight.path, None, f"imports {qualified} (in {member})", {"global": qualified}))
-    for error in result.errors:
-        problems.append(Problem("weights.scan-incomplete", weight.path, None, error))
-    if weight.format == "numpy" and not result.pickles:
-        weight.safety = "safe"
-    elif dangerous:
+    found: dict[str, tuple[str, pickle_policy.Import]] = {}
+    for item in result.imports:
+        found.setdefault(item.qualified, (pickle_policy.verdict(item), item))
+    weight.imports = sorted(found)
+    refused = False
+    for qualified, (verdict, item) in found.items():
+        if verdict == pickle_policy.ALLOWED:
+            continue
+        refused = True
+        if verdict == pickle_policy.UNLISTED:
+            problems.append(Problem("weights.suspicious-import", weight.path, None,
+                                    f"imports {item.shown} (in {item.member}), which is not on the allow-list of tensor-rebuilding imports",
+                                    {"global": qualified}))
+        elif verdict == pickle_policy.UNRESOLVED:
+            problems.append(Problem("weights.dangerous-import", weight.path, None,
+                                    f"imports {qualified} ({item.opcode}: {item.raw}) (in {item.member})", {"global": qualified}))
+        else:
+            problems.append(Problem("weights.dangerous-import", weight.path, None, f"imports {item.shown} (in {item.member})",
+                                    {"global": qualified}))
+    for reason in result.unverified:
+        problems.append(Problem("weights.unverified", weight.path, None, reason))
+    if refused:
         weight.safety = "dangerous"
-    elif suspicious:
-        weight.safety = "suspicious"
+    elif result.unverified:
+        weight.safety = "unchecked"
+        weight.detail = f"unverified: {result.unverified[0]}"
+    elif weight.format == "numpy" and not result.pickles and not result.not_pickle:
+        weight.safety = "safe"
     elif result.pickles:
         weight.safety = "allowlisted"
     else:
         weight.safety = "invalid"
         weight.detail = "no pickle could be read from this file"
         problems.append(Problem("weights.invalid-pickle", weight.path, None, weight.detail))
-    if result.errors and weight.safety in ("allowlisted", "safe"):
-        weight.safety = "suspicious"
-    weight.detail = weight.detail or f"{result.kind}, {result.pickles} pickle(s), {len(verdicts)} import(s)"
+    weight.detail = weight.detail or f"{result.kind}, {result.pickles} pickle(s), {len(found)} import(s)"
 
 
 _SCANNERS = {"safetensors": _scan_safetensors, "gguf": _scan_gguf, "pickle": _scan_pickle}
