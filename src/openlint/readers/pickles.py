@@ -85,7 +85,8 @@ class _Unverifiable(Exception):
 class Budget:
     """The limits of one file's scan, shared by everything scanned inside it."""
 
-    def __init__(self, seconds: float = SCAN_SECONDS) -> None:
+    def __init__(self, seconds: float | None = None) -> None:
+        seconds = SCAN_SECONDS if seconds is None else seconds
         self.deadline = time.monotonic() + seconds
         self.seconds = seconds
         self.opcodes = 0
@@ -438,7 +439,7 @@ def _scan_pickles(source: Source, member: str, result: ScanResult, limit: int | 
     return values
 
 
-def scan_file(handle: BinaryIO, name: str, size: int, seconds: float = SCAN_SECONDS) -> ScanResult:
+def scan_file(handle: BinaryIO, name: str, size: int, seconds: float | None = None) -> ScanResult:
     """Scan one file that a loader may unpickle; `result.unverified` lists why it cannot be verified, if it cannot."""
     result = ScanResult()
     budget = Budget(seconds)
