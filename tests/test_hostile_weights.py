@@ -372,3 +372,135 @@ def test_legacy_stream_stops_where_torch_reads_raw_storage_bytes():
     content = legacy_torch(torch_state_dict({"w": [2]}))[:-256] + struct.pack("<q", 0x49) + b"I0x1\n" + bytes(32)
     result = pickles.scan_file(io.BytesIO(content), "x", len(content))
     assert result.kind == "torch-legacy" and result.pickles == 5 and not result.unverified
+
+
+# -- 4. bounded work: counts that fit a sparse file, headers and archives past the caps ------------------------------
+
+def _sparse(path, head: bytes, size: int) -> None:
+    with open(path, "wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+
+
+@pytest.mark.parametrize("head, fragment", [
+    (b"GGUF" + struct.pack("<IQQ", 3, 0, 1_000_000_000), "metadata entries"),  # 13 bytes each fit 20 GB of zeros
+    (b"GGUF" + struct.pack("<IQQ", 3, 600_000_000, 0), "tensors"),
+    (b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", 15) + b"general.strings" + struct.pack("<IIQ", 9, 8, 2**31), "array strings"),
+])
+def test_sparse_gguf_with_huge_counts_is_unverified_quickly(run, release, tmp_path, head, fragment):
+    folder = release({"README.md": CARD})
+    _sparse(folder / "m.gguf", head, 20 * 2**30)
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    report = result.json()
+    assert report["weights"][0]["safety"] not in PASSING
+    found = by_code(report)["OLW011"]
+    assert fragment in found[0]["message"] and found[0]["severity"] == "error"
+
+
+def test_gguf_string_elements_are_capped_across_arrays(run, release, monkeypatch):
+    from openlint.readers import gguf
+    monkeypatch.setattr(gguf, "MAX_ARRAY_STRINGS", 1000)
+    arrays = b"".join(struct.pack("<Q", 7) + b"tok.%03d" % i + struct.pack("<IIQ", 9, 8, 600) + bytes(8 * 600) for i in range(3))
+    safety, found, code = check(run, release, {"m.gguf": b"GGUF" + struct.pack("<IQQ", 3, 0, 3) + arrays})
+    assert code == 1 and safety["m.gguf"] not in PASSING
+    assert "array strings" in found["OLW011"][0]["message"]
+
+
+def test_gguf_string_arrays_are_streamed_not_listed():
+    from openlint.readers import gguf
+    count = 100_000
+    body = struct.pack("<Q", 12) + b"tokenizer.tk" + struct.pack("<IIQ", 9, 8, count) + (struct.pack("<Q", 1) + b"a") * count
+    content = b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + body
+    header = gguf.read_header(io.BytesIO(content), len(content))
+    assert header.kv_count == 1 and header.metadata == {}
+
+
+def _safetensors(header: bytes, data: int) -> bytes:
+    header += b" " * (-len(header) % 8)
+    return struct.pack("<Q", len(header)) + header + bytes(data)
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (lambda: _safetensors(b'{"__metadata__": {"x": "' + b"a" * (17 * 2**20) + b'"}}', 0), "header of"),
+    (lambda: _safetensors(b"{" + b",".join(b'"t%d":{"dtype":"U8","shape":[1],"data_offsets":[%d,%d]}' % (i, i, i + 1) for i in range(30_000)) + b"}", 30_000), "tensors"),
+    (lambda: _safetensors(b'{"__metadata__": {"x": "' + b"{" * 30_000 + b'"}}', 0), "tensors"),  # braces in a string count too
+])
+def test_safetensors_past_the_caps_are_unverified(run, release, content, fragment):
+    safety, found, code = check(run, release, {"model.safetensors": content()})
+    assert code == 1 and safety["model.safetensors"] not in PASSING
+    (item,) = found["OLW011"]
+    assert fragment in item["message"] and item["severity"] == "error"
+
+
+def test_shard_index_past_the_cap_is_an_error(run, release):
+    from weightgen import write_sharded
+    folder = release({"README.md": CARD})
+    write_sharded(folder, shards=2, tensors_per_shard=1, shape=[2], sparse=False)
+    index = folder / "model.safetensors.index.json"
+    index.write_bytes(index.read_bytes() + b" " * (17 * 2**20))
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    (item,) = by_code(result.json())["OLW011"]
+    assert "shard index" in item["message"] and item["file"] == "model.safetensors.index.json"
+
+
+def test_zip_with_too_many_members_is_refused_before_it_is_parsed(run, release):
+    found = assert_refused(run, release, "model.pt", zip_with_many_members(pickles.MAX_ZIP_MEMBERS + 1), {"OLW011"})
+    assert "zip members" in found["OLW011"][0]["message"]
+
+
+# -- 5. YAML: nesting bounded before parsing, constructor failures are YAML errors ----------------------------------
+
+@pytest.mark.parametrize("document", [
+    "license: " + "[" * 30_000,
+    "license: " + "{a: " * 30_000,
+    "license: mit\nx:\n" + "- " * 30_000 + "x",  # block sequences
+    "license: mit\nx:\n" + "".join(" " * i + "a:\n" for i in range(1, 150)) + " " * 150 + "b",  # block mappings
+    "license: " + "[ ']', " * 200,  # brackets inside quoted strings do not hide the depth
+    "license: " + '[ "]", ' * 200,
+    "license: " + "[ # ]\n" * 200,  # nor inside comments
+])
+def test_deep_yaml_is_refused_not_crashed(run, release, document):
+    from openlint import yamlsafe
+    with pytest.raises(yamlsafe.YamlError, match="nested more than 100"):
+        yamlsafe.load(document)
+    folder = release({"README.md": "---\n" + document + "\n---\n# m\n"})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code in (0, 1), result.err  # a finding, never a crash or an internal error
+    assert "nested more than 100" in result.out
+    config = release({"README.md": CARD}, name="with-config")
+    (config / ".openlint.yaml").write_text(document + "\n")
+    result = run("check", str(config), "-f", "json")
+    assert result.code == 2 and "nested" in result.err and len(result.err.strip().splitlines()) == 1, result.err
+
+
+@pytest.mark.parametrize("document", [
+    "license: mit\ndate: 2024-13-45\n",
+    "license: mit\nn: " + "9" * 5000 + "\n",
+    "license: mit\nwhen: 2024-02-30 25:61:00\n",
+])
+def test_yaml_constructor_failures_are_yaml_errors_not_internal_errors(run, release, document):
+    from openlint import yamlsafe
+    try:
+        data = yamlsafe.load(document)
+    except yamlsafe.YamlError:
+        data = None
+    if data is not None:  # timestamps load as plain strings
+        assert all(isinstance(v, (str, int)) for v in data.values())
+    folder = release({"README.md": "---\n" + document + "---\n# m\n"})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code in (0, 1), result.err
+    config = release({"README.md": CARD}, name="with-config")
+    (config / ".openlint.yaml").write_text("fail-on: error\nx: " + "9" * 5000 + "\n")
+    result = run("check", str(config), "-f", "json")
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
+
+
+def test_yaml_depth_within_the_limit_still_loads():
+    from openlint import yamlsafe
+    value, depth = yamlsafe.load("a: " + "[" * 99 + "]" * 99)["a"], 1  # with the mapping: 100 levels
+    while value:
+        value, depth = value[0], depth + 1
+    assert depth == 99
+    assert yamlsafe.load("d: 2024-01-01") == {"d": "2024-01-01"}

@@ -22,7 +22,7 @@ Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _SHARD = re.compile(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
-MAX_INDEX_BYTES = 50_000_000
+MAX_INDEX_BYTES = 16 * 1024 * 1024  # DeepSeek-V3's index, one of the largest, is ~9 MB
 
 
 @dataclass
@@ -102,6 +102,12 @@ def mark_invalid(weight: WeightFile, kind: str, message: str, problems: list[Pro
     problems.append(Problem(kind, weight.path, None, message))
 
 
+def mark_unverified(weight: WeightFile, message: str, problems: list[Problem]) -> None:
+    """A file whose check stopped at a limit: not a pass. An error (OLW011), and never safe."""
+    weight.safety, weight.detail = "unchecked", f"unverified: {message}"
+    problems.append(Problem("weights.unverified", weight.path, None, message))
+
+
 def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> WeightFile | None:
     entry = identify(path)
     if entry is None:
@@ -126,6 +132,9 @@ def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> We
 def _scan_safetensors(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
     try:
         header = safetensors.read_header(handle, weight.size)
+    except safetensors.HeaderLimit as exc:
+        mark_unverified(weight, str(exc), problems)
+        return
     except safetensors.HeaderError as exc:
         mark_invalid(weight, "weights.invalid-safetensors", str(exc), problems)
         return
@@ -145,6 +154,9 @@ def apply_safetensors_header(weight: WeightFile, header: safetensors.Safetensors
 def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
     try:
         header = gguf.read_header(handle, weight.size)
+    except gguf.GGUFLimit as exc:
+        mark_unverified(weight, str(exc), problems)
+        return
     except gguf.GGUFError as exc:
         mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
         return
@@ -207,7 +219,12 @@ def check_indexes(release: Release, opener: Opener | None) -> None:
         text = release.texts.get(path)
         if text is None and opener is not None:
             entry = release.files[path]
-            if entry.special or entry.size > MAX_INDEX_BYTES:
+            if entry.special:
+                continue
+            if entry.size > MAX_INDEX_BYTES:
+                release.problems.append(Problem("weights.unverified", path, None,
+                                                f"a shard index of {entry.size} bytes; more than openlint's limit of {MAX_INDEX_BYTES}, "
+                                                "so the shards it maps are not checked against it"))
                 continue
             try:
                 with opener(path) as handle:
