@@ -262,7 +262,8 @@ def test_pickle_with_a_million_opcodes_finishes_unverified(run, release):
     folder = release({"README.md": CARD, "big.pkl": pickle.dumps(list(range(1_000_000)), protocol=4)})
     report = report_of(run, folder)
     assert report["weights"][0]["safety"] == "unchecked"
-    assert "opcodes" in by_code(report)["OLW011"][0]["message"]
+    message = by_code(report)["OLW011"][0]["message"]
+    assert "opcodes" in message or "longer than" in message  # the opcode cap, or the deadline on a loaded machine
 
 
 def test_symlinks_outside_and_loops_are_not_followed(run, release, tmp_path):

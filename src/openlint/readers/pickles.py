@@ -450,6 +450,8 @@ def scan_file(handle: BinaryIO, name: str, size: int, seconds: float | None = No
         result.unverified.append(f"{name}: scan stopped at a limit: {exc}")
     except _Unverifiable as exc:
         result.unverified.append(str(exc))
+    except Exception as exc:  # noqa: BLE001 - whatever stops a scan (a reader's own error, memory) is not a pass
+        result.unverified.append(f"{name}: the scan failed ({type(exc).__name__}: {exc})")
     return result
 
 
@@ -696,12 +698,13 @@ def _scan_zip(handle: Any, name: str, result: ScanResult, budget: Budget, depth:
 
     archive, members, starts = _zip_layout(handle, name)
     with archive:
-        if depth == 0 and any(m.filename.endswith("data.pkl") for m in members):
+        torch = any(m.filename.endswith("data.pkl") for m in members)
+        if depth == 0 and torch:
             result.kind = "torch-zip"
         for info in members:
             budget.tick()
-            if info.is_dir() or _TENSOR_DATA.search(info.filename):
-                continue  # torch reads tensor storages as raw bytes
+            if info.is_dir():
+                continue
             label = f"{name}:{info.filename}"
             lower = info.filename.lower()
             try:
@@ -709,12 +712,14 @@ def _scan_zip(handle: Any, name: str, result: ScanResult, budget: Budget, depth:
                     what = "pickle"
                 elif lower.endswith(_NESTED_SUFFIXES):
                     what = "file"
+                elif torch and _TENSOR_DATA.search(info.filename):
+                    continue  # a torch checkpoint's storages: raw bytes torch never unpickles (and not worth sniffing)
                 else:  # sniff: numpy reads any .npz member with the .npy magic; anything else that starts a pickle
                     with archive.open(info) as member:
                         head = member.read(8)
                     if head.startswith((_NPY, *_ZIP_HEADS)):
                         what = "file"
-                    elif len(head) >= 2 and head[0] == 0x80 and head[1] <= 5:
+                    elif len(head) >= 2 and head[0] == 0x80 and head[1] <= 5 and not _TENSOR_DATA.search(info.filename):
                         what = "pickle"
                     else:
                         continue

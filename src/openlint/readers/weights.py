@@ -31,7 +31,10 @@ class WeightFile:
     format: str
     loads: str  # data, pickle, code
     size: int
-    safety: str = "unchecked"  # safe, allowlisted, suspicious, dangerous, may-execute, invalid, unchecked
+    # safe, allowlisted (every pickle scanned, every import on the allow-list), dangerous (an import off the allow-list,
+    # or unresolvable), may-execute, invalid, unchecked (not read, or unverified: a scan that stopped; see detail);
+    # suspicious is no longer produced for local files (an import off the allow-list is dangerous)
+    safety: str = "unchecked"
     parameters: int | None = None
     dtypes: dict[str, int] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
