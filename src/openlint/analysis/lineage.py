@@ -200,7 +200,12 @@ def _from_catalogue(component: taxonomy.Component, root: Artefact, item: Inherit
     if item.level is None:
         return ComponentResult(component, "not-applicable", None, evidence=evidence, note=note)
     licence = licences.lookup(item.licence) if item.licence else None
-    return ComponentResult(component, item.status, item.level, licence, item.licence, evidence, note=note)
+    level = item.level
+    if item.status == "released" and licence is not None and licence.identified:
+        # openlint applies the rubric to the licence as written, as it does for every released component (the
+        # authors' own tables differ for some licences; the catalogue's `why` says where)
+        level = licences.level(component.side, licence)
+    return ComponentResult(component, item.status, level, licence, item.licence, evidence, note=note)
 
 
 def _as_release(ancestor: Ancestor) -> Release:
