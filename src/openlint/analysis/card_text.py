@@ -33,7 +33,19 @@ STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
 def _evidence(card: Card, block: Block, text: str | None = None) -> Evidence:
-    return Evidence(card.path, block.line, snippet(text if text is not None else block.text), "card-text")
+    return Evidence(card.path, line_of(card, block, text), snippet(text if text is not None else block.text), "card-text")
+
+
+def line_of(card: Card, block: Block, text: str | None) -> int:
+    """The line a sentence of a block is on: the first line of the block holding its first few words."""
+    words = " ".join((text or "").split()[:4]).lower()
+    if not words or block.end <= block.line:
+        return block.line
+    for number in range(block.line, min(block.end, block.line + 200) + 1):
+        if words in " ".join(card.line(number).split()).lower():
+            return number
+    first = words.split()[0]
+    return next((n for n in range(block.line, min(block.end, block.line + 200) + 1) if first in card.line(n).lower()), block.line)
 
 
 def headings(card: Card, block: Block) -> str:
@@ -87,7 +99,8 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
     if claim := vocab.open_claims.search(lower):
         # quote around the claim: on a long block the first 160 characters may not contain it
         start = max(0, claim.start() - 40)
-        found.open_claims.append(_evidence(card, block, ("\u2026" if start else "") + block.text[start:]))
+        line = line_of(card, block, block.text[claim.start():])
+        found.open_claims.append(Evidence(card.path, line, snippet(("\u2026" if start else "") + block.text[start:]), "card-text"))
     if vocab.placeholders.search(lower):
         found.placeholders.append(_evidence(card, block))
     if vocab.withheld.search(lower):
