@@ -31,13 +31,14 @@ _TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{
 AssessRoot = Callable[[Release], "dict[str, ComponentResult]"]
 
 
-def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, assess_root: AssessRoot) -> Lineage:
+def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot) -> Lineage:
     """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base);
+    `pretrained`: the card describes pre-training this model (a base, even when its name shares a family's);
     `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
     card = release.card
     meta = card.metadata if card else {}
     bases = named_bases(release, catalogue, vocab)
-    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue)
+    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue, pretrained)
     if kind == "base":
         return Lineage("base", evidence, note)
     root, source, facts = _root(release, bases, catalogue, vocab)
@@ -93,7 +94,7 @@ def _own_names(release: Release) -> set[str]:
 
 
 def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: bool,
-          catalogue: Catalogue) -> tuple[str, Evidence | None, str]:
+          catalogue: Catalogue, pretrained: bool) -> tuple[str, Evidence | None, str]:
     """What the release is: the metadata's relation, its tags, its name, the top of its card, a named base, a tuned
     name, a family; else a model trained from scratch."""
     for decide in (_by_relation, _by_tags, _by_name):
@@ -111,8 +112,10 @@ def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocab
     if tuned:
         return "fine-tune", None, "The card or the name says the model was tuned"
     family = family_of(release, catalogue, vocab)
-    if family is not None:
+    if family is not None and not pretrained:
         return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"
+    if pretrained:
+        return "base", None, "The card describes pre-training this model"
     return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
 
 
