@@ -404,13 +404,16 @@ def _apply_remote_header(release: Release, weight: WeightFile, result: Any, size
         reads.usable(f"{weight.path} (header)", result, "weights")
         if result.refused:
             weight.detail = "header not inspected: the repository is gated (give a token with --token or HF_TOKEN)"
-        else:
+        elif result.failed:
             weight.detail = f"header could not be read ({result.reason})"
-            if not result.failed:
-                release.problems.append(Problem("weights.unreadable", weight.path, None, weight.detail))
+        else:  # over a limit: as for a local file, unverified is not a pass
+            weight_reader.mark_unverified(weight, result.reason, release.problems)
     else:
         try:
             header = safetensors_reader.parse_header(result, size or None)
+        except safetensors_reader.HeaderLimit as exc:
+            weight_reader.mark_unverified(weight, str(exc), release.problems)
+            return
         except safetensors_reader.HeaderError as exc:
             weight_reader.mark_invalid(weight, "weights.invalid-safetensors", str(exc), release.problems)
             return

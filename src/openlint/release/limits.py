@@ -3,7 +3,7 @@
 CARD_BYTES = 1_000_000  # 30x the largest real card in the corpus; a larger card is read up to here and reported
 TEXT_BYTES = 1_000_000  # licence texts, use policies, declarations
 CONFIG_BYTES = 5_000_000  # config.json of large multimodal models reaches a few hundred KB
-INDEX_BYTES = 20_000_000  # a shard index maps every tensor to its file: a few MB for the largest models
+INDEX_BYTES = 16 * 1024 * 1024  # a shard index maps every tensor to its file: DeepSeek-V3's, one of the largest, is ~9 MB
 MAX_LINKED = 50  # Hub datasets and models looked up per check
 MAX_HOPS = 4  # base models followed, base of base of ...
 MAX_BASES = 8  # base models read per hop (a merge names several parents)
@@ -13,7 +13,6 @@ HUB_MAX_FILES = 20_000  # files a repository's listing may name (the largest rea
 HUB_INFO_BYTES = 32_000_000  # the repository metadata with 20 000 files listed
 HUB_LOOKUP_BYTES = 4_000_000  # a linked dataset's or model's metadata (cardData, tags, gating only)
 HUB_HEADER_PROBE = 100_000  # bytes of a safetensors file read first: most headers fit
-HUB_HEADER_BYTES = 25_000_000  # a remote safetensors header (huggingface_hub's own cap; the format allows 100 MB)
 HUB_MAX_INDEXES = 32  # shard index files read per check
 HUB_MAX_HEADERS = 2_000  # safetensors headers read per check
 HUB_CHECK_BYTES = 256_000_000  # bytes read per check, all responses together

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubError, HubGated, HubInvalidResponse, HubLimitExceeded,
                              HubNotCached, HubNotFound, HubRevisionNotFound, printable)
 from openlint.knowledge.store import cache_dir
+from openlint.readers import safetensors
 from openlint.release import limits
 from openlint.release.model import FileEntry, HubFacts, LinkedRepo
 from openlint.sources.base import (Fetch, Fetched, InvalidHeader, Listing, Unreadable, keep_secret, redact, redact_bytes)
@@ -214,10 +215,10 @@ class HubSource:
         if len(probe) < 8:
             return InvalidHeader("header too small: the file is shorter than the 8-byte length prefix")
         length = int.from_bytes(probe[:8], "little")
-        if length > 100_000_000 or (size and 8 + length > size):
+        if length > safetensors.LIBRARY_MAX_HEADER or (size and 8 + length > size):
             return InvalidHeader(f"invalid header length: the header claims {length} bytes")
-        if length > limits.HUB_HEADER_BYTES:
-            return Unreadable(f"its header of {length} bytes is over openlint's limit of {limits.HUB_HEADER_BYTES} for a remote file")
+        if length > safetensors.MAX_HEADER:  # the same cap as for a local file: unverified, never read
+            return Unreadable(f"a header of {length} bytes; more than openlint's limit of {safetensors.MAX_HEADER}")
         whole = probe if 8 + length <= len(probe) else self._range(url, what, 8 + length)
         if len(whole) < 8 + length:
             raise HubInvalidResponse(f"{self.repo_id}: {what}: the Hub sent {len(whole)} bytes of the {8 + length} asked for")
