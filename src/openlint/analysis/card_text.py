@@ -16,7 +16,7 @@ from openlint.analysis.model import Pointer
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Block, Card, Evidence, Release
+from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
@@ -240,9 +240,15 @@ def _code_link(url: str, match: re.Match[str], lower: str, context: str, evidenc
         found.components[cid].pointers.append(Pointer("code-repo", target, evidence))
 
 
+_RELEASE_FILE = re.compile(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)
+
+
 def _release_link(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
-    """A link to a script of the release itself."""
-    path = url.split("#")[0].lstrip("./")
+    """A link to a file of the release itself; one the file list does not hold is a dead pointer."""
+    path = url.split("#")[0].split("?")[0].removeprefix("./").lstrip("/")
+    if release.files and _RELEASE_FILE.match(path) and ".." not in path.split("/") and not release.has_file(path):
+        found.problems.append(Problem("pointer.missing-file", evidence.file, evidence.line, f"the card links {path}, which is not in the release", {"target": path}))
+        return
     if not path.endswith(".py") or not release.has_file(path):
         return
     cid = next((c for c in vocab.routing.local_code_links if vocab.code_context[c].search(lower)), None)

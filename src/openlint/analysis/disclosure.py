@@ -17,7 +17,7 @@ from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
-from openlint.release.model import Evidence, Release
+from openlint.release.model import Evidence, Problem, Release
 
 SCRIPT_SUFFIXES = (".py", ".sh", ".ipynb")
 
@@ -42,6 +42,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     _evaluation(found, inferred, vocab, catalogue)
     _safety(found, inferred)
     _runtimes(found)
+    _dead_pointers(release, found)
     return found.freeze(inferred, list(traced.bases), None), traced
 
 
@@ -141,6 +142,10 @@ def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary,
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
     harness = catalogue.find(vocab.evaluation.leaderboard_harness)
     code = found.role("evaluation-harness")
+    if found.evaluation_code and inferred["evaluation"].present:
+        # the code that computes the card's results is in the card: released with it, under the release's licence
+        first = found.evaluation_code[0]
+        code.pointers.append(Pointer("path", first.file or "README.md", first))
     if found.leaderboard and harness is not None and not code.pointers:
         code.pointers.append(Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence))
     evidence = inferred["evaluation"].evidence
@@ -171,3 +176,19 @@ def _runtimes(found: Collector) -> None:
             inference.pointers.append(Pointer("library", runtime.artefact.url or runtime.artefact.id, runtime.evidence, runtime.artefact.licence))
     if found.remote_code:
         inference.pointers.append(Pointer("remote-code", "the release's own code", found.remote_code[0]))
+
+
+def _dead_pointers(release: Release, found: Collector) -> None:
+    """A Hub repository the Hub says does not exist is not a release: the component is only described."""
+    for cid, signals in found.components.items():
+        dead = [p for p in signals.pointers if p.kind in ("hub-dataset", "hub-model") and _missing(release, p.target)]
+        for pointer in dead:
+            signals.pointers.remove(pointer)
+            signals.described.append(pointer.evidence)
+            found.problems.append(Problem("pointer.dead", pointer.evidence.file, pointer.evidence.line,
+                                          f"{pointer.target} does not exist on the Hub (or is private)", {"component": cid, "target": pointer.target}))
+
+
+def _missing(release: Release, target: str) -> bool:
+    linked = release.linked.get(target)
+    return linked is not None and linked.exists is False
