@@ -57,12 +57,16 @@ def _tuned(cid: str, title: str, inferred: dict[str, Stage], vocab: Vocabulary) 
 def _attribute(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:
     for cid, title, evidence in found.described_sections:
         found.components[_tuned(cid, title, inferred, vocab)].described.append(evidence)
-    # training code or data linked without saying "pre-training" belongs to the fine-tuning of a tuned model
-    for cid in vocab.routing.tuned:
+    # training code or data pointed to, or said to be withheld, without saying "pre-training" belongs to the
+    # fine-tuning of a tuned model
+    for cid, target in vocab.routing.tuned.items():
         signals = found.components[cid]
         moved = [p for p in signals.pointers if p.kind != "path" and _tuned(cid, p.evidence.snippet.lower(), inferred, vocab) != cid]
         signals.pointers = [p for p in signals.pointers if p not in moved]
-        found.components[vocab.routing.tuned[cid]].pointers.extend(moved)
+        found.components[target].pointers.extend(moved)
+        kept = [e for e in signals.withheld if _tuned(cid, e.snippet.lower(), inferred, vocab) == cid]
+        found.components[target].withheld.extend(e for e in signals.withheld if e not in kept)
+        signals.withheld = kept
 
 
 def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary, side: str) -> str:
