@@ -51,6 +51,9 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
         return Stage(True, lineage.evidence, f"A {lineage.kind}{made}")
     if named := vocab.stages["tuned_name"].search(names(release)):
         return Stage(True, None, f"The model's name or tags say it is tuned ({named.group(0)!r})")
+    if lineage.kind == "base" and lineage.source == "catalogue":
+        # a known base model's card often describes its family's tuned variants; only its own name says it was tuned
+        return Stage(False, None, f"{lineage.root} is a base model: its tuned variants are other releases")
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
     if lineage.kind == "quantisation":

@@ -57,6 +57,18 @@ class Artefact:
         return any(role in self.roles for role in roles)
 
 
+def _repository_names(by_alias: dict[str, Artefact]) -> dict[str, Artefact]:
+    """A repository's own name (a local clone's folder is named after it), where only one entry has it."""
+    holders: dict[str, set[str]] = {}
+    first: dict[str, Artefact] = {}
+    for key, artefact in by_alias.items():
+        if "/" in key and " " not in key and not key.startswith(("github.com/", "gitlab.com/")):
+            name = key.rsplit("/", 1)[1]
+            holders.setdefault(name, set()).add(artefact.id)
+            first.setdefault(name, artefact)
+    return {name: first[name] for name, ids in holders.items() if len(ids) == 1}
+
+
 def normalise(text: str) -> str:
     """Lower-case words joined by single spaces: the form aliases and scanned text are compared in."""
     return " ".join(_WORD.findall(text.lower()))
@@ -72,11 +84,16 @@ class Catalogue:
                 if key and key not in self.by_alias:
                     self.by_alias[key] = artefact
         self.max_words = max((key.count(" ") + 1 for key in self.by_alias), default=1)
+        self.by_repo_name = _repository_names(self.by_alias)
         self.models = [a for a in artefacts if a.section == "models" and a.name_patterns]
 
     def find(self, name: str) -> Artefact | None:
         """The artefact a Hub id, repository path, package or common name names, or None."""
         return self.by_alias.get(normalise(name))
+
+    def find_repository(self, name: str) -> Artefact | None:
+        """The artefact a Hub id names, or a bare repository name when exactly one entry has a repository of it."""
+        return self.find(name) or (self.by_repo_name.get(normalise(name)) if "/" not in name else None)
 
     def from_url(self, url: str) -> Artefact | None:
         """The artefact a link points to: a repository (host/owner/repo) or a Hub dataset or model."""
