@@ -215,11 +215,13 @@ def test_offline_after_an_online_check_uses_the_cache(run, bert, monkeypatch):
     assert offline == online
 
 
-def test_gated_repository_with_a_token_is_read_as_a_public_one(run, hub):
-    hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf", gated="manual"))
-    hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "mirror/Llama-2-7b-hf"))
+def test_gated_repository_with_a_token_is_read_as_a_public_one(run, hub, tmp_path, monkeypatch):
+    repo = hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf"))
+    public = run("check", "meta-llama/Llama-2-7b-hf", "-f", "json").json()
+    repo.gated = "manual"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-cache"))  # read again, now with the token
     gated = run("check", "meta-llama/Llama-2-7b-hf", "--token", "hf_accepted_the_terms_123", "-f", "json").json()
-    public = run("check", "mirror/Llama-2-7b-hf", "-f", "json").json()
+    assert any(r["authorization"] and "/resolve/" in r["path"] and r["range"] for r in hub.log)
     assert gated["release"]["hub"]["unreadable_files"] == [] and not any(f["code"] == "OLH001" for f in gated["findings"])
     assert [(w["path"], w["safety"], w["parameters"]) for w in gated["weights"]] == \
         [(w["path"], w["safety"], w["parameters"]) for w in public["weights"]]
