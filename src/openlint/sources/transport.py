@@ -46,7 +46,7 @@ def load_hub() -> tuple[Any, Any, Any]:
 def checked_endpoint(endpoint: str) -> str:
     """An http(s) base URL with a host and nothing odd in it, else a one-line 'bad endpoint' error."""
     if not _usable_endpoint(endpoint):
-        raise HubBadEndpoint(f"HF_ENDPOINT {printable(str(endpoint), 80)!s} is not an http(s) URL of a Hub (e.g. https://huggingface.co)")
+        raise HubBadEndpoint(f"bad endpoint: HF_ENDPOINT '{printable(str(endpoint), 80)}' is not an http(s) URL of a Hub (e.g. https://huggingface.co)")
     return endpoint.rstrip("/")
 
 
