@@ -57,7 +57,7 @@ class HubSource:
     def __init__(self, repo_id: str, *, revision: str | None = None, token: str | None = None, timeout: float = 10.0,
                  offline: bool = False, endpoint: str | None = None, workers: int = 16, progress: Progress | None = None) -> None:
         if not is_repo_id(repo_id):
-            raise HubInvalidResponse(f"{repo_id!r} is not a Hub repository id")
+            raise HubError(f"{printable(repo_id, 100)!r} is not a Hub repository id")
         hf, _, _ = load_hub()
         self.requested = self.repo_id = repo_id
         self.revision = revision

@@ -209,6 +209,8 @@ class Transport:
             raise self._fail(HubUnavailable, what, f"the answer was cut off or malformed ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
             raise self._fail(HubUnavailable, what, f"the connection failed ({type(exc).__name__})") from None
+        except httpx.HTTPError as exc:  # the HTTP library's other failures (a stream error, a decoding one): the answer
+            raise self._fail(HubInvalidResponse, what, f"the answer could not be read ({type(exc).__name__})") from None
         except self.errors.OfflineModeIsEnabled:
             raise HubNotCached(f"{self.name}: offline mode is on (HF_HUB_OFFLINE) and {what} is not cached") from None
 
