@@ -17,7 +17,7 @@ def render(report: Report, options: RenderOptions) -> str:
         for place in finding.locations:
             # clean() again: the path a CI log sees starts the line, so it must not read as a workflow command
             path = clean(report.uri(place.file))
-            lines.append(f"{path}:{place.line or 1}:{place.column or 1}: {finding.rule.code} {finding.message}")
+            lines.append(f"{path}:{place.line or 1}:{place.column or 1}: {finding.rule.code} {place.message or finding.message}")
     if options.verbosity >= 0:
         lines.append(_summary(report))
         lines += [f"configuration: {line}" for line in report.configuration_lines()]

@@ -31,7 +31,8 @@ def render(report: Report, options: RenderOptions) -> str:
                 if place.column:
                     properties.append(f"col={place.column}")
             quote = f'\nquote: "{place.snippet}"' if place.snippet else ""
-            lines.append(f"::{COMMANDS[finding.severity]} {','.join([*properties, title])}::{escape_data(finding.message + quote)}")
+            said = place.message or finding.message
+            lines.append(f"::{COMMANDS[finding.severity]} {','.join([*properties, title])}::{escape_data(said + quote)}")
     configuration = report.configuration_lines()
     if configuration:
         lines.append(f"::notice title={escape_property('openlint configuration')}::{escape_data(chr(10).join(configuration))}")

@@ -48,7 +48,7 @@ def render(report: Report, options: RenderOptions) -> str:
             "ruleIndex": index[finding.rule.code],
             "level": LEVELS[finding.severity],
             "message": {"text": finding.message},
-            "locations": [_location(report, place) for place in finding.locations],
+            "locations": [_location(report, place, len(finding.locations) > 1) for place in finding.locations],
             "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:1"},
             "properties": {"component": finding.component} if finding.component else {},
         }
@@ -71,10 +71,13 @@ def render(report: Report, options: RenderOptions) -> str:
     return escape_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
-def _location(report: Report, place: Location) -> dict[str, Any]:
+def _location(report: Report, place: Location, several: bool) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": place.line or 1}
     if place.line and place.column:
         region["startColumn"] = place.column
     if place.snippet:
         region["snippet"] = {"text": place.snippet}
-    return {"physicalLocation": {"artifactLocation": {"uri": report.uri(place.file)}, "region": region}}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": report.uri(place.file)}, "region": region}}
+    if several and place.message:
+        location["message"] = {"text": place.message}
+    return location

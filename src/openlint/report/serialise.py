@@ -119,8 +119,8 @@ def finding(item: Finding) -> dict[str, Any]:
     return {
         "code": item.rule.code, "name": item.rule.name, "severity": item.severity, "message": item.message,
         "file": item.file, "line": item.line, "column": item.column, "component": item.component, "snippet": item.snippet,
-        "locations": [{"file": place.file, "line": place.line, "column": place.column, "snippet": place.snippet}
-                      for place in item.locations],
+        "locations": [{"file": place.file, "line": place.line, "column": place.column, "snippet": place.snippet,
+                       "message": place.message} for place in item.locations],
         "recommendation": item.rule.recommendation, "fix": item.rule.fix,
         "waived": item.waived is not None, "waiver_reason": item.waived,
         "waiver": waiver_of(item.waiver) if item.waiver else None,

@@ -55,6 +55,7 @@ class Location:
     line: int | None
     column: int | None = None
     snippet: str = ""
+    message: str = ""  # the finding as said of this place alone (one line per place: concise, annotations)
 
 
 @dataclass(frozen=True)
@@ -121,28 +122,32 @@ def _component(rule: Rule, hit: Hit) -> str | None:
 
 
 def _grouped(rule: Rule, hits: list[Hit]) -> list[list[Hit]]:
-    """Hits that differ only in their place, grouped, in the order their first member came."""
+    """Hits that differ only in their place, grouped, in the order their first member came. A hit's own file name
+    inside its other values ("imports os.system (in a.bin)") counts as its place too."""
     groups: dict[str, list[Hit]] = {}
     for hit in hits:
-        what = {k: v for k, v in hit.values.items() if k not in PLACE_KEYS}
-        groups.setdefault(repr((_component(rule, hit), sorted(what.items(), key=lambda kv: kv[0]))), []).append(hit)
+        what = sorted((k, _unplaced(v, hit.file)) for k, v in hit.values.items() if k not in PLACE_KEYS)
+        groups.setdefault(repr((_component(rule, hit), what)), []).append(hit)
     return list(groups.values())
+
+
+def _unplaced(value: Any, file: str | None) -> Any:
+    return value.replace(file, "\0") if file and isinstance(value, str) else value
 
 
 def _finding(policy: Policy, rule: Rule, group: list[Hit], waivers: tuple[Waiver, ...]) -> Finding:
     first = group[0]
     component = _component(rule, first)
-    values = dict(first.values)
-    files = list(dict.fromkeys(hit.file for hit in group if hit.file))
-    if len(files) > 1 and "file" in values:
-        values["file"] = f"{files[0]} and {len(files) - 1} other file{'s' if len(files) > 2 else ''}"
-    locations = tuple(dict.fromkeys(Location(hit.file, hit.line, hit.column, hit.snippet) for hit in group))
-    key = first.key or rule.code
-    if len(group) > 1:
+    locations = tuple(dict.fromkeys(Location(hit.file, hit.line, hit.column, hit.snippet, message(rule.message, hit.values))
+                                    for hit in group))
+    text, key = locations[0].message, first.key or rule.code
+    if len(locations) > 1:
+        files = len({place.file for place in locations})
+        text += (f" (The same in {files - 1} other file{'s' if files > 2 else ''}.)" if files > 1
+                 else f" (The same at {len(locations) - 1} other line{'s' if len(locations) > 2 else ''}.)")
         key = "|".join(sorted({hit.key or rule.code for hit in group}))
     waiver = next((w for w in waivers if w.covers(rule, component)), None)
-    return Finding(rule, policy.severity.get(rule.code, rule.severity), message(rule.message, values), locations,
-                   component, key, waiver)
+    return Finding(rule, policy.severity.get(rule.code, rule.severity), text, locations, component, key, waiver)
 
 
 # -- waivers --------------------------------------------------------------------------------------------------------
