@@ -27,7 +27,9 @@ from openlint.rules.engine import Policy, Waiver
 from openlint.support import schemas, yamlsafe
 
 FILE_NAMES = (".openlint.yaml", ".openlint.yml")
-NAMED, OUTSIDE, INSIDE = "named with --config", "found outside the checked release", "found inside the checked release"
+NAMED = "named with --config"
+OUTSIDE = "found outside the checked release and its repository"
+INSIDE = "found in the checked release or its repository"
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,7 @@ def refuse_weakening(config: Config, rules: list[ruleset.Rule]) -> None:
     found = weakening(config, rules)
     if found:
         raise OpenlintError(
-            f"{config.path}: this configuration was {INSIDE} and would weaken security rules ({'; '.join(found)}); "
+            f"{config.path}: this configuration was {INSIDE}, so it may not weaken security rules ({'; '.join(found)}); "
             "a release cannot configure away its own security checks. Name a configuration you trust with --config, "
             "or remove these entries")
 

@@ -1,6 +1,6 @@
 """One line per finding, `path:line:col: CODE message`, as ruff's concise output: what editors and terminals turn
-into links. A finding found in several places has a line for each. Then the grade and the configuration applied,
-unless quiet."""
+into links. A finding found in several places has a line for each. Then the grade (unless quiet) and the
+configuration applied (quiet: only when there is a finding to show, so that a clean quiet run prints nothing)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def render(report: Report, options: RenderOptions) -> str:
             lines.append(f"{path}:{place.line or 1}:{place.column or 1}: {finding.rule.code} {place.message or finding.message}")
     if options.verbosity >= 0:
         lines.append(_summary(report))
+    if options.verbosity >= 0 or lines:  # quiet and clean prints nothing; quiet with findings says what was configured
         lines += [f"configuration: {line}" for line in report.configuration_lines()]
     return "".join(line + "\n" for line in lines)
 
