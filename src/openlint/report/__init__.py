@@ -25,6 +25,7 @@ from openlint.release.model import Release
 from openlint.rules.engine import Finding, Location, Waiver
 from openlint.rules.ruleset import Rule
 from openlint.support import text
+from openlint.support.resources import rules_dir
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -55,7 +56,10 @@ class Report:
     @classmethod
     def build(cls, assessment: Assessment, findings: list[Finding], grade: Grade, rules: tuple[Rule, ...],
               notes: tuple[str, ...] = (), applied: Applied | None = None) -> Report:
-        memo: dict[int, Any] = {}  # one walk: a waiver shared by a finding and the configuration stays one object
+        # one walk: a waiver shared by a finding and the configuration stays one object; openlint's own rules are its
+        # text, not the release's, and are left out of the walk
+        bundled = str(rules_dir())
+        memo: dict[int, Any] = {id(rule): rule for rule in rules if rule.source.startswith(bundled)}
         safe = text.cleaned((assessment, tuple(findings), rules, notes, applied or Applied()), memo)
         return cls(safe[0], tuple(sorted(safe[1], key=_order)), grade, safe[2], safe[3], safe[4])
 

@@ -53,7 +53,7 @@ def clean(text: str) -> str:
 
 
 def is_clean(text: str) -> bool:
-    return _UNSAFE.search(text) is None and _COMMAND_START.search(text) is None
+    return not _dirty(text)
 
 
 def snippet(text: str, limit: int = SNIPPET) -> str:
@@ -78,6 +78,21 @@ def _utf16(char: str) -> tuple[int, ...]:
 
 # -- whole structures -------------------------------------------------------------------------------------------
 
+# every unsafe character but the line feed: for many strings joined by line feeds
+_UNSAFE_LINES = re.compile(_UNSAFE.pattern.replace(chr(0) + "-" + chr(0x1f), chr(0) + "-" + chr(9) + chr(0x0b) + "-" + chr(0x1f)))
+_COMMAND_LINES = re.compile(_COMMAND_START.pattern, re.IGNORECASE | re.MULTILINE)
+
+
+def _dirty(text: str) -> bool:
+    # a character class alone is the regex engine's fastest scan; commands are rare enough to test for "::" first
+    return _UNSAFE.search(text) is not None or (("::" in text or "##" in text) and _COMMAND_START.search(text) is not None)
+
+
+_ATOMS = (int, float, bool, bytes, type(None))
+_PLAIN = {str, *_ATOMS}
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # per class: its dataclass fields, or None when not a dataclass
+
+
 def cleaned(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """A copy of `value` with every string in it cleaned: dataclasses, mappings, lists, tuples and sets, walked
     deeply. Parts that need no change are returned as they are (no copy), and a part reached twice is cleaned
@@ -86,9 +101,9 @@ def cleaned(value: Any, memo: dict[int, Any] | None = None) -> Any:
 
 
 def _cleaned(value: Any, memo: dict[int, Any]) -> Any:
-    if isinstance(value, str):
-        return value if is_clean(value) else clean(value)
-    if value is None or isinstance(value, (int, float, bool, bytes)):
+    if type(value) is str:
+        return clean(value) if _dirty(value) else value
+    if isinstance(value, _ATOMS):
         return value
     key = id(value)
     if key in memo:
@@ -99,15 +114,29 @@ def _cleaned(value: Any, memo: dict[int, Any]) -> Any:
     return result
 
 
+def _fields(kind: type) -> tuple[str, ...] | None:
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+    return _FIELDS[kind]
+
+
+def _all_clean(strings: Any) -> bool:
+    """Whether every string is clean, in one regex pass: joined by line feeds, none of which may be their own."""
+    joined = "\n".join(strings)
+    if joined.count("\n") != max(len(strings) - 1, 0) or _UNSAFE_LINES.search(joined) is not None:
+        return False
+    return not (("::" in joined or "##" in joined) and _COMMAND_LINES.search(joined) is not None)
+
+
 def _container(value: Any, memo: dict[int, Any]) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _dataclass(value, memo)
+    names = _fields(type(value))
+    if names is not None:
+        return _dataclass(value, names, memo)
     if isinstance(value, Mapping):
-        pairs = [(_cleaned(k, memo), _cleaned(v, memo)) for k, v in value.items()]
-        if all(k is ok and v is ov for (k, v), (ok, ov) in zip(pairs, value.items())):
-            return value
-        return MappingProxyType(dict(pairs)) if isinstance(value, MappingProxyType) else dict(pairs)
+        return _mapping(value, memo)
     if isinstance(value, (list, tuple, set, frozenset)):
+        if _plain_and_clean(value):
+            return value
         items = [_cleaned(item, memo) for item in value]
         if all(new is old for new, old in zip(items, value)):
             return value
@@ -115,13 +144,41 @@ def _container(value: Any, memo: dict[int, Any]) -> Any:
     return value
 
 
-def _dataclass(value: Any, memo: dict[int, Any]) -> Any:
+def _plain_and_clean(items: Any) -> bool:
+    """The fast path for the bulk of a release (its file list, its card's lines): many strings, or many dataclasses
+    of one class holding only strings and numbers, checked a column at a time. False means: walk them."""
+    kinds = {type(item) for item in items}
+    if kinds <= {str}:
+        return _all_clean(items)
+    names = _fields(kinds.pop()) if len(kinds) == 1 else None
+    if names is None:
+        return False
+    for name in names:
+        column = [getattr(item, name) for item in items]
+        if not {type(v) for v in column} <= _PLAIN:
+            return False  # something nested: walk it
+        strings = [v for v in column if type(v) is str]
+        if strings and not _all_clean(strings):
+            return False
+    return True
+
+
+def _mapping(value: Mapping[Any, Any], memo: dict[int, Any]) -> Any:
+    if _plain_and_clean(list(value.keys())) and _plain_and_clean(list(value.values())):
+        return value
+    pairs = [(_cleaned(k, memo), _cleaned(v, memo)) for k, v in value.items()]
+    if all(k is ok and v is ov for (k, v), (ok, ov) in zip(pairs, value.items())):
+        return value
+    return MappingProxyType(dict(pairs)) if isinstance(value, MappingProxyType) else dict(pairs)
+
+
+def _dataclass(value: Any, names: tuple[str, ...], memo: dict[int, Any]) -> Any:
     changes = {}
-    for item in dataclasses.fields(value):
-        old = getattr(value, item.name)
+    for name in names:
+        old = getattr(value, name)
         new = _cleaned(old, memo)
         if new is not old:
-            changes[item.name] = new
+            changes[name] = new
     if not changes:
         return value
     twin = copy.copy(value)
