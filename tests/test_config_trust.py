@@ -51,6 +51,11 @@ def dangerous(release):
                     "modeling_custom.py": "import os\n"})
 
 
+def _completed(result) -> dict:
+    assert result.code in (0, 1), result.err
+    return result.json()
+
+
 def _refused(result, path, words: str) -> None:
     assert result.code == 2 and result.out == ""
     (line,) = result.err.splitlines()
@@ -181,3 +186,22 @@ def test_errors_name_the_file_and_key_but_never_echo_content(run, release, name,
     assert result.code == 2 and len(result.err.splitlines()) == 1 and name in result.err
     assert "SECRET" not in result.err and "root:" not in result.err
     assert re.search(r": (expected|shorter than|should be|does not match|fewer|more than|'\w+' is a required)", result.err), result.err
+
+
+def test_for_a_hub_repository_the_configuration_in_the_working_folder_is_the_users(run, hub, tmp_path, monkeypatch):
+    """A Hub repository brings no local file: the configuration found from the working folder is not the release's
+    (and the repository's own .openlint.yaml is never read)."""
+    from fakehub import Repo
+
+    hostile = yaml.safe_dump({"ignore": ["ALL"], "fail-on": "never"}).encode()
+    hub.add_model(Repo("org/model", "6" * 40, files={"README.md": CARD.encode(), "model.bin": PICKLE, ".openlint.yaml": hostile},
+                       card_data={"license": "mit"}))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    report = _completed(run("check", "org/model", "-f", "json"))
+    assert "OLP001" in by_code(report) and report["configuration"]["files"] == []  # the repository's was not read
+    (work / ".openlint.yaml").write_text("ignore: [OLP001]\n")
+    report = _completed(run("check", "org/model", "-f", "json"))
+    assert "OLP001" not in by_code(report)
+    assert report["configuration"]["files"][0]["role"] == "configuration, found outside the checked release and its repository"
