@@ -15,13 +15,11 @@ REFUSED = "security-waiver-refused"
 
 @check(UNUSED)
 def unused_waiver(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
-    """A waiver acknowledged no finding: its rule no longer fires there, is not selected, or does not exist. An
-    unused waiver would silently acknowledge the problem if it came back."""
+    """Raised by the rule engine: the waiver's rule no longer fires there, is not selected, or does not exist."""
     return iter(())
 
 
 @check(REFUSED)
 def security_waiver_refused(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
-    """The openness declaration, which is part of the release, waives a security rule. It is not applied: a
-    release cannot acknowledge its own security findings; only a configuration from outside the release can."""
+    """Raised by the rule engine: the declaration is part of the release, which cannot waive its security rules."""
     return iter(())
