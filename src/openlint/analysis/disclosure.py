@@ -15,7 +15,7 @@ from openlint.analysis import card_text, lineage, stages, usage
 from openlint.analysis.collect import Collector, Mention
 from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
-from openlint.knowledge.catalogue import Catalogue
+from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
 from openlint.release.model import Evidence, Release
 
@@ -33,7 +33,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
         card_text.read_links(release, vocab, catalogue, found)
         card_text.read_dataset_ids(card, vocab, catalogue, found)
     usage.read(release, vocab, catalogue, found)
-    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), assess_root)
+    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), "pretraining" in found.stage_hits, assess_root)
     inferred = stages.infer(release, traced, found, vocab)
     _attribute(found, inferred, vocab)
     _training(found, inferred, traced, vocab)
@@ -95,27 +95,35 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
 
 
 def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, Stage], catalogue: Catalogue, vocab: Vocabulary) -> None:
+    """The datasets the card's metadata lists, each in the training stage it served, under its own licence."""
     card = release.card
     if card is None:
         return
-    meta = card.metadata
-    alignment = taxonomy.by_role("alignment-data").id
-    for dataset in (d.strip() for d in stages.as_list(meta.get("datasets")) if d.strip()):
+    for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
         known = catalogue.find(dataset)
-        evidence = Evidence(card.path, card.key_line("datasets"), f"datasets: {dataset}", "card-metadata")
-        if known is not None and known.section == "datasets" and known.plays("evaluation-data", "safety-evaluation-data") and not known.plays("pretraining-data", "sft-data", "alignment-data"):
+        known = known if known is not None and known.section == "datasets" else None
+        if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
             continue  # a benchmark listed in the metadata is not training data
-        if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
-            target = found.components[alignment]
-        elif inferred["finetuning"].present:
-            target = found.role("sft-data")
-        else:
-            target = found.role("pretraining-data")
-        linked = release.linked.get(dataset)
-        licence = linked.licence if linked and linked.licence else (known.licence if known is not None else None)
-        gated = bool(linked and linked.gated) or bool(known is not None and known.gated)
-        if not any(p.target in (dataset, known.id if known else "") for p in target.pointers):
-            target.pointers.append(Pointer("hub-dataset", known.id if known is not None else dataset, evidence, licence, gated))
+        target = found.components[_dataset_stage(dataset, known, inferred, vocab)]
+        pointer = _dataset_pointer(release, card.path, card.key_line("datasets"), dataset, known)
+        if not any(p.target == pointer.target for p in target.pointers):
+            target.pointers.append(pointer)
+
+
+def _dataset_pointer(release: Release, path: str, line: int, dataset: str, known: Artefact | None) -> Pointer:
+    """The dataset's licence as the Hub gives it (Hub mode), else as the catalogue knows it."""
+    linked = release.linked.get(dataset)
+    licence = linked.licence if linked and linked.licence else (known.licence if known else None)
+    gated = bool(linked and linked.gated) or bool(known and known.gated)
+    evidence = Evidence(path, line, f"datasets: {dataset}", "card-metadata")
+    return Pointer("hub-dataset", known.id if known else dataset, evidence, licence, gated)
+
+
+def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary) -> str:
+    alignment = taxonomy.by_role("alignment-data").id
+    if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
+        return alignment
+    return taxonomy.by_role("sft-data" if inferred["finetuning"].present else "pretraining-data").id
 
 
 def _file_pointers(release: Release, found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:

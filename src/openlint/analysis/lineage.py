@@ -31,13 +31,14 @@ _TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{
 AssessRoot = Callable[[Release], "dict[str, ComponentResult]"]
 
 
-def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, assess_root: AssessRoot) -> Lineage:
+def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot) -> Lineage:
     """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base);
+    `pretrained`: the card describes pre-training this model (a base, even when its name shares a family's);
     `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
     card = release.card
     meta = card.metadata if card else {}
     bases = named_bases(release, catalogue, vocab)
-    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue)
+    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue, pretrained)
     if kind == "base":
         return Lineage("base", evidence, note)
     root, source, facts = _root(release, bases, catalogue, vocab)
@@ -93,32 +94,50 @@ def _own_names(release: Release) -> set[str]:
 
 
 def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: bool,
-          catalogue: Catalogue) -> tuple[str, Evidence | None, str]:
-    card = release.card
-    relation = meta.get("base_model_relation")
-    if isinstance(relation, str) and relation in vocab.lineage.relations:
-        line = card.key_line("base_model_relation") if card else None
-        return vocab.lineage.relations[relation], Evidence(card.path if card else None, line, f"base_model_relation: {relation}", "card-metadata"), "The card's metadata says so"
-    tags = {t.lower() for t in _as_ids(meta.get("tags"))} | ({meta["library_name"].lower()} if isinstance(meta.get("library_name"), str) else set())
-    for kind in PRIORITY:
-        if any(vocab.lineage.tags.get(tag) == kind for tag in tags):
-            return kind, None, f"The card's tags say it is a {kind}"
-    name = release.name.rsplit("/", 1)[-1].lower()
-    for kind in PRIORITY:
-        if kind in vocab.lineage.names and vocab.lineage.names[kind].search(name):
-            return kind, None, f"The release's name says it is a {kind}"
-    stated = _stated_kind(card, vocab) if card else None
+          catalogue: Catalogue, pretrained: bool) -> tuple[str, Evidence | None, str]:
+    """What the release is: the metadata's relation, its tags, its name, the top of its card, a named base, a tuned
+    name, a family; else a model trained from scratch."""
+    for decide in (_by_relation, _by_tags, _by_name):
+        found = decide(release, meta, vocab)
+        if found is not None:
+            return found
+    stated = _stated_kind(release.card, vocab) if release.card else None
     if stated is not None:
         return stated
     if bases:
+        card = release.card
         line = card.key_line("base_model") if card and "base_model" in card.metadata else None
-        return "fine-tune", Evidence(card.path if card else None, line, f"made from {', '.join(bases[:3])}", "card-metadata" if line else "card-text"), "Made from another model"
+        said = f"base_model: {', '.join(bases[:3])}" if line else f"made from {', '.join(bases[:3])}"
+        return "fine-tune", Evidence(card.path if card else None, line, said, "card-metadata" if line else "card-text"), "Made from another model"
     if tuned:
         return "fine-tune", None, "The card or the name says the model was tuned"
     family = family_of(release, catalogue, vocab)
-    if family is not None:
+    if family is not None and not pretrained:
         return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"
+    if pretrained:
+        return "base", None, "The card describes pre-training this model"
     return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
+
+
+def _by_relation(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    relation = meta.get("base_model_relation")
+    if not isinstance(relation, str) or relation not in vocab.lineage.relations:
+        return None
+    card = release.card
+    evidence = Evidence(card.path if card else None, card.key_line("base_model_relation") if card else None, f"base_model_relation: {relation}", "card-metadata")
+    return vocab.lineage.relations[relation], evidence, "The card's metadata says so"
+
+
+def _by_tags(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    tags = {t.lower() for t in _as_ids(meta.get("tags"))} | ({meta["library_name"].lower()} if isinstance(meta.get("library_name"), str) else set())
+    kind = next((k for k in PRIORITY if any(vocab.lineage.tags.get(tag) == k for tag in tags)), None)
+    return (kind, None, f"The card's tags say it is a {kind}") if kind else None
+
+
+def _by_name(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    name = release.name.rsplit("/", 1)[-1].lower()
+    kind = next((k for k in PRIORITY if k in vocab.lineage.names and vocab.lineage.names[k].search(name)), None)
+    return (kind, None, f"The release's name says it is a {kind}") if kind else None
 
 
 def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
