@@ -39,10 +39,11 @@ NAMES = [
     "\x9b31mc1-csi.bin",                             # the 8-bit CSI
     "bell\x07\rcarriage.bin",
     "\u2066isolate\u2069.bin",
+    "<img src=x onerror=alert(1)><table> @octocat [click](https:evil.example) ![p](p.png).bin",  # markup (no slash in a name)
 ]
 NON_UTF8 = b"not-utf8-\xff\xfe.bin"
 CARD = (
-    '---\nlicense: "other\\e]0;owned\\a"\nlicense_name: "<img src=x onerror=alert(1)> @octocat"\n---\n'
+    '---\nlicense: "<img src=x onerror=alert(1)></table> @octocat \\e]0;owned\\a"\n---\n'
     "# model\n\n"
     "This is a fully open source model \x1b[31m</table><img src=x onerror=alert(1)> cc @octocat "
     "[click](https://evil.example) ![p](https://evil.example/p.png) \u202eevil\x1b[0m.\n"
@@ -96,7 +97,7 @@ def test_the_hostile_text_is_shown_escaped_not_dropped(run, hostile, monkeypatch
     for name in NAMES:
         assert clean(name) in text, clean(name)
     assert "not-utf8-\\xff\\xfe.bin" in text
-    assert "\\x1b[31m</table>" in text and "\\u202eevil" in text
+    assert "</table> @octocat \\x1b]0;owned\\x07" in text and "\\u202eevil" in text
     report = run("check", ".", "-f", "json", "--no-config").json()
     files = {place["file"] for f in report["findings"] for place in f["locations"]}
     assert {clean(name) for name in NAMES} <= files and "not-utf8-\\xff\\xfe.bin" in files
@@ -140,15 +141,23 @@ class _Tags(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
         self.text = ""
+        self.prose = ""  # text outside <code>, where GitHub turns @name into a mention
+        self._code = 0
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        self._code += tag == "code"
+
+    def handle_endtag(self, tag):
+        self._code -= tag == "code"
 
     def handle_startendtag(self, tag, attrs):
         self.tags.append(tag)
 
     def handle_data(self, data):
         self.text += data
+        if not self._code:
+            self.prose += data
 
 
 def _tags(html: str) -> _Tags:
@@ -171,8 +180,8 @@ def test_markdown_renders_no_markup_link_image_or_mention_from_the_release(run, 
     rows = rendered.split("<tbody>")[2].count("<tr>")
     assert rows == len([f for f in report["findings"] if not f["waived"]])
     assert "<img src=x onerror=alert(1)>" in parsed.text  # shown as text
-    assert "@octocat" not in parsed.text and "@\u200doctocat" in parsed.text
-    assert "[click](https://evil.example)" in parsed.text  # the link is text, and not autolinked (no <a> above)
+    assert "@octocat" not in parsed.prose and "@\u200doctocat" in parsed.prose
+    assert "[click](https:evil.example) ![p](p.png)" in parsed.text  # link and image syntax shown as text
 
 
 def test_html_report_renders_no_markup_from_the_release(run, hostile):
