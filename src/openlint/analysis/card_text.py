@@ -16,7 +16,7 @@ from openlint.analysis.model import Pointer
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Block, Card, Evidence, Release
+from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
@@ -204,6 +204,11 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
         artefact = catalogue.from_url(link.url)
+        own = _own_project(release, link.url)
+        trains = artefact is None or artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
+        if own and trains and not _advice(sentence.lower(), vocab):
+            found.own_code.append(Mention(artefact, evidence, sentence.lower(), f"{sentence.lower()} {heads}") if artefact is not None
+                                  else Evidence(evidence.file, evidence.line, f"{own}: {evidence.snippet}"[:160], "card-text"))
         if artefact is not None:
             route(Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}", f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found, linked=True)
         elif match := HUB_DATASET.match(link.url):
@@ -214,6 +219,22 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
             _code_link(link.url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
         elif not link.url.startswith(("http://", "https://")):
             _release_link(release, link.url, sentence.lower(), evidence, vocab, found)
+
+
+def _stem(name: str) -> str:
+    """The distinctive first word of a name: "openchat_3.5" -> "openchat", "Yarn-Llama-2-7B" -> "yarn"."""
+    word = re.split(r"[^a-z0-9]", name.lower().replace("__", "/").rsplit("/", 1)[-1])[0]
+    return word if len(word) >= 4 and not word.isdigit() else ""
+
+
+def _own_project(release: Release, url: str) -> str:
+    """The repository path of a code link that is the release's own project (its name starts like the model's)."""
+    match = CODE_HOST.match(url)
+    if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
+        return ""
+    stem = _stem(release.name)
+    repo = match.group(2).removesuffix(".git")
+    return repo if stem and (_stem(repo) == stem or stem in repo.lower().split("/")[-1].replace("-", "")) else ""
 
 
 def data_component(context: str, vocab: Vocabulary) -> str | None:
@@ -240,9 +261,15 @@ def _code_link(url: str, match: re.Match[str], lower: str, context: str, evidenc
         found.components[cid].pointers.append(Pointer("code-repo", target, evidence))
 
 
+_RELEASE_FILE = re.compile(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)
+
+
 def _release_link(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
-    """A link to a script of the release itself."""
-    path = url.split("#")[0].lstrip("./")
+    """A link to a file of the release itself; one the file list does not hold is a dead pointer."""
+    path = url.split("#")[0].split("?")[0].removeprefix("./").lstrip("/")
+    if release.files and _RELEASE_FILE.match(path) and ".." not in path.split("/") and not release.has_file(path):
+        found.problems.append(Problem("pointer.missing-file", evidence.file, evidence.line, f"the card links {path}, which is not in the release", {"target": path}))
+        return
     if not path.endswith(".py") or not release.has_file(path):
         return
     cid = next((c for c in vocab.routing.local_code_links if vocab.code_context[c].search(lower)), None)

@@ -17,7 +17,7 @@ from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
-from openlint.release.model import Evidence, Release
+from openlint.release.model import Evidence, Problem, Release
 
 SCRIPT_SUFFIXES = (".py", ".sh", ".ipynb")
 
@@ -42,6 +42,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     _evaluation(found, inferred, vocab, catalogue)
     _safety(found, inferred)
     _runtimes(found)
+    _dead_pointers(release, found)
     return found.freeze(inferred, list(traced.bases), None), traced
 
 
@@ -56,12 +57,16 @@ def _tuned(cid: str, title: str, inferred: dict[str, Stage], vocab: Vocabulary) 
 def _attribute(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:
     for cid, title, evidence in found.described_sections:
         found.components[_tuned(cid, title, inferred, vocab)].described.append(evidence)
-    # training code or data linked without saying "pre-training" belongs to the fine-tuning of a tuned model
-    for cid in vocab.routing.tuned:
+    # training code or data pointed to, or said to be withheld, without saying "pre-training" belongs to the
+    # fine-tuning of a tuned model
+    for cid, target in vocab.routing.tuned.items():
         signals = found.components[cid]
         moved = [p for p in signals.pointers if p.kind != "path" and _tuned(cid, p.evidence.snippet.lower(), inferred, vocab) != cid]
         signals.pointers = [p for p in signals.pointers if p not in moved]
-        found.components[vocab.routing.tuned[cid]].pointers.extend(moved)
+        found.components[target].pointers.extend(moved)
+        kept = [e for e in signals.withheld if _tuned(cid, e.snippet.lower(), inferred, vocab) == cid]
+        found.components[target].withheld.extend(e for e in signals.withheld if e not in kept)
+        signals.withheld = kept
 
 
 def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary, side: str) -> str:
@@ -84,6 +89,7 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
         target = mention.artefact.url or mention.artefact.id
         if not any(p.target == target for p in found.role(role).pointers):
             found.role(role).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
+    _own_project(found, inferred, traced)
     for mention in found.training_data:
         role = _stage_role(mention, inferred, traced, vocab, "data")
         artefact = mention.artefact
@@ -92,6 +98,19 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
             signals.described.append(mention.evidence)  # named, but never published
         elif not any(p.target == artefact.id for p in signals.pointers):
             signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
+
+
+def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) -> None:
+    """The model's own project repository holds the code of the stage that made it: its fine-tuning for a tuned
+    model, else its pre-training (a repository the catalogue does not know has no identified licence)."""
+    if not found.own_code or found.role("finetuning-code").pointers or found.role("pretraining-code").pointers:
+        return
+    first = found.own_code[0]
+    role = "finetuning-code" if inferred["finetuning"].present else "pretraining-code"
+    if isinstance(first, Mention):
+        found.role(role).pointers.append(Pointer("code-repo", first.artefact.url or first.artefact.id, first.evidence, first.artefact.licence))
+    elif not traced.derived or role == "finetuning-code":
+        found.role(role).pointers.append(Pointer("code-repo", first.snippet.split(":", 1)[0], first))
 
 
 def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, Stage], catalogue: Catalogue, vocab: Vocabulary) -> None:
@@ -141,6 +160,10 @@ def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary,
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
     harness = catalogue.find(vocab.evaluation.leaderboard_harness)
     code = found.role("evaluation-harness")
+    if found.evaluation_code and inferred["evaluation"].present:
+        # the code that computes the card's results is in the card: released with it, under the release's licence
+        first = found.evaluation_code[0]
+        code.pointers.append(Pointer("path", first.file or "README.md", first))
     if found.leaderboard and harness is not None and not code.pointers:
         code.pointers.append(Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence))
     evidence = inferred["evaluation"].evidence
@@ -171,3 +194,19 @@ def _runtimes(found: Collector) -> None:
             inference.pointers.append(Pointer("library", runtime.artefact.url or runtime.artefact.id, runtime.evidence, runtime.artefact.licence))
     if found.remote_code:
         inference.pointers.append(Pointer("remote-code", "the release's own code", found.remote_code[0]))
+
+
+def _dead_pointers(release: Release, found: Collector) -> None:
+    """A Hub repository the Hub says does not exist is not a release: the component is only described."""
+    for cid, signals in found.components.items():
+        dead = [p for p in signals.pointers if p.kind in ("hub-dataset", "hub-model") and _missing(release, p.target)]
+        for pointer in dead:
+            signals.pointers.remove(pointer)
+            signals.described.append(pointer.evidence)
+            found.problems.append(Problem("pointer.dead", pointer.evidence.file, pointer.evidence.line,
+                                          f"{pointer.target} does not exist on the Hub (or is private)", {"component": cid, "target": pointer.target}))
+
+
+def _missing(release: Release, target: str) -> bool:
+    linked = release.linked.get(target)
+    return linked is not None and linked.exists is False

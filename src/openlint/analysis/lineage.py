@@ -24,7 +24,8 @@ PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quanti
 INTRO_BLOCKS = 40  # where a card says what it is
 _HUB_MODEL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
-_TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
+# a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
+_TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
 
 
 # assesses a root model's own release (built from its card) and returns its components
@@ -38,6 +39,13 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     card = release.card
     meta = card.metadata if card else {}
     bases = named_bases(release, catalogue, vocab)
+    itself = catalogued(release, catalogue)
+    if itself is not None and not itself.base and not bases:
+        # a model the catalogue knows as trained from scratch: its own publisher's facts are its pre-training's
+        inherited = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id]) for c in taxonomy.components().values()
+                     if c.inherited and c.id in itself.pipeline}
+        return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
+                       inherited=MappingProxyType(inherited))
     kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue, pretrained)
     if kind == "base":
         return Lineage("base", evidence, note)
@@ -140,14 +148,35 @@ def _by_name(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple
     return (kind, None, f"The release's name says it is a {kind}") if kind else None
 
 
+def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:
+    """The catalogue's entry for the release itself (by its Hub id, or an org__name folder), if it has one."""
+    for name in (release.name, release.name.replace("__", "/")):
+        found = catalogue.find_repository(name)
+        if found is not None and found.section == "models":
+            return found
+    return None
+
+
+def _publisher(name: str) -> str:
+    return name.replace("__", "/").split("/", 1)[0].lower() if "/" in name.replace("__", "/") else ""
+
+
 def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
     """The known model family a release's name, tags or family licence place it in, unless the release is that
-    catalogued model itself."""
-    if catalogue.find(release.name) or catalogue.find(release.name.replace("__", "/")):
+    catalogued model itself or its publisher's own (a publisher's new model in its family is not a derivative by
+    name)."""
+    if catalogued(release, catalogue) is not None:
         return None
+    found = _family_by_name(release, catalogue, vocab)
+    if found is not None and _publisher(release.name) and _publisher(release.name) == _publisher(found.id):
+        return None
+    return found
+
+
+def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
     meta = release.card.metadata if release.card else {}
     for name in [release.name.replace("__", "/").rsplit("/", 1)[-1], *_as_ids(meta.get("tags"))]:
-        found = catalogue.family(re.sub(r"[\s_.]", "-", name))
+        found = catalogue.family(re.sub(r"[\s_]", "-", name))
         if found is not None:
             return found
     for licence in (licences.lookup(raw) for raw in _as_ids(meta.get("license"))):
@@ -171,6 +200,10 @@ def _stated_kind(card: Card, vocab: Vocabulary) -> tuple[str, Evidence | None, s
 
 def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> tuple[str | None, str, Any]:
     """(the root's name, where its facts come from, the facts: a catalogue entry or the root's card)."""
+    itself = catalogued(release, catalogue)
+    if itself is not None:
+        root = catalogue.root_of(itself)
+        return root.name, "catalogue", root
     for ancestor in sorted(release.lineage, key=lambda a: -a.depth):  # the deepest first: the root, if it was reached
         known = _known(ancestor.repo_id, catalogue)
         if known is not None:
