@@ -21,8 +21,12 @@ def run_check(options: Options) -> int:
     # render everything before writing anything: a failure must not leave half the outputs behind; a token a server
     # echoed back into a file is masked in every output
     rendered = [(path, redact(render(fmt, report))) for fmt, path in options.outputs]
-    shown = redact(render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
-                                                                       verbosity=options.verbosity)))
+    if options.statistics:
+        shown = render("statistics", report, RenderOptions(as_json=options.output_format == "json"))
+    else:
+        shown = render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
+                                                                    verbosity=options.verbosity))
+    shown = redact(shown)
     for path, text in rendered:
         write_atomic(path, text)
     sys.stdout.write(shown)
