@@ -9,21 +9,23 @@ from openlint import grading
 from openlint.analysis import analyse
 from openlint.analysis.model import Assessment
 from openlint.config import Options, Settings
+from openlint.knowledge import catalogue as catalogues
 from openlint.assemble import assemble
 from openlint.report import Applied, Report
 from openlint.rules import engine
 from openlint.sources import lfs_remote, open_source
 
 
-def assess(options: Options, *, use_declaration: bool = True) -> Assessment:
+def assess(options: Options, *, use_declaration: bool = True, catalogue: tuple[str, ...] = ()) -> Assessment:
+    """`catalogue`: the user's own catalogue files, extending the bundled one."""
     hub = {"token": options.token, "offline": options.offline, "timeout": options.timeout, "quiet": options.verbosity < 0}
     source = open_source(options.target, revision=options.revision, hub_id=options.hub_id, **hub)
     release = assemble(source, partial=options.partial, lfs_remote=lfs_remote(options.target, options.hub_id, **hub))
-    return analyse(release, use_declaration=use_declaration)
+    return analyse(release, use_declaration=use_declaration, catalogue=catalogues.extended(catalogue))
 
 
 def check(settings: Settings) -> Report:
-    assessment = assess(settings.options)
+    assessment = assess(settings.options, catalogue=settings.config.catalogue)
     findings = engine.apply(settings.policy, assessment)
     waivers = settings.policy.waivers + engine.declaration_waivers(assessment.release)
     declaration = assessment.release.declaration
