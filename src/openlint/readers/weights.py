@@ -14,7 +14,8 @@ from functools import cache
 from typing import Any, BinaryIO
 
 from openlint.knowledge import store
-from openlint.readers import gguf, pickle_policy, pickles, safetensors
+from openlint.readers import gguf, pickles, safetensors
+from openlint.readers.pickles import policy as pickle_policy
 from openlint.release import limits
 from openlint.release.model import Problem, Release, WeightFile
 
