@@ -109,10 +109,13 @@ def test_model_pipeline_keys_are_taxonomy_components(component_ids):
 
 
 def test_every_model_gives_inherited_pretraining_components():
+    """A root (trained from scratch) states its pre-training components; a derivative names its base instead, and the
+    components are inherited from the root at the end of its chain (see test_every_base_chain_terminates...)."""
     for entry in _load("models")["entries"]:
         pipeline = entry.get("pipeline", {})
-        assert "training.code.pretraining" in pipeline, entry["id"]
-        assert "training.data.pretraining" in pipeline, entry["id"]
+        if entry.get("base") is None or pipeline:
+            assert "training.code.pretraining" in pipeline, entry["id"]
+            assert "training.data.pretraining" in pipeline, entry["id"]
         assert entry.get("source", "").startswith("https://"), entry["id"]
         assert entry.get("family"), entry["id"]
 
@@ -138,6 +141,37 @@ def test_models_with_a_base_point_to_a_catalogued_or_hub_model():
             assert "/" in base or base in {e["id"] for e in entries}, (entry["id"], base)
 
 
+def _model_index() -> tuple[dict[str, dict], dict[str, str]]:
+    entries = _load("models")["entries"]
+    by_id = {e["id"]: e for e in entries}
+    owner = {key.lower(): e["id"] for e in entries for key in [e["id"], *e["aliases"]]}
+    return by_id, owner
+
+
+def test_every_base_resolves_to_an_entry_or_is_a_hub_id():
+    by_id, owner = _model_index()
+    bad = [(e["id"], e["base"]) for e in by_id.values() if e.get("base") is not None
+           and e["base"].lower() not in owner and not re.fullmatch(r"[\w.-]+/[\w.-]+", e["base"])]
+    assert not bad
+
+
+def test_every_base_chain_terminates_without_a_loop_and_reaches_pipeline_facts():
+    """Local mode follows `base` through the catalogue: the chain must end (a root, or a Hub id outside the catalogue),
+    never loop, and an entry that gives no pipeline of its own must reach one that does."""
+    by_id, owner = _model_index()
+    for start in by_id.values():
+        seen, entry = [start["id"]], start
+        while entry.get("base") is not None:
+            target = owner.get(entry["base"].lower())
+            if target is None:
+                break
+            assert target not in seen, f"loop: {' -> '.join(seen + [target])}"
+            seen.append(target)
+            entry = by_id[target]
+        if not start.get("pipeline"):
+            assert entry.get("pipeline"), f"{start['id']}: chain {' -> '.join(seen)} ends without pipeline facts"
+
+
 def test_code_catalogue_covers_the_required_tools():
     aliases = {a.lower() for e in _load("code")["entries"] for a in e["aliases"]}
     for name in ["github.com/eleutherai/lm-evaluation-harness", "github.com/openaccess-ai-collective/axolotl",
@@ -155,16 +189,19 @@ def test_general_frameworks_are_never_training_code():
         assert not training & set(by_id[repo]["roles"]), repo
 
 
-def test_dataset_catalogue_covers_the_safety_benchmarks_and_disclosure_maps():
+def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vocabulary_names():
     datasets = {a.lower() for e in _load("datasets")["entries"] for a in e["aliases"]} | {
         e["id"].lower() for e in _load("datasets")["entries"]}
     benchmarks = yaml.safe_load((ROOT / "rules" / "safety-benchmarks.yaml").read_text(encoding="utf-8"))["benchmarks"]
     for bench in benchmarks:
         if bench.get("hub"):
             assert bench["hub"].lower() in datasets, bench["hub"]
-    code = {a.lower() for e in _load("code")["entries"] for a in e["aliases"]}
+    # every catalogue id the card vocabulary routes to (libraries, usage snippets, formats, library files) exists
+    code = {e["id"] for e in _load("code")["entries"]}
     disclosure = yaml.safe_load((ROOT / "rules" / "disclosure.yaml").read_text(encoding="utf-8"))
-    for repo in list(disclosure["evaluation_harnesses"]) + list(disclosure["code_licences"]):
-        assert f"github.com/{repo}".lower() in code, repo
-    for name, library in disclosure["libraries"].items():
-        assert library["url"].removeprefix("https://").lower() in code, name
+    named = [v for v in disclosure["library_names"].values() if v] + [e["runtime"] for e in disclosure["usage_code"]]
+    named += list(disclosure["format_runtimes"].values()) + list(disclosure["library_files"].values())
+    named.append(disclosure["evaluation"]["leaderboard_harness"])
+    assert sorted(set(named) - code) == []
+    models = {e["id"] for e in _load("models")["entries"]}
+    assert sorted(set(disclosure["lineage"]["family_licences"].values()) - models) == []
