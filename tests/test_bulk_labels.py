@@ -13,7 +13,7 @@ import pytest
 from agreement import KEYS, between_labellers, measure
 
 # reached on the test half when the README's figures were written; a change that lowers them is a regression
-MIN_TEST_OVERALL = 0.83
+MIN_TEST_OVERALL = 0.84
 MIN_TEST_WEIGHTS_AND_INFERENCE = 0.85
 MAX_TEST_WRONG_RELEASED = 0.03  # share of all judgements
 
