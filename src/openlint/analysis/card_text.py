@@ -158,7 +158,7 @@ def _advice(sentence: str, vocab: Vocabulary) -> bool:
 
 def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool) -> None:
     artefact, context = mention.artefact, mention.context
-    if artefact.plays("inference-runtime") and not _advice(mention.sentence, vocab):
+    if artefact.plays("inference-runtime"):  # "you can run it with X" is how a card says what runs it
         found.runtimes.append(Runtime(artefact, mention.evidence))
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
