@@ -25,6 +25,7 @@ from openlint.readers import declaration as declaration_reader
 from openlint.readers import lfs as lfs_reader
 from openlint.readers import licence as licence_reader
 from openlint.readers import safetensors as safetensors_reader
+from openlint.readers import shards as shard_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
 from openlint.release.model import Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
@@ -364,7 +365,7 @@ def _scan_weights(release: Release, source: Source) -> None:
         weight = weight_reader.inspect(path, entry.size, source.opener, release.problems)
         if weight is not None:
             _add_weight(release, weight)
-    weight_reader.check_indexes(release, source.opener)
+    shard_reader.check_indexes(release, source.opener)
 
 
 def _hub_flags(hub: HubFacts | None) -> dict[str, str]:
@@ -383,7 +384,7 @@ def _judge_remote_weights(release: Release, headers: dict[str, Any], reads: Read
         weight = WeightFile(path=path, format=found["format"], loads=found["loads"], size=entry.size)
         _judge_remote(release, weight, found, headers.get(path), flagged.get(path), reads)
         _add_weight(release, weight)
-    weight_reader.check_indexes(release, None)
+    shard_reader.check_indexes(release, None)
 
 
 def _judge_remote(release: Release, weight: WeightFile, found: dict[str, Any], header: Any, flag: str | None, reads: Reads) -> None:
