@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -25,6 +25,7 @@ def render(report: Report, options: RenderOptions) -> str:
         properties.append(f"title={escape_property(f'{finding.rule.code} {finding.rule.name}')}")
         quote = f'\nquote: "{finding.snippet}"' if finding.snippet else ""
         lines.append(f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(finding.message + quote)}")
+    lines.append(f"::notice title={escape_property('openlint frameworks')}::{escape_data(crosswalk_section.summary(report))}")
     grade = report.grade
     lines.append(f"::notice title={escape_property('openlint grade')}::{escape_data(f'Openness grade {grade.letter} ({grade.score:g}/100) for {report.release.name}')}")
     return "\n".join(lines) + "\n"

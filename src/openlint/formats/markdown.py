@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 
 LIMIT = 1_000_000  # GitHub refuses step summaries over 1 MiB
@@ -28,7 +28,7 @@ def render(report: Report, options: RenderOptions, limit: int = LIMIT) -> str:
     counts = report.counts()
     head += ["", f"**{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info**"
              + (f", {counts['waived']} acknowledged" if counts["waived"] else ""), ""]
-    text = "\n".join(head) + "\n"
+    text = "\n".join(head) + "\n" + crosswalk_section.markdown(report) + "\n"
     findings = report.active
     if findings:
         text += "| | Rule | Where | Finding |\n|---|---|---|---|\n"

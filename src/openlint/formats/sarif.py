@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from openlint import __version__
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -62,7 +62,8 @@ def render(report: Report, options: RenderOptions) -> str:
                                 "informationUri": "https://github.com/openlint/openlint", "rules": descriptors}},
             "automationDetails": {"id": f"openlint/{release.name}/"},
             "results": results,
-            "properties": {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision},
+            "properties": {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision,
+                           "crosswalk": crosswalk_section.properties(report)},
         }],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -9,12 +9,13 @@ from typing import Any
 
 from openlint import __version__
 from openlint.analysis.model import ComponentResult, Pointer
+from openlint.crosswalk.model import Crosswalk
 from openlint.release.model import Evidence, Release, WeightFile
 from openlint.report import Report
 from openlint.rules.engine import Finding
 from openlint.rules.ruleset import Rule
 
-REPORT_VERSION = "1.1"  # 1.1: "complete" and "missing"; the "unknown" status (label UNK)
+REPORT_VERSION = "1.2"  # 1.1: "complete" and "missing"; the "unknown" status (label UNK). 1.2: "crosswalk"
 MAX_EVIDENCE = 5
 MAX_POINTERS = 10
 
@@ -36,6 +37,7 @@ def report(value: Report) -> dict[str, Any]:
         "findings": [finding(f) for f in value.findings],
         "summary": value.counts(),
         "notes": list(value.notes),
+        "crosswalk": crosswalk(value.crosswalk),
     }
 
 
@@ -65,6 +67,15 @@ def _hub(release: Release) -> dict[str, Any] | None:
         "linked": [{"repo_id": r.repo_id, "kind": r.kind, "exists": r.exists, "gated": r.gated, "licence": r.licence}
                    for r in release.linked.values()],
     }
+
+
+def crosswalk(value: Crosswalk) -> list[dict[str, Any]]:
+    return [{
+        "framework": f.id, "name": f.name, "version": f.version, "source": f.source, "verdict": f.verdict,
+        "reason": f.reason, "classes": dict(f.classes) if f.classes else None,
+        "items": [{"id": i.id, "name": i.name, "verdict": i.verdict, "reason": i.reason, "source": i.source,
+                   "class": i.klass, "required": i.required, "licence": i.licence} for i in f.items],
+    } for f in value.frameworks]
 
 
 def evidence(item: Evidence) -> dict[str, Any]:
