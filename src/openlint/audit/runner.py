@@ -7,6 +7,7 @@ grow with the number of targets.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import time
@@ -77,12 +78,22 @@ def grade_one(settings: Settings, target: str) -> Outcome:
     return Outcome(target, revision, error=error[:2000], seconds=time.monotonic() - started)
 
 
-def _warm() -> None:
-    """Load the bundled data once before threads start, so no two threads parse it."""
+def _warm(targets: list[str]) -> None:
+    """Load the bundled data, and huggingface_hub for Hub targets, before threads start: huggingface_hub imports its
+    parts lazily, and two threads importing them at once can see a half-imported module."""
+    import importlib
+
     from openlint.knowledge import crosswalk, taxonomy
+    from openlint.sources import is_local
 
     taxonomy.components()
     crosswalk.frameworks()
+    if any(not is_local(t) for t in targets):
+        os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+        hub = importlib.import_module("huggingface_hub")
+        for name in ("constants", "errors", "hf_api", "file_download", "utils"):
+            importlib.import_module(f"huggingface_hub.{name}")
+        hub.HfApi  # noqa: B018 - resolves the lazy attribute now
 
 
 def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 8,
@@ -93,7 +104,7 @@ def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 
         already = database.done(connection)
         pending = [t for t in targets if (t, settings.options.revision or "") not in already]
         progress.skipped = len(targets) - len(pending)
-        _warm()
+        _warm(pending)
         _pool(settings, pending, connection, concurrency, progress, grade)
     finally:
         progress.close()

@@ -60,8 +60,8 @@ def hub_query(query: Query, *, token: str | None, timeout: float) -> list[str]:
     api = HfApi(token=token)
     try:
         models = api.list_models(author=query.author, search=query.search, filter=list(query.tags) or None,
-                                 limit=query.limit or MAX_QUERY)
-        return [model.id for model in models]
+                                 limit=query.limit)
+        return [model.id for model, _ in zip(models, range(query.limit or MAX_QUERY))]
     except Exception as exc:  # any failure of the listing (HTTP, transport, a malformed answer) stops the audit
         raise OpenlintError(f"the Hub model listing failed ({type(exc).__name__}); the audit did not start") from None
 

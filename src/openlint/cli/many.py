@@ -31,10 +31,10 @@ class ShardSpec(click.ParamType):
 class AuditGroup(click.Group):
     """`openlint audit TARGET...` runs an audit; `openlint audit merge OUT IN...` merges databases."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
             args = ["run", *args]
-        return super().resolve_command(ctx, args)
+        return super().parse_args(ctx, args)
 
 
 @click.group(cls=AuditGroup)
