@@ -14,7 +14,8 @@ from openlint import __version__
 from openlint.formats import RenderOptions
 from openlint.report import Report
 
-KINDS = {"hub-dataset": "data", "hub-model": "machine-learning-model", "code-repo": "application", "library": "library"}
+KINDS = {"hub-dataset": "data", "hub-model": "machine-learning-model", "library": "library", "benchmark": "data"}
+BY_SIDE = {"code": "application", "data": "data"}  # code repositories, paths and links: by the component they serve
 MODEL_REF = "model"
 
 
@@ -56,11 +57,12 @@ def _model_card(report: Report, datasets: list[str]) -> dict[str, Any]:
 def _pointed(report: Report) -> tuple[list[dict[str, Any]], list[str]]:
     """Components for what the release points to (datasets, code, base models), one per target, with roles."""
     found: dict[str, dict[str, Any]] = {}
+    weight_files = {w.path for w in report.release.weights}  # written as file components, with their hashes
     for result in report.components.values():
         for pointer in result.pointers:
-            kind = KINDS.get(pointer.kind)
-            if kind is None:
+            if pointer.target in weight_files:
                 continue
+            kind = KINDS.get(pointer.kind) or BY_SIDE[result.component.side]
             ref = f"{pointer.kind}:{pointer.target}"
             entry = found.setdefault(ref, {"type": kind, "bom-ref": ref, "name": pointer.target[:200], "properties": []})
             entry["properties"].append(_property("role", result.component.title))
