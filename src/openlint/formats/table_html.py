@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from openlint.formats.table import CATEGORIES, Population, framework, name
+from openlint.formats.population import CATEGORIES, Population, framework, name
 
 # the paper's scale: 1 fully closed (red) ... 5 fully open (green)
 LEVEL_COLOURS = {1: "#d73027", 2: "#fc8d59", 3: "#fee08b", 4: "#d9ef8b", 5: "#1a9850"}
