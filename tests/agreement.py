@@ -113,7 +113,9 @@ def reports(cards: list[str], openlint: list[str]) -> dict[str, dict]:
             "print(json.dumps(out))\n"
         )
         done = subprocess.run([*openlint, "-c", script, json.dumps({c: str(f) for c, f in folders.items()})],
-                              capture_output=True, text=True, check=True)
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"openlint failed on the labelled cards:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout)
 
 

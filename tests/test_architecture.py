@@ -18,7 +18,7 @@ MAX_LINES = 60
 MAX_COMPLEXITY = 15
 # Being rewritten on another branch (weight-file hardening); strict, so that the
 # marks must go as soon as the code is fixed.
-PENDING = {"readers/safetensors.py", "readers/pickles.py", "readers/weights.py"}
+PENDING = {"readers/safetensors.py", "readers/pickles.py", "readers/weights.py", "readers/gguf.py"}
 
 
 def _modules() -> dict[str, Path]:

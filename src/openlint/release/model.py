@@ -197,7 +197,9 @@ class WeightFile:
     format: str
     loads: str  # data, pickle, code
     size: int
-    safety: str = "unchecked"  # safe, allowlisted, suspicious, dangerous, may-execute, invalid, unchecked
+    # safe, allowlisted (every pickle scanned, every import on the allow-list), dangerous (an import off the allow-list,
+    # or unresolvable), may-execute, invalid, unchecked (not read, or unverified: a scan that stopped; see detail)
+    safety: str = "unchecked"
     parameters: int | None = None
     dtypes: dict[str, int] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
