@@ -76,15 +76,17 @@ def test_gpt_j_meets_osaid_and_reaches_mof_class_iii(corpus):
     assert all(i.verdict == "meets" for i in osaid.items)
     assert "apache-2.0" in _item(osaid, "parameters").reason
     mof = result.get("mof")
-    assert mof.verdict == "Class III" and dict(mof.classes) == {"III": "met", "II": "not met", "I": "not met"}
-    # Class II needs evaluation data: GPT-J's card names no safety-evaluation data, and the reason says so
-    assert "Evaluation data" in mof.reason and "Safety evaluation datasets" in mof.reason
+    classes = dict(mof.classes)
+    assert mof.verdict == "Class III" and classes["III"] == "met" and classes["II"] != "met" and classes["I"] != "met"
+    # Class II needs evaluation data, which openlint's evidence does not settle for GPT-J; the reason names it
+    evaluation_data = _item(mof, "evaluation-data")
+    assert evaluation_data.verdict not in ("open", "open (conditional)") and "Evaluation data" in mof.reason
 
 
 def test_a_fine_tune_without_training_code_does_not_meet_osaid_code(corpus):
     result = _crosswalk(corpus("mistralai__Mistral-7B-Instruct-v0.3"))
     code = _item(result.get("osaid"), "code")
-    assert code.verdict == "does not meet" and "Pre-training code (undisclosed)" in code.reason
+    assert code.verdict == "does not meet" and "not released: Pre-training code (" in code.reason
     assert _item(result.get("osaid"), "parameters").verdict == "meets"  # apache-2.0 weights
     assert _item(result.get("osai-index"), "weights_endmodel").verdict == "open"
 
