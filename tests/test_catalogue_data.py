@@ -155,16 +155,19 @@ def test_general_frameworks_are_never_training_code():
         assert not training & set(by_id[repo]["roles"]), repo
 
 
-def test_dataset_catalogue_covers_the_safety_benchmarks_and_disclosure_maps():
+def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vocabulary_names():
     datasets = {a.lower() for e in _load("datasets")["entries"] for a in e["aliases"]} | {
         e["id"].lower() for e in _load("datasets")["entries"]}
     benchmarks = yaml.safe_load((ROOT / "rules" / "safety-benchmarks.yaml").read_text(encoding="utf-8"))["benchmarks"]
     for bench in benchmarks:
         if bench.get("hub"):
             assert bench["hub"].lower() in datasets, bench["hub"]
-    code = {a.lower() for e in _load("code")["entries"] for a in e["aliases"]}
+    # every catalogue id the card vocabulary routes to (libraries, usage snippets, formats, library files) exists
+    code = {e["id"] for e in _load("code")["entries"]}
     disclosure = yaml.safe_load((ROOT / "rules" / "disclosure.yaml").read_text(encoding="utf-8"))
-    for repo in list(disclosure["evaluation_harnesses"]) + list(disclosure["code_licences"]):
-        assert f"github.com/{repo}".lower() in code, repo
-    for name, library in disclosure["libraries"].items():
-        assert library["url"].removeprefix("https://").lower() in code, name
+    named = [v for v in disclosure["library_names"].values() if v] + [e["runtime"] for e in disclosure["usage_code"]]
+    named += list(disclosure["format_runtimes"].values()) + list(disclosure["library_files"].values())
+    named.append(disclosure["evaluation"]["leaderboard_harness"])
+    assert sorted(set(named) - code) == []
+    models = {e["id"] for e in _load("models")["entries"]}
+    assert sorted(set(disclosure["lineage"]["family_licences"].values()) - models) == []

@@ -35,7 +35,8 @@ def analyse(release: Release, *, use_declaration: bool = True, catalogue: Catalo
         stated = declaration.components.get(cid) if declaration else None
         results[cid] = _result(release, component, stated, lineage, signals, own)
     found = declared.problems(release) if declaration is not None else []
-    return Assessment(release, signals, own, MappingProxyType(results), tuple(release.problems) + tuple(found), lineage)
+    problems = tuple(release.problems) + signals.problems + tuple(found)
+    return Assessment(release, signals, own, MappingProxyType(results), problems, lineage)
 
 
 def _result(release: Release, component: taxonomy.Component, stated: DeclaredComponent | None, lineage: Lineage,
@@ -45,6 +46,6 @@ def _result(release: Release, component: taxonomy.Component, stated: DeclaredCom
         return ComponentResult(component, "unknown", None, note="Not assessed: " + "; ".join(f"{m.what} could not be read ({m.reason})" for m in missing[:3]))
     if stated is not None:
         return declared.from_declaration(release, component, stated, own)
-    if lineage.derived and component.id in lineage.inherited:
+    if component.id in lineage.inherited:  # from its root; or, for a catalogued base, its publisher's own facts
         return lineage.inherited[component.id]
     return components.from_evidence(release, component, signals, own)

@@ -16,7 +16,7 @@ from openlint.analysis.model import Pointer
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Block, Card, Evidence, Release
+from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
@@ -26,14 +26,28 @@ _HEDGE = re.compile(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*
 _EVALUATION = re.compile(r"evaluat|benchmark|test set")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
-_TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|`)([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
+_TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
+# outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
+_PLAIN_PAIR = re.compile(r"^[a-z]{1,12}/[a-z]{1,12}$")
 _URL_SPAN = re.compile(r"\S*://\S*")
 _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
 def _evidence(card: Card, block: Block, text: str | None = None) -> Evidence:
-    return Evidence(card.path, block.line, snippet(text if text is not None else block.text), "card-text")
+    return Evidence(card.path, line_of(card, block, text), snippet(text if text is not None else block.text), "card-text")
+
+
+def line_of(card: Card, block: Block, text: str | None) -> int:
+    """The line a sentence of a block is on: the first line of the block holding its first few words."""
+    words = " ".join((text or "").split()[:4]).lower()
+    if not words or block.end <= block.line:
+        return block.line
+    for number in range(block.line, min(block.end, block.line + 200) + 1):
+        if words in " ".join(card.line(number).split()).lower():
+            return number
+    first = words.split()[0]
+    return next((n for n in range(block.line, min(block.end, block.line + 200) + 1) if first in card.line(n).lower()), block.line)
 
 
 def headings(card: Card, block: Block) -> str:
@@ -87,7 +101,8 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
     if claim := vocab.open_claims.search(lower):
         # quote around the claim: on a long block the first 160 characters may not contain it
         start = max(0, claim.start() - 40)
-        found.open_claims.append(_evidence(card, block, ("\u2026" if start else "") + block.text[start:]))
+        line = line_of(card, block, block.text[claim.start():])
+        found.open_claims.append(Evidence(card.path, line, snippet(("\u2026" if start else "") + block.text[start:]), "card-text"))
     if vocab.placeholders.search(lower):
         found.placeholders.append(_evidence(card, block))
     if vocab.withheld.search(lower):
@@ -153,6 +168,8 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
     if artefact.plays("safety-evaluation-code") and vocab.safety_context.search(context):
         found.role("safety-evaluation-code").pointers.append(_pointer(artefact, mention.evidence))
         found.safety_evaluation.append(mention.evidence)
+    # a training program counts where the card says this model was trained with it: a repository is linked from many
+    # places (a project's home, its issues, an architecture) that say nothing of how this model was trained
     training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
     if training and vocab.training_context.search(context) and not _advice(mention.sentence, vocab):
         found.training_code.append(mention)
@@ -223,9 +240,15 @@ def _code_link(url: str, match: re.Match[str], lower: str, context: str, evidenc
         found.components[cid].pointers.append(Pointer("code-repo", target, evidence))
 
 
+_RELEASE_FILE = re.compile(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)
+
+
 def _release_link(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
-    """A link to a script of the release itself."""
-    path = url.split("#")[0].lstrip("./")
+    """A link to a file of the release itself; one the file list does not hold is a dead pointer."""
+    path = url.split("#")[0].split("?")[0].removeprefix("./").lstrip("/")
+    if release.files and _RELEASE_FILE.match(path) and ".." not in path.split("/") and not release.has_file(path):
+        found.problems.append(Problem("pointer.missing-file", evidence.file, evidence.line, f"the card links {path}, which is not in the release", {"target": path}))
+        return
     if not path.endswith(".py") or not release.has_file(path):
         return
     cid = next((c for c in vocab.routing.local_code_links if vocab.code_context[c].search(lower)), None)
@@ -245,8 +268,10 @@ def _dataset_ids_in(card: Card, block: Block, vocab: Vocabulary, catalogue: Cata
     urls = [m.span() for m in _URL_SPAN.finditer(text)]
     context = f"{text} {headings(card, block)}".lower()
     for match in _TEXT_DATASET.finditer(text):
-        repo = match.group(1)
-        if any(start <= match.start(1) < end for start, end in urls) or repo.rsplit(".", 1)[-1] in _NOT_A_DATASET:
+        repo = match.group(2)
+        if any(start <= match.start(2) < end for start, end in urls) or repo.rsplit(".", 1)[-1] in _NOT_A_DATASET:
+            continue
+        if match.group(1) is None and _PLAIN_PAIR.match(repo):
             continue
         if catalogue.find(repo) is not None:
             continue  # named artefacts are routed by the mention pass

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from openlint.analysis.model import Disclosure, Pointer, Signals, Stage
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact
-from openlint.release.model import Evidence
+from openlint.release.model import Evidence, Problem
 
 
 @dataclass
@@ -53,8 +53,10 @@ class Collector:
     runtimes: list[Runtime] = field(default_factory=list)
     remote_code: list[Evidence] = field(default_factory=list)
     evaluation: list[Evidence] = field(default_factory=list)  # results reported
+    evaluation_code: list[Evidence] = field(default_factory=list)  # the card's own code computing its metrics
     leaderboard: list[Evidence] = field(default_factory=list)  # results from a public leaderboard
     safety_evaluation: list[Evidence] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def role(self, role: str) -> Found:
         return self.components[taxonomy.by_role(role).id]
@@ -69,4 +71,5 @@ class Collector:
             safety_benchmarks=tuple((name, evidence) for name, (_, evidence) in self.benchmarks.items()),
             base_models=tuple(base_models),
             library=library,
+            problems=tuple(self.problems),
         )

@@ -58,16 +58,23 @@ def _inference(component: Component, pointers: tuple[Pointer, ...], own: Release
     """Libraries and runtimes are alternatives (any one runs the model): the most open counts. The release's own
     remote code is needed alongside it, under the release's licence."""
     alternatives = [p for p in pointers if p.kind not in ("path", "remote-code")]
-    own_code = [p for p in pointers if p.kind in ("path", "remote-code")]
+    own_code = [p for p in pointers if p.kind in ("path", "remote-code")][:1]
     best = max(alternatives, key=lambda p: level(component, _licence_of(p)), default=None)
-    parts = ([best] if best else []) + [Pointer(p.kind, p.target, p.evidence, own.claim.raw if own.licence and own.claim else None) for p in own_code[:1]]
+    stated = own.claim.raw if own.licence and own.claim else None
+    parts = ([best] if best else []) + [Pointer(p.kind, p.target, p.evidence, stated) for p in own_code]
     licence, raw = weakest(parts, own.licence)
+    others = tuple(p.evidence for p in alternatives if p is not best)[:3]
+    shown = tuple(p.evidence for p in parts) + others
+    return ComponentResult(component, "released", level(component, licence), licence, raw, shown, pointers,
+                           note=_runs_on(alternatives, bool(own_code)))
+
+
+def _runs_on(alternatives: list[Pointer], own_code: bool) -> str:
     names = ", ".join(dict.fromkeys(p.target.rsplit("/", 1)[-1] for p in alternatives[:4]))
     note = f"Runs on {names}" if names else ""
     if own_code:
         note += ("; " if note else "") + "with the release's own code, under its licence"
-    shown = tuple(p.evidence for p in ([best] if best else []) + own_code[:1]) + tuple(p.evidence for p in alternatives if p is not best)[:3]
-    return ComponentResult(component, "released", level(component, licence), licence, raw, shown, pointers, note=note)
+    return note
 
 
 def _licence_of(pointer: Pointer) -> licences.Licence | None:

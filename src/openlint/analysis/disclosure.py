@@ -15,9 +15,9 @@ from openlint.analysis import card_text, lineage, stages, usage
 from openlint.analysis.collect import Collector, Mention
 from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
-from openlint.knowledge.catalogue import Catalogue
+from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
-from openlint.release.model import Evidence, Release
+from openlint.release.model import Evidence, Problem, Release
 
 SCRIPT_SUFFIXES = (".py", ".sh", ".ipynb")
 
@@ -33,7 +33,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
         card_text.read_links(release, vocab, catalogue, found)
         card_text.read_dataset_ids(card, vocab, catalogue, found)
     usage.read(release, vocab, catalogue, found)
-    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), assess_root)
+    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), "pretraining" in found.stage_hits, assess_root)
     inferred = stages.infer(release, traced, found, vocab)
     _attribute(found, inferred, vocab)
     _training(found, inferred, traced, vocab)
@@ -42,6 +42,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     _evaluation(found, inferred, vocab, catalogue)
     _safety(found, inferred)
     _runtimes(found)
+    _dead_pointers(release, found)
     return found.freeze(inferred, list(traced.bases), None), traced
 
 
@@ -56,12 +57,16 @@ def _tuned(cid: str, title: str, inferred: dict[str, Stage], vocab: Vocabulary) 
 def _attribute(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:
     for cid, title, evidence in found.described_sections:
         found.components[_tuned(cid, title, inferred, vocab)].described.append(evidence)
-    # training code or data linked without saying "pre-training" belongs to the fine-tuning of a tuned model
-    for cid in vocab.routing.tuned:
+    # training code or data pointed to, or said to be withheld, without saying "pre-training" belongs to the
+    # fine-tuning of a tuned model
+    for cid, target in vocab.routing.tuned.items():
         signals = found.components[cid]
         moved = [p for p in signals.pointers if p.kind != "path" and _tuned(cid, p.evidence.snippet.lower(), inferred, vocab) != cid]
         signals.pointers = [p for p in signals.pointers if p not in moved]
-        found.components[vocab.routing.tuned[cid]].pointers.extend(moved)
+        found.components[target].pointers.extend(moved)
+        kept = [e for e in signals.withheld if _tuned(cid, e.snippet.lower(), inferred, vocab) == cid]
+        found.components[target].withheld.extend(e for e in signals.withheld if e not in kept)
+        signals.withheld = kept
 
 
 def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary, side: str) -> str:
@@ -95,27 +100,35 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
 
 
 def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, Stage], catalogue: Catalogue, vocab: Vocabulary) -> None:
+    """The datasets the card's metadata lists, each in the training stage it served, under its own licence."""
     card = release.card
     if card is None:
         return
-    meta = card.metadata
-    alignment = taxonomy.by_role("alignment-data").id
-    for dataset in (d.strip() for d in stages.as_list(meta.get("datasets")) if d.strip()):
+    for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
         known = catalogue.find(dataset)
-        evidence = Evidence(card.path, card.key_line("datasets"), f"datasets: {dataset}", "card-metadata")
-        if known is not None and known.section == "datasets" and known.plays("evaluation-data", "safety-evaluation-data") and not known.plays("pretraining-data", "sft-data", "alignment-data"):
+        known = known if known is not None and known.section == "datasets" else None
+        if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
             continue  # a benchmark listed in the metadata is not training data
-        if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
-            target = found.components[alignment]
-        elif inferred["finetuning"].present:
-            target = found.role("sft-data")
-        else:
-            target = found.role("pretraining-data")
-        linked = release.linked.get(dataset)
-        licence = linked.licence if linked and linked.licence else (known.licence if known is not None else None)
-        gated = bool(linked and linked.gated) or bool(known is not None and known.gated)
-        if not any(p.target in (dataset, known.id if known else "") for p in target.pointers):
-            target.pointers.append(Pointer("hub-dataset", known.id if known is not None else dataset, evidence, licence, gated))
+        target = found.components[_dataset_stage(dataset, known, inferred, vocab)]
+        pointer = _dataset_pointer(release, card.path, card.key_line("datasets"), dataset, known)
+        if not any(p.target == pointer.target for p in target.pointers):
+            target.pointers.append(pointer)
+
+
+def _dataset_pointer(release: Release, path: str, line: int, dataset: str, known: Artefact | None) -> Pointer:
+    """The dataset's licence as the Hub gives it (Hub mode), else as the catalogue knows it."""
+    linked = release.linked.get(dataset)
+    licence = linked.licence if linked and linked.licence else (known.licence if known else None)
+    gated = bool(linked and linked.gated) or bool(known and known.gated)
+    evidence = Evidence(path, line, f"datasets: {dataset}", "card-metadata")
+    return Pointer("hub-dataset", known.id if known else dataset, evidence, licence, gated)
+
+
+def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary) -> str:
+    alignment = taxonomy.by_role("alignment-data").id
+    if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
+        return alignment
+    return taxonomy.by_role("sft-data" if inferred["finetuning"].present else "pretraining-data").id
 
 
 def _file_pointers(release: Release, found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:
@@ -133,6 +146,10 @@ def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary,
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
     harness = catalogue.find(vocab.evaluation.leaderboard_harness)
     code = found.role("evaluation-harness")
+    if found.evaluation_code and inferred["evaluation"].present:
+        # the code that computes the card's results is in the card: released with it, under the release's licence
+        first = found.evaluation_code[0]
+        code.pointers.append(Pointer("path", first.file or "README.md", first))
     if found.leaderboard and harness is not None and not code.pointers:
         code.pointers.append(Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence))
     evidence = inferred["evaluation"].evidence
@@ -163,3 +180,19 @@ def _runtimes(found: Collector) -> None:
             inference.pointers.append(Pointer("library", runtime.artefact.url or runtime.artefact.id, runtime.evidence, runtime.artefact.licence))
     if found.remote_code:
         inference.pointers.append(Pointer("remote-code", "the release's own code", found.remote_code[0]))
+
+
+def _dead_pointers(release: Release, found: Collector) -> None:
+    """A Hub repository the Hub says does not exist is not a release: the component is only described."""
+    for cid, signals in found.components.items():
+        dead = [p for p in signals.pointers if p.kind in ("hub-dataset", "hub-model") and _missing(release, p.target)]
+        for pointer in dead:
+            signals.pointers.remove(pointer)
+            signals.described.append(pointer.evidence)
+            found.problems.append(Problem("pointer.dead", pointer.evidence.file, pointer.evidence.line,
+                                          f"{pointer.target} does not exist on the Hub (or is private)", {"component": cid, "target": pointer.target}))
+
+
+def _missing(release: Release, target: str) -> bool:
+    linked = release.linked.get(target)
+    return linked is not None and linked.exists is False

@@ -24,20 +24,29 @@ PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quanti
 INTRO_BLOCKS = 40  # where a card says what it is
 _HUB_MODEL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
-_TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
+# a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
+_TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
 
 
 # assesses a root model's own release (built from its card) and returns its components
 AssessRoot = Callable[[Release], "dict[str, ComponentResult]"]
 
 
-def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, assess_root: AssessRoot) -> Lineage:
+def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot) -> Lineage:
     """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base);
+    `pretrained`: the card describes pre-training this model (a base, even when its name shares a family's);
     `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
     card = release.card
     meta = card.metadata if card else {}
     bases = named_bases(release, catalogue, vocab)
-    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue)
+    itself = catalogued(release, catalogue)
+    if itself is not None and not itself.base and not bases:
+        # a model the catalogue knows as trained from scratch: its own publisher's facts are its pre-training's
+        inherited = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id]) for c in taxonomy.components().values()
+                     if c.inherited and c.id in itself.pipeline}
+        return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
+                       inherited=MappingProxyType(inherited))
+    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue, pretrained)
     if kind == "base":
         return Lineage("base", evidence, note)
     root, source, facts = _root(release, bases, catalogue, vocab)
@@ -93,42 +102,81 @@ def _own_names(release: Release) -> set[str]:
 
 
 def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: bool,
-          catalogue: Catalogue) -> tuple[str, Evidence | None, str]:
-    card = release.card
-    relation = meta.get("base_model_relation")
-    if isinstance(relation, str) and relation in vocab.lineage.relations:
-        line = card.key_line("base_model_relation") if card else None
-        return vocab.lineage.relations[relation], Evidence(card.path if card else None, line, f"base_model_relation: {relation}", "card-metadata"), "The card's metadata says so"
-    tags = {t.lower() for t in _as_ids(meta.get("tags"))} | ({meta["library_name"].lower()} if isinstance(meta.get("library_name"), str) else set())
-    for kind in PRIORITY:
-        if any(vocab.lineage.tags.get(tag) == kind for tag in tags):
-            return kind, None, f"The card's tags say it is a {kind}"
-    name = release.name.rsplit("/", 1)[-1].lower()
-    for kind in PRIORITY:
-        if kind in vocab.lineage.names and vocab.lineage.names[kind].search(name):
-            return kind, None, f"The release's name says it is a {kind}"
-    stated = _stated_kind(card, vocab) if card else None
+          catalogue: Catalogue, pretrained: bool) -> tuple[str, Evidence | None, str]:
+    """What the release is: the metadata's relation, its tags, its name, the top of its card, a named base, a tuned
+    name, a family; else a model trained from scratch."""
+    for decide in (_by_relation, _by_tags, _by_name):
+        found = decide(release, meta, vocab)
+        if found is not None:
+            return found
+    stated = _stated_kind(release.card, vocab) if release.card else None
     if stated is not None:
         return stated
     if bases:
+        card = release.card
         line = card.key_line("base_model") if card and "base_model" in card.metadata else None
-        return "fine-tune", Evidence(card.path if card else None, line, f"made from {', '.join(bases[:3])}", "card-metadata" if line else "card-text"), "Made from another model"
+        said = f"base_model: {', '.join(bases[:3])}" if line else f"made from {', '.join(bases[:3])}"
+        return "fine-tune", Evidence(card.path if card else None, line, said, "card-metadata" if line else "card-text"), "Made from another model"
     if tuned:
         return "fine-tune", None, "The card or the name says the model was tuned"
     family = family_of(release, catalogue, vocab)
-    if family is not None:
+    if family is not None and not pretrained:
         return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"
+    if pretrained:
+        return "base", None, "The card describes pre-training this model"
     return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
+
+
+def _by_relation(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    relation = meta.get("base_model_relation")
+    if not isinstance(relation, str) or relation not in vocab.lineage.relations:
+        return None
+    card = release.card
+    evidence = Evidence(card.path if card else None, card.key_line("base_model_relation") if card else None, f"base_model_relation: {relation}", "card-metadata")
+    return vocab.lineage.relations[relation], evidence, "The card's metadata says so"
+
+
+def _by_tags(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    tags = {t.lower() for t in _as_ids(meta.get("tags"))} | ({meta["library_name"].lower()} if isinstance(meta.get("library_name"), str) else set())
+    kind = next((k for k in PRIORITY if any(vocab.lineage.tags.get(tag) == k for tag in tags)), None)
+    return (kind, None, f"The card's tags say it is a {kind}") if kind else None
+
+
+def _by_name(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    name = release.name.rsplit("/", 1)[-1].lower()
+    kind = next((k for k in PRIORITY if k in vocab.lineage.names and vocab.lineage.names[k].search(name)), None)
+    return (kind, None, f"The release's name says it is a {kind}") if kind else None
+
+
+def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:
+    """The catalogue's entry for the release itself (by its Hub id, or an org__name folder), if it has one."""
+    for name in (release.name, release.name.replace("__", "/")):
+        found = catalogue.find_repository(name)
+        if found is not None and found.section == "models":
+            return found
+    return None
+
+
+def _publisher(name: str) -> str:
+    return name.replace("__", "/").split("/", 1)[0].lower() if "/" in name.replace("__", "/") else ""
 
 
 def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
     """The known model family a release's name, tags or family licence place it in, unless the release is that
-    catalogued model itself."""
-    if catalogue.find(release.name) or catalogue.find(release.name.replace("__", "/")):
+    catalogued model itself or its publisher's own (a publisher's new model in its family is not a derivative by
+    name)."""
+    if catalogued(release, catalogue) is not None:
         return None
+    found = _family_by_name(release, catalogue, vocab)
+    if found is not None and _publisher(release.name) and _publisher(release.name) == _publisher(found.id):
+        return None
+    return found
+
+
+def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
     meta = release.card.metadata if release.card else {}
     for name in [release.name.replace("__", "/").rsplit("/", 1)[-1], *_as_ids(meta.get("tags"))]:
-        found = catalogue.family(re.sub(r"[\s_.]", "-", name))
+        found = catalogue.family(re.sub(r"[\s_]", "-", name))
         if found is not None:
             return found
     for licence in (licences.lookup(raw) for raw in _as_ids(meta.get("license"))):
@@ -152,6 +200,10 @@ def _stated_kind(card: Card, vocab: Vocabulary) -> tuple[str, Evidence | None, s
 
 def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> tuple[str | None, str, Any]:
     """(the root's name, where its facts come from, the facts: a catalogue entry or the root's card)."""
+    itself = catalogued(release, catalogue)
+    if itself is not None:
+        root = catalogue.root_of(itself)
+        return root.name, "catalogue", root
     for ancestor in sorted(release.lineage, key=lambda a: -a.depth):  # the deepest first: the root, if it was reached
         known = _known(ancestor.repo_id, catalogue)
         if known is not None:

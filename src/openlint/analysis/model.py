@@ -60,6 +60,7 @@ class Disclosure:
     safety_benchmarks: tuple[tuple[str, Evidence], ...]
     base_models: tuple[str, ...]
     library: str | None
+    problems: tuple[Problem, ...] = ()  # what the reading found wrong with the card's pointers
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def infer(release: Release, lineage: Lineage, found: Collector, vocab: Vocabular
     hits = found.stage_hits
     return {
         "finetuning": finetuning,
-        "alignment": _alignment(names(release), hits, finetuning),
+        "alignment": _alignment(names(release), {} if not finetuning.present else hits, finetuning),
         "internal_benchmarks": Stage(True, hits["internal_benchmarks"], "The card reports internal benchmarks")
         if "internal_benchmarks" in hits else Stage(False, None, "No internal (non-public) benchmark is mentioned"),
         "evaluation": _evaluation(release, found),
@@ -51,6 +51,9 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
         return Stage(True, lineage.evidence, f"A {lineage.kind}{made}")
     if named := vocab.stages["tuned_name"].search(names(release)):
         return Stage(True, None, f"The model's name or tags say it is tuned ({named.group(0)!r})")
+    if lineage.kind == "base" and lineage.source == "catalogue":
+        # a known base model's card often describes its family's tuned variants; only its own name says it was tuned
+        return Stage(False, None, f"{lineage.root} is a base model: its tuned variants are other releases")
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
     if lineage.kind == "quantisation":

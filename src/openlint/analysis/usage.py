@@ -55,6 +55,8 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"))
         if vocab.remote_code.search(lower):
             found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
+        if vocab.evaluation.code.search(lower):
+            found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
 
 
 def _format(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:

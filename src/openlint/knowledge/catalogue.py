@@ -72,11 +72,22 @@ class Catalogue:
                 if key and key not in self.by_alias:
                     self.by_alias[key] = artefact
         self.max_words = max((key.count(" ") + 1 for key in self.by_alias), default=1)
+        # a repository's own name (a local clone's folder is named after it), where only one entry has it
+        names: dict[str, set[str]] = {}
+        for key, artefact in self.by_alias.items():
+            if "/" in key and " " not in key and not key.startswith(("github.com/", "gitlab.com/")):
+                names.setdefault(key.rsplit("/", 1)[1], set()).add(artefact.id)
+        self.by_repo_name = {name: self.by_alias[next(k for k in self.by_alias if k.endswith("/" + name))]
+                             for name, ids in names.items() if len(ids) == 1}
         self.models = [a for a in artefacts if a.section == "models" and a.name_patterns]
 
     def find(self, name: str) -> Artefact | None:
         """The artefact a Hub id, repository path, package or common name names, or None."""
         return self.by_alias.get(normalise(name))
+
+    def find_repository(self, name: str) -> Artefact | None:
+        """The artefact a Hub id names, or a bare repository name when exactly one entry has a repository of it."""
+        return self.find(name) or (self.by_repo_name.get(normalise(name)) if "/" not in name else None)
 
     def from_url(self, url: str) -> Artefact | None:
         """The artefact a link points to: a repository (host/owner/repo) or a Hub dataset or model."""

@@ -63,6 +63,7 @@ class Evaluation:
     phrases: re.Pattern[str]
     leaderboard: re.Pattern[str]
     leaderboard_harness: str
+    code: re.Pattern[str]  # a code block that computes metrics
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ def _lineage(data: dict[str, Any]) -> Lineage:
 
 
 def _evaluation(data: dict[str, Any]) -> Evaluation:
-    return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"])
+    return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
+                      any_of(data.get("code", [])))
 
 
 @cache
