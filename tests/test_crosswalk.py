@@ -94,7 +94,7 @@ def test_a_fine_tune_without_training_code_does_not_meet_osaid_code(corpus):
 def test_cannot_tell_is_said_with_its_reason_never_guessed(corpus):
     result = _crosswalk(corpus("meta-llama__Llama-2-7b-hf"))
     data_information = _item(result.get("osaid"), "data-information")
-    assert data_information.verdict == "cannot tell" and "described, not released" in data_information.reason
+    assert data_information.verdict == "cannot tell" and "not released: Pre-training datasets" in data_information.reason
     mof = result.get("mof")
     preprocessing = _item(mof, "data-preprocessing-code")
     assert preprocessing.verdict == "cannot tell" and "cannot tell whether it includes" in preprocessing.reason
@@ -141,3 +141,10 @@ def test_every_format_shows_the_crosswalk(run, example):
     assert sarif["runs"][0]["properties"]["crosswalk"]["osaid"]["verdict"] == "meets"
     github = run("check", str(example), "-f", "github", "--no-config").out
     assert "title=openlint frameworks::MOF 1.0: cannot tell; OSAID 1.0: meets" in github
+
+
+def test_t5_meets_osaid_as_osi_found_in_its_validation(corpus):
+    # OSI's 2024 validation of the definition found T5 to meet it (peers.md, section 1.4)
+    osaid = _crosswalk(corpus("google-t5__t5-base")).get("osaid")
+    assert osaid.verdict == "meets", osaid.reason
+    assert "apache-2.0" in _item(osaid, "parameters").reason

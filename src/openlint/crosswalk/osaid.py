@@ -16,15 +16,14 @@ def _data_information(assessment: Assessment, item: Item) -> tuple[str, str]:
     found = evidence.parts(assessment, item.evidence)
     if found.empty:
         return CANNOT_TELL, "no training-data component applies"
-    absent = [r for r in found.withheld if r.status != "described"]
-    if absent:
-        return FAILS, "no information found about " + evidence.names(tuple(absent))
+    silent = tuple(r for r in found.results if r.status == "undisclosed")
+    if silent:
+        return FAILS, "the release says nothing about " + evidence.names(silent)
     if found.unknown:
         return CANNOT_TELL, "not assessed: " + evidence.names(found.unknown)
-    described = [r for r in found.results if r.status == "described"]
-    if described:
-        return CANNOT_TELL, ("described, not released: " + evidence.names(tuple(described)) +
-                             "; whether the description lets a skilled person build a substantially equivalent system is beyond openlint")
+    if found.withheld:
+        return CANNOT_TELL, ("not released: " + evidence.names(found.withheld) + "; OSAID asks for data information, and "
+                             "whether what the release says lets a skilled person build a substantially equivalent system is beyond openlint")
     return MEETS, "training data released: " + evidence.names(found.released)
 
 
