@@ -4,7 +4,8 @@ The labelled sample (tests/data/bulk_labels/: CONVENTIONS.md, SAMPLE.tsv, labell
 cards of ../shared/corpus/bulk, split dev/test by hash before any reader change. The cards come without file lists,
 and the conventions assume the repository holds the weights, so each card is checked as a release folder holding
 the card and one small safetensors file: the weights exist, and nothing else is implied (no config.json, no
-library file). Local mode: no network, so lineage comes from the catalogue or is "not assessed" (UNK).
+library file); the folder is named as a clone of the repository would be. Local mode: no network, so lineage comes
+from the catalogue or is "not assessed" (UNK).
 
 Run it directly for the confusion per component:  python tests/agreement.py [dev|test|all] [--misses]
 """
@@ -58,8 +59,15 @@ def weight_file() -> bytes:
     return len(header).to_bytes(8, "little") + header + b"\0"
 
 
+def clone_name(card: str) -> str:
+    """The folder a `git clone` of the card's repository would make: the repository's own name. The collections name
+    cards `hfreadme__ORG_NAME` or `leliuga__NAME`."""
+    collection, name = card.split("__", 1)
+    return name.split("_", 1)[1] if collection == "hfreadme" and "_" in name else name
+
+
 def release_folder(card: str, root: Path) -> Path:
-    folder = root / card.split("__", 1)[1]
+    folder = root / card / clone_name(card)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(BULK / card / "README.md", folder / "README.md")
     (folder / "model.safetensors").write_bytes(weight_file())

@@ -109,10 +109,13 @@ def test_model_pipeline_keys_are_taxonomy_components(component_ids):
 
 
 def test_every_model_gives_inherited_pretraining_components():
+    """A root (trained from scratch) states its pre-training components; a derivative names its base instead, and the
+    components are inherited from the root at the end of its chain (see test_every_base_chain_terminates...)."""
     for entry in _load("models")["entries"]:
         pipeline = entry.get("pipeline", {})
-        assert "training.code.pretraining" in pipeline, entry["id"]
-        assert "training.data.pretraining" in pipeline, entry["id"]
+        if entry.get("base") is None or pipeline:
+            assert "training.code.pretraining" in pipeline, entry["id"]
+            assert "training.data.pretraining" in pipeline, entry["id"]
         assert entry.get("source", "").startswith("https://"), entry["id"]
         assert entry.get("family"), entry["id"]
 
@@ -136,6 +139,37 @@ def test_models_with_a_base_point_to_a_catalogued_or_hub_model():
         base = entry.get("base")
         if base is not None:
             assert "/" in base or base in {e["id"] for e in entries}, (entry["id"], base)
+
+
+def _model_index() -> tuple[dict[str, dict], dict[str, str]]:
+    entries = _load("models")["entries"]
+    by_id = {e["id"]: e for e in entries}
+    owner = {key.lower(): e["id"] for e in entries for key in [e["id"], *e["aliases"]]}
+    return by_id, owner
+
+
+def test_every_base_resolves_to_an_entry_or_is_a_hub_id():
+    by_id, owner = _model_index()
+    bad = [(e["id"], e["base"]) for e in by_id.values() if e.get("base") is not None
+           and e["base"].lower() not in owner and not re.fullmatch(r"[\w.-]+/[\w.-]+", e["base"])]
+    assert not bad
+
+
+def test_every_base_chain_terminates_without_a_loop_and_reaches_pipeline_facts():
+    """Local mode follows `base` through the catalogue: the chain must end (a root, or a Hub id outside the catalogue),
+    never loop, and an entry that gives no pipeline of its own must reach one that does."""
+    by_id, owner = _model_index()
+    for start in by_id.values():
+        seen, entry = [start["id"]], start
+        while entry.get("base") is not None:
+            target = owner.get(entry["base"].lower())
+            if target is None:
+                break
+            assert target not in seen, f"loop: {' -> '.join(seen + [target])}"
+            seen.append(target)
+            entry = by_id[target]
+        if not start.get("pipeline"):
+            assert entry.get("pipeline"), f"{start['id']}: chain {' -> '.join(seen)} ends without pipeline facts"
 
 
 def test_code_catalogue_covers_the_required_tools():

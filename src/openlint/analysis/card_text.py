@@ -204,6 +204,11 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
         artefact = catalogue.from_url(link.url)
+        own = _own_project(release, link.url)
+        trains = artefact is None or artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
+        if own and trains and not _advice(sentence.lower(), vocab):
+            found.own_code.append(Mention(artefact, evidence, sentence.lower(), f"{sentence.lower()} {heads}") if artefact is not None
+                                  else Evidence(evidence.file, evidence.line, f"{own}: {evidence.snippet}"[:160], "card-text"))
         if artefact is not None:
             route(Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}", f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found, linked=True)
         elif match := HUB_DATASET.match(link.url):
@@ -214,6 +219,22 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
             _code_link(link.url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
         elif not link.url.startswith(("http://", "https://")):
             _release_link(release, link.url, sentence.lower(), evidence, vocab, found)
+
+
+def _stem(name: str) -> str:
+    """The distinctive first word of a name: "openchat_3.5" -> "openchat", "Yarn-Llama-2-7B" -> "yarn"."""
+    word = re.split(r"[^a-z0-9]", name.lower().replace("__", "/").rsplit("/", 1)[-1])[0]
+    return word if len(word) >= 4 and not word.isdigit() else ""
+
+
+def _own_project(release: Release, url: str) -> str:
+    """The repository path of a code link that is the release's own project (its name starts like the model's)."""
+    match = CODE_HOST.match(url)
+    if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
+        return ""
+    stem = _stem(release.name)
+    repo = match.group(2).removesuffix(".git")
+    return repo if stem and (_stem(repo) == stem or stem in repo.lower().split("/")[-1].replace("-", "")) else ""
 
 
 def data_component(context: str, vocab: Vocabulary) -> str | None:

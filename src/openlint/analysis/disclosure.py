@@ -89,6 +89,7 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
         target = mention.artefact.url or mention.artefact.id
         if not any(p.target == target for p in found.role(role).pointers):
             found.role(role).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
+    _own_project(found, inferred, traced)
     for mention in found.training_data:
         role = _stage_role(mention, inferred, traced, vocab, "data")
         artefact = mention.artefact
@@ -97,6 +98,19 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
             signals.described.append(mention.evidence)  # named, but never published
         elif not any(p.target == artefact.id for p in signals.pointers):
             signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
+
+
+def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) -> None:
+    """The model's own project repository holds the code of the stage that made it: its fine-tuning for a tuned
+    model, else its pre-training (a repository the catalogue does not know has no identified licence)."""
+    if not found.own_code or found.role("finetuning-code").pointers or found.role("pretraining-code").pointers:
+        return
+    first = found.own_code[0]
+    role = "finetuning-code" if inferred["finetuning"].present else "pretraining-code"
+    if isinstance(first, Mention):
+        found.role(role).pointers.append(Pointer("code-repo", first.artefact.url or first.artefact.id, first.evidence, first.artefact.licence))
+    elif not traced.derived or role == "finetuning-code":
+        found.role(role).pointers.append(Pointer("code-repo", first.snippet.split(":", 1)[0], first))
 
 
 def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, Stage], catalogue: Catalogue, vocab: Vocabulary) -> None:
