@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -21,7 +22,7 @@ LATENCY = 0.1
 CONCURRENCY = 8
 
 
-def audit(count: int) -> None:
+def audit(count: int, xdg: Path) -> None:
     hub = FakeHub().start()
     hub.latency = LATENCY
     try:
@@ -30,7 +31,7 @@ def audit(count: int) -> None:
             base = Path(folder)
             listing = base / "targets.txt"
             listing.write_text("\n".join(ids) + "\n", encoding="utf-8")
-            env = {**os.environ, "HF_ENDPOINT": hub.endpoint, "HF_HUB_CACHE": str(base / "hf"), "XDG_CACHE_HOME": str(base / "xdg"),
+            env = {**os.environ, "HF_ENDPOINT": hub.endpoint, "HF_HUB_CACHE": str(base / "hf"), "XDG_CACHE_HOME": str(xdg),
                    "HF_HUB_DISABLE_TELEMETRY": "1", "NO_PROXY": "127.0.0.1,localhost", "HF_TOKEN_PATH": str(base / "no-token")}
             env.pop("HF_TOKEN", None)
             db = base / "audit.db"
@@ -46,8 +47,12 @@ def audit(count: int) -> None:
 
 def main() -> None:
     header(f"openlint audit, generated fake-Hub repositories ({LATENCY * 1000:.0f} ms per request, -j {CONCURRENCY})")
-    for count in (50, 200):
-        audit(count)
+    with tempfile.TemporaryDirectory() as xdg:
+        # openlint parses and validates its bundled data once per install and caches it: warm that cache first, so
+        # the figures are the audit's and not the one-time cost (~10 s on this machine now that the catalogue is big)
+        subprocess.run([*OPENLINT, "rules"], env={**os.environ, "XDG_CACHE_HOME": xdg}, stdout=subprocess.DEVNULL, check=True)
+        for count in (50, 200):
+            audit(count, Path(xdg))
 
 
 if __name__ == "__main__":

@@ -83,11 +83,12 @@ def _warm(targets: list[str]) -> None:
     parts lazily, and two threads importing them at once can see a half-imported module."""
     import importlib
 
-    from openlint.knowledge import crosswalk, taxonomy
+    from openlint.knowledge import catalogue, crosswalk, taxonomy
     from openlint.sources import is_local
 
     taxonomy.components()
     crosswalk.frameworks()
+    catalogue.bundled()
     if any(not is_local(t) for t in targets):
         os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
         hub = importlib.import_module("huggingface_hub")
