@@ -19,8 +19,11 @@ def run_check(options: Options) -> int:
     report = pipeline.check(settings)
     # render everything before writing anything: a failure must not leave half the outputs behind
     rendered = [(path, render(fmt, report)) for fmt, path in options.outputs]
-    shown = render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
-                                                                verbosity=options.verbosity))
+    if options.statistics:
+        shown = render("statistics", report, RenderOptions(as_json=options.output_format == "json"))
+    else:
+        shown = render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
+                                                                    verbosity=options.verbosity))
     for path, text in rendered:
         write_atomic(path, text)
     sys.stdout.write(shown)

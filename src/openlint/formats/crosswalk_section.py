@@ -3,6 +3,7 @@ a table for markdown, plain properties for SARIF and annotations. Every item nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,17 +27,14 @@ def text_lines(report: Report, verbosity: int) -> list[str]:
     return out
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def markdown(report: Report) -> str:
+def markdown(report: Report, escape: Callable[[str], str]) -> str:
+    """A table of verdicts and, folded, each item; `escape` makes release text (in reasons) inert markdown."""
     lines = ["### Other frameworks", "", "| Framework | Verdict | Why |", "|---|---|---|"]
     details = []
     for framework in report.crosswalk.frameworks:
         name = f"[{framework.name} {framework.version}]({framework.source})"
-        lines.append(f"| {name} | **{_cell(framework.verdict)}** | {_cell(framework.reason)} |")
-        rows = "\n".join(f"| [{_cell(i.name)}]({i.source}) | {_cell(i.verdict)} | {_cell(i.reason)} |" for i in framework.items)
+        lines.append(f"| {name} | **{escape(framework.verdict)}** | {escape(framework.reason)} |")
+        rows = "\n".join(f"| [{escape(i.name)}]({i.source}) | {escape(i.verdict)} | {escape(i.reason)} |" for i in framework.items)
         details.append(f"<details><summary>{framework.name}: each item</summary>\n\n| Item | Verdict | Why |\n|---|---|---|\n{rows}\n\n</details>")
     return "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"
 

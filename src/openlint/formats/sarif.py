@@ -1,13 +1,18 @@
-"""SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules, results with stable fingerprints."""
+"""SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules, results with stable fingerprints; a finding
+found in several places is one result with every location; the configuration applied is in the run's properties.
+Release text arrives sanitised (report/); json.dumps escapes the rest."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from openlint import __version__
 from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
+from openlint.rules.engine import Location
+from openlint.support.text import escape_json
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
@@ -43,10 +48,7 @@ def render(report: Report, options: RenderOptions) -> str:
             "ruleIndex": index[finding.rule.code],
             "level": LEVELS[finding.severity],
             "message": {"text": finding.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": location},
-                "region": {"startLine": finding.line or 1, **({"snippet": {"text": finding.snippet}} if finding.snippet else {})},
-            }}],
+            "locations": [_location(report, place, len(finding.locations) > 1) for place in finding.locations],
             "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:1"},
             "properties": {"component": finding.component} if finding.component else {},
         }
@@ -63,7 +65,20 @@ def render(report: Report, options: RenderOptions) -> str:
             "automationDetails": {"id": f"openlint/{release.name}/"},
             "results": results,
             "properties": {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision,
-                           "crosswalk": crosswalk_section.properties(report)},
+                           "crosswalk": crosswalk_section.properties(report),
+                           "configuration": report.configuration_lines()},
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return escape_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
+
+
+def _location(report: Report, place: Location, several: bool) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": place.line or 1}
+    if place.line and place.column:
+        region["startColumn"] = place.column
+    if place.snippet:
+        region["snippet"] = {"text": place.snippet}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": report.uri(place.file)}, "region": region}}
+    if several and place.message:
+        location["message"] = {"text": place.message}
+    return location
