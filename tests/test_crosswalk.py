@@ -136,7 +136,7 @@ def test_every_format_shows_the_crosswalk(run, example):
     verbose = run("check", str(example), "--no-config", "-v").out
     assert "https://github.com/lfai/model_openness_tool" in verbose and "https://opensource.org/ai/open-source-ai-definition" in verbose
     markdown = run("check", str(example), "-f", "markdown", "--no-config").out
-    assert "### Other frameworks" in markdown and "(https://opensource.org/ai/open-source-ai-definition#parameters)" in markdown
+    assert "### Other frameworks" in markdown and "`https://opensource.org/ai/open-source-ai-definition#parameters`" in markdown
     sarif = json.loads(run("check", str(example), "-f", "sarif", "--no-config").out)
     assert sarif["runs"][0]["properties"]["crosswalk"]["osaid"]["verdict"] == "meets"
     github = run("check", str(example), "-f", "github", "--no-config").out

@@ -29,13 +29,15 @@ def text_lines(report: Report, verbosity: int) -> list[str]:
 
 def markdown(report: Report, escape: Callable[[str], str]) -> str:
     """A table of verdicts and, folded, each item; `escape` makes release text (in reasons) inert markdown."""
-    lines = ["### Other frameworks", "", "| Framework | Verdict | Why |", "|---|---|---|"]
+    # sources as code spans, not links: a job summary shows no link at all, so none can be forged by a release
+    lines = ["### Other frameworks", "", "| Framework | Verdict | Why | Source |", "|---|---|---|---|"]
     details = []
     for framework in report.crosswalk.frameworks:
-        name = f"[{framework.name} {framework.version}]({framework.source})"
-        lines.append(f"| {name} | **{escape(framework.verdict)}** | {escape(framework.reason)} |")
-        rows = "\n".join(f"| [{escape(i.name)}]({i.source}) | {escape(i.verdict)} | {escape(i.reason)} |" for i in framework.items)
-        details.append(f"<details><summary>{framework.name}: each item</summary>\n\n| Item | Verdict | Why |\n|---|---|---|\n{rows}\n\n</details>")
+        name = f"{framework.name} {framework.version}"
+        lines.append(f"| {name} | **{escape(framework.verdict)}** | {escape(framework.reason)} | `{framework.source}` |")
+        rows = "\n".join(f"| {escape(i.name)} | {escape(i.verdict)} | {escape(i.reason)} | `{i.source}` |" for i in framework.items)
+        details.append(f"<details><summary>{framework.name}: each item</summary>\n\n| Item | Verdict | Why | Source |\n"
+                       f"|---|---|---|---|\n{rows}\n\n</details>")
     return "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"
 
 
