@@ -507,3 +507,20 @@ def test_yaml_depth_within_the_limit_still_loads():
         value, depth = value[0], depth + 1
     assert depth == 99
     assert yamlsafe.load("d: 2024-01-01") == {"d": "2024-01-01"}
+
+
+def test_a_tar_checkpoint_with_duplicate_member_names_is_unverified(run, release):
+    """Readers disagree on which of two same-named members counts; thousands of members are counted in one pass."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for index in range(3000):
+            info = tarfile.TarInfo(f"m{index}" if index != 2999 else "m0")
+            archive.addfile(info, io.BytesIO(b""))
+    folder = release({"model.pth.tar": buffer.getvalue(), "README.md": "---\nlicense: mit\n---\n# m\n"})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    unverified = [f for f in result.json()["findings"] if f["code"] == "OLW011"]
+    assert unverified and "duplicate" in unverified[0]["message"]

@@ -4,6 +4,8 @@ following the raw bytes torch interleaves between their pickles, and nested weig
 
 from __future__ import annotations
 
+from collections import Counter
+
 import struct
 from typing import Any
 
@@ -79,8 +81,8 @@ def _members(handle: Any, name: str, budget: Budget) -> list[Any]:
 
 
 def _refuse_duplicates(members: list[Any], name: str) -> None:
-    names = [m.name for m in members]
-    duplicates = {n for n in names if names.count(n) > 1} if len(names) < 2000 else {n for n in set(names) if names.count(n) > 1}
+    # counted in one pass: a list count per member made a 10,000-member tar take seconds past the deadline
+    duplicates = {n for n, count in Counter(m.name for m in members).items() if count > 1}
     if duplicates:
         raise Unverifiable(f"{name}: duplicate tar member(s) {sorted(duplicates)[:3]}; readers disagree on which counts")
 
