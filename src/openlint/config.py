@@ -162,6 +162,7 @@ class Options:
     timeout: float = 10.0
     partial: bool = False  # report what could be read when something could not (else exit 2)
     hub_id: str | None = None  # the Hub repository a local checkout comes from (for its Git LFS pointers)
+    progress: bool = True  # a Hub check's progress line on a terminal (off where the caller shows its own: audit)
     output_format: str = "text"
     outputs: tuple[tuple[str, Path], ...] = ()
     select: tuple[str, ...] = ()

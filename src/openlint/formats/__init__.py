@@ -32,6 +32,7 @@ FORMATS: dict[str, str] = {
     "sarif": "openlint.formats.sarif",
     "github": "openlint.formats.github",
     "markdown": "openlint.formats.markdown",
+    "cyclonedx": "openlint.formats.cyclonedx",
     "html": "openlint.formats.html",
 }
 # formats written by their own commands, not offered by --format

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from openlint import __version__
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 from openlint.rules.engine import Location
 from openlint.support.text import escape_json
@@ -65,6 +65,7 @@ def render(report: Report, options: RenderOptions) -> str:
             "automationDetails": {"id": f"openlint/{release.name}/"},
             "results": results,
             "properties": {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision,
+                           "crosswalk": crosswalk_section.properties(report),
                            "configuration": report.configuration_lines()},
         }],
     }
