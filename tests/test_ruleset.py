@@ -70,3 +70,10 @@ def test_malformed_bundled_rule_is_caught_at_load(monkeypatch):
     with pytest.raises(Exception) as info:
         ruleset._rules_of(document, "rules/x.yaml")
     assert "rules/x.yaml" in str(info.value) and "rules[0].check.function" in str(info.value)
+
+
+def test_messages_collapse_a_doubled_full_stop_but_keep_relative_paths():
+    from openlint.rules.engine import message
+
+    assert message("{detail}.", {"detail": "it ends."}) == "it ends."
+    assert message("{file} is not in the release.", {"file": "../../etc/passwd"}) == "../../etc/passwd is not in the release."

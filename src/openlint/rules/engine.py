@@ -98,7 +98,8 @@ class _Blank(dict):
 def message(template: str, values: dict[str, Any]) -> str:
     text = template.format_map(_Blank(values))
     text = re.sub(r"\s+\.(?=\s|$)", ".", text)  # an empty placeholder at a sentence end
-    return re.sub(r"\.{2,}", ".", text).strip()
+    # a sentence ending twice ("detail.." when a value already ends with one); a path's "../" is left alone
+    return re.sub(r"\.{2,}(?=\s|$)", ".", text).strip()
 
 
 # -- applying the rules ---------------------------------------------------------------------------------------------
