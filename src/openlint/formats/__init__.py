@@ -17,6 +17,7 @@ class RenderOptions:
     color: bool = False
     verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
     badge_components: bool = False  # the badge's strip of 12 component levels
+    min_grade: str | None = None  # the run's --min-grade: CI formats say when the grade falls below it
 
 
 # name -> module holding `render(report, options) -> str`; imported only when used

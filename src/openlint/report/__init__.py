@@ -73,6 +73,13 @@ class Report:
     def below(self, min_grade: str | None) -> bool:
         return bool(min_grade) and not at_least(self.grade.letter, min_grade)
 
+    def min_grade_failure(self, min_grade: str | None) -> str | None:
+        """Why the run fails --min-grade, in one sentence, or None when it does not."""
+        if not self.below(min_grade):
+            return None
+        grade = self.grade
+        return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} (--min-grade {min_grade})."
+
     def weights_summary(self) -> dict[str, Any]:
         """Files, parameters and dtypes over every weight file whose header was read."""
         dtypes: dict[str, int] = {}
@@ -100,14 +107,24 @@ class Report:
             return f"{finding.file}:{finding.line}"
         return finding.file or "release"
 
+    @property
+    def base_uri(self) -> str | None:
+        """What uri() paths are relative to when they are not relative to the working directory: the Hub
+        repository's file view at the checked revision (SARIF originalUriBaseIds)."""
+        release = self.release
+        if release.source == "hub":
+            return f"https://huggingface.co/{release.location}/blob/{release.revision or 'main'}/"
+        return None
+
     def uri(self, file: str | None) -> str:
-        """A finding's place for a CI system: relative to the working directory for a local release, a Hub URL for
-        a Hub repository."""
+        """A finding's place for a CI system, as a path: relative to the working directory for a local release;
+        relative to the repository root for a Hub repository (base_uri), so that annotations and code scanning
+        attach to the same file when the checking workflow runs in a mirror of that repository."""
         release = self.release
         if file is None:
             file = release.card_path() or "."
         if release.source == "hub":
-            return f"https://huggingface.co/{release.location}/blob/{release.revision or 'main'}/{file}"
+            return file
         full = Path(release.location) / file
         try:
             relative = os.path.relpath(os.path.abspath(full), os.path.abspath(Path.cwd()))

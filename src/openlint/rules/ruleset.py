@@ -39,6 +39,7 @@ class Rule:
     tags: list[str] = field(default_factory=list)
     security_severity: str = ""
     source: str = ""
+    example: str = ""  # a card fragment that passes the rule (documentation)
 
 
 def _rule(entry: Any, index: int, file: str) -> Rule:
@@ -64,7 +65,7 @@ def _rule(entry: Any, index: int, file: str) -> Rule:
         message=entry["message"], recommendation=entry["recommendation"], fix=entry["fix"],
         function=check["function"], options=check.get("options") or {}, components=entry.get("components", []),
         rationale=entry.get("rationale", ""), url=entry.get("url", ""), tags=entry.get("tags", []),
-        security_severity=entry.get("security-severity", ""), source=file,
+        security_severity=entry.get("security-severity", ""), source=file, example=entry.get("example", ""),
     )
 
 
