@@ -1,24 +1,21 @@
-"""Integrations: SARIF (official schema + GitHub's subset), annotations, markdown, badge, config and waivers,
-the pre-commit hook run by real pre-commit, and the GitHub Action's own steps."""
+"""Integrations: SARIF (official schema + GitHub's subset, also for a run that failed, Hub-relative paths),
+annotations, markdown, badge, config and waivers. The pre-commit hook and the Action: test_precommit.py,
+test_action.py."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-from conftest import DATA, EXAMPLE, ROOT
+from conftest import DATA, ROOT
 
 SARIF_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"  # OASIS sarif-schema-2.1.0.json
 BAD = {"README.md": "---\nlicense: mit\n---\n# m\nThis is a fully open source model, 100% open.\n",
@@ -251,32 +248,3 @@ def test_invalid_config_exits_2(run, release, content, where):
     folder = release({"README.md": "# m\n", ".openlint.yaml": content})
     result = run("check", str(folder))
     assert result.code == 2 and where in result.err and "Traceback" not in result.err
-
-
-# -- pre-commit and the GitHub Action, for real ----------------------------------------------------------------------
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
-
-
-@pytest.mark.slow
-def test_pre_commit_hook_passes_a_good_release_and_fails_a_bad_one(tmp_path):
-    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
-    assert pre_commit, "pre-commit is a test dependency"
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    good = tmp_path / "good"
-    shutil.copytree(EXAMPLE, good)
-    _git(good, "init", "-q")
-    _git(good, "add", "-A")
-    passed = subprocess.run([pre_commit, "try-repo", str(ROOT), "openlint", "--all-files"], cwd=good, capture_output=True, text=True, env=env)
-    assert passed.returncode == 0, passed.stdout + passed.stderr
-    bad = tmp_path / "bad"
-    bad.mkdir()
-    for name, content in BAD.items():
-        (bad / name).write_bytes(content if isinstance(content, bytes) else content.encode())
-    _git(bad, "init", "-q")
-    _git(bad, "add", "-A")
-    failed = subprocess.run([pre_commit, "try-repo", str(ROOT), "openlint", "--all-files"], cwd=bad, capture_output=True, text=True, env=env)
-    assert failed.returncode == 1
-    assert "OLW003" in failed.stdout and "dangerous-pickle-import" in failed.stdout

@@ -39,12 +39,13 @@ def _check(options: Options) -> int:
                                                           verbosity=options.verbosity))
     for path, text in rendered:
         write_atomic(path, text)
-    sys.stdout.write(shown)
-    sys.stdout.flush()
-    failed = report.fails(settings.fail_on)
-    if reason := report.min_grade_failure(settings.min_grade):
+    reason = report.min_grade_failure(settings.min_grade)
+    failed = report.fails(settings.fail_on) or reason is not None
+    if failed or not options.quiet_on_success:
+        sys.stdout.write(shown)
+        sys.stdout.flush()
+    if reason:
         print(f"openlint: {reason}", file=sys.stderr)
-        failed = True
     return 1 if failed else 0
 
 

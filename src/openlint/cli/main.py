@@ -72,6 +72,7 @@ def cli() -> None:
 @click.option("-q", "--quiet", count=True, help="Less output: findings (no info) and the grade only.")
 @click.option("-v", "--verbose", count=True, help="More output: evidence quotes and the recommendation behind each finding.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal, unless NO_COLOR is set].")
+@click.option("--quiet-on-success", is_flag=True, help="Print nothing on stdout when the exit status is 0 (files given with -o are still written).")
 def check(target: str, **given: object) -> None:
     """Check a release folder or Hub repository (TARGET, default ".").
 
@@ -87,7 +88,7 @@ def check(target: str, **given: object) -> None:
         output_format=output_format, outputs=tuple(given["outputs"]), select=flatten(given["select"]),
         ignore=flatten(given["ignore"]), fail_on=given["fail_on"], min_grade=given["min_grade"],
         config_path=given["config_path"], no_config=given["no_config"], rule_files=tuple(str(p) for p in given["rule_files"]),
-        verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]),
+        verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]), quiet_on_success=given["quiet_on_success"],
     )
     sys.exit(run_check(options))
 

@@ -27,6 +27,7 @@ FORMATS: dict[str, str] = {
     "sarif": "openlint.formats.sarif",
     "github": "openlint.formats.github",
     "markdown": "openlint.formats.markdown",
+    "concise": "openlint.formats.concise",
 }
 # formats written by their own commands, not offered by --format
 OTHER_FORMATS: dict[str, str] = {"badge": "openlint.formats.badge"}
