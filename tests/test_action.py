@@ -138,7 +138,7 @@ def test_action_steps_run_in_bash(tmp_path, minor):
     if python is None:
         pytest.skip(f"no Python {minor} from pyenv on this machine")
     schema = jsonschema.Draft4Validator(official_sarif_schema())
-    runner = Runner(tmp_path, python, {"target": "release", "min-grade": "C", "token": TOKEN, "python-version": minor,
+    runner = Runner(tmp_path, python, {"target": "release", "min-grade": "B", "token": TOKEN, "python-version": minor,
                                        "sarif-file": "reports/openlint.sarif"})
     _bad_release(runner.workspace / "release")
     runner.reset()
@@ -157,7 +157,7 @@ def test_action_steps_run_in_bash(tmp_path, minor):
     min_grade = next(line for line in log if line.startswith("::error title=openlint min-grade::"))
     report = json.loads((tmp_path / "runner-temp" / "openlint" / "report.json").read_text())
     outputs = runner.outputs()
-    assert outputs["grade"] == report["grade"]["grade"] and outputs["grade"] in "DEF" and f"grade {outputs['grade']} " in min_grade
+    assert outputs["grade"] == report["grade"]["grade"] and outputs["grade"] in "CDEF" and f"grade {outputs['grade']} " in min_grade
     assert float(outputs["score"]) == report["grade"]["score"]
     summary_counts = report["summary"]
     assert int(outputs["findings"]) == summary_counts["error"] + summary_counts["warning"] + summary_counts["info"] > 0
@@ -167,7 +167,7 @@ def test_action_steps_run_in_bash(tmp_path, minor):
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {f["code"] for f in report["findings"]}
 
     summary = runner.files["summary"].read_text()
-    assert "> **Failed:** Openness grade" in summary and "below the minimum C" in summary
+    assert "> **Failed:** Openness grade" in summary and "below the minimum B" in summary
     assert "| Component | Level | Category | Status | Licence | Points |" in summary and f"= **{report['grade']['score']:g}**" in summary
     for finding in report["findings"]:
         assert f"`{finding['code']}` {finding['name']}" in summary and finding["fix"].replace("|", "\\|") in summary

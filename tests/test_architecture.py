@@ -16,9 +16,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "openlint"
 COMPONENT_ID = re.compile(r"\b(training|evaluation|deployment)\.(code|data)\.[a-z]+\b")
 MAX_LINES = 60
 MAX_COMPLEXITY = 15
-# Being rewritten on other branches (weight-file hardening, the structure-aware card reader); strict, so that the
+# Being rewritten on another branch (weight-file hardening); strict, so that the
 # marks must go as soon as the code is fixed.
-PENDING = {"readers/safetensors.py", "readers/pickles.py", "readers/weights.py", "readers/card.py"}
+PENDING = {"readers/safetensors.py", "readers/pickles.py", "readers/weights.py", "readers/gguf.py"}
 
 
 def _modules() -> dict[str, Path]:

@@ -24,11 +24,11 @@ def test_agreement_with_hand_labels(run, tmp_path, capsys):
     agree: dict[str, list[bool]] = {key: [] for key in KEYS}
     wrong_released, mismatches = [], []
     for folder, expected in labels.items():
-        assert set(expected) == set(KEYS), folder
+        assert set(KEYS) <= set(expected), folder
         root = corpus_release(CORPUS / "cards" / folder, tmp_path / folder.split("__")[-1])
         report = run("check", str(root), "-f", "json", "--no-config").json()
         found = {c["id"]: c for c in report["components"]}
-        for key, value in expected.items():
+        for key, value in ((k, v) for k, v in expected.items() if k in KEYS):
             level, _, why = (part.strip() for part in value.partition("|"))
             assert why, f"{folder}.{key} needs a justification"
             got = found[KEYS[key]]

@@ -51,7 +51,8 @@ def test_advice_and_negation_are_not_disclosures(run, release):
     report = report_of(run, release(card("It is not DPO tuned. We urge users to perform safety testing. It can be fine-tuned on your data.\n")))
     assert component(report, "training.code.alignment")["status"] == "not-applicable"
     assert component(report, "training.code.finetuning")["status"] == "not-applicable"
-    assert component(report, "evaluation.code.safety")["status"] == "undisclosed"
+    # advice to test for safety is not a safety evaluation: the stage did not happen, so it does not apply
+    assert component(report, "evaluation.code.safety")["status"] == "not-applicable"
 
 
 def test_stages_from_metadata_and_statements(run, release):

@@ -152,7 +152,7 @@ def test_dangerous_imports_are_named_with_their_file(run, pickle_folder):
     named = {(f["file"], f["message"].split("imports ")[1].split(" ")[0]) for f in found["OLW003"]}
     assert ("memo_indirection.pkl", "posix.system") in named
     assert ("os_system_global.pkl", "os.system") in named
-    assert ("builtins_eval_global.pkl", "__builtin__.eval") in named
+    assert ("builtins_eval_global.pkl", "builtins.eval") in named  # __builtin__ is mapped as the unpickler maps it
     assert ("second_pickle_dangerous.pkl", "runpy.run_path") in named
     assert ("nested_zip.pth", "posix.system") in named
     # the folder's pickles have no safetensors alternative: one finding for the folder, counting them all
@@ -250,15 +250,20 @@ def test_truncated_zip_and_zip_bomb_are_reported_not_decompressed(run, release):
         archive.writestr("archive/data.pkl", b"\x80\x02" + b"\x00" * 50_000_000)
     folder = release({"README.md": CARD, "bomb.pt": bomb.getvalue(), "truncated.pt": torch_zip(benign_torch_pickle())[:40]})
     found = by_code(report_of(run, folder))
-    messages = " ".join(f["message"] for f in found["OLW010"])
+    # neither can be verified: an error (OLW011), no longer a warning
+    messages = " ".join(f["message"] for f in found["OLW011"])
     assert "zip bomb" in messages
-    assert "truncated.pt" in {f["file"] for f in found["OLW010"] + found.get("OLW003", [])}
+    assert {"bomb.pt", "truncated.pt"} <= {f["file"] for f in found["OLW011"]}
+    assert {f["severity"] for f in found["OLW011"]} == {"error"}
 
 
-def test_pickle_with_a_million_opcodes_finishes(run, release):
+def test_pickle_with_a_million_opcodes_finishes_unverified(run, release):
+    # the opcode cap keeps every file within ~1 s; a scan cut off by it is not a pass (it was "allowlisted" before)
     folder = release({"README.md": CARD, "big.pkl": pickle.dumps(list(range(1_000_000)), protocol=4)})
     report = report_of(run, folder)
-    assert report["weights"][0]["safety"] == "allowlisted"
+    assert report["weights"][0]["safety"] == "unchecked"
+    message = by_code(report)["OLW011"][0]["message"]
+    assert "opcodes" in message or "longer than" in message  # the opcode cap, or the deadline on a loaded machine
 
 
 def test_symlinks_outside_and_loops_are_not_followed(run, release, tmp_path):

@@ -29,12 +29,23 @@ def assemble(source: Source) -> Release:
     listing = source.listing()
     release = Release(name=listing.name, source=listing.kind, location=listing.location, files=listing.files,
                       problems=list(listing.problems), hub=listing.hub)
-    scans_whole_files = source.opener is not None
-    headers = [] if scans_whole_files else [p for p in release.files if weight_reader.identify(p) and p.endswith(".safetensors")]
+    first = _read(source, release, listing)
+    if source.opener is not None:
+        _scan_weights(release, source)
+    else:
+        _judge_remote_weights(release, first.headers)
+    if release.hub is not None:
+        release.licences.extend(licence_reader.from_hub_tags(release.hub.licence_tags))
+    return release
+
+
+def _read(source: Source, release: Release, listing: Listing) -> Fetched:
+    """The small files, headers and lookups in one batch, then what only the card's text names, then the lineage."""
+    headers = [] if source.opener is not None else [p for p in release.files if weight_reader.identify(p) and p.endswith(".safetensors")]
     # the first hop of the lineage rides with the first batch: the Hub's API names the base models before the card is read
-    known_bases = base_models((listing.card_data or {}).get("base_model"))
-    first = source.fetch(Fetch(texts=_small_files(release), headers=headers, lookups=_metadata_lookups(listing.card_data or {}),
-                               cards={b: limits.CARD_BYTES for b in known_bases}))
+    card_data = listing.card_data or {}
+    first = source.fetch(Fetch(texts=_small_files(release), headers=headers, lookups=_metadata_lookups(card_data),
+                               cards={b: limits.CARD_BYTES for b in base_models(card_data.get("base_model"))}))
     _read_texts(release, first, listing)
     more = [key for key in _text_lookups(release.card) if key[1] not in first.lookups]
     bases = base_models(release.card.metadata.get("base_model")) if release.card else []
@@ -44,13 +55,7 @@ def assemble(source: Source) -> Release:
     cards.update(second.cards)
     release.linked = {**first.lookups, **second.lookups}
     release.lineage = _lineage(source, release.name, bases, cards)
-    if scans_whole_files:
-        _scan_weights(release, source)
-    else:
-        _judge_remote_weights(release, first.headers)
-    if release.hub is not None:
-        release.licences.extend(licence_reader.from_hub_tags(release.hub.licence_tags))
-    return release
+    return first
 
 
 # -- lineage --------------------------------------------------------------------------------------------------------

@@ -1,19 +1,22 @@
-"""Passes over a model card's text, each adding what it finds to the collector: sections and bold labels that
-describe a component or meet a practice; lines that state a stage, name a benchmark, claim openness, leave a
-placeholder or say something was withheld; links, routed to the component they point to; Hub dataset ids.
+"""Passes over a model card's blocks, each adding what it finds to the collector: sections and bold labels that
+describe a component or meet a practice; statements of a stage, of results, of a safety evaluation, of openness, of
+something withheld; the catalogued artefacts the card names or links, with the words around them; links to code
+and datasets that are not catalogued; Hub dataset ids written in the text.
 
-Every vocabulary is one compiled alternation, so each pass is linear in the card's size.
+Every vocabulary is one compiled alternation and catalogue lookups are dictionary lookups, so each pass is linear in
+the card's size.
 """
 
 from __future__ import annotations
 
 import re
 
-from openlint.analysis.collect import Collector
+from openlint.analysis.collect import Collector, Mention, Runtime
 from openlint.analysis.model import Pointer
 from openlint.knowledge import taxonomy
+from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Card, Evidence, Release
+from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
@@ -21,13 +24,38 @@ HUB_DATASET = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+
 CODE_HOST = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
 _EVALUATION = re.compile(r"evaluat|benchmark|test set")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
+_NUMBER = re.compile(r"\d")
+_TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
+# outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
+_PLAIN_PAIR = re.compile(r"^[a-z]{1,12}/[a-z]{1,12}$")
 _URL_SPAN = re.compile(r"\S*://\S*")
-_TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|`)([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
+STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
-def _evidence(card: Card, number: int) -> Evidence:
-    return Evidence(card.path, number, snippet(card.line(number)), "card-text")
+def _evidence(card: Card, block: Block, text: str | None = None) -> Evidence:
+    return Evidence(card.path, line_of(card, block, text), snippet(text if text is not None else block.text), "card-text")
+
+
+def line_of(card: Card, block: Block, text: str | None) -> int:
+    """The line a sentence of a block is on: the first line of the block holding its first few words."""
+    words = " ".join((text or "").split()[:4]).lower()
+    if not words or block.end <= block.line:
+        return block.line
+    for number in range(block.line, min(block.end, block.line + 200) + 1):
+        if words in " ".join(card.line(number).split()).lower():
+            return number
+    first = words.split()[0]
+    return next((n for n in range(block.line, min(block.end, block.line + 200) + 1) if first in card.line(n).lower()), block.line)
+
+
+def headings(card: Card, block: Block) -> str:
+    return " ".join(card.heading_path(block.section)).lower()
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text) if s.strip()]
 
 
 # -- sections and labels ------------------------------------------------------------------------------------------
@@ -36,9 +64,8 @@ def read_sections(card: Card, vocab: Vocabulary, found: Collector) -> None:
     """Headings that describe a component or meet a practice, when something is written under them."""
     for section in card.sections:
         content = (card.line(n) for n in range(section.line + 1, min(section.end, section.line + SECTION_CONTENT) + 1))
-        written = any(line.strip() and not vocab.placeholders.search(line.lower()) and not line.lstrip().startswith("#") for line in content)
-        if written:
-            _describe(section.title.lower(), _evidence(card, section.line), vocab, found)
+        if any(line.strip() and not vocab.placeholders.search(line.lower()) and not line.lstrip().startswith("#") for line in content):
+            _describe(section.title.lower(), Evidence(card.path, section.line, snippet(card.line(section.line)), "card-text"), vocab, found)
 
 
 def read_labels(card: Card, vocab: Vocabulary, found: Collector) -> None:
@@ -46,7 +73,7 @@ def read_labels(card: Card, vocab: Vocabulary, found: Collector) -> None:
     for title, number in card.labels:
         rest = card.line(number).split("**", 2)[-1].strip(" :") or card.line(number + 1).strip()
         if rest and not vocab.placeholders.search(rest.lower()):
-            _describe(title.lower(), _evidence(card, number), vocab, found)
+            _describe(title.lower(), Evidence(card.path, number, snippet(card.line(number)), "card-text"), vocab, found)
 
 
 def _describe(title: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
@@ -58,41 +85,42 @@ def _describe(title: str, evidence: Evidence, vocab: Vocabulary, found: Collecto
             found.practice[name] = evidence
 
 
-# -- lines ----------------------------------------------------------------------------------------------------------
+# -- statements -------------------------------------------------------------------------------------------------------
 
-def read_lines(card: Card, vocab: Vocabulary, found: Collector) -> None:
-    for number in card.body_lines():
-        text = card.line(number)
-        if text.strip():
-            _read_line(card, number, text, vocab, found)
+def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    for block in card.blocks:
+        if block.kind in STATEMENTS and block.text.strip():
+            _statement(card, block, vocab, catalogue, found)
 
 
-def _read_line(card: Card, number: int, text: str, vocab: Vocabulary, found: Collector) -> None:
-    lower = text.lower()
-    _stages_and_benchmarks(card, number, text, lower, vocab, found)
+def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    lower = block.text.lower()
+    heads = headings(card, block)
+    _stages(card, block, lower, vocab, found)
+    _results(card, block, lower, heads, vocab, found)
     if claim := vocab.open_claims.search(lower):
-        # quote around the claim: on a long line the first 160 characters may not contain it
+        # quote around the claim: on a long block the first 160 characters may not contain it
         start = max(0, claim.start() - 40)
-        found.open_claims.append(Evidence(card.path, number, ("\u2026" if start else "") + snippet(text[start:]), "card-text"))
+        line = line_of(card, block, block.text[claim.start():])
+        found.open_claims.append(Evidence(card.path, line, snippet(("\u2026" if start else "") + block.text[start:]), "card-text"))
     if vocab.placeholders.search(lower):
-        found.placeholders.append(_evidence(card, number))
+        found.placeholders.append(_evidence(card, block))
     if vocab.withheld.search(lower):
-        context = lower + " " + " ".join(card.headings_at(number)).lower()
         for cid, pattern in vocab.withheld_context.items():
-            if pattern.search(context):
-                found.components[cid].withheld.append(_evidence(card, number))
+            if pattern.search(lower + " " + heads):
+                found.components[cid].withheld.append(_evidence(card, block))
     for name, pattern in vocab.practice_phrases.items():
         if found.practice.get(name) is None and pattern.search(lower):
-            found.practice[name] = _evidence(card, number)
+            found.practice[name] = _evidence(card, block)
+    for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
+        for artefact, _ in catalogue.mentions(sentence):
+            route(Mention(artefact, _evidence(card, block, sentence), sentence.lower(), f"{sentence.lower()} {heads}"), vocab, found, linked=False)
 
 
-def _stages_and_benchmarks(card: Card, number: int, text: str, lower: str, vocab: Vocabulary, found: Collector) -> None:
+def _stages(card: Card, block: Block, lower: str, vocab: Vocabulary, found: Collector) -> None:
     for name, pattern in vocab.stages.items():
         if name != "tuned_name" and name not in found.stage_hits and (match := pattern.search(lower)) and not _hedged(lower, match):
-            found.stage_hits[name] = _evidence(card, number)
-    for benchmark in vocab.benchmarks:
-        if benchmark.name not in found.benchmarks and benchmark.pattern.search(text if benchmark.case_sensitive else lower):
-            found.benchmarks[benchmark.name] = (benchmark, _evidence(card, number))
+            found.stage_hits[name] = _evidence(card, block)
 
 
 def _hedged(lower: str, match: re.Match[str]) -> bool:
@@ -100,23 +128,113 @@ def _hedged(lower: str, match: re.Match[str]) -> bool:
     return bool(_HEDGE.search(lower[max(0, match.start() - 25) : match.end()]))
 
 
+def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary, found: Collector) -> None:
+    """Evidence that the publisher reports evaluation results: a table of numbers under a results heading, a
+    sentence stating a result, a leaderboard's results."""
+    evaluation = vocab.evaluation
+    if (evaluation.leaderboard.search(lower) or evaluation.leaderboard.search(heads)) and _NUMBER.search(lower):
+        found.leaderboard.append(_evidence(card, block))
+    elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
+        found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
+    elif block.kind != "heading" and evaluation.phrases.search(lower) and not _hedged(lower, evaluation.phrases.search(lower)):
+        found.evaluation.append(_evidence(card, block))
+
+
+# -- routing what the card names -------------------------------------------------------------------------------------
+
+def route(mention: Mention, vocab: Vocabulary, found: Collector, *, linked: bool) -> None:
+    """Send a named or linked artefact to what it can be: the runtime, an evaluation harness or benchmark, training
+    code or data (whose stage is decided once the stages are known)."""
+    artefact = mention.artefact
+    if artefact.section == "code":
+        _route_code(mention, vocab, found, linked)
+    elif artefact.section == "datasets":
+        _route_data(mention, vocab, found)
+
+
+def _advice(sentence: str, vocab: Vocabulary) -> bool:
+    return bool(vocab.advice.search(sentence))
+
+
+def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool) -> None:
+    artefact, context = mention.artefact, mention.context
+    if artefact.plays("inference-runtime") and not _advice(mention.sentence, vocab):
+        found.runtimes.append(Runtime(artefact, mention.evidence))
+    # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
+    harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
+    if artefact.plays("evaluation-harness") and ((linked and harness_only) or _EVALUATION.search(context) or vocab.evaluation.sections.search(context)):
+        found.role("evaluation-harness").pointers.append(_pointer(artefact, mention.evidence))
+        found.evaluation.append(mention.evidence)
+    if artefact.plays("safety-evaluation-code") and vocab.safety_context.search(context):
+        found.role("safety-evaluation-code").pointers.append(_pointer(artefact, mention.evidence))
+        found.safety_evaluation.append(mention.evidence)
+    # a training program counts where the card says this model was trained with it: a repository is linked from many
+    # places (a project's home, its issues, an architecture) that say nothing of how this model was trained
+    training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
+    if training and vocab.training_context.search(context) and not _advice(mention.sentence, vocab):
+        found.training_code.append(mention)
+
+
+def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
+    artefact, context = mention.artefact, mention.context
+    if artefact.plays("safety-evaluation-data") and vocab.safety_context.search(context):
+        if artefact.id not in found.benchmarks:
+            found.benchmarks[artefact.id] = (artefact, mention.evidence)
+        found.safety_evaluation.append(mention.evidence)
+        return
+    training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
+    trained_on = any(p.search(context) for p in vocab.data_context.values()) or vocab.training_context.search(context)
+    if training and trained_on and not _EVALUATION.search(mention.sentence) and not _advice(mention.sentence, vocab):
+        found.training_data.append(mention)
+
+
+def _pointer(artefact: Artefact, evidence: Evidence) -> Pointer:
+    return Pointer("code-repo" if artefact.section == "code" else "hub-dataset", artefact.url or artefact.id, evidence, artefact.licence, artefact.gated)
+
+
 # -- links ------------------------------------------------------------------------------------------------------------
 
-def read_links(release: Release, vocab: Vocabulary, found: Collector) -> None:
+def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     card = release.card
     assert card is not None
     for link in card.links:
-        text = card.line(link.line)
-        context = (text + " " + " ".join(card.headings_at(link.line))).lower()
-        evidence = _evidence(card, link.line)
-        if match := HUB_DATASET.match(link.url):
-            cid = data_component(context, vocab)
+        block = card.blocks[link.block] if 0 <= link.block < len(card.blocks) else None
+        text = block.text if block else card.line(link.line)
+        heads = headings(card, block) if block else ""
+        sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
+        evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
+        artefact = catalogue.from_url(link.url)
+        own = _own_project(release, link.url)
+        trains = artefact is None or artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
+        if own and trains and not _advice(sentence.lower(), vocab):
+            found.own_code.append(Mention(artefact, evidence, sentence.lower(), f"{sentence.lower()} {heads}") if artefact is not None
+                                  else Evidence(evidence.file, evidence.line, f"{own}: {evidence.snippet}"[:160], "card-text"))
+        if artefact is not None:
+            route(Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}", f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found, linked=True)
+        elif match := HUB_DATASET.match(link.url):
+            cid = data_component(f"{sentence} {heads}".lower(), vocab)
             if cid is not None:
                 found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
         elif match := CODE_HOST.match(link.url):
-            _code_link(link.url, match, text.lower(), context, evidence, vocab, found)
+            _code_link(link.url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
         elif not link.url.startswith(("http://", "https://")):
-            _release_link(release, link.url, text.lower(), evidence, vocab, found)
+            _release_link(release, link.url, sentence.lower(), evidence, vocab, found)
+
+
+def _stem(name: str) -> str:
+    """The distinctive first word of a name: "openchat_3.5" -> "openchat", "Yarn-Llama-2-7B" -> "yarn"."""
+    word = re.split(r"[^a-z0-9]", name.lower().replace("__", "/").rsplit("/", 1)[-1])[0]
+    return word if len(word) >= 4 and not word.isdigit() else ""
+
+
+def _own_project(release: Release, url: str) -> str:
+    """The repository path of a code link that is the release's own project (its name starts like the model's)."""
+    match = CODE_HOST.match(url)
+    if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
+        return ""
+    stem = _stem(release.name)
+    repo = match.group(2).removesuffix(".git")
+    return repo if stem and (_stem(repo) == stem or stem in repo.lower().split("/")[-1].replace("-", "")) else ""
 
 
 def data_component(context: str, vocab: Vocabulary) -> str | None:
@@ -128,28 +246,30 @@ def data_component(context: str, vocab: Vocabulary) -> str | None:
 
 
 def _code_link(url: str, match: re.Match[str], lower: str, context: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
-    repo = match.group(2).removesuffix(".git")
-    key = repo.lower()
-    target = f"https://{match.group(1).lower()}/{repo}"
-    if key in vocab.harnesses:
-        found.role("evaluation-harness").pointers.append(Pointer("code-repo", target, evidence, vocab.harnesses[key]))
+    """A repository the catalogue does not know: its role comes from the words around it; its licence is unknown."""
+    target = f"https://{match.group(1).lower()}/{match.group(2).removesuffix('.git')}"
+    # issues pages are contact channels, PDFs are papers, notebooks and demos are not the pipeline's code
+    if re.search(r"/(issues|discussions|pulls?|blob/[^/]+/[^/]+\.(md|pdf|png|jpg))(/|$)", url) or url.lower().endswith(".pdf") or vocab.code_exclude.search(lower):
         return
-    # issues pages are contact channels, PDFs are papers, frameworks and notebooks are not the pipeline's code
-    if (re.search(r"/(issues|discussions|pulls?)(/|$)", url) or url.lower().endswith(".pdf")
-            or key in vocab.generic_code or vocab.code_exclude.search(lower)):
+    if _advice(lower, vocab):
         return
-    licence = vocab.code_licences.get(key)
     cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
     inference = taxonomy.by_role("inference-runtime").id
     if cid is None and vocab.code_context[inference].search(context):
         cid = inference
     if cid is not None:
-        found.components[cid].pointers.append(Pointer("code-repo", target, evidence, licence))
+        found.components[cid].pointers.append(Pointer("code-repo", target, evidence))
+
+
+_RELEASE_FILE = re.compile(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)
 
 
 def _release_link(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
-    """A link to a script of the release itself."""
-    path = url.split("#")[0].lstrip("./")
+    """A link to a file of the release itself; one the file list does not hold is a dead pointer."""
+    path = url.split("#")[0].split("?")[0].removeprefix("./").lstrip("/")
+    if release.files and _RELEASE_FILE.match(path) and ".." not in path.split("/") and not release.has_file(path):
+        found.problems.append(Problem("pointer.missing-file", evidence.file, evidence.line, f"the card links {path}, which is not in the release", {"target": path}))
+        return
     if not path.endswith(".py") or not release.has_file(path):
         return
     cid = next((c for c in vocab.routing.local_code_links if vocab.code_context[c].search(lower)), None)
@@ -157,21 +277,25 @@ def _release_link(release: Release, url: str, lower: str, evidence: Evidence, vo
         found.components[cid].pointers.append(Pointer("path", path, evidence))
 
 
-def read_dataset_ids(card: Card, vocab: Vocabulary, found: Collector) -> None:
+def read_dataset_ids(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     """Hub dataset ids written in the text ("**Dataset:** org/name", or in backticks on a line about data)."""
-    for number in card.body_lines():
-        text = card.line(number)
-        if "dataset" in text.lower() and "/" in text:
-            _dataset_ids_in(card, number, text, vocab, found)
+    for block in card.blocks:
+        if block.kind in STATEMENTS and "dataset" in block.text.lower() and "/" in block.text:
+            _dataset_ids_in(card, block, vocab, catalogue, found)
 
 
-def _dataset_ids_in(card: Card, number: int, text: str, vocab: Vocabulary, found: Collector) -> None:
+def _dataset_ids_in(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    text = block.text
     urls = [m.span() for m in _URL_SPAN.finditer(text)]
-    context = (text.lower() + " " + " ".join(card.headings_at(number))).lower()
+    context = f"{text} {headings(card, block)}".lower()
     for match in _TEXT_DATASET.finditer(text):
-        repo = match.group(1)
-        if any(start <= match.start(1) < end for start, end in urls) or repo.rsplit(".", 1)[-1] in _NOT_A_DATASET:
+        repo = match.group(2)
+        if any(start <= match.start(2) < end for start, end in urls) or repo.rsplit(".", 1)[-1] in _NOT_A_DATASET:
             continue
+        if match.group(1) is None and _PLAIN_PAIR.match(repo):
+            continue
+        if catalogue.find(repo) is not None:
+            continue  # named artefacts are routed by the mention pass
         cid = data_component(context, vocab) or (vocab.routing.default_data if not _EVALUATION.search(context) else None)
         if cid is not None and not any(p.target == repo for p in found.components[cid].pointers):
-            found.components[cid].pointers.append(Pointer("hub-dataset", repo, _evidence(card, number)))
+            found.components[cid].pointers.append(Pointer("hub-dataset", repo, _evidence(card, block)))

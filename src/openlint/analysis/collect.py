@@ -7,7 +7,8 @@ from types import MappingProxyType
 
 from openlint.analysis.model import Disclosure, Pointer, Signals, Stage
 from openlint.knowledge import taxonomy
-from openlint.release.model import Evidence
+from openlint.knowledge.catalogue import Artefact
+from openlint.release.model import Evidence, Problem
 
 
 @dataclass
@@ -20,6 +21,24 @@ class Found:
         return Signals(tuple(self.pointers), tuple(self.described), tuple(self.withheld))
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A catalogued artefact the release names or links, with the words around it."""
+
+    artefact: Artefact
+    evidence: Evidence
+    sentence: str  # lower case: the sentence or line that names it
+    context: str  # lower case: the sentence with its block and heading path
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Something that says which library or runtime runs the model: a usage snippet, a library name, a format."""
+
+    artefact: Artefact
+    evidence: Evidence
+
+
 @dataclass
 class Collector:
     components: dict[str, Found] = field(default_factory=lambda: {cid: Found() for cid in taxonomy.ids()})
@@ -27,8 +46,18 @@ class Collector:
     stage_hits: dict[str, Evidence] = field(default_factory=dict)
     open_claims: list[Evidence] = field(default_factory=list)
     placeholders: list[Evidence] = field(default_factory=list)
-    benchmarks: dict[str, tuple[object, Evidence]] = field(default_factory=dict)  # name -> (Benchmark, evidence)
+    benchmarks: dict[str, tuple[object, Evidence]] = field(default_factory=dict)  # safety benchmark -> (artefact, evidence)
     described_sections: list[tuple[str, str, Evidence]] = field(default_factory=list)  # component, title, evidence
+    training_code: list[Mention] = field(default_factory=list)  # its stage is known only once the stages are
+    own_code: list[Mention | Evidence] = field(default_factory=list)  # the release's own project repository
+    training_data: list[Mention] = field(default_factory=list)
+    runtimes: list[Runtime] = field(default_factory=list)
+    remote_code: list[Evidence] = field(default_factory=list)
+    evaluation: list[Evidence] = field(default_factory=list)  # results reported
+    evaluation_code: list[Evidence] = field(default_factory=list)  # the card's own code computing its metrics
+    leaderboard: list[Evidence] = field(default_factory=list)  # results from a public leaderboard
+    safety_evaluation: list[Evidence] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def role(self, role: str) -> Found:
         return self.components[taxonomy.by_role(role).id]
@@ -43,4 +72,5 @@ class Collector:
             safety_benchmarks=tuple((name, evidence) for name, (_, evidence) in self.benchmarks.items()),
             base_models=tuple(base_models),
             library=library,
+            problems=tuple(self.problems),
         )

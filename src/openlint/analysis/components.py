@@ -43,15 +43,43 @@ def from_evidence(release: Release, component: Component, disclosure: Disclosure
         return ComponentResult(component, "not-applicable", None, evidence=(stage.evidence,) if stage.evidence else (), note=stage.note)
     if component.role == "weights" and release.weights:
         return _weights(release, component, own)
-    runtime = [p for p in signals.pointers if p.kind == "library"] + [p for p in signals.pointers if p.kind == "path"]
-    if component.role == "inference-runtime" and runtime:
-        # custom modelling code ships under the release's licence and is needed alongside the library
-        licence, raw = weakest(runtime, own.licence)
-        return ComponentResult(component, "released", level(component, licence), licence, raw, tuple(p.evidence for p in runtime[:5]),
-                               tuple(runtime), note="Inference runs on " + ", ".join(p.target for p in runtime[:3]))
+    if component.role == "inference-runtime" and signals.pointers:
+        return _inference(component, signals.pointers, own)
+    if signals.pointers and signals.withheld:
+        # some parts named, another said to be withheld ("and internal data"): the stage cannot be reproduced
+        return ComponentResult(component, "not-released", 1, evidence=signals.withheld[:3] + tuple(p.evidence for p in signals.pointers[:2]),
+                               pointers=signals.pointers, note="Partly released: " + ", ".join(p.target for p in signals.pointers[:3]) + "; the rest is withheld")
     if signals.pointers:
         return _released(release, component, signals.pointers, own)
     return _not_released(component, signals)
+
+
+def _inference(component: Component, pointers: tuple[Pointer, ...], own: ReleaseLicence) -> ComponentResult:
+    """Libraries and runtimes are alternatives (any one runs the model): the most open counts. The release's own
+    remote code is needed alongside it, under the release's licence."""
+    alternatives = [p for p in pointers if p.kind not in ("path", "remote-code")]
+    own_code = [p for p in pointers if p.kind in ("path", "remote-code")][:1]
+    best = max(alternatives, key=lambda p: level(component, _licence_of(p)), default=None)
+    stated = own.claim.raw if own.licence and own.claim else None
+    parts = ([best] if best else []) + [Pointer(p.kind, p.target, p.evidence, stated) for p in own_code]
+    licence, raw = weakest(parts, own.licence)
+    others = tuple(p.evidence for p in alternatives if p is not best)[:3]
+    shown = tuple(p.evidence for p in parts) + others
+    return ComponentResult(component, "released", level(component, licence), licence, raw, shown, pointers,
+                           note=_runs_on(alternatives, bool(own_code)))
+
+
+def _runs_on(alternatives: list[Pointer], own_code: bool) -> str:
+    names = ", ".join(dict.fromkeys(p.target.rsplit("/", 1)[-1] for p in alternatives[:4]))
+    note = f"Runs on {names}" if names else ""
+    if own_code:
+        note += ("; " if note else "") + "with the release's own code, under its licence"
+    return note
+
+
+def _licence_of(pointer: Pointer) -> licences.Licence | None:
+    found = licences.lookup(pointer.licence) if pointer.licence else None
+    return found if found is not None and found.identified else None
 
 
 def _not_released(component: Component, signals: Signals) -> ComponentResult:

@@ -1,48 +1,49 @@
 """What a release discloses about each component, read the way a careful reviewer would.
 
-For each of the 12 components: the concrete pointers the release gives (Hub ids, code repositories, paths inside
-the release, named public benchmarks, the library that runs it), the prose that only describes it, and statements
-that it was withheld. For the release: which stages exist, which of the paper's other recommendations are met, and
-claims of openness. The card's passes live in card_text.py; this module adds the metadata and the release's own
-files, then attributes what was found to stages.
+For each of the 12 components: the concrete pointers the release gives (Hub ids, code repositories, catalogued
+artefacts it names, paths inside the release, the library that runs it), the prose that only describes it, and
+statements that it was withheld. For the release: its lineage, which stages exist, which of the paper's other
+recommendations are met, and claims of openness. The card's passes live in card_text.py, what runs the model in
+usage.py, its lineage in lineage.py; this module puts them together and attributes what was found to stages.
 """
 
 from __future__ import annotations
 
 import re
 
-from openlint.analysis import card_text, stages
-from openlint.analysis.collect import Collector
-from openlint.analysis.model import Disclosure, Pointer, Stage
+from openlint.analysis import card_text, lineage, stages, usage
+from openlint.analysis.collect import Collector, Mention
+from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
+from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
-from openlint.release.model import Evidence, Release
+from openlint.release.model import Evidence, Problem, Release
 
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 SCRIPT_SUFFIXES = (".py", ".sh", ".ipynb")
 
 
-def read(release: Release) -> Disclosure:
+def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot) -> tuple[Disclosure, Lineage]:
     vocab = vocabulary()
     found = Collector(practice={name: None for name in vocab.practice_sections})
     card = release.card
-    meta = card.metadata if card else {}
-    base_models = [b for b in stages.as_list(meta.get("base_model")) if _HUB_ID.match(b)]
     if card is not None:
         card_text.read_sections(card, vocab, found)
         card_text.read_labels(card, vocab, found)
-        card_text.read_lines(card, vocab, found)
-        card_text.read_links(release, vocab, found)
-        card_text.read_dataset_ids(card, vocab, found)
-    inferred = stages.infer(release, base_models, found.stage_hits, vocab)
+        card_text.read_statements(card, vocab, catalogue, found)
+        card_text.read_links(release, vocab, catalogue, found)
+        card_text.read_dataset_ids(card, vocab, catalogue, found)
+    usage.read(release, vocab, catalogue, found)
+    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), "pretraining" in found.stage_hits, assess_root)
+    inferred = stages.infer(release, traced, found, vocab)
     _attribute(found, inferred, vocab)
-    _metadata_pointers(release, found, inferred, vocab)
+    _training(found, inferred, traced, vocab)
+    _metadata_pointers(release, found, inferred, catalogue, vocab)
     _file_pointers(release, found, inferred, vocab)
-    _safety(found)
-    library = _library(release, vocab)
-    if library:
-        found.role("inference-runtime").pointers.append(_library_pointer(release, library, vocab))
-    return found.freeze(inferred, base_models, library)
+    _evaluation(found, inferred, vocab, catalogue)
+    _safety(found, inferred)
+    _runtimes(found)
+    _dead_pointers(release, found)
+    return found.freeze(inferred, list(traced.bases), None), traced
 
 
 def _tuned(cid: str, title: str, inferred: dict[str, Stage], vocab: Vocabulary) -> str:
@@ -56,34 +57,92 @@ def _tuned(cid: str, title: str, inferred: dict[str, Stage], vocab: Vocabulary) 
 def _attribute(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:
     for cid, title, evidence in found.described_sections:
         found.components[_tuned(cid, title, inferred, vocab)].described.append(evidence)
-    # training code or data linked without saying "pre-training" belongs to the fine-tuning of a tuned model
-    for cid in vocab.routing.tuned:
+    # training code or data pointed to, or said to be withheld, without saying "pre-training" belongs to the
+    # fine-tuning of a tuned model
+    for cid, target in vocab.routing.tuned.items():
         signals = found.components[cid]
         moved = [p for p in signals.pointers if p.kind != "path" and _tuned(cid, p.evidence.snippet.lower(), inferred, vocab) != cid]
         signals.pointers = [p for p in signals.pointers if p not in moved]
-        for pointer in moved:
-            found.components[vocab.routing.tuned[cid]].pointers.append(pointer)
+        found.components[target].pointers.extend(moved)
+        kept = [e for e in signals.withheld if _tuned(cid, e.snippet.lower(), inferred, vocab) == cid]
+        found.components[target].withheld.extend(e for e in signals.withheld if e not in kept)
+        signals.withheld = kept
 
 
-def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:
+def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary, side: str) -> str:
+    """The training component a named program (side "code") or dataset (side "data") fills, from the words around
+    it, the stages that happened and what the artefact can be."""
+    artefact = mention.artefact
+    alignment = f"alignment-{side}"
+    if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(mention.context) or artefact.roles <= {alignment}):
+        return alignment
+    pretraining = "pretraining-" + side
+    if inferred["finetuning"].present and not (artefact.plays(pretraining) and vocab.pretraining_context.search(mention.sentence) and not traced.derived):
+        return "finetuning-code" if side == "code" else "sft-data"
+    return pretraining
+
+
+def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary) -> None:
+    """Named training programs and datasets, each sent to the stage it served."""
+    for mention in found.training_code:
+        role = _stage_role(mention, inferred, traced, vocab, "code")
+        target = mention.artefact.url or mention.artefact.id
+        if not any(p.target == target for p in found.role(role).pointers):
+            found.role(role).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
+    _own_project(found, inferred, traced)
+    for mention in found.training_data:
+        role = _stage_role(mention, inferred, traced, vocab, "data")
+        artefact = mention.artefact
+        signals = found.role(role)
+        if not artefact.released:
+            signals.described.append(mention.evidence)  # named, but never published
+        elif not any(p.target == artefact.id for p in signals.pointers):
+            signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
+
+
+def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) -> None:
+    """The model's own project repository holds the code of the stage that made it: its fine-tuning for a tuned
+    model, else its pre-training (a repository the catalogue does not know has no identified licence)."""
+    if not found.own_code or found.role("finetuning-code").pointers or found.role("pretraining-code").pointers:
+        return
+    first = found.own_code[0]
+    role = "finetuning-code" if inferred["finetuning"].present else "pretraining-code"
+    if isinstance(first, Mention):
+        found.role(role).pointers.append(Pointer("code-repo", first.artefact.url or first.artefact.id, first.evidence, first.artefact.licence))
+    elif not traced.derived or role == "finetuning-code":
+        found.role(role).pointers.append(Pointer("code-repo", first.snippet.split(":", 1)[0], first))
+
+
+def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, Stage], catalogue: Catalogue, vocab: Vocabulary) -> None:
+    """The datasets the card's metadata lists, each in the training stage it served, under its own licence."""
     card = release.card
     if card is None:
         return
-    meta = card.metadata
+    for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
+        known = catalogue.find(dataset)
+        known = known if known is not None and known.section == "datasets" else None
+        if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
+            continue  # a benchmark listed in the metadata is not training data
+        target = found.components[_dataset_stage(dataset, known, inferred, vocab)]
+        pointer = _dataset_pointer(release, card.path, card.key_line("datasets"), dataset, known)
+        if not any(p.target == pointer.target for p in target.pointers):
+            target.pointers.append(pointer)
+
+
+def _dataset_pointer(release: Release, path: str, line: int, dataset: str, known: Artefact | None) -> Pointer:
+    """The dataset's licence as the Hub gives it (Hub mode), else as the catalogue knows it."""
+    linked = release.linked.get(dataset)
+    licence = linked.licence if linked and linked.licence else (known.licence if known else None)
+    gated = bool(linked and linked.gated) or bool(known and known.gated)
+    evidence = Evidence(path, line, f"datasets: {dataset}", "card-metadata")
+    return Pointer("hub-dataset", known.id if known else dataset, evidence, licence, gated)
+
+
+def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary) -> str:
     alignment = taxonomy.by_role("alignment-data").id
-    for dataset in (d for d in stages.as_list(meta.get("datasets")) if d.strip()):
-        evidence = Evidence(card.path, card.key_line("datasets"), f"datasets: {dataset}", "card-metadata")
-        if vocab.data_context[alignment].search(dataset.lower()) and inferred["alignment"].present:
-            target = found.components[alignment]
-        elif inferred["finetuning"].present:
-            target = found.role("sft-data")
-        else:
-            target = found.role("pretraining-data")
-        linked = release.linked.get(dataset)
-        target.pointers.append(Pointer("hub-dataset", dataset, evidence, linked.licence if linked else None, bool(linked and linked.gated)))
-    if meta.get("model-index"):
-        found.role("evaluation-harness").described.append(
-            Evidence(card.path, card.key_line("model-index"), "model-index: evaluation results in the metadata", "card-metadata"))
+    if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
+        return alignment
+    return taxonomy.by_role("sft-data" if inferred["finetuning"].present else "pretraining-data").id
 
 
 def _file_pointers(release: Release, found: Collector, inferred: dict[str, Stage], vocab: Vocabulary) -> None:
@@ -97,46 +156,57 @@ def _file_pointers(release: Release, found: Collector, inferred: dict[str, Stage
             found.components[cid].pointers.append(Pointer("path", path, Evidence(path, None, f"{path} ships in the release", "file")))
 
 
-def _safety(found: Collector) -> None:
-    """Named safety benchmarks are released safety data (under their own licence) and describe a safety evaluation."""
-    for benchmark, evidence in found.benchmarks.values():
-        data = found.role("safety-evaluation-data")
-        if benchmark.hub:
-            data.pointers.append(Pointer("benchmark", benchmark.hub, evidence, benchmark.licence))
-        else:
-            data.described.append(evidence)
-        found.role("safety-evaluation-code").described.append(evidence)
-    if "safety_evaluation" in found.stage_hits:
-        found.role("safety-evaluation-code").described.append(found.stage_hits["safety_evaluation"])
-        found.role("safety-evaluation-data").described.append(found.stage_hits["safety_evaluation"])
+def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary, catalogue: Catalogue) -> None:
+    """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
+    harness = catalogue.find(vocab.evaluation.leaderboard_harness)
+    code = found.role("evaluation-harness")
+    if found.evaluation_code and inferred["evaluation"].present:
+        # the code that computes the card's results is in the card: released with it, under the release's licence
+        first = found.evaluation_code[0]
+        code.pointers.append(Pointer("path", first.file or "README.md", first))
+    if found.leaderboard and harness is not None and not code.pointers:
+        code.pointers.append(Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence))
+    evidence = inferred["evaluation"].evidence
+    if inferred["evaluation"].present and not code.pointers and evidence is not None:
+        code.described.append(evidence)
 
 
-def _library(release: Release, vocab: Vocabulary) -> str | None:
-    name = release.card.metadata.get("library_name") if release.card else None
-    if isinstance(name, str) and name in vocab.libraries:
-        return name
-    for file, library in vocab.library_files.items():
-        if release.has_file(file):
-            return library
-    if release.config.get("model_type") or release.config.get("architectures"):
-        return "transformers"
-    if any(w.format == "gguf" for w in release.weights):
-        return "llama.cpp"
-    return None
+def _safety(found: Collector, inferred: dict[str, Stage]) -> None:
+    """A safety evaluation's benchmarks are its (public) data; without a pointer to its code, it is described."""
+    if not inferred["safety_evaluation"].present:
+        return
+    data, code = found.role("safety-evaluation-data"), found.role("safety-evaluation-code")
+    for artefact, evidence in found.benchmarks.values():
+        data.pointers.append(Pointer("benchmark", artefact.id, evidence, artefact.licence, artefact.gated))
+    evidence = inferred["safety_evaluation"].evidence
+    if evidence is not None:
+        code.described.append(evidence)
+        data.described.append(evidence)
 
 
-def _library_pointer(release: Release, library: str, vocab: Vocabulary) -> Pointer:
-    info = vocab.libraries[library]
-    card = release.card
-    line = card.key_line("library_name") if card and "library_name" in card.metadata else None
-    file = card.path if line else _library_file(release, library, vocab)
-    return Pointer("library", info["url"], Evidence(file, line, f"loaded with {library}", "card-metadata" if line else "file"), info["license"])
+def _runtimes(found: Collector) -> None:
+    """Each runtime that runs the model is an alternative; remote code ships with the release."""
+    inference = found.role("inference-runtime")
+    seen: set[str] = set()
+    for runtime in found.runtimes:
+        if runtime.artefact.id not in seen:
+            seen.add(runtime.artefact.id)
+            inference.pointers.append(Pointer("library", runtime.artefact.url or runtime.artefact.id, runtime.evidence, runtime.artefact.licence))
+    if found.remote_code:
+        inference.pointers.append(Pointer("remote-code", "the release's own code", found.remote_code[0]))
 
 
-def _library_file(release: Release, library: str, vocab: Vocabulary) -> str | None:
-    for file, name in vocab.library_files.items():
-        if name == library and release.has_file(file):
-            return file
-    if library == "transformers" and release.has_file("config.json"):
-        return "config.json"
-    return next((w.path for w in release.weights if w.format == "gguf"), None)
+def _dead_pointers(release: Release, found: Collector) -> None:
+    """A Hub repository the Hub says does not exist is not a release: the component is only described."""
+    for cid, signals in found.components.items():
+        dead = [p for p in signals.pointers if p.kind in ("hub-dataset", "hub-model") and _missing(release, p.target)]
+        for pointer in dead:
+            signals.pointers.remove(pointer)
+            signals.described.append(pointer.evidence)
+            found.problems.append(Problem("pointer.dead", pointer.evidence.file, pointer.evidence.line,
+                                          f"{pointer.target} does not exist on the Hub (or is private)", {"component": cid, "target": pointer.target}))
+
+
+def _missing(release: Release, target: str) -> bool:
+    linked = release.linked.get(target)
+    return linked is not None and linked.exists is False

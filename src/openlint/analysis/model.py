@@ -60,6 +60,7 @@ class Disclosure:
     safety_benchmarks: tuple[tuple[str, Evidence], ...]
     base_models: tuple[str, ...]
     library: str | None
+    problems: tuple[Problem, ...] = ()  # what the reading found wrong with the card's pointers
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,26 @@ class ComponentResult:
         return self.licence.points if self.licence else 0
 
 
+DERIVED = ("fine-tune", "merge", "quantisation", "adapter")
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What kind of release this is, what it was made from, and the model trained from scratch at its root."""
+
+    kind: str  # base, fine-tune, merge, quantisation, adapter
+    evidence: Evidence | None
+    note: str
+    bases: tuple[str, ...] = ()  # the models it was made from, as named
+    root: str | None = None  # the root model, when identified
+    source: str = ""  # where the root's facts come from: "catalogue", "hub" (its card, read), "" (not found)
+    inherited: Mapping[str, ComponentResult] = field(default_factory=dict)  # what it has from the root
+
+    @property
+    def derived(self) -> bool:
+        return self.kind in DERIVED
+
+
 @dataclass(frozen=True)
 class Assessment:
     """One release, read and judged: the disclosure, the licence, each component's level, every problem."""
@@ -111,3 +132,4 @@ class Assessment:
     licence: ReleaseLicence
     components: Mapping[str, ComponentResult]
     problems: tuple[Problem, ...] = field(default=())
+    lineage: Lineage | None = None

@@ -1,12 +1,13 @@
-"""Which training and evaluation stages a release went through: a component of a stage that did not happen is
-not applicable and never lowers a grade."""
+"""Which training and evaluation stages a release went through: a component of a stage that did not happen is not
+applicable (N/A) and never lowers a grade (rules/taxonomy.yaml `exists_if`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from openlint.analysis.model import Stage
+from openlint.analysis.collect import Collector
+from openlint.analysis.model import Lineage, Stage
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Evidence, Release
 
@@ -21,27 +22,42 @@ def as_list(value: Any) -> list[str]:
     return []
 
 
-def infer(release: Release, base_models: list[str], hits: dict[str, Evidence], vocab: Vocabulary) -> dict[str, Stage]:
+def names(release: Release) -> str:
     meta = release.card.metadata if release.card else {}
-    names = " ".join([release.name, str(meta.get("model_name", ""))] + as_list(meta.get("tags"))).lower()
-    finetuning = _finetuning(release, names, base_models, hits, vocab)
+    return " ".join([release.name, str(meta.get("model_name", ""))] + as_list(meta.get("tags"))).lower()
+
+
+def tuned(release: Release, found: Collector, vocab: Vocabulary) -> bool:
+    """The name, the tags or the card say the model was tuned (a chat or instruct model, a fine-tune)."""
+    return bool(vocab.stages["tuned_name"].search(names(release))) or "finetuning" in found.stage_hits
+
+
+def infer(release: Release, lineage: Lineage, found: Collector, vocab: Vocabulary) -> dict[str, Stage]:
+    finetuning = _finetuning(release, lineage, found, vocab)
+    hits = found.stage_hits
     return {
         "finetuning": finetuning,
-        "alignment": _alignment(names, hits, finetuning),
+        "alignment": _alignment(names(release), {} if not finetuning.present else hits, finetuning),
         "internal_benchmarks": Stage(True, hits["internal_benchmarks"], "The card reports internal benchmarks")
         if "internal_benchmarks" in hits else Stage(False, None, "No internal (non-public) benchmark is mentioned"),
+        "evaluation": _evaluation(release, found),
+        "safety_evaluation": _safety(found),
     }
 
 
-def _finetuning(release: Release, names: str, base_models: list[str], hits: dict[str, Evidence], vocab: Vocabulary) -> Stage:
-    card = release.card
-    if base_models:
-        line = card.key_line("base_model") if card else None
-        return Stage(True, Evidence(card.path if card else None, line, f"base_model: {', '.join(base_models)}", "card-metadata"), "Derived from a base model")
-    if tuned_name := vocab.stages["tuned_name"].search(names):
-        return Stage(True, None, f"The model's name or tags say it is tuned ({tuned_name.group(0)!r})")
-    if "finetuning" in hits:
-        return Stage(True, hits["finetuning"], "The card describes a fine-tuning stage")
+def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Vocabulary) -> Stage:
+    if lineage.kind in ("fine-tune", "merge", "adapter"):
+        made = f" from {', '.join(lineage.bases[:3])}" if lineage.bases else ""
+        return Stage(True, lineage.evidence, f"A {lineage.kind}{made}")
+    if named := vocab.stages["tuned_name"].search(names(release)):
+        return Stage(True, None, f"The model's name or tags say it is tuned ({named.group(0)!r})")
+    if lineage.kind == "base" and lineage.source == "catalogue":
+        # a known base model's card often describes its family's tuned variants; only its own name says it was tuned
+        return Stage(False, None, f"{lineage.root} is a base model: its tuned variants are other releases")
+    if "finetuning" in found.stage_hits:
+        return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
+    if lineage.kind == "quantisation":
+        return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
     return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
 
 
@@ -53,3 +69,22 @@ def _alignment(names: str, hits: dict[str, Evidence], finetuning: Stage) -> Stag
     if "alignment" in hits:
         return Stage(False, hits["alignment"], "The card mentions alignment methods but this looks like a base model; declare the component if it applies")
     return Stage(False, None, "No alignment stage (RLHF, DPO, ...) is mentioned: treated as absent")
+
+
+def _evaluation(release: Release, found: Collector) -> Stage:
+    card = release.card
+    if found.evaluation:
+        return Stage(True, found.evaluation[0], "The card reports evaluation results")
+    if found.leaderboard:
+        return Stage(True, found.leaderboard[0], "The card reports results from a public leaderboard")
+    if card is not None and card.metadata.get("model-index"):
+        return Stage(True, Evidence(card.path, card.key_line("model-index"), "model-index: evaluation results in the metadata", "card-metadata"),
+                     "The card's metadata reports evaluation results")
+    return Stage(False, None, "No evaluation results are reported: the evaluation components do not apply")
+
+
+def _safety(found: Collector) -> Stage:
+    hit = found.stage_hits.get("safety_evaluation") or (found.safety_evaluation[0] if found.safety_evaluation else None)
+    if hit is not None:
+        return Stage(True, hit, "The card reports a safety evaluation by the publisher")
+    return Stage(False, None, "No safety evaluation by the publisher is reported (leaderboard scores are not one)")

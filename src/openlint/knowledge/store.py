@@ -51,10 +51,10 @@ def validate(path: Path | str, data: Any) -> None:
     if not isinstance(kind, str) or not schemas.exists(kind):
         raise DataFileError(str(path), f"unknown `kind: {kind}`; every data file names a kind with a schema in schemas/")
     for where, message in schemas.errors(kind, data, full=True)[:1]:
-        raise DataFileError(str(path), message, _entry_name(data, where))
+        raise DataFileError(str(path), message, entry_name(data, where))
 
 
-def _entry_name(data: Any, where: str) -> str:
+def entry_name(data: Any, where: str) -> str:
     """`entries/12/licence` becomes `entries/12 (id: the-pile)/licence`: the entry is named, not only counted."""
     parts = where.split("/")
     if len(parts) >= 2 and parts[0] in ("entries", "rules", "licenses", "components") and parts[1].isdigit():

@@ -23,6 +23,7 @@ class Component:
     role: str
     exists_if: str | None = None  # the training stage without which the component does not apply
     covered_by_release_licence: bool = False
+    inherited: bool = False  # a derivative has it from the root of its lineage
 
     @property
     def letter(self) -> str:

@@ -48,14 +48,30 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class Lineage:
+    relations: dict[str, str]  # base_model_relation value -> kind
+    tags: dict[str, str]  # tag -> kind
+    names: dict[str, re.Pattern[str]]  # kind -> pattern on the release's name
+    text: dict[str, re.Pattern[str]]  # kind -> pattern on the card's text
+    made_from: re.Pattern[str]  # phrases naming the model a derivative was made from
+    family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    sections: re.Pattern[str]
+    phrases: re.Pattern[str]
+    leaderboard: re.Pattern[str]
+    leaderboard_harness: str
+    code: re.Pattern[str]  # a code block that computes metrics
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     sections: dict[str, re.Pattern[str]]
     code_context: dict[str, re.Pattern[str]]
     data_context: dict[str, re.Pattern[str]]
-    harnesses: dict[str, str]  # repository (lower case) -> licence
-    code_licences: dict[str, str]
     code_exclude: re.Pattern[str]
-    generic_code: frozenset[str]
     withheld: re.Pattern[str]
     withheld_context: dict[str, re.Pattern[str]]
     stages: dict[str, re.Pattern[str]]
@@ -64,10 +80,21 @@ class Vocabulary:
     open_claims: re.Pattern[str]
     placeholders: re.Pattern[str]
     benchmarks: tuple[Benchmark, ...]
-    libraries: dict[str, dict[str, str]]
+    library_names: dict[str, str | None]  # Hugging Face library name -> catalogue id
+    usage_code: tuple[tuple[re.Pattern[str], str], ...]  # code pattern -> catalogue id of the runtime
+    format_runtimes: dict[str, str]  # weight format -> catalogue id of its runtime
+    formats: re.Pattern[str]  # any weight format named
+    remote_code: re.Pattern[str]
     library_files: dict[str, str]
     release_files: tuple[ReleaseFile, ...]
     routing: Routing
+    lineage: Lineage
+    evaluation: Evaluation
+    safety_context: re.Pattern[str]
+    training_context: re.Pattern[str]
+    advice: re.Pattern[str]
+    alignment_context: re.Pattern[str]
+    pretraining_context: re.Pattern[str]
 
 
 def any_of(patterns: list[str]) -> re.Pattern[str]:
@@ -91,6 +118,21 @@ def _routing(data: dict[str, Any]) -> Routing:
     )
 
 
+def _lineage(data: dict[str, Any]) -> Lineage:
+    return Lineage(
+        relations=dict(data["relations"]), tags=dict(data["tags"]),
+        names={kind: any_of(patterns) for kind, patterns in data["names"].items()},
+        text={kind: any_of(patterns) for kind, patterns in data["text"].items()},
+        made_from=any_of(data["made_from"]),
+        family_licences=dict(data["family_licences"]),
+    )
+
+
+def _evaluation(data: dict[str, Any]) -> Evaluation:
+    return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
+                      any_of(data.get("code", [])))
+
+
 @cache
 def vocabulary() -> Vocabulary:
     data = store.load("disclosure")
@@ -98,10 +140,7 @@ def vocabulary() -> Vocabulary:
         sections={k: any_of(v) for k, v in data["sections"].items()},
         code_context={k: any_of(v) for k, v in data["code_context"].items()},
         data_context={k: any_of(v) for k, v in data["data_context"].items()},
-        harnesses={k.lower(): v for k, v in data["evaluation_harnesses"].items()},
-        code_licences={k.lower(): v for k, v in data["code_licences"].items()},
         code_exclude=any_of(data["code_exclude"]),
-        generic_code=frozenset(g.lower() for g in data["generic_code"]),
         withheld=any_of(data["withheld"]),
         withheld_context={k: any_of(v) for k, v in data["withheld_context"].items()},
         stages={k: any_of(v) for k, v in data["stages"].items()},
@@ -110,8 +149,19 @@ def vocabulary() -> Vocabulary:
         open_claims=any_of(data["open_claims"]),
         placeholders=any_of(data["placeholders"]),
         benchmarks=_benchmarks(store.load("safety-benchmarks")),
-        libraries=data["libraries"],
+        library_names=dict(data["library_names"]),
+        usage_code=tuple((re.compile(entry["pattern"]), entry["runtime"]) for entry in data["usage_code"]),
+        format_runtimes=dict(data["format_runtimes"]),
+        formats=re.compile(r"\b(" + "|".join(re.escape(f) for f in data["format_runtimes"]) + r")\b"),
+        remote_code=any_of(data["remote_code"]),
         library_files=data["library_files"],
         release_files=tuple(ReleaseFile(re.compile(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
         routing=_routing(data["routing"]),
+        lineage=_lineage(data["lineage"]),
+        evaluation=_evaluation(data["evaluation"]),
+        safety_context=any_of(data["safety_context"]),
+        training_context=any_of(data["training_context"]),
+        advice=any_of(data["advice"]),
+        alignment_context=any_of(data["alignment_context"]),
+        pretraining_context=any_of(data["pretraining_context"]),
     )

@@ -1,26 +1,41 @@
-"""Model card reader: YAML front matter (the Hub's metadata) and the markdown body as sections, links and lines.
+"""Model card reader: the YAML front matter (the Hub's metadata) and the markdown body, parsed by a CommonMark
+parser (markdown-it-py) into sections (with their heading path), paragraphs, list items, tables, code blocks (with
+their language), HTML blocks and links (with their anchor text and the block they sit in).
 
-Everything is linear in the card's size: one pass over the lines, one regex scan per line, bounded counts.
+Only the block structure comes from the parser: its inline rules can take time that grows faster than the input on
+hostile text (nested brackets), so links and plain text are taken from each block by bounded regular expressions.
+The structure is parsed for the first MAX_STRUCTURE_LINES lines (3.7x the longest real card seen); a longer card is
+reported and the rest of it is not read for structure.
 """
 
 from __future__ import annotations
 
 import re
-from openlint.release.model import Card, Link, Problem, Section
+from functools import cache
+from typing import Any
+
+from openlint.release.model import Block, Card, Link, Problem, Section
 from openlint.support import yamlsafe
 
-MAX_CARD_BYTES = 1_000_000  # 30x the largest real card in the corpus; a larger one is read up to here and reported
+MAX_CARD_BYTES = 1_000_000  # 11x the largest real card in the corpus; a larger one is read up to here and reported
+MAX_STRUCTURE_LINES = 10_000
 MAX_LINKS = 5_000
 MAX_SECTIONS = 2_000
-MAX_LINE_CHARS = 4_000  # longer lines (inline images, minified data) are truncated before any regex runs
+MAX_LINE_CHARS = 4_000  # longer lines (inline images, minified data) are truncated before any pattern runs
+MAX_INLINE_CHARS = 20_000  # of one block's text searched for links and markup
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_MD_LINK = re.compile(r"\[([^\]\n]{0,500})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+\"[^\"]*\")?\s*\)")
+_KEY = re.compile(r"^([A-Za-z0-9_.-]+)\s*:")
+_IMAGE = re.compile(r"!\[([^\]\n]{0,500})\]\(\s*<?[^)\s>]{0,2000}>?(?:\s+\"[^\"]{0,500}\")?\s*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{0,500})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+\"[^\"]{0,500}\")?\s*\)")
+_REF_LINK = re.compile(r"(?<![!\]])\[([^\]\n]{1,500})\](?:\[([^\]\n]{0,500})\])?(?![(:\[])")
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2000})>")
+_HTML_LINK = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,500}>([^<]{0,500})", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
+_TAG = re.compile(r"<[^<>\n]{0,500}>")
+_EMPHASIS = re.compile(r"\*\*|__|`")
 _LABEL = re.compile(r"^\s{0,3}(?:[-*]\s+)?\*\*([^*\n]{2,80}?):?\*\*:?")
-_HTML_LINK = re.compile(r"href=[\"']([^\"']{1,2000})[\"']", re.IGNORECASE)
+# each way a link is written: its pattern, the group holding its target, the group holding its anchor text (0: none)
+_LINK_FORMS = ((_MD_LINK, 2, 1), (_REF_LINK, 1, 1), (_AUTOLINK, 1, 0), (_HTML_LINK, 1, 2), (_BARE_URL, 0, 0))
 
 
 def decode(raw: bytes, path: str, problems: list[Problem], size: int | None = None) -> str:
@@ -43,9 +58,11 @@ def parse(text: str, path: str, problems: list[Problem]) -> Card:
     lines = [line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] for line in text.splitlines()]
     card = Card(path=path, lines=lines)
     _read_front_matter(card, problems)
-    _read_body(card)
+    _read_body(card, problems)
     return card
 
+
+# -- front matter ---------------------------------------------------------------------------------------------------
 
 def _read_front_matter(card: Card, problems: list[Problem]) -> None:
     lines = card.lines
@@ -59,85 +76,170 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
     card.has_front_matter = True
     card.body_start = end + 2
     for number in range(1, end):
-        match = re.match(r"^([A-Za-z0-9_.-]+)\s*:", lines[number])
-        if match:
+        if match := _KEY.match(lines[number]):
             card.key_lines.setdefault(match.group(1), number + 1)
     try:
         data = yamlsafe.load("\n".join(lines[1:end]))
     except yamlsafe.YamlError as exc:
-        line = exc.line + 1 if exc.line else 1
-        problems.append(Problem("card.front-matter-invalid", card.path, line, f"the front matter is not valid YAML: {exc}"))
+        problems.append(Problem("card.front-matter-invalid", card.path, exc.line + 1 if exc.line else 1, f"the front matter is not valid YAML: {exc}"))
         return
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
+    if not isinstance(data, dict | None):
         problems.append(Problem("card.front-matter-invalid", card.path, 2, f"the front matter is a {type(data).__name__}, not a mapping of metadata fields"))
         return
-    card.metadata = {str(k): v for k, v in data.items()}
+    card.metadata = {str(k): v for k, v in (data or {}).items()}
 
 
-def _read_body(card: Card) -> None:
-    lines = card.lines
-    open_sections: list[Section] = []
-    card.enclosing = [()] * len(lines)
-    current: tuple[Section, ...] = ()
-    fence: str | None = None
-    previous = ""
-    for number in card.body_lines():
-        text = lines[number - 1]
-        card.enclosing[number - 1] = current
-        fence_match = _FENCE.match(text)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-            previous = ""
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
-            previous = ""
-            continue
-        heading = _HEADING.match(text)
-        level = 0
-        title = ""
-        line = number
-        if heading:
-            level, title = len(heading.group(1)), heading.group(2).strip()
-        elif previous.strip() and _SETEXT.match(text) and not previous.lstrip().startswith(("-", "*", "|", ">")):
-            level, title, line = (1 if text.strip()[0] == "=" else 2), previous.strip(), number - 1
-        if level and title and len(card.sections) < MAX_SECTIONS:
-            while open_sections and open_sections[-1].level >= level:
-                open_sections.pop().end = line - 1
-            section = Section(title=_plain(title), level=level, line=line, end=len(lines))
-            card.sections.append(section)
-            open_sections.append(section)
-            current = tuple(open_sections)
-            card.enclosing[line - 1] = current
-            card.enclosing[number - 1] = current
-        if text.lstrip().startswith(("**", "- **", "* **")) and len(card.labels) < MAX_SECTIONS and (label := _LABEL.match(text)):
-            card.labels.append((label.group(1).strip(), number))
-        if len(card.links) < MAX_LINKS and ("http" in text or "](" in text or "href" in text):
-            _collect_links(card, text, number)
-        previous = text
+# -- body -------------------------------------------------------------------------------------------------------------
+
+@cache
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True, "maxNesting": 20}).enable("table")
+    parser.disable(["inline", "text_join"])  # block structure only: see the module's docstring
+    return parser
 
 
-def _collect_links(card: Card, text: str, number: int) -> None:
-    seen: set[str] = set()
-    for match in _MD_LINK.finditer(text):
-        url = match.group(2)
-        seen.add(url)
-        card.links.append(Link(url=url, text=_plain(match.group(1)), line=number))
-    for match in _HTML_LINK.finditer(text):
-        if match.group(1) not in seen:
-            seen.add(match.group(1))
-            card.links.append(Link(url=match.group(1), text="", line=number))
-    for match in _BARE_URL.finditer(text):
-        url = match.group(0).rstrip(".,;:*_")
-        if url not in seen:
-            card.links.append(Link(url=url, text="", line=number))
+def _read_body(card: Card, problems: list[Problem]) -> None:
+    first = card.body_start - 1
+    body = card.lines[first:]
+    if len(body) > MAX_STRUCTURE_LINES:
+        problems.append(Problem("card.too-large", card.path, card.body_start + MAX_STRUCTURE_LINES,
+                                f"the card's body has {len(body)} lines; its structure was read for the first {MAX_STRUCTURE_LINES}"))
+        body = body[:MAX_STRUCTURE_LINES]
+    env: dict[str, Any] = {}
+    tokens = _parser().parse("\n".join(body), env)
+    _Walker(card, first, env.get("references", {})).walk(tokens)
+    card.enclosing = _enclosing(card)
+
+
+class _Walker:
+    """Turns the parser's tokens into the card's sections, blocks and links, in one pass."""
+
+    def __init__(self, card: Card, offset: int, references: dict[str, Any]) -> None:
+        self.card = card
+        self.offset = offset  # lines before the body
+        self.references = references
+        self.open: list[int] = []  # indexes of the sections enclosing the current point
+        self.in_item = 0
+        self.table: list[list[str]] | None = None
+        self.table_start = 0
+
+    def walk(self, tokens: list[Any]) -> None:
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "heading_open":
+                self._heading(token, tokens[index + 1].content)
+            elif kind == "paragraph_open":
+                self._text_block("item" if self.in_item else "paragraph", token, tokens[index + 1].content)
+            elif kind in ("fence", "code_block"):
+                self._code(token)
+            elif kind == "html_block":
+                self._text_block("html", token, token.content)
+            else:
+                self._container(token, tokens, index)
+        last = len(self.card.lines)
+        for section in self.open:
+            self.card.sections[section].end = last
+
+    def _container(self, token: Any, tokens: list[Any], index: int) -> None:
+        kind = token.type
+        if kind == "list_item_open":
+            self.in_item += 1
+        elif kind == "list_item_close":
+            self.in_item -= 1
+        elif kind == "table_open":
+            self.table, self.table_start = [], self._lines(token)[0]
+        elif kind == "tr_open" and self.table is not None:
+            self.table.append([])
+        elif kind in ("th_open", "td_open") and self.table is not None and self.table:
+            self.table[-1].append(tokens[index + 1].content)
+        elif kind == "table_close" and self.table is not None:
+            self._table(token)
+
+    def _lines(self, token: Any) -> tuple[int, int]:
+        start, end = token.map or (0, 1)
+        return self.offset + start + 1, self.offset + max(start + 1, end)
+
+    def _section(self) -> int:
+        return self.open[-1] if self.open else -1
+
+    def _heading(self, token: Any, raw: str) -> None:
+        level = int(token.tag[1])
+        line, end = self._lines(token)
+        sections = self.card.sections
+        while self.open and sections[self.open[-1]].level >= level:
+            sections[self.open.pop()].end = line - 1
+        text = self._inline(raw, line)
+        if len(sections) < MAX_SECTIONS and text:
+            sections.append(Section(title=text, level=level, line=line, end=len(self.card.lines), parent=self._section()))
+            self.open.append(len(sections) - 1)
+        self.card.blocks.append(Block("heading", line, end, text, self._section()))
+
+    def _text_block(self, kind: str, token: Any, raw: str) -> None:
+        line, end = self._lines(token)
+        text = self._inline(raw, line, html=kind == "html")
+        self.card.blocks.append(Block(kind, line, end, text, self._section()))
+        if kind != "html" and (label := _LABEL.match(raw)):
+            self.card.labels.append((label.group(1).strip(), line))
+
+    def _code(self, token: Any) -> None:
+        line, end = self._lines(token)
+        lang = token.info.strip().split(maxsplit=1)[0].lower() if token.type == "fence" and token.info.strip() else ""
+        self.card.blocks.append(Block("code", line, end, token.content[:MAX_INLINE_CHARS], self._section(), lang=lang))
+
+    def _table(self, token: Any) -> None:
+        rows = tuple(tuple(self._inline(cell, self.table_start) for cell in row) for row in self.table or [])
+        end = self._lines(token)[1]
+        text = "\n".join(" | ".join(row) for row in rows)
+        self.card.blocks.append(Block("table", self.table_start, end, text, self._section(), rows=rows))
+        self.table = None
+
+    # -- inline: links and plain text, by bounded patterns --------------------------------------------------------
+    def _inline(self, raw: str, line: int, html: bool = False) -> str:
+        raw = raw[:MAX_INLINE_CHARS]
+        block = len(self.card.blocks)
+        taken: set[str] = set()
+        for pattern, url, text in _LINK_FORMS:
+            for match in pattern.finditer(raw):
+                found = match.group(url)
+                if pattern is _REF_LINK:
+                    reference = self.references.get((match.group(2) or match.group(1)).strip().upper())
+                    found = reference.get("href", "") if reference else ""
+                elif pattern is _BARE_URL:
+                    found = found.rstrip(".,;:*_")
+                # a paragraph's text keeps its line breaks: the link is on the line it starts on
+                self._link(found, _plain(match.group(text)) if text else "", line + raw.count("\n", 0, match.start()), block, taken)
+        return _plain(raw)
+
+    def _link(self, url: str, text: str, line: int, block: int, taken: set[str]) -> None:
+        if url and url not in taken and len(self.card.links) < MAX_LINKS:
+            taken.add(url)
+            self.card.links.append(Link(url=url, text=text, line=line, block=block))
 
 
 def _plain(text: str) -> str:
-    """Strip the markdown decoration from a heading or link text."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]{0,200}>", "", text)
-    return text.replace("**", "").replace("__", "").replace("`", "").strip()
+    """A block's text without its markup: images dropped, links as their anchor text, tags and emphasis removed."""
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = _TAG.sub("", text)
+    return " ".join(_EMPHASIS.sub("", text).split())
+
+
+def _enclosing(card: Card) -> list[tuple[Section, ...]]:
+    """The sections enclosing each line, outermost first (one shared tuple per run of lines)."""
+    enclosing: list[tuple[Section, ...]] = [()] * len(card.lines)
+    for index, section in enumerate(card.sections):
+        stack = tuple(card.sections[i] for i in _chain(card, index))
+        for number in range(section.line, min(section.end, len(card.lines)) + 1):
+            if len(enclosing[number - 1]) < len(stack):
+                enclosing[number - 1] = stack
+    return enclosing
+
+
+def _chain(card: Card, index: int) -> list[int]:
+    chain = []
+    while index >= 0 and len(chain) < 8:
+        chain.append(index)
+        index = card.sections[index].parent
+    return chain[::-1]

@@ -1,18 +1,27 @@
 """GGUF header reader (ggml-org/ggml docs/gguf.md): magic, version, counts, metadata and tensor infos.
 
 Every count and length is checked against the bytes left in the file before anything is allocated, so a header
-claiming 2^62 tensors or a 2^40-byte string is rejected in constant time.
+claiming 2^62 tensors or a 2^40-byte string is rejected in constant time. Counts that do fit a (sparse) file are
+also bounded by hard caps and a deadline, and entries are streamed from a block buffer: nothing is kept per
+element unless it is evidence (general.* keys, short arrays). Hitting a cap raises GGUFLimit: unverified.
 """
 
 from __future__ import annotations
 
 import math
 import struct
+import time
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 MAX_KEY = 65_535
 MAX_KEPT_STRING = 1_000_000  # longer string values are skipped, not kept
+MAX_KEPT_ARRAY = 1024  # longer arrays are skipped, not kept
+MAX_KV = 65_536  # real files hold ~50 metadata entries
+MAX_TENSORS = 200_000  # real files hold a few thousand tensor infos
+MAX_ARRAY_STRINGS = 2_000_000  # all string-array elements of a file together (vocabularies, merges)
+SCAN_SECONDS = 1.0
+_BLOCK = 1 << 20
 EVIDENCE_PREFIXES = ("general.",)
 
 # value type -> (struct format, size)
@@ -25,6 +34,10 @@ class GGUFError(ValueError):
     pass
 
 
+class GGUFLimit(GGUFError):
+    """The header may be valid but is beyond openlint's limits: the file cannot be verified."""
+
+
 @dataclass
 class GGUFHeader:
     version: int
@@ -35,23 +48,45 @@ class GGUFHeader:
 
 
 class _Cursor:
+    """Reads through a 1 MiB block buffer; skips seek. `left` is what remains of the file from the cursor."""
+
     def __init__(self, handle: BinaryIO, size: int) -> None:
         self.handle = handle
         self.left = size
+        self.buffer = b""
+        self.pos = 0
+        self.deadline = time.monotonic() + SCAN_SECONDS
+        self.strings = 0
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise GGUFLimit(f"reading the header took longer than {SCAN_SECONDS:g} s")
 
     def take(self, n: int, what: str) -> bytes:
         if n < 0 or n > self.left:
             raise GGUFError(f"{what} needs {n} bytes but only {self.left} remain in the file")
-        data = self.handle.read(n)
-        if len(data) != n:
-            raise GGUFError(f"file ended while reading {what}")
+        end = self.pos + n
+        if end > len(self.buffer):
+            rest = self.buffer[self.pos:]
+            more = self.handle.read(max(_BLOCK, n - len(rest)) if n <= _BLOCK else n - len(rest))
+            self.buffer, self.pos = rest + more, 0
+            end = n
+            if len(self.buffer) < n:
+                raise GGUFError(f"file ended while reading {what}")
+        data = self.buffer[self.pos:end]
+        self.pos = end
         self.left -= n
         return data
 
     def skip(self, n: int, what: str) -> None:
         if n < 0 or n > self.left:
             raise GGUFError(f"{what} needs {n} bytes but only {self.left} remain in the file")
-        self.handle.seek(n, 1)
+        buffered = len(self.buffer) - self.pos
+        if n <= buffered:
+            self.pos += n
+        else:
+            self.handle.seek(n - buffered, 1)
+            self.buffer, self.pos = b"", 0
         self.left -= n
 
     def unpack(self, fmt: str, size: int, what: str) -> Any:
@@ -85,8 +120,14 @@ def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:
         raise GGUFError(f"header claims {kv_count} metadata entries; the file is too small to hold them")
     if tensor_count * 32 > cursor.left:
         raise GGUFError(f"header claims {tensor_count} tensors; the file is too small to hold them")
+    if kv_count > MAX_KV:
+        raise GGUFLimit(f"header claims {kv_count} metadata entries; more than openlint's limit of {MAX_KV}")
+    if tensor_count > MAX_TENSORS:
+        raise GGUFLimit(f"header claims {tensor_count} tensors; more than openlint's limit of {MAX_TENSORS}")
     header = GGUFHeader(version=version, tensor_count=tensor_count, kv_count=kv_count)
-    for _ in range(kv_count):
+    for index in range(kv_count):
+        if not index & 1023:
+            cursor.tick()
         key = cursor.string("metadata key", limit=MAX_KEY)
         if key is None:
             raise GGUFError(f"metadata key longer than {MAX_KEY} bytes")
@@ -96,6 +137,8 @@ def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:
         if keep:
             header.metadata[key] = value
     for index in range(tensor_count):
+        if not index & 1023:
+            cursor.tick()
         cursor.string(f"tensor {index} name", keep=False)
         n_dims = cursor.unpack("<I", 4, f"tensor {index} dimensions")
         if n_dims > 8:
@@ -119,7 +162,7 @@ def _read_value(cursor: _Cursor, vtype: int, key: str, keep: bool) -> Any:
             size = _SCALARS[item_type][1]
             if count * size > cursor.left:
                 raise GGUFError(f"{key} claims {count} elements; the file is too small to hold them")
-            if keep and count <= 1024:
+            if keep and count <= MAX_KEPT_ARRAY:
                 fmt = _SCALARS[item_type][0][1]
                 return list(struct.unpack(f"<{count}{fmt}", cursor.take(count * size, key)))
             cursor.skip(count * size, key)
@@ -127,8 +170,16 @@ def _read_value(cursor: _Cursor, vtype: int, key: str, keep: bool) -> Any:
         if item_type == _STRING:
             if count * 8 > cursor.left:
                 raise GGUFError(f"{key} claims {count} strings; the file is too small to hold them")
-            values = [cursor.string(key, keep=keep and count <= 1024) for _ in range(count)]
-            return values if keep and count <= 1024 else None
+            cursor.strings += count
+            if cursor.strings > MAX_ARRAY_STRINGS:
+                raise GGUFLimit(f"{key}: more than {MAX_ARRAY_STRINGS} array strings in the header; more than openlint's limit")
+            if keep and count <= MAX_KEPT_ARRAY:
+                return [cursor.string(key) for _ in range(count)]
+            for index in range(count):  # streamed: nothing kept per element
+                if not index & 4095:
+                    cursor.tick()
+                cursor.string(key, keep=False)
+            return None
         if item_type == _ARRAY:
             raise GGUFError(f"{key}: nested arrays are not supported")
         raise GGUFError(f"{key}: unknown array element type {item_type}")

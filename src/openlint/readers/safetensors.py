@@ -12,7 +12,9 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-MAX_HEADER = 100_000_000  # the library's own cap
+LIBRARY_MAX_HEADER = 100_000_000  # the safetensors library's own cap: a longer header is invalid
+MAX_HEADER = 16 * 1024 * 1024  # openlint's cap, lower: a longer (valid) header is not read, the file is unverified
+MAX_TENSORS = 25_000  # ~0.3 s and ~25 MiB to check; real files hold at most a few thousand
 
 DTYPE_BITS = {
     "BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8, "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8,
@@ -23,6 +25,10 @@ DTYPE_BITS = {
 
 class HeaderError(ValueError):
     pass
+
+
+class HeaderLimit(HeaderError):
+    """The header may be valid but is beyond openlint's limits: the file cannot be verified."""
 
 
 @dataclass
@@ -53,10 +59,12 @@ def read_header(handle: BinaryIO, file_size: int) -> SafetensorsHeader:
     if file_size < 8:
         raise HeaderError("header too small: the file is shorter than the 8-byte length prefix")
     (size,) = struct.unpack("<Q", handle.read(8))
-    if size > MAX_HEADER:
-        raise HeaderError(f"header too large: it claims {size} bytes (the format allows {MAX_HEADER})")
+    if size > LIBRARY_MAX_HEADER:
+        raise HeaderError(f"header too large: it claims {size} bytes (the format allows {LIBRARY_MAX_HEADER})")
     if 8 + size > file_size:
         raise HeaderError(f"invalid header length: the header claims {size} bytes but the file has {file_size - 8} after the prefix")
+    if size > MAX_HEADER:
+        raise HeaderLimit(f"a header of {size} bytes; more than openlint's limit of {MAX_HEADER}")
     raw = handle.read(size)
     if len(raw) != size:
         raise HeaderError("invalid header length: the file ended inside the header")
@@ -67,6 +75,11 @@ def parse_header(raw: bytes, file_size: int | None) -> SafetensorsHeader:
     """Validate the JSON header and the layout. With file_size None (a remote file of unknown size) the
     coverage check is left to the caller."""
     header = SafetensorsHeader(header_size=len(raw))
+    if len(raw) > MAX_HEADER:
+        raise HeaderLimit(f"a header of {len(raw)} bytes; more than openlint's limit of {MAX_HEADER}")
+    # every tensor is a JSON object: counting braces (never fooled by escapes, at worst over-counting) bounds the work
+    if raw.count(b"{") - 1 > MAX_TENSORS:
+        raise HeaderLimit(f"more than {MAX_TENSORS} tensors (or JSON objects) in the header; more than openlint's limit")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,21 +103,23 @@ def parse_header(raw: bytes, file_size: int | None) -> SafetensorsHeader:
         header.metadata = meta
 
     spans = []
+    bits_of = DTYPE_BITS
     for name, info in document.items():
-        if not isinstance(info, dict):
+        if type(info) is not dict:
             raise HeaderError(f"invalid JSON in header: tensor {name!r} is not an object")
         dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-        if dtype not in DTYPE_BITS:
+        bits = bits_of.get(dtype) if type(dtype) is str else None
+        if bits is None:
             raise HeaderError(f"invalid JSON in header: tensor {name!r} has unknown dtype {dtype!r}")
-        if not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+        if type(shape) is not list or not all(type(d) is int and d >= 0 for d in shape):
             raise HeaderError(f"invalid JSON in header: tensor {name!r} has an invalid shape")
-        if (not isinstance(offsets, list) or len(offsets) != 2
-                or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)):
+        if type(offsets) is not list or len(offsets) != 2 or not (type(offsets[0]) is int and type(offsets[1]) is int
+                                                                   and offsets[0] >= 0 and offsets[1] >= 0):
             raise HeaderError(f"invalid JSON in header: tensor {name!r} has invalid data_offsets")
         begin, end = offsets
         if end < begin:
             raise HeaderError(f"invalid offset for tensor {name!r}: end {end} before begin {begin}")
-        bits = math.prod(shape) * DTYPE_BITS[dtype]
+        bits *= math.prod(shape)
         if bits % 8:
             raise HeaderError(f"misaligned slice for tensor {name!r}: {bits} bits is not a whole number of bytes")
         if bits // 8 != end - begin:
@@ -129,9 +144,11 @@ def parse_header(raw: bytes, file_size: int | None) -> SafetensorsHeader:
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
     return result

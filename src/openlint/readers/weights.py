@@ -14,14 +14,15 @@ from functools import cache
 from typing import Any, BinaryIO
 
 from openlint.knowledge import store
-from openlint.readers import gguf, pickles, safetensors
+from openlint.readers import gguf, pickle_policy, pickles, safetensors
+from openlint.release import limits
 from openlint.release.model import Problem, Release, WeightFile
 
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _SHARD = re.compile(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
-MAX_INDEX_BYTES = 50_000_000
+MAX_INDEX_BYTES = limits.INDEX_BYTES
 
 
 @cache
@@ -56,28 +57,10 @@ def is_code(path: str) -> bool:
     return path.lower().endswith(_formats()[2])
 
 
-@cache
-def _pickle_lists() -> tuple[dict[str, Any], dict[str, Any]]:
-    data = store.load("pickle-globals")
-    return data["safe"], data["dangerous"]
-
-
 def classify_global(qualified: str) -> str:
-    """'safe', 'dangerous' or 'suspicious' for one imported global such as 'os.system'."""
-    if qualified == pickles.UNKNOWN:
-        return "dangerous"
-    safe, dangerous = _pickle_lists()
-    module, _, name = qualified.rpartition(".")
-    parts = module.split(".")
-    for depth in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:depth])
-        listed = dangerous.get(candidate)
-        if listed == "*" or (depth == len(parts) and isinstance(listed, list) and name in listed):
-            return "dangerous"
-    listed = safe.get(module)
-    if listed == "*" or (isinstance(listed, list) and name in listed):
-        return "safe"
-    return "suspicious"
+    """'safe' (on the allow-list), 'dangerous' (on the deny-list, or unresolvable) or 'suspicious' (on neither) for
+    one imported global such as 'os.system'. Only 'safe' passes: the other two are both errors."""
+    return pickle_policy.classify(qualified)
 
 
 def judge_by_format(weight: WeightFile, entry: dict[str, Any]) -> bool:
@@ -95,6 +78,12 @@ def judge_by_format(weight: WeightFile, entry: dict[str, Any]) -> bool:
 def mark_invalid(weight: WeightFile, kind: str, message: str, problems: list[Problem]) -> None:
     weight.safety, weight.detail = "invalid", message
     problems.append(Problem(kind, weight.path, None, message))
+
+
+def mark_unverified(weight: WeightFile, message: str, problems: list[Problem]) -> None:
+    """A file whose check stopped at a limit: not a pass. An error (OLW011), and never safe."""
+    weight.safety, weight.detail = "unchecked", f"unverified: {message}"
+    problems.append(Problem("weights.unverified", weight.path, None, message))
 
 
 def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> WeightFile | None:
@@ -121,6 +110,9 @@ def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> We
 def _scan_safetensors(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
     try:
         header = safetensors.read_header(handle, weight.size)
+    except safetensors.HeaderLimit as exc:
+        mark_unverified(weight, str(exc), problems)
+        return
     except safetensors.HeaderError as exc:
         mark_invalid(weight, "weights.invalid-safetensors", str(exc), problems)
         return
@@ -140,6 +132,9 @@ def apply_safetensors_header(weight: WeightFile, header: safetensors.Safetensors
 def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
     try:
         header = gguf.read_header(handle, weight.size)
+    except gguf.GGUFLimit as exc:
+        mark_unverified(weight, str(exc), problems)
+        return
     except gguf.GGUFError as exc:
         mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
         return
@@ -150,34 +145,44 @@ def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) ->
 
 
 def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
+    """Every pickle a loader would run is scanned; any import off the allow-list is an error, and a scan that
+    could not finish leaves the file unverified (an error too), never safe."""
     result = pickles.scan_file(handle, weight.path, weight.size)
-    verdicts = {}
-    for member, qualified in result.globals:
-        verdicts.setdefault(qualified, (classify_global(qualified), member))
-    weight.imports = sorted(verdicts)
-    dangerous = [(g, m) for g, (v, m) in verdicts.items() if v == "dangerous"]
-    suspicious = [(g, m) for g, (v, m) in verdicts.items() if v == "suspicious"]
-    for qualified, member in dangerous:
-        problems.append(Problem("weights.dangerous-import", weight.path, None, f"imports {qualified} (in {member})", {"global": qualified}))
-    for qualified, member in suspicious:
-        problems.append(Problem("weights.suspicious-import", weight.path, None, f"imports {qualified} (in {member})", {"global": qualified}))
-    for error in result.errors:
-        problems.append(Problem("weights.scan-incomplete", weight.path, None, error))
-    if weight.format == "numpy" and not result.pickles:
-        weight.safety = "safe"
-    elif dangerous:
+    found: dict[str, tuple[str, pickle_policy.Import]] = {}
+    for item in result.imports:
+        found.setdefault(item.qualified, (pickle_policy.verdict(item), item))
+    weight.imports = sorted(found)
+    refused = False
+    for qualified, (verdict, item) in found.items():
+        if verdict == pickle_policy.ALLOWED:
+            continue
+        refused = True
+        if verdict == pickle_policy.UNLISTED:
+            problems.append(Problem("weights.suspicious-import", weight.path, None,
+                                    f"imports {item.shown} (in {item.member}), which is not on the allow-list of tensor-rebuilding imports",
+                                    {"global": qualified}))
+        elif verdict == pickle_policy.UNRESOLVED:
+            problems.append(Problem("weights.dangerous-import", weight.path, None,
+                                    f"imports {qualified} ({item.opcode}: {item.raw}) (in {item.member})", {"global": qualified}))
+        else:
+            problems.append(Problem("weights.dangerous-import", weight.path, None, f"imports {item.shown} (in {item.member})",
+                                    {"global": qualified}))
+    for reason in result.unverified:
+        problems.append(Problem("weights.unverified", weight.path, None, reason))
+    if refused:
         weight.safety = "dangerous"
-    elif suspicious:
-        weight.safety = "suspicious"
+    elif result.unverified:
+        weight.safety = "unchecked"
+        weight.detail = f"unverified: {result.unverified[0]}"
+    elif weight.format == "numpy" and not result.pickles and not result.not_pickle:
+        weight.safety = "safe"
     elif result.pickles:
         weight.safety = "allowlisted"
     else:
         weight.safety = "invalid"
         weight.detail = "no pickle could be read from this file"
         problems.append(Problem("weights.invalid-pickle", weight.path, None, weight.detail))
-    if result.errors and weight.safety in ("allowlisted", "safe"):
-        weight.safety = "suspicious"
-    weight.detail = weight.detail or f"{result.kind}, {result.pickles} pickle(s), {len(verdicts)} import(s)"
+    weight.detail = weight.detail or f"{result.kind}, {result.pickles} pickle(s), {len(found)} import(s)"
 
 
 _SCANNERS = {"safetensors": _scan_safetensors, "gguf": _scan_gguf, "pickle": _scan_pickle}
@@ -190,9 +195,14 @@ def check_indexes(release: Release, opener: Opener | None) -> None:
         if not path.endswith(".index.json") or not (".safetensors" in path or ".bin" in path):
             continue
         text = release.texts.get(path)
+        entry = release.files[path]
+        if text is None and entry.size > MAX_INDEX_BYTES:
+            release.problems.append(Problem("weights.unverified", path, None,
+                                            f"a shard index of {entry.size} bytes; more than openlint's limit of {MAX_INDEX_BYTES}, "
+                                            "so the shards it maps are not checked against it"))
+            continue
         if text is None and opener is not None:
-            entry = release.files[path]
-            if entry.special or entry.size > MAX_INDEX_BYTES:
+            if entry.special:
                 continue
             try:
                 with opener(path) as handle:

@@ -101,13 +101,28 @@ class Section:
     level: int
     line: int  # 1-based line of the heading
     end: int  # last line (inclusive) before the next heading of the same or a higher level
+    parent: int = -1  # index of the enclosing section, -1 at the top
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the card's body as CommonMark sees it."""
+
+    kind: str  # heading, paragraph, item (a list item's paragraph), table, code, html
+    line: int  # first line (1-based, in the card file)
+    end: int  # last line
+    text: str  # plain text: markup removed, links shown as their anchor text
+    section: int = -1  # index of the innermost enclosing section, -1 before the first heading
+    lang: str = ""  # code: the fence's language, lower case
+    rows: tuple[tuple[str, ...], ...] = ()  # table: the header row first, cells as plain text
 
 
 @dataclass(frozen=True)
 class Link:
     url: str
-    text: str
+    text: str  # the anchor text
     line: int
+    block: int = -1  # index of the block the link sits in
 
 
 @dataclass
@@ -119,6 +134,7 @@ class Card:
     body_start: int = 1  # first line of the markdown body
     key_lines: dict[str, int] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     # bold lead-ins used as headings ("**Training Data:** ..."): (title, line)
     labels: list[tuple[str, int]] = field(default_factory=list)
@@ -144,6 +160,14 @@ class Card:
 
     def body_lines(self) -> range:
         return range(self.body_start, len(self.lines) + 1)
+
+    def heading_path(self, section: int) -> list[str]:
+        """Titles from the outermost section down to `section`."""
+        titles: list[str] = []
+        while 0 <= section < len(self.sections) and len(titles) < 8:
+            titles.append(self.sections[section].title)
+            section = self.sections[section].parent
+        return titles[::-1]
 
 
 # -- the openness declaration -----------------------------------------------------------------------------------
@@ -173,7 +197,9 @@ class WeightFile:
     format: str
     loads: str  # data, pickle, code
     size: int
-    safety: str = "unchecked"  # safe, allowlisted, suspicious, dangerous, may-execute, invalid, unchecked
+    # safe, allowlisted (every pickle scanned, every import on the allow-list), dangerous (an import off the allow-list,
+    # or unresolvable), may-execute, invalid, unchecked (not read, or unverified: a scan that stopped; see detail)
+    safety: str = "unchecked"
     parameters: int | None = None
     dtypes: dict[str, int] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)

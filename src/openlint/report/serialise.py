@@ -14,7 +14,7 @@ from openlint.report import Report
 from openlint.rules.engine import Finding
 from openlint.rules.ruleset import Rule
 
-REPORT_VERSION = "1.1"  # 1.1: "complete" and "missing"; the "unknown" status (label UNK)
+REPORT_VERSION = "1.2"  # 1.1: "complete", "missing", the "unknown" status (UNK); 1.2: "lineage"
 MAX_EVIDENCE = 5
 MAX_POINTERS = 10
 
@@ -31,12 +31,21 @@ def report(value: Report) -> dict[str, Any]:
         "components": [component(result) for result in value.components.values()],
         "stages": {name: {"present": s.present, "note": s.note, "evidence": evidence(s.evidence) if s.evidence else None}
                    for name, s in value.assessment.disclosure.stages.items()},
+        "lineage": lineage(value),
         "weights": [weight(w) for w in release.weights],
         "weights_summary": value.weights_summary(),
         "findings": [finding(f) for f in value.findings],
         "summary": value.counts(),
         "notes": list(value.notes),
     }
+
+
+def lineage(value: Report) -> dict[str, Any] | None:
+    traced = value.assessment.lineage
+    if traced is None:
+        return None
+    return {"kind": traced.kind, "note": traced.note, "bases": list(traced.bases), "root": traced.root,
+            "source": traced.source or None, "evidence": evidence(traced.evidence) if traced.evidence else None}
 
 
 def grade(value: Report) -> dict[str, Any]:

@@ -1,7 +1,16 @@
-"""YAML loading for untrusted input: safe types only, no aliases, bounded size.
+"""YAML loading for untrusted input: safe types only, no aliases, bounded size and nesting.
 
 Aliases are refused outright: model metadata never needs them and they are the vehicle of "billion laughs"
 expansion once a loaded document is walked or serialised.
+
+Nesting is bounded before the document is composed: composing is recursive (libyaml's C composer overflows the
+stack and kills the process at ~30 000 levels of "["), but parsing into events is not. A first pass counts the
+depth of collection events (flow and block alike, so quotes, comments and brackets inside strings cannot fool it)
+and refuses a document deeper than MAX_DEPTH before anything recursive runs.
+
+Timestamps load as plain strings (model metadata never needs datetime objects, and an impossible date such as
+2024-13-45 would otherwise fail in the constructor); any value the constructor refuses (an integer longer than
+Python's digit limit, ...) is a YamlError, like a syntax error.
 """
 
 from __future__ import annotations
@@ -10,7 +19,26 @@ from typing import Any
 
 import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 100
+
+
+class _PySafeLoader(yaml.SafeLoader):
+    pass
+
+
+_PySafeLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+if hasattr(yaml, "CSafeLoader"):
+    class _CSafeLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        pass
+
+    _CSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+    _Loader: Any = _CSafeLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = _PySafeLoader
+
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 class YamlError(ValueError):
@@ -32,17 +60,36 @@ def _refuse_aliases(loader: Any) -> None:
     loader.compose_node = compose_node
 
 
+def _check_depth(text: str) -> None:
+    """Walk the parser's events (iterative, no recursion) and refuse nesting deeper than MAX_DEPTH."""
+    loader = _Loader(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1)
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 def load(text: str, *, max_bytes: int = 5_000_000) -> Any:
     """Parse one YAML document. Raises YamlError with a 1-based line where known."""
     if len(text) > max_bytes:
         raise YamlError(f"YAML document larger than {max_bytes} bytes")
-    if "*" in text:
-        # only documents that could contain an alias pay for the pure-Python composer
-        loader = yaml.SafeLoader(text)
-        _refuse_aliases(loader)
-    else:
-        loader = _Loader(text)
+    loader = None
     try:
+        _check_depth(text)
+        if "*" in text:
+            # only documents that could contain an alias pay for the pure-Python composer
+            loader = _PySafeLoader(text)
+            _refuse_aliases(loader)
+        else:
+            loader = _Loader(text)
         return loader.get_single_data()
     except YamlError:
         raise
@@ -54,5 +101,10 @@ def load(text: str, *, max_bytes: int = 5_000_000) -> Any:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except RecursionError:
         raise YamlError("YAML nested too deeply") from None
+    except (ValueError, TypeError, OverflowError, MemoryError, KeyError, AttributeError) as exc:
+        # the constructor refused a value: an integer past Python's digit limit, a float it cannot build, ...
+        text_of = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise YamlError(f"a value YAML cannot load ({text_of[:200]})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

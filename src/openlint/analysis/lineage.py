@@ -1,0 +1,271 @@
+"""Lineage: what kind of release this is, what it was made from, and what it inherits from the root of its chain.
+
+The paper grades the whole pipeline: a fine-tune of a model with closed pre-training data has closed pre-training
+data. So a derivative (fine-tune, merge, adapter, quantisation) takes its inherited components (rules/taxonomy.yaml
+`inherited`) from its root: in Hub mode from the root's own card, read hop by hop (release.lineage); from the
+catalogue when the root is a known model; otherwise they are "inherited, not assessed" (UNK) with how to assess them.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import Any
+
+from collections.abc import Callable
+
+from openlint.analysis.model import ComponentResult, Lineage
+from openlint.knowledge import licences, taxonomy
+from openlint.knowledge.catalogue import Artefact, Catalogue, Inherited
+from openlint.knowledge.vocabulary import Vocabulary
+from openlint.release.model import Ancestor, Card, Evidence, Release
+
+PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quantisation; a LoRA of a merge an adapter
+INTRO_BLOCKS = 40  # where a card says what it is
+_HUB_MODEL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
+# a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
+_TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
+
+
+# assesses a root model's own release (built from its card) and returns its components
+AssessRoot = Callable[[Release], "dict[str, ComponentResult]"]
+
+
+def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot) -> Lineage:
+    """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base);
+    `pretrained`: the card describes pre-training this model (a base, even when its name shares a family's);
+    `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
+    card = release.card
+    meta = card.metadata if card else {}
+    bases = named_bases(release, catalogue, vocab)
+    itself = catalogued(release, catalogue)
+    if itself is not None and not itself.base and not bases:
+        # a model the catalogue knows as trained from scratch: its own publisher's facts are its pre-training's
+        inherited = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id]) for c in taxonomy.components().values()
+                     if c.inherited and c.id in itself.pipeline}
+        return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
+                       inherited=MappingProxyType(inherited))
+    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue, pretrained)
+    if kind == "base":
+        return Lineage("base", evidence, note)
+    root, source, facts = _root(release, bases, catalogue, vocab)
+    found = assess_root(_as_release(facts)) if source == "hub" else {}
+    inherited = {c.id: _inherit(c, root, source, facts, found, bases) for c in taxonomy.components().values() if c.inherited}
+    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited))
+
+
+# -- what it was made from ------------------------------------------------------------------------------------------
+
+def _as_ids(value: Any) -> list[str]:
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [item.strip() for item in items if isinstance(item, str) and item.strip()]
+
+
+def named_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> list[str]:
+    """The models a release says it was made from: `base_model`, else Hub model links or known models named right
+    after "fine-tuned from", "original model", "based on" and the like, near the top of the card."""
+    card = release.card
+    if card is None:
+        return []
+    bases = [b for b in _as_ids(card.metadata.get("base_model")) if _HUB_ID.match(b)]
+    if bases:
+        return bases[:8]
+    found: list[str] = []
+    for index, block in enumerate(card.blocks[:INTRO_BLOCKS]):
+        lower = block.text.lower()
+        phrase = vocab.lineage.made_from.search(lower)
+        if phrase is None:
+            continue
+        found += [m.group(1) for link in card.links if link.block == index and (m := _HUB_MODEL.match(link.url))]
+        found += [m.group(1) for m in _TEXT_ID.finditer(block.text[phrase.end():phrase.end() + 200])]
+        found += [artefact.id for artefact, _ in catalogue.mentions(lower[phrase.end():phrase.end() + 120]) if artefact.section == "models"]
+    own = _own_names(release)
+    return [b for b in dict.fromkeys(found) if _short(b) not in own][:8]
+
+
+def _short(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.rsplit("/", 1)[-1].lower())
+
+
+def _own_names(release: Release) -> set[str]:
+    """The names a release goes by (its id or folder, its model_name, its card's title): a link to itself is no base."""
+    card = release.card
+    names = {_short(release.name), _short(release.name.replace("__", "/"))}
+    if card is not None:
+        if isinstance(card.metadata.get("model_name"), str):
+            names.add(_short(card.metadata["model_name"]))
+        title = next((s.title for s in card.sections if s.level == 1), None)
+        if title:
+            names.add(_short(title))
+    return names - {""}
+
+
+def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: bool,
+          catalogue: Catalogue, pretrained: bool) -> tuple[str, Evidence | None, str]:
+    """What the release is: the metadata's relation, its tags, its name, the top of its card, a named base, a tuned
+    name, a family; else a model trained from scratch."""
+    for decide in (_by_relation, _by_tags, _by_name):
+        found = decide(release, meta, vocab)
+        if found is not None:
+            return found
+    stated = _stated_kind(release.card, vocab) if release.card else None
+    if stated is not None:
+        return stated
+    if bases:
+        card = release.card
+        line = card.key_line("base_model") if card and "base_model" in card.metadata else None
+        said = f"base_model: {', '.join(bases[:3])}" if line else f"made from {', '.join(bases[:3])}"
+        return "fine-tune", Evidence(card.path if card else None, line, said, "card-metadata" if line else "card-text"), "Made from another model"
+    if tuned:
+        return "fine-tune", None, "The card or the name says the model was tuned"
+    family = family_of(release, catalogue, vocab)
+    if family is not None and not pretrained:
+        return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"
+    if pretrained:
+        return "base", None, "The card describes pre-training this model"
+    return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
+
+
+def _by_relation(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    relation = meta.get("base_model_relation")
+    if not isinstance(relation, str) or relation not in vocab.lineage.relations:
+        return None
+    card = release.card
+    evidence = Evidence(card.path if card else None, card.key_line("base_model_relation") if card else None, f"base_model_relation: {relation}", "card-metadata")
+    return vocab.lineage.relations[relation], evidence, "The card's metadata says so"
+
+
+def _by_tags(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    tags = {t.lower() for t in _as_ids(meta.get("tags"))} | ({meta["library_name"].lower()} if isinstance(meta.get("library_name"), str) else set())
+    kind = next((k for k in PRIORITY if any(vocab.lineage.tags.get(tag) == k for tag in tags)), None)
+    return (kind, None, f"The card's tags say it is a {kind}") if kind else None
+
+
+def _by_name(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    name = release.name.rsplit("/", 1)[-1].lower()
+    kind = next((k for k in PRIORITY if k in vocab.lineage.names and vocab.lineage.names[k].search(name)), None)
+    return (kind, None, f"The release's name says it is a {kind}") if kind else None
+
+
+def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:
+    """The catalogue's entry for the release itself (by its Hub id, or an org__name folder), if it has one."""
+    for name in (release.name, release.name.replace("__", "/")):
+        found = catalogue.find_repository(name)
+        if found is not None and found.section == "models":
+            return found
+    return None
+
+
+def _publisher(name: str) -> str:
+    return name.replace("__", "/").split("/", 1)[0].lower() if "/" in name.replace("__", "/") else ""
+
+
+def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
+    """The known model family a release's name, tags or family licence place it in, unless the release is that
+    catalogued model itself or its publisher's own (a publisher's new model in its family is not a derivative by
+    name)."""
+    if catalogued(release, catalogue) is not None:
+        return None
+    found = _family_by_name(release, catalogue, vocab)
+    if found is not None and _publisher(release.name) and _publisher(release.name) == _publisher(found.id):
+        return None
+    return found
+
+
+def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
+    meta = release.card.metadata if release.card else {}
+    for name in [release.name.replace("__", "/").rsplit("/", 1)[-1], *_as_ids(meta.get("tags"))]:
+        found = catalogue.family(re.sub(r"[\s_]", "-", name))
+        if found is not None:
+            return found
+    for licence in (licences.lookup(raw) for raw in _as_ids(meta.get("license"))):
+        root = vocab.lineage.family_licences.get(licence.id) if licence is not None else None
+        if root is not None and catalogue.find(root) is not None:
+            return catalogue.find(root)
+    return None
+
+
+def _stated_kind(card: Card, vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    """What the top of the card says the release is."""
+    for kind in (*PRIORITY, "base"):
+        pattern = vocab.lineage.text.get(kind)
+        for block in card.blocks[:INTRO_BLOCKS] if pattern else ():
+            if pattern.search(block.text.lower()):
+                return kind, Evidence(card.path, block.line, block.text[:160], "card-text"), f"The card says it is a {kind}" if kind != "base" else "The card says it was trained from scratch"
+    return None
+
+
+# -- its root ---------------------------------------------------------------------------------------------------------
+
+def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> tuple[str | None, str, Any]:
+    """(the root's name, where its facts come from, the facts: a catalogue entry or the root's card)."""
+    itself = catalogued(release, catalogue)
+    if itself is not None:
+        root = catalogue.root_of(itself)
+        return root.name, "catalogue", root
+    for ancestor in sorted(release.lineage, key=lambda a: -a.depth):  # the deepest first: the root, if it was reached
+        known = _known(ancestor.repo_id, catalogue)
+        if known is not None:
+            return known.name, "catalogue", known
+        if ancestor.card is not None and not _as_ids(ancestor.card.metadata.get("base_model")):
+            return ancestor.repo_id, "hub", ancestor
+    for base in bases:
+        known = _known(base, catalogue)
+        if known is not None:
+            return known.name, "catalogue", known
+    known = family_of(release, catalogue, vocab)
+    if known is not None:
+        root = catalogue.root_of(known)
+        return root.name, "catalogue", root
+    return (bases[0] if bases else None), "", None
+
+
+def _known(name: str, catalogue: Catalogue) -> Artefact | None:
+    """The catalogued root of a model named by its Hub id, or by a family its id belongs to."""
+    found = catalogue.find(name)
+    if found is not None and found.section == "models":
+        return catalogue.root_of(found)
+    family = catalogue.family(name)
+    return catalogue.root_of(family) if family is not None else None
+
+
+def _inherit(component: taxonomy.Component, root: str | None, source: str, facts: Any, found: dict[str, ComponentResult],
+             bases: list[str]) -> ComponentResult:
+    if source == "catalogue":
+        item = facts.pipeline.get(component.id)
+        if item is not None:
+            return _from_catalogue(component, facts, item)
+    if source == "hub":
+        return _from_card(component, facts, found[component.id])
+    base = bases[0] if bases else None
+    how = f"; run `openlint check {base}` to assess it" if base and _HUB_ID.match(base) else ""
+    reason = f"inherited from {root or 'its base model'}, whose {component.title.lower()} openlint could not assess{how}"
+    return ComponentResult(component, "unknown", None, note=reason[:1].upper() + reason[1:])
+
+
+def _from_catalogue(component: taxonomy.Component, root: Artefact, item: Inherited) -> ComponentResult:
+    evidence = (Evidence(None, None, f"{root.name}: {item.why}"[:160], "catalogue"),)
+    note = f"Inherited from {root.name} ({root.source or root.url}): {item.why}"
+    if item.level is None and item.status != "not-applicable":
+        return ComponentResult(component, "unknown", None, evidence=evidence, note=note)
+    if item.level is None:
+        return ComponentResult(component, "not-applicable", None, evidence=evidence, note=note)
+    licence = licences.lookup(item.licence) if item.licence else None
+    level = item.level
+    if item.status == "released" and licence is not None and licence.identified:
+        # openlint applies the rubric to the licence as written, as it does for every released component (the
+        # authors' own tables differ for some licences; the catalogue's `why` says where)
+        level = licences.level(component.side, licence)
+    return ComponentResult(component, item.status, level, licence, item.licence, evidence, note=note)
+
+
+def _as_release(ancestor: Ancestor) -> Release:
+    """The root's own card, read as a release of its own (it is a base model: nothing is inherited further)."""
+    return Release(name=ancestor.repo_id, source="hub", location=ancestor.repo_id, card=ancestor.card)
+
+
+def _from_card(component: taxonomy.Component, ancestor: Ancestor, result: ComponentResult) -> ComponentResult:
+    evidence = tuple(Evidence(f"{ancestor.repo_id}/{e.file}" if e.file else None, e.line, e.snippet, e.source) for e in result.evidence)
+    return ComponentResult(component, result.status, result.level, result.licence, result.licence_raw, evidence, result.pointers,
+                           note=f"Inherited from {ancestor.repo_id} (its card): {result.note}")

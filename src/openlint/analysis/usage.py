@@ -1,0 +1,85 @@
+"""What runs the model: the inference code a reviewer would point to.
+
+A usage snippet that loads the model names its library (`from_pretrained` -> Transformers, `llama-cli` -> llama.cpp,
+`vllm serve` -> vLLM, ...); so do `library_name`, a library tag, a weight format (GGUF -> llama.cpp) and the release's
+own files (config.json -> Transformers, model_index.json -> Diffusers). Several of them are alternatives: any one
+runs the model. Remote code (`trust_remote_code=True`, `auto_map`, modelling files in the release) ships with the
+release, under the release's licence, and is needed alongside the library.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openlint.analysis.collect import Collector, Runtime
+from openlint.knowledge.catalogue import Catalogue
+from openlint.knowledge.vocabulary import Vocabulary
+from openlint.release.model import Card, Evidence, Release
+from openlint.support.text import snippet
+
+
+def read(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    card = release.card
+    if card is not None:
+        _metadata(card, vocab, catalogue, found)
+        _snippets(card, vocab, catalogue, found)
+    _format(release, vocab, catalogue, found)
+    _files(release, vocab, catalogue, found)
+
+
+def _add(found: Collector, catalogue: Catalogue, runtime_id: str | None, evidence: Evidence) -> None:
+    artefact = catalogue.find(runtime_id) if runtime_id else None
+    if artefact is not None:
+        found.runtimes.append(Runtime(artefact, evidence))
+
+
+def _metadata(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    meta = card.metadata
+    name = meta.get("library_name")
+    if isinstance(name, str):
+        _add(found, catalogue, vocab.library_names.get(name.lower()), Evidence(card.path, card.key_line("library_name"), f"library_name: {name}", "card-metadata"))
+    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+    for tag in tags:
+        if isinstance(tag, str) and tag.lower() in vocab.library_names:
+            _add(found, catalogue, vocab.library_names[tag.lower()], Evidence(card.path, card.key_line("tags"), f"tags: {tag}", "card-metadata"))
+
+
+def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    for block in card.blocks:
+        if block.kind != "code":
+            continue
+        lower = block.text.lower()
+        runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None)
+        if runtime is not None:
+            first = next((line for line in block.text.splitlines() if line.strip()), "")
+            _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"))
+        if vocab.remote_code.search(lower):
+            found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
+        if vocab.evaluation.code.search(lower):
+            found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
+
+
+def _format(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    """A weight format in the release's name or tags (this release is in that format) implies its runtime."""
+    card = release.card
+    tags = [t.lower() for t in (card.metadata.get("tags") or []) if isinstance(t, str)] if card and isinstance(card.metadata.get("tags"), list) else []
+    named = vocab.formats.search(release.name.rsplit("/", 1)[-1].lower().replace("_", "-").replace(".", "-"))
+    tagged = next((t for t in tags if t in vocab.format_runtimes), None)
+    fmt = named.group(1) if named else tagged
+    if fmt is not None:
+        _add(found, catalogue, vocab.format_runtimes[fmt], Evidence(card.path if card else None, None, f"the release is in {fmt.upper()} format", "card-metadata"))
+
+
+def _files(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    """The release's own files: the library files, config.json, GGUF weights, and modelling code shipped with it."""
+    for file, runtime in vocab.library_files.items():
+        if release.has_file(file):
+            _add(found, catalogue, runtime, Evidence(file, None, f"{file} is read by {runtime.rsplit('/', 1)[-1]}", "file"))
+    config: dict[str, Any] = release.config
+    if config.get("model_type") or config.get("architectures"):
+        _add(found, catalogue, vocab.library_names.get("transformers"), Evidence("config.json", None, "config.json loads with Transformers", "file"))
+    gguf = next((w for w in release.weights if w.format == "gguf"), None)
+    if gguf is not None:
+        _add(found, catalogue, vocab.format_runtimes.get("gguf"), Evidence(gguf.path, None, "GGUF weights run on llama.cpp", "file"))
+    if config.get("auto_map"):
+        found.remote_code.append(Evidence("config.json", None, "auto_map: the release's own modelling code runs", "file"))

@@ -1,0 +1,196 @@
+"""The catalogue of artefacts releases point to (rules/catalogue/*.yaml, and the user's own catalogue files): code
+repositories and libraries, datasets and base models, each with its roles and its licence.
+
+Lookups are by alias: a Hub id, a repository path (host/owner/repo), a package or common name. Finding mentions in
+text looks every run of up to MAX_WORDS words up in one dictionary, so scanning is linear in the text's length
+whatever the catalogue's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from openlint.errors import DataFileError
+from openlint.knowledge import licences, store
+
+SECTIONS = ("code", "datasets", "models")
+_WORD = re.compile(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
+_URL = re.compile(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """What a model's publisher released of one component, as a derivative inherits it."""
+
+    level: int | None
+    status: str
+    licence: str | None
+    why: str
+
+
+@dataclass(frozen=True)
+class Artefact:
+    id: str
+    name: str
+    section: str  # code, datasets or models
+    roles: frozenset[str]
+    licence: str
+    licence_url: str
+    aliases: tuple[str, ...] = ()
+    url: str = ""
+    gated: bool = False
+    released: bool = True  # False: it exists but was never published
+    note: str = ""
+    family: str | None = None
+    base: str | None = None
+    name_patterns: tuple[re.Pattern[str], ...] = ()
+    pipeline: Mapping[str, Inherited] = field(default_factory=dict)
+    source: str = ""
+
+    def plays(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+def normalise(text: str) -> str:
+    """Lower-case words joined by single spaces: the form aliases and scanned text are compared in."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+class Catalogue:
+    def __init__(self, artefacts: list[Artefact]) -> None:
+        self.artefacts = artefacts
+        self.by_alias: dict[str, Artefact] = {}
+        for artefact in artefacts:
+            for alias in (artefact.id, *artefact.aliases):
+                key = normalise(alias)
+                if key and key not in self.by_alias:
+                    self.by_alias[key] = artefact
+        self.max_words = max((key.count(" ") + 1 for key in self.by_alias), default=1)
+        # a repository's own name (a local clone's folder is named after it), where only one entry has it
+        names: dict[str, set[str]] = {}
+        for key, artefact in self.by_alias.items():
+            if "/" in key and " " not in key and not key.startswith(("github.com/", "gitlab.com/")):
+                names.setdefault(key.rsplit("/", 1)[1], set()).add(artefact.id)
+        self.by_repo_name = {name: self.by_alias[next(k for k in self.by_alias if k.endswith("/" + name))]
+                             for name, ids in names.items() if len(ids) == 1}
+        self.models = [a for a in artefacts if a.section == "models" and a.name_patterns]
+
+    def find(self, name: str) -> Artefact | None:
+        """The artefact a Hub id, repository path, package or common name names, or None."""
+        return self.by_alias.get(normalise(name))
+
+    def find_repository(self, name: str) -> Artefact | None:
+        """The artefact a Hub id names, or a bare repository name when exactly one entry has a repository of it."""
+        return self.find(name) or (self.by_repo_name.get(normalise(name)) if "/" not in name else None)
+
+    def from_url(self, url: str) -> Artefact | None:
+        """The artefact a link points to: a repository (host/owner/repo) or a Hub dataset or model."""
+        match = _URL.match(url.strip())
+        if match is None:
+            return None
+        host, rest = match.group(1).lower(), match.group(2)
+        parts = [p for p in re.split(r"[/?#]", rest) if p]
+        if host in ("huggingface.co", "hf.co"):
+            if parts and parts[0] == "datasets":
+                parts = parts[1:]
+            return self.find("/".join(parts[:2])) if len(parts) >= 2 else None
+        return self.find(f"{host}/{'/'.join(parts[:2]).removesuffix('.git')}") if len(parts) >= 2 else None
+
+    def mentions(self, text: str) -> Iterator[tuple[Artefact, str]]:
+        """Artefacts named in the text, longest name first at each place, each once, with the name as written."""
+        words = _WORD.findall(text.lower())
+        seen: set[str] = set()
+        index = 0
+        while index < len(words):
+            for size in range(min(self.max_words, len(words) - index), 0, -1):
+                key = " ".join(words[index : index + size])
+                artefact = self.by_alias.get(key)
+                if artefact is not None:
+                    if artefact.id not in seen:
+                        seen.add(artefact.id)
+                        yield artefact, key
+                    index += size - 1
+                    break
+            index += 1
+
+    def family(self, name: str) -> Artefact | None:
+        """The base model a derivative's name or base id points to by its family (a name pattern), if one."""
+        lowered = name.lower()
+        best: tuple[int, Artefact] | None = None
+        for model in self.models:
+            for pattern in model.name_patterns:
+                match = pattern.search(lowered)
+                if match and (best is None or len(match.group(0)) > best[0]):
+                    best = (len(match.group(0)), model)
+        return best[1] if best else None
+
+    def root_of(self, artefact: Artefact) -> Artefact:
+        """The model trained from scratch at the bottom of a catalogued model's chain."""
+        seen = {artefact.id}
+        while artefact.base:
+            parent = self.find(artefact.base)
+            if parent is None or parent.id in seen:
+                break
+            seen.add(parent.id)
+            artefact = parent
+        return artefact
+
+
+def _artefact(entry: dict[str, Any], section: str, file: str) -> Artefact:
+    licence = licences.lookup(entry["licence"])
+    if licence is None:
+        raise DataFileError(file, f"licence {entry['licence']!r} is not in rules/licenses.yaml", f"entries ({entry['id']})/licence")
+    pipeline = {cid: Inherited(item.get("level"), item.get("status", "released" if item.get("level", 0) and item["level"] > 1 else "not-released"),
+                               item.get("licence"), item.get("why", "")) for cid, item in (entry.get("pipeline") or {}).items()}
+    try:
+        patterns = tuple(re.compile(p) for p in entry.get("name_patterns", ()))
+    except re.error as exc:
+        raise DataFileError(file, f"name pattern is not a valid regular expression: {exc}", f"entries ({entry['id']})/name_patterns") from None
+    return Artefact(
+        id=entry["id"], name=entry["name"], section=section, roles=frozenset(entry["roles"]), licence=licence.id,
+        licence_url=entry["licence_url"], aliases=tuple(entry["aliases"]), url=entry.get("url", ""), gated=bool(entry.get("gated")),
+        released=entry.get("released", True), note=entry.get("note", ""),
+        family=entry.get("family"), base=entry.get("base"), name_patterns=patterns, pipeline=MappingProxyType(pipeline),
+        source=entry.get("source", ""),
+    )
+
+
+def _entries(document: Any, file: str) -> list[Artefact]:
+    if not isinstance(document, dict) or document.get("kind") != "catalogue":
+        raise DataFileError(file, "not a catalogue file (expected `kind: catalogue`)")
+    return [_artefact(entry, document["section"], file) for entry in document["entries"]]
+
+
+@cache
+def bundled() -> Catalogue:
+    artefacts: list[Artefact] = []
+    for name in store.names_of_kind("catalogue"):
+        artefacts += _entries(store.load(name), store.path_of(name))
+    return Catalogue(artefacts)
+
+
+def extended(files: tuple[str, ...]) -> Catalogue:
+    """The bundled catalogue with the user's own catalogue files; a user's entry replaces a bundled one of its id."""
+    if not files:
+        return bundled()
+    from openlint.support import schemas, yamlsafe
+
+    extra: list[Artefact] = []
+    for file in files:
+        try:
+            document = yamlsafe.load(Path(file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(file, f"cannot be read: {exc.__class__.__name__}") from None
+        except yamlsafe.YamlError as exc:
+            raise DataFileError(file, f"invalid YAML: {exc}", f"line {exc.line}" if exc.line else "") from None
+        for where, message in schemas.errors("catalogue", document, full=True)[:1]:
+            raise DataFileError(file, message, store.entry_name(document, where))
+        extra += _entries(document, file)
+    replaced = {a.id for a in extra}
+    return Catalogue(extra + [a for a in bundled().artefacts if a.id not in replaced])

@@ -1,0 +1,173 @@
+"""Agreement between openlint and hand labels on real model cards it was not written against.
+
+The labelled sample (tests/data/bulk_labels/: CONVENTIONS.md, SAMPLE.tsv, labeller-*.yaml, second-*.yaml) holds 160
+cards of ../shared/corpus/bulk, split dev/test by hash before any reader change. The cards come without file lists,
+and the conventions assume the repository holds the weights, so each card is checked as a release folder holding
+the card and one small safetensors file: the weights exist, and nothing else is implied (no config.json, no
+library file); the folder is named as a clone of the repository would be. Local mode: no network, so lineage comes
+from the catalogue or is "not assessed" (UNK).
+
+Run it directly for the confusion per component:  python tests/agreement.py [dev|test|all] [--misses]
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+LABELS = HERE / "data" / "bulk_labels"
+BULK = HERE / "data" / "bulk"
+KEYS = {"ptc": "training.code.pretraining", "ftc": "training.code.finetuning", "alc": "training.code.alignment",
+        "ptd": "training.data.pretraining", "sftd": "training.data.sft", "ald": "training.data.alignment",
+        "evc": "evaluation.code.general", "sfc": "evaluation.code.safety", "utd": "evaluation.data.utility",
+        "sfd": "evaluation.data.safety", "inf": "deployment.code.inference", "w": "deployment.data.weights"}
+NOT_RELEASED = {"C1", "D1", "N/A", "UNK"}
+
+
+def level_of(value: str) -> str:
+    return value.split("|", 1)[0].strip()
+
+
+def primary_labels() -> dict[str, dict]:
+    """Each card's labels from its first labeller."""
+    cards: dict[str, dict] = {}
+    for path in sorted(LABELS.glob("labeller-*.yaml")):
+        cards.update(yaml.safe_load(path.read_text())["cards"])
+    return cards
+
+
+def second_labels() -> dict[str, dict]:
+    cards: dict[str, dict] = {}
+    for path in sorted(LABELS.glob("second-*.yaml")):
+        cards.update(yaml.safe_load(path.read_text())["cards"])
+    return cards
+
+
+def weight_file() -> bytes:
+    """The smallest valid safetensors file: one U8 tensor of one byte."""
+    header = json.dumps({"w": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}}).encode()
+    header += b" " * (-len(header) % 8)
+    return len(header).to_bytes(8, "little") + header + b"\0"
+
+
+def clone_name(card: str) -> str:
+    """The folder a `git clone` of the card's repository would make: the repository's own name. The collections name
+    cards `hfreadme__ORG_NAME` or `leliuga__NAME`."""
+    collection, name = card.split("__", 1)
+    return name.split("_", 1)[1] if collection == "hfreadme" and "_" in name else name
+
+
+def release_folder(card: str, root: Path) -> Path:
+    folder = root / card / clone_name(card)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BULK / card / "README.md", folder / "README.md")
+    (folder / "model.safetensors").write_bytes(weight_file())
+    return folder
+
+
+@dataclass
+class Tally:
+    agree: Counter = field(default_factory=Counter)
+    total: Counter = field(default_factory=Counter)
+    released_calls: int = 0
+    wrong_released: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    confusion: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, card: str, key: str, expected: str, got: dict) -> None:
+        label = got["label"]
+        self.total[key] += 1
+        self.agree[key] += label == expected
+        self.confusion.setdefault(key, Counter())[(expected, label)] += 1
+        if got["status"] == "released":
+            self.released_calls += 1
+            if expected in NOT_RELEASED:
+                self.wrong_released.append(f"{card}.{key}: labelled {expected}, openlint {label} ({got['note'][:80]})")
+        if label != expected:
+            self.misses.append(f"{card}.{key}: labelled {expected}, openlint {label} {got['status']} ({got['note'][:100]})")
+
+    def overall(self) -> float:
+        return sum(self.agree.values()) / max(1, sum(self.total.values()))
+
+    def per_component(self) -> dict[str, float]:
+        return {key: self.agree[key] / self.total[key] for key in KEYS if self.total[key]}
+
+    def wrong_released_rate(self) -> float:
+        """Of openlint's "released" calls, the share the labels say are not released."""
+        return len(self.wrong_released) / max(1, self.released_calls)
+
+
+def reports(cards: list[str], openlint: list[str]) -> dict[str, dict]:
+    """openlint's JSON report for each card (one process, all cards)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = {card: release_folder(card, Path(tmp)) for card in cards}
+        script = (
+            "import json, sys\n"
+            "from openlint import config, pipeline\n"
+            "from openlint.report import serialise\n"
+            "out = {}\n"
+            "for card, folder in json.loads(sys.argv[1]).items():\n"
+            "    report = pipeline.check(config.settings(config.Options(target=folder, no_config=True)))\n"
+            "    out[card] = serialise.report(report)\n"
+            "print(json.dumps(out))\n"
+        )
+        done = subprocess.run([*openlint, "-c", script, json.dumps({c: str(f) for c, f in folders.items()})],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"openlint failed on the labelled cards:\n{done.stderr[-3000:]}")
+        return json.loads(done.stdout)
+
+
+def measure(split: str, openlint: list[str] | None = None) -> Tally:
+    labels = primary_labels()
+    cards = [c for c, entry in sorted(labels.items()) if split == "all" or entry["split"] == split]
+    found = reports(cards, openlint or [sys.executable])
+    tally = Tally()
+    for card in cards:
+        components = {c["id"]: c for c in found[card]["components"]}
+        for key, cid in KEYS.items():
+            tally.add(card, key, level_of(labels[card][key]), components[cid])
+    return tally
+
+
+def between_labellers() -> tuple[float, dict[str, float], int]:
+    """Agreement of the two labellers on the double-labelled cards: the ceiling a reader can be held to."""
+    first, second = primary_labels(), second_labels()
+    agree, total = Counter(), Counter()
+    for card, labels in second.items():
+        for key in KEYS:
+            total[key] += 1
+            agree[key] += level_of(labels[key]) == level_of(first[card][key])
+    overall = sum(agree.values()) / max(1, sum(total.values()))
+    return overall, {k: agree[k] / total[k] for k in KEYS if total[k]}, len(second)
+
+
+def _print(split: str, tally: Tally, misses: bool) -> None:
+    per = tally.per_component()
+    print(f"{split}: {tally.overall():.1%} overall over {sum(tally.total.values())} judgements; "
+          f"wrong released {len(tally.wrong_released)}/{tally.released_calls} ({tally.wrong_released_rate():.1%})")
+    print("  " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))
+    for key in KEYS:
+        off = {pair: n for pair, n in tally.confusion[key].items() if pair[0] != pair[1]}
+        if off:
+            print(f"  {key}: " + ", ".join(f"{e}->{g} x{n}" for (e, g), n in sorted(off.items(), key=lambda x: -x[1])))
+    if misses:
+        print("\n".join("    " + m for m in tally.misses))
+    print("  wrong released:\n" + "\n".join("    " + m for m in tally.wrong_released))
+
+
+if __name__ == "__main__":
+    which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
+    for split in (["dev", "test"] if which == "all" else [which]):
+        _print(split, measure(split), "--misses" in sys.argv)
+    overall, per, count = between_labellers()
+    print(f"between labellers ({count} cards): {overall:.1%}; " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))

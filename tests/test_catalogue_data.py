@@ -1,0 +1,207 @@
+"""The artefact catalogue (rules/catalogue/*.yaml): schema, licences, unique ids and aliases, coverage, taxonomy."""
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "rules" / "catalogue"
+SECTIONS = {"code": 170, "datasets": 170, "models": 60}
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load((CATALOGUE / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return json.loads((ROOT / "schemas" / "catalogue.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def licence_ids() -> set[str]:
+    data = yaml.safe_load((ROOT / "rules" / "licenses.yaml").read_text(encoding="utf-8"))
+    ids = {entry["id"] for entry in data["licenses"]}
+    return ids | {alias.lower() for alias in data.get("aliases", {})}
+
+
+@pytest.fixture(scope="module")
+def component_ids() -> set[str]:
+    data = yaml.safe_load((ROOT / "rules" / "taxonomy.yaml").read_text(encoding="utf-8"))
+    return {component["id"] for component in data["components"]}
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_file_is_valid_against_the_schema(section, schema):
+    data = _load(section)
+    jsonschema.validate(data, schema)
+    assert data["kind"] == "catalogue"
+    assert data["section"] == section
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_file_starts_with_a_comment_block(section):
+    first = (CATALOGUE / f"{section}.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# ")
+
+
+@pytest.mark.parametrize("section,minimum", SECTIONS.items())
+def test_counts_meet_the_minimum(section, minimum):
+    assert len(_load(section)["entries"]) >= minimum
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_licence_resolves(section, licence_ids):
+    unresolved = []
+    for entry in _load(section)["entries"]:
+        licences = [entry["licence"]]
+        licences += [c["licence"] for c in (entry.get("pipeline") or {}).values() if "licence" in c]
+        unresolved += [(entry["id"], lic) for lic in licences if lic.lower() not in licence_ids]
+    assert not unresolved
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_ids_are_unique_within_a_file(section):
+    ids = [entry["id"] for entry in _load(section)["entries"]]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_aliases_are_unique_across_a_section(section):
+    owner: dict[str, str] = {}
+    clashes = []
+    for entry in _load(section)["entries"]:
+        for alias in entry["aliases"]:
+            key = alias.lower()
+            if key in owner and owner[key] != entry["id"]:
+                clashes.append((alias, owner[key], entry["id"]))
+            owner.setdefault(key, entry["id"])
+    assert not clashes
+
+
+# words that would match ordinary prose if used alone as an alias
+AMBIGUOUS = {"pile", "alpaca", "c4", "torch", "dolly", "drop", "fever", "trec", "squad", "coco", "orca", "the stack",
+             "evol", "lima", "platypus", "capybara", "dolphin", "samantha", "hermes", "falcon", "phi", "bloom", "mpt",
+             "gemma", "llama", "mistral", "qwen", "yi", "flux", "clip", "bert", "t5", "whisper", "nemo", "jan", "swift",
+             "candle", "helm", "evals", "mteb", "books", "wikipedia", "oscar", "stack", "code", "petals", "refiners",
+             "eli5", "spider", "based", "apps", "ollama run"}
+
+
+@pytest.mark.parametrize("section", ["code", "datasets"])
+def test_no_alias_is_an_ordinary_word(section):
+    bad = [(e["id"], a) for e in _load(section)["entries"] for a in e["aliases"] if a.lower() in AMBIGUOUS - {"ollama run"}]
+    assert not bad
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_hub_and_forge_aliases_have_no_scheme(section):
+    bad = [(e["id"], a) for e in _load(section)["entries"] for a in e["aliases"] if re.match(r"https?://", a)]
+    assert not bad
+
+
+def test_model_pipeline_keys_are_taxonomy_components(component_ids):
+    bad = [(e["id"], key) for e in _load("models")["entries"] for key in e.get("pipeline", {}) if key not in component_ids]
+    assert not bad
+
+
+def test_every_model_gives_inherited_pretraining_components():
+    """A root (trained from scratch) states its pre-training components; a derivative names its base instead, and the
+    components are inherited from the root at the end of its chain (see test_every_base_chain_terminates...)."""
+    for entry in _load("models")["entries"]:
+        pipeline = entry.get("pipeline", {})
+        if entry.get("base") is None or pipeline:
+            assert "training.code.pretraining" in pipeline, entry["id"]
+            assert "training.data.pretraining" in pipeline, entry["id"]
+        assert entry.get("source", "").startswith("https://"), entry["id"]
+        assert entry.get("family"), entry["id"]
+
+
+def test_model_name_patterns_are_lower_case_regexes():
+    for entry in _load("models")["entries"]:
+        for pattern in entry.get("name_patterns", []):
+            assert pattern == pattern.lower(), (entry["id"], pattern)
+            re.compile(pattern)
+
+
+def test_paper_authors_models_are_all_present():
+    sources = [e.get("source", "") for e in _load("models")["entries"]]
+    authors = [s for s in sources if "open-source-llms/open-source-llms.github.io" in s]
+    assert len(set(authors)) == 45
+
+
+def test_models_with_a_base_point_to_a_catalogued_or_hub_model():
+    entries = _load("models")["entries"]
+    for entry in entries:
+        base = entry.get("base")
+        if base is not None:
+            assert "/" in base or base in {e["id"] for e in entries}, (entry["id"], base)
+
+
+def _model_index() -> tuple[dict[str, dict], dict[str, str]]:
+    entries = _load("models")["entries"]
+    by_id = {e["id"]: e for e in entries}
+    owner = {key.lower(): e["id"] for e in entries for key in [e["id"], *e["aliases"]]}
+    return by_id, owner
+
+
+def test_every_base_resolves_to_an_entry_or_is_a_hub_id():
+    by_id, owner = _model_index()
+    bad = [(e["id"], e["base"]) for e in by_id.values() if e.get("base") is not None
+           and e["base"].lower() not in owner and not re.fullmatch(r"[\w.-]+/[\w.-]+", e["base"])]
+    assert not bad
+
+
+def test_every_base_chain_terminates_without_a_loop_and_reaches_pipeline_facts():
+    """Local mode follows `base` through the catalogue: the chain must end (a root, or a Hub id outside the catalogue),
+    never loop, and an entry that gives no pipeline of its own must reach one that does."""
+    by_id, owner = _model_index()
+    for start in by_id.values():
+        seen, entry = [start["id"]], start
+        while entry.get("base") is not None:
+            target = owner.get(entry["base"].lower())
+            if target is None:
+                break
+            assert target not in seen, f"loop: {' -> '.join(seen + [target])}"
+            seen.append(target)
+            entry = by_id[target]
+        if not start.get("pipeline"):
+            assert entry.get("pipeline"), f"{start['id']}: chain {' -> '.join(seen)} ends without pipeline facts"
+
+
+def test_code_catalogue_covers_the_required_tools():
+    aliases = {a.lower() for e in _load("code")["entries"] for a in e["aliases"]}
+    for name in ["github.com/eleutherai/lm-evaluation-harness", "github.com/openaccess-ai-collective/axolotl",
+                 "github.com/axolotl-ai-cloud/axolotl", "github.com/hiyouga/llama-factory", "vllm", "llama.cpp",
+                 "text-generation-inference", "mergekit", "github.com/eleutherai/gpt-neox", "lm studio", "garak"]:
+        assert name in aliases, name
+
+
+def test_general_frameworks_are_never_training_code():
+    training = {"pretraining-code", "finetuning-code", "alignment-code", "merge-code"}
+    by_id = {e["id"]: e for e in _load("code")["entries"]}
+    for repo in ["pytorch/pytorch", "jax-ml/jax", "huggingface/transformers", "huggingface/accelerate",
+                 "microsoft/DeepSpeed", "huggingface/peft", "bitsandbytes-foundation/bitsandbytes"]:
+        assert "framework" in by_id[repo]["roles"], repo
+        assert not training & set(by_id[repo]["roles"]), repo
+
+
+def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vocabulary_names():
+    datasets = {a.lower() for e in _load("datasets")["entries"] for a in e["aliases"]} | {
+        e["id"].lower() for e in _load("datasets")["entries"]}
+    benchmarks = yaml.safe_load((ROOT / "rules" / "safety-benchmarks.yaml").read_text(encoding="utf-8"))["benchmarks"]
+    for bench in benchmarks:
+        if bench.get("hub"):
+            assert bench["hub"].lower() in datasets, bench["hub"]
+    # every catalogue id the card vocabulary routes to (libraries, usage snippets, formats, library files) exists
+    code = {e["id"] for e in _load("code")["entries"]}
+    disclosure = yaml.safe_load((ROOT / "rules" / "disclosure.yaml").read_text(encoding="utf-8"))
+    named = [v for v in disclosure["library_names"].values() if v] + [e["runtime"] for e in disclosure["usage_code"]]
+    named += list(disclosure["format_runtimes"].values()) + list(disclosure["library_files"].values())
+    named.append(disclosure["evaluation"]["leaderboard_harness"])
+    assert sorted(set(named) - code) == []
+    models = {e["id"] for e in _load("models")["entries"]}
+    assert sorted(set(disclosure["lineage"]["family_licences"].values()) - models) == []

@@ -1,0 +1,508 @@
+"""Hostile weight files, by family of hole: each one is generated here, judged by the command line with the
+default --fail-on error, and must fail it (exit 1, an error finding, never "safe"/"allowlisted"). Benign files
+written the way torch and numpy write them must keep passing, and agree with picklescan."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import os
+import pickle
+import struct
+import zipfile
+import zlib
+
+import pytest
+
+from conftest import by_code
+from picklescan.scanner import scan_file_path
+
+from openlint.readers import pickle_policy, pickles
+from openlint.readers.weights import classify_global
+from weightgen import (Call, Global, benign_torch_pickle, global_pickle, legacy_torch, npy_bytes, numpy_object_array,
+                       stub_pickle, torch_state_dict, torch_tar, torch_zip, zip_with_many_members)
+
+CARD = "---\nlicense: apache-2.0\n---\n# m\n"
+PASSING = ("safe", "allowlisted")
+
+
+def check(run, release, files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, list[dict]], int]:
+    """(safety by path, findings by code, exit code) of `openlint check` with the default fail-on."""
+    folder = release({"README.md": CARD, **files})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code in (0, 1), result.err
+    report = result.json()
+    return {w["path"]: w["safety"] for w in report["weights"]}, by_code(report), result.code
+
+
+def assert_refused(run, release, name: str, content: bytes, codes: set[str]) -> dict[str, list[dict]]:
+    safety, found, code = check(run, release, {name: content})
+    assert safety[name] not in PASSING, safety
+    assert code == 1
+    errors = {c for c, items in found.items() if any(f["severity"] == "error" and f["file"] == name for f in items)}
+    assert errors & codes, (errors, {c: [f["message"] for f in v] for c, v in found.items() if c.startswith("OLW")})
+    return found
+
+
+def reduce_call(module: str, name: str, protocol: int = 4) -> bytes:
+    """A pickle calling module.name("x"), written with STACK_GLOBAL (protocol 4+) or GLOBAL."""
+    return stub_pickle(Call(Global(module, name), ("x",)), protocol)
+
+
+def ops(*parts: bytes) -> bytes:
+    return b"".join(parts)
+
+
+def short(text: str) -> bytes:
+    raw = text.encode()
+    return b"\x8c" + bytes([len(raw)]) + raw
+
+
+# -- 1. an allow-list, exact after the unpickler's own mapping -------------------------------------------------------
+
+@pytest.mark.parametrize("module, name, protocol", [
+    ("cPickle", "loads", 2),  # fix_imports: pickle.loads
+    ("_pickle", "loads", 4),
+    ("__builtin__", "getattr", 2),  # builtins.getattr
+    ("builtins", "getattr", 4),
+    ("_operator", "methodcaller", 4),
+    ("cProfile", "run", 2),
+    ("profile", "run", 4),
+    ("timeit", "timeit", 4),
+    ("copyreg", "add_extension", 2),
+    ("copy_reg", "add_extension", 2),
+    ("path", "os.system", 4),  # a dotted name reaching os through another module
+    ("torch", "serialization.os.system", 4),
+    ("collections", "OrderedDict.__init__.__globals__", 4),
+    ("torch._utils._rebuild_tensor_v2", "x", 4),  # an allowed name as a prefix
+    ("torch", "_utils._rebuild_tensor_v2", 4),  # the allowed pair split differently
+    ("transformers.training_args", "TrainingArguments", 2),  # not reviewed: an error too, not a warning
+    ("builtins", "print", 4),
+    ("numpy", "load", 2),
+])
+def test_any_import_off_the_allow_list_is_an_error(run, release, module, name, protocol):
+    content = reduce_call(module, name, protocol)
+    found = assert_refused(run, release, "model.bin", content, {"OLW003", "OLW004"})
+    resolved = pickle_policy.resolve(module, name, protocol)
+    assert pickle_policy.verdict(pickle_policy.Import("m", *resolved)) != pickle_policy.ALLOWED
+    if "." not in name:  # the string form cannot tell how a dotted name was split
+        assert classify_global(f"{module}.{name}") != "safe"
+    messages = " ".join(f["message"] for f in found.get("OLW003", []) + found.get("OLW004", []))
+    assert name.split(".")[-1] in messages
+
+
+@pytest.mark.parametrize("content", [
+    ops(b"\x80\x02", b"\x82\x01", b"X\x01\x00\x00\x00x\x85R."),  # EXT1
+    ops(b"\x80\x02", b"\x83\x01\x02", b"X\x01\x00\x00\x00x\x85R."),  # EXT2
+    ops(b"\x80\x02", b"\x84\x01\x02\x03\x04", b"X\x01\x00\x00\x00x\x85R."),  # EXT4
+    ops(torch_state_dict({"w": [2]})[:-1], b"0\x82\x07)R0."),  # after a benign state dict
+])
+def test_extension_registry_opcodes_cannot_be_verified(run, release, content):
+    found = assert_refused(run, release, "model.pt", content, {"OLW011"})
+    assert "copyreg registry" in found["OLW011"][0]["message"]
+
+
+@pytest.mark.parametrize("written, protocol, allowed", [
+    (("__builtin__", "set"), 2, True),  # fix_imports maps it to builtins.set
+    (("copy_reg", "_reconstructor"), 2, True),
+    (("__builtin__", "set"), 3, False),  # no mapping from protocol 3: not the allowed name
+    (("UserDict", "UserDict"), 2, False),  # mapped to collections.UserDict, which is not allowed
+    (("__builtin__", "reduce"), 2, False),  # mapped to functools.reduce
+])
+def test_python2_names_are_mapped_as_the_unpickler_maps_them(written, protocol, allowed):
+    module, name = written
+    resolved = pickle_policy.resolve(module, name, protocol)
+    verdict = pickle_policy.verdict(pickle_policy.Import("m", *resolved))
+    assert (verdict == pickle_policy.ALLOWED) is allowed
+
+
+def test_escaped_global_names_are_judged_as_the_unpickler_reads_them(run, release):
+    # genops unescapes GLOBAL's text to "OrderedDict"; the unpickler imports the literal name
+    content = b"\x80\x02ccollections\nOrdered\\x44ict\n)R."
+    assert_refused(run, release, "model.bin", content, {"OLW004"})
+
+
+def test_every_allow_list_entry_gives_its_reason():
+    for module, names in pickle_policy.allowed_entries().items():
+        for name, why in names.items():
+            assert isinstance(why, str) and len(why) > 10 and "\n" not in why, (module, name)
+
+
+def test_unresolvable_stack_global_is_dangerous():
+    result = pickles.ScanResult()
+    pickles.scan_pickle_stream(io.BytesIO(b"\x80\x04\x8c\x01a\x8c\x01b\x86\x8c\x01c\x93."), "x", result)
+    assert result.globals == [("x", pickles.UNKNOWN)]
+
+
+def test_memo_rewritten_between_push_and_stack_global_is_not_trusted():
+    # memo 0 = "collections", memo 1 = "OrderedDict"; push GET 0, GET 1, then overwrite memo 0: the module pushed
+    # is still "collections" (values are taken when pushed, not when STACK_GLOBAL runs)
+    content = (b"\x80\x04" + short("collections") + b"\x94" + short("OrderedDict") + b"\x94" + b"00"
+               + b"h\x00h\x01" + b"q\x00" + b"\x93)R.")
+    result = pickles.scan_file(io.BytesIO(content), "x", len(content))
+    assert [i.qualified for i in result.imports] == ["collections.OrderedDict"]
+    os_first = (b"\x80\x04" + short("posix") + b"\x94" + short("system") + b"\x94" + b"00"
+                + b"h\x00h\x01" + b"\x8c\x01x" + b"q\x00" + b"0" + b"\x93)R.")
+    result = pickles.scan_file(io.BytesIO(os_first), "x", len(os_first))
+    assert all(i.qualified != "collections.OrderedDict" for i in result.imports)
+
+
+# -- 2. every pickle a loader would run ----------------------------------------------------------------------------
+
+OS_SYSTEM_PROTOCOL0 = b"cos\nsystem\n(S'echo pwned'\ntR."
+
+
+def _tar_with(pickle_member: bytes = benign_torch_pickle(), **kwargs) -> bytes:
+    return torch_tar(pickle_member, **kwargs)
+
+
+def _npz(members: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _pt2(inner: bytes, compression: int = zipfile.ZIP_STORED) -> bytes:
+    return _npz({"archive/serialized_exported_program.json": b"{}", "archive/serialized_state_dict.pt": inner,
+                 "archive/version": b"1"}, compression)
+
+
+EVERY_PICKLE = {
+    "protocol 0 after protocol 2 in a legacy torch stream": ("model.bin", legacy_torch(OS_SYSTEM_PROTOCOL0)),
+    "protocol 0 after protocol 2 in a plain stream": ("model.pkl", pickle.dumps([1], protocol=2) + OS_SYSTEM_PROTOCOL0),
+    "protocol 1 after protocol 4": ("model.pkl", pickle.dumps({}, protocol=4) + b"cos\nsystem\nq\x00."),
+    "the 17th pickle of a stream": ("model.pkl", pickle.dumps(0, protocol=2) * 16 + global_pickle("os", "system")),
+    "the 200th pickle of a stream": ("model.pkl", pickle.dumps([], protocol=0) * 199 + global_pickle("os", "system")),
+    "a second pickle member of a zip, not named .pkl": ("model.pt", _npz({
+        "archive/data.pkl": benign_torch_pickle(), "archive/extra": global_pickle("os", "system")})),
+    "a second .pkl member of a zip": ("model.pt", _npz({
+        "archive/data.pkl": benign_torch_pickle(), "archive/more/x.pkl": OS_SYSTEM_PROTOCOL0})),
+    "an object array in an .npz member without the .npy suffix": ("arrays.npz", _npz({
+        "a.npy": npy_bytes("<f4", bytes(4)), "b": npy_bytes("|O", global_pickle("os", "system"))})),
+    "an object array whose descr is spelled 'object'": ("arrays.npz", _npz({
+        "a.npy": npy_bytes("<f4", bytes(4)), "b.npy": npy_bytes("object", global_pickle("os", "system"))})),
+    "an object array under data/ in an .npz": ("arrays.npz", _npz({"data/b.npy": npy_bytes("|O", global_pickle("os", "system"))})),
+    "an object array under data/ without a suffix": ("arrays.npz", _npz({"data/0": npy_bytes("|O", global_pickle("os", "system"))})),
+    "a structured dtype with an object field": ("x.npy", npy_bytes("[('a', '<f4'), ('b', '|O')]", global_pickle("os", "system"))),
+    "a compressed .npz (savez_compressed)": ("arrays.npz", _npz({"b.npy": npy_bytes("|O", global_pickle("os", "system"))}, zipfile.ZIP_DEFLATED)),
+    "joblib zlib": ("model.joblib", zlib.compress(global_pickle("os", "system"))),
+    "joblib's old ZF zlib format": ("model.pkl", b"ZF0x" + b"0" * 17 + zlib.compress(global_pickle("os", "system"))),
+    "a .pkl with a gzip header": ("model.pkl", gzip.compress(global_pickle("os", "system"))),
+    "a .pkl with a bz2 header": ("model.pkl", bz2.compress(global_pickle("os", "system"))),
+    "a .pkl with an xz header": ("model.pkl", lzma.compress(global_pickle("os", "system"))),
+    "a .pkl with an lzma header": ("model.pkl", lzma.compress(global_pickle("os", "system"), format=lzma.FORMAT_ALONE)),
+    ".pkl.gz": ("frame.pkl.gz", gzip.compress(pickle.dumps([1], protocol=4) + global_pickle("subprocess", "Popen"))),
+    ".joblib.xz": ("model.joblib.xz", lzma.compress(global_pickle("os", "system"))),
+    "a legacy tar checkpoint's pickle": ("model.pt", _tar_with(OS_SYSTEM_PROTOCOL0)),
+    "a legacy tar checkpoint's storage record": ("old.pth.tar", _tar_with(storages=[(
+        stub_pickle(("0", "cpu", Global("torch", "FloatStorage"))), 2, 4),
+        (stub_pickle(("1", Call(Global("os", "system"), ("x",)), Global("torch", "FloatStorage"))), 1, 4)])),
+    "a legacy tar checkpoint's tensor record": ("model.bin", _tar_with(tensors=[global_pickle("os", "system")])),
+    "a .pt2 archive nesting a torch.save archive": ("model.pt2", _pt2(torch_zip(global_pickle("os", "system")))),
+    "a deflated .pt2 member": ("model.pt2", _pt2(torch_zip(global_pickle("os", "system")), zipfile.ZIP_DEFLATED)),
+    "a .nemo tar holding a checkpoint": ("model.nemo", None),
+}
+
+
+def _nemo() -> bytes:
+    import tarfile
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, content in {"model_config.yaml": b"a: 1\n", "model_weights.ckpt": torch_zip(global_pickle("os", "system"))}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", sorted(EVERY_PICKLE))
+def test_every_pickle_a_loader_runs_is_scanned(run, release, case):
+    name, content = EVERY_PICKLE[case]
+    if content is None:
+        content = _nemo()
+    found = assert_refused(run, release, name, content, {"OLW003"})
+    assert any(g in f["message"] for f in found["OLW003"] for g in ("os.system", "posix.system", "subprocess.Popen"))
+
+
+@pytest.mark.parametrize("name, content", [
+    ("model.pkl", b"\x04\x22\x4d\x18" + bytes(32)),  # lz4 (joblib decompresses it)
+    ("model.joblib", b"\x28\xb5\x2f\xfd" + bytes(32)),  # zstd
+    ("model.pkl", zlib.compress(global_pickle("os", "system"))[:-8]),  # a corrupt zlib stream
+])
+def test_compression_that_cannot_be_undone_is_unverified(run, release, name, content):
+    assert_refused(run, release, name, content, {"OLW011", "OLW003"})
+
+
+# -- 3. a scan that stops is not a pass ----------------------------------------------------------------------------
+
+GENOPS_DISAGREES = {
+    "INT written in hex": b"I0x1\n0" + OS_SYSTEM_PROTOCOL0,
+    "INT written in negative hex": b"I-0x1\n0" + OS_SYSTEM_PROTOCOL0,
+    "LONG written in hex": b"L0x10L\n0" + OS_SYSTEM_PROTOCOL0,
+    "non-UTF-8 bytes in BINUNICODE": b"\x80\x02X\x02\x00\x00\x00\xff\xfe0" + global_pickle("os", "system")[2:],
+    "non-ASCII bytes in STRING": b"S'\xff'\n0" + OS_SYSTEM_PROTOCOL0,
+    "a truncated opcode argument": b"\x80\x02J\x01\x02",
+    "a pickle that ends before STOP": b"\x80\x02]q\x00(K\x01K\x02e",
+    "a second pickle that breaks": pickle.dumps([1], protocol=2) + b"I0x1\n." + OS_SYSTEM_PROTOCOL0,
+}
+
+
+@pytest.mark.parametrize("case", sorted(GENOPS_DISAGREES))
+def test_a_pickle_genops_cannot_read_is_unverified(run, release, case):
+    found = assert_refused(run, release, "model.pkl", GENOPS_DISAGREES[case], {"OLW011"})
+    assert "malformed pickle" in found["OLW011"][0]["message"]
+
+
+def _zip_entries(entries: list[tuple[str, str, bytes]], duplicate_offset: bool = False) -> bytes:
+    """A stored zip written by hand: (central name, local name, data) per entry."""
+    body, central = b"", b""
+    offsets = []
+    for central_name, local_name, data in entries:
+        crc = zlib.crc32(data)
+        offsets.append(len(body))
+        local = local_name.encode()
+        body += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, crc, len(data), len(data), len(local), 0) + local + data
+    for index, (central_name, _local_name, data) in enumerate(entries):
+        name = central_name.encode()
+        offset = offsets[0] if duplicate_offset else offsets[index]
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, zlib.crc32(data), len(data), len(data),
+                               len(name), 0, 0, 0, 0, 0, offset) + name
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), len(body), 0)
+    return body + central + end
+
+
+@pytest.mark.parametrize("content", [
+    _zip_entries([("archive/data.pkl", "archive/data.pkl", benign_torch_pickle()), ("archive/version", "archive/xersion", b"3\n")]),
+    _zip_entries([("archive/data.pkl", "archive/other.pkl", benign_torch_pickle())]),
+    _zip_entries([("archive/data.pkl", "archive/data.pkl", benign_torch_pickle()), ("archive/data.pkl", "archive/data.pkl", global_pickle("os", "system"))]),
+    _zip_entries([("archive/data.pkl", "archive/data.pkl", benign_torch_pickle()), ("archive/x.pkl", "archive/data.pkl", benign_torch_pickle())], duplicate_offset=True),
+])
+def test_zip_whose_readers_could_disagree_is_unverified(run, release, content):
+    assert_refused(run, release, "model.pt", content, {"OLW011", "OLW003"})
+
+
+def test_limits_make_a_file_unverified(run, release, monkeypatch):
+    monkeypatch.setattr(pickles, "MAX_PICKLES", 50)
+    monkeypatch.setattr(pickles, "MAX_DECOMPRESSED_BYTES", 1_000_000)
+    monkeypatch.setattr(pickles, "MAX_ZIP_MEMBERS", 100)
+    monkeypatch.setattr(pickles, "MAX_OPCODES", 10_000)
+    files = {
+        "many.pkl": pickle.dumps(0, protocol=2) * 60,
+        "inflated.joblib": zlib.compress(pickle.dumps(b"x" * 2_000_000, protocol=2) * 2),
+        "members.pt": zip_with_many_members(200),
+        "long.pkl": pickle.dumps(list(range(20_000)), protocol=4),
+        "ratio.pt": _npz({"archive/data.pkl": b"\x80\x02" + bytes(5_000_000) + b"."}, zipfile.ZIP_DEFLATED),
+    }
+    safety, found, code = check(run, release, files)
+    assert code == 1
+    unverified = {f["file"]: f["message"] for f in found["OLW011"]}
+    assert set(files) <= set(unverified), unverified
+    assert all(safety[name] not in PASSING for name in files)
+    assert "more than 50 pickles" in unverified["many.pkl"]
+    assert "decompressed bytes" in unverified["inflated.joblib"]
+    assert "zip members" in unverified["members.pt"]
+    assert "opcodes" in unverified["long.pkl"]
+    assert "compression ratio" in unverified["ratio.pt"]
+    assert {f["severity"] for f in found["OLW011"]} == {"error"}
+
+
+def test_time_limit_makes_a_file_unverified(run, release, monkeypatch):
+    monkeypatch.setattr(pickles, "SCAN_SECONDS", 0.0)
+    found = assert_refused(run, release, "model.pkl", pickle.dumps(list(range(10_000)), protocol=2), {"OLW011"})
+    assert "longer than" in found["OLW011"][0]["message"]
+
+
+def test_long_arguments_are_skipped_not_read():
+    # a 64 MiB bytes argument in the middle: skipped by seeking, the import after it still seen
+    content = b"\x80\x04\x8e" + struct.pack("<Q", 64 * 2**20) + bytes(64 * 2**20) + b"0" + global_pickle("os", "system")[2:]
+    result = pickles.scan_file(io.BytesIO(content), "x", len(content))
+    assert [i.qualified for i in result.imports] == ["os.system"] and not result.unverified
+    forged = b"\x80\x04\x8e" + struct.pack("<Q", 2**60) + b"x."
+    result = pickles.scan_file(io.BytesIO(forged), "x", len(forged))
+    assert result.unverified and not result.imports
+
+
+# -- benign files keep passing ---------------------------------------------------------------------------------------
+
+def _benign() -> dict[str, bytes]:
+    state = {"layer.0.weight": [4, 4], "layer.0.bias": [4], "scale": []}
+    return {
+        "torch_zip_protocol2.bin": torch_zip(torch_state_dict(state)),
+        "torch_zip_parameters.pt": torch_zip(torch_state_dict(state, parameter=True)),
+        "torch_zip_protocol4.pth": torch_zip(torch_state_dict(state, protocol=4)),
+        "legacy_stream.bin": legacy_torch(torch_state_dict(state)),
+        "legacy_tar.pt": torch_tar(torch_state_dict(state)),
+        "object_array.npy": npy_bytes("|O", numpy_object_array([1, "a", 2.0])),
+        "plain.npy": npy_bytes("<f4", bytes(16), (4,)),
+        "arrays.npz": _npz({"a.npy": npy_bytes("<i8", bytes(8)), "b.npy": npy_bytes("|O", numpy_object_array(["x"], 4))}),
+        "compressed.npz": _npz({"a.npy": npy_bytes("<f8", bytes(8))}, zipfile.ZIP_DEFLATED),
+        "plain_dict.pkl": pickle.dumps({"a": 1, "b": [1.0, 2.0], "c": (1, 2), "d": {1, 2}}, protocol=2),
+        "protocol5.pkl": pickle.dumps({"a": [b"x" * 10, bytearray(b"y")]}, protocol=5),
+        "compressed.joblib": zlib.compress(pickle.dumps({"w": [1.0] * 100}, protocol=4)),
+        "frame.pkl.gz": gzip.compress(pickle.dumps({"w": [1.0] * 100}, protocol=4)),
+        "export.pt2": _pt2(torch_zip(torch_state_dict(state))),
+    }
+
+
+def test_benign_files_written_as_torch_and_numpy_write_them_pass(run, release):
+    benign = _benign()
+    safety, found, _code = check(run, release, benign)
+    for name in benign:
+        assert safety[name] in PASSING, (name, safety[name], [f["message"] for c in ("OLW003", "OLW004", "OLW011") for f in found.get(c, []) if f["file"] == name])
+    for code in ("OLW003", "OLW004", "OLW011"):
+        assert code not in found, found.get(code)
+
+
+def test_benign_files_agree_with_picklescan(tmp_path):
+    for name, content in _benign().items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        if name.endswith((".pkl", ".bin", ".pt", ".pth")):  # picklescan needs numpy for .npy
+            assert scan_file_path(str(path)).infected_files == 0, name
+        with open(path, "rb") as handle:
+            result = pickles.scan_file(handle, name, len(content))
+        assert not result.unverified, (name, result.unverified)
+        assert all(pickle_policy.verdict(i) == pickle_policy.ALLOWED for i in result.imports), (name, result.globals)
+
+
+def test_legacy_stream_stops_where_torch_reads_raw_storage_bytes():
+    # the five pickles, then storage bytes that happen to look like a broken pickle: not unpickled by torch
+    content = legacy_torch(torch_state_dict({"w": [2]}))[:-256] + struct.pack("<q", 0x49) + b"I0x1\n" + bytes(32)
+    result = pickles.scan_file(io.BytesIO(content), "x", len(content))
+    assert result.kind == "torch-legacy" and result.pickles == 5 and not result.unverified
+
+
+# -- 4. bounded work: counts that fit a sparse file, headers and archives past the caps ------------------------------
+
+def _sparse(path, head: bytes, size: int) -> None:
+    with open(path, "wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+
+
+@pytest.mark.parametrize("head, fragment", [
+    (b"GGUF" + struct.pack("<IQQ", 3, 0, 1_000_000_000), "metadata entries"),  # 13 bytes each fit 20 GB of zeros
+    (b"GGUF" + struct.pack("<IQQ", 3, 600_000_000, 0), "tensors"),
+    (b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", 15) + b"general.strings" + struct.pack("<IIQ", 9, 8, 2**31), "array strings"),
+])
+def test_sparse_gguf_with_huge_counts_is_unverified_quickly(run, release, tmp_path, head, fragment):
+    folder = release({"README.md": CARD})
+    _sparse(folder / "m.gguf", head, 20 * 2**30)
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    report = result.json()
+    assert report["weights"][0]["safety"] not in PASSING
+    found = by_code(report)["OLW011"]
+    assert fragment in found[0]["message"] and found[0]["severity"] == "error"
+
+
+def test_gguf_string_elements_are_capped_across_arrays(run, release, monkeypatch):
+    from openlint.readers import gguf
+    monkeypatch.setattr(gguf, "MAX_ARRAY_STRINGS", 1000)
+    arrays = b"".join(struct.pack("<Q", 7) + b"tok.%03d" % i + struct.pack("<IIQ", 9, 8, 600) + bytes(8 * 600) for i in range(3))
+    safety, found, code = check(run, release, {"m.gguf": b"GGUF" + struct.pack("<IQQ", 3, 0, 3) + arrays})
+    assert code == 1 and safety["m.gguf"] not in PASSING
+    assert "array strings" in found["OLW011"][0]["message"]
+
+
+def test_gguf_string_arrays_are_streamed_not_listed():
+    from openlint.readers import gguf
+    count = 100_000
+    body = struct.pack("<Q", 12) + b"tokenizer.tk" + struct.pack("<IIQ", 9, 8, count) + (struct.pack("<Q", 1) + b"a") * count
+    content = b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + body
+    header = gguf.read_header(io.BytesIO(content), len(content))
+    assert header.kv_count == 1 and header.metadata == {}
+
+
+def _safetensors(header: bytes, data: int) -> bytes:
+    header += b" " * (-len(header) % 8)
+    return struct.pack("<Q", len(header)) + header + bytes(data)
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (lambda: _safetensors(b'{"__metadata__": {"x": "' + b"a" * (17 * 2**20) + b'"}}', 0), "header of"),
+    (lambda: _safetensors(b"{" + b",".join(b'"t%d":{"dtype":"U8","shape":[1],"data_offsets":[%d,%d]}' % (i, i, i + 1) for i in range(30_000)) + b"}", 30_000), "tensors"),
+    (lambda: _safetensors(b'{"__metadata__": {"x": "' + b"{" * 30_000 + b'"}}', 0), "tensors"),  # braces in a string count too
+])
+def test_safetensors_past_the_caps_are_unverified(run, release, content, fragment):
+    safety, found, code = check(run, release, {"model.safetensors": content()})
+    assert code == 1 and safety["model.safetensors"] not in PASSING
+    (item,) = found["OLW011"]
+    assert fragment in item["message"] and item["severity"] == "error"
+
+
+def test_shard_index_past_the_cap_is_an_error(run, release):
+    from weightgen import write_sharded
+    folder = release({"README.md": CARD})
+    write_sharded(folder, shards=2, tensors_per_shard=1, shape=[2], sparse=False)
+    index = folder / "model.safetensors.index.json"
+    index.write_bytes(index.read_bytes() + b" " * (17 * 2**20))
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    (item,) = by_code(result.json())["OLW011"]
+    assert "shard index" in item["message"] and item["file"] == "model.safetensors.index.json"
+
+
+def test_zip_with_too_many_members_is_refused_before_it_is_parsed(run, release):
+    found = assert_refused(run, release, "model.pt", zip_with_many_members(pickles.MAX_ZIP_MEMBERS + 1), {"OLW011"})
+    assert "zip members" in found["OLW011"][0]["message"]
+
+
+# -- 5. YAML: nesting bounded before parsing, constructor failures are YAML errors ----------------------------------
+
+@pytest.mark.parametrize("document", [
+    "license: " + "[" * 30_000,
+    "license: " + "{a: " * 30_000,
+    "license: mit\nx:\n" + "- " * 30_000 + "x",  # block sequences
+    "license: mit\nx:\n" + "".join(" " * i + "a:\n" for i in range(1, 150)) + " " * 150 + "b",  # block mappings
+    "license: " + "[ ']', " * 200,  # brackets inside quoted strings do not hide the depth
+    "license: " + '[ "]", ' * 200,
+    "license: " + "[ # ]\n" * 200,  # nor inside comments
+])
+def test_deep_yaml_is_refused_not_crashed(run, release, document):
+    from openlint.support import yamlsafe
+    with pytest.raises(yamlsafe.YamlError, match="nested more than 100"):
+        yamlsafe.load(document)
+    folder = release({"README.md": "---\n" + document + "\n---\n# m\n"})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code in (0, 1), result.err  # a finding, never a crash or an internal error
+    assert "nested more than 100" in result.out
+    config = release({"README.md": CARD}, name="with-config")
+    (config / ".openlint.yaml").write_text(document + "\n")
+    result = run("check", str(config), "-f", "json")
+    assert result.code == 2 and "nested" in result.err and len(result.err.strip().splitlines()) == 1, result.err
+
+
+@pytest.mark.parametrize("document", [
+    "license: mit\ndate: 2024-13-45\n",
+    "license: mit\nn: " + "9" * 5000 + "\n",
+    "license: mit\nwhen: 2024-02-30 25:61:00\n",
+])
+def test_yaml_constructor_failures_are_yaml_errors_not_internal_errors(run, release, document):
+    from openlint.support import yamlsafe
+    try:
+        data = yamlsafe.load(document)
+    except yamlsafe.YamlError:
+        data = None
+    if data is not None:  # timestamps load as plain strings
+        assert all(isinstance(v, (str, int)) for v in data.values())
+    folder = release({"README.md": "---\n" + document + "---\n# m\n"})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code in (0, 1), result.err
+    config = release({"README.md": CARD}, name="with-config")
+    (config / ".openlint.yaml").write_text("fail-on: error\nx: " + "9" * 5000 + "\n")
+    result = run("check", str(config), "-f", "json")
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
+
+
+def test_yaml_depth_within_the_limit_still_loads():
+    from openlint.support import yamlsafe
+    value, depth = yamlsafe.load("a: " + "[" * 99 + "]" * 99)["a"], 1  # with the mapping: 100 levels
+    while value:
+        value, depth = value[0], depth + 1
+    assert depth == 99
+    assert yamlsafe.load("d: 2024-01-01") == {"d": "2024-01-01"}
