@@ -7,7 +7,10 @@ the card and one small safetensors file: the weights exist, and nothing else is 
 library file); the folder is named as a clone of the repository would be. Local mode: no network, so lineage comes
 from the catalogue or is "not assessed" (UNK).
 
-Run it directly for the confusion per component:  python tests/agreement.py [dev|test|all] [--misses]
+A second development sample (SAMPLE2.tsv, split "dev2", 120 cards) was labelled later under the same conventions
+and their section 9.
+
+Run it directly for the confusion per component:  python tests/agreement.py [dev|dev2|test|all] [--misses]
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ def level_of(value: str) -> str:
 def primary_labels() -> dict[str, dict]:
     """Each card's labels from its first labeller."""
     cards: dict[str, dict] = {}
-    for path in sorted(LABELS.glob("labeller-*.yaml")):
-        cards.update(yaml.safe_load(path.read_text())["cards"])
+    for pattern in ("labeller-*.yaml", "dev2-*.yaml"):
+        for path in sorted(LABELS.glob(pattern)):
+            cards.update(yaml.safe_load(path.read_text())["cards"])
     return cards
 
 
@@ -167,7 +171,7 @@ def _print(split: str, tally: Tally, misses: bool) -> None:
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split in (["dev", "test"] if which == "all" else [which]):
+    for split in (["dev", "dev2", "test"] if which == "all" else [which]):
         _print(split, measure(split), "--misses" in sys.argv)
     overall, per, count = between_labellers()
     print(f"between labellers ({count} cards): {overall:.1%}; " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE, ROOT
+from openlint.formats.markdown import text as markdown_text
 from test_integrations import BAD, official_sarif_schema
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
@@ -170,7 +171,7 @@ def test_action_steps_run_in_bash(tmp_path, minor):
     assert "> **Failed:** Openness grade" in summary and "below the minimum B" in summary
     assert "| Component | Level | Category | Status | Licence | Points |" in summary and f"= **{report['grade']['score']:g}**" in summary
     for finding in report["findings"]:
-        assert f"`{finding['code']}` {finding['name']}" in summary and finding["fix"].replace("|", "\\|") in summary
+        assert f"`{finding['code']}` {finding['name']}" in summary and markdown_text(finding["fix"]) in summary
 
     # openlint cannot run (a configuration file that does not exist): exit 2, and a SARIF log all the same
     runner.inputs.update({"config": "missing.yaml", "min-grade": ""})

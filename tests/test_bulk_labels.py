@@ -13,14 +13,14 @@ import pytest
 from agreement import KEYS, between_labellers, measure
 
 # reached on the test half when the README's figures were written; a change that lowers them is a regression
-MIN_TEST_OVERALL = 0.83
+MIN_TEST_OVERALL = 0.84
 MIN_TEST_WEIGHTS_AND_INFERENCE = 0.85
 MAX_TEST_WRONG_RELEASED = 0.03  # share of all judgements
 
 
 @pytest.fixture(scope="module")
 def tallies():
-    return {split: measure(split) for split in ("dev", "test")}
+    return {split: measure(split) for split in ("dev", "dev2", "test")}
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -43,8 +43,8 @@ def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 160
-    assert {entry["split"] for entry in labels.values()} == {"dev", "test"}
+    assert len(labels) == 280
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "test"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card

@@ -278,7 +278,7 @@ def test_symlinks_outside_and_loops_are_not_followed(run, release, tmp_path):
     report = report_of(run, folder)
     found = by_code(report)
     assert "OLW003" not in found  # the dangerous file outside was never read
-    problems = {f["file"]: f["message"] for f in found["OLC007"]}
+    problems = {place["file"]: f["message"] for f in found["OLC007"] for place in f["locations"]}
     assert "outside the release" in problems["model.bin"]
     assert "loop_a" in problems and "loop_b" in problems
 

@@ -2,13 +2,21 @@
 
 A configuration file is `.openlint.yaml` or `[tool.openlint]` in pyproject.toml, found from the target upward, or
 named with --config; it is validated against schemas/config.schema.json, and an invalid one exits 2 naming the file
-and the key path. Settings are what one run does: the command line's options merged with the configuration, built
-once, with the rule policy resolved.
+and the key path (never a value from it). Settings are what one run does: the command line's options merged with
+the configuration, built once, with the rule policy resolved.
+
+The release being checked is untrusted, and so is a configuration found inside it: in CI, a pull request can add
+one. "Inside" means inside the checked tree: the release folder, or the git work tree that holds it. Such a
+configuration may tune openlint, but it may not weaken a security rule (rules/*.yaml `security: true`): no
+ignoring, deselecting, lowering, waiving or redefining one, and no `fail-on: never`. A configuration named with
+--config, or found outside the checked tree, is the user's own and may. Rule files a configuration names must lie
+in its own folder or below (symlinks resolved), so that a configuration cannot make openlint read, and print, any
+other file.
 """
 
 from __future__ import annotations
 
-import sys
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +27,9 @@ from openlint.rules.engine import Policy, Waiver
 from openlint.support import schemas, yamlsafe
 
 FILE_NAMES = (".openlint.yaml", ".openlint.yml")
+NAMED = "named with --config"
+OUTSIDE = "found outside the checked release and its repository"
+INSIDE = "found in the checked release or its repository"
 
 
 @dataclass(frozen=True)
@@ -29,8 +40,15 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str | None = None
     min_grade: str | None = None
-    rules: tuple[str, ...] = ()  # extra rule files, resolved against the config's folder
+    rules: tuple[str, ...] = ()  # extra rule files, resolved inside the config's folder
     waivers: tuple[dict[str, str], ...] = ()
+    origin: str = NAMED  # NAMED, OUTSIDE or INSIDE
+    waiver_lines: tuple[int | None, ...] = ()  # the line of each waiver, where it could be found
+
+    @property
+    def trusted(self) -> bool:
+        """May this configuration weaken security rules? Only when it does not come from the release."""
+        return self.origin != INSIDE
 
 
 def discover(start: Path) -> Path | None:
@@ -47,38 +65,75 @@ def discover(start: Path) -> Path | None:
     return None
 
 
+def checked_tree(target: str) -> Path | None:
+    """The tree a check treats as untrusted input: a local release folder, widened to the git work tree that holds
+    it (a pull request controls the whole checkout). None for a Hub repository: nothing local comes from it."""
+    path = Path(target)
+    if not path.exists():
+        return None
+    folder = path.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    return next((candidate for candidate in (folder, *folder.parents) if (candidate / ".git").exists()), folder)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return os.path.commonpath([str(path), str(root)]) == str(root)
+
+
 def _document(path: Path) -> Any:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(file, f"cannot be read: {exc}") from None
+        raise DataFileError(file, f"cannot be read ({'not UTF-8' if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__})") from None
     if path.name == "pyproject.toml":
-        if sys.version_info >= (3, 11):
+        try:
             import tomllib
-        else:  # the same parser, published as tomli before it joined the standard library
-            import tomli as tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
 
         try:
-            return tomllib.loads(text).get("tool", {}).get("openlint", {})
+            return tomllib.loads(text).get("tool", {}).get("openlint", {}), text
         except tomllib.TOMLDecodeError as exc:
             raise DataFileError(file, f"invalid TOML: {exc}") from None
     try:
         data = yamlsafe.load(text)
     except yamlsafe.YamlError as exc:
         raise DataFileError(file, f"invalid YAML: {exc}", f"line {exc.line}" if exc.line else "") from None
-    return {} if data is None else data
+    return ({} if data is None else data), text
 
 
-def load(path: Path) -> Config:
-    data = _document(path)
+def _rule_file(entry: str, index: int, config: Path) -> str:
+    """A rule file named by a configuration: inside the configuration's own folder, symlinks resolved."""
+    base = config.parent.resolve()
+    resolved = (base / entry).resolve()
+    if not _inside(resolved, base):
+        raise DataFileError(str(config), f"a rule file must lie in the configuration's folder ({base}) or below; "
+                            "this entry leads outside it", f"rules/{index}")
+    return str(resolved)
+
+
+def _waiver_lines(text: str, waivers: list[dict[str, str]]) -> tuple[int | None, ...]:
+    lines, found, start = text.splitlines(), [], 0
+    for waiver in waivers:
+        code = waiver["rule"]
+        number = next((n for n in range(start, len(lines)) if "rule" in lines[n] and code in lines[n]), None)
+        found.append(None if number is None else number + 1)
+        start = number + 1 if number is not None else start
+    return tuple(found)
+
+
+def load(path: Path, origin: str = NAMED) -> Config:
+    data, text = _document(path)
     for where, message in schemas.errors("config", data)[:1]:
         raise DataFileError(str(path), message, where)
-    base = path.parent
+    waivers = list(data.get("waivers", ()))
     return Config(
         path=str(path), select=tuple(data.get("select", ())), ignore=tuple(data.get("ignore", ())), severity=data.get("severity", {}),
         fail_on=data.get("fail-on"), min_grade=data.get("min-grade"),
-        rules=tuple(str((base / r).resolve()) for r in data.get("rules", ())), waivers=tuple(data.get("waivers", ())),
+        rules=tuple(_rule_file(entry, i, path) for i, entry in enumerate(data.get("rules", ()))), waivers=tuple(waivers),
+        origin=origin, waiver_lines=_waiver_lines(text, waivers),
     )
 
 
@@ -105,6 +160,7 @@ class Options:
     verbosity: int = 0
     color: bool = False
     quiet_on_success: bool = False  # print nothing when the exit status is 0 (the pre-commit hook)
+    statistics: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +172,14 @@ class Settings:
     policy: Policy
     fail_on: str
     min_grade: str | None
+    changes: tuple[str, ...] = ()  # what the configuration file changed, in words, for every report
+
+    def files(self) -> tuple[tuple[str, str], ...]:
+        """The configuration files applied, each with its role."""
+        files = [(self.config.path, f"configuration, {self.config.origin}")] if self.config.path else []
+        files += [(path, "rule file, named by the configuration") for path in self.config.rules]
+        files += [(path, "rule file, named with --rules") for path in self.options.rule_files]
+        return tuple(files)
 
 
 def configuration(options: Options) -> Config:
@@ -124,10 +188,13 @@ def configuration(options: Options) -> Config:
     if options.config_path is not None:
         if not options.config_path.is_file():
             raise OpenlintError(f"{options.config_path}: configuration file not found")
-        return load(options.config_path)
+        return load(options.config_path, NAMED)
     start = Path(options.target) if Path(options.target).exists() else Path.cwd()
     found = discover(start)
-    return load(found) if found else Config()
+    if found is None:
+        return Config()
+    tree = checked_tree(options.target)
+    return load(found, INSIDE if tree is not None and _inside(found.resolve(), tree) else OUTSIDE)
 
 
 def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
@@ -138,26 +205,104 @@ def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
 
 
 def policy(options: Options, config: Config) -> Policy:
+    trusted_rules = all_rules(options.rule_files)
+    if not config.trusted:
+        refuse_weakening(config, trusted_rules)
     rules = all_rules(config.rules + options.rule_files)
     select = list(options.select or config.select)
     ignore = list(options.ignore + config.ignore)
     unknown = ruleset.unknown_selectors(rules, select + ignore)
     if unknown:
         raise OpenlintError(f"unknown rule selector(s): {', '.join(unknown)}; `openlint rules` lists the codes")
-    severity = {}
-    for code, level in config.severity.items():
-        rule = ruleset.find(rules, code)
-        if rule is None:
-            raise OpenlintError(f"{config.path}: severity: no rule {code!r}")
-        severity[rule.code] = level
-    waivers = tuple(Waiver(w["rule"], w["reason"], w.get("component"), config.path or "") for w in config.waivers)
+    severity = _severities(config, rules)
+    source = os.path.abspath(config.path) if config.path else ""
+    lines = config.waiver_lines or (None,) * len(config.waivers)
+    waivers = tuple(Waiver(w["rule"], w["reason"], w.get("component"), source, line) for w, line in zip(config.waivers, lines))
     for waiver in waivers:
         if ruleset.find(rules, waiver.rule) is None:
             raise OpenlintError(f"{config.path}: waivers: no rule {waiver.rule!r}")
-    return Policy(tuple(ruleset.select(rules, select, ignore)), severity, waivers)
+    return Policy(tuple(ruleset.select(rules, select, ignore)), severity, waivers, tuple(rules))
 
 
 def settings(options: Options) -> Settings:
     config = configuration(options)
-    return Settings(options, config, policy(options, config), options.fail_on or config.fail_on or "error",
-                    options.min_grade or config.min_grade)
+    chosen = policy(options, config)
+    return Settings(options, config, chosen, options.fail_on or config.fail_on or "error", options.min_grade or config.min_grade,
+                    changes(options, config, list(chosen.known)))
+
+
+# -- what a configuration changes -----------------------------------------------------------------------------------
+
+def weakening(config: Config, rules: list[ruleset.Rule]) -> list[str]:
+    """Every entry of a configuration that would weaken a security rule, in words."""
+    security = [rule for rule in rules if rule.security]
+    return [*_weakening_selection(config, security), *_weakening_levels(config, security),
+            *[f"waiver of {w['rule']}" for w in config.waivers if ruleset.find(security, w["rule"]) is not None],
+            *_weakening_rule_files(config, security)]
+
+
+def _weakening_selection(config: Config, security: list[ruleset.Rule]) -> list[str]:
+    found = [f"ignore {s}" for s in config.ignore if any(ruleset.matches(rule, s) for rule in security)]
+    left_out = [rule.code for rule in security if not any(ruleset.matches(rule, s) for s in config.select)]
+    if config.select and left_out:
+        found.append(f"select {', '.join(config.select)} (leaves out {', '.join(left_out)})")
+    return found
+
+
+def _weakening_levels(config: Config, security: list[ruleset.Rule]) -> list[str]:
+    found = ["fail-on never"] if config.fail_on == "never" else []
+    for key, level in config.severity.items():
+        rule = ruleset.find(security, key)
+        if rule is not None and ruleset.SEVERITY_RANK[level] < ruleset.SEVERITY_RANK[rule.severity]:
+            found.append(f"severity {rule.code} {level}")
+    return found
+
+
+def _weakening_rule_files(config: Config, security: list[ruleset.Rule]) -> list[str]:
+    found = []
+    for path in config.rules:
+        redefined = sorted({r.code for r in ruleset.load_user_file(path)} & {r.code for r in security})
+        if redefined:
+            found.append(f"rule file {path} redefines {', '.join(redefined)}")
+    return found
+
+
+def refuse_weakening(config: Config, rules: list[ruleset.Rule]) -> None:
+    found = weakening(config, rules)
+    if found:
+        raise OpenlintError(
+            f"{config.path}: this configuration was {INSIDE}, so it may not weaken security rules ({'; '.join(found)}); "
+            "a release cannot configure away its own security checks. Name a configuration you trust with --config, "
+            "or remove these entries")
+
+
+def changes(options: Options, config: Config, rules: list[ruleset.Rule]) -> tuple[str, ...]:
+    """What the configuration file changes, in words (the command line's own options are not listed; where they
+    override the file, the file's entry is not listed either)."""
+    found = _selection_changes(options, config, rules)
+    defaults = {rule.code: rule.severity for rule in rules}
+    found += [f"severity {code}: {defaults[code]} -> {level}" for code, level in _severities(config, rules).items()]
+    found += [f"fail-on {config.fail_on}"] if config.fail_on and not options.fail_on else []
+    found += [f"min-grade {config.min_grade}"] if config.min_grade and not options.min_grade else []
+    return tuple(found + [f"rules from {path}" for path in config.rules])
+
+
+def _selection_changes(options: Options, config: Config, rules: list[ruleset.Rule]) -> list[str]:
+    found = []
+    if config.select and not options.select:
+        off = [r.code for r in rules if not any(ruleset.matches(r, s) for s in config.select)]
+        found.append(f"select {', '.join(config.select)}: {len(off)} rule(s) off")
+    for selector in config.ignore:
+        matched = [r.code for r in rules if ruleset.matches(r, selector)]
+        found.append(f"ignore {selector}" + (f" ({', '.join(matched)})" if matched != [selector.upper()] else ""))
+    return found
+
+
+def _severities(config: Config, rules: list[ruleset.Rule]) -> dict[str, str]:
+    found = {}
+    for key, level in config.severity.items():
+        rule = ruleset.find(rules, key)
+        if rule is None:
+            raise OpenlintError(f"{config.path}: severity: no rule {key!r}")
+        found[rule.code] = level
+    return found

@@ -10,7 +10,7 @@ from openlint.analysis import analyse
 from openlint.analysis.model import Assessment
 from openlint.config import Options, Settings
 from openlint.assemble import assemble
-from openlint.report import Report
+from openlint.report import Applied, Report
 from openlint.rules import engine
 from openlint.sources import open_source
 
@@ -24,6 +24,9 @@ def assess(options: Options, *, use_declaration: bool = True) -> Assessment:
 def check(settings: Settings) -> Report:
     assessment = assess(settings.options)
     findings = engine.apply(settings.policy, assessment)
-    notes = (f"configuration: {settings.config.path}",) if settings.config.path else ()
-    return Report.build(assessment, findings, grading.compute(assessment.components), settings.policy.rules, notes,
-                        settings.config.path)
+    waivers = settings.policy.waivers + engine.declaration_waivers(assessment.release)
+    declaration = assessment.release.declaration
+    files = settings.files() + (((declaration.path, "openness declaration, with waivers"),)
+                                if declaration is not None and len(waivers) > len(settings.policy.waivers) else ())
+    applied = Applied(files, settings.changes, waivers, engine.refused(settings.policy, waivers))
+    return Report.build(assessment, findings, grading.compute(assessment.components), settings.policy.rules, (), applied)

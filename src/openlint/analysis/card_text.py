@@ -158,7 +158,7 @@ def _advice(sentence: str, vocab: Vocabulary) -> bool:
 
 def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool) -> None:
     artefact, context = mention.artefact, mention.context
-    if artefact.plays("inference-runtime") and not _advice(mention.sentence, vocab):
+    if artefact.plays("inference-runtime"):  # "you can run it with X" is how a card says what runs it
         found.runtimes.append(Runtime(artefact, mention.evidence))
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
@@ -204,21 +204,31 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
         artefact = catalogue.from_url(link.url)
-        own = _own_project(release, link.url)
-        trains = artefact is None or artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
-        if own and trains and not _advice(sentence.lower(), vocab):
-            found.own_code.append(Mention(artefact, evidence, sentence.lower(), f"{sentence.lower()} {heads}") if artefact is not None
-                                  else Evidence(evidence.file, evidence.line, f"{own}: {evidence.snippet}"[:160], "card-text"))
         if artefact is not None:
-            route(Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}", f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found, linked=True)
-        elif match := HUB_DATASET.match(link.url):
-            cid = data_component(f"{sentence} {heads}".lower(), vocab)
-            if cid is not None:
-                found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
-        elif match := CODE_HOST.match(link.url):
-            _code_link(link.url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
-        elif not link.url.startswith(("http://", "https://")):
-            _release_link(release, link.url, sentence.lower(), evidence, vocab, found)
+            _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
+                                                           f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
+        else:
+            _unknown_link(release, link.url, sentence, heads, evidence, vocab, found)
+
+
+def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
+    # the release's own project repository, when the catalogue knows it holds training code (an unknown one may hold
+    # only a demo or notebooks: not assumed)
+    trains = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
+    if trains and _own_project(release, url) and not _advice(mention.sentence, vocab):
+        found.own_code.append(mention)
+    route(mention, vocab, found, linked=True)
+
+
+def _unknown_link(release: Release, url: str, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
+    if match := HUB_DATASET.match(url):
+        cid = data_component(f"{sentence} {heads}".lower(), vocab)
+        if cid is not None:
+            found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
+    elif match := CODE_HOST.match(url):
+        _code_link(url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
+    elif not url.startswith(("http://", "https://")):
+        _release_link(release, url, sentence.lower(), evidence, vocab, found)
 
 
 def _stem(name: str) -> str:

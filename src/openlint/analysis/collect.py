@@ -49,7 +49,7 @@ class Collector:
     benchmarks: dict[str, tuple[object, Evidence]] = field(default_factory=dict)  # safety benchmark -> (artefact, evidence)
     described_sections: list[tuple[str, str, Evidence]] = field(default_factory=list)  # component, title, evidence
     training_code: list[Mention] = field(default_factory=list)  # its stage is known only once the stages are
-    own_code: list[Mention | Evidence] = field(default_factory=list)  # the release's own project repository
+    own_code: list[Mention] = field(default_factory=list)  # the release's own project repository
     training_data: list[Mention] = field(default_factory=list)
     runtimes: list[Runtime] = field(default_factory=list)
     remote_code: list[Evidence] = field(default_factory=list)

@@ -102,15 +102,13 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
 
 def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) -> None:
     """The model's own project repository holds the code of the stage that made it: its fine-tuning for a tuned
-    model, else its pre-training (a repository the catalogue does not know has no identified licence)."""
+    model, else its pre-training."""
     if not found.own_code or found.role("finetuning-code").pointers or found.role("pretraining-code").pointers:
         return
     first = found.own_code[0]
     role = "finetuning-code" if inferred["finetuning"].present else "pretraining-code"
-    if isinstance(first, Mention):
+    if role == "finetuning-code" or not traced.derived:
         found.role(role).pointers.append(Pointer("code-repo", first.artefact.url or first.artefact.id, first.evidence, first.artefact.licence))
-    elif not traced.derived or role == "finetuning-code":
-        found.role(role).pointers.append(Pointer("code-repo", first.snippet.split(":", 1)[0], first))
 
 
 def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, Stage], catalogue: Catalogue, vocab: Vocabulary) -> None:

@@ -37,7 +37,7 @@ def infer(release: Release, lineage: Lineage, found: Collector, vocab: Vocabular
     hits = found.stage_hits
     return {
         "finetuning": finetuning,
-        "alignment": _alignment(names(release), {} if not finetuning.present else hits, finetuning),
+        "alignment": _alignment(names(release), hits, finetuning),
         "internal_benchmarks": Stage(True, hits["internal_benchmarks"], "The card reports internal benchmarks")
         if "internal_benchmarks" in hits else Stage(False, None, "No internal (non-public) benchmark is mentioned"),
         "evaluation": _evaluation(release, found),

@@ -46,9 +46,12 @@ def _metadata(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 
 def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     for block in card.blocks:
+        lower = block.text.lower()
+        if "finetuning" not in found.stage_hits and vocab.prompt_templates.search(lower):
+            # a chat format is learnt: a prompt template means the model was instruction-tuned
+            found.stage_hits["finetuning"] = Evidence(card.path, block.line, snippet(f"prompt template: {block.text}"), "card-text")
         if block.kind != "code":
             continue
-        lower = block.text.lower()
         runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None)
         if runtime is not None:
             first = next((line for line in block.text.splitlines() if line.strip()), "")

@@ -15,8 +15,9 @@ from openlint.support.files import write_atomic
 
 def run_check(options: Options) -> int:
     """Check, render, write, and choose the exit status. A run that stops with an error still leaves a valid SARIF
-    log (one error notification, executionSuccessful false) wherever SARIF was asked for, so that a CI step that
-    uploads it always has a file; the error itself is then raised to the caller, which prints it (exit 2)."""
+    log (one error notification, executionSuccessful false) in every SARIF file asked for with -o, so that a CI step
+    that uploads it always has a file; stdout stays empty, and the error itself is raised to the caller, which prints
+    it (exit 2)."""
     try:
         return _check(options)
     except OpenlintError as exc:
@@ -35,8 +36,11 @@ def _check(options: Options) -> int:
     base = RenderOptions(min_grade=settings.min_grade)
     # render everything before writing anything: a failure must not leave half the outputs behind
     rendered = [(path, render(fmt, report, base)) for fmt, path in options.outputs]
-    shown = render(options.output_format, report, replace(base, color=options.color and options.output_format == "text",
-                                                          verbosity=options.verbosity))
+    if options.statistics:
+        shown = render("statistics", report, replace(base, as_json=options.output_format == "json"))
+    else:
+        shown = render(options.output_format, report, replace(base, color=options.color and options.output_format == "text",
+                                                              verbosity=options.verbosity))
     for path, text in rendered:
         write_atomic(path, text)
     reason = report.min_grade_failure(settings.min_grade)
@@ -59,9 +63,6 @@ def _write_failure(options: Options, message: str) -> None:
                 write_atomic(path, log)
             except OpenlintError:
                 pass  # the original error is the one to report
-    if options.output_format == "sarif":
-        sys.stdout.write(log)
-        sys.stdout.flush()
 
 
 def list_rules(rule_files: tuple[str, ...], output_format: str) -> str:

@@ -16,6 +16,7 @@ from openlint import __version__
 from openlint.cli.params import OutputSpec, RuleSelectors, flatten
 from openlint.errors import OpenlintError
 from openlint.formats import FORMATS
+from openlint.support.text import clean
 
 GRADES = ("A", "B", "C", "D", "E", "F")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -60,7 +61,8 @@ def cli() -> None:
 @click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)),
               help="Output format on stdout [default: github on GitHub Actions, else text].")
 @click.option("-o", "--output", "outputs", multiple=True, type=OutputSpec(),
-              help="Also write a report to FILE (format from the prefix or the extension: .json .sarif .md). Repeatable.")
+              help="Also write a report to FILE (format from the prefix or the extension: .json .sarif .md .html). Repeatable.")
+@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the report (JSON with -f json).")
 @click.option("--select", multiple=True, type=RuleSelectors(), help="Only these rules: codes, code prefixes (OLS) or names; comma-separated.")
 @click.option("--ignore", multiple=True, type=RuleSelectors(), help="Skip these rules; comma-separated.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit status 1 [default: error].")
@@ -88,7 +90,8 @@ def check(target: str, **given: object) -> None:
         output_format=output_format, outputs=tuple(given["outputs"]), select=flatten(given["select"]),
         ignore=flatten(given["ignore"]), fail_on=given["fail_on"], min_grade=given["min_grade"],
         config_path=given["config_path"], no_config=given["no_config"], rule_files=tuple(str(p) for p in given["rule_files"]),
-        verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]), quiet_on_success=given["quiet_on_success"],
+        verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]), statistics=given["statistics"],
+        quiet_on_success=given["quiet_on_success"],
     )
     sys.exit(run_check(options))
 
@@ -157,13 +160,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        exc.message = clean(exc.format_message())  # a file name typed or globbed can hold escape sequences too
         exc.show()
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("openlint: aborted", err=True)
         sys.exit(130)
     except OpenlintError as exc:
-        click.echo(f"openlint: error: {exc}", err=True)
+        # the message may name files of the release (a configuration, a rule file): never raw on a terminal
+        click.echo(f"openlint: error: {clean(str(exc))}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("openlint: interrupted", err=True)
@@ -171,6 +176,6 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # an unexpected failure is a bug: one line, and a traceback only on request
         if os.environ.get("OPENLINT_DEBUG"):
             raise
-        click.echo(f"openlint: internal error: {type(exc).__name__}: {exc} (set OPENLINT_DEBUG=1 for a traceback)", err=True)
+        click.echo(f"openlint: internal error: {type(exc).__name__}: {clean(str(exc))} (set OPENLINT_DEBUG=1 for a traceback)", err=True)
         sys.exit(2)
     sys.exit(0)

@@ -1,5 +1,9 @@
 """Output formats: each a pure function of the report, `render(report, options) -> str`. The registry feeds the
-CLI's --format choices, so the CLI and the formats cannot drift."""
+CLI's --format choices, so the CLI and the formats cannot drift.
+
+Every string a format takes from the report has already been sanitised (report/__init__.py, support/text.py): no
+control character from the release reaches an output. Formats add the escaping of their own syntax on top
+(markdown and HTML metacharacters, workflow-command properties), and colour last."""
 
 from __future__ import annotations
 
@@ -18,20 +22,24 @@ class RenderOptions:
     verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
     badge_components: bool = False  # the badge's strip of 12 component levels
     min_grade: str | None = None  # the run's --min-grade: CI formats say when the grade falls below it
+    as_json: bool = False  # statistics: JSON rather than text
 
 
 # name -> module holding `render(report, options) -> str`; imported only when used
 FORMATS: dict[str, str] = {
     "text": "openlint.formats.text",
+    "concise": "openlint.formats.concise",
     "json": "openlint.formats.json_format",
     "sarif": "openlint.formats.sarif",
     "github": "openlint.formats.github",
     "markdown": "openlint.formats.markdown",
     "concise": "openlint.formats.concise",
+    "html": "openlint.formats.html",
 }
 # formats written by their own commands, not offered by --format
-OTHER_FORMATS: dict[str, str] = {"badge": "openlint.formats.badge"}
-EXTENSIONS = {".json": "json", ".sarif": "sarif", ".md": "markdown", ".txt": "text", ".log": "github"}
+OTHER_FORMATS: dict[str, str] = {"badge": "openlint.formats.badge", "statistics": "openlint.formats.statistics"}
+EXTENSIONS = {".json": "json", ".sarif": "sarif", ".md": "markdown", ".txt": "text", ".log": "github", ".html": "html",
+              ".htm": "html"}
 
 
 def renderer(name: str) -> Callable[..., str]:

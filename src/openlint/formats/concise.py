@@ -1,15 +1,12 @@
-"""One line per finding, `path:line:col: CODE message`, as ruff's concise output (what editors and terminals turn
-into links), then the grade line. The pre-commit hook's output: short enough to read in a failing commit."""
+"""One line per finding, `path:line:col: CODE message`, as ruff's concise output: what editors and terminals turn
+into links. A finding found in several places has a line for each. Then the grade (unless quiet) and the
+configuration applied (quiet: only when there is a finding to show, so that a clean quiet run prints nothing)."""
 
 from __future__ import annotations
 
 from openlint.formats import RenderOptions
 from openlint.report import Report
-
-
-def _printable(text: str) -> str:
-    """Release text (file names, quotes) never reaches a terminal raw: control characters are shown escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+from openlint.support.text import clean
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -17,10 +14,14 @@ def render(report: Report, options: RenderOptions) -> str:
     for finding in report.active:
         if options.verbosity < 0 and finding.severity == "info":
             continue
-        path = _printable(report.uri(finding.file))
-        lines.append(f"{path}:{finding.line or 1}:1: {finding.rule.code} {_printable(finding.message)}")
+        for place in finding.locations:
+            # clean() again: the path a CI log sees starts the line, so it must not read as a workflow command
+            path = clean(report.uri(place.file))
+            lines.append(f"{path}:{place.line or 1}:{place.column or 1}: {finding.rule.code} {place.message or finding.message}")
     if options.verbosity >= 0:
         lines.append(_summary(report))
+    if options.verbosity >= 0 or lines:  # quiet and clean prints nothing; quiet with findings says what was configured
+        lines += [f"configuration: {line}" for line in report.configuration_lines()]
     return "".join(line + "\n" for line in lines)
 
 

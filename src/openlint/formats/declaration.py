@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from openlint.analysis.model import Assessment, ComponentResult, Pointer
 from openlint.knowledge import taxonomy
+from openlint.support.text import escape_json
 
 HEADER = """\
 # Openness declaration (openlint). One entry per pipeline component of Eiras et al. (2024).
@@ -31,7 +32,8 @@ def _location(pointer: Pointer) -> str:
 
 
 def _quote(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    # a YAML double-quoted scalar: the value exactly, with anything a terminal would act on as a \u escape
+    return escape_json(json.dumps(value, ensure_ascii=False))
 
 
 def render(assessment: Assessment) -> str:

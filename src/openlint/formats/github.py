@@ -1,4 +1,8 @@
-"""GitHub Actions workflow commands: one annotation per finding, worst first, with the documented escaping."""
+"""GitHub Actions workflow commands: one annotation per place a finding was found, worst first, with the documented
+escaping; then the configuration applied and the grade as notices.
+
+Release text arrives sanitised (no line breaks, no escape characters, see report/), so nothing from the release
+can end a command early or start a new one; the escaping below is the workflow-command syntax's own."""
 
 from __future__ import annotations
 
@@ -19,12 +23,19 @@ def escape_property(text: str) -> str:
 def render(report: Report, options: RenderOptions) -> str:
     lines = []
     for finding in report.active:
-        properties = [f"file={escape_property(report.uri(finding.file))}"]
-        if finding.line:
-            properties.append(f"line={finding.line}")
-        properties.append(f"title={escape_property(f'{finding.rule.code} {finding.rule.name}')}")
-        quote = f'\nquote: "{finding.snippet}"' if finding.snippet else ""
-        lines.append(f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(finding.message + quote)}")
+        title = f"title={escape_property(f'{finding.rule.code} {finding.rule.name}')}"
+        for place in finding.locations:
+            properties = [f"file={escape_property(report.uri(place.file))}"]
+            if place.line:
+                properties.append(f"line={place.line}")
+                if place.column:
+                    properties.append(f"col={place.column}")
+            quote = f'\nquote: "{place.snippet}"' if place.snippet else ""
+            said = place.message or finding.message
+            lines.append(f"::{COMMANDS[finding.severity]} {','.join([*properties, title])}::{escape_data(said + quote)}")
+    configuration = report.configuration_lines()
+    if configuration:
+        lines.append(f"::notice title={escape_property('openlint configuration')}::{escape_data(chr(10).join(configuration))}")
     grade = report.grade
     if reason := report.min_grade_failure(options.min_grade):
         lines.append(f"::error title={escape_property('openlint min-grade')}::{escape_data(reason)}")

@@ -1,4 +1,7 @@
-"""SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules, results with stable fingerprints.
+"""SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules (helpUri: the rule's page in docs/rules/),
+results with stable fingerprints; a finding found in several places is one result with every location; the
+configuration applied is in the run's properties. Release text arrives sanitised (report/); json.dumps escapes the
+rest.
 
 Paths are repository-relative. For a Hub repository they are relative to the Hub's file view of the checked
 revision, named by `originalUriBaseIds` (%SRCROOT%), so results attach to the same files when the workflow runs in
@@ -11,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
-from urllib.parse import quote
 
 from openlint import __version__
 from openlint.formats import RenderOptions
 from openlint.report import Report
-from openlint.rules.engine import Finding
+from openlint.rules.engine import Finding, Location
 from openlint.rules.ruleset import Rule
+from openlint.support.text import escape_json
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
@@ -57,26 +60,35 @@ def _descriptor(rule: Rule, help_uri: str | None) -> dict[str, Any]:
 
 
 def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str, Any]:
-    path = report.uri(finding.file)
-    fingerprint = hashlib.sha256(f"{finding.rule.code}\0{path}\0{finding.key}".encode()).hexdigest()[:32]
-    artifact: dict[str, Any] = {"uri": quote(path, safe="/")}
-    if report.base_uri:
-        artifact["uriBaseId"] = BASE_ID
-    region: dict[str, Any] = {"startLine": finding.line or 1}
-    if finding.snippet:
-        region["snippet"] = {"text": finding.snippet}
+    location = report.uri(finding.file)
+    fingerprint = hashlib.sha256(f"{finding.rule.code}\0{location}\0{finding.key}".encode()).hexdigest()[:32]
     result: dict[str, Any] = {
         "ruleId": finding.rule.code,
         "ruleIndex": index[finding.rule.code],
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+        "locations": [_location(report, place, len(finding.locations) > 1) for place in finding.locations],
         "partialFingerprints": {"primaryLocationLineHash": f"{fingerprint}:1"},
         "properties": {"component": finding.component} if finding.component else {},
     }
     if finding.waived is not None:
         result["suppressions"] = [{"kind": "external", "justification": finding.waived}]
     return result
+
+
+def _location(report: Report, place: Location, several: bool) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": place.line or 1}
+    if place.line and place.column:
+        region["startColumn"] = place.column
+    if place.snippet:
+        region["snippet"] = {"text": place.snippet}
+    artifact: dict[str, Any] = {"uri": report.uri(place.file)}
+    if report.base_uri and report.in_release(place.file):
+        artifact["uriBaseId"] = BASE_ID
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+    if several and place.message:
+        location["message"] = {"text": place.message}
+    return location
 
 
 def _notifications(report: Report) -> list[dict[str, Any]]:
@@ -102,7 +114,8 @@ def render(report: Report, options: RenderOptions) -> str:
         run["originalUriBaseIds"] = {BASE_ID: {"uri": report.base_uri,
                                                "description": {"text": f"The Hugging Face Hub repository {release.location}"}}}
     run["results"] = [_result(report, finding, index) for finding in report.findings]
-    run["properties"] = {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision}
+    run["properties"] = {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision,
+                         "configuration": report.configuration_lines()}
     return _dump(run)
 
 
@@ -118,4 +131,4 @@ def failure(message: str) -> str:
 
 
 def _dump(run: dict[str, Any]) -> str:
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False) + "\n"
+    return escape_json(json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False)) + "\n"

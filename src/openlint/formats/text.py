@@ -1,4 +1,5 @@
-"""Human-readable terminal output: the component table, the findings by severity, the grade and its breakdown."""
+"""Human-readable terminal output: the component table, the configuration applied, the findings by severity, the
+grade and its breakdown. Release text arrives sanitised (report/); colours are added here, after."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ _COLORS = {"error": "red", "warning": "yellow", "info": "blue", "A": "green", "B
            "D": "yellow", "E": "red", "F": "red", "fully open": "green", "semi-open": "yellow", "fully closed": "red"}
 
 Style = Callable[..., str]
+ALSO = 5  # further locations of a finding listed without -v
 
 
 def _styler(color: bool) -> Style:
@@ -30,6 +32,7 @@ def render(report: Report, options: RenderOptions) -> str:
     out: list[str] = []
     if verbosity >= 0:
         out += _table(report, style, verbosity)
+    out += _configuration(report, style)
     out += _findings(report, style, verbosity)
     out += _grade(report, style, verbosity)
     return "\n".join(out) + "\n"
@@ -62,6 +65,13 @@ def _weights(report: Report) -> list[str]:
     return [f"  weights: {formats}; {params}" + (f" ({dtypes})" if dtypes else "")]
 
 
+def _configuration(report: Report, style: Style) -> list[str]:
+    lines = report.configuration_lines()
+    if not lines:
+        return []
+    return [style("configuration", bold=True)] + [f"  {line}" for line in lines] + [""]
+
+
 def _findings(report: Report, style: Style, verbosity: int) -> list[str]:
     out: list[str] = []
     for severity in ("error", "warning", "info"):
@@ -74,13 +84,18 @@ def _findings(report: Report, style: Style, verbosity: int) -> list[str]:
         out.append("")
     if report.waived and verbosity >= 0:
         out.append(style(f"acknowledged ({len(report.waived)})", bold=True))
-        out += [f"  {f.rule.code} {f.rule.name}: waived: {f.waived}" for f in report.waived]
+        out += [f"  {Report.where(f)}: {f.rule.code} {f.rule.name}: waived: {f.waived}" for f in report.waived]
         out.append("")
     return out
 
 
 def _finding(finding: Finding, style: Style, verbosity: int) -> list[str]:
     lines = [f"  {Report.where(finding)}: {style(finding.rule.code, finding.severity)} {finding.message} [{finding.rule.name}]"]
+    others = finding.locations[1:]
+    if others:
+        shown = others if verbosity >= 1 else others[:ALSO]
+        more = f" (and {len(others) - len(shown)} more; -v lists them)" if len(shown) < len(others) else ""
+        lines.append(f"      also at: {', '.join(Report.where(place) for place in shown)}{more}")
     if verbosity >= 0 and finding.snippet:
         lines.append(f"      quote: {finding.snippet}")
     if verbosity >= 0:

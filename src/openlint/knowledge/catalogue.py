@@ -57,6 +57,18 @@ class Artefact:
         return any(role in self.roles for role in roles)
 
 
+def _repository_names(by_alias: dict[str, Artefact]) -> dict[str, Artefact]:
+    """A repository's own name (a local clone's folder is named after it), where only one entry has it."""
+    holders: dict[str, set[str]] = {}
+    first: dict[str, Artefact] = {}
+    for key, artefact in by_alias.items():
+        if "/" in key and " " not in key and not key.startswith(("github.com/", "gitlab.com/")):
+            name = key.rsplit("/", 1)[1]
+            holders.setdefault(name, set()).add(artefact.id)
+            first.setdefault(name, artefact)
+    return {name: first[name] for name, ids in holders.items() if len(ids) == 1}
+
+
 def normalise(text: str) -> str:
     """Lower-case words joined by single spaces: the form aliases and scanned text are compared in."""
     return " ".join(_WORD.findall(text.lower()))
@@ -72,13 +84,7 @@ class Catalogue:
                 if key and key not in self.by_alias:
                     self.by_alias[key] = artefact
         self.max_words = max((key.count(" ") + 1 for key in self.by_alias), default=1)
-        # a repository's own name (a local clone's folder is named after it), where only one entry has it
-        names: dict[str, set[str]] = {}
-        for key, artefact in self.by_alias.items():
-            if "/" in key and " " not in key and not key.startswith(("github.com/", "gitlab.com/")):
-                names.setdefault(key.rsplit("/", 1)[1], set()).add(artefact.id)
-        self.by_repo_name = {name: self.by_alias[next(k for k in self.by_alias if k.endswith("/" + name))]
-                             for name, ids in names.items() if len(ids) == 1}
+        self.by_repo_name = _repository_names(self.by_alias)
         self.models = [a for a in artefacts if a.section == "models" and a.name_patterns]
 
     def find(self, name: str) -> Artefact | None:

@@ -85,6 +85,7 @@ class Vocabulary:
     format_runtimes: dict[str, str]  # weight format -> catalogue id of its runtime
     formats: re.Pattern[str]  # any weight format named
     remote_code: re.Pattern[str]
+    prompt_templates: re.Pattern[str]
     library_files: dict[str, str]
     release_files: tuple[ReleaseFile, ...]
     routing: Routing
@@ -154,6 +155,7 @@ def vocabulary() -> Vocabulary:
         format_runtimes=dict(data["format_runtimes"]),
         formats=re.compile(r"\b(" + "|".join(re.escape(f) for f in data["format_runtimes"]) + r")\b"),
         remote_code=any_of(data["remote_code"]),
+        prompt_templates=re.compile("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
         library_files=data["library_files"],
         release_files=tuple(ReleaseFile(re.compile(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
         routing=_routing(data["routing"]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openlint.release.model import Declaration, DeclaredComponent, Problem
+from openlint.release.model import Declaration, DeclaredComponent, DeclaredWaiver, Problem
 from openlint.support import schemas, yamlsafe
 
 FILE_NAMES = ("openness.yaml", "openness.yml")
@@ -25,12 +25,25 @@ def parse(data: Any, path: str, lines: list[str], first_line: int, problems: lis
     declaration = Declaration(path=path, line=first_line)
     for cid, entry in data["components"].items():
         location = entry.get("location")
+        line = _line_of(lines, cid, first_line)
         declaration.components[cid] = DeclaredComponent(
             id=cid, status=entry["status"],
             locations=(location,) if isinstance(location, str) else tuple(location or ()),
-            licence=entry.get("license"), note=entry.get("note"), line=_line_of(lines, cid, first_line),
+            licence=entry.get("license"), note=entry.get("note"), line=line, waivers=_waivers(entry, lines, line),
         )
     return declaration
+
+
+def _waivers(entry: dict[str, Any], lines: list[str], component_line: int) -> tuple[DeclaredWaiver, ...]:
+    """The component's waivers, each with the line that names its rule (searched in order, after the component)."""
+    found = []
+    after = _line_of(lines, "waivers", component_line)
+    for waiver in entry.get("waivers", ()):
+        pattern = re.compile(rf"\brule\s*:\s*[\"']?{re.escape(waiver['rule'])}\b")
+        line = next((n for n in range(after, len(lines) + 1) if pattern.search(lines[n - 1])), after)
+        found.append(DeclaredWaiver(waiver["rule"], waiver["reason"], line))
+        after = line + 1 if line < len(lines) else line
+    return tuple(found)
 
 
 def read_file(text: str, path: str, problems: list[Problem]) -> Declaration | None:

@@ -173,6 +173,15 @@ class Card:
 # -- the openness declaration -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class DeclaredWaiver:
+    """A finding the releaser acknowledges, stated next to the component it concerns."""
+
+    rule: str  # code or name
+    reason: str
+    line: int | None
+
+
+@dataclass(frozen=True)
 class DeclaredComponent:
     id: str
     status: str  # released, not-released, not-applicable, api-only
@@ -180,6 +189,7 @@ class DeclaredComponent:
     licence: str | None
     note: str | None
     line: int | None
+    waivers: tuple[DeclaredWaiver, ...] = ()
 
 
 @dataclass

@@ -1,7 +1,13 @@
 """The report: everything one run found, in one object that every output format reads.
 
 The report owns what formats must agree on: the order of findings (worst first, acknowledged last), where a finding
-is shown (a path for a person, a URI for a CI system), how a component's licence is named, and the counts.
+is shown (a path for a person, a URI for a CI system), how a component's licence is named, the counts and the
+statistics, and which configuration was applied and what it changed.
+
+Everything in a report that came from the release (file names, card text, licence names, Hub data) is untrusted.
+`Report.build` passes all of it through the one sanitiser (support/text.py), so no format can print a control
+character, a bidirectional override or a CI workflow command from a release; formats add their own escaping
+(markdown, HTML, workflow-command properties) and colours on top.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from typing import Any
 from openlint.analysis.model import Assessment, ComponentResult
 from openlint.grading import Grade, at_least
 from openlint.release.model import Release
-from openlint.rules.engine import Finding
+from openlint.rules.engine import Finding, Location, Waiver
 from openlint.rules.ruleset import Rule
+from openlint.support import text
+from openlint.support.resources import rules_dir
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -27,18 +35,33 @@ def _order(finding: Finding) -> tuple[Any, ...]:
 
 
 @dataclass(frozen=True)
+class Applied:
+    """The configuration one run applied: the files read, what they changed, the waivers stated."""
+
+    files: tuple[tuple[str, str], ...] = ()  # (path, role): configuration file, rule files
+    changes: tuple[str, ...] = ()  # in words: "ignore OLP005", "severity OLP001: warning -> error", ...
+    waivers: tuple[Waiver, ...] = ()  # from the configuration and from the openness declaration
+    refused: tuple[Waiver, ...] = ()  # declaration waivers of security rules, not applied
+
+
+@dataclass(frozen=True)
 class Report:
     assessment: Assessment
     findings: tuple[Finding, ...]
     grade: Grade
     rules: tuple[Rule, ...]
     notes: tuple[str, ...] = ()
-    configuration: str | None = None  # the configuration file applied, if any
+    applied: Applied = Applied()
 
     @classmethod
     def build(cls, assessment: Assessment, findings: list[Finding], grade: Grade, rules: tuple[Rule, ...],
-              notes: tuple[str, ...] = (), configuration: str | None = None) -> Report:
-        return cls(assessment, tuple(sorted(findings, key=_order)), grade, rules, notes, configuration)
+              notes: tuple[str, ...] = (), applied: Applied | None = None) -> Report:
+        # one walk: a waiver shared by a finding and the configuration stays one object; openlint's own rules are its
+        # text, not the release's, and are left out of the walk
+        bundled = str(rules_dir())
+        memo: dict[int, Any] = {id(rule): rule for rule in rules if rule.source.startswith(bundled)}
+        safe = text.cleaned((assessment, tuple(findings), rules, notes, applied or Applied()), memo)
+        return cls(safe[0], tuple(sorted(safe[1], key=_order)), grade, safe[2], safe[3], safe[4])
 
     # -- what formats read ------------------------------------------------------------------------------------
     @property
@@ -79,6 +102,34 @@ class Report:
             return None
         grade = self.grade
         return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} (--min-grade {min_grade})."
+    def statistics(self) -> list[dict[str, Any]]:
+        """Per rule, how often it fired (every location counts, as ruff counts every violation), most first;
+        acknowledged findings are left out."""
+        by_code: dict[str, dict[str, Any]] = {}
+        for finding in self.active:
+            entry = by_code.setdefault(finding.rule.code, {"code": finding.rule.code, "name": finding.rule.name,
+                                                            "severity": finding.severity, "count": 0, "findings": 0})
+            entry["count"] += len(finding.locations)
+            entry["findings"] += 1
+        return sorted(by_code.values(), key=lambda e: (-e["count"], e["code"]))
+
+    def waiver_uses(self) -> list[tuple[Waiver, int]]:
+        """Each waiver stated, with the number of findings it acknowledged."""
+        return [(waiver, sum(1 for f in self.waived if f.waiver == waiver)) for waiver in self.applied.waivers]
+
+    def configuration_lines(self) -> list[str]:
+        """What the configuration did, one line each: the files applied, then what they changed and waived."""
+        lines = [f"{self.uri(path)} ({role})" for path, role in self.applied.files]
+        lines += list(self.applied.changes)
+        titles = {cid: result.component.title for cid, result in self.components.items()}
+        for waiver, count in self.waiver_uses():
+            on = f" on {titles.get(waiver.component, waiver.component)}" if waiver.component else ""
+            if waiver in self.applied.refused:
+                lines.append(f"waiver of {waiver.rule}{on} in {self.uri(waiver.source)} refused: a release cannot waive a security rule")
+                continue
+            place = f"{self.uri(waiver.source)}:{waiver.line}" if waiver.line else self.uri(waiver.source)
+            lines.append(f"waiver of {waiver.rule}{on} ({place}): {count} finding{'' if count == 1 else 's'} acknowledged: {waiver.reason}")
+        return lines
 
     def weights_summary(self) -> dict[str, Any]:
         """Files, parameters and dtypes over every weight file whose header was read."""
@@ -101,11 +152,11 @@ class Report:
         return (result.licence_raw or "-") if result.status == "released" else "-"
 
     @staticmethod
-    def where(finding: Finding) -> str:
-        """A finding's place for a person: file:line, the file, or "release"."""
-        if finding.file and finding.line:
-            return f"{finding.file}:{finding.line}"
-        return finding.file or "release"
+    def where(place: Finding | Location) -> str:
+        """A finding's (first) place, or one location, for a person: file:line, the file, or "release"."""
+        if place.file and place.line:
+            return f"{place.file}:{place.line}"
+        return place.file or "release"
 
     @property
     def base_uri(self) -> str | None:
@@ -119,13 +170,24 @@ class Report:
     def uri(self, file: str | None) -> str:
         """A finding's place for a CI system, as a path: relative to the working directory for a local release;
         relative to the repository root for a Hub repository (base_uri), so that annotations and code scanning
-        attach to the same file when the checking workflow runs in a mirror of that repository."""
+        attach to the same file when the checking workflow runs in a mirror of that repository. (A file outside the
+        release, such as a configuration file, is a local path: see in_release.)"""
         release = self.release
         if file is None:
             file = release.card_path() or "."
+        if os.path.isabs(file):
+            return self._relative(Path(file))
         if release.source == "hub":
             return file
-        full = Path(release.location) / file
+        return self._relative(Path(release.location) / file)
+
+    @staticmethod
+    def in_release(file: str | None) -> bool:
+        """Whether uri(file) is a path of the release (relative to base_uri in Hub mode) rather than a local file."""
+        return file is None or not os.path.isabs(file)
+
+    @staticmethod
+    def _relative(full: Path) -> str:
         try:
             relative = os.path.relpath(os.path.abspath(full), os.path.abspath(Path.cwd()))
         except ValueError:  # another drive on Windows

@@ -11,10 +11,12 @@ from openlint import __version__
 from openlint.analysis.model import ComponentResult, Pointer
 from openlint.release.model import Evidence, Release, WeightFile
 from openlint.report import Report
-from openlint.rules.engine import Finding
+from openlint.rules.engine import Finding, Waiver
 from openlint.rules.ruleset import Rule
 
-REPORT_VERSION = "1.2"  # 1.1: "complete", "missing", the "unknown" status (UNK); 1.2: "lineage"
+# 1.1: "complete", "missing", the "unknown" status (UNK); 1.2: "lineage"
+# 1.3: "configuration" (files applied, what they changed, waivers); per finding "locations", "column" and "waiver"
+REPORT_VERSION = "1.3"
 MAX_EVIDENCE = 5
 MAX_POINTERS = 10
 
@@ -36,8 +38,24 @@ def report(value: Report) -> dict[str, Any]:
         "weights_summary": value.weights_summary(),
         "findings": [finding(f) for f in value.findings],
         "summary": value.counts(),
+        "configuration": configuration(value),
         "notes": list(value.notes),
     }
+
+
+def configuration(value: Report) -> dict[str, Any]:
+    applied = value.applied
+    return {
+        "files": [{"path": path, "role": role} for path, role in applied.files],
+        "changes": list(applied.changes),
+        "waivers": [{**waiver_of(waiver), "findings": count, "refused": waiver in applied.refused}
+                    for waiver, count in value.waiver_uses()],
+    }
+
+
+def waiver_of(item: Waiver) -> dict[str, Any]:
+    return {"rule": item.rule, "reason": item.reason, "component": item.component, "source": item.source,
+            "line": item.line, "origin": item.origin}
 
 
 def lineage(value: Report) -> dict[str, Any] | None:
@@ -109,9 +127,12 @@ def weight(item: WeightFile) -> dict[str, Any]:
 def finding(item: Finding) -> dict[str, Any]:
     return {
         "code": item.rule.code, "name": item.rule.name, "severity": item.severity, "message": item.message,
-        "file": item.file, "line": item.line, "component": item.component, "snippet": item.snippet,
+        "file": item.file, "line": item.line, "column": item.column, "component": item.component, "snippet": item.snippet,
+        "locations": [{"file": place.file, "line": place.line, "column": place.column, "snippet": place.snippet,
+                       "message": place.message} for place in item.locations],
         "recommendation": item.rule.recommendation, "fix": item.rule.fix,
         "waived": item.waived is not None, "waiver_reason": item.waived,
+        "waiver": waiver_of(item.waiver) if item.waiver else None,
     }
 
 

@@ -1,16 +1,28 @@
 """Applying the rules to an assessment: each selected rule runs its check, at the severity and with the waivers the
-user's policy gives, and every hit becomes a finding."""
+user's policy gives, and every hit becomes a finding.
+
+Hits of one rule that say the same thing about several places (the same pickle import in eight shards, the same
+LFS pointer problem in every file) become ONE finding with every location. Waivers come from the configuration
+and from the openness declaration (next to the component they concern); the engine alone sees every waiver and
+every finding, so it also reports waivers that acknowledged nothing (as ruff reports unused `noqa`) and refuses
+declaration waivers of security rules: a release cannot waive its own security checks.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from openlint.analysis.model import Assessment
+from openlint.release.model import Release
 from openlint.rules.checks import registry
+from openlint.rules.checks.waivers import REFUSED, UNUSED
 from openlint.rules.registry import Hit
-from openlint.rules.ruleset import Rule
+from openlint.rules.ruleset import Rule, find
+
+PLACE_KEYS = ("file", "line")  # message values that name the place a hit was found, not what was found
 
 
 @dataclass(frozen=True)
@@ -19,6 +31,8 @@ class Waiver:
     reason: str
     component: str | None = None
     source: str = ""  # the file that states it
+    line: int | None = None
+    origin: str = "configuration"  # "configuration" or "declaration"
 
     def covers(self, rule: Rule, component: str | None) -> bool:
         named = self.rule.upper() == rule.code or self.rule.lower() == rule.name
@@ -32,6 +46,16 @@ class Policy:
     rules: tuple[Rule, ...]
     severity: dict[str, str] = field(default_factory=dict)  # code -> severity override
     waivers: tuple[Waiver, ...] = ()
+    known: tuple[Rule, ...] = ()  # every rule loaded, selected or not: what a waiver may name
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str | None
+    line: int | None
+    column: int | None = None
+    snippet: str = ""
+    message: str = ""  # the finding as said of this place alone (one line per place: concise, annotations)
 
 
 @dataclass(frozen=True)
@@ -39,12 +63,31 @@ class Finding:
     rule: Rule
     severity: str
     message: str
-    file: str | None
-    line: int | None
+    locations: tuple[Location, ...]  # at least one; the first is where the finding is shown first
     component: str | None = None
-    snippet: str = ""
     key: str = ""
-    waived: str | None = None  # the waiver's reason when acknowledged
+    waiver: Waiver | None = None  # the waiver that acknowledges it
+
+    @property
+    def file(self) -> str | None:
+        return self.locations[0].file
+
+    @property
+    def line(self) -> int | None:
+        return self.locations[0].line
+
+    @property
+    def column(self) -> int | None:
+        return self.locations[0].column
+
+    @property
+    def snippet(self) -> str:
+        return self.locations[0].snippet
+
+    @property
+    def waived(self) -> str | None:
+        """The waiver's reason when acknowledged."""
+        return self.waiver.reason if self.waiver else None
 
 
 class _Blank(dict):
@@ -58,18 +101,116 @@ def message(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\.{2,}", ".", text).strip()
 
 
+# -- applying the rules ---------------------------------------------------------------------------------------------
+
 def apply(policy: Policy, assessment: Assessment) -> list[Finding]:
     checks = registry()
+    waivers = policy.waivers + declaration_waivers(assessment.release)
+    usable = tuple(w for w in waivers if _refusal(policy, w) is None)
     findings = []
     for rule in policy.rules:
-        for hit in checks[rule.function].function(assessment, rule.options):
-            findings.append(_finding(policy, rule, hit))
-    return findings
+        if rule.function in (UNUSED, REFUSED):
+            continue
+        hits = list(checks[rule.function].function(assessment, rule.options))
+        findings += [_finding(policy, rule, group, usable) for group in _grouped(rule, hits)]
+    return findings + _about_waivers(policy, assessment.release, waivers, usable, findings)
 
 
-def _finding(policy: Policy, rule: Rule, hit: Hit) -> Finding:
+def _component(rule: Rule, hit: Hit) -> str | None:
     # a hit that names no component belongs to the rule's component, when the rule has exactly one
-    component = hit.component or (rule.components[0] if len(rule.components) == 1 and rule.components[0] != "*" else None)
-    waiver = next((w for w in policy.waivers if w.covers(rule, component)), None)
-    return Finding(rule, policy.severity.get(rule.code, rule.severity), message(rule.message, hit.values), hit.file, hit.line,
-                   component, hit.snippet, hit.key or rule.code, waiver.reason if waiver else None)
+    return hit.component or (rule.components[0] if len(rule.components) == 1 and rule.components[0] != "*" else None)
+
+
+def _grouped(rule: Rule, hits: list[Hit]) -> list[list[Hit]]:
+    """Hits that differ only in their place, grouped, in the order their first member came. A hit's own file name
+    inside its other values ("imports os.system (in a.bin)") counts as its place too."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        what = sorted((k, _unplaced(v, hit.file)) for k, v in hit.values.items() if k not in PLACE_KEYS)
+        groups.setdefault(repr((_component(rule, hit), what)), []).append(hit)
+    return list(groups.values())
+
+
+def _unplaced(value: Any, file: str | None) -> Any:
+    return value.replace(file, "\0") if file and isinstance(value, str) else value
+
+
+def _finding(policy: Policy, rule: Rule, group: list[Hit], waivers: tuple[Waiver, ...]) -> Finding:
+    first = group[0]
+    component = _component(rule, first)
+    locations = tuple(dict.fromkeys(Location(hit.file, hit.line, hit.column, hit.snippet, message(rule.message, hit.values))
+                                    for hit in group))
+    text, key = locations[0].message, first.key or rule.code
+    if len(locations) > 1:
+        files = len({place.file for place in locations})
+        text += (f" (The same in {files - 1} other file{'s' if files > 2 else ''}.)" if files > 1
+                 else f" (The same at {len(locations) - 1} other line{'s' if len(locations) > 2 else ''}.)")
+        key = "|".join(sorted({hit.key or rule.code for hit in group}))
+    waiver = next((w for w in waivers if w.covers(rule, component)), None)
+    return Finding(rule, policy.severity.get(rule.code, rule.severity), text, locations, component, key, waiver)
+
+
+# -- waivers --------------------------------------------------------------------------------------------------------
+
+def declaration_waivers(release: Release) -> tuple[Waiver, ...]:
+    """The waivers the openness declaration states next to the components they concern."""
+    declaration = release.declaration
+    if declaration is None:
+        return ()
+    return tuple(Waiver(w.rule, w.reason, cid, declaration.path, w.line, "declaration")
+                 for cid, entry in declaration.components.items() for w in entry.waivers)
+
+
+def refused(policy: Policy, waivers: tuple[Waiver, ...]) -> tuple[Waiver, ...]:
+    """The declaration waivers not applied because they name a security rule."""
+    return tuple(w for w in waivers if _refusal(policy, w) == "security")
+
+
+def _refusal(policy: Policy, waiver: Waiver) -> str | None:
+    """Why a declaration waiver is not applied; None when it is. (A configuration's waivers were checked when the
+    configuration was loaded: a bad one stops the run there.)"""
+    if waiver.origin != "declaration":
+        return None
+    rule = find(list(policy.known), waiver.rule)
+    if rule is None:
+        return "names no rule"
+    return "security" if rule.security else None
+
+
+def _about_waivers(policy: Policy, release: Release, waivers: tuple[Waiver, ...], usable: tuple[Waiver, ...],
+                   findings: list[Finding]) -> list[Finding]:
+    used = {id(f.waiver) for f in findings if f.waiver is not None}
+    selected = {rule.code for rule in policy.rules}
+    by_function = {rule.function: rule for rule in policy.rules if rule.function in (UNUSED, REFUSED)}
+    hits: dict[str, list[Hit]] = {UNUSED: [], REFUSED: []}
+    for waiver in waivers:
+        refusal = _refusal(policy, waiver)
+        place = _place(waiver.source, release)
+        values = {"rule": waiver.rule, "source": place, "origin": waiver.origin}
+        if refusal == "security":
+            hits[REFUSED].append(Hit(values, place, waiver.line, waiver.component, waiver.reason, f"{place}:{waiver.rule}"))
+        elif id(waiver) not in used and not (refusal is None and _waives_engine_rule(policy, waiver)):
+            rule = find(list(policy.known), waiver.rule)
+            why = "names no rule" if rule is None else ("matches no finding: the rule is not selected" if rule.code not in selected
+                                                        else "matches no finding")
+            hits[UNUSED].append(Hit({**values, "why": why}, place, waiver.line, waiver.component, waiver.reason,
+                                    f"{place}:{waiver.rule}:{waiver.component}"))
+    found = []
+    for function, rule in by_function.items():
+        found += [_finding(policy, rule, [hit], usable) for hit in hits[function]]
+    return found
+
+
+def _waives_engine_rule(policy: Policy, waiver: Waiver) -> bool:
+    """A waiver of the waiver rules themselves is judged with their findings, not before them."""
+    rule = find(list(policy.known), waiver.rule)
+    return rule is not None and rule.function in (UNUSED, REFUSED)
+
+
+def _place(path: str, release: Release) -> str:
+    """A waiver's file as findings name files: relative to a local release when it lies inside it."""
+    if not path or release.source != "local" or not os.path.isabs(path):
+        return path
+    root = os.path.abspath(release.location)
+    inside = os.path.commonpath([root, os.path.abspath(path)]) == root
+    return os.path.relpath(path, root).replace(os.sep, "/") if inside else path

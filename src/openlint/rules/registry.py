@@ -25,6 +25,7 @@ class Hit:
     component: str | None = None
     snippet: str = ""
     key: str = ""  # distinguishes several hits of one rule (for fingerprints)
+    column: int | None = None  # 1-based, when the check knows it
 
 
 CheckFunction = Callable[[Assessment, dict[str, Any]], Iterator[Hit]]

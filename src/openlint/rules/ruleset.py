@@ -40,6 +40,9 @@ class Rule:
     security_severity: str = ""
     source: str = ""
     example: str = ""  # a card fragment that passes the rule (documentation)
+    # a security rule guards against code execution: a configuration or declaration inside the checked release
+    # cannot ignore, deselect, lower, waive or redefine it
+    security: bool = False
 
 
 def _rule(entry: Any, index: int, file: str) -> Rule:
@@ -54,7 +57,7 @@ def _rule(entry: Any, index: int, file: str) -> Rule:
     check = entry["check"]
     if not isinstance(check, dict) or check.get("function") not in registry():
         known = ", ".join(sorted(registry()))
-        raise DataFileError(file, f"unknown check function {check.get('function') if isinstance(check, dict) else check!r} (known: {known})", f"{where}.check.function")
+        raise DataFileError(file, f"unknown check function (known: {known})", f"{where}.check.function")
     try:
         fields = [name for _, name, _, _ in string.Formatter().parse(entry["message"]) if name]
     except ValueError as exc:
@@ -66,6 +69,7 @@ def _rule(entry: Any, index: int, file: str) -> Rule:
         function=check["function"], options=check.get("options") or {}, components=entry.get("components", []),
         rationale=entry.get("rationale", ""), url=entry.get("url", ""), tags=entry.get("tags", []),
         security_severity=entry.get("security-severity", ""), source=file, example=entry.get("example", ""),
+        security=bool(entry.get("security", False)) or "security" in entry.get("tags", []),
     )
 
 
@@ -90,7 +94,7 @@ def load_user_file(path: str | Path) -> list[Rule]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(file, f"cannot be read: {exc}") from None
+        raise DataFileError(file, f"cannot be read ({'not UTF-8' if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__})") from None
     try:
         document = yamlsafe.load(text)
     except yamlsafe.YamlError as exc:

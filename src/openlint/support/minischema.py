@@ -58,37 +58,37 @@ def _value(node: dict[str, Any], value: Any, where: str, found: list[tuple[str, 
     if "type" in node:
         types = node["type"] if isinstance(node["type"], list) else [node["type"]]
         if not any(_is(value, t) for t in types):
-            found.append((where, f"{value!r} is not of type {', '.join(repr(t) for t in types)}"))
+            found.append((where, f"expected {' or '.join(types)}"))
             return False
     if "const" in node and value != node["const"]:
-        found.append((where, f"{node['const']!r} was expected"))
+        found.append((where, f"expected {node['const']!r}"))
     if "enum" in node and value not in node["enum"]:
-        found.append((where, f"{value!r} is not one of {node['enum']!r}"))
+        found.append((where, f"expected one of: {', '.join(str(v) for v in node['enum'])}"))
     return True
 
 
 def _string(node: dict[str, Any], value: str, where: str, found: list[tuple[str, str]]) -> None:
     if len(value) < node.get("minLength", 0):
-        found.append((where, f"{value!r} is too short"))
+        found.append((where, f"shorter than {node['minLength']} character(s)"))
     if "maxLength" in node and len(value) > node["maxLength"]:
-        found.append((where, f"{value[:40]!r}... is too long"))
+        found.append((where, f"longer than {node['maxLength']} characters"))
     if "pattern" in node and not re.search(node["pattern"], value):
-        found.append((where, f"{value!r} does not match {node['pattern']!r}"))
+        found.append((where, f"does not match the pattern {node['pattern']}"))
 
 
 def _number(node: dict[str, Any], value: float, where: str, found: list[tuple[str, str]]) -> None:
     if "minimum" in node and value < node["minimum"]:
-        found.append((where, f"{value!r} is less than the minimum of {node['minimum']!r}"))
+        found.append((where, f"less than the minimum {node['minimum']!r}"))
     if "maximum" in node and value > node["maximum"]:
-        found.append((where, f"{value!r} is greater than the maximum of {node['maximum']!r}"))
+        found.append((where, f"more than the maximum {node['maximum']!r}"))
 
 
 def _array(node: dict[str, Any], value: list[Any], root: dict[str, Any], path: list[str], found: list[tuple[str, str]]) -> None:
     where = "/".join(path) or "(top level)"
     if len(value) < node.get("minItems", 0):
-        found.append((where, f"{value!r} should be non-empty" if node["minItems"] == 1 else f"{value!r} is too short"))
+        found.append((where, "should be non-empty" if node["minItems"] == 1 else f"fewer than {node['minItems']} items"))
     if "maxItems" in node and len(value) > node["maxItems"]:
-        found.append((where, "the list is too long"))
+        found.append((where, f"more than {node['maxItems']} items"))
     if "items" in node:
         for index, item in enumerate(value):
             _check(node["items"], item, root, [*path, str(index)], found)
@@ -100,7 +100,7 @@ def _object(node: dict[str, Any], value: dict[str, Any], root: dict[str, Any], p
         if key not in value:
             found.append((where, f"{key!r} is a required property"))
     if len(value) < node.get("minProperties", 0):
-        found.append((where, f"{value!r} should be non-empty"))
+        found.append((where, "should be non-empty"))
     for key, item in value.items():
         if "propertyNames" in node:
             names: list[tuple[str, str]] = []
@@ -125,7 +125,7 @@ def _combinators(node: dict[str, Any], value: Any, root: dict[str, Any], path: l
     if "oneOf" in node:
         matching = sum(1 for option in node["oneOf"] if not _sub(option, value, root))
         if matching != 1:
-            found.append(("/".join(path) or "(top level)", f"{value!r} is not valid under exactly one of the allowed forms"))
+            found.append(("/".join(path) or "(top level)", "matches none of the allowed forms" if matching == 0 else "matches more than one of the allowed forms"))
     if "if" in node and not _sub(node["if"], value, root) and "then" in node:
         _check(node["then"], value, root, path, found)
 

@@ -28,7 +28,8 @@ FAST = ("declaration", "config")
 
 
 def errors(name: str, instance: Any, *, full: bool = False) -> list[tuple[str, str]]:
-    """Every violation as (path inside the document, message), in document order."""
+    """Every violation as (path inside the document, message), in document order. A message says what is expected
+    and never quotes a value of the document: the document may be a file someone made openlint read."""
     if name in FAST and not full:
         from openlint.support import minischema
 
@@ -40,5 +41,32 @@ def errors(name: str, instance: Any, *, full: bool = False) -> list[tuple[str, s
     found = []
     for error in validator.iter_errors(instance):
         path = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        found.append((path, error.message))
+        found.append((path, _expected(error)))
     return sorted(found)
+
+
+# what each keyword expects, in words, from the schema alone (keys of the document may be named: they are its path)
+_EXPECTED = {
+    "type": lambda v: f"expected {' or '.join(v) if isinstance(v, list) else v}",
+    "enum": lambda v: f"expected one of: {', '.join(str(item) for item in v)}",
+    "const": lambda v: f"expected {v!r}",
+    "minLength": lambda v: f"shorter than {v} character(s)",
+    "maxLength": lambda v: f"longer than {v} characters",
+    "pattern": lambda v: f"does not match the pattern {v}",
+    "minItems": lambda v: "should be non-empty" if v == 1 else f"fewer than {v} items",
+    "maxItems": lambda v: f"more than {v} items",
+    "minimum": lambda v: f"less than the minimum {v!r}",
+    "maximum": lambda v: f"more than the maximum {v!r}",
+    "minProperties": lambda v: "should be non-empty" if v == 1 else f"fewer than {v} keys",
+    "oneOf": lambda v: "matches none, or more than one, of the allowed forms",
+    "anyOf": lambda v: "matches none of the allowed forms",
+}
+
+
+def _expected(error: Any) -> str:
+    if error.validator in ("required", "additionalProperties", "dependentRequired"):
+        return str(error.message)  # names keys: of the schema, or the document's own (its path), never a value
+    if error.validator == "propertyNames":
+        return "a key that is not allowed here"
+    describe = _EXPECTED.get(str(error.validator))
+    return describe(error.validator_value) if describe else f"fails the schema's {error.validator} check"

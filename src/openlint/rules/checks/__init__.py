@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openlint.rules.checks import components, licences, release, weights  # noqa: F401  (importing registers them)
+from openlint.rules.checks import components, licences, release, waivers, weights  # noqa: F401  (importing registers them)
 from openlint.rules.registry import Check, registered
 
 

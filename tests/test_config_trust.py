@@ -1,0 +1,207 @@
+"""A release cannot configure its own linter (issue 11, items 6 and 7).
+
+A configuration found inside the checked tree (the release, or the git work tree holding it) is the release's:
+it may tune openlint but never weaken a security rule; the same file named with --config, or found outside the
+checked tree, is the user's and may. Every output says which configuration files were applied and what they
+changed. Rule files named by a configuration must lie in its own folder; no error quotes a file's content.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import by_code
+from weightgen import global_pickle
+
+CARD = "---\nlicense: mit\n---\n# m\n"
+PICKLE = global_pickle("os", "system")
+REDEFINED = {"kind": "rules", "rules": [{
+    "code": "OLW003", "name": "dangerous-pickle-import", "severity": "info", "summary": "Harmless.", "message": "{file} is fine.",
+    "recommendation": "None.", "fix": "Nothing.", "check": {"function": "problem", "options": {"kinds": ["weights.dangerous-import"]}}}]}
+
+# each a configuration that would let a dangerous pickle or remote code pass, with the words the refusal uses
+WEAKENING = [
+    ({"ignore": ["OLW003"]}, "ignore OLW003"),
+    ({"ignore": ["OLW"]}, "ignore OLW"),
+    ({"ignore": ["ALL"]}, "ignore ALL"),
+    ({"ignore": ["dangerous-pickle-import"]}, "ignore dangerous-pickle-import"),
+    ({"ignore": ["remote-code"]}, "ignore remote-code"),
+    ({"select": ["OLP", "OLT"]}, "leaves out OLW002, OLW003"),
+    ({"severity": {"OLW003": "info"}}, "severity OLW003 info"),
+    ({"severity": {"remote-code": "info"}}, "severity OLW009 info"),
+    ({"fail-on": "never"}, "fail-on never"),
+    ({"waivers": [{"rule": "OLW003", "reason": "we built this pickle ourselves"}]}, "waiver of OLW003"),
+    ({"rules": ["mine.yaml"]}, "redefines OLW003"),
+]
+
+
+def _git(cwd, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def dangerous(release):
+    return release({"README.md": CARD, "model.bin": PICKLE, "mine.yaml": yaml.safe_dump(REDEFINED),
+                    "modeling_custom.py": "import os\n"})
+
+
+def _completed(result) -> dict:
+    assert result.code in (0, 1), result.err
+    return result.json()
+
+
+def _refused(result, path, words: str) -> None:
+    assert result.code == 2 and result.out == ""
+    (line,) = result.err.splitlines()
+    assert line.startswith(f"openlint: error: {path}: ") and "may not weaken security rules" in line and words in line
+    assert "--config" in line and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("config, words", WEAKENING, ids=[w for _, w in WEAKENING])
+def test_a_configuration_inside_the_release_cannot_weaken_security_rules(run, dangerous, config, words):
+    path = dangerous / ".openlint.yaml"
+    path.write_text(yaml.safe_dump(config))
+    for fmt in ("text", "json", "sarif", "github"):
+        _refused(run("check", str(dangerous), "-f", fmt), path, words)
+
+
+@pytest.mark.parametrize("config, words", WEAKENING[:3] + WEAKENING[8:9], ids=[w for _, w in WEAKENING[:3] + WEAKENING[8:9]])
+def test_pyproject_inside_the_release_is_refused_too(run, dangerous, config, words):
+    table = "\n".join(f"{key} = {json.dumps(value)}" for key, value in config.items())
+    (dangerous / "pyproject.toml").write_text(f"[project]\nname = 'x'\n\n[tool.openlint]\n{table}\n")
+    _refused(run("check", str(dangerous)), dangerous / "pyproject.toml", words)
+
+
+def test_a_configuration_above_the_release_in_its_repository_is_the_releases(run, release, tmp_path):
+    repository = tmp_path / "repository"
+    folder = release({"README.md": CARD, "model.bin": PICKLE}, name="repository/models/m")
+    (repository / ".openlint.yaml").write_text("ignore: [OLW003]\n")
+    _git(repository, "init", "-q")
+    _refused(run("check", str(folder)), (repository / ".openlint.yaml").resolve(), "ignore OLW003")
+    # the same file outside any repository is the user's own: applied, and said so
+    (repository / ".git").rename(tmp_path / "moved-git")
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 0 and "OLW003" not in by_code(result.json())  # its only error, ignored
+    assert result.json()["configuration"]["changes"] == ["ignore OLW003"]
+
+
+@pytest.mark.parametrize("config, words", WEAKENING, ids=[w for _, w in WEAKENING])
+def test_the_same_configuration_named_with_config_is_applied_and_reported(run, dangerous, config, words):
+    path = dangerous / ".openlint.yaml"
+    path.write_text(yaml.safe_dump(config))
+    baseline = run("check", str(dangerous), "-f", "json", "--no-config")
+    result = run("check", str(dangerous), "-f", "json", "--config", str(path))
+    assert baseline.code == 1 and result.code in (0, 1), result.err
+    report = result.json()
+    assert report["configuration"]["files"][0] == {"path": str(path), "role": "configuration, named with --config"}
+    assert report["configuration"]["changes"] or report["configuration"]["waivers"][0]["findings"] == 1
+
+    def signature(found: dict) -> set:
+        return {(f["code"], f["severity"], f["waived"]) for f in found["findings"]}
+
+    # it did what it says: a finding is gone, lowered or acknowledged, or the exit status changed
+    assert signature(report) != signature(baseline.json()) or result.code != baseline.code
+
+
+def test_a_harmless_configuration_inside_the_release_is_applied_and_every_format_says_so(run, release, tmp_path):
+    folder = release({"README.md": CARD, "model.bin": PICKLE, ".openlint.yaml": yaml.safe_dump({
+        "ignore": ["OLP005"], "severity": {"OLP001": "error", "OLW002": "error"},
+        "waivers": [{"rule": "OLP004", "reason": "the contact is on the organisation page"}]})})
+    expected = ["ignore OLP005", "severity OLP001: warning -> error", "severity OLW002: warning -> error",
+                "waiver of OLP004", "1 finding acknowledged: the contact is on the organisation page", ".openlint.yaml"]
+    for fmt in ("text", "concise", "github", "markdown", "html", "sarif"):
+        result = run("check", str(folder), "-f", fmt)
+        assert result.code == 1, (fmt, result.err)
+        shown = html.unescape(result.out).replace("\\", "")  # markdown and HTML escape their metacharacters
+        for words in expected:
+            assert words in shown, (fmt, words)
+    report = run("check", str(folder), "-f", "json").json()
+    assert report["configuration"]["files"] == [{"path": str(folder / ".openlint.yaml"),
+                                                 "role": "configuration, found in the checked release or its repository"}]
+    assert report["configuration"]["changes"] == expected[:3]
+    (waiver,) = report["configuration"]["waivers"]
+    assert waiver["rule"] == "OLP004" and waiver["findings"] == 1 and waiver["line"] == 8 and not waiver["refused"]  # `rule: OLP004`
+    assert by_code(report)["OLW003"][0]["severity"] == "error"
+
+
+def test_no_configuration_no_configuration_section(run, release):
+    folder = release({"README.md": CARD})
+    report = run("check", str(folder), "-f", "json", "--no-config").json()
+    assert report["configuration"] == {"files": [], "changes": [], "waivers": []}
+    assert "\nconfiguration\n" not in run("check", str(folder), "--no-config").out
+    assert "configuration:" not in run("check", str(folder), "--no-config", "-f", "concise").out
+
+
+# -- item 7: a configuration cannot make openlint read, or print, another file ------------------------------------------
+
+SECRET = "root:x:0:0:SECRET-TOKEN-3f9a:/root:/bin/bash"
+
+
+@pytest.fixture
+def secret(tmp_path):
+    path = tmp_path / "outside" / "passwd"
+    path.parent.mkdir()
+    path.write_text(SECRET + "\n")
+    return path
+
+
+@pytest.mark.parametrize("entry", ["../outside/passwd", "{secret}", "../../outside/passwd", "sub/../../outside/passwd"])
+def test_rule_files_outside_the_configurations_folder_are_refused(run, release, secret, entry):
+    folder = release({"README.md": CARD, "sub/keep.txt": ""})
+    (folder / ".openlint.yaml").write_text(yaml.safe_dump({"rules": [entry.format(secret=secret)]}))
+    for args in ((), ("--config", str(folder / ".openlint.yaml"))):  # named or found: the same rule
+        result = run("check", str(folder), *args)
+        assert result.code == 2 and "rules/0" in result.err and "outside" in result.err
+        assert "SECRET" not in result.err and "root:" not in result.err
+
+
+def test_a_symlink_out_of_the_configurations_folder_is_refused(run, release, secret):
+    folder = release({"README.md": CARD})
+    (folder / "rules.yaml").symlink_to(secret)
+    (folder / ".openlint.yaml").write_text("rules: [rules.yaml]\n")
+    result = run("check", str(folder))
+    assert result.code == 2 and "rules/0" in result.err and "SECRET" not in result.err
+
+
+@pytest.mark.parametrize("name, content", [
+    ("rules.yaml", SECRET + "\n"),                                       # a scalar: not a rule file
+    ("rules.yaml", f"kind: rules\nrules:\n  - code: {SECRET}\n"),       # a value in a rule
+    ("rules.yaml", f"kind: rules\ndescription: 7\nrules: '{SECRET}'\n"),
+    (".openlint.yaml", f"fail-on: '{SECRET}'\n"),                       # values of the configuration itself
+    (".openlint.yaml", f"severity:\n  OLP001: '{SECRET}'\n"),
+    (".openlint.yaml", f"waivers:\n  - rule: OLP001\n    reason: '{SECRET[:6]}'\n"),
+    (".openlint.yaml", f"select: '{SECRET}'\n"),
+])
+def test_errors_name_the_file_and_key_but_never_echo_content(run, release, name, content):
+    folder = release({"README.md": CARD, name: content})
+    if name != ".openlint.yaml":
+        (folder / ".openlint.yaml").write_text(f"rules: [{name}]\n")
+    result = run("check", str(folder))
+    assert result.code == 2 and len(result.err.splitlines()) == 1 and name in result.err
+    assert "SECRET" not in result.err and "root:" not in result.err
+    assert re.search(r": (expected|shorter than|should be|does not match|fewer|more than|'\w+' is a required)", result.err), result.err
+
+
+def test_for_a_hub_repository_the_configuration_in_the_working_folder_is_the_users(run, hub, tmp_path, monkeypatch):
+    """A Hub repository brings no local file: the configuration found from the working folder is not the release's
+    (and the repository's own .openlint.yaml is never read)."""
+    from fakehub import Repo
+
+    hostile = yaml.safe_dump({"ignore": ["ALL"], "fail-on": "never"}).encode()
+    hub.add_model(Repo("org/model", "6" * 40, files={"README.md": CARD.encode(), "model.bin": PICKLE, ".openlint.yaml": hostile},
+                       card_data={"license": "mit"}))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    report = _completed(run("check", "org/model", "-f", "json"))
+    assert "OLP001" in by_code(report) and report["configuration"]["files"] == []  # the repository's was not read
+    (work / ".openlint.yaml").write_text("ignore: [OLP001]\n")
+    report = _completed(run("check", "org/model", "-f", "json"))
+    assert "OLP001" not in by_code(report)
+    assert report["configuration"]["files"][0]["role"] == "configuration, found outside the checked release and its repository"

@@ -1,0 +1,184 @@
+"""Output people act on (issue 14, items 5 and 7): the concise format, --statistics, and the self-contained HTML
+report with the paper's stage x side grid, parsed and its SVG rendered with CairoSVG."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import CORPUS, corpus_release
+
+CONCISE = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]{2,4}\d{3}) (?P<message>.+)$")
+LEVEL_RGB = {"5": (0x2E, 0xA0, 0x43), "4": (0x7C, 0xB3, 0x42), "3": (0xDF, 0xB3, 0x17), "2": (0xFE, 0x7D, 0x37),
+             "1": (0xB6, 0x02, 0x05), "N/A": (0x9F, 0x9F, 0x9F)}
+
+
+@pytest.fixture
+def llama(tmp_path):
+    """A real card (Llama 2) rebuilt as a release folder: several levels, several findings."""
+    return corpus_release(CORPUS / "cards" / "meta-llama__Llama-2-7b-hf", tmp_path / "llama")
+
+
+def _report(run, folder) -> dict:
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code in (0, 1), result.err
+    return result.json()
+
+
+# -- concise ----------------------------------------------------------------------------------------------------------
+
+def test_concise_is_one_line_per_finding_then_the_grade(run, llama, monkeypatch):
+    monkeypatch.chdir(llama.parent)
+    report = _report(run, llama.name)
+    result = run("check", llama.name, "-f", "concise", "--no-config")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    active = [f for f in report["findings"] if not f["waived"]]
+    findings = [CONCISE.match(line) for line in lines[:-1]]
+    assert all(findings), lines
+    assert [(m["code"], m["path"], int(m["line"])) for m in findings] == [
+        (f["code"], f"{llama.name}/{place['file']}", place["line"] or 1) for f in active for place in f["locations"]]
+    assert lines[-1] == f"grade {report['grade']['grade']} ({report['grade']['score']:g}/100): " + ", ".join(
+        f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in ((s, report["summary"][s]) for s in ("error", "warning", "info")) if n)
+
+
+def test_concise_quiet_prints_only_error_and_warning_lines(run, llama):
+    report = _report(run, llama)
+    lines = run("check", str(llama), "-f", "concise", "-q", "--no-config").out.splitlines()
+    expected = [f for f in report["findings"] if not f["waived"] and f["severity"] != "info"]
+    assert len(lines) == sum(len(f["locations"]) for f in expected) and all(CONCISE.match(line) for line in lines)
+
+
+def test_concise_on_a_clean_release_says_so(run, example):
+    assert run("check", str(example), "-f", "concise", "--no-config", "--ignore", "OLD,OLP").out.splitlines()[-1] \
+        .startswith("grade A (100/100)")
+
+
+# -- statistics -------------------------------------------------------------------------------------------------------
+
+def test_statistics_count_every_place_per_rule_most_first(run, llama, release):
+    from weightgen import global_pickle
+
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n", "a.bin": global_pickle("os", "system"),
+                      "b.bin": global_pickle("os", "system")})
+    for target in (llama, folder):
+        report = _report(run, target)
+        expected = Counter()
+        for finding in report["findings"]:
+            if not finding["waived"]:
+                expected[finding["code"]] += len(finding["locations"])
+        result = run("check", str(target), "--statistics", "--no-config")
+        assert result.code == 1  # the exit status is the check's, whatever is printed
+        rows = [line.split("\t") for line in result.out.splitlines()]
+        assert {code: int(count) for count, code, _, _ in rows} == dict(expected)
+        counts = [int(row[0]) for row in rows]
+        assert counts == sorted(counts, reverse=True)
+        as_json = json.loads(run("check", str(target), "--statistics", "-f", "json", "--no-config").out)
+        assert {row["code"]: row["count"] for row in as_json} == dict(expected)
+    assert as_json[0] == {"code": "OLW003", "name": "dangerous-pickle-import", "severity": "error", "count": 2, "findings": 1}
+
+
+# -- HTML -------------------------------------------------------------------------------------------------------------
+
+class _Page(HTMLParser):
+    """Every tag with its attributes, the text, and the raw source of each <svg> element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(page: str) -> _Page:
+    parser = _Page()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def _assert_self_contained(parsed: _Page) -> None:
+    names = {tag for tag, _ in parsed.tags}
+    assert not names & {"script", "img", "link", "iframe", "object", "embed", "image", "use", "foreignobject", "base", "form"}
+    for tag, attributes in parsed.tags:
+        for name, value in attributes.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in ("src", "href", "xlink:href", "action", "data", "poster"):
+                raise AssertionError(f"{tag} has {name}={value!r}: the report must load nothing")
+            assert "url(" not in (value or ""), (tag, name)
+    meta = [a for t, a in parsed.tags if t == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy"]
+    assert meta and "default-src 'none'" in meta[0]["content"]
+
+
+@pytest.mark.parametrize("which", ["example", "llama"])
+def test_html_report_draws_the_grid_and_lists_breakdown_and_findings(run, which, example, llama):
+    import cairosvg
+    from PIL import Image
+
+    folder = example if which == "example" else llama
+    report = _report(run, folder)
+    result = run("check", str(folder), "-f", "html", "--no-config")
+    assert result.code == report_code(report)
+    parsed = _parse(result.out)
+    _assert_self_contained(parsed)
+
+    boxes = {a["data-component"]: a for t, a in parsed.tags if t == "rect" and "data-component" in a}
+    components = {c["id"]: c for c in report["components"]}
+    assert set(boxes) == set(components) and len(boxes) == 12
+    for cid, box in boxes.items():
+        assert box["data-level"] == components[cid]["label"]
+    # the grid is the paper's: a column per stage, a row per side (same x within a stage, same band within a side)
+    for stage in ("training", "evaluation", "deployment"):
+        xs = {boxes[c]["x"] for c in components if components[c]["stage"] == stage}
+        assert len(xs) == 1
+    code_y = max(float(boxes[c]["y"]) for c in components if components[c]["side"] == "code")
+    data_y = min(float(boxes[c]["y"]) for c in components if components[c]["side"] == "data")
+    assert code_y < data_y
+
+    svgs = re.findall(r"<svg\b.*?</svg>", result.out, re.S)
+    assert len(svgs) == 2  # the grid and its legend
+    image = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svgs[0].encode()))).convert("RGB")
+    for cid, box in boxes.items():
+        x, y = float(box["x"]) + 3, float(box["y"]) + float(box["height"]) / 2  # left edge: away from the text
+        label = components[cid]["label"]
+        assert image.getpixel((int(x), int(y))) == LEVEL_RGB[label if label == "N/A" else label[1]], cid
+    Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svgs[1].encode()))).load()
+
+    text = " ".join(parsed.text)
+    assert f"score {report['grade']['score']:g}/100" in text
+    breakdown = result.out.split('id="breakdown"', 1)[1].split("</section>", 1)[0]
+    assert breakdown.count("<tr>") == 13  # a header and the 12 components
+    rows = [a for t, a in parsed.tags if t == "tr" and "finding" in (a.get("class") or "")]
+    assert [row["data-code"] for row in rows] == [f["code"] for f in report["findings"]]
+
+
+def report_code(report: dict) -> int:
+    return 1 if report["summary"]["error"] else 0
+
+
+def test_html_is_written_with_o_and_matches_stdout(run, llama, tmp_path):
+    out = tmp_path / "report.html"
+    shown = run("check", str(llama), "-f", "html", "--no-config", "-o", str(out))
+    assert shown.code == 1 and out.read_text(encoding="utf-8") == shown.out
+
+
+def test_badge_command_still_renders(run, llama, tmp_path):
+    import cairosvg
+    report = _report(run, llama)
+    badge = tmp_path / "badge.svg"
+    result = run("badge", str(llama), "-o", str(badge), "--components")
+    assert result.code == 0 and f"openness {report['grade']['grade']}" in result.err
+    assert cairosvg.svg2png(url=str(badge))[:8] == b"\x89PNG\r\n\x1a\n"
