@@ -41,6 +41,7 @@ class Config:
     fail_on: str | None = None
     min_grade: str | None = None
     rules: tuple[str, ...] = ()  # extra rule files, resolved inside the config's folder
+    catalogue: tuple[str, ...] = ()  # extra catalogue files (rules/catalogue/ format), resolved the same way
     waivers: tuple[dict[str, str], ...] = ()
     origin: str = NAMED  # NAMED, OUTSIDE or INSIDE
     waiver_lines: tuple[int | None, ...] = ()  # the line of each waiver, where it could be found
@@ -104,14 +105,24 @@ def _document(path: Path) -> Any:
     return ({} if data is None else data), text
 
 
-def _rule_file(entry: str, index: int, config: Path) -> str:
-    """A rule file named by a configuration: inside the configuration's own folder, symlinks resolved."""
+def _rule_file(entry: str, index: int, config: Path, key: str = "rules") -> str:
+    """A rule or catalogue file named by a configuration: inside the configuration's own folder, symlinks resolved."""
     base = config.parent.resolve()
     resolved = (base / entry).resolve()
     if not _inside(resolved, base):
-        raise DataFileError(str(config), f"a rule file must lie in the configuration's folder ({base}) or below; "
-                            "this entry leads outside it", f"rules/{index}")
+        raise DataFileError(str(config), f"a {'rule' if key == 'rules' else 'catalogue'} file must lie in the configuration's "
+                            f"folder ({base}) or below; this entry leads outside it", f"{key}/{index}")
     return str(resolved)
+
+
+def _catalogue_files(data: dict[str, Any], path: Path, origin: str) -> tuple[str, ...]:
+    """Catalogue files extend what openlint knows of artefacts, and so the levels: a configuration inside the checked
+    release may not name one, or a release could grade its own datasets by its own say."""
+    entries = data.get("catalogue", ())
+    if entries and origin == INSIDE:
+        raise DataFileError(str(path), "a configuration inside the checked release cannot extend the catalogue (a release "
+                            "would grade its own artefacts); name the configuration with --config", "catalogue")
+    return tuple(_rule_file(entry, i, path, "catalogue") for i, entry in enumerate(entries))
 
 
 def _waiver_lines(text: str, waivers: list[dict[str, str]]) -> tuple[int | None, ...]:
@@ -133,6 +144,7 @@ def load(path: Path, origin: str = NAMED) -> Config:
         path=str(path), select=tuple(data.get("select", ())), ignore=tuple(data.get("ignore", ())), severity=data.get("severity", {}),
         fail_on=data.get("fail-on"), min_grade=data.get("min-grade"),
         rules=tuple(_rule_file(entry, i, path) for i, entry in enumerate(data.get("rules", ()))), waivers=tuple(waivers),
+        catalogue=_catalogue_files(data, path, origin),
         origin=origin, waiver_lines=_waiver_lines(text, waivers),
     )
 
@@ -179,6 +191,7 @@ class Settings:
         files = [(self.config.path, f"configuration, {self.config.origin}")] if self.config.path else []
         files += [(path, "rule file, named by the configuration") for path in self.config.rules]
         files += [(path, "rule file, named with --rules") for path in self.options.rule_files]
+        files += [(path, "catalogue file, named by the configuration") for path in self.config.catalogue]
         return tuple(files)
 
 

@@ -9,20 +9,22 @@ from openlint import grading
 from openlint.analysis import analyse
 from openlint.analysis.model import Assessment
 from openlint.config import Options, Settings
+from openlint.knowledge import catalogue as catalogues
 from openlint.assemble import assemble
 from openlint.report import Applied, Report
 from openlint.rules import engine
 from openlint.sources import open_source
 
 
-def assess(options: Options, *, use_declaration: bool = True) -> Assessment:
+def assess(options: Options, *, use_declaration: bool = True, catalogue: tuple[str, ...] = ()) -> Assessment:
+    """`catalogue`: the user's own catalogue files, extending the bundled one."""
     source = open_source(options.target, revision=options.revision, token=options.token, offline=options.offline,
                          timeout=options.timeout)
-    return analyse(assemble(source), use_declaration=use_declaration)
+    return analyse(assemble(source), use_declaration=use_declaration, catalogue=catalogues.extended(catalogue))
 
 
 def check(settings: Settings) -> Report:
-    assessment = assess(settings.options)
+    assessment = assess(settings.options, catalogue=settings.config.catalogue)
     findings = engine.apply(settings.policy, assessment)
     waivers = settings.policy.waivers + engine.declaration_waivers(assessment.release)
     declaration = assessment.release.declaration
