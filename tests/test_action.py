@@ -17,9 +17,9 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, official_sarif_schema
 from openlint.formats.markdown import text as markdown_text
-from test_integrations import BAD, official_sarif_schema
+from test_integrations import BAD
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 STEPS = ACTION["runs"]["steps"]

