@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 
 @dataclass
@@ -157,6 +157,8 @@ class FakeHub:
         self._send(handler, method, status, body, {"Content-Type": "application/json", "X-Error-Code": code, "X-Error-Message": message, **(extra or {})})
 
     def _route(self, handler: BaseHTTPRequestHandler, method: str, path: str, query: dict[str, list[str]]) -> None:
+        if path == "/api/models":
+            return self._list_models(handler, method, query)
         if match := re.fullmatch(r"/api/(models|datasets)/([^/]+(?:/[^/]+)?)(?:/revision/(.+))?", path):
             kind, repo_id, revision = match.groups()
             return self._info(handler, method, kind, repo_id, revision, query)
@@ -227,3 +229,26 @@ class FakeHub:
             return self._send(handler, method, 200, b"", headers)
         body = content.read(0, size - 1) if isinstance(content, VirtualFile) else content
         self._send(handler, method, 200, body, headers)
+
+    # -- the model listing (HfApi.list_models) ---------------------------------------------------------------------
+    LIST_PAGE = 50  # the largest page (the Hub's is 1000); further pages link on with a `Link: <...>; rel="next"` header
+
+    def _list_models(self, handler: BaseHTTPRequestHandler, method: str, query: dict[str, list[str]]) -> None:
+        """Public models filtered like the Hub: `author` (owner), `search` (substring of the id, any case), every
+        `filter` tag; sorted by id; `limit` items a page, `cursor` the offset of the page."""
+        author = query.get("author", [None])[0]
+        search = (query.get("search", [""])[0]).lower()
+        tags = query.get("filter", [])
+        found = [repo for _, repo in sorted(self.models.items()) if not repo.private
+                 and (author is None or repo.id.split("/")[0] == author) and search in repo.id.lower()
+                 and all(tag in repo.tags for tag in tags)]
+        size = min(int(query.get("limit", [self.LIST_PAGE])[0]), self.LIST_PAGE)
+        start = int(query.get("cursor", ["0"])[0])
+        page = found[start : start + size]
+        headers = {"Content-Type": "application/json"}
+        if start + size < len(found):
+            rest = urlencode([(key, value) for key, values in query.items() if key != "cursor" for value in values])
+            headers["Link"] = f'<{self.endpoint}/api/models?{rest}&cursor={start + size}>; rel="next"'
+        body = [{"_id": hashlib.md5(r.id.encode()).hexdigest()[:24], "id": r.id, "modelId": r.id, "private": r.private,
+                 "tags": r.tags, "downloads": 0, "likes": 0} for r in page]
+        self._send(handler, method, 200, json.dumps(body).encode(), headers)

@@ -16,9 +16,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "openlint"
 COMPONENT_ID = re.compile(r"\b(training|evaluation|deployment)\.(code|data)\.[a-z]+\b")
 MAX_LINES = 60
 MAX_COMPLEXITY = 15
-# Being rewritten on another branch (weight-file hardening); strict, so that the
-# marks must go as soon as the code is fixed.
-PENDING = {"readers/safetensors.py", "readers/pickles.py", "readers/weights.py", "readers/gguf.py"}
 
 
 def _modules() -> dict[str, Path]:
@@ -107,16 +104,11 @@ def _functions() -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
 
 def test_no_function_is_longer_than_a_screen():
     long = [f"{where} ({node.end_lineno - node.lineno + 1} lines)" for where, node in _functions()
-            if node.end_lineno - node.lineno + 1 > MAX_LINES and where.split(":")[0] not in PENDING]
+            if node.end_lineno - node.lineno + 1 > MAX_LINES]
     assert not long, "\n".join(long)
 
 
-def _paths() -> list:
-    pending = pytest.mark.xfail(strict=True, reason="being rewritten on another branch")
-    return [pytest.param(p, marks=pending) if str(p.relative_to(SRC)) in PENDING else p for p in sorted(_modules().values())]
-
-
-@pytest.mark.parametrize("path", _paths(), ids=lambda p: str(p.relative_to(SRC)))
+@pytest.mark.parametrize("path", sorted(_modules().values()), ids=lambda p: str(p.relative_to(SRC)))
 def test_no_function_is_too_complex(path):
     blocks = [b for b in cc_visit(path.read_text()) if b.complexity > MAX_COMPLEXITY]
     assert not blocks, "; ".join(f"{b.name} (line {b.lineno}): cyclomatic complexity {b.complexity}" for b in blocks)

@@ -19,7 +19,8 @@ import pytest
 from conftest import by_code
 from picklescan.scanner import scan_file_path
 
-from openlint.readers import pickle_policy, pickles
+from openlint.readers import pickles
+from openlint.readers.pickles import policy as pickle_policy
 from openlint.readers.weights import classify_global
 from weightgen import (Call, Global, benign_torch_pickle, global_pickle, legacy_torch, npy_bytes, numpy_object_array,
                        stub_pickle, torch_state_dict, torch_tar, torch_zip, zip_with_many_members)
@@ -286,10 +287,10 @@ def test_zip_whose_readers_could_disagree_is_unverified(run, release, content):
 
 
 def test_limits_make_a_file_unverified(run, release, monkeypatch):
-    monkeypatch.setattr(pickles, "MAX_PICKLES", 50)
-    monkeypatch.setattr(pickles, "MAX_DECOMPRESSED_BYTES", 1_000_000)
-    monkeypatch.setattr(pickles, "MAX_ZIP_MEMBERS", 100)
-    monkeypatch.setattr(pickles, "MAX_OPCODES", 10_000)
+    monkeypatch.setattr(pickles.limits, "MAX_PICKLES", 50)
+    monkeypatch.setattr(pickles.limits, "MAX_DECOMPRESSED_BYTES", 1_000_000)
+    monkeypatch.setattr(pickles.limits, "MAX_ZIP_MEMBERS", 100)
+    monkeypatch.setattr(pickles.limits, "MAX_OPCODES", 10_000)
     files = {
         "many.pkl": pickle.dumps(0, protocol=2) * 60,
         "inflated.joblib": zlib.compress(pickle.dumps(b"x" * 2_000_000, protocol=2) * 2),
@@ -311,7 +312,7 @@ def test_limits_make_a_file_unverified(run, release, monkeypatch):
 
 
 def test_time_limit_makes_a_file_unverified(run, release, monkeypatch):
-    monkeypatch.setattr(pickles, "SCAN_SECONDS", 0.0)
+    monkeypatch.setattr(pickles.limits, "SCAN_SECONDS", 0.0)
     found = assert_refused(run, release, "model.pkl", pickle.dumps(list(range(10_000)), protocol=2), {"OLW011"})
     assert "longer than" in found["OLW011"][0]["message"]
 
@@ -448,7 +449,7 @@ def test_shard_index_past_the_cap_is_an_error(run, release):
 
 
 def test_zip_with_too_many_members_is_refused_before_it_is_parsed(run, release):
-    found = assert_refused(run, release, "model.pt", zip_with_many_members(pickles.MAX_ZIP_MEMBERS + 1), {"OLW011"})
+    found = assert_refused(run, release, "model.pt", zip_with_many_members(pickles.limits.MAX_ZIP_MEMBERS + 1), {"OLW011"})
     assert "zip members" in found["OLW011"][0]["message"]
 
 
@@ -506,3 +507,20 @@ def test_yaml_depth_within_the_limit_still_loads():
         value, depth = value[0], depth + 1
     assert depth == 99
     assert yamlsafe.load("d: 2024-01-01") == {"d": "2024-01-01"}
+
+
+def test_a_tar_checkpoint_with_duplicate_member_names_is_unverified(run, release):
+    """Readers disagree on which of two same-named members counts; thousands of members are counted in one pass."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for index in range(3000):
+            info = tarfile.TarInfo(f"m{index}" if index != 2999 else "m0")
+            archive.addfile(info, io.BytesIO(b""))
+    folder = release({"model.pth.tar": buffer.getvalue(), "README.md": "---\nlicense: mit\n---\n# m\n"})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    unverified = [f for f in result.json()["findings"] if f["code"] == "OLW011"]
+    assert unverified and "duplicate" in unverified[0]["message"]

@@ -106,7 +106,7 @@ def test_github_writes_exactly_its_own_commands(run, hostile, monkeypatch):
     monkeypatch.chdir(hostile)
     report = _report(run, ".")
     lines = run("check", ".", "-f", "github", "--no-config").out.splitlines()
-    expected = sum(len(f["locations"]) for f in report["findings"] if not f["waived"]) + 1  # and the grade notice
+    expected = sum(len(f["locations"]) for f in report["findings"] if not f["waived"]) + 2  # and the frameworks and grade notices
     assert len(lines) == expected
     assert lines[-1].startswith("::notice title=openlint grade::")
     # the data part of every annotation is one line: the release's ::error::card-injected is inside it, escaped
@@ -175,8 +175,9 @@ def test_markdown_renders_no_markup_link_image_or_mention_from_the_release(run, 
     rendered = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
     parsed = _tags(rendered)
     assert "img" not in parsed.tags and "a" not in parsed.tags and "script" not in parsed.tags
-    assert parsed.tags.count("table") == 2  # the component table and the findings table, intact
-    rows = rendered.split("<tbody>")[2].count("<tr>")
+    # the component table and the findings table, intact, then the crosswalk's summary and one table per framework
+    assert parsed.tags.count("table") == 2 + 1 + 3
+    rows = rendered.split("<tbody>")[2].split("</tbody>")[0].count("<tr>")
     assert rows == len([f for f in report["findings"] if not f["waived"]])
     assert "<img src=x onerror=alert(1)>" in parsed.text  # shown as text
     assert "@octocat" not in parsed.prose and "@\u200doctocat" in parsed.prose

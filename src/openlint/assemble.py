@@ -15,6 +15,7 @@ from openlint.readers import card as card_reader
 from openlint.readers import declaration as declaration_reader
 from openlint.readers import licence as licence_reader
 from openlint.readers import safetensors as safetensors_reader
+from openlint.readers import shards as shard_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
 from openlint.release.model import Ancestor, Card, Problem, Release, WeightFile
@@ -230,7 +231,7 @@ def _scan_weights(release: Release, source: Source) -> None:
         weight = weight_reader.inspect(path, entry.size, source.opener, release.problems)
         if weight is not None:
             _add_weight(release, weight)
-    weight_reader.check_indexes(release, source.opener)
+    shard_reader.check_indexes(release, source.opener)
 
 
 def _judge_remote_weights(release: Release, headers: dict[str, Any]) -> None:
@@ -250,7 +251,7 @@ def _judge_remote_weights(release: Release, headers: dict[str, Any]) -> None:
             weight.safety = "dangerous"
             release.problems.append(Problem("weights.hub-flagged", path, None, f"is flagged by the Hub's security scan ({flagged[path]})"))
         _add_weight(release, weight)
-    weight_reader.check_indexes(release, None)
+    shard_reader.check_indexes(release, None)
 
 
 def _apply_remote_header(release: Release, weight: WeightFile, result: Any, size: int) -> None:

@@ -154,6 +154,16 @@ def badge(target: str, output: Path, components: bool, **hub: object) -> None:
     click.echo(write_badge(options, output, components), err=True)
 
 
+def _register_many() -> None:
+    from openlint.cli.many import audit, diff, table
+
+    for command in (audit, table, diff):
+        cli.add_command(command)
+
+
+_register_many()
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="openlint", standalone_mode=False)

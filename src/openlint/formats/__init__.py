@@ -34,6 +34,7 @@ FORMATS: dict[str, str] = {
     "github": "openlint.formats.github",
     "markdown": "openlint.formats.markdown",
     "concise": "openlint.formats.concise",
+    "cyclonedx": "openlint.formats.cyclonedx",
     "html": "openlint.formats.html",
 }
 # formats written by their own commands, not offered by --format

@@ -6,7 +6,7 @@ can end a command early or start a new one; the escaping below is the workflow-c
 
 from __future__ import annotations
 
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -33,6 +33,7 @@ def render(report: Report, options: RenderOptions) -> str:
             quote = f'\nquote: "{place.snippet}"' if place.snippet else ""
             said = place.message or finding.message
             lines.append(f"::{COMMANDS[finding.severity]} {','.join([*properties, title])}::{escape_data(said + quote)}")
+    lines.append(f"::notice title={escape_property('openlint frameworks')}::{escape_data(crosswalk_section.summary(report))}")
     configuration = report.configuration_lines()
     if configuration:
         lines.append(f"::notice title={escape_property('openlint configuration')}::{escape_data(chr(10).join(configuration))}")

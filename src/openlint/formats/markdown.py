@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 from openlint.rules.engine import Finding
 
@@ -38,17 +38,18 @@ def code(value: str) -> str:
 
 
 def render(report: Report, options: RenderOptions, limit: int = LIMIT) -> str:
+    frameworks = crosswalk_section.markdown(report, text)  # last, after the findings; its size is reserved
     text_ = "\n".join(_head(report, options)) + "\n"
     findings = report.active
     if findings:
         text_ += "| | Rule | Where | Finding | Fix |\n|---|---|---|---|---|\n"
     for shown, finding in enumerate(findings):
         row = _row(report, finding)
-        if len((text_ + row).encode()) + 100 > limit:
+        if len((text_ + row).encode()) + len(frameworks.encode()) + 100 > limit:
             text_ += f"\n*... and {len(findings) - shown} more finding(s); see the full report (--format json or sarif).*\n"
             break
         text_ += row
-    return text_
+    return text_ + "\n" + frameworks
 
 
 def _points(item: dict | None) -> str:

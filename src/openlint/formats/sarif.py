@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from openlint import __version__
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 from openlint.rules.engine import Finding, Location
 from openlint.rules.ruleset import Rule
@@ -115,7 +115,7 @@ def render(report: Report, options: RenderOptions) -> str:
                                                "description": {"text": f"The Hugging Face Hub repository {release.location}"}}}
     run["results"] = [_result(report, finding, index) for finding in report.findings]
     run["properties"] = {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision,
-                         "configuration": report.configuration_lines()}
+                         "crosswalk": crosswalk_section.properties(report), "configuration": report.configuration_lines()}
     return _dump(run)
 
 

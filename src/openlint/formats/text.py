@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from openlint.formats import RenderOptions
+from openlint.formats import RenderOptions, crosswalk_section
 from openlint.report import Report
 from openlint.rules.engine import Finding
 
@@ -35,6 +35,7 @@ def render(report: Report, options: RenderOptions) -> str:
     out += _configuration(report, style)
     out += _findings(report, style, verbosity)
     out += _grade(report, style, verbosity)
+    out += crosswalk_section.text_lines(report, verbosity)
     return "\n".join(out) + "\n"
 
 

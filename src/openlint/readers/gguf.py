@@ -104,6 +104,14 @@ class _Cursor:
 
 def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:
     cursor = _Cursor(handle, file_size)
+    header = _read_counts(cursor)
+    _read_metadata(cursor, header)
+    _read_tensor_infos(cursor, header)
+    return header
+
+
+def _read_counts(cursor: _Cursor) -> GGUFHeader:
+    """Magic, version and the two counts, each count checked against the bytes left before anything is read."""
     if cursor.take(4, "magic") != b"GGUF":
         raise GGUFError("not a GGUF file (bad magic)")
     version = cursor.unpack("<I", 4, "version")
@@ -124,8 +132,12 @@ def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:
         raise GGUFLimit(f"header claims {kv_count} metadata entries; more than openlint's limit of {MAX_KV}")
     if tensor_count > MAX_TENSORS:
         raise GGUFLimit(f"header claims {tensor_count} tensors; more than openlint's limit of {MAX_TENSORS}")
-    header = GGUFHeader(version=version, tensor_count=tensor_count, kv_count=kv_count)
-    for index in range(kv_count):
+    return GGUFHeader(version=version, tensor_count=tensor_count, kv_count=kv_count)
+
+
+def _read_metadata(cursor: _Cursor, header: GGUFHeader) -> None:
+    """Every key-value entry, streamed; only evidence (general.* keys) is kept."""
+    for index in range(header.kv_count):
         if not index & 1023:
             cursor.tick()
         key = cursor.string("metadata key", limit=MAX_KEY)
@@ -136,7 +148,11 @@ def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:
         value = _read_value(cursor, vtype, key, keep)
         if keep:
             header.metadata[key] = value
-    for index in range(tensor_count):
+
+
+def _read_tensor_infos(cursor: _Cursor, header: GGUFHeader) -> None:
+    """Every tensor info, streamed: only the parameter count is kept."""
+    for index in range(header.tensor_count):
         if not index & 1023:
             cursor.tick()
         cursor.string(f"tensor {index} name", keep=False)
@@ -146,7 +162,6 @@ def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:
         dims = struct.unpack(f"<{n_dims}Q", cursor.take(8 * n_dims, f"tensor {index} shape"))
         cursor.skip(4 + 8, f"tensor {index} type and offset")
         header.parameters += math.prod(dims)
-    return header
 
 
 def _read_value(cursor: _Cursor, vtype: int, key: str, keep: bool) -> Any:
@@ -156,31 +171,43 @@ def _read_value(cursor: _Cursor, vtype: int, key: str, keep: bool) -> Any:
     if vtype == _STRING:
         return cursor.string(key, keep=keep)
     if vtype == _ARRAY:
-        item_type = cursor.unpack("<I", 4, f"{key} element type")
-        count = cursor.unpack("<Q", 8, f"{key} length")
-        if item_type in _SCALARS:
-            size = _SCALARS[item_type][1]
-            if count * size > cursor.left:
-                raise GGUFError(f"{key} claims {count} elements; the file is too small to hold them")
-            if keep and count <= MAX_KEPT_ARRAY:
-                fmt = _SCALARS[item_type][0][1]
-                return list(struct.unpack(f"<{count}{fmt}", cursor.take(count * size, key)))
-            cursor.skip(count * size, key)
-            return None
-        if item_type == _STRING:
-            if count * 8 > cursor.left:
-                raise GGUFError(f"{key} claims {count} strings; the file is too small to hold them")
-            cursor.strings += count
-            if cursor.strings > MAX_ARRAY_STRINGS:
-                raise GGUFLimit(f"{key}: more than {MAX_ARRAY_STRINGS} array strings in the header; more than openlint's limit")
-            if keep and count <= MAX_KEPT_ARRAY:
-                return [cursor.string(key) for _ in range(count)]
-            for index in range(count):  # streamed: nothing kept per element
-                if not index & 4095:
-                    cursor.tick()
-                cursor.string(key, keep=False)
-            return None
-        if item_type == _ARRAY:
-            raise GGUFError(f"{key}: nested arrays are not supported")
-        raise GGUFError(f"{key}: unknown array element type {item_type}")
+        return _read_array(cursor, key, keep)
     raise GGUFError(f"{key}: unknown value type {vtype}")
+
+
+def _read_array(cursor: _Cursor, key: str, keep: bool) -> Any:
+    item_type = cursor.unpack("<I", 4, f"{key} element type")
+    count = cursor.unpack("<Q", 8, f"{key} length")
+    if item_type in _SCALARS:
+        return _read_scalar_array(cursor, key, keep, item_type, count)
+    if item_type == _STRING:
+        return _read_string_array(cursor, key, keep, count)
+    if item_type == _ARRAY:
+        raise GGUFError(f"{key}: nested arrays are not supported")
+    raise GGUFError(f"{key}: unknown array element type {item_type}")
+
+
+def _read_scalar_array(cursor: _Cursor, key: str, keep: bool, item_type: int, count: int) -> list[Any] | None:
+    size = _SCALARS[item_type][1]
+    if count * size > cursor.left:
+        raise GGUFError(f"{key} claims {count} elements; the file is too small to hold them")
+    if keep and count <= MAX_KEPT_ARRAY:
+        fmt = _SCALARS[item_type][0][1]
+        return list(struct.unpack(f"<{count}{fmt}", cursor.take(count * size, key)))
+    cursor.skip(count * size, key)
+    return None
+
+
+def _read_string_array(cursor: _Cursor, key: str, keep: bool, count: int) -> list[str | None] | None:
+    if count * 8 > cursor.left:
+        raise GGUFError(f"{key} claims {count} strings; the file is too small to hold them")
+    cursor.strings += count
+    if cursor.strings > MAX_ARRAY_STRINGS:
+        raise GGUFLimit(f"{key}: more than {MAX_ARRAY_STRINGS} array strings in the header; more than openlint's limit")
+    if keep and count <= MAX_KEPT_ARRAY:
+        return [cursor.string(key) for _ in range(count)]
+    for index in range(count):  # streamed: nothing kept per element
+        if not index & 4095:
+            cursor.tick()
+        cursor.string(key, keep=False)
+    return None

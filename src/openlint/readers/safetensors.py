@@ -75,6 +75,25 @@ def parse_header(raw: bytes, file_size: int | None) -> SafetensorsHeader:
     """Validate the JSON header and the layout. With file_size None (a remote file of unknown size) the
     coverage check is left to the caller."""
     header = SafetensorsHeader(header_size=len(raw))
+    document = _decode(raw, header)
+    meta = document.pop("__metadata__", None)
+    if meta is not None:
+        if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+            raise HeaderError("invalid JSON in header: __metadata__ must map strings to strings")
+        header.metadata = meta
+    spans = []
+    for name, info in document.items():
+        dtype, shape, begin, end = _tensor(name, info)
+        header.tensors[name] = (dtype, tuple(shape), begin, end)
+        spans.append((begin, end, name))
+    header.data_end = _contiguous_end(spans)
+    if file_size is not None:
+        _check_coverage(8 + len(raw) + header.data_end, file_size)
+    return header
+
+
+def _decode(raw: bytes, header: SafetensorsHeader) -> dict[str, Any]:
+    """The header's JSON object, within openlint's limits; a leading-space warning goes to `header`."""
     if len(raw) > MAX_HEADER:
         raise HeaderLimit(f"a header of {len(raw)} bytes; more than openlint's limit of {MAX_HEADER}")
     # every tensor is a JSON object: counting braces (never fooled by escapes, at worst over-counting) bounds the work
@@ -95,38 +114,40 @@ def parse_header(raw: bytes, file_size: int | None) -> SafetensorsHeader:
         raise HeaderError(f"invalid JSON in header: {exc}") from None
     if not isinstance(document, dict):
         raise HeaderError("invalid header: not a JSON object")
+    return document
 
-    meta = document.pop("__metadata__", None)
-    if meta is not None:
-        if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
-            raise HeaderError("invalid JSON in header: __metadata__ must map strings to strings")
-        header.metadata = meta
 
-    spans = []
-    bits_of = DTYPE_BITS
-    for name, info in document.items():
-        if type(info) is not dict:
-            raise HeaderError(f"invalid JSON in header: tensor {name!r} is not an object")
-        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-        bits = bits_of.get(dtype) if type(dtype) is str else None
-        if bits is None:
-            raise HeaderError(f"invalid JSON in header: tensor {name!r} has unknown dtype {dtype!r}")
-        if type(shape) is not list or not all(type(d) is int and d >= 0 for d in shape):
-            raise HeaderError(f"invalid JSON in header: tensor {name!r} has an invalid shape")
-        if type(offsets) is not list or len(offsets) != 2 or not (type(offsets[0]) is int and type(offsets[1]) is int
-                                                                   and offsets[0] >= 0 and offsets[1] >= 0):
-            raise HeaderError(f"invalid JSON in header: tensor {name!r} has invalid data_offsets")
-        begin, end = offsets
-        if end < begin:
-            raise HeaderError(f"invalid offset for tensor {name!r}: end {end} before begin {begin}")
-        bits *= math.prod(shape)
-        if bits % 8:
-            raise HeaderError(f"misaligned slice for tensor {name!r}: {bits} bits is not a whole number of bytes")
-        if bits // 8 != end - begin:
-            raise HeaderError(f"invalid shape, data type, or offset for tensor {name!r}: shape needs {bits // 8} bytes, offsets span {end - begin}")
-        header.tensors[name] = (dtype, tuple(shape), begin, end)
-        spans.append((begin, end, name))
+def _tensor(name: str, info: Any) -> tuple[str, list[int], int, int]:
+    """One tensor entry, checked as the library checks it: (dtype, shape, begin, end)."""
+    if type(info) is not dict:
+        raise HeaderError(f"invalid JSON in header: tensor {name!r} is not an object")
+    dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+    bits = DTYPE_BITS.get(dtype) if type(dtype) is str else None
+    if bits is None:
+        raise HeaderError(f"invalid JSON in header: tensor {name!r} has unknown dtype {dtype!r}")
+    if type(shape) is not list or not all(type(d) is int and d >= 0 for d in shape):
+        raise HeaderError(f"invalid JSON in header: tensor {name!r} has an invalid shape")
+    if type(offsets) is not list or len(offsets) != 2 or not (type(offsets[0]) is int and type(offsets[1]) is int
+                                                               and offsets[0] >= 0 and offsets[1] >= 0):
+        raise HeaderError(f"invalid JSON in header: tensor {name!r} has invalid data_offsets")
+    begin, end = offsets
+    _check_span(name, bits, shape, begin, end)
+    return dtype, shape, begin, end
 
+
+def _check_span(name: str, bits: int, shape: list[int], begin: int, end: int) -> None:
+    """The offsets span exactly the whole bytes that the shape needs, of `bits` each."""
+    if end < begin:
+        raise HeaderError(f"invalid offset for tensor {name!r}: end {end} before begin {begin}")
+    bits *= math.prod(shape)
+    if bits % 8:
+        raise HeaderError(f"misaligned slice for tensor {name!r}: {bits} bits is not a whole number of bytes")
+    if bits // 8 != end - begin:
+        raise HeaderError(f"invalid shape, data type, or offset for tensor {name!r}: shape needs {bits // 8} bytes, offsets span {end - begin}")
+
+
+def _contiguous_end(spans: list[tuple[int, int, str]]) -> int:
+    """One past the last tensor byte, once the tensors are known to tile the data buffer with no gap or overlap."""
     spans.sort()
     position = 0
     for begin, end, name in spans:
@@ -134,13 +155,15 @@ def parse_header(raw: bytes, file_size: int | None) -> SafetensorsHeader:
             what = "overlaps the previous tensor" if begin < position else f"leaves a gap of {begin - position} bytes"
             raise HeaderError(f"invalid offset for tensor {name!r}: it {what}")
         position = end
-    header.data_end = position
-    if file_size is not None and 8 + len(raw) + position != file_size:
-        covered = 8 + len(raw) + position
+    return position
+
+
+def _check_coverage(covered: int, file_size: int) -> None:
+    """The prefix, the header and the tensors must cover the file exactly."""
+    if covered != file_size:
         if covered < file_size:
             raise HeaderError(f"incomplete metadata, file not fully covered: {file_size - covered} trailing bytes after the last tensor")
         raise HeaderError(f"the tensors need {covered} bytes but the file has {file_size}: truncated")
-    return header
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Weight files: identify each by name, judge it from its header only, and check sharded indexes.
+"""Weight files: identify each by name and judge it from its header only (shard indexes: readers/shards.py).
 
 Readers receive an `opener` so that the same code serves any source; the local source's opener refuses
 anything but a regular file inside the release.
@@ -6,23 +6,19 @@ anything but a regular file inside the release.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import cache
 from typing import Any, BinaryIO
 
 from openlint.knowledge import store
-from openlint.readers import gguf, pickle_policy, pickles, safetensors
-from openlint.release import limits
-from openlint.release.model import Problem, Release, WeightFile
+from openlint.readers import gguf, pickles, safetensors
+from openlint.readers.pickles import policy as pickle_policy
+from openlint.release.model import Problem, WeightFile
 
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
-_SHARD = re.compile(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
-MAX_INDEX_BYTES = limits.INDEX_BYTES
 
 
 @cache
@@ -186,80 +182,3 @@ def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) 
 
 
 _SCANNERS = {"safetensors": _scan_safetensors, "gguf": _scan_gguf, "pickle": _scan_pickle}
-
-
-def check_indexes(release: Release, opener: Opener | None) -> None:
-    """Sharded checkpoints: the index names existing shards, numbered completely, matching their headers."""
-    by_path = {w.path: w for w in release.weights}
-    for path in sorted(release.files):
-        if not path.endswith(".index.json") or not (".safetensors" in path or ".bin" in path):
-            continue
-        text = release.texts.get(path)
-        entry = release.files[path]
-        if text is None and entry.size > MAX_INDEX_BYTES:
-            release.problems.append(Problem("weights.unverified", path, None,
-                                            f"a shard index of {entry.size} bytes; more than openlint's limit of {MAX_INDEX_BYTES}, "
-                                            "so the shards it maps are not checked against it"))
-            continue
-        if text is None and opener is not None:
-            if entry.special:
-                continue
-            try:
-                with opener(path) as handle:
-                    text = handle.read(MAX_INDEX_BYTES).decode("utf-8", errors="replace")
-            except OSError:
-                continue
-        if text is None:
-            continue
-        _check_index(release, path, text, by_path)
-
-
-def _check_index(release: Release, path: str, text: str, by_path: dict[str, WeightFile]) -> None:
-    problems = release.problems
-    try:
-        index = json.loads(text)
-        weight_map = index["weight_map"]
-        if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
-            raise TypeError
-    except (ValueError, KeyError, TypeError, RecursionError):
-        problems.append(Problem("weights.index-invalid", path, 1, "not a valid shard index (a JSON object with a weight_map of tensor -> file)"))
-        return
-    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
-    shards: dict[str, list[str]] = {}
-    for tensor, shard in weight_map.items():
-        shards.setdefault(shard, []).append(tensor)
-    totals: dict[tuple[str, str], set[int]] = {}
-    for shard in sorted(shards):
-        match = _SHARD.match(shard)
-        if match:
-            totals.setdefault((match["prefix"] + match["suffix"], match["total"]), set()).add(int(match["index"]))
-        full = folder + shard
-        if full not in release.files:
-            problems.append(Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}))
-    for (_, total), present in totals.items():
-        missing = sorted(set(range(1, int(total) + 1)) - present)
-        if missing:
-            names = ", ".join(f"{i:05d}" for i in missing[:5])
-            problems.append(Problem("weights.shard-missing", path, None, f"shard numbering of {total} is incomplete: no tensors mapped to shard(s) {names}"))
-    if not path.endswith(".safetensors.index.json"):
-        return
-    summed = 0
-    complete = True
-    for shard, tensors in shards.items():
-        weight = by_path.get(folder + shard)
-        if weight is None or weight.tensors is None:
-            complete = False
-            continue
-        mapped, actual = set(tensors), set(weight.tensors)
-        if mapped != actual:
-            extra, absent = sorted(actual - mapped), sorted(mapped - actual)
-            parts = []
-            if absent:
-                parts.append(f"{len(absent)} mapped tensor(s) absent from its header (e.g. {absent[0]})")
-            if extra:
-                parts.append(f"{len(extra)} tensor(s) in its header not in the map (e.g. {extra[0]})")
-            problems.append(Problem("weights.shard-mismatch", path, None, f"{shard}: " + "; ".join(parts), {"shard": shard}))
-        summed += sum(weight.tensors.values())
-    total_size = index.get("metadata", {}).get("total_size") if isinstance(index.get("metadata"), dict) else None
-    if complete and isinstance(total_size, int) and total_size != summed:
-        problems.append(Problem("weights.shard-mismatch", path, None, f"metadata.total_size is {total_size} but the shard headers hold {summed} tensor bytes"))

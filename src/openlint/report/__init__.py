@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openlint.analysis.model import Assessment, ComponentResult
 from openlint.grading import Grade, at_least
@@ -26,6 +26,9 @@ from openlint.rules.engine import Finding, Location, Waiver
 from openlint.rules.ruleset import Rule
 from openlint.support import text
 from openlint.support.resources import rules_dir
+
+if TYPE_CHECKING:
+    from openlint.crosswalk.model import Crosswalk
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -76,6 +79,13 @@ class Report:
     def active(self) -> tuple[Finding, ...]:
         """Findings not acknowledged by a waiver, worst first."""
         return tuple(f for f in self.findings if f.waived is None)
+
+    @cached_property
+    def crosswalk(self) -> Crosswalk:
+        """What the release is under MOF, OSAID and the European Open Source AI Index (computed on first use)."""
+        from openlint import crosswalk
+
+        return crosswalk.evaluate(self.assessment)
 
     @cached_property
     def waived(self) -> tuple[Finding, ...]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from openlint import __version__
 from openlint.analysis.model import ComponentResult, Pointer
+from openlint.crosswalk.model import Crosswalk
 from openlint.release.model import Evidence, Release, WeightFile
 from openlint.report import Report
 from openlint.rules.engine import Finding, Waiver
@@ -16,7 +17,8 @@ from openlint.rules.ruleset import Rule
 
 # 1.1: "complete", "missing", the "unknown" status (UNK); 1.2: "lineage"
 # 1.3: "configuration" (files applied, what they changed, waivers); per finding "locations", "column" and "waiver"
-REPORT_VERSION = "1.3"
+# 1.4: "crosswalk" (MOF, OSAID, European Open Source AI Index verdicts with reasons and sources)
+REPORT_VERSION = "1.4"
 MAX_EVIDENCE = 5
 MAX_POINTERS = 10
 
@@ -40,6 +42,7 @@ def report(value: Report) -> dict[str, Any]:
         "summary": value.counts(),
         "configuration": configuration(value),
         "notes": list(value.notes),
+        "crosswalk": crosswalk(value.crosswalk),
     }
 
 
@@ -92,6 +95,15 @@ def _hub(release: Release) -> dict[str, Any] | None:
         "linked": [{"repo_id": r.repo_id, "kind": r.kind, "exists": r.exists, "gated": r.gated, "licence": r.licence}
                    for r in release.linked.values()],
     }
+
+
+def crosswalk(value: Crosswalk) -> list[dict[str, Any]]:
+    return [{
+        "framework": f.id, "name": f.name, "version": f.version, "source": f.source, "verdict": f.verdict,
+        "reason": f.reason, "classes": dict(f.classes) if f.classes else None,
+        "items": [{"id": i.id, "name": i.name, "verdict": i.verdict, "reason": i.reason, "source": i.source,
+                   "class": i.klass, "required": i.required, "licence": i.licence} for i in f.items],
+    } for f in value.frameworks]
 
 
 def evidence(item: Evidence) -> dict[str, Any]:

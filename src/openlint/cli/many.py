@@ -1,0 +1,138 @@
+"""Commands over many releases or two of them: `audit` (and `audit merge`), `table` and `diff`. Click only; the
+work is in openlint.audit, openlint.compare and the table formats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from openlint.errors import OpenlintError
+
+
+class ShardSpec(click.ParamType):
+    """`I/N`: the I-th of N shares of the target list (1-based)."""
+
+    name = "I/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from openlint.audit.targets import Shard
+
+        if isinstance(value, Shard):
+            return value
+        index, sep, count = str(value).partition("/")
+        if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            self.fail(f"{value!r} is not I/N with 1 <= I <= N (e.g. 2/4)", param, ctx)
+        return Shard(int(index), int(count))
+
+
+class AuditGroup(click.Group):
+    """`openlint audit TARGET...` runs an audit; `openlint audit merge OUT IN...` merges databases."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=AuditGroup)
+def audit() -> None:
+    """Grade many releases into a SQLite database: `openlint audit [run] TARGET...` or `openlint audit merge OUT IN...`.
+
+    \b
+    Targets: Hub ids or URLs, folders, --from FILE (one per line, # comments), or a Hub query (--author, --search,
+    --tag, --limit). An interrupted audit resumes: targets already graded in --db at the same revision are skipped.
+    A failing target is recorded with its error and the audit goes on. Exit 0 when every target was tried.
+    """
+
+
+@audit.command("run")
+@click.argument("targets", nargs=-1)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("openlint-audit.db"), show_default=True,
+              help="SQLite database to write (created if missing; an existing one is resumed).")
+@click.option("--from", "files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="File of targets, one per line (# comments). Repeatable.")
+@click.option("--author", help="Hub query: repositories of this user or organisation.")
+@click.option("--search", help="Hub query: repositories whose id contains this text.")
+@click.option("--tag", "tags", multiple=True, help="Hub query: repositories with this tag (e.g. license:mit). Repeatable.")
+@click.option("--limit", type=click.IntRange(min=1), help="Hub query: at most this many repositories.")
+@click.option("--shard", type=ShardSpec(), help="Grade only the I-th of N shares of the targets (stable hash).")
+@click.option("-j", "--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Targets graded at once.")
+@click.option("--revision", help="Hub revision to grade for every Hub target.")
+@click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed.")
+@click.option("--offline", is_flag=True, help="Hub: use only the local huggingface_hub cache.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file applied to every target.")
+def audit_run(targets: tuple[str, ...], **given: Any) -> None:
+    """Grade TARGETS (and --from files, and a Hub query) into --db."""
+    from openlint.audit import runner, targets as target_lists
+    from openlint.config import Options, settings
+
+    query = target_lists.Query(given["author"], given["search"], tuple(given["tags"]), given["limit"])
+    found = target_lists.collect(targets, given["files"], query, token=given["token"], timeout=given["timeout"])
+    mine = target_lists.shard(found, given["shard"])
+    options = Options(target=".", revision=given["revision"], token=given["token"], offline=given["offline"],
+                      timeout=given["timeout"], config_path=given["config_path"], no_config=given["config_path"] is None)
+    progress = runner.Progress(len(mine), stream=runner.terminal())
+    done = runner.run(settings(options), mine, given["db"], concurrency=given["concurrency"], progress=progress)
+    shard = f" (shard {given['shard'].index}/{given['shard'].count} of {len(found)})" if given["shard"] else ""
+    click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed, "
+               f"{done.skipped} already done; {given['db']}", err=True)
+
+
+@audit.command("merge")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def audit_merge(output: Path, inputs: tuple[Path, ...]) -> None:
+    """Merge audit databases (e.g. the shards of one audit) INPUTS into OUTPUT."""
+    from openlint.audit import database
+
+    if output.resolve() in {p.resolve() for p in inputs}:
+        raise OpenlintError("the output database cannot also be an input")
+    counts = database.merge(output, list(inputs))
+    click.echo(f"openlint audit merge: {counts['rows']} row(s) from {len(inputs)} database(s); {output} holds "
+               f"{counts.get('ok', 0)} graded, {counts.get('error', 0)} failed", err=True)
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-f", "--format", "output_format", type=click.Choice(["markdown", "csv", "html"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+def table(sources: tuple[Path, ...], output_format: str, output: Path | None) -> None:
+    """The paper's table for a population: releases as rows, the 12 components as columns, and per component how
+    many releases are open, semi-open and closed. SOURCES: audit databases, JSON reports, or folders of JSON reports."""
+    from openlint.formats import table as tables
+    from openlint.support.files import write_atomic
+
+    text = tables.render(output_format, tables.load(list(sources)))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        click.echo(f"{output}: {output_format} table", err=True)
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the diff to FILE.")
+@click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed.")
+@click.option("--offline", is_flag=True, help="Hub: use only the local huggingface_hub cache.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
+def diff(old: str, new: str, output_format: str, output: Path | None, **hub: Any) -> None:
+    """Compare two releases: OLD and NEW are JSON reports, folders, or Hub repositories (org/name@REVISION).
+
+    Exit 1 when openness went down (the grade's score, or any component's level), else 0.
+    """
+    from openlint import compare
+    from openlint.support.files import write_atomic
+
+    change = compare.compare(compare.load(old, **hub), compare.load(new, **hub))
+    text = compare.render(change, output_format)
+    if output is not None:
+        write_atomic(output, text)
+    sys.stdout.write(text)
+    sys.exit(1 if change.worse else 0)

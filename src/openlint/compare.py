@@ -1,0 +1,190 @@
+"""`openlint diff`: two releases compared on their JSON reports: components whose level changed and why (evidence
+before and after), findings added and resolved, the grade and the crosswalk verdicts before and after. Openness went
+down when the grade's score fell, a component's level fell, or a component assessed before could not be assessed
+now (a release gate must not pass on a check that could not finish)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openlint.errors import OpenlintError
+
+
+@dataclass(frozen=True)
+class ComponentChange:
+    id: str
+    title: str
+    before: str  # label: C3, D5, N/A, UNK
+    after: str
+    direction: str  # down, up, changed
+    licence_before: str | None
+    licence_after: str | None
+    status_before: str
+    status_after: str
+    evidence_before: str
+    evidence_after: str
+
+
+@dataclass(frozen=True)
+class Change:
+    old: str
+    new: str
+    grade_before: str
+    grade_after: str
+    score_before: float
+    score_after: float
+    components: tuple[ComponentChange, ...]
+    added: tuple[dict[str, Any], ...]
+    resolved: tuple[dict[str, Any], ...]
+    frameworks: tuple[tuple[str, str, str], ...]  # (framework, before, after) where the verdict changed
+    reasons: tuple[str, ...] = field(default=())  # why openness went down; empty when it did not
+
+    @property
+    def worse(self) -> bool:
+        return bool(self.reasons)
+
+
+# -- loading --------------------------------------------------------------------------------------------------------
+
+def _hub_revision(target: str) -> tuple[str, str | None]:
+    name, at, revision = target.rpartition("@")
+    return (name, revision) if at and name and revision else (target, None)
+
+
+def load(target: str, *, token: str | None = None, offline: bool = False, timeout: float = 10.0) -> dict[str, Any]:
+    """A JSON report: read from a .json file, or made by checking a folder or a Hub repository (org/name@REV)."""
+    path = Path(target)
+    if path.is_file():
+        return _read_report(path)
+    from openlint import config, pipeline
+    from openlint.report import serialise
+    from openlint.sources import is_local
+
+    name, revision = (target, None) if is_local(target) else _hub_revision(target)
+    options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, no_config=True)
+    return serialise.report(pipeline.check(config.settings(options)))
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise OpenlintError(f"{path}: not a JSON report ({exc})") from None
+    version = str(data.get("report_version", "")) if isinstance(data, dict) else ""
+    if not version.startswith("1.") or not isinstance(data.get("components"), list):
+        raise OpenlintError(f"{path}: not an openlint JSON report (report_version 1.x)")
+    return data
+
+
+# -- comparing ------------------------------------------------------------------------------------------------------
+
+def _evidence(component: dict[str, Any]) -> str:
+    for item in component.get("evidence") or []:
+        where = f"{item['file']}:{item['line']}" if item.get("line") else (item.get("file") or item.get("source") or "")
+        return f"{where}: {item.get('snippet') or ''}".strip(": ")
+    return component.get("note") or "no evidence"
+
+
+def _direction(before: dict[str, Any], after: dict[str, Any]) -> str:
+    if before["status"] != "unknown" and after["status"] == "unknown":
+        return "down"
+    if before["level"] is not None and after["level"] is not None:
+        return "down" if after["level"] < before["level"] else "up" if after["level"] > before["level"] else "changed"
+    return "changed"
+
+
+def _components(old: dict[str, Any], new: dict[str, Any]) -> list[ComponentChange]:
+    after = {c["id"]: c for c in new["components"]}
+    changes = []
+    for before in old["components"]:
+        now = after.get(before["id"])
+        if now is None or (now["label"], now["licence"], now["status"]) == (before["label"], before["licence"], before["status"]):
+            continue
+        changes.append(ComponentChange(
+            before["id"], before.get("title", before["id"]), before["label"], now["label"], _direction(before, now),
+            before["licence"], now["licence"], before["status"], now["status"], _evidence(before), _evidence(now)))
+    return changes
+
+
+def _key(finding: dict[str, Any]) -> tuple[Any, ...]:
+    return finding["code"], finding.get("component"), finding.get("file")
+
+
+def _frameworks(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, str]]:
+    before = {f["framework"]: f["verdict"] for f in old.get("crosswalk", [])}
+    return [(f["name"], before[f["framework"]], f["verdict"]) for f in new.get("crosswalk", [])
+            if f["framework"] in before and before[f["framework"]] != f["verdict"]]
+
+
+def _name(report: dict[str, Any]) -> str:
+    release = report["release"]
+    return release["location"] + (f"@{release['revision']}" if release.get("revision") else "")
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> Change:
+    components = _components(old, new)
+    old_keys = {_key(f) for f in old["findings"] if not f.get("waived")}
+    new_keys = {_key(f) for f in new["findings"] if not f.get("waived")}
+    added = tuple(f for f in new["findings"] if not f.get("waived") and _key(f) not in old_keys)
+    resolved = tuple(f for f in old["findings"] if not f.get("waived") and _key(f) not in new_keys)
+    score_before, score_after = old["grade"]["score"], new["grade"]["score"]
+    reasons = [f"{c.title}: {c.before} -> {c.after}" + (" (could not be assessed)" if c.after == "UNK" else "")
+               for c in components if c.direction == "down"]
+    if score_after < score_before:
+        reasons.insert(0, f"grade {old['grade']['grade']} ({score_before:g}) -> {new['grade']['grade']} ({score_after:g})")
+    return Change(_name(old), _name(new), old["grade"]["grade"], new["grade"]["grade"], score_before, score_after,
+                  tuple(components), added, resolved, tuple(_frameworks(old, new)), tuple(reasons))
+
+
+# -- rendering ------------------------------------------------------------------------------------------------------
+
+def render(change: Change, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps({"old": change.old, "new": change.new, "worse": change.worse, "reasons": list(change.reasons),
+                           "grade": {"before": change.grade_before, "after": change.grade_after,
+                                     "score_before": change.score_before, "score_after": change.score_after},
+                           "components": [asdict(c) for c in change.components],
+                           "findings_added": [_finding_data(f) for f in change.added],
+                           "findings_resolved": [_finding_data(f) for f in change.resolved],
+                           "frameworks": [{"framework": n, "before": b, "after": a} for n, b, a in change.frameworks]},
+                          indent=2, ensure_ascii=False) + "\n"
+    return _markdown(change) if output_format == "markdown" else _text(change)
+
+
+def _finding_data(finding: dict[str, Any]) -> dict[str, Any]:
+    return {k: finding.get(k) for k in ("code", "name", "severity", "message", "component", "file", "line")}
+
+
+def _text(change: Change) -> str:
+    out = [f"openlint diff: {change.old} -> {change.new}",
+           f"grade {change.grade_before} ({change.score_before:g}) -> {change.grade_after} ({change.score_after:g})"]
+    for c in change.components:
+        out.append(f"  {c.direction:<7} {c.title}: {c.before} -> {c.after}  [{c.licence_before or '-'} -> {c.licence_after or '-'}]")
+        out += [f"          before: {c.evidence_before}", f"          after:  {c.evidence_after}"]
+    out += [f"  framework {name}: {before} -> {after}" for name, before, after in change.frameworks]
+    out += [f"  + {f['code']} {f['message']}" for f in change.added]
+    out += [f"  - {f['code']} {f['message']}" for f in change.resolved]
+    out.append("openness went down: " + "; ".join(change.reasons) if change.worse else "openness did not go down")
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str | None) -> str:
+    return (text or "-").replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(change: Change) -> str:
+    verdict = "**Openness went down**: " + "; ".join(change.reasons) if change.worse else "Openness did not go down."
+    out = [f"## openlint diff: grade {change.grade_before} -> {change.grade_after}", "",
+           f"`{_cell(change.old)}` -> `{_cell(change.new)}`", "", verdict, ""]
+    if change.components:
+        out += ["| Component | Before | After | Change | Evidence before | Evidence after |", "|---|---|---|---|---|---|"]
+        out += [f"| {_cell(c.title)} | {c.before} {_cell(c.licence_before)} | {c.after} {_cell(c.licence_after)} | {c.direction} | "
+                f"{_cell(c.evidence_before)} | {_cell(c.evidence_after)} |" for c in change.components]
+        out.append("")
+    out += [f"- {_cell(name)}: {_cell(before)} -> {_cell(after)}" for name, before, after in change.frameworks]
+    out += [f"- added `{f['code']}` {_cell(f['message'])}" for f in change.added]
+    out += [f"- resolved `{f['code']}` {_cell(f['message'])}" for f in change.resolved]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,94 @@
+"""What openlint's assessment shows of one crosswalk item: the components that play its roles, the model card, a
+practice, a link. Reads only the Assessment; says "unknown" where the assessment does not know."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openlint.analysis.model import Assessment, ComponentResult
+from openlint.knowledge import taxonomy
+from openlint.knowledge.crosswalk import EvidenceSpec
+
+RELEASED = "released"
+DOCUMENTED = ("released", "described")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The applicable components behind an item (not-applicable ones left out)."""
+
+    results: tuple[ComponentResult, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.results
+
+    @property
+    def unknown(self) -> tuple[ComponentResult, ...]:
+        return tuple(r for r in self.results if r.status == "unknown")
+
+    @property
+    def released(self) -> tuple[ComponentResult, ...]:
+        return tuple(r for r in self.results if r.status == RELEASED)
+
+    @property
+    def withheld(self) -> tuple[ComponentResult, ...]:
+        return tuple(r for r in self.results if r.status not in (RELEASED, "unknown"))
+
+
+def parts(assessment: Assessment, spec: EvidenceSpec) -> Parts:
+    found = _applicable(assessment, spec.roles)
+    if not found and spec.fallback_roles:
+        found = _applicable(assessment, spec.fallback_roles)
+    return Parts(found)
+
+
+def _applicable(assessment: Assessment, roles: tuple[str, ...]) -> tuple[ComponentResult, ...]:
+    results = (assessment.components.get(taxonomy.by_role(role).id) for role in roles)
+    return tuple(r for r in results if r is not None and r.status != "not-applicable")
+
+
+def describe(result: ComponentResult) -> str:
+    """`Pre-training code (released, apache-2.0)`: a component as a reason names it."""
+    licence = result.licence.id if result.licence else (result.licence_raw or "licence not identified")
+    detail = f"released, {licence}" if result.status == RELEASED else result.status.replace("-", " ")
+    return f"{result.component.title} ({detail})"
+
+
+def names(results: tuple[ComponentResult, ...]) -> str:
+    return "; ".join(describe(r) for r in results)
+
+
+def has_card(assessment: Assessment) -> bool:
+    card = assessment.release.card
+    return card is not None and any(line.strip() for line in card.lines)
+
+
+def practice(assessment: Assessment, name: str) -> bool | None:
+    """Whether the card meets a practice; None when openlint's vocabulary has no such practice."""
+    known = assessment.disclosure.practice
+    if name not in known:
+        return None
+    return known[name] is not None
+
+
+def card_section(assessment: Assessment, spec: EvidenceSpec) -> str | None:
+    """The card's metadata key or heading that shows the item, or None."""
+    card = assessment.release.card
+    if card is None:
+        return None
+    for key in spec.metadata:
+        if card.metadata.get(key):
+            return f"card metadata `{key}`"
+    if spec.pattern is not None:
+        for section in card.sections:
+            if spec.pattern.search(section.title):
+                return f"card section \"{section.title}\" ({card.path}:{section.line})"
+    return None
+
+
+def link(assessment: Assessment, spec: EvidenceSpec) -> str | None:
+    card = assessment.release.card
+    if card is None or spec.pattern is None:
+        return None
+    return next((item.url for item in card.links if spec.pattern.search(item.url)), None)

@@ -1,0 +1,84 @@
+"""A population of graded releases for the tables: JSON reports read from audit databases, report files or
+folders of them, with the taxonomy's 12 components as columns and per-component counts by category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openlint.errors import OpenlintError
+
+CATEGORIES = ("fully open", "semi-open", "fully closed", "not applicable", "not assessed")
+FRAMEWORKS = (("mof", "MOF"), ("osaid", "OSAID"))
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    title: str
+    stage: str
+    side: str
+
+
+@dataclass(frozen=True)
+class Population:
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Any], ...]  # JSON reports
+
+    def cell(self, row: dict[str, Any], column: Column) -> dict[str, Any] | None:
+        return next((c for c in row["components"] if c["id"] == column.id), None)
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Per component: how many releases fall in each category."""
+        counts = {c.id: {name: 0 for name in CATEGORIES} for c in self.columns}
+        for row in self.rows:
+            for column in self.columns:
+                cell = self.cell(row, column)
+                if cell is not None:
+                    counts[column.id][cell["category"]] = counts[column.id].get(cell["category"], 0) + 1
+        return counts
+
+
+def _from_database(path: Path) -> list[dict[str, Any]]:
+    from openlint.audit import database
+
+    connection = database.connect(path, create=False)
+    try:
+        return list(database.reports(connection))
+    finally:
+        connection.close()
+
+
+def _from_file(path: Path) -> list[dict[str, Any]]:
+    from openlint.compare import _read_report
+
+    return [_read_report(path)]
+
+
+def _is_database(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+def load(sources: list[Path]) -> Population:
+    rows: list[dict[str, Any]] = []
+    for source in sources:
+        files = sorted(source.glob("*.json")) if source.is_dir() else [source]
+        for path in files:
+            rows += _from_database(path) if _is_database(path) else _from_file(path)
+    if not rows:
+        raise OpenlintError("no graded releases in " + ", ".join(str(s) for s in sources))
+    from openlint.knowledge import taxonomy
+
+    columns = tuple(Column(c.id, c.title, c.stage, c.side) for c in taxonomy.components().values())
+    return Population(columns, tuple(rows))
+
+
+def name(row: dict[str, Any]) -> str:
+    release = row["release"]
+    return release["location"] if release["source"] == "hub" else release["name"]
+
+
+def framework(row: dict[str, Any], framework_id: str) -> str:
+    return next((f["verdict"] for f in row.get("crosswalk", []) if f["framework"] == framework_id), "-")

@@ -1,0 +1,25 @@
+"""What one weight file's scan found: the imports its pickles make, and why it cannot be verified, if it cannot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openlint.readers.pickles.policy import Import
+
+
+@dataclass
+class ScanResult:
+    imports: list[Import] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)  # why the file cannot be verified; empty when it can
+    pickles: int = 0
+    kind: str = "pickle"  # pickle, torch-zip, torch-legacy, torch-tar, numpy, zip, tar, zlib, gzip, bz2, xz, lzma
+    not_pickle: bool = False  # the bytes are no pickle at all (a loader fails on the first byte, running nothing)
+
+    @property
+    def globals(self) -> list[tuple[str, str]]:
+        """(member, "module.name") for every import, in stream order."""
+        return [(item.member, item.qualified) for item in self.imports]
+
+    @property
+    def errors(self) -> list[str]:
+        return self.unverified

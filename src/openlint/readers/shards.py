@@ -1,0 +1,120 @@
+"""Sharded checkpoints: each shard index names existing shards, numbered completely, matching their headers.
+
+Runs after every weight file was inspected: the safetensors headers already read are what an index is checked
+against; no shard is read again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from openlint.readers.weights import Opener
+from openlint.release import limits
+from openlint.release.model import Problem, Release, WeightFile
+
+_SHARD = re.compile(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
+MAX_INDEX_BYTES = limits.INDEX_BYTES
+
+
+def check_indexes(release: Release, opener: Opener | None) -> None:
+    """Sharded checkpoints: the index names existing shards, numbered completely, matching their headers."""
+    by_path = {w.path: w for w in release.weights}
+    for path in sorted(release.files):
+        if not path.endswith(".index.json") or not (".safetensors" in path or ".bin" in path):
+            continue
+        text = release.texts.get(path)
+        entry = release.files[path]
+        if text is None and entry.size > MAX_INDEX_BYTES:
+            release.problems.append(Problem("weights.unverified", path, None,
+                                            f"a shard index of {entry.size} bytes; more than openlint's limit of {MAX_INDEX_BYTES}, "
+                                            "so the shards it maps are not checked against it"))
+            continue
+        if text is None and opener is not None:
+            if entry.special:
+                continue
+            try:
+                with opener(path) as handle:
+                    text = handle.read(MAX_INDEX_BYTES).decode("utf-8", errors="replace")
+            except OSError:
+                continue
+        if text is None:
+            continue
+        _check_index(release, path, text, by_path)
+
+
+def _check_index(release: Release, path: str, text: str, by_path: dict[str, WeightFile]) -> None:
+    index = _parse(text)
+    if index is None:
+        release.problems.append(Problem("weights.index-invalid", path, 1, "not a valid shard index (a JSON object with a weight_map of tensor -> file)"))
+        return
+    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+    shards: dict[str, list[str]] = {}
+    for tensor, shard in index["weight_map"].items():
+        shards.setdefault(shard, []).append(tensor)
+    _check_shards_exist(release, path, folder, shards)
+    if path.endswith(".safetensors.index.json"):
+        _check_against_headers(release.problems, path, folder, shards, index, by_path)
+
+
+def _parse(text: str) -> dict[str, Any] | None:
+    """The index, when it is a JSON object whose weight_map maps tensor names to file names; else None."""
+    try:
+        index = json.loads(text)
+        weight_map = index["weight_map"]
+        if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return index
+
+
+def _check_shards_exist(release: Release, path: str, folder: str, shards: dict[str, list[str]]) -> None:
+    """Every shard the index maps is in the release, and every numbered series (-00001-of-00003) is complete."""
+    totals: dict[tuple[str, str], set[int]] = {}
+    for shard in sorted(shards):
+        match = _SHARD.match(shard)
+        if match:
+            totals.setdefault((match["prefix"] + match["suffix"], match["total"]), set()).add(int(match["index"]))
+        full = folder + shard
+        if full not in release.files:
+            release.problems.append(Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}))
+    for (_, total), present in totals.items():
+        missing = sorted(set(range(1, int(total) + 1)) - present)
+        if missing:
+            names = ", ".join(f"{i:05d}" for i in missing[:5])
+            release.problems.append(Problem("weights.shard-missing", path, None, f"shard numbering of {total} is incomplete: no tensors mapped to shard(s) {names}"))
+
+
+def _check_against_headers(problems: list[Problem], path: str, folder: str, shards: dict[str, list[str]],
+                           index: dict[str, Any], by_path: dict[str, WeightFile]) -> None:
+    """Each shard's header holds exactly the tensors mapped to it; metadata.total_size is their bytes, when every
+    shard's header was read."""
+    summed = 0
+    complete = True
+    for shard, tensors in shards.items():
+        weight = by_path.get(folder + shard)
+        if weight is None or weight.tensors is None:
+            complete = False
+            continue
+        difference = _difference(set(tensors), set(weight.tensors))
+        if difference:
+            problems.append(Problem("weights.shard-mismatch", path, None, f"{shard}: {difference}", {"shard": shard}))
+        summed += sum(weight.tensors.values())
+    total_size = index.get("metadata", {}).get("total_size") if isinstance(index.get("metadata"), dict) else None
+    if complete and isinstance(total_size, int) and total_size != summed:
+        problems.append(Problem("weights.shard-mismatch", path, None, f"metadata.total_size is {total_size} but the shard headers hold {summed} tensor bytes"))
+
+
+def _difference(mapped: set[str], actual: set[str]) -> str:
+    """How the tensors an index maps to a shard differ from those in its header; empty when they do not."""
+    if mapped == actual:
+        return ""
+    extra, absent = sorted(actual - mapped), sorted(mapped - actual)
+    parts = []
+    if absent:
+        parts.append(f"{len(absent)} mapped tensor(s) absent from its header (e.g. {absent[0]})")
+    if extra:
+        parts.append(f"{len(extra)} tensor(s) in its header not in the map (e.g. {extra[0]})")
+    return "; ".join(parts)

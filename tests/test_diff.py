@@ -1,0 +1,100 @@
+"""`openlint diff OLD NEW`: real corpus folders with a changed licence, JSON reports and Hub revisions; exit 1 when
+openness went down, 0 otherwise, 2 for a broken invocation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS, corpus_release
+
+
+@pytest.fixture
+def mistral(tmp_path):
+    """Mistral-7B-Instruct-v0.3 as found (Apache-2.0), and a copy whose card says CC-BY-NC-4.0."""
+    old = corpus_release(CORPUS / "cards" / "mistralai__Mistral-7B-Instruct-v0.3", tmp_path / "old")
+    new = corpus_release(CORPUS / "cards" / "mistralai__Mistral-7B-Instruct-v0.3", tmp_path / "new")
+    card = (new / "README.md").read_text(encoding="utf-8")
+    assert "license: apache-2.0" in card
+    (new / "README.md").write_text(card.replace("license: apache-2.0", "license: cc-by-nc-4.0", 1), encoding="utf-8")
+    return old, new
+
+
+def test_a_licence_made_non_commercial_is_openness_down(run, mistral):
+    old, new = mistral
+    result = run("diff", str(old), str(new))
+    assert result.code == 1, result.out + result.err
+    assert "Model architecture and weights: D5 -> D" in result.out and "openness went down" in result.out
+    assert "[apache-2.0 -> cc-by-nc-4.0]" in result.out
+    data = json.loads(run("diff", str(old), str(new), "-f", "json").out)
+    weights = next(c for c in data["components"] if c["id"] == "deployment.data.weights")
+    assert weights["direction"] == "down" and weights["licence_before"] == "apache-2.0" and weights["licence_after"] == "cc-by-nc-4.0"
+    assert "README.md" in weights["evidence_before"] and "README.md" in weights["evidence_after"]
+    assert data["worse"] and data["grade"]["score_after"] < data["grade"]["score_before"]
+
+
+def test_the_other_way_round_is_not_down(run, mistral):
+    old, new = mistral
+    result = run("diff", str(new), str(old))
+    assert result.code == 0, result.out
+    assert "up" in result.out and "openness did not go down" in result.out
+
+
+def test_the_same_release_twice_is_no_change(run, mistral):
+    old, _ = mistral
+    result = run("diff", str(old), str(old), "-f", "json")
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert data["components"] == [] and data["findings_added"] == [] and data["findings_resolved"] == [] and not data["worse"]
+
+
+def test_json_reports_and_markdown_for_a_job_summary(run, mistral, tmp_path):
+    old, new = mistral
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(run("check", str(old), "-f", "json", "--no-config").out, encoding="utf-8")
+    after.write_text(run("check", str(new), "-f", "json", "--no-config").out, encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    result = run("diff", str(before), str(after), "-f", "markdown", "-o", str(summary))
+    assert result.code == 1
+    text = summary.read_text(encoding="utf-8")
+    assert text == result.out and "**Openness went down**" in text and "| Model architecture and weights | D5 apache-2.0 |" in text
+    # findings added and resolved: the non-commercial licence brings a licence finding the old release did not have
+    data = json.loads(run("diff", str(before), str(after), "-f", "json").out)
+    assert data["findings_added"] and all(f["code"] for f in data["findings_added"])
+
+
+def test_a_component_that_could_no_longer_be_assessed_fails_the_gate(run, mistral, tmp_path):
+    old, _ = mistral
+    report = json.loads(run("check", str(old), "-f", "json", "--no-config").out)
+    before = tmp_path / "before.json"
+    before.write_text(json.dumps(report), encoding="utf-8")
+    for component in report["components"]:
+        if component["id"] == "deployment.data.weights":
+            component.update(status="unknown", level=None, label="UNK", category="not assessed")
+    report["complete"] = False
+    after = tmp_path / "after.json"
+    after.write_text(json.dumps(report), encoding="utf-8")
+    result = run("diff", str(before), str(after))
+    assert result.code == 1 and "could not be assessed" in result.out
+
+
+def test_two_hub_revisions(run, hub):
+    import hubgen
+
+    repo = hub.add_model(hubgen.build(1))
+    repo.revisions["v1.0"] = repo.sha
+    result = run("diff", f"{repo.id}@v1.0", repo.id, "-f", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["old"] == data["new"] == f"{repo.id}@{repo.sha}"
+    assert hub.requests("GET", rf"^/api/models/{repo.id}/revision/v1.0$")
+    missing = run("diff", f"{repo.id}@v9", repo.id)
+    assert missing.code == 2 and "revision 'v9' not found" in missing.err
+
+
+def test_broken_inputs_are_one_line_errors(run, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    result = run("diff", str(bad), str(bad))
+    assert result.code == 2 and "not an openlint JSON report" in result.err and "Traceback" not in result.err
