@@ -55,3 +55,26 @@ def test_unwritable_cache_is_skipped(tmp_path, monkeypatch):
     bundled._all.cache_clear()
     assert bundled.load("taxonomy")["components"]
     bundled._all.cache_clear()
+
+
+def test_every_bundled_data_file_is_valid_against_its_schema():
+    """At run time the bundled files get only a cheap check (full validation would cost every CI runner seconds):
+    here every one is validated in full."""
+    from openlint.knowledge.store import _files, _parse, validate
+
+    files = _files()
+    assert len(files) >= 20
+    for path in files.values():
+        validate(path, _parse(path), full=True)
+
+
+def test_a_broken_bundled_file_is_named_when_validated(tmp_path):
+    import pytest
+
+    from openlint.errors import DataFileError
+    from openlint.knowledge.store import validate
+
+    with pytest.raises(DataFileError, match="entries/0 \\(x\\)"):
+        validate(tmp_path / "code.yaml", {"kind": "catalogue", "section": "code", "entries": [{"id": "x"}]})
+    with pytest.raises(DataFileError, match="unknown `kind"):
+        validate(tmp_path / "x.yaml", {"kind": "nonsense"}, full=False)
