@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# Install openlint from the action's own checkout into a virtual environment of its own.
+# Install openlint for the Action into a virtual environment of its own, with every dependency pinned by
+# action/constraints.txt (pip's download cache is kept by actions/setup-python, keyed on that file).
+# Without a `version` input, openlint is installed from the Action's own checkout: the ref pinned in `uses:`.
 set -euo pipefail
+python="${OPENLINT_PYTHON:-python3}"
 venv="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/openlint-venv"
-python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$GITHUB_ACTION_PATH"
+constraints="$GITHUB_ACTION_PATH/action/constraints.txt"
+if [ -n "${OPENLINT_VERSION:-}" ]; then
+  if ! [[ "$OPENLINT_VERSION" =~ ^[0-9]+(\.[0-9]+)*((a|b|rc|\.post|\.dev)[0-9]+)*$ ]]; then
+    echo "::error title=openlint::version must be a released openlint version such as 0.2.0, not '${OPENLINT_VERSION//[^A-Za-z0-9._-]/?}'"
+    exit 2
+  fi
+  spec="openlint==$OPENLINT_VERSION"
+  echo "Installing openlint $OPENLINT_VERSION from PyPI"
+else
+  spec="$GITHUB_ACTION_PATH"
+  echo "Installing openlint from the Action's checkout${OPENLINT_ACTION_REF:+ at $OPENLINT_ACTION_REF}"
+fi
+"$python" -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --constraint "$constraints" "$spec"
+"$venv/bin/openlint" --version
 echo "$venv/bin" >> "$GITHUB_PATH"

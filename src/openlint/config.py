@@ -174,6 +174,7 @@ class Options:
     rule_files: tuple[str, ...] = ()
     verbosity: int = 0
     color: bool = False
+    quiet_on_success: bool = False  # print nothing when the exit status is 0 (the pre-commit hook)
     statistics: bool = False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from openlint.config import Options
@@ -13,32 +14,62 @@ from openlint.support.files import write_atomic
 
 
 def run_check(options: Options) -> int:
+    """Check, render, write, and choose the exit status. A run that stops with an error still leaves a valid SARIF
+    log (one error notification, executionSuccessful false) in every SARIF file asked for with -o, so that a CI step
+    that uploads it always has a file; stdout stays empty, and the error itself is raised to the caller, which prints
+    it (exit 2)."""
+    try:
+        return _check(options)
+    except OpenlintError as exc:
+        _write_failure(options, str(exc))
+        raise
+    except Exception as exc:  # an internal error: the same one line main() prints
+        _write_failure(options, f"internal error: {type(exc).__name__}: {exc}")
+        raise
+
+
+def _check(options: Options) -> int:
     from openlint import config, pipeline
     from openlint.sources.base import redact
 
     settings = config.settings(options)
     report = pipeline.check(settings)
+    base = RenderOptions(min_grade=settings.min_grade)
     # render everything before writing anything: a failure must not leave half the outputs behind; a token a server
     # echoed back into a file is masked in every output
-    rendered = [(path, redact(render(fmt, report))) for fmt, path in options.outputs]
+    rendered = [(path, redact(render(fmt, report, base))) for fmt, path in options.outputs]
     if options.statistics:
-        shown = render("statistics", report, RenderOptions(as_json=options.output_format == "json"))
+        shown = render("statistics", report, replace(base, as_json=options.output_format == "json"))
     else:
-        shown = render(options.output_format, report, RenderOptions(color=options.color and options.output_format == "text",
-                                                                    verbosity=options.verbosity))
+        shown = render(options.output_format, report, replace(base, color=options.color and options.output_format == "text",
+                                                              verbosity=options.verbosity))
     shown = redact(shown)
     for path, text in rendered:
         write_atomic(path, text)
-    sys.stdout.write(shown)
-    sys.stdout.flush()
-    failed = report.fails(settings.fail_on)
-    if report.release.missing:  # --partial: an incomplete check is never a pass, whatever --fail-on says
+    reason = report.min_grade_failure(settings.min_grade)
+    failed = report.fails(settings.fail_on) or reason is not None
+    incomplete = bool(report.release.missing)  # --partial: an incomplete check is never a pass, whatever --fail-on says
+    if failed or incomplete or not options.quiet_on_success:
+        sys.stdout.write(shown)
+        sys.stdout.flush()
+    if incomplete:
         print(f"openlint: the check is incomplete: {len(report.release.missing)} item(s) could not be read", file=sys.stderr)
-        failed = True
-    if report.below(settings.min_grade):
-        print(f"openlint: grade {report.grade.letter} is below the minimum {settings.min_grade}", file=sys.stderr)
-        failed = True
+    if reason:
+        print(f"openlint: {reason}", file=sys.stderr)
+    failed = failed or incomplete
     return 1 if failed else 0
+
+
+def _write_failure(options: Options, message: str) -> None:
+    from openlint.formats import sarif
+
+    log = sarif.failure(message)
+    for fmt, path in options.outputs:
+        if fmt == "sarif":
+            try:
+                write_atomic(path, log)
+            except OpenlintError:
+                pass  # the original error is the one to report
 
 
 def list_rules(rule_files: tuple[str, ...], output_format: str) -> str:
@@ -53,6 +84,15 @@ def list_rules(rule_files: tuple[str, ...], output_format: str) -> str:
         components = ",".join(c.split(".", 1)[1] if c != "*" else "all" for c in rule.components) or "release"
         lines.append(f"{rule.code}  {rule.name:<36} {rule.severity:<8} {components:<28} {rule.summary}")
     return "\n".join(lines) + "\n"
+
+
+def write_rule_docs(rule_files: tuple[str, ...], folder: Path) -> str:
+    from openlint.config import all_rules
+    from openlint.rules import docs
+
+    rules = all_rules(rule_files)
+    written = docs.write(rules, folder)
+    return f"{folder}: {len(rules)} rule page(s) and the index, {len(written)} changed"
 
 
 def write_declaration(target: Path, *, force: bool, to_stdout: bool) -> str:

@@ -78,6 +78,7 @@ def cli() -> None:
 @click.option("-q", "--quiet", count=True, help="Less output: findings (no info) and the grade only.")
 @click.option("-v", "--verbose", count=True, help="More output: evidence quotes and the recommendation behind each finding.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal, unless NO_COLOR is set].")
+@click.option("--quiet-on-success", is_flag=True, help="Print nothing on stdout when the exit status is 0 (files given with -o are still written).")
 def check(target: str, **given: object) -> None:
     """Check a release folder or Hub repository (TARGET, default ".").
 
@@ -94,6 +95,7 @@ def check(target: str, **given: object) -> None:
         ignore=flatten(given["ignore"]), fail_on=given["fail_on"], min_grade=given["min_grade"],
         config_path=given["config_path"], no_config=given["no_config"], rule_files=tuple(str(p) for p in given["rule_files"]),
         verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]), statistics=given["statistics"],
+        quiet_on_success=given["quiet_on_success"],
     )
     sys.exit(run_check(options))
 
@@ -101,10 +103,15 @@ def check(target: str, **given: object) -> None:
 @cli.command("rules")
 @click.option("-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Include an extra rule file.")
-def rules_command(output_format: str, rule_files: tuple[Path, ...]) -> None:
+@click.option("--write-docs", type=click.Path(file_okay=False, path_type=Path), metavar="FOLDER",
+              help="Write one markdown page per rule and an index (README.md) to FOLDER, as in docs/rules/.")
+def rules_command(output_format: str, rule_files: tuple[Path, ...], write_docs: Path | None) -> None:
     """List the rules: code, name, severity, components and summary."""
-    from openlint.cli.commands import list_rules
+    from openlint.cli.commands import list_rules, write_rule_docs
 
+    if write_docs is not None:
+        click.echo(write_rule_docs(tuple(str(p) for p in rule_files), write_docs), err=True)
+        return
     click.echo(list_rules(tuple(str(p) for p in rule_files), output_format), nl=False)
 
 

@@ -21,6 +21,7 @@ class RenderOptions:
     color: bool = False
     verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
     badge_components: bool = False  # the badge's strip of 12 component levels
+    min_grade: str | None = None  # the run's --min-grade: CI formats say when the grade falls below it
     as_json: bool = False  # statistics: JSON rather than text
 
 
@@ -32,6 +33,7 @@ FORMATS: dict[str, str] = {
     "sarif": "openlint.formats.sarif",
     "github": "openlint.formats.github",
     "markdown": "openlint.formats.markdown",
+    "concise": "openlint.formats.concise",
     "cyclonedx": "openlint.formats.cyclonedx",
     "html": "openlint.formats.html",
 }

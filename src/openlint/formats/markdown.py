@@ -1,5 +1,5 @@
-"""Markdown for a job summary or a PR comment: grade, the component table, the configuration applied, findings;
-under 1 MiB.
+"""Markdown for a job summary or a PR comment: grade (and why it fails --min-grade), the component table with each
+component's points (the grade breakdown), the configuration applied, findings with their fixes; under 1 MiB.
 
 A job summary and a PR comment render HTML and GitHub's references, so release text (card quotes, licence names,
 file names) is escaped here on top of the report's sanitising: HTML entities for < > &, a backslash before each
@@ -39,10 +39,10 @@ def code(value: str) -> str:
 
 def render(report: Report, options: RenderOptions, limit: int = LIMIT) -> str:
     frameworks = crosswalk_section.markdown(report, text)  # last, after the findings; its size is reserved
-    text_ = "\n".join(_head(report)) + "\n"
+    text_ = "\n".join(_head(report, options)) + "\n"
     findings = report.active
     if findings:
-        text_ += "| | Rule | Where | Finding |\n|---|---|---|---|\n"
+        text_ += "| | Rule | Where | Finding | Fix |\n|---|---|---|---|---|\n"
     for shown, finding in enumerate(findings):
         row = _row(report, finding)
         if len((text_ + row).encode()) + len(frameworks.encode()) + 100 > limit:
@@ -52,17 +52,22 @@ def render(report: Report, options: RenderOptions, limit: int = LIMIT) -> str:
     return text_ + "\n" + frameworks
 
 
-def _head(report: Report) -> list[str]:
+def _points(item: dict | None) -> str:
+    if item is None or item["level"] is None:
+        return "-"
+    return f"{item['earned']:g} / {item['possible']:g}"
+
+
+def _head(report: Report, options: RenderOptions) -> list[str]:
     grade = report.grade
     release = report.release
     head = [f"## openlint: openness grade **{grade.letter}** ({grade.score:g}/100)", "",
             code(release.location) + (f" at {code(release.revision)}" if release.revision else ""), ""]
+    if reason := report.min_grade_failure(options.min_grade):
+        head += [f"> **Failed:** {reason}", ""]
     if grade.caps:
         head += [f"> Capped at {c['max_grade']}: {text(c['why'])}" for c in grade.caps] + [""]
-    head += ["| Component | Level | Category | Status | Licence |", "|---|---|---|---|---|"]
-    for result in report.components.values():
-        head.append(f"| {text(result.component.title)} | {result.label} | {ICONS[result.category]} {result.category} | "
-                    f"{result.status.replace('-', ' ')} | {text(report.licence_label(result))} |")
+    head += _components(report)
     configuration = report.configuration_lines()
     if configuration:
         head += ["", "**Configuration applied**", ""] + [f"- {text(line)}" for line in configuration]
@@ -72,10 +77,27 @@ def _head(report: Report) -> list[str]:
     return head
 
 
+def _components(report: Report) -> list[str]:
+    """The component table; its Points column is the grade breakdown (each component earns (level - 1) / 4 of its
+    weight), followed by the score it adds up to."""
+    breakdown = {item["component"]: item for item in report.grade.breakdown}
+    lines = ["| Component | Level | Category | Status | Licence | Points |", "|---|---|---|---|---|---|"]
+    for result in report.components.values():
+        lines.append(f"| {text(result.component.title)} | {result.label} | {ICONS[result.category]} {result.category} | "
+                     f"{result.status.replace('-', ' ')} | {text(report.licence_label(result))} | {_points(breakdown.get(result.id))} |")
+    grade = report.grade
+    earned = sum(item["earned"] or 0 for item in grade.breakdown)
+    possible = sum(item["possible"] for item in grade.breakdown)
+    capped = f", capped to {grade.letter}" if grade.caps else ""
+    lines += ["", f"Score: 100 x {earned:g} / {possible:g} points = **{grade.score:g}** (grade {grade.uncapped or grade.letter}{capped}); "
+              "not-applicable and unassessed components count on neither side."]
+    return lines
+
+
 def _row(report: Report, finding: Finding) -> str:
     places = [code(report.where(place)) for place in finding.locations[:PLACES]]
     if len(finding.locations) > PLACES:
         places.append(f"and {len(finding.locations) - PLACES} more")
     quote = f"<br>&gt; {text(finding.snippet)}" if finding.snippet else ""
     return (f"| {finding.severity} | `{finding.rule.code}` {text(finding.rule.name)} | {'<br>'.join(places)} | "
-            f"{text(finding.message)}{quote} |\n")
+            f"{text(finding.message)}{quote} | {text(finding.rule.fix)} |\n")

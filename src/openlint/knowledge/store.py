@@ -13,6 +13,7 @@ it is only an optimisation. What users supply (configurations, rule files, catal
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from functools import cache
@@ -79,7 +80,9 @@ def _all() -> dict[str, Any]:
     stamp = {name: [p.stat().st_size, p.stat().st_mtime_ns] for name, p in files.items()}
     key = {"version": __version__, "dir": str(rules_dir()), "files": stamp}
     use_cache = os.environ.get("OPENLINT_NO_CACHE") is None
-    cache_file = cache_dir() / "bundled.json"
+    # one file per installation: a pre-commit environment, a virtual environment and a pipx install of openlint
+    # must not keep replacing each other's cache (each rebuild parses and validates every file)
+    cache_file = cache_dir() / f"bundled-{hashlib.sha256(key['dir'].encode()).hexdigest()[:16]}.json"
     if use_cache:
         try:
             cached = json.loads(cache_file.read_text(encoding="utf-8"))

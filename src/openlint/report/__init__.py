@@ -106,6 +106,12 @@ class Report:
     def below(self, min_grade: str | None) -> bool:
         return bool(min_grade) and not at_least(self.grade.letter, min_grade)
 
+    def min_grade_failure(self, min_grade: str | None) -> str | None:
+        """Why the run fails --min-grade, in one sentence, or None when it does not."""
+        if not self.below(min_grade):
+            return None
+        grade = self.grade
+        return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} (--min-grade {min_grade})."
     def statistics(self) -> list[dict[str, Any]]:
         """Per rule, how often it fired (every location counts, as ruff counts every violation), most first;
         acknowledged findings are left out."""
@@ -162,17 +168,33 @@ class Report:
             return f"{place.file}:{place.line}"
         return place.file or "release"
 
+    @property
+    def base_uri(self) -> str | None:
+        """What uri() paths are relative to when they are not relative to the working directory: the Hub
+        repository's file view at the checked revision (SARIF originalUriBaseIds)."""
+        release = self.release
+        if release.source == "hub":
+            return f"https://huggingface.co/{release.location}/blob/{release.revision or 'main'}/"
+        return None
+
     def uri(self, file: str | None) -> str:
-        """A finding's place for a CI system: relative to the working directory for a local release, a Hub URL for
-        a Hub repository. (A file outside the release, such as a configuration file, is a local path.)"""
+        """A finding's place for a CI system, as a path: relative to the working directory for a local release;
+        relative to the repository root for a Hub repository (base_uri), so that annotations and code scanning
+        attach to the same file when the checking workflow runs in a mirror of that repository. (A file outside the
+        release, such as a configuration file, is a local path: see in_release.)"""
         release = self.release
         if file is None:
             file = release.card_path() or "."
         if os.path.isabs(file):
             return self._relative(Path(file))
         if release.source == "hub":
-            return f"https://huggingface.co/{release.location}/blob/{release.revision or 'main'}/{file}"
+            return file
         return self._relative(Path(release.location) / file)
+
+    @staticmethod
+    def in_release(file: str | None) -> bool:
+        """Whether uri(file) is a path of the release (relative to base_uri in Hub mode) rather than a local file."""
+        return file is None or not os.path.isabs(file)
 
     @staticmethod
     def _relative(full: Path) -> str:

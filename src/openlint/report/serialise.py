@@ -152,6 +152,6 @@ def rule(item: Rule) -> dict[str, Any]:
     return {
         "code": item.code, "name": item.name, "severity": item.severity, "summary": item.summary,
         "components": item.components, "message": item.message, "rationale": item.rationale,
-        "recommendation": item.recommendation, "fix": item.fix, "url": item.url,
+        "recommendation": item.recommendation, "fix": item.fix, "url": item.url, "example": item.example,
         "check": {"function": item.function, "options": item.options},
     }

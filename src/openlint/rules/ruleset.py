@@ -39,6 +39,7 @@ class Rule:
     tags: list[str] = field(default_factory=list)
     security_severity: str = ""
     source: str = ""
+    example: str = ""  # a card fragment that passes the rule (documentation)
     # a security rule guards against code execution: a configuration or declaration inside the checked release
     # cannot ignore, deselect, lower, waive or redefine it
     security: bool = False
@@ -67,7 +68,7 @@ def _rule(entry: Any, index: int, file: str) -> Rule:
         message=entry["message"], recommendation=entry["recommendation"], fix=entry["fix"],
         function=check["function"], options=check.get("options") or {}, components=entry.get("components", []),
         rationale=entry.get("rationale", ""), url=entry.get("url", ""), tags=entry.get("tags", []),
-        security_severity=entry.get("security-severity", ""), source=file,
+        security_severity=entry.get("security-severity", ""), source=file, example=entry.get("example", ""),
         security=bool(entry.get("security", False)) or "security" in entry.get("tags", []),
     )
 

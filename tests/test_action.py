@@ -1,0 +1,213 @@
+"""The GitHub Action, run step by step in bash as a runner would: the setup-python step stands in as a virtual
+environment of the requested Python (from pyenv), every `run:` step gets its `env:` with the expressions a runner
+would substitute, and the files a runner provides (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV, GITHUB_PATH,
+GITHUB_ACTION_PATH, RUNNER_TEMP). Outputs, job summary and SARIF (against the official schema) are checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import EXAMPLE, ROOT, official_sarif_schema
+from openlint.formats.markdown import text as markdown_text
+from test_integrations import BAD
+
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+STEPS = ACTION["runs"]["steps"]
+EXPRESSION = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
+TOKEN = "hf_FakeTokenForTheActionTest0123456789"
+
+
+def pyenv_python(minor: str) -> Path | None:
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted(root.glob(f"versions/{minor}.*/bin/python{minor}"), key=lambda p: [int(x) for x in p.parts[-3].split(".")])
+    return found[-1] if found else None
+
+
+def test_action_metadata_validates_against_the_github_actions_schema():
+    checker = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
+    result = subprocess.run([checker, "--builtin-schema", "vendor.github-actions", str(ROOT / "action.yml")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_action_sets_up_its_own_python_with_a_pip_cache_keyed_on_pinned_dependencies():
+    setup = STEPS[0]
+    assert re.fullmatch(r"actions/setup-python@v\d+", setup["uses"])  # pinned by major version
+    assert setup["with"]["python-version"] == "${{ inputs.python-version }}" and ACTION["inputs"]["python-version"]["default"] == "3.12"
+    assert setup["with"]["cache"] == "pip" and setup["with"]["cache-dependency-path"] == "${{ github.action_path }}/action/constraints.txt"
+    pins = [line for line in (ROOT / "action" / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")]
+    assert pins and all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][\w.+-]*", line) for line in pins)
+    named = {re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0].lower().replace("_", "-") for dep in _dependencies()}
+    assert named <= {line.split("==")[0].lower().replace("_", "-") for line in pins}  # every dependency is pinned
+    for step in STEPS[1:]:
+        assert "${{" not in step["run"]  # inputs reach scripts only through the environment
+
+
+def _dependencies() -> list[str]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+
+
+class Runner:
+    """One job: a workspace, the runner's files, and the steps run in order with the environment a runner gives."""
+
+    def __init__(self, tmp: Path, python: Path, inputs: dict[str, str]) -> None:
+        self.tmp = tmp
+        self.workspace = tmp / "workspace"
+        self.workspace.mkdir(exist_ok=True)
+        self.files = {name: tmp / "runner" / name for name in ("output", "summary", "env", "path")}
+        self.files["output"].parent.mkdir(exist_ok=True)
+        self.action_path = tmp / "action-checkout"
+        if not self.action_path.exists():  # the runner's clean checkout of the Action's repository at its ref
+            shutil.copytree(ROOT, self.action_path, ignore=shutil.ignore_patterns(
+                ".git", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", "bench"))
+        self.python = python
+        self.inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()} | inputs
+        self.steps: dict[str, dict[str, str]] = {}
+        self.path: list[str] = []  # what steps added to GITHUB_PATH: in front of PATH for every later step
+
+    def reset(self) -> None:
+        """A new job summary (one scenario per summary)."""
+        for file in self.files.values():
+            file.write_text("")
+
+    def _expression(self, name: str) -> str:
+        if name.startswith("inputs."):
+            return self.inputs[name.removeprefix("inputs.")]
+        if name.startswith("steps."):
+            _, step, _, key = name.split(".", 3)
+            return self.steps[step][key]
+        return {"github.action_path": str(self.action_path), "github.action_ref": "0123456789abcdef0123456789abcdef01234567"}[name]
+
+    def environment(self, step: dict) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "PYTEST_", "VIRTUAL_ENV", "PYENV_VERSION"))}
+        env.update({
+            "GITHUB_ACTIONS": "true", "CI": "true", "GITHUB_WORKSPACE": str(self.workspace), "GITHUB_ACTION_PATH": str(self.action_path),
+            "GITHUB_OUTPUT": str(self.files["output"]), "GITHUB_STEP_SUMMARY": str(self.files["summary"]),
+            "GITHUB_ENV": str(self.files["env"]), "GITHUB_PATH": str(self.files["path"]), "RUNNER_TEMP": str(self.tmp / "runner-temp"),
+            "PATH": os.pathsep.join([*reversed(self.path), env["PATH"]]),
+        })
+        (self.tmp / "runner-temp").mkdir(exist_ok=True)
+        env.update({key: EXPRESSION.sub(lambda m: self._expression(m.group(1)), str(value)) for key, value in (step.get("env") or {}).items()})
+        return env
+
+    def run(self, step: dict) -> subprocess.CompletedProcess:
+        if "uses" in step:  # actions/setup-python: a Python of the requested version, its path as the step output
+            venv = self.tmp / f"python-{self.inputs['python-version']}"
+            if not venv.exists():
+                subprocess.run([str(self.python), "-m", "venv", str(venv)], check=True)
+            self.steps[step["id"]] = {"python-path": str(venv / "bin" / "python"), "python-version": self.inputs["python-version"]}
+            return subprocess.CompletedProcess([], 0, "", "")
+        for name in ("output", "path", "env"):  # a runner gives each step fresh command files
+            self.files[name].write_text("")
+        result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=self.workspace, env=self.environment(step), capture_output=True, text=True)
+        self.path += [line for line in self.files["path"].read_text().splitlines() if line]
+        if "id" in step:
+            self.steps[step["id"]] = dict(line.split("=", 1) for line in self.files["output"].read_text().splitlines() if "=" in line)
+        return result
+
+    def outputs(self) -> dict[str, str]:
+        values = {}
+        for name, spec in ACTION["outputs"].items():
+            values[name] = EXPRESSION.sub(lambda m: self._expression(m.group(1)), spec["value"])
+        return values
+
+
+def _bad_release(folder: Path) -> None:
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "openness.yaml").unlink()
+    (folder / "README.md").write_text(BAD["README.md"])
+    (folder / "model.bin").write_bytes(BAD["model.bin"])  # a dangerous pickle: an error
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("minor", ["3.10", "3.12"])
+def test_action_steps_run_in_bash(tmp_path, minor):
+    python = pyenv_python(minor)
+    if python is None:
+        pytest.skip(f"no Python {minor} from pyenv on this machine")
+    schema = jsonschema.Draft4Validator(official_sarif_schema())
+    runner = Runner(tmp_path, python, {"target": "release", "min-grade": "B", "token": TOKEN, "python-version": minor,
+                                       "sarif-file": "reports/openlint.sarif"})
+    _bad_release(runner.workspace / "release")
+    runner.reset()
+    assert runner.run(STEPS[0]).returncode == 0
+    installed = runner.run(STEPS[1])
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    venv_python = Path(runner.path[0]) / "python"
+    assert subprocess.run([str(venv_python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                          capture_output=True, text=True).stdout.strip() == minor
+
+    checked = runner.run(STEPS[2])
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    log = checked.stdout.splitlines()
+    assert log[0] == f"::add-mask::{TOKEN}" and TOKEN not in "\n".join(log[1:]) + checked.stderr
+    assert any(line.startswith("::error file=release/model.bin,") and "OLW003" in line for line in log)
+    min_grade = next(line for line in log if line.startswith("::error title=openlint min-grade::"))
+    report = json.loads((tmp_path / "runner-temp" / "openlint" / "report.json").read_text())
+    outputs = runner.outputs()
+    assert outputs["grade"] == report["grade"]["grade"] and outputs["grade"] in "CDEF" and f"grade {outputs['grade']} " in min_grade
+    assert float(outputs["score"]) == report["grade"]["score"]
+    summary_counts = report["summary"]
+    assert int(outputs["findings"]) == summary_counts["error"] + summary_counts["warning"] + summary_counts["info"] > 0
+    assert outputs["sarif-file"] == "reports/openlint.sarif"
+    sarif = json.loads((runner.workspace / outputs["sarif-file"]).read_text())
+    schema.validate(sarif)
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {f["code"] for f in report["findings"]}
+
+    summary = runner.files["summary"].read_text()
+    assert "> **Failed:** Openness grade" in summary and "below the minimum B" in summary
+    assert "| Component | Level | Category | Status | Licence | Points |" in summary and f"= **{report['grade']['score']:g}**" in summary
+    for finding in report["findings"]:
+        assert f"`{finding['code']}` {finding['name']}" in summary and markdown_text(finding["fix"]) in summary
+
+    # openlint cannot run (a configuration file that does not exist): exit 2, and a SARIF log all the same
+    runner.inputs.update({"config": "missing.yaml", "min-grade": ""})
+    runner.reset()
+    failed = runner.run(STEPS[2])
+    assert failed.returncode == 2
+    assert any(line.startswith("::error title=openlint::openlint could not check release:") and "missing.yaml" in line for line in failed.stdout.splitlines())
+    sarif = json.loads((runner.workspace / "reports" / "openlint.sarif").read_text())
+    schema.validate(sarif)
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    assert "missing.yaml" in runner.files["summary"].read_text() and runner.outputs()["grade"] == ""
+
+    # an input openlint rejects before it reads its options (a usage error): the script writes the SARIF itself
+    runner.inputs.update({"config": "", "fail-on": "sometimes"})
+    runner.reset()
+    usage = runner.run(STEPS[2])
+    assert usage.returncode == 2
+    sarif = json.loads((runner.workspace / "reports" / "openlint.sarif").read_text())
+    schema.validate(sarif)
+    notification = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert "sometimes" in notification and sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+    # a good release passes: grade A, no min-grade failure, nothing to mask without a token
+    shutil.copytree(EXAMPLE, runner.workspace / "good")
+    runner.inputs.update({"target": "good", "fail-on": "error", "min-grade": "A", "token": ""})
+    runner.reset()
+    passed = runner.run(STEPS[2])
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert runner.outputs()["grade"] == "A" and "Failed" not in runner.files["summary"].read_text()
+    assert "::add-mask::" not in passed.stdout and "::error" not in passed.stdout
+
+
+def test_action_rejects_a_version_that_is_not_a_release(tmp_path):
+    runner = Runner(tmp_path, Path(sys.executable), {"version": "0.1; curl example.invalid"})
+    runner.steps["python"] = {"python-path": sys.executable}
+    runner.reset()
+    bad = runner.run(STEPS[1])
+    assert bad.returncode == 2 and "::error title=openlint::version must be a released openlint version" in bad.stdout
+    assert not (tmp_path / "runner-temp" / "openlint-venv").exists() and runner.path == []
