@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run openlint for the Action. The step log gets the chosen format (annotations by default); SARIF, JSON and
 # markdown go to files; the markdown (component table, grade breakdown, findings with fixes, the reason for a
-# --min-grade failure) to the job summary; grade, score, findings and the SARIF path to the step outputs.
+# --min-grade failure) to the job summary, then the diff with an earlier release (compare.sh); grade, score,
+# findings, the SARIF path and the comparison to the step outputs.
 # Inputs arrive as environment variables, never spliced into the script. The SARIF file is written on every run:
 # openlint writes a log that records the error when it cannot check the target, and this script writes one
 # itself if openlint never got as far as reading its options.
@@ -63,6 +64,8 @@ if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
     echo "score="
     echo "findings="
     echo "sarif-file=$sarif"
+    echo "compared-to="
+    echo "openness-decreased="
   } >> "${GITHUB_OUTPUT:-/dev/null}"
   exit 2
 fi
@@ -79,5 +82,11 @@ echo "sarif-file=$sarif" >> "${GITHUB_OUTPUT:-/dev/null}"
 cat "$report_md" >> "$summary"
 if [ "$format" != "github" ] && reason="$(grep -m 1 'below the minimum' "$errors")"; then
   echo "::error title=openlint min-grade::$(escape "${reason#openlint: }")"  # the github format writes it itself
+fi
+
+source "$(dirname "${BASH_SOURCE[0]}")/compare.sh"  # compare-to: the diff with an earlier release, in the summary
+[ "$compare_status" -eq 2 ] && exit 2
+if [ "$compare_status" -eq 1 ] && [ "${OPENLINT_FAIL_ON_DECREASE:-false}" = "true" ] && [ "$status" -eq 0 ]; then
+  status=1
 fi
 exit "$status"

@@ -211,3 +211,63 @@ def test_action_rejects_a_version_that_is_not_a_release(tmp_path):
     bad = runner.run(STEPS[1])
     assert bad.returncode == 2 and "::error title=openlint::version must be a released openlint version" in bad.stdout
     assert not (tmp_path / "runner-temp" / "openlint-venv").exists() and runner.path == []
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+def test_action_compares_with_the_previous_release_tag(tmp_path):
+    """compare-to (default previous-tag): the diff with the last release in the summary, outputs, and an opt-in gate."""
+    runner = Runner(tmp_path, Path(sys.executable), {"target": "release", "fail-on": "never"})
+    runner.steps["python"] = {"python-path": sys.executable}
+    runner.path = [str(Path(sys.executable).parent)]  # openlint as the install step would leave it, from this venv
+    release = runner.workspace / "release"
+    shutil.copytree(EXAMPLE, release)
+    _git(runner.workspace, "init", "-q", "-b", "main")
+    _git(runner.workspace, "add", "-A")
+    _git(runner.workspace, "commit", "-q", "-m", "first release")
+
+    runner.reset()  # one commit, no tag: nothing to compare with, a notice and no failure
+    alone = runner.run(STEPS[2])
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "::notice title=openlint compare-to::no tag before this commit" in alone.stdout
+    assert runner.outputs()["compared-to"] == "" and runner.outputs()["openness-decreased"] == ""
+
+    _git(runner.workspace, "tag", "v1.0")
+    declaration = release / "openness.yaml"
+    document = yaml.safe_load(declaration.read_text())
+    document["components"]["training.data.pretraining"] = {"status": "not-released", "note": "withheld"}
+    declaration.write_text(yaml.safe_dump(document, sort_keys=False))
+    _git(runner.workspace, "commit", "-q", "-am", "withhold the pre-training data")
+
+    runner.reset()
+    worse = runner.run(STEPS[2])
+    assert worse.returncode == 0, worse.stdout + worse.stderr  # informative unless fail-on-decrease
+    outputs = runner.outputs()
+    assert re.fullmatch(r"v1\.0 \([0-9a-f]{12}\)", outputs["compared-to"]) and outputs["openness-decreased"] == "true"
+    summary = runner.files["summary"].read_text()
+    assert "## openlint diff: grade" in summary and "**Openness went down**" in summary
+    diff = summary.split("## openlint diff: grade", 1)[1]  # after the check's own report
+    row = next(line for line in diff.splitlines() if line.startswith("| Pre-training data"))
+    assert "| down |" in row and row.count("D1") == 1
+    assert any(line.startswith("::warning title=openlint compare-to::openness went down since v1.0") for line in worse.stdout.splitlines())
+
+    runner.inputs["fail-on-decrease"] = "true"
+    runner.reset()
+    assert runner.run(STEPS[2]).returncode == 1
+
+    runner.inputs.update({"compare-to": "v1.0", "fail-on-decrease": "false"})  # a ref named explicitly: the same diff
+    runner.reset()
+    assert runner.run(STEPS[2]).returncode == 0 and runner.outputs()["openness-decreased"] == "true"
+
+    runner.inputs["compare-to"] = "--output=/tmp/x"  # a ref that is no commit (and no option for git): an error
+    runner.reset()
+    missing = runner.run(STEPS[2])
+    assert missing.returncode == 2 and "::error title=openlint compare-to::" in missing.stdout
+    assert runner.outputs()["compared-to"] == "" and runner.outputs()["grade"]  # the check itself still reported
+
+    runner.inputs["compare-to"] = "none"
+    runner.reset()
+    assert runner.run(STEPS[2]).returncode == 0 and "openlint diff" not in runner.files["summary"].read_text()

@@ -172,13 +172,22 @@ def _text(change: Change) -> str:
 
 
 def _cell(text: str | None) -> str:
-    return (text or "-").replace("|", "\\|").replace("\n", " ")
+    """Release text in a table cell or list item: inert markdown (the diff goes to CI job summaries)."""
+    from openlint.formats.markdown import text as inert
+
+    return inert(text) if text else "-"
+
+
+def _code(text: str) -> str:
+    from openlint.formats.markdown import code
+
+    return code(text)
 
 
 def _markdown(change: Change) -> str:
     verdict = "**Openness went down**: " + "; ".join(change.reasons) if change.worse else "Openness did not go down."
     out = [f"## openlint diff: grade {change.grade_before} -> {change.grade_after}", "",
-           f"`{_cell(change.old)}` -> `{_cell(change.new)}`", "", verdict, ""]
+           f"{_code(change.old)} -> {_code(change.new)}", "", verdict, ""]
     if change.components:
         out += ["| Component | Before | After | Change | Evidence before | Evidence after |", "|---|---|---|---|---|---|"]
         out += [f"| {_cell(c.title)} | {c.before} {_cell(c.licence_before)} | {c.after} {_cell(c.licence_after)} | {c.direction} | "

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The Action's `compare-to`: after the check, compare the release with an earlier one (`openlint diff`) and put the
+# diff in the job summary. Sourced by check.sh once the check ran to completion; uses its variables (target,
+# report_json, work, summary, python) and sets `compare_status`: 0 same or better, 1 openness went down, 2 the
+# comparison was asked for explicitly and could not run. Nothing here can turn a failed check into a pass.
+#
+# OPENLINT_COMPARE_TO is one of
+#   previous-tag  (default) the newest tag before HEAD in the workspace's git history: in an `on: release` run, the
+#                 previous release. Skipped with a notice when there is none (no tags, a shallow checkout, a Hub target).
+#   none or ""    no comparison.
+#   a path        an earlier release folder or an openlint JSON report.
+#   a git ref     a tag, branch or commit of the workspace's repository (local targets).
+#   a revision    of the same Hub repository (Hub targets): org/name@REVISION is compared.
+
+compare_status=0
+compare_to="${OPENLINT_COMPARE_TO-previous-tag}"
+compared=""
+
+notice() { echo "::notice title=openlint compare-to::$(escape "$1")"; }
+
+compare_fail() {  # an explicit compare-to that cannot be honoured is an error; the default one is only skipped
+  if [ "$compare_to" = "previous-tag" ]; then
+    notice "$1; no comparison"
+  else
+    echo "::error title=openlint compare-to::$(escape "$1")"
+    compare_status=2
+  fi
+}
+
+git_in() { git -C "$1" -c core.quotepath=off "${@:2}"; }
+
+old_from_git() {  # export the target folder as it was at a commit into $work/previous and set `old` to it
+  local ref="$1" top prefix sha root
+  if ! top="$(git_in "$target" rev-parse --show-toplevel 2>/dev/null)"; then
+    compare_fail "$target is not in a git checkout, so \`$ref\` cannot be looked up"
+    return 1
+  fi
+  prefix="$(git_in "$target" rev-parse --show-prefix)"
+  if ! sha="$(git_in "$top" rev-parse --verify --quiet --end-of-options "$ref^{commit}")"; then
+    compare_fail "\`$ref\` is not a commit in this checkout (actions/checkout needs fetch-depth: 0 for history and tags)"
+    return 1
+  fi
+  root="$work/previous/$(basename "$top")"  # the folder keeps its name: openlint reads a release's name from it
+  rm -rf "$work/previous" && mkdir -p "$root"
+  if ! git_in "$top" archive --format=tar "$sha" | tar -x -C "$root"; then
+    compare_fail "cannot export \`$ref\` from git"
+    return 1
+  fi
+  if [ ! -d "$root/$prefix" ]; then
+    compare_fail "\`$target\` does not exist at \`$ref\`"
+    return 1
+  fi
+  old="$root/$prefix"
+  compared="$ref (${sha:0:12})"
+}
+
+previous_tag() {  # the newest tag reachable from HEAD's parent: the release before the one being checked
+  git_in "$target" rev-parse --verify --quiet HEAD^ > /dev/null 2>&1 || return 1
+  git_in "$target" describe --tags --abbrev=0 HEAD^ 2>/dev/null
+}
+
+run_compare() {
+  local local_target="" tag status
+  old=""
+  [ -d "$target" ] && local_target=1
+  case "$compare_to" in
+    ""|none) return 0 ;;
+    previous-tag)
+      if [ -z "$local_target" ]; then
+        notice "previous-tag compares a release folder in a git checkout; give a revision to compare a Hub repository"
+        return 0
+      fi
+      if ! tag="$(previous_tag)"; then
+        compare_fail "no tag before this commit"
+        return 0
+      fi
+      old_from_git "$tag" || return 0
+      ;;
+    *)
+      if [ -e "$compare_to" ]; then
+        old="$compare_to"
+        compared="$compare_to"
+      elif [ -n "$local_target" ]; then
+        old_from_git "$compare_to" || return 0
+      else
+        old="${target%%@*}@$compare_to"
+        compared="$old"
+      fi
+      ;;
+  esac
+  "$python" -m openlint diff "$old" "$report_json" --format markdown > "$work/diff.md" 2> "$work/diff-stderr.txt"
+  status=$?
+  cat "$work/diff-stderr.txt" >&2
+  if [ "$status" -ge 2 ]; then
+    compare_fail "openlint diff could not compare with $compared: $(grep -v '^\s*$' "$work/diff-stderr.txt" | tail -n 1)"
+    compared=""
+    return 0
+  fi
+  compare_status=$status
+  { echo; cat "$work/diff.md"; } >> "$summary"
+  if [ "$status" -eq 1 ]; then
+    echo "::warning title=openlint compare-to::$(escape "openness went down since $compared (see the job summary)")"
+  fi
+}
+
+run_compare
+{
+  echo "compared-to=${compared//$'\n'/ }"
+  if [ -z "$compared" ]; then
+    echo "openness-decreased="
+  elif [ "$compare_status" -eq 1 ]; then
+    echo "openness-decreased=true"
+  else
+    echo "openness-decreased=false"
+  fi
+} >> "${GITHUB_OUTPUT:-/dev/null}"
