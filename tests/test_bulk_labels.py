@@ -1,4 +1,4 @@
-"""Agreement with hand labels on 160 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on 280 real cards openlint was not written against (tests/data/bulk_labels/).
 
 The cards were labelled before the reader was changed, and split by hash into a development half (tuned on) and a
 test half (never looked at card by card). Both figures are reported; the test fails if the test half drops below
@@ -13,9 +13,10 @@ import pytest
 from agreement import KEYS, between_labellers, measure
 
 # reached on the test half when the README's figures were written; a change that lowers them is a regression
-MIN_TEST_OVERALL = 0.84
-MIN_TEST_WEIGHTS_AND_INFERENCE = 0.85
-MAX_TEST_WRONG_RELEASED = 0.03  # share of all judgements
+MIN_TEST_OVERALL = 0.85  # 85.1% (868/1020)
+MIN_DEV_OVERALL = 0.82  # dev 87.0%, dev2 82.8%: the halves tuned on, bounded too so that tuning cannot trade them away
+MIN_TEST_WEIGHTS_AND_INFERENCE = 0.88  # w 94%, inf 89%
+MAX_TEST_WRONG_RELEASED = 0.025  # share of all judgements: 22/1020 = 2.2%
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,7 @@ def test_agreement_on_both_halves(tallies, capsys):
             print("  " + ", ".join(f"{k} {v:.0%}" for k, v in tally.per_component().items()))
         overall, per, count = between_labellers()
         print(f"between labellers ({count} cards): {overall:.1%}")
+    assert min(tallies["dev"].overall(), tallies["dev2"].overall()) >= MIN_DEV_OVERALL
     test = tallies["test"]
     assert test.overall() >= MIN_TEST_OVERALL
     per = test.per_component()

@@ -15,7 +15,7 @@ KEYS = {"ptc": "training.code.pretraining", "ftc": "training.code.finetuning", "
         "ptd": "training.data.pretraining", "sftd": "training.data.sft", "ald": "training.data.alignment",
         "evc": "evaluation.code.general", "sfc": "evaluation.code.safety", "utd": "evaluation.data.utility",
         "sfd": "evaluation.data.safety", "inf": "deployment.code.inference", "w": "deployment.data.weights"}
-MIN_OVERALL = 0.87  # 87.2% on the relabelled set (tests/data/corpus_labels.yaml): see the README's development notes
+MIN_OVERALL = 0.87  # 87.8% (253/288) on the relabelled set (tests/data/corpus_labels.yaml): see the README's development notes
 MIN_PER_COMPONENT = 0.60
 MAX_WRONG_RELEASED = 0.02  # of all judgements: a wrong "released" is worse than a missed one
 
