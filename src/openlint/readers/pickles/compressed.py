@@ -13,8 +13,10 @@ from openlint.readers.pickles.result import ScanResult
 from openlint.readers.pickles.source import Source
 from openlint.readers.pickles.streams import scan_pickles
 
-_GZIP, _BZ2, _XZ, _LZMA, _ZLIB, _ZFILE = b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x5d\x00\x00", b"\x78", b"ZF"
 _UNSUPPORTED = {b"\x04\x22\x4d\x18": "lz4", b"\x28\xb5\x2f\xfd": "zstd"}
+# magic -> codec, tried in order (the unsupported ones first: they are reported, not decompressed)
+_MAGIC = {**_UNSUPPORTED, b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"\x5d\x00\x00": "lzma", b"\x78": "zlib",
+          b"ZF": "joblib-zfile"}
 
 
 def scan_compressed(source: Source, codec: str, name: str, result: ScanResult, budget: Budget, top: bool) -> None:
@@ -30,22 +32,7 @@ def scan_compressed(source: Source, codec: str, name: str, result: ScanResult, b
 
 
 def compression(head: bytes) -> str | None:
-    for magic, codec in _UNSUPPORTED.items():
-        if head.startswith(magic):
-            return codec
-    if head.startswith(_GZIP):
-        return "gzip"
-    if head.startswith(_BZ2):
-        return "bz2"
-    if head.startswith(_XZ):
-        return "xz"
-    if head.startswith(_LZMA):
-        return "lzma"
-    if head.startswith(_ZLIB):
-        return "zlib"
-    if head.startswith(_ZFILE):
-        return "joblib-zfile"
-    return None
+    return next((codec for magic, codec in _MAGIC.items() if head.startswith(magic)), None)
 
 
 def _decompressor(codec: str, source: Source) -> Any:
