@@ -205,3 +205,35 @@ def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vo
     assert sorted(set(named) - code) == []
     models = {e["id"] for e in _load("models")["entries"]}
     assert sorted(set(disclosure["lineage"]["family_licences"].values()) - models) == []
+
+
+def test_legacy_hub_ids_are_unique_and_not_aliases_of_another_entry():
+    owner: dict[str, str] = {}
+    entries = [e for section in SECTIONS for e in _load(section)["entries"]]
+    aliases = {alias.lower(): e["id"] for e in entries for alias in (e["id"], *e["aliases"])}
+    for entry in entries:
+        for hub_id in entry.get("hub_ids", ()):
+            assert owner.setdefault(hub_id.lower(), entry["id"]) == entry["id"], hub_id
+            assert aliases.get(hub_id.lower(), entry["id"]) == entry["id"], hub_id
+
+
+def _front_matter_datasets(card: Path) -> list[str]:
+    match = re.match(r"---\n(.*?)\n---", card.read_text(encoding="utf-8", errors="replace"), re.S)
+    try:
+        metadata = yaml.safe_load(match.group(1)) if match else None
+    except yaml.YAMLError:
+        return []
+    datasets = metadata.get("datasets") if isinstance(metadata, dict) else None
+    return [d for d in ([datasets] if isinstance(datasets, str) else datasets or []) if isinstance(d, str) and d.strip()]
+
+
+def test_every_dataset_the_test_cards_list_in_their_metadata_is_catalogued():
+    """The issue asks for every dataset the corpus names; the metadata's `datasets:` are the ones a card names as Hub
+    ids, legacy ids (`c4`) included."""
+    from openlint.knowledge import catalogue
+
+    bundled = catalogue.bundled()
+    cards = sorted((ROOT / "tests" / "data").glob("**/README.md"))
+    named = {d for card in cards for d in _front_matter_datasets(card)}
+    assert len(named) > 100
+    assert sorted(d for d in named if bundled.find_hub_id(d) is None) == []

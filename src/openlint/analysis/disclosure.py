@@ -117,7 +117,7 @@ def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, S
     if card is None:
         return
     for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
-        known = catalogue.find(dataset)
+        known = catalogue.find_hub_id(dataset)
         known = known if known is not None and known.section == "datasets" else None
         if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
             continue  # a benchmark listed in the metadata is not training data

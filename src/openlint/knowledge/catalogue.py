@@ -43,6 +43,7 @@ class Artefact:
     licence: str
     licence_url: str
     aliases: tuple[str, ...] = ()
+    hub_ids: tuple[str, ...] = ()  # legacy Hub ids without a namespace: only where a Hub id is expected
     url: str = ""
     gated: bool = False
     released: bool = True  # False: it exists but was never published
@@ -83,6 +84,7 @@ class Catalogue:
                 key = normalise(alias)
                 if key and key not in self.by_alias:
                     self.by_alias[key] = artefact
+        self.by_hub_id = {hub_id.lower(): artefact for artefact in reversed(artefacts) for hub_id in artefact.hub_ids}
         self.max_words = max((key.count(" ") + 1 for key in self.by_alias), default=1)
         self.by_repo_name = _repository_names(self.by_alias)
         self.models = [a for a in artefacts if a.section == "models" and a.name_patterns]
@@ -90,6 +92,11 @@ class Catalogue:
     def find(self, name: str) -> Artefact | None:
         """The artefact a Hub id, repository path, package or common name names, or None."""
         return self.by_alias.get(normalise(name))
+
+    def find_hub_id(self, hub_id: str) -> Artefact | None:
+        """The artefact a Hub id names, including the legacy ids without a namespace (`c4`) that are too common a
+        word to be aliases in prose."""
+        return self.find(hub_id) or (self.by_hub_id.get(hub_id.strip().lower()) if "/" not in hub_id else None)
 
     def find_repository(self, name: str) -> Artefact | None:
         """The artefact a Hub id names, or a bare repository name when exactly one entry has a repository of it."""
@@ -103,9 +110,12 @@ class Catalogue:
         host, rest = match.group(1).lower(), match.group(2)
         parts = [p for p in re.split(r"[/?#]", rest) if p]
         if host in ("huggingface.co", "hf.co"):
-            if parts and parts[0] == "datasets":
-                parts = parts[1:]
-            return self.find("/".join(parts[:2])) if len(parts) >= 2 else None
+            section = "datasets" if parts and parts[0] == "datasets" else "models"
+            parts = parts[1:] if section == "datasets" else parts
+            if len(parts) == 1:  # a legacy id: huggingface.co/datasets/c4
+                legacy = self.by_hub_id.get(parts[0].lower())
+                return legacy if legacy is not None and legacy.section == section else None
+            return self.find("/".join(parts[:2])) if parts else None
         return self.find(f"{host}/{'/'.join(parts[:2]).removesuffix('.git')}") if len(parts) >= 2 else None
 
     def mentions(self, text: str) -> Iterator[tuple[Artefact, str]]:
@@ -160,7 +170,7 @@ def _artefact(entry: dict[str, Any], section: str, file: str) -> Artefact:
         raise DataFileError(file, f"name pattern is not a valid regular expression: {exc}", f"entries ({entry['id']})/name_patterns") from None
     return Artefact(
         id=entry["id"], name=entry["name"], section=section, roles=frozenset(entry["roles"]), licence=licence.id,
-        licence_url=entry["licence_url"], aliases=tuple(entry["aliases"]), url=entry.get("url", ""), gated=bool(entry.get("gated")),
+        licence_url=entry["licence_url"], aliases=tuple(entry["aliases"]), hub_ids=tuple(entry.get("hub_ids", ())), url=entry.get("url", ""), gated=bool(entry.get("gated")),
         released=entry.get("released", True), note=entry.get("note", ""),
         family=entry.get("family"), base=entry.get("base"), name_patterns=patterns, pipeline=MappingProxyType(pipeline),
         source=entry.get("source", ""),
