@@ -112,3 +112,34 @@ def test_no_function_is_longer_than_a_screen():
 def test_no_function_is_too_complex(path):
     blocks = [b for b in cc_visit(path.read_text()) if b.complexity > MAX_COMPLEXITY]
     assert not blocks, "; ".join(f"{b.name} (line {b.lineno}): cyclomatic complexity {b.complexity}" for b in blocks)
+
+
+# the pipeline, bottom up: a module may import from its own layer and the ones below, never from a later stage
+LAYERS = (
+    {"errors", "release", "support", "data", "__init__"},
+    {"knowledge"},
+    {"readers", "analysis"},
+    {"sources", "rules", "grading", "crosswalk"},
+    {"assemble", "report", "config"},
+    {"pipeline"},
+    {"audit"},
+    {"formats"},
+    {"compare"},
+    {"cli", "__main__"},
+)
+
+
+def _layer(module: str) -> int:
+    part = module.split(".")[1] if "." in module else "__init__"
+    return next(index for index, layer in enumerate(LAYERS) if part in layer)
+
+
+def test_every_stage_imports_only_earlier_stages():
+    modules = _modules()
+    upward = [f"{name} -> {target}" for name, path in modules.items() for target in sorted(_imports(name, path, set(modules)))
+              if _layer(target) > _layer(name)]
+    assert not upward
+
+
+def test_every_package_has_a_layer():
+    assert {name.split(".")[1] for name in _modules() if "." in name} <= set().union(*LAYERS)

@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openlint.errors import OpenlintError
 
 
 @dataclass(frozen=True)
@@ -56,27 +55,17 @@ def _hub_revision(target: str) -> tuple[str, str | None]:
 
 def load(target: str, *, token: str | None = None, offline: bool = False, timeout: float = 10.0) -> dict[str, Any]:
     """A JSON report: read from a .json file, or made by checking a folder or a Hub repository (org/name@REV)."""
+    from openlint.report import serialise
+
     path = Path(target)
     if path.is_file():
-        return _read_report(path)
+        return serialise.read(path)
     from openlint import config, pipeline
-    from openlint.report import serialise
     from openlint.sources import is_local
 
     name, revision = (target, None) if is_local(target) else _hub_revision(target)
     options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, no_config=True)
     return serialise.report(pipeline.check(config.settings(options)))
-
-
-def _read_report(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise OpenlintError(f"{path}: not a JSON report ({exc})") from None
-    version = str(data.get("report_version", "")) if isinstance(data, dict) else ""
-    if not version.startswith("1.") or not isinstance(data.get("components"), list):
-        raise OpenlintError(f"{path}: not an openlint JSON report (report_version 1.x)")
-    return data
 
 
 # -- comparing ------------------------------------------------------------------------------------------------------

@@ -51,9 +51,9 @@ def _from_database(path: Path) -> list[dict[str, Any]]:
 
 
 def _from_file(path: Path) -> list[dict[str, Any]]:
-    from openlint.compare import _read_report
+    from openlint.report import serialise
 
-    return [_read_report(path)]
+    return [serialise.read(path)]
 
 
 def _is_database(path: Path) -> bool:

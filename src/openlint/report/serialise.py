@@ -5,9 +5,12 @@ Every field of the JSON output is written here and nowhere else; formats that ne
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from openlint import __version__
+from openlint.errors import OpenlintError
 from openlint.analysis.model import ComponentResult, Pointer
 from openlint.crosswalk.model import Crosswalk
 from openlint.release.model import Evidence, Release, WeightFile
@@ -155,3 +158,15 @@ def rule(item: Rule) -> dict[str, Any]:
         "recommendation": item.recommendation, "fix": item.fix, "url": item.url, "example": item.example,
         "check": {"function": item.function, "options": item.options},
     }
+
+
+def read(path: Path) -> dict[str, Any]:
+    """A JSON report written earlier (by `-f json`), checked to be one of this major version."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise OpenlintError(f"{path}: not a JSON report ({exc})") from None
+    version = str(data.get("report_version", "")) if isinstance(data, dict) else ""
+    if not version.startswith("1.") or not isinstance(data.get("components"), list):
+        raise OpenlintError(f"{path}: not an openlint JSON report (report_version 1.x)")
+    return data
