@@ -270,6 +270,10 @@ NOT_ARTEFACTS = {
     "likejazz/korean-sentence-splitter",  # generic text tooling
     "google-research/google-research",  # a monorepo; the link points into its mbpp folder (MBPP is catalogued)
     "ec-jrc/patents4ippc",  # a downstream project that uses the model
+    "nondzu/llamator",  # torrent distribution of weights
+    "sponsors/teknium1",  # a donation page
+    "huggingface/hub-docs",  # the model-card metadata specification
+    "jonathanreeve/chapterize",  # generic text tooling
     # documentation-only model pages (README, paper, figures; no code or data)
     "alisafaya/arabic-bert", "dbmdz/berts",
     "ibm-granite/granite-3.0-language-models", "ibm-granite/granite-3.1-language-models",
