@@ -32,6 +32,8 @@ _AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2000})>")
 _HTML_LINK = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,500}>([^<]{0,500})", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
+# an HTML image reads as its alt text, as a markdown image does ("Built with Axolotl" badges are images in links)
+_IMG_ALT = re.compile(r"<img\s[^<>\n]{0,500}?\balt=[\"']([^\"'<>\n]{0,200})[\"'][^<>\n]{0,500}>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*\*|__|`")
 _LABEL = re.compile(r"^\s{0,3}(?:[-*]\s+)?\*\*([^*\n]{2,80}?):?\*\*:?")
 # each way a link is written: its pattern, the group holding its target, the group holding its anchor text (0: none)
@@ -221,6 +223,7 @@ class _Walker:
 def _plain(text: str) -> str:
     """A block's text without its markup: images dropped, links as their anchor text, tags and emphasis removed."""
     text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _IMG_ALT.sub(lambda m: f" {m.group(1)} ", text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _TAG.sub("", text)
     return " ".join(_EMPHASIS.sub("", text).split())
