@@ -214,11 +214,25 @@ def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocab
         known = _known(base, catalogue)
         if known is not None:
             return known.name, "catalogue", known
-    known = family_of(release, catalogue, vocab)
+    known = family_of(release, catalogue, vocab) or family_in_text(release.card, catalogue)
     if known is not None:
         root = catalogue.root_of(known)
         return root.name, "catalogue", root
     return (bases[0] if bases else None), "", None
+
+
+def family_in_text(card: Card | None, catalogue: Catalogue) -> Artefact | None:
+    """The known family a derivative's card names most often ("a Llama 2 13B fine-tune", "Mistral 7B based"), when
+    nothing else names its root: a reviewer reads the root from the card's prose."""
+    if card is None:
+        return None
+    counts: dict[str, int] = {}
+    found: dict[str, Artefact] = {}
+    for block in card.blocks:
+        for model in catalogue.families_named(re.sub(r"\s+", "-", block.text.lower())):
+            counts[model.id] = counts.get(model.id, 0) + 1
+            found.setdefault(model.id, model)
+    return found[max(counts, key=lambda k: counts[k])] if counts else None
 
 
 def _known(name: str, catalogue: Catalogue) -> Artefact | None:
