@@ -54,6 +54,7 @@ class Lineage:
     names: dict[str, re.Pattern[str]]  # kind -> pattern on the release's name
     text: dict[str, re.Pattern[str]]  # kind -> pattern on the card's text
     made_from: re.Pattern[str]  # phrases naming the model a derivative was made from
+    architecture: re.Pattern[str]  # ... unless what follows them is an architecture or code, not a model
     family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
 
 
@@ -125,6 +126,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         names={kind: any_of(patterns) for kind, patterns in data["names"].items()},
         text={kind: any_of(patterns) for kind, patterns in data["text"].items()},
         made_from=any_of(data["made_from"]),
+        architecture=any_of(data["made_from_architecture"]),
         family_licences=dict(data["family_licences"]),
     )
 
