@@ -112,9 +112,23 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
     for name, pattern in vocab.practice_phrases.items():
         if found.practice.get(name) is None and pattern.search(lower):
             found.practice[name] = _evidence(card, block)
+    _mentions(card, block, heads, _results_table(block, lower, heads, vocab), vocab, catalogue, found)
+
+
+def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data."""
     for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
         for artefact, _ in catalogue.mentions(sentence):
+            if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
+                continue
             route(Mention(artefact, _evidence(card, block, sentence), sentence.lower(), f"{sentence.lower()} {heads}"), vocab, found, linked=False)
+
+
+def _results_table(block: Block, lower: str, heads: str, vocab: Vocabulary) -> bool:
+    """A table of numbers under a results or leaderboard heading: it names benchmarks, never training data."""
+    if block.kind != "table" or not _NUMBER.search(lower):
+        return False
+    return bool(vocab.evaluation.sections.search(heads) or vocab.evaluation.leaderboard.search(heads))
 
 
 def _stages(card: Card, block: Block, lower: str, vocab: Vocabulary, found: Collector) -> None:
