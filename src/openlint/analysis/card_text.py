@@ -112,7 +112,8 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
     for name, pattern in vocab.practice_phrases.items():
         if found.practice.get(name) is None and pattern.search(lower):
             found.practice[name] = _evidence(card, block)
-    _mentions(card, block, heads, _results_table(block, lower, heads, vocab), vocab, catalogue, found)
+    if not vocab.evaluation.pending.search(lower):  # "awaiting results from the Open LLM Leaderboard" names no harness used
+        _mentions(card, block, heads, _results_table(block, lower, heads, vocab), vocab, catalogue, found)
 
 
 def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
@@ -146,7 +147,9 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
     """Evidence that the publisher reports evaluation results: a table of numbers under a results heading, a
     sentence stating a result, a leaderboard's results."""
     evaluation = vocab.evaluation
-    if (evaluation.leaderboard.search(lower) or evaluation.leaderboard.search(heads)) and _NUMBER.search(lower):
+    if evaluation.pending.search(lower):
+        found.pending_results.append(_evidence(card, block))
+    elif (evaluation.leaderboard.search(lower) or evaluation.leaderboard.search(heads)) and _NUMBER.search(lower):
         found.leaderboard.append(_evidence(card, block))
     elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))

@@ -65,6 +65,7 @@ class Evaluation:
     leaderboard: re.Pattern[str]
     leaderboard_harness: str
     code: re.Pattern[str]  # a code block that computes metrics
+    pending: re.Pattern[str]  # results announced, not given ("benchmarks coming soon")
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
 
 def _evaluation(data: dict[str, Any]) -> Evaluation:
     return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
-                      any_of(data.get("code", [])))
+                      any_of(data.get("code", [])), any_of(data.get("pending", [])))
 
 
 @cache
