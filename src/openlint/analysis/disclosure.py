@@ -158,8 +158,9 @@ def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary,
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
     harness = catalogue.find(vocab.evaluation.leaderboard_harness)
     code = found.role("evaluation-harness")
-    if found.evaluation_code and inferred["evaluation"].present:
+    if found.evaluation_code and inferred["evaluation"].present and not code.pointers:
         # the code that computes the card's results is in the card: released with it, under the release's licence
+        # (a command that runs a named harness is that harness's invocation: the harness is the code)
         first = found.evaluation_code[0]
         code.pointers.append(Pointer("path", first.file or "README.md", first))
     if found.leaderboard and harness is not None and not code.pointers:
