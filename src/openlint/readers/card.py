@@ -31,6 +31,7 @@ _REF_LINK = re.compile(r"(?<![!\]])\[([^\]\n]{1,500})\](?:\[([^\]\n]{0,500})\])?
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2000})>")
 _HTML_LINK = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,500}>([^<]{0,500})", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
+MAX_LEADING_BLANKS = 5
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
 # an HTML image reads as its alt text, as a markdown image does ("Built with Axolotl" badges are images in links)
 _IMG_ALT = re.compile(r"<img\s[^<>\n]{0,500}?\balt=[\"']([^\"'<>\n]{0,200})[\"'][^<>\n]{0,500}>", re.IGNORECASE)
@@ -68,20 +69,22 @@ def parse(text: str, path: str, problems: list[Problem]) -> Card:
 
 def _read_front_matter(card: Card, problems: list[Problem]) -> None:
     lines = card.lines
-    if not lines or lines[0].strip() != "---":
+    # the Hub reads front matter after leading blank lines too
+    start = next((i for i, line in enumerate(lines[:MAX_LEADING_BLANKS + 1]) if line.strip()), 0)
+    if not lines or lines[start].strip() != "---":
         problems.append(Problem("card.front-matter-missing", card.path, 1, "the card has no YAML front matter (a block between '---' lines at the top)"))
         return
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         problems.append(Problem("card.front-matter-invalid", card.path, 1, "the front matter is never closed by a '---' line"))
         return
     card.has_front_matter = True
     card.body_start = end + 2
-    for number in range(1, end):
+    for number in range(start + 1, end):
         if match := _KEY.match(lines[number]):
             card.key_lines.setdefault(match.group(1), number + 1)
     try:
-        data = yamlsafe.load("\n".join(lines[1:end]))
+        data = yamlsafe.load("\n".join(lines[start + 1:end]))
     except yamlsafe.YamlError as exc:
         problems.append(Problem("card.front-matter-invalid", card.path, exc.line + 1 if exc.line else 1, f"the front matter is not valid YAML: {exc}"))
         return
