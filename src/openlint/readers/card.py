@@ -32,6 +32,7 @@ _AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2000})>")
 _HTML_LINK = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,500}>([^<]{0,500})", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
 MAX_LEADING_BLANKS = 5
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
 # an HTML image reads as its alt text, as a markdown image does ("Built with Axolotl" badges are images in links)
 _IMG_ALT = re.compile(r"<img\s[^<>\n]{0,500}?\balt=[\"']([^\"'<>\n]{0,200})[\"'][^<>\n]{0,500}>", re.IGNORECASE)
@@ -202,7 +203,9 @@ class _Walker:
 
     # -- inline: links and plain text, by bounded patterns --------------------------------------------------------
     def _inline(self, raw: str, line: int, html: bool = False) -> str:
-        raw = raw[:MAX_INLINE_CHARS]
+        # an HTML comment is not shown to a reader: template hints, or text the author hid ("<!-- run it with ... -->");
+        # its line breaks are kept so that links after it stay on their lines
+        raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), raw[:MAX_INLINE_CHARS])
         block = len(self.card.blocks)
         taken: set[str] = set()
         for pattern, url, text in _LINK_FORMS:
