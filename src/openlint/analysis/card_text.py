@@ -31,6 +31,9 @@ _TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95
 _PLAIN_PAIR = re.compile(r"^[a-z]{1,12}/[a-z]{1,12}$")
 _URL_SPAN = re.compile(r"\S*://\S*")
 _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
+# an issue, discussion or pull request of a repository is a conversation, not the artefact (it is read as an
+# unknown link, which ignores it)
+_DISCUSSION = re.compile(r"/(issues|discussions|pulls?)(/|$|#)")
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
@@ -175,7 +178,10 @@ def _advice(sentence: str, vocab: Vocabulary) -> bool:
 
 def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool) -> None:
     artefact, context = mention.artefact, mention.context
-    if artefact.plays("inference-runtime"):  # "you can run it with X" is how a card says what runs it
+    training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
+    trained_with = training and bool(vocab.training_context.search(mention.sentence))
+    # "you can run it with X" is how a card says what runs it; "fine-tuned with X" says what trained it
+    if artefact.plays("inference-runtime") and not (trained_with and not vocab.code_context[_inference_id()].search(mention.sentence)):
         found.runtimes.append(Runtime(artefact, mention.evidence))
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
@@ -187,7 +193,6 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
         found.safety_evaluation.append(mention.evidence)
     # a training program counts where the card says this model was trained with it: a repository is linked from many
     # places (a project's home, its issues, an architecture) that say nothing of how this model was trained
-    training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
     if training and vocab.training_context.search(context) and not _advice(mention.sentence, vocab):
         found.training_code.append(mention)
 
@@ -220,7 +225,7 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         heads = headings(card, block) if block else ""
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
-        artefact = catalogue.from_url(link.url)
+        artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
         if artefact is not None:
             _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
                                                            f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
@@ -286,6 +291,10 @@ def _code_link(url: str, match: re.Match[str], lower: str, context: str, evidenc
         cid = inference
     if cid is not None:
         found.components[cid].pointers.append(Pointer("code-repo", target, evidence))
+
+
+def _inference_id() -> str:
+    return taxonomy.by_role("inference-runtime").id
 
 
 _RELEASE_FILE = re.compile(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)
