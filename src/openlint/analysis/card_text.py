@@ -179,9 +179,7 @@ def _advice(sentence: str, vocab: Vocabulary) -> bool:
 def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool) -> None:
     artefact, context = mention.artefact, mention.context
     training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
-    trained_with = training and bool(vocab.training_context.search(mention.sentence))
-    # "you can run it with X" is how a card says what runs it; "fine-tuned with X" says what trained it
-    if artefact.plays("inference-runtime") and not (trained_with and not vocab.code_context[_inference_id()].search(mention.sentence)):
+    if artefact.plays("inference-runtime") and _runs_it(mention, training, vocab):
         found.runtimes.append(Runtime(artefact, mention.evidence))
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
@@ -195,6 +193,15 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
     # places (a project's home, its issues, an architecture) that say nothing of how this model was trained
     if training and vocab.training_context.search(context) and not _advice(mention.sentence, vocab):
         found.training_code.append(mention)
+
+
+def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
+    """"You can run it with X" is how a card says what runs it; "fine-tuned with X" says what trained it, and "a GGUF
+    quantisation is available here" points to another repository's copy."""
+    sentence = mention.sentence
+    if vocab.other_copies.search(sentence):
+        return False
+    return not (training and vocab.training_context.search(sentence) and not vocab.code_context[_inference_id()].search(sentence))
 
 
 def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:

@@ -96,6 +96,7 @@ class Vocabulary:
     safety_context: re.Pattern[str]
     training_context: re.Pattern[str]
     advice: re.Pattern[str]
+    other_copies: re.Pattern[str]  # a sentence pointing to someone else's quantised copy of the model
     alignment_context: re.Pattern[str]
     pretraining_context: re.Pattern[str]
 
@@ -167,6 +168,7 @@ def vocabulary() -> Vocabulary:
         safety_context=any_of(data["safety_context"]),
         training_context=any_of(data["training_context"]),
         advice=any_of(data["advice"]),
+        other_copies=any_of(data.get("other_copies", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
     )
