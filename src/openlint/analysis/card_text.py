@@ -135,8 +135,14 @@ def _results_table(block: Block, lower: str, heads: str, vocab: Vocabulary) -> b
     return bool(vocab.evaluation.sections.search(heads) or vocab.evaluation.leaderboard.search(heads))
 
 
+# a table compares models: a "-DPO" or "RLHF" in its rows names other models' stages, not this one's
+_NOT_FROM_TABLES = ("alignment", "finetuning")
+
+
 def _stages(card: Card, block: Block, lower: str, vocab: Vocabulary, found: Collector) -> None:
     for name, pattern in vocab.stages.items():
+        if block.kind == "table" and name in _NOT_FROM_TABLES:
+            continue
         if name != "tuned_name" and name not in found.stage_hits and (match := pattern.search(lower)) and not _hedged(lower, match):
             found.stage_hits[name] = _evidence(card, block)
 
