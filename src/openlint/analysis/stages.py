@@ -54,6 +54,9 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
     if lineage.kind == "base" and lineage.source == "catalogue":
         # a known base model's card often describes its family's tuned variants; only its own name says it was tuned
         return Stage(False, None, f"{lineage.root} is a base model: its tuned variants are other releases")
+    if lineage.kind == "base" and lineage.evidence is not None:
+        # so does a card that says this model was trained from scratch ("we finetuned MPT-7B-StoryWriter" is another model)
+        return Stage(False, lineage.evidence, "The card says this model was trained from scratch: its tuned variants are other releases")
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
     if lineage.kind == "quantisation":
