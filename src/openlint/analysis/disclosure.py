@@ -95,7 +95,9 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
         artefact = mention.artefact
         signals = found.role(role)
         if not artefact.released:
-            signals.described.append(mention.evidence)  # named, but never published
+            # named, but never published: the stage cannot be rebuilt from what was released (CONVENTIONS s4: a
+            # part only described makes the stage not released, whatever its other parts)
+            signals.withheld.append(mention.evidence)
         elif not any(p.target == artefact.id for p in signals.pointers):
             signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
 
