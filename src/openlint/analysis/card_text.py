@@ -24,6 +24,7 @@ HUB_DATASET = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+
 CODE_HOST = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
 _EVALUATION = re.compile(r"evaluat|benchmark|test set")
+_TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
 _TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
@@ -219,7 +220,8 @@ def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
         return
     training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
     trained_on = any(p.search(context) for p in vocab.data_context.values()) or vocab.training_context.search(context)
-    if training and trained_on and not _EVALUATION.search(mention.sentence) and not _advice(mention.sentence, vocab):
+    cited = vocab.citations.search(mention.sentence)
+    if training and trained_on and not _TEST_DATA.search(mention.sentence) and not _advice(mention.sentence, vocab) and not cited:
         found.training_data.append(mention)
 
 

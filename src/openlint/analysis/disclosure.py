@@ -77,7 +77,11 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(mention.context) or artefact.roles <= {alignment}):
         return alignment
     pretraining = "pretraining-" + side
-    if inferred["finetuning"].present and not (artefact.plays(pretraining) and vocab.pretraining_context.search(mention.sentence) and not traced.derived):
+    # "pre-trained on X" names pre-training data: a base model's own, or a derivative's root's (inherited), unless the
+    # derivative's own continued pre-training, which is its tuning stage
+    said = artefact.plays(pretraining) and vocab.pretraining_context.search(mention.sentence)
+    own_continued = traced.derived and vocab.continued_pretraining.search(mention.sentence)
+    if inferred["finetuning"].present and not (said and not own_continued):
         return "finetuning-code" if side == "code" else "sft-data"
     return pretraining
 

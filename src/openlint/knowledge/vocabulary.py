@@ -99,6 +99,8 @@ class Vocabulary:
     other_copies: re.Pattern[str]  # a sentence pointing to someone else's quantised copy of the model
     alignment_context: re.Pattern[str]
     pretraining_context: re.Pattern[str]
+    continued_pretraining: re.Pattern[str]  # a derivative's own (continued) pre-training: its tuning stage
+    citations: re.Pattern[str]  # a bibliography entry: the works it names were not used by this model
 
 
 def any_of(patterns: list[str]) -> re.Pattern[str]:
@@ -171,4 +173,6 @@ def vocabulary() -> Vocabulary:
         other_copies=any_of(data.get("other_copies", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
+        continued_pretraining=any_of(data.get("continued_pretraining", [])),
+        citations=any_of(data.get("citations", [])),
     )
