@@ -27,6 +27,7 @@ _EVALUATION = re.compile(r"evaluat|benchmark|test set")
 _TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
+_RESULT_ROW = re.compile(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
 _TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
 _PLAIN_PAIR = re.compile(r"^[a-z]{1,12}/[a-z]{1,12}$")
@@ -95,6 +96,9 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
     for block in card.blocks:
         if block.kind in STATEMENTS and block.text.strip():
             _statement(card, block, vocab, catalogue, found)
+        elif block.kind == "code" and _RESULT_ROW.search(block.text) and vocab.evaluation.sections.search(headings(card, block)):
+            # a harness's output pasted as a code block under a results heading reports results
+            found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
 
 
 def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
