@@ -91,6 +91,8 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
     for mention in found.training_code:
         role = _stage_role(mention, inferred, traced, vocab, "code")
         target = mention.artefact.url or mention.artefact.id
+        if role == "pretraining-code" and not mention.artefact.plays(role):
+            continue  # a program the catalogue knows only as fine-tuning or merge code did not pre-train a model
         if not any(p.target == target for p in found.role(role).pointers):
             found.role(role).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
     _own_project(found, inferred, traced)
@@ -113,7 +115,10 @@ def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) 
         return
     first = found.own_code[0]
     role = "finetuning-code" if inferred["finetuning"].present else "pretraining-code"
-    if role == "finetuning-code" or not traced.derived:
+    # ... as far as the catalogue knows it holds that stage's code (a repository with users' fine-tuning scripts does
+    # not hold its base model's pre-training code)
+    holds = first.artefact.plays(role, "alignment-code", "merge-code") if role == "finetuning-code" else first.artefact.plays(role)
+    if holds and (role == "finetuning-code" or not traced.derived):
         found.role(role).pointers.append(Pointer("code-repo", first.artefact.url or first.artefact.id, first.evidence, first.artefact.licence))
 
 
