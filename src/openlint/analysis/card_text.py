@@ -24,6 +24,7 @@ HUB_DATASET = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+
 CODE_HOST = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
 _EVALUATION = re.compile(r"evaluat|benchmark|test set")
+_HELD_OUT = re.compile(r"validat|evaluat|benchmark|test (set|data|split)")  # data a model is checked on, not trained on
 _TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
@@ -268,6 +269,10 @@ def _unknown_link(release: Release, url: str, sentence: str, heads: str, evidenc
             found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
     elif match := CODE_HOST.match(url):
         _code_link(url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
+    elif vocab.data_hosts.search(url) and not _HELD_OUT.search(sentence.lower()):
+        cid = data_component(f"{sentence} {heads}".lower(), vocab)
+        if cid is not None:
+            found.components[cid].pointers.append(Pointer("url", url, evidence))
     elif not url.startswith(("http://", "https://")):
         _release_link(release, url, sentence.lower(), evidence, vocab, found)
 

@@ -97,6 +97,7 @@ class Vocabulary:
     training_context: re.Pattern[str]
     advice: re.Pattern[str]
     other_copies: re.Pattern[str]  # a sentence pointing to someone else's quantised copy of the model
+    data_hosts: re.Pattern[str]  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
     alignment_context: re.Pattern[str]
     pretraining_context: re.Pattern[str]
     continued_pretraining: re.Pattern[str]  # a derivative's own (continued) pre-training: its tuning stage
@@ -171,6 +172,7 @@ def vocabulary() -> Vocabulary:
         training_context=any_of(data["training_context"]),
         advice=any_of(data["advice"]),
         other_copies=any_of(data.get("other_copies", [])),
+        data_hosts=any_of(data.get("data_hosts", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
