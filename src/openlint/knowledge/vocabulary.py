@@ -97,6 +97,7 @@ class Vocabulary:
     training_context: re.Pattern[str]
     advice: re.Pattern[str]
     other_copies: re.Pattern[str]  # a sentence pointing to someone else's quantised copy of the model
+    safety_classifier: re.Pattern[str]  # the model is itself a safety/moderation classifier
     data_hosts: re.Pattern[str]  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
     alignment_context: re.Pattern[str]
     pretraining_context: re.Pattern[str]
@@ -173,6 +174,7 @@ def vocabulary() -> Vocabulary:
         advice=any_of(data["advice"]),
         other_copies=any_of(data.get("other_copies", [])),
         data_hosts=any_of(data.get("data_hosts", [])),
+        safety_classifier=any_of(data.get("safety_classifier", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
