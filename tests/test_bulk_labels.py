@@ -14,7 +14,7 @@ from agreement import KEYS, between_labellers, measure
 
 # reached on the test half when the README's figures were written; a change that lowers them is a regression
 MIN_TEST_OVERALL = 0.85  # 85.1% (868/1020)
-MIN_DEV_OVERALL = 0.82  # dev 87.0%, dev2 82.8%: the halves tuned on, bounded too so that tuning cannot trade them away
+MIN_DEV_OVERALL = 0.90  # dev 90.7%, dev2 90.4% (issue 10): the halves tuned on, bounded too so that tuning cannot trade them away
 MIN_TEST_WEIGHTS_AND_INFERENCE = 0.88  # w 94%, inf 89%
 MAX_TEST_WRONG_RELEASED = 0.025  # share of all judgements: 22/1020 = 2.2%
 

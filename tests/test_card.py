@@ -26,6 +26,21 @@ def test_front_matter_sections_links_and_lines():
     assert parsed.headings_at(9) == ["Title", "Training data"]
 
 
+def test_front_matter_after_leading_blank_lines_is_read():
+    """The Hub reads front matter that follows blank lines (a card saved with a leading CRLF)."""
+    parsed, problems = parse("\r\n---\r\nlicense: openrail++\r\n---\r\n# Title\r\n")
+    assert not problems
+    assert parsed.metadata == {"license": "openrail++"} and parsed.key_line("license") == 3
+    assert [s.title for s in parsed.sections] == ["Title"]
+
+
+def test_html_comments_are_not_read():
+    """Text in an HTML comment is not shown to a reader: template hints, or a snippet the author hid."""
+    parsed, _ = parse("---\nlicense: mit\n---\n# T\n<!-- Run it with [vLLM](https://github.com/vllm-project/vllm)\n\n```\nfrom transformers import pipeline\n```-->\nShown [here](https://example.org).\n")
+    assert "vllm" not in " ".join(b.text.lower() for b in parsed.blocks)
+    assert [(l.url, l.line) for l in parsed.links] == [("https://example.org", 10)]
+
+
 def test_alias_bomb_is_refused():
     bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n---\n# x\n"
     parsed, problems = parse(bomb)

@@ -24,13 +24,19 @@ HUB_DATASET = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+
 CODE_HOST = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
 _EVALUATION = re.compile(r"evaluat|benchmark|test set")
+_HELD_OUT = re.compile(r"validat|evaluat|benchmark|test (set|data|split)")  # data a model is checked on, not trained on
+_TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
+_RESULT_ROW = re.compile(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
 _TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
 _PLAIN_PAIR = re.compile(r"^[a-z]{1,12}/[a-z]{1,12}$")
 _URL_SPAN = re.compile(r"\S*://\S*")
 _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
+# an issue, discussion or pull request of a repository is a conversation, not the artefact (it is read as an
+# unknown link, which ignores it)
+_DISCUSSION = re.compile(r"/(issues|discussions|pulls?)(/|$|#)")
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
@@ -91,6 +97,9 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
     for block in card.blocks:
         if block.kind in STATEMENTS and block.text.strip():
             _statement(card, block, vocab, catalogue, found)
+        elif block.kind == "code" and _RESULT_ROW.search(block.text) and vocab.evaluation.sections.search(headings(card, block)):
+            # a harness's output pasted as a code block under a results heading reports results
+            found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
 
 
 def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
@@ -112,13 +121,34 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
     for name, pattern in vocab.practice_phrases.items():
         if found.practice.get(name) is None and pattern.search(lower):
             found.practice[name] = _evidence(card, block)
+    if not vocab.evaluation.pending.search(lower):  # "awaiting results from the Open LLM Leaderboard" names no harness used
+        _mentions(card, block, heads, _results_table(block, lower, heads, vocab), vocab, catalogue, found)
+
+
+def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data."""
     for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
         for artefact, _ in catalogue.mentions(sentence):
+            if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
+                continue
             route(Mention(artefact, _evidence(card, block, sentence), sentence.lower(), f"{sentence.lower()} {heads}"), vocab, found, linked=False)
+
+
+def _results_table(block: Block, lower: str, heads: str, vocab: Vocabulary) -> bool:
+    """A table of numbers under a results or leaderboard heading: it names benchmarks, never training data."""
+    if block.kind != "table" or not _NUMBER.search(lower):
+        return False
+    return bool(vocab.evaluation.sections.search(heads) or vocab.evaluation.leaderboard.search(heads))
+
+
+# a table compares models: a "-DPO" or "RLHF" in its rows names other models' stages, not this one's
+_NOT_FROM_TABLES = ("alignment", "finetuning")
 
 
 def _stages(card: Card, block: Block, lower: str, vocab: Vocabulary, found: Collector) -> None:
     for name, pattern in vocab.stages.items():
+        if block.kind == "table" and name in _NOT_FROM_TABLES:
+            continue
         if name != "tuned_name" and name not in found.stage_hits and (match := pattern.search(lower)) and not _hedged(lower, match):
             found.stage_hits[name] = _evidence(card, block)
 
@@ -132,7 +162,9 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
     """Evidence that the publisher reports evaluation results: a table of numbers under a results heading, a
     sentence stating a result, a leaderboard's results."""
     evaluation = vocab.evaluation
-    if (evaluation.leaderboard.search(lower) or evaluation.leaderboard.search(heads)) and _NUMBER.search(lower):
+    if evaluation.pending.search(lower):
+        found.pending_results.append(_evidence(card, block))
+    elif (evaluation.leaderboard.search(lower) or evaluation.leaderboard.search(heads)) and _NUMBER.search(lower):
         found.leaderboard.append(_evidence(card, block))
     elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
@@ -158,7 +190,8 @@ def _advice(sentence: str, vocab: Vocabulary) -> bool:
 
 def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool) -> None:
     artefact, context = mention.artefact, mention.context
-    if artefact.plays("inference-runtime"):  # "you can run it with X" is how a card says what runs it
+    training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
+    if artefact.plays("inference-runtime") and _runs_it(mention, training, vocab):
         found.runtimes.append(Runtime(artefact, mention.evidence))
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
@@ -170,9 +203,17 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
         found.safety_evaluation.append(mention.evidence)
     # a training program counts where the card says this model was trained with it: a repository is linked from many
     # places (a project's home, its issues, an architecture) that say nothing of how this model was trained
-    training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
     if training and vocab.training_context.search(context) and not _advice(mention.sentence, vocab):
         found.training_code.append(mention)
+
+
+def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
+    """"You can run it with X" is how a card says what runs it; "fine-tuned with X" says what trained it, and "a GGUF
+    quantisation is available here" points to another repository's copy."""
+    sentence = mention.sentence
+    if vocab.other_copies.search(sentence):
+        return False
+    return not (training and vocab.training_context.search(sentence) and not vocab.code_context[_inference_id()].search(sentence))
 
 
 def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
@@ -184,7 +225,8 @@ def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
         return
     training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
     trained_on = any(p.search(context) for p in vocab.data_context.values()) or vocab.training_context.search(context)
-    if training and trained_on and not _EVALUATION.search(mention.sentence) and not _advice(mention.sentence, vocab):
+    cited = vocab.citations.search(mention.sentence)
+    if training and trained_on and not _TEST_DATA.search(mention.sentence) and not _advice(mention.sentence, vocab) and not cited:
         found.training_data.append(mention)
 
 
@@ -203,7 +245,7 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         heads = headings(card, block) if block else ""
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
-        artefact = catalogue.from_url(link.url)
+        artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
         if artefact is not None:
             _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
                                                            f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
@@ -227,6 +269,10 @@ def _unknown_link(release: Release, url: str, sentence: str, heads: str, evidenc
             found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
     elif match := CODE_HOST.match(url):
         _code_link(url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
+    elif vocab.data_hosts.search(url) and not _HELD_OUT.search(sentence.lower()):
+        cid = data_component(f"{sentence} {heads}".lower(), vocab)
+        if cid is not None:
+            found.components[cid].pointers.append(Pointer("url", url, evidence))
     elif not url.startswith(("http://", "https://")):
         _release_link(release, url, sentence.lower(), evidence, vocab, found)
 
@@ -269,6 +315,10 @@ def _code_link(url: str, match: re.Match[str], lower: str, context: str, evidenc
         cid = inference
     if cid is not None:
         found.components[cid].pointers.append(Pointer("code-repo", target, evidence))
+
+
+def _inference_id() -> str:
+    return taxonomy.by_role("inference-runtime").id
 
 
 _RELEASE_FILE = re.compile(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)

@@ -56,6 +56,7 @@ class Collector:
     evaluation: list[Evidence] = field(default_factory=list)  # results reported
     evaluation_code: list[Evidence] = field(default_factory=list)  # the card's own code computing its metrics
     leaderboard: list[Evidence] = field(default_factory=list)  # results from a public leaderboard
+    pending_results: list[Evidence] = field(default_factory=list)  # results announced, not given
     safety_evaluation: list[Evidence] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

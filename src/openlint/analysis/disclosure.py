@@ -77,7 +77,11 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(mention.context) or artefact.roles <= {alignment}):
         return alignment
     pretraining = "pretraining-" + side
-    if inferred["finetuning"].present and not (artefact.plays(pretraining) and vocab.pretraining_context.search(mention.sentence) and not traced.derived):
+    # "pre-trained on X" names pre-training data: a base model's own, or a derivative's root's (inherited), unless the
+    # derivative's own continued pre-training, which is its tuning stage
+    said = artefact.plays(pretraining) and vocab.pretraining_context.search(mention.sentence)
+    own_continued = traced.derived and vocab.continued_pretraining.search(mention.sentence)
+    if inferred["finetuning"].present and not (said and not own_continued):
         return "finetuning-code" if side == "code" else "sft-data"
     return pretraining
 
@@ -87,6 +91,8 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
     for mention in found.training_code:
         role = _stage_role(mention, inferred, traced, vocab, "code")
         target = mention.artefact.url or mention.artefact.id
+        if role == "pretraining-code" and not mention.artefact.plays(role):
+            continue  # a program the catalogue knows only as fine-tuning or merge code did not pre-train a model
         if not any(p.target == target for p in found.role(role).pointers):
             found.role(role).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
     _own_project(found, inferred, traced)
@@ -95,7 +101,9 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
         artefact = mention.artefact
         signals = found.role(role)
         if not artefact.released:
-            signals.described.append(mention.evidence)  # named, but never published
+            # named, but never published: the stage cannot be rebuilt from what was released (CONVENTIONS s4: a
+            # part only described makes the stage not released, whatever its other parts)
+            signals.withheld.append(mention.evidence)
         elif not any(p.target == artefact.id for p in signals.pointers):
             signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
 
@@ -107,7 +115,10 @@ def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) 
         return
     first = found.own_code[0]
     role = "finetuning-code" if inferred["finetuning"].present else "pretraining-code"
-    if role == "finetuning-code" or not traced.derived:
+    # ... as far as the catalogue knows it holds that stage's code (a repository with users' fine-tuning scripts does
+    # not hold its base model's pre-training code)
+    holds = first.artefact.plays(role, "alignment-code", "merge-code") if role == "finetuning-code" else first.artefact.plays(role)
+    if holds and (role == "finetuning-code" or not traced.derived):
         found.role(role).pointers.append(Pointer("code-repo", first.artefact.url or first.artefact.id, first.evidence, first.artefact.licence))
 
 
@@ -158,8 +169,9 @@ def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary,
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
     harness = catalogue.find(vocab.evaluation.leaderboard_harness)
     code = found.role("evaluation-harness")
-    if found.evaluation_code and inferred["evaluation"].present:
+    if found.evaluation_code and inferred["evaluation"].present and not code.pointers:
         # the code that computes the card's results is in the card: released with it, under the release's licence
+        # (a command that runs a named harness is that harness's invocation: the harness is the code)
         first = found.evaluation_code[0]
         code.pointers.append(Pointer("path", first.file or "README.md", first))
     if found.leaderboard and harness is not None and not code.pointers:

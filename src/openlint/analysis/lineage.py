@@ -18,7 +18,7 @@ from openlint.analysis.model import ComponentResult, Lineage
 from openlint.knowledge import licences, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue, Inherited
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Ancestor, Card, Evidence, Release
+from openlint.release.model import Ancestor, Block, Card, Evidence, Release
 
 PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quantisation; a LoRA of a merge an adapter
 INTRO_BLOCKS = 40  # where a card says what it is
@@ -71,17 +71,28 @@ def named_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> li
     bases = [b for b in _as_ids(card.metadata.get("base_model")) if _HUB_ID.match(b)]
     if bases:
         return bases[:8]
-    found: list[str] = []
-    for index, block in enumerate(card.blocks[:INTRO_BLOCKS]):
-        lower = block.text.lower()
-        phrase = vocab.lineage.made_from.search(lower)
-        if phrase is None:
-            continue
-        found += [m.group(1) for link in card.links if link.block == index and (m := _HUB_MODEL.match(link.url))]
-        found += [m.group(1) for m in _TEXT_ID.finditer(block.text[phrase.end():phrase.end() + 200])]
-        found += [artefact.id for artefact, _ in catalogue.mentions(lower[phrase.end():phrase.end() + 120]) if artefact.section == "models"]
+    found = [name for index, block in enumerate(card.blocks[:INTRO_BLOCKS]) for name in _bases_in(card, index, block, catalogue, vocab)]
     own = _own_names(release)
-    return [b for b in dict.fromkeys(found) if _short(b) not in own][:8]
+    return [b for b in dict.fromkeys(found) if _short(b) not in own and not _not_a_model(b, catalogue)][:8]
+
+
+def _bases_in(card: Card, index: int, block: Block, catalogue: Catalogue, vocab: Vocabulary) -> list[str]:
+    """The models one block names right after a phrase such as "fine-tuned from"."""
+    lower = block.text.lower()
+    phrase = vocab.lineage.made_from.search(lower) if block.kind != "code" else None
+    if phrase is None or vocab.lineage.architecture.search(lower[phrase.end():phrase.end() + 80]):
+        return []  # a code comment, or an architecture ("based on the GPT-2 architecture"), names no base
+    found = [m.group(1) for link in card.links if link.block == index and (m := _HUB_MODEL.match(link.url))]
+    # a Hub id written as text starts near the phrase; it is read whole, never cut at the window's edge
+    found += [m.group(1).rstrip(".") for m in _TEXT_ID.finditer(block.text, phrase.end()) if m.start() < phrase.end() + 200]
+    found += [artefact.id for artefact, _ in catalogue.mentions(lower[phrase.end():phrase.end() + 120]) if artefact.section == "models"]
+    return found
+
+
+def _not_a_model(name: str, catalogue: Catalogue) -> bool:
+    """A Hub-like id the catalogue knows as code or data ("based on huggingface/transformers") is no base model."""
+    known = catalogue.find(name)
+    return known is not None and known.section != "models"
 
 
 def _short(name: str) -> str:
@@ -214,11 +225,25 @@ def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocab
         known = _known(base, catalogue)
         if known is not None:
             return known.name, "catalogue", known
-    known = family_of(release, catalogue, vocab)
+    known = family_of(release, catalogue, vocab) or family_in_text(release.card, catalogue)
     if known is not None:
         root = catalogue.root_of(known)
         return root.name, "catalogue", root
     return (bases[0] if bases else None), "", None
+
+
+def family_in_text(card: Card | None, catalogue: Catalogue) -> Artefact | None:
+    """The known family a derivative's card names most often ("a Llama 2 13B fine-tune", "Mistral 7B based"), when
+    nothing else names its root: a reviewer reads the root from the card's prose."""
+    if card is None:
+        return None
+    counts: dict[str, int] = {}
+    found: dict[str, Artefact] = {}
+    for block in card.blocks:
+        for model in catalogue.families_named(re.sub(r"\s+", "-", block.text.lower())):
+            counts[model.id] = counts.get(model.id, 0) + 1
+            found.setdefault(model.id, model)
+    return found[max(counts, key=lambda k: counts[k])] if counts else None
 
 
 def _known(name: str, catalogue: Catalogue) -> Artefact | None:

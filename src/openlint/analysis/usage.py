@@ -14,7 +14,7 @@ from typing import Any
 from openlint.analysis.collect import Collector, Runtime
 from openlint.knowledge.catalogue import Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Card, Evidence, Release
+from openlint.release.model import Block, Card, Evidence, Release
 from openlint.support.text import snippet
 
 
@@ -51,6 +51,7 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             # a chat format is learnt: a prompt template means the model was instruction-tuned
             found.stage_hits["finetuning"] = Evidence(card.path, block.line, snippet(f"prompt template: {block.text}"), "card-text")
         if block.kind != "code":
+            _remote_code_in_prose(card, block, lower, vocab, catalogue, found)
             continue
         runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None)
         if runtime is not None:
@@ -60,6 +61,14 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
         if vocab.evaluation.code.search(lower):
             found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
+
+
+def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    """"... so the trust_remote_code=True finds the module" in prose: the model loads with Transformers and its own code."""
+    if block.kind in ("paragraph", "item") and vocab.remote_code.search(lower) and "trust_remote_code" in lower:
+        evidence = Evidence(card.path, block.line, snippet(block.text), "card-text")
+        _add(found, catalogue, vocab.library_names.get("transformers"), evidence)
+        found.remote_code.append(evidence)
 
 
 def _format(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:

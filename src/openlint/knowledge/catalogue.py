@@ -146,6 +146,12 @@ class Catalogue:
                     best = (len(match.group(0)), model)
         return best[1] if best else None
 
+    def families_named(self, text: str) -> Iterator[Artefact]:
+        """Every family whose name pattern the text holds (once each)."""
+        for model in self.models:
+            if any(pattern.search(text) for pattern in model.name_patterns):
+                yield model
+
     def root_of(self, artefact: Artefact) -> Artefact:
         """The model trained from scratch at the bottom of a catalogued model's chain."""
         seen = {artefact.id}

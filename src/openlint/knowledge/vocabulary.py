@@ -54,6 +54,7 @@ class Lineage:
     names: dict[str, re.Pattern[str]]  # kind -> pattern on the release's name
     text: dict[str, re.Pattern[str]]  # kind -> pattern on the card's text
     made_from: re.Pattern[str]  # phrases naming the model a derivative was made from
+    architecture: re.Pattern[str]  # ... unless what follows them is an architecture or code, not a model
     family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
 
 
@@ -64,6 +65,7 @@ class Evaluation:
     leaderboard: re.Pattern[str]
     leaderboard_harness: str
     code: re.Pattern[str]  # a code block that computes metrics
+    pending: re.Pattern[str]  # results announced, not given ("benchmarks coming soon")
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,13 @@ class Vocabulary:
     safety_context: re.Pattern[str]
     training_context: re.Pattern[str]
     advice: re.Pattern[str]
+    other_copies: re.Pattern[str]  # a sentence pointing to someone else's quantised copy of the model
+    safety_classifier: re.Pattern[str]  # the model is itself a safety/moderation classifier
+    data_hosts: re.Pattern[str]  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
     alignment_context: re.Pattern[str]
     pretraining_context: re.Pattern[str]
+    continued_pretraining: re.Pattern[str]  # a derivative's own (continued) pre-training: its tuning stage
+    citations: re.Pattern[str]  # a bibliography entry: the works it names were not used by this model
 
 
 def any_of(patterns: list[str]) -> re.Pattern[str]:
@@ -125,13 +132,14 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         names={kind: any_of(patterns) for kind, patterns in data["names"].items()},
         text={kind: any_of(patterns) for kind, patterns in data["text"].items()},
         made_from=any_of(data["made_from"]),
+        architecture=any_of(data["made_from_architecture"]),
         family_licences=dict(data["family_licences"]),
     )
 
 
 def _evaluation(data: dict[str, Any]) -> Evaluation:
     return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
-                      any_of(data.get("code", [])))
+                      any_of(data.get("code", [])), any_of(data.get("pending", [])))
 
 
 @cache
@@ -164,6 +172,11 @@ def vocabulary() -> Vocabulary:
         safety_context=any_of(data["safety_context"]),
         training_context=any_of(data["training_context"]),
         advice=any_of(data["advice"]),
+        other_copies=any_of(data.get("other_copies", [])),
+        data_hosts=any_of(data.get("data_hosts", [])),
+        safety_classifier=any_of(data.get("safety_classifier", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
+        continued_pretraining=any_of(data.get("continued_pretraining", [])),
+        citations=any_of(data.get("citations", [])),
     )

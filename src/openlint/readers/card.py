@@ -31,7 +31,11 @@ _REF_LINK = re.compile(r"(?<![!\]])\[([^\]\n]{1,500})\](?:\[([^\]\n]{0,500})\])?
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2000})>")
 _HTML_LINK = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,500}>([^<]{0,500})", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
+MAX_LEADING_BLANKS = 5
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
+# an HTML image reads as its alt text, as a markdown image does ("Built with Axolotl" badges are images in links)
+_IMG_ALT = re.compile(r"<img\s[^<>\n]{0,500}?\balt=[\"']([^\"'<>\n]{0,200})[\"'][^<>\n]{0,500}>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*\*|__|`")
 _LABEL = re.compile(r"^\s{0,3}(?:[-*]\s+)?\*\*([^*\n]{2,80}?):?\*\*:?")
 # each way a link is written: its pattern, the group holding its target, the group holding its anchor text (0: none)
@@ -66,20 +70,22 @@ def parse(text: str, path: str, problems: list[Problem]) -> Card:
 
 def _read_front_matter(card: Card, problems: list[Problem]) -> None:
     lines = card.lines
-    if not lines or lines[0].strip() != "---":
+    # the Hub reads front matter after leading blank lines too
+    start = next((i for i, line in enumerate(lines[:MAX_LEADING_BLANKS + 1]) if line.strip()), 0)
+    if not lines or lines[start].strip() != "---":
         problems.append(Problem("card.front-matter-missing", card.path, 1, "the card has no YAML front matter (a block between '---' lines at the top)"))
         return
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         problems.append(Problem("card.front-matter-invalid", card.path, 1, "the front matter is never closed by a '---' line"))
         return
     card.has_front_matter = True
     card.body_start = end + 2
-    for number in range(1, end):
+    for number in range(start + 1, end):
         if match := _KEY.match(lines[number]):
             card.key_lines.setdefault(match.group(1), number + 1)
     try:
-        data = yamlsafe.load("\n".join(lines[1:end]))
+        data = yamlsafe.load("\n".join(lines[start + 1:end]))
     except yamlsafe.YamlError as exc:
         problems.append(Problem("card.front-matter-invalid", card.path, exc.line + 1 if exc.line else 1, f"the front matter is not valid YAML: {exc}"))
         return
@@ -197,7 +203,9 @@ class _Walker:
 
     # -- inline: links and plain text, by bounded patterns --------------------------------------------------------
     def _inline(self, raw: str, line: int, html: bool = False) -> str:
-        raw = raw[:MAX_INLINE_CHARS]
+        # an HTML comment is not shown to a reader: template hints, or text the author hid ("<!-- run it with ... -->");
+        # its line breaks are kept so that links after it stay on their lines
+        raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), raw[:MAX_INLINE_CHARS])
         block = len(self.card.blocks)
         taken: set[str] = set()
         for pattern, url, text in _LINK_FORMS:
@@ -221,6 +229,7 @@ class _Walker:
 def _plain(text: str) -> str:
     """A block's text without its markup: images dropped, links as their anchor text, tags and emphasis removed."""
     text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _IMG_ALT.sub(lambda m: f" {m.group(1)} ", text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _TAG.sub("", text)
     return " ".join(_EMPHASIS.sub("", text).split())

@@ -34,6 +34,11 @@ def from_card(card: Card) -> list[LicenceClaim]:
             licence = licences.identify_text(text)
             if licence is not None:
                 claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, section.line, section.title, "card-text")))
+    # a bold lead-in used as a field ("**License:** AI2 ImpACT Low-risk license") states the licence on its line
+    for title, number in card.labels:
+        licence = licences.identify_text(card.line(number)) if "licen" in title.lower() else None
+        if licence is not None:
+            claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, number, card.line(number)[:160], "card-text")))
     return claims
 
 
