@@ -1,9 +1,10 @@
-"""Agreement with hand labels on 280 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on 340 real cards openlint was not written against (tests/data/bulk_labels/).
 
-The cards were labelled before the reader was changed, and split by hash into a development half (tuned on) and a
-test half (never looked at card by card). Both figures are reported; the test fails if the test half drops below
-the figure reached when the README's development notes were written. Precision first: a wrong "released" is
-worse than a missed one, so its rate is reported and bounded separately.
+The cards were labelled before the reader was changed. `dev` and `dev2` were tuned on; `test` (split by hash from
+dev before any reader change) and `test2` (a fresh sample labelled after the tuning, from the cards alone) were never
+looked at card by card. All figures are reported; the test fails if a held-out split drops below the figure reached
+when the README's development notes were written. Precision first: a wrong "released" is worse than a missed one,
+so its rate is reported and bounded separately.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ import pytest
 
 from agreement import KEYS, between_labellers, measure
 
-# reached on the test half when the README's figures were written; a change that lowers them is a regression
-MIN_TEST_OVERALL = 0.85  # 85.1% (868/1020)
 MIN_DEV_OVERALL = 0.90  # dev 90.7%, dev2 90.4% (issue 10): the halves tuned on, bounded too so that tuning cannot trade them away
-MIN_TEST_WEIGHTS_AND_INFERENCE = 0.88  # w 94%, inf 89%
-MAX_TEST_WRONG_RELEASED = 0.025  # share of all judgements: 22/1020 = 2.2%
+# reached on the held-out splits when the README's figures were written; a change that lowers them is a regression:
+# (overall, weights and inference code each, wrong "released" as a share of all judgements)
+HELD_OUT = {
+    "test": (0.87, 0.89, 0.02),  # 87.6% of 1020; w 98%, inf 89%; 19 wrong released (1.9%)
+    "test2": (0.88, 0.85, 0.025),  # 88.6% of 720; w 100%, inf 85%; 17 wrong released (2.4%)
+}
 
 
 @pytest.fixture(scope="module")
 def tallies():
-    return {split: measure(split) for split in ("dev", "dev2", "test")}
+    return {split: measure(split) for split in ("dev", "dev2", "test", "test2")}
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -34,19 +37,20 @@ def test_agreement_on_both_halves(tallies, capsys):
         overall, per, count = between_labellers()
         print(f"between labellers ({count} cards): {overall:.1%}")
     assert min(tallies["dev"].overall(), tallies["dev2"].overall()) >= MIN_DEV_OVERALL
-    test = tallies["test"]
-    assert test.overall() >= MIN_TEST_OVERALL
-    per = test.per_component()
-    assert min(per["w"], per["inf"]) >= MIN_TEST_WEIGHTS_AND_INFERENCE, per
-    assert len(test.wrong_released) / sum(test.total.values()) <= MAX_TEST_WRONG_RELEASED, test.wrong_released
+    for split, (overall, weights_and_inference, wrong_released) in HELD_OUT.items():
+        tally = tallies[split]
+        assert tally.overall() >= overall, split
+        per = tally.per_component()
+        assert min(per["w"], per["inf"]) >= weights_and_inference, (split, per)
+        assert len(tally.wrong_released) / sum(tally.total.values()) <= wrong_released, (split, tally.wrong_released)
 
 
 def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 280
-    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "test"}
+    assert len(labels) == 340
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "test", "test2"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card
