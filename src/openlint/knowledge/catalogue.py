@@ -9,12 +9,12 @@ whatever the catalogue's size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 from openlint.errors import DataFileError
 from openlint.knowledge import licences, store
@@ -57,16 +57,31 @@ class Artefact:
         return any(role in self.roles for role in roles)
 
 
-def _repository_names(by_alias: dict[str, Artefact]) -> dict[str, Artefact]:
-    """A repository's own name (a local clone's folder is named after it), where only one entry has it."""
+def _index(names: Sequence[tuple[str, Sequence[str], bool]]) -> dict[str, Any]:
+    """The lookups of a catalogue, from each artefact's id, aliases and whether it is a model with name patterns, in
+    order (JSON, so the bundled catalogue's can be cached): `by_alias` normalised alias -> position (the first
+    artefact to claim an alias keeps it), `by_repo_name` a repository's own name (a local clone's folder is named
+    after it) -> position where only one artefact has a repository of that name, `max_words` the most words in an
+    alias, and `families` the positions of the models with name patterns."""
+    by_alias: dict[str, int] = {}
+    for position, (id_, aliases, _) in enumerate(names):
+        for alias in (id_, *aliases):
+            key = normalise(alias)
+            if key and key not in by_alias:
+                by_alias[key] = position
     holders: dict[str, set[str]] = {}
-    first: dict[str, Artefact] = {}
-    for key, artefact in by_alias.items():
+    first: dict[str, int] = {}
+    for key, position in by_alias.items():
         if "/" in key and " " not in key and not key.startswith(("github.com/", "gitlab.com/")):
             name = key.rsplit("/", 1)[1]
-            holders.setdefault(name, set()).add(artefact.id)
-            first.setdefault(name, artefact)
-    return {name: first[name] for name, ids in holders.items() if len(ids) == 1}
+            holders.setdefault(name, set()).add(names[position][0])
+            first.setdefault(name, position)
+    return {
+        "by_alias": by_alias,
+        "by_repo_name": {name: first[name] for name, ids in holders.items() if len(ids) == 1},
+        "max_words": max((key.count(" ") + 1 for key in by_alias), default=1),
+        "families": [position for position, (_, _, family) in enumerate(names) if family],
+    }
 
 
 def normalise(text: str) -> str:
@@ -75,25 +90,37 @@ def normalise(text: str) -> str:
 
 
 class Catalogue:
-    def __init__(self, artefacts: list[Artefact]) -> None:
-        self.artefacts = artefacts
-        self.by_alias: dict[str, Artefact] = {}
-        for artefact in artefacts:
-            for alias in (artefact.id, *artefact.aliases):
-                key = normalise(alias)
-                if key and key not in self.by_alias:
-                    self.by_alias[key] = artefact
-        self.max_words = max((key.count(" ") + 1 for key in self.by_alias), default=1)
-        self.by_repo_name = _repository_names(self.by_alias)
-        self.models = [a for a in artefacts if a.section == "models" and a.name_patterns]
+    """`artefacts` may build each artefact when it is first asked for (the bundled catalogue's do); `index` is their
+    `_index`, computed here when not given."""
+
+    def __init__(self, artefacts: Sequence[Artefact], index: dict[str, Any] | None = None) -> None:
+        self._artefacts = artefacts
+        index = index if index is not None else _index([(a.id, a.aliases, a.section == "models" and bool(a.name_patterns)) for a in artefacts])
+        self._by_alias: dict[str, int] = index["by_alias"]
+        self._by_repo_name: dict[str, int] = index["by_repo_name"]
+        self.max_words: int = index["max_words"]
+        self._families: list[int] = index["families"]
+
+    @property
+    def artefacts(self) -> list[Artefact]:
+        return list(self._artefacts)
+
+    @cached_property
+    def models(self) -> list[Artefact]:
+        return [self._artefacts[position] for position in self._families]
 
     def find(self, name: str) -> Artefact | None:
         """The artefact a Hub id, repository path, package or common name names, or None."""
-        return self.by_alias.get(normalise(name))
+        position = self._by_alias.get(normalise(name))
+        return self._artefacts[position] if position is not None else None
 
     def find_repository(self, name: str) -> Artefact | None:
         """The artefact a Hub id names, or a bare repository name when exactly one entry has a repository of it."""
-        return self.find(name) or (self.by_repo_name.get(normalise(name)) if "/" not in name else None)
+        found = self.find(name)
+        if found is not None or "/" in name:
+            return found
+        position = self._by_repo_name.get(normalise(name))
+        return self._artefacts[position] if position is not None else None
 
     def from_url(self, url: str) -> Artefact | None:
         """The artefact a link points to: a repository (host/owner/repo) or a Hub dataset or model."""
@@ -116,8 +143,9 @@ class Catalogue:
         while index < len(words):
             for size in range(min(self.max_words, len(words) - index), 0, -1):
                 key = " ".join(words[index : index + size])
-                artefact = self.by_alias.get(key)
-                if artefact is not None:
+                position = self._by_alias.get(key)
+                if position is not None:
+                    artefact = self._artefacts[position]
                     if artefact.id not in seen:
                         seen.add(artefact.id)
                         yield artefact, key
@@ -167,18 +195,51 @@ def _artefact(entry: dict[str, Any], section: str, file: str) -> Artefact:
     )
 
 
-def _entries(document: Any, file: str) -> list[Artefact]:
+def _listed(document: Any, file: str) -> list[tuple[dict[str, Any], str, str]]:
+    """A catalogue file's entries, each with its section and file."""
     if not isinstance(document, dict) or document.get("kind") != "catalogue":
         raise DataFileError(file, "not a catalogue file (expected `kind: catalogue`)")
-    return [_artefact(entry, document["section"], file) for entry in document["entries"]]
+    return [(entry, document["section"], file) for entry in document["entries"]]
+
+
+def _entries(document: Any, file: str) -> list[Artefact]:
+    return [_artefact(*listed) for listed in _listed(document, file)]
+
+
+class _Entries(Sequence[Artefact]):
+    """The artefacts of catalogue files, each built when first asked for: a check looks up a handful of the
+    catalogue's thousand entries."""
+
+    def __init__(self, entries: list[tuple[dict[str, Any], str, str]]) -> None:
+        self._entries = entries  # (entry, section, file)
+        self._built: list[Artefact | None] = [None] * len(entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, position: int) -> Artefact: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[Artefact]: ...
+
+    def __getitem__(self, position: int | slice) -> Artefact | list[Artefact]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        built = self._built[position]
+        if built is None:
+            built = self._built[position] = _artefact(*self._entries[position])
+        return built
 
 
 @cache
 def bundled() -> Catalogue:
-    artefacts: list[Artefact] = []
+    entries: list[tuple[dict[str, Any], str, str]] = []
     for name in store.names_of_kind("catalogue"):
-        artefacts += _entries(store.load(name), store.path_of(name))
-    return Catalogue(artefacts)
+        entries += _listed(store.load(name), store.path_of(name))
+    index = store.derived("catalogue-index", lambda: _index([
+        (entry["id"], entry["aliases"], section == "models" and bool(entry.get("name_patterns"))) for entry, section, _ in entries
+    ]))
+    return Catalogue(_Entries(entries), index)
 
 
 def extended(files: tuple[str, ...]) -> Catalogue:
