@@ -9,7 +9,7 @@ whatever the catalogue's size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -17,7 +17,8 @@ from types import MappingProxyType
 from typing import Any, overload
 
 from openlint.errors import DataFileError
-from openlint.knowledge import licences, store
+from openlint.knowledge import licences, patterns, store
+from openlint.knowledge.patterns import Programs
 
 SECTIONS = ("code", "datasets", "models")
 _WORD = re.compile(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
@@ -176,14 +177,14 @@ class Catalogue:
         return artefact
 
 
-def _artefact(entry: dict[str, Any], section: str, file: str) -> Artefact:
+def _artefact(entry: dict[str, Any], section: str, file: str, compile: Callable[[str], re.Pattern[str]] = re.compile) -> Artefact:
     licence = licences.lookup(entry["licence"])
     if licence is None:
         raise DataFileError(file, f"licence {entry['licence']!r} is not in rules/licenses.yaml", f"entries ({entry['id']})/licence")
     pipeline = {cid: Inherited(item.get("level"), item.get("status", "released" if item.get("level", 0) and item["level"] > 1 else "not-released"),
                                item.get("licence"), item.get("why", "")) for cid, item in (entry.get("pipeline") or {}).items()}
     try:
-        patterns = tuple(re.compile(p) for p in entry.get("name_patterns", ()))
+        patterns = tuple(compile(p) for p in entry.get("name_patterns", ()))
     except re.error as exc:
         raise DataFileError(file, f"name pattern is not a valid regular expression: {exc}", f"entries ({entry['id']})/name_patterns") from None
     return Artefact(
@@ -210,8 +211,9 @@ class _Entries(Sequence[Artefact]):
     """The artefacts of catalogue files, each built when first asked for: a check looks up a handful of the
     catalogue's thousand entries."""
 
-    def __init__(self, entries: list[tuple[dict[str, Any], str, str]]) -> None:
+    def __init__(self, entries: list[tuple[dict[str, Any], str, str]], programs: Programs) -> None:
         self._entries = entries  # (entry, section, file)
+        self._programs = programs
         self._built: list[Artefact | None] = [None] * len(entries)
 
     def __len__(self) -> int:
@@ -227,7 +229,7 @@ class _Entries(Sequence[Artefact]):
             return [self[i] for i in range(*position.indices(len(self)))]
         built = self._built[position]
         if built is None:
-            built = self._built[position] = _artefact(*self._entries[position])
+            built = self._built[position] = _artefact(*self._entries[position], compile=self._programs.compile)
         return built
 
 
@@ -239,7 +241,8 @@ def bundled() -> Catalogue:
     index = store.derived("catalogue-index", lambda: _index([
         (entry["id"], entry["aliases"], section == "models" and bool(entry.get("name_patterns"))) for entry, section, _ in entries
     ]))
-    return Catalogue(_Entries(entries), index)
+    programs = patterns.cached("catalogue", ((pattern, 0) for entry, _, _ in entries for pattern in entry.get("name_patterns", ())))
+    return Catalogue(_Entries(entries, programs), index)
 
 
 def extended(files: tuple[str, ...]) -> Catalogue:

@@ -105,7 +105,8 @@ def _write_cache(cache_file: Path, content: dict[str, Any]) -> None:
         pass
 
 
-def _use_cache() -> bool:
+def caching() -> bool:
+    """Whether the bundled data and what is derived from it are cached (OPENLINT_NO_CACHE=1 turns it off)."""
     return os.environ.get("OPENLINT_NO_CACHE") is None
 
 
@@ -116,7 +117,7 @@ def _bundled() -> tuple[dict[str, Any], str]:
     stamp = {name: [p.stat().st_size, p.stat().st_mtime_ns] for name, p in files.items()}
     key = {"version": __version__, "dir": str(rules_dir()), "files": stamp}
     cache_file = _cache_file("bundled")
-    if _use_cache():
+    if caching():
         cached = _read_cache(cache_file, key)
         if cached is not None and isinstance(cached.get("digest"), str):
             return cached["data"], cached["digest"]
@@ -127,7 +128,7 @@ def _bundled() -> tuple[dict[str, Any], str]:
         data[name] = _parse(path)
         validate(path, data[name], full=full)
         digest.update(f"{name}\0".encode() + path.read_bytes() + b"\0")
-    if _use_cache():
+    if caching():
         _write_cache(cache_file, {"key": key, "digest": digest.hexdigest(), "data": data})
     return data, digest.hexdigest()
 
@@ -137,18 +138,19 @@ def _all() -> dict[str, Any]:
     return _bundled()[0]
 
 
-def derived(name: str, build: Callable[[], Any]) -> Any:
+def derived(name: str, build: Callable[[], Any], extra: Any = None) -> Any:
     """`build()`, a JSON value computed from the bundled data alone, cached beside it: keyed by openlint's version,
-    the bundled files' digest and the module `build` is written in (size and time), so an edit of either rebuilds it.
-    `build` must return the same value the JSON round trip gives (dicts with string keys, lists, not tuples)."""
-    if not _use_cache():
+    the bundled files' digest, the module `build` is written in (size and time), so an edit of either rebuilds it,
+    and `extra` (JSON) for whatever else it depends on. `build` must return the same value the JSON round trip gives
+    (dicts with string keys, lists, not tuples)."""
+    if not caching():
         return build()
     code = Path(build.__code__.co_filename)
     try:
         stamp = [str(code), code.stat().st_size, code.stat().st_mtime_ns]
     except OSError:
         return build()
-    key = {"version": __version__, "name": name, "digest": _bundled()[1], "code": stamp}
+    key = {"version": __version__, "name": name, "digest": _bundled()[1], "code": stamp, "extra": extra}
     cache_file = _cache_file(f"derived-{name}")
     cached = _read_cache(cache_file, key)
     if cached is not None and "value" in cached:

@@ -3,19 +3,20 @@
 Every vocabulary is one compiled alternation matched against lower-cased text, so reading a card stays linear in
 its size; case-insensitive matching is several times slower in Python's re, and the vocabulary is lower case.
 
-Each pattern is compiled when first used (LazyPattern): compiling all of them costs more than reading a card, and a
-card leaves some of them unused (the safety benchmarks, the stages it never names, ...).
+Each pattern is compiled when first used (LazyPattern), from its program cached by knowledge/patterns.py when there
+is one: compiling them all costs more than reading a card.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from collections.abc import Iterator
 
-from openlint.knowledge import store
+from openlint.knowledge import patterns, store
 
 
 class LazyPattern:
@@ -30,7 +31,7 @@ class LazyPattern:
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self.source, self.flags)
+            self._compiled = _programs().compile(self.source, self.flags)
         return self._compiled
 
     def search(self, text: str, *bounds: int) -> re.Match[str] | None:
@@ -196,3 +197,23 @@ def vocabulary() -> Vocabulary:
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
     )
+
+
+def _patterns(value: Any) -> Iterator[LazyPattern]:
+    """Every pattern of the vocabulary."""
+    if isinstance(value, LazyPattern):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for item in dataclasses.fields(value):
+            yield from _patterns(getattr(value, item.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _patterns(item)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _patterns(item)
+
+
+@cache
+def _programs() -> patterns.Programs:
+    return patterns.cached("vocabulary", ((pattern.source, pattern.flags) for pattern in _patterns(vocabulary())))
