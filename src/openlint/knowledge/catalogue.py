@@ -107,8 +107,11 @@ class Catalogue:
         return list(self._artefacts)
 
     @cached_property
-    def models(self) -> list[Artefact]:
-        return [self._artefacts[position] for position in self._families]
+    def _name_patterns(self) -> list[tuple[int, tuple[re.Pattern[str], ...]]]:
+        """Each model with name patterns: its position and patterns (the bundled catalogue compiles them without
+        building the artefacts: a check asks for a family every time)."""
+        patterns_of = getattr(self._artefacts, "name_patterns", None) or (lambda position: self._artefacts[position].name_patterns)
+        return [(position, patterns_of(position)) for position in self._families]
 
     def find(self, name: str) -> Artefact | None:
         """The artefact a Hub id, repository path, package or common name names, or None."""
@@ -157,13 +160,13 @@ class Catalogue:
     def family(self, name: str) -> Artefact | None:
         """The base model a derivative's name or base id points to by its family (a name pattern), if one."""
         lowered = name.lower()
-        best: tuple[int, Artefact] | None = None
-        for model in self.models:
-            for pattern in model.name_patterns:
+        best: tuple[int, int] | None = None  # (length of the match, position of the model)
+        for position, patterns in self._name_patterns:
+            for pattern in patterns:
                 match = pattern.search(lowered)
                 if match and (best is None or len(match.group(0)) > best[0]):
-                    best = (len(match.group(0)), model)
-        return best[1] if best else None
+                    best = (len(match.group(0)), position)
+        return self._artefacts[best[1]] if best else None
 
     def root_of(self, artefact: Artefact) -> Artefact:
         """The model trained from scratch at the bottom of a catalogued model's chain."""
@@ -183,17 +186,21 @@ def _artefact(entry: dict[str, Any], section: str, file: str, compile: Callable[
         raise DataFileError(file, f"licence {entry['licence']!r} is not in rules/licenses.yaml", f"entries ({entry['id']})/licence")
     pipeline = {cid: Inherited(item.get("level"), item.get("status", "released" if item.get("level", 0) and item["level"] > 1 else "not-released"),
                                item.get("licence"), item.get("why", "")) for cid, item in (entry.get("pipeline") or {}).items()}
-    try:
-        patterns = tuple(compile(p) for p in entry.get("name_patterns", ()))
-    except re.error as exc:
-        raise DataFileError(file, f"name pattern is not a valid regular expression: {exc}", f"entries ({entry['id']})/name_patterns") from None
     return Artefact(
         id=entry["id"], name=entry["name"], section=section, roles=frozenset(entry["roles"]), licence=licence.id,
         licence_url=entry["licence_url"], aliases=tuple(entry["aliases"]), url=entry.get("url", ""), gated=bool(entry.get("gated")),
         released=entry.get("released", True), note=entry.get("note", ""),
-        family=entry.get("family"), base=entry.get("base"), name_patterns=patterns, pipeline=MappingProxyType(pipeline),
+        family=entry.get("family"), base=entry.get("base"), name_patterns=_name_patterns(entry, file, compile),
+        pipeline=MappingProxyType(pipeline),
         source=entry.get("source", ""),
     )
+
+
+def _name_patterns(entry: dict[str, Any], file: str, compile: Callable[[str], re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(compile(p) for p in entry.get("name_patterns", ()))
+    except re.error as exc:
+        raise DataFileError(file, f"name pattern is not a valid regular expression: {exc}", f"entries ({entry['id']})/name_patterns") from None
 
 
 def _listed(document: Any, file: str) -> list[tuple[dict[str, Any], str, str]]:
@@ -231,6 +238,13 @@ class _Entries(Sequence[Artefact]):
         if built is None:
             built = self._built[position] = _artefact(*self._entries[position], compile=self._programs.compile)
         return built
+
+    def name_patterns(self, position: int) -> tuple[re.Pattern[str], ...]:
+        """The name patterns of an entry, without building its artefact."""
+        if self._built[position] is not None:
+            return self._built[position].name_patterns  # type: ignore[union-attr]
+        entry, _, file = self._entries[position]
+        return _name_patterns(entry, file, self._programs.compile)
 
 
 @cache
