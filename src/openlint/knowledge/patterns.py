@@ -3,7 +3,7 @@
 Compiling them costs 50-100 ms at every start on CPython 3.10-3.13 (Python's re parses and assembles patterns in
 Python), a third of the pre-commit hook's own time, while building a pattern from its compiled program is a
 fraction of a millisecond. So the programs (flags, code, groups: what re hands its engine, _sre) are cached as JSON
-with store.derived, keyed by the exact interpreter that produced them and the sha256 of the exact pattern sources;
+with store.derived, keyed by the exact interpreter that produced them and a checksum of the pattern sources;
 `Programs.compile` rebuilds a pattern from its program and falls back to re.compile on a miss or any failure.
 
 This uses re's internal interface (re._compiler and re._parser, sre_compile and sre_parse on 3.10, and
@@ -13,9 +13,9 @@ compiles as before. Only ever for openlint's own bundled patterns: never one a r
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -81,7 +81,10 @@ def cached(name: str, sources: Iterable[tuple[str, int]]) -> Programs:
     if INTERPRETER is None or not store.caching():
         return Programs({})
     wanted = sorted(set(sources))
-    digest = hashlib.sha256("\0".join(_key(source, flags) for source, flags in wanted).encode("utf-8", "surrogatepass")).hexdigest()
+    # which sources the table was computed for: a table for others only misses (each program is found by its exact
+    # source), so a checksum is enough to know when to compute it again
+    text = "\0".join(_key(source, flags) for source, flags in wanted).encode("utf-8", "surrogatepass")
+    digest = [len(text), zlib.crc32(text)]
     build: Callable[[], dict[str, list[Any]]] = lambda: _programs(wanted)  # noqa: E731
     table = store.derived(f"{name}-regex", build, extra=[INTERPRETER, digest])
     return Programs(table if isinstance(table, dict) else {})

@@ -17,9 +17,9 @@ rebuilt on any mismatch or error. Nothing a release or a user supplies is ever c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -81,7 +81,8 @@ def entry_name(data: Any, where: str) -> str:
 def _cache_file(prefix: str) -> Path:
     # one file per installation: a pre-commit environment, a virtual environment and a pipx install of openlint
     # must not keep replacing each other's cache (each rebuild parses and validates every file)
-    return cache_dir() / f"{prefix}-{hashlib.sha256(str(rules_dir()).encode()).hexdigest()[:16]}.json"
+    # (crc32: a name, not a check; hashlib's import alone costs the hook ~4 ms)
+    return cache_dir() / f"{prefix}-{zlib.crc32(str(rules_dir()).encode()):08x}.json"
 
 
 def _read_cache(cache_file: Path, key: Any) -> Any:
@@ -121,6 +122,8 @@ def _bundled() -> tuple[dict[str, Any], str]:
         cached = _read_cache(cache_file, key)
         if cached is not None and isinstance(cached.get("digest"), str):
             return cached["data"], cached["digest"]
+    import hashlib  # only when the cache is rebuilt
+
     data = {}
     digest = hashlib.sha256()
     full = bool(os.environ.get("OPENLINT_VALIDATE_DATA"))
