@@ -58,8 +58,11 @@ def test_anything_else_is_left_to_click(argv):
     assert fast.parse(argv) is None
 
 
-def test_shell_completion_is_left_to_click(monkeypatch):
+def test_shell_completion_and_windows_are_left_to_click(monkeypatch):
     monkeypatch.setenv("_OPENLINT_COMPLETE", "bash_source")
+    assert fast.parse(["check"]) is None
+    monkeypatch.delenv("_OPENLINT_COMPLETE")
+    monkeypatch.setattr(fast.os, "name", "nt")  # click expands wildcards in the arguments there
     assert fast.parse(["check"]) is None
 
 

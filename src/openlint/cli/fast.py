@@ -3,10 +3,10 @@ tree costs 20-35 ms of a start-up the hook pays at every commit.
 
 Only plain command lines are parsed here: `check`, at most one TARGET, and the options below, each written out in
 full (`--format concise`, `--format=concise`, `-f concise`) with a valid value. Anything else (another command,
-help, a value click would refuse, clustered short options, `--`, shell completion) goes to the click CLI, which
-also prints the usage errors. The values are those click would pass to the `check` command, and both build the
-check's Options with `check_options`; an exception is handed to click's own handling (cli/app.py: `replay`), so
-the output and exit status are the same either way (tests/test_cli_fast.py).
+help, a value click would refuse, clustered short options, `--`, shell completion, and Windows, where click expands
+wildcards itself) goes to the click CLI, which also prints the usage errors. The values are those click would pass
+to the `check` command, and both build the check's Options with `check_options`; an exception is handed to click's
+own handling (cli/app.py: `replay`), so the output and exit status are the same either way (tests/test_cli_fast.py).
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def _option(arg: str, rest: list[str]) -> tuple[str, Any, int] | None:
 
 def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
     """(TARGET, the values click would give `check`) for a plain `openlint check` command line, else None."""
-    if not args or args[0] != "check" or "_OPENLINT_COMPLETE" in os.environ:
+    # click expands wildcards in the arguments itself on Windows, and answers shell completion requests
+    if not args or args[0] != "check" or os.name == "nt" or "_OPENLINT_COMPLETE" in os.environ:
         return None
     given = dict(DEFAULTS)
     target: str | None = None

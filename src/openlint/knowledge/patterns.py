@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from openlint.knowledge import store
@@ -85,8 +85,7 @@ def cached(name: str, sources: Iterable[tuple[str, int]]) -> Programs:
     # source), so a checksum is enough to know when to compute it again
     text = "\0".join(_key(source, flags) for source, flags in wanted).encode("utf-8", "surrogatepass")
     digest = [len(text), zlib.crc32(text)]
-    build: Callable[[], dict[str, list[Any]]] = lambda: _programs(wanted)  # noqa: E731
-    table = store.derived(f"{name}-regex", build, extra=[INTERPRETER, digest])
+    table = store.derived(f"{name}-regex", lambda: _programs(wanted), extra=[INTERPRETER, digest])
     return Programs(table if isinstance(table, dict) else {})
 
 
