@@ -9,7 +9,7 @@ from openlint.knowledge import store as bundled
 
 def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
     first = bundled.load("licenses")
     (cache_file,) = (tmp_path / "openlint").glob("bundled-*.json")
     cached = json.loads(cache_file.read_text())
@@ -18,13 +18,13 @@ def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
     cached["key"]["files"]["licenses"][0] += 1
     cached["data"]["licenses"] = {"licenses": []}
     cache_file.write_text(json.dumps(cached))
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
     assert bundled.load("licenses") == first
     # a corrupt cache is ignored too
     cache_file.write_text("{not json")
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
     assert bundled.load("licenses") == first
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
 
 
 def test_each_installation_has_its_own_cache(tmp_path, monkeypatch):
@@ -34,27 +34,27 @@ def test_each_installation_has_its_own_cache(tmp_path, monkeypatch):
     from openlint.support.resources import rules_dir
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
     bundled.load("taxonomy")
     (first,) = (tmp_path / "cache" / "openlint").glob("bundled-*.json")
     other = tmp_path / "other-install" / "rules"
     shutil.copytree(rules_dir(), other)
     monkeypatch.setattr(bundled, "rules_dir", lambda: other)
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
     bundled.load("taxonomy")
     files = sorted((tmp_path / "cache" / "openlint").glob("bundled-*.json"))
     assert len(files) == 2 and first in files
     assert {json.loads(f.read_text())["key"]["dir"] for f in files} == {str(rules_dir()), str(other)}
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
 
 
 def test_unwritable_cache_is_skipped(tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
     assert bundled.load("taxonomy")["components"]
-    bundled._all.cache_clear()
+    bundled._bundled.cache_clear()
 
 
 def test_every_bundled_data_file_is_valid_against_its_schema():
@@ -78,3 +78,75 @@ def test_a_broken_bundled_file_is_named_when_validated(tmp_path):
         validate(tmp_path / "code.yaml", {"kind": "catalogue", "section": "code", "entries": [{"id": "x"}]})
     with pytest.raises(DataFileError, match="unknown `kind"):
         validate(tmp_path / "x.yaml", {"kind": "nonsense"}, full=False)
+
+
+def test_derived_data_is_cached_reused_and_rebuilt(tmp_path, monkeypatch):
+    """What is derived from the bundled data alone (the catalogue's index) is cached beside it, keyed by the data's
+    digest and the deriving code; any other key, or a corrupt file, rebuilds it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    bundled._bundled.cache_clear()
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"answer": [len(calls)]}
+
+    assert bundled.derived("test", build) == {"answer": [1]}
+    assert bundled.derived("test", build) == {"answer": [1]} and len(calls) == 1  # from the cache
+    (cache_file,) = (tmp_path / "openlint").glob("derived-test-*.json")
+    cached = json.loads(cache_file.read_text())
+    assert cached["key"]["digest"] == bundled._bundled()[1]
+    cached["key"]["digest"] = "another version of the data"
+    cache_file.write_text(json.dumps(cached))
+    assert bundled.derived("test", build) == {"answer": [2]}
+    cache_file.write_text("{not json")
+    assert bundled.derived("test", build) == {"answer": [3]}
+    monkeypatch.setenv("OPENLINT_NO_CACHE", "1")
+    assert bundled.derived("test", build) == {"answer": [4]}
+    assert bundled.derived("test", build) == {"answer": [5]}
+    bundled._bundled.cache_clear()
+
+
+def test_the_digest_follows_the_content_of_the_bundled_files(tmp_path, monkeypatch):
+    import shutil
+
+    from openlint.support.resources import rules_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    other = tmp_path / "rules"
+    shutil.copytree(rules_dir(), other)
+    monkeypatch.setattr(bundled, "rules_dir", lambda: other)
+    bundled._bundled.cache_clear()
+    first = bundled._bundled()[1]
+    bundled._bundled.cache_clear()
+    assert bundled._bundled()[1] == first  # from the cache
+    licences = other / "licenses.yaml"
+    licences.write_text(licences.read_text() + "\n# an edit\n")
+    bundled._bundled.cache_clear()
+    assert bundled._bundled()[1] != first
+    bundled._bundled.cache_clear()
+
+
+def test_the_bundled_catalogue_built_lazily_from_its_cached_index_is_the_eager_one(tmp_path, monkeypatch):
+    """The bundled catalogue builds an artefact only when one is looked up, from an index cached between runs; it
+    answers exactly as a catalogue built from every artefact at once."""
+    from openlint.knowledge import catalogue
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    bundled._bundled.cache_clear()
+    catalogue.bundled.cache_clear()
+    catalogue.bundled()  # writes the index
+    catalogue.bundled.cache_clear()
+    lazy = catalogue.bundled()  # reads it
+    assert lazy.family("llama-2-7b-chat-finetune") is not None and sum(a is not None for a in lazy._artefacts._built) == 1
+    eager = catalogue.Catalogue(lazy.artefacts)
+    assert (lazy._by_alias, lazy._by_repo_name, lazy.max_words, lazy._families) == \
+        (eager._by_alias, eager._by_repo_name, eager.max_words, eager._families)
+    assert lazy.artefacts == eager.artefacts
+    text = "fine-tuned from Llama 2 on the Pile and OpenWebText with the transformers library and lm-evaluation-harness"
+    assert list(lazy.mentions(text)) == list(eager.mentions(text)) and list(lazy.mentions(text))
+    for name in ("meta-llama/Llama-2-7b-hf", "llama-3-8b-instruct-finetune", "transformers", "nothing-known", "bert-base-uncased"):
+        assert lazy.find(name) == eager.find(name) and lazy.find_repository(name) == eager.find_repository(name)
+        assert lazy.family(name) == eager.family(name)
+    catalogue.bundled.cache_clear()
+    bundled._bundled.cache_clear()

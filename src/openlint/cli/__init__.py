@@ -1,5 +1,23 @@
-"""The `openlint` command (click only: parsing, dispatch, printing and exit codes). `main` is the console script."""
+"""The `openlint` command (click only: parsing, dispatch, printing and exit codes). `main` is the console script.
 
-from openlint.cli.main import main
+A plain `openlint check` command line, the pre-commit hook's, is parsed without importing click (cli/fast.py);
+everything else goes through the click CLI (cli/app.py).
+"""
+
+from __future__ import annotations
+
+import sys
 
 __all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    from openlint.cli import fast
+
+    plain = fast.parse(sys.argv[1:] if argv is None else list(argv))
+    if plain is None:
+        from openlint.cli.app import main as click_main
+
+        click_main(argv)
+    else:
+        fast.run(*plain)

@@ -43,6 +43,3 @@ class OutputSpec(click.ParamType):
             self.fail(f"cannot tell the format of {text!r}; write FORMAT:FILE (formats: {', '.join(FORMATS)})", param, ctx)
         return fmt, Path(text)
 
-
-def flatten(groups: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    return tuple(item for group in groups for item in group)

@@ -9,15 +9,16 @@ whatever the catalogue's size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 from openlint.errors import DataFileError
-from openlint.knowledge import licences, store
+from openlint.knowledge import licences, patterns, store
+from openlint.knowledge.patterns import Programs
 
 SECTIONS = ("code", "datasets", "models")
 _WORD = re.compile(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
@@ -58,16 +59,36 @@ class Artefact:
         return any(role in self.roles for role in roles)
 
 
-def _repository_names(by_alias: dict[str, Artefact]) -> dict[str, Artefact]:
-    """A repository's own name (a local clone's folder is named after it), where only one entry has it."""
+def _index(names: Sequence[tuple[str, Sequence[str], Sequence[str], bool]]) -> dict[str, Any]:
+    """The lookups of a catalogue, from each artefact's id, aliases, legacy Hub ids and whether it is a model with name
+    patterns, in order (JSON, so the bundled catalogue's can be cached): `by_alias` normalised alias -> position (the
+    first artefact to claim an alias keeps it), `by_hub_id` legacy Hub id -> position (likewise), `by_repo_name` a
+    repository's own name (a local clone's folder is named after it) -> position where only one artefact has a
+    repository of that name, `max_words` the most words in an alias, and `families` the positions of the models with
+    name patterns."""
+    by_alias: dict[str, int] = {}
+    by_hub_id: dict[str, int] = {}
+    for position, (id_, aliases, hub_ids, _) in enumerate(names):
+        for alias in (id_, *aliases):
+            key = normalise(alias)
+            if key and key not in by_alias:
+                by_alias[key] = position
+        for hub_id in hub_ids:
+            by_hub_id.setdefault(hub_id.lower(), position)
     holders: dict[str, set[str]] = {}
-    first: dict[str, Artefact] = {}
-    for key, artefact in by_alias.items():
+    first: dict[str, int] = {}
+    for key, position in by_alias.items():
         if "/" in key and " " not in key and not key.startswith(("github.com/", "gitlab.com/")):
             name = key.rsplit("/", 1)[1]
-            holders.setdefault(name, set()).add(artefact.id)
-            first.setdefault(name, artefact)
-    return {name: first[name] for name, ids in holders.items() if len(ids) == 1}
+            holders.setdefault(name, set()).add(names[position][0])
+            first.setdefault(name, position)
+    return {
+        "by_alias": by_alias,
+        "by_hub_id": by_hub_id,
+        "by_repo_name": {name: first[name] for name, ids in holders.items() if len(ids) == 1},
+        "max_words": max((key.count(" ") + 1 for key in by_alias), default=1),
+        "families": [position for position, (_, _, _, family) in enumerate(names) if family],
+    }
 
 
 def normalise(text: str) -> str:
@@ -76,31 +97,51 @@ def normalise(text: str) -> str:
 
 
 class Catalogue:
-    def __init__(self, artefacts: list[Artefact]) -> None:
-        self.artefacts = artefacts
-        self.by_alias: dict[str, Artefact] = {}
-        for artefact in artefacts:
-            for alias in (artefact.id, *artefact.aliases):
-                key = normalise(alias)
-                if key and key not in self.by_alias:
-                    self.by_alias[key] = artefact
-        self.by_hub_id = {hub_id.lower(): artefact for artefact in reversed(artefacts) for hub_id in artefact.hub_ids}
-        self.max_words = max((key.count(" ") + 1 for key in self.by_alias), default=1)
-        self.by_repo_name = _repository_names(self.by_alias)
-        self.models = [a for a in artefacts if a.section == "models" and a.name_patterns]
+    """`artefacts` may build each artefact when it is first asked for (the bundled catalogue's do); `index` is their
+    `_index`, computed here when not given."""
+
+    def __init__(self, artefacts: Sequence[Artefact], index: dict[str, Any] | None = None) -> None:
+        self._artefacts = artefacts
+        index = index if index is not None else _index([(a.id, a.aliases, a.hub_ids, a.section == "models" and bool(a.name_patterns))
+                                                         for a in artefacts])
+        self._by_alias: dict[str, int] = index["by_alias"]
+        self._by_hub_id: dict[str, int] = index["by_hub_id"]
+        self._by_repo_name: dict[str, int] = index["by_repo_name"]
+        self.max_words: int = index["max_words"]
+        self._families: list[int] = index["families"]
+
+    @property
+    def artefacts(self) -> list[Artefact]:
+        return list(self._artefacts)
+
+    @cached_property
+    def _name_patterns(self) -> list[tuple[int, tuple[re.Pattern[str], ...]]]:
+        """Each model with name patterns: its position and patterns (the bundled catalogue compiles them without
+        building the artefacts: a check asks for a family every time)."""
+        patterns_of = getattr(self._artefacts, "name_patterns", None) or (lambda position: self._artefacts[position].name_patterns)
+        return [(position, patterns_of(position)) for position in self._families]
 
     def find(self, name: str) -> Artefact | None:
         """The artefact a Hub id, repository path, package or common name names, or None."""
-        return self.by_alias.get(normalise(name))
+        position = self._by_alias.get(normalise(name))
+        return self._artefacts[position] if position is not None else None
 
     def find_hub_id(self, hub_id: str) -> Artefact | None:
         """The artefact a Hub id names, including the legacy ids without a namespace (`c4`) that are too common a
         word to be aliases in prose."""
-        return self.find(hub_id) or (self.by_hub_id.get(hub_id.strip().lower()) if "/" not in hub_id else None)
+        return self.find(hub_id) or (self._legacy(hub_id.strip()) if "/" not in hub_id else None)
+
+    def _legacy(self, hub_id: str) -> Artefact | None:
+        position = self._by_hub_id.get(hub_id.lower())
+        return self._artefacts[position] if position is not None else None
 
     def find_repository(self, name: str) -> Artefact | None:
         """The artefact a Hub id names, or a bare repository name when exactly one entry has a repository of it."""
-        return self.find(name) or (self.by_repo_name.get(normalise(name)) if "/" not in name else None)
+        found = self.find(name)
+        if found is not None or "/" in name:
+            return found
+        position = self._by_repo_name.get(normalise(name))
+        return self._artefacts[position] if position is not None else None
 
     def from_url(self, url: str) -> Artefact | None:
         """The artefact a link points to: a repository (host/owner/repo) or a Hub dataset or model."""
@@ -113,7 +154,7 @@ class Catalogue:
             section = "datasets" if parts and parts[0] == "datasets" else "models"
             parts = parts[1:] if section == "datasets" else parts
             if len(parts) == 1:  # a legacy id: huggingface.co/datasets/c4
-                legacy = self.by_hub_id.get(parts[0].lower())
+                legacy = self._legacy(parts[0])
                 return legacy if legacy is not None and legacy.section == section else None
             return self.find("/".join(parts[:2])) if parts else None
         return self.find(f"{host}/{'/'.join(parts[:2]).removesuffix('.git')}") if len(parts) >= 2 else None
@@ -126,8 +167,9 @@ class Catalogue:
         while index < len(words):
             for size in range(min(self.max_words, len(words) - index), 0, -1):
                 key = " ".join(words[index : index + size])
-                artefact = self.by_alias.get(key)
-                if artefact is not None:
+                position = self._by_alias.get(key)
+                if position is not None:
+                    artefact = self._artefacts[position]
                     if artefact.id not in seen:
                         seen.add(artefact.id)
                         yield artefact, key
@@ -138,19 +180,19 @@ class Catalogue:
     def family(self, name: str) -> Artefact | None:
         """The base model a derivative's name or base id points to by its family (a name pattern), if one."""
         lowered = name.lower()
-        best: tuple[int, Artefact] | None = None
-        for model in self.models:
-            for pattern in model.name_patterns:
+        best: tuple[int, int] | None = None  # (length of the match, position of the model)
+        for position, patterns in self._name_patterns:
+            for pattern in patterns:
                 match = pattern.search(lowered)
                 if match and (best is None or len(match.group(0)) > best[0]):
-                    best = (len(match.group(0)), model)
-        return best[1] if best else None
+                    best = (len(match.group(0)), position)
+        return self._artefacts[best[1]] if best else None
 
     def families_named(self, text: str) -> Iterator[Artefact]:
         """Every family whose name pattern the text holds (once each)."""
-        for model in self.models:
-            if any(pattern.search(text) for pattern in model.name_patterns):
-                yield model
+        for position, patterns in self._name_patterns:
+            if any(pattern.search(text) for pattern in patterns):
+                yield self._artefacts[position]
 
     def root_of(self, artefact: Artefact) -> Artefact:
         """The model trained from scratch at the bottom of a catalogued model's chain."""
@@ -164,37 +206,84 @@ class Catalogue:
         return artefact
 
 
-def _artefact(entry: dict[str, Any], section: str, file: str) -> Artefact:
+def _artefact(entry: dict[str, Any], section: str, file: str, compile: Callable[[str], re.Pattern[str]] = re.compile) -> Artefact:
     licence = licences.lookup(entry["licence"])
     if licence is None:
         raise DataFileError(file, f"licence {entry['licence']!r} is not in rules/licenses.yaml", f"entries ({entry['id']})/licence")
     pipeline = {cid: Inherited(item.get("level"), item.get("status", "released" if item.get("level", 0) and item["level"] > 1 else "not-released"),
                                item.get("licence"), item.get("why", "")) for cid, item in (entry.get("pipeline") or {}).items()}
-    try:
-        patterns = tuple(re.compile(p) for p in entry.get("name_patterns", ()))
-    except re.error as exc:
-        raise DataFileError(file, f"name pattern is not a valid regular expression: {exc}", f"entries ({entry['id']})/name_patterns") from None
     return Artefact(
         id=entry["id"], name=entry["name"], section=section, roles=frozenset(entry["roles"]), licence=licence.id,
         licence_url=entry["licence_url"], aliases=tuple(entry["aliases"]), hub_ids=tuple(entry.get("hub_ids", ())), url=entry.get("url", ""), gated=bool(entry.get("gated")),
         released=entry.get("released", True), note=entry.get("note", ""),
-        family=entry.get("family"), base=entry.get("base"), name_patterns=patterns, pipeline=MappingProxyType(pipeline),
+        family=entry.get("family"), base=entry.get("base"), name_patterns=_name_patterns(entry, file, compile),
+        pipeline=MappingProxyType(pipeline),
         source=entry.get("source", ""),
     )
 
 
-def _entries(document: Any, file: str) -> list[Artefact]:
+def _name_patterns(entry: dict[str, Any], file: str, compile: Callable[[str], re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(compile(p) for p in entry.get("name_patterns", ()))
+    except re.error as exc:
+        raise DataFileError(file, f"name pattern is not a valid regular expression: {exc}", f"entries ({entry['id']})/name_patterns") from None
+
+
+def _listed(document: Any, file: str) -> list[tuple[dict[str, Any], str, str]]:
+    """A catalogue file's entries, each with its section and file."""
     if not isinstance(document, dict) or document.get("kind") != "catalogue":
         raise DataFileError(file, "not a catalogue file (expected `kind: catalogue`)")
-    return [_artefact(entry, document["section"], file) for entry in document["entries"]]
+    return [(entry, document["section"], file) for entry in document["entries"]]
+
+
+def _entries(document: Any, file: str) -> list[Artefact]:
+    return [_artefact(*listed) for listed in _listed(document, file)]
+
+
+class _Entries(Sequence[Artefact]):
+    """The artefacts of catalogue files, each built when first asked for: a check looks up a handful of the
+    catalogue's thousand entries."""
+
+    def __init__(self, entries: list[tuple[dict[str, Any], str, str]], programs: Programs) -> None:
+        self._entries = entries  # (entry, section, file)
+        self._programs = programs
+        self._built: list[Artefact | None] = [None] * len(entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, position: int) -> Artefact: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[Artefact]: ...
+
+    def __getitem__(self, position: int | slice) -> Artefact | list[Artefact]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        built = self._built[position]
+        if built is None:
+            built = self._built[position] = _artefact(*self._entries[position], compile=self._programs.compile)
+        return built
+
+    def name_patterns(self, position: int) -> tuple[re.Pattern[str], ...]:
+        """The name patterns of an entry, without building its artefact."""
+        if self._built[position] is not None:
+            return self._built[position].name_patterns  # type: ignore[union-attr]
+        entry, _, file = self._entries[position]
+        return _name_patterns(entry, file, self._programs.compile)
 
 
 @cache
 def bundled() -> Catalogue:
-    artefacts: list[Artefact] = []
+    entries: list[tuple[dict[str, Any], str, str]] = []
     for name in store.names_of_kind("catalogue"):
-        artefacts += _entries(store.load(name), store.path_of(name))
-    return Catalogue(artefacts)
+        entries += _listed(store.load(name), store.path_of(name))
+    index = store.derived("catalogue-index", lambda: _index([
+        (entry["id"], entry["aliases"], entry.get("hub_ids", ()), section == "models" and bool(entry.get("name_patterns")))
+        for entry, section, _ in entries
+    ]))
+    programs = patterns.cached("catalogue", ((pattern, 0) for entry, _, _ in entries for pattern in entry.get("name_patterns", ())))
+    return Catalogue(_Entries(entries, programs), index)
 
 
 def extended(files: tuple[str, ...]) -> Catalogue:

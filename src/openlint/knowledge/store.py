@@ -9,13 +9,18 @@ which every fresh CI runner would pay. Set OPENLINT_VALIDATE_DATA=1 to validate 
 Parsing costs ~0.35 s; a pre-commit hook runs often, so the parsed data is cached as JSON (which cannot run code) in
 the user's cache folder, keyed by each file's size and modification time. An unwritable cache is skipped silently:
 it is only an optimisation. What users supply (configurations, rule files, catalogues) is always validated in full.
+
+Structures derived from the bundled data alone (the catalogue's alias index, ...) can be cached the same way with
+`derived`: JSON again, keyed by openlint's version, the bundled files' content digest and the deriving module, and
+rebuilt on any mismatch or error. Nothing a release or a user supplies is ever cached.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -73,37 +78,89 @@ def entry_name(data: Any, where: str) -> str:
     return "/".join(parts)
 
 
+def _cache_file(prefix: str) -> Path:
+    # one file per installation: a pre-commit environment, a virtual environment and a pipx install of openlint
+    # must not keep replacing each other's cache (each rebuild parses and validates every file)
+    # (crc32: a name, not a check; hashlib's import alone costs the hook ~4 ms)
+    return cache_dir() / f"{prefix}-{zlib.crc32(str(rules_dir()).encode()):08x}.json"
+
+
+def _read_cache(cache_file: Path, key: Any) -> Any:
+    """The cached value under `key`, or None when there is none, it is unreadable or its key differs."""
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cached.get("key") == key:
+            return cached
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def _write_cache(cache_file: Path, content: dict[str, Any]) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(content), encoding="utf-8")
+        os.replace(temporary, cache_file)
+    except OSError:
+        pass
+
+
+def caching() -> bool:
+    """Whether the bundled data and what is derived from it are cached (OPENLINT_NO_CACHE=1 turns it off)."""
+    return os.environ.get("OPENLINT_NO_CACHE") is None
+
+
 @cache
-def _all() -> dict[str, Any]:
-    """Every bundled file, by name, from the cache when it matches the files on disk."""
+def _bundled() -> tuple[dict[str, Any], str]:
+    """(every bundled file by name, the sha256 of their contents), from the cache when it matches the files on disk."""
     files = _files()
     stamp = {name: [p.stat().st_size, p.stat().st_mtime_ns] for name, p in files.items()}
     key = {"version": __version__, "dir": str(rules_dir()), "files": stamp}
-    use_cache = os.environ.get("OPENLINT_NO_CACHE") is None
-    # one file per installation: a pre-commit environment, a virtual environment and a pipx install of openlint
-    # must not keep replacing each other's cache (each rebuild parses and validates every file)
-    cache_file = cache_dir() / f"bundled-{hashlib.sha256(key['dir'].encode()).hexdigest()[:16]}.json"
-    if use_cache:
-        try:
-            cached = json.loads(cache_file.read_text(encoding="utf-8"))
-            if cached.get("key") == key:
-                return cached["data"]
-        except (OSError, ValueError, AttributeError):
-            pass
+    cache_file = _cache_file("bundled")
+    if caching():
+        cached = _read_cache(cache_file, key)
+        if cached is not None and isinstance(cached.get("digest"), str):
+            return cached["data"], cached["digest"]
+    import hashlib  # only when the cache is rebuilt
+
     data = {}
+    digest = hashlib.sha256()
     full = bool(os.environ.get("OPENLINT_VALIDATE_DATA"))
     for name, path in files.items():
         data[name] = _parse(path)
         validate(path, data[name], full=full)
-    if use_cache:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"key": key, "data": data}), encoding="utf-8")
-            os.replace(temporary, cache_file)
-        except OSError:
-            pass
-    return data
+        digest.update(f"{name}\0".encode() + path.read_bytes() + b"\0")
+    if caching():
+        _write_cache(cache_file, {"key": key, "digest": digest.hexdigest(), "data": data})
+    return data, digest.hexdigest()
+
+
+def _all() -> dict[str, Any]:
+    """Every bundled file, by name."""
+    return _bundled()[0]
+
+
+def derived(name: str, build: Callable[[], Any], extra: Any = None) -> Any:
+    """`build()`, a JSON value computed from the bundled data alone, cached beside it: keyed by openlint's version,
+    the bundled files' digest, the module `build` is written in (size and time), so an edit of either rebuilds it,
+    and `extra` (JSON) for whatever else it depends on. `build` must return the same value the JSON round trip gives
+    (dicts with string keys, lists, not tuples)."""
+    if not caching():
+        return build()
+    code = Path(build.__code__.co_filename)
+    try:
+        stamp = [str(code), code.stat().st_size, code.stat().st_mtime_ns]
+    except OSError:
+        return build()
+    key = {"version": __version__, "name": name, "digest": _bundled()[1], "code": stamp, "extra": extra}
+    cache_file = _cache_file(f"derived-{name}")
+    cached = _read_cache(cache_file, key)
+    if cached is not None and "value" in cached:
+        return cached["value"]
+    value = build()
+    _write_cache(cache_file, {"key": key, "value": value})
+    return value
 
 
 def load(name: str) -> Any:

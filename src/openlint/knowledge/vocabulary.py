@@ -2,16 +2,46 @@
 
 Every vocabulary is one compiled alternation matched against lower-cased text, so reading a card stays linear in
 its size; case-insensitive matching is several times slower in Python's re, and the vocabulary is lower case.
+
+Each pattern is compiled when first used (LazyPattern), from its program cached by knowledge/patterns.py when there
+is one: compiling them all costs more than reading a card.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from openlint.knowledge import store
+from openlint.knowledge import patterns, store
+
+
+class LazyPattern:
+    """A regular expression compiled on its first use; the methods of re.Pattern openlint uses."""
+
+    __slots__ = ("source", "flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source, self.flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = _programs().compile(self.source, self.flags)
+        return self._compiled
+
+    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.compiled.search(text, *bounds)
+
+    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.compiled.match(text, *bounds)
+
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, *bounds)
 
 
 @dataclass(frozen=True)
@@ -26,7 +56,7 @@ class Routing:
 
 @dataclass(frozen=True)
 class ReleaseFile:
-    pattern: re.Pattern[str]
+    pattern: LazyPattern
     path: str | None
     suffix: str | None
     component: str
@@ -41,7 +71,7 @@ class ReleaseFile:
 @dataclass(frozen=True)
 class Benchmark:
     name: str
-    pattern: re.Pattern[str]
+    pattern: LazyPattern
     case_sensitive: bool
     hub: str | None
     licence: str | None
@@ -51,68 +81,68 @@ class Benchmark:
 class Lineage:
     relations: dict[str, str]  # base_model_relation value -> kind
     tags: dict[str, str]  # tag -> kind
-    names: dict[str, re.Pattern[str]]  # kind -> pattern on the release's name
-    text: dict[str, re.Pattern[str]]  # kind -> pattern on the card's text
-    made_from: re.Pattern[str]  # phrases naming the model a derivative was made from
-    architecture: re.Pattern[str]  # ... unless what follows them is an architecture or code, not a model
+    names: dict[str, LazyPattern]  # kind -> pattern on the release's name
+    text: dict[str, LazyPattern]  # kind -> pattern on the card's text
+    made_from: LazyPattern  # phrases naming the model a derivative was made from
+    architecture: LazyPattern  # ... unless what follows them is an architecture or code, not a model
     family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    sections: re.Pattern[str]
-    phrases: re.Pattern[str]
-    leaderboard: re.Pattern[str]
+    sections: LazyPattern
+    phrases: LazyPattern
+    leaderboard: LazyPattern
     leaderboard_harness: str
-    code: re.Pattern[str]  # a code block that computes metrics
-    pending: re.Pattern[str]  # results announced, not given ("benchmarks coming soon")
+    code: LazyPattern  # a code block that computes metrics
+    pending: LazyPattern  # results announced, not given ("benchmarks coming soon")
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    sections: dict[str, re.Pattern[str]]
-    code_context: dict[str, re.Pattern[str]]
-    data_context: dict[str, re.Pattern[str]]
-    code_exclude: re.Pattern[str]
-    withheld: re.Pattern[str]
-    withheld_context: dict[str, re.Pattern[str]]
-    stages: dict[str, re.Pattern[str]]
-    practice_sections: dict[str, re.Pattern[str]]
-    practice_phrases: dict[str, re.Pattern[str]]
-    open_claims: re.Pattern[str]
-    placeholders: re.Pattern[str]
+    sections: dict[str, LazyPattern]
+    code_context: dict[str, LazyPattern]
+    data_context: dict[str, LazyPattern]
+    code_exclude: LazyPattern
+    withheld: LazyPattern
+    withheld_context: dict[str, LazyPattern]
+    stages: dict[str, LazyPattern]
+    practice_sections: dict[str, LazyPattern]
+    practice_phrases: dict[str, LazyPattern]
+    open_claims: LazyPattern
+    placeholders: LazyPattern
     benchmarks: tuple[Benchmark, ...]
     library_names: dict[str, str | None]  # Hugging Face library name -> catalogue id
-    usage_code: tuple[tuple[re.Pattern[str], str], ...]  # code pattern -> catalogue id of the runtime
+    usage_code: tuple[tuple[LazyPattern, str], ...]  # code pattern -> catalogue id of the runtime
     format_runtimes: dict[str, str]  # weight format -> catalogue id of its runtime
-    formats: re.Pattern[str]  # any weight format named
-    remote_code: re.Pattern[str]
-    prompt_templates: re.Pattern[str]
+    formats: LazyPattern  # any weight format named
+    remote_code: LazyPattern
+    prompt_templates: LazyPattern
     library_files: dict[str, str]
     release_files: tuple[ReleaseFile, ...]
     routing: Routing
     lineage: Lineage
     evaluation: Evaluation
-    safety_context: re.Pattern[str]
-    training_context: re.Pattern[str]
-    advice: re.Pattern[str]
-    other_copies: re.Pattern[str]  # a sentence pointing to someone else's quantised copy of the model
-    safety_classifier: re.Pattern[str]  # the model is itself a safety/moderation classifier
-    data_hosts: re.Pattern[str]  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
-    alignment_context: re.Pattern[str]
-    pretraining_context: re.Pattern[str]
-    continued_pretraining: re.Pattern[str]  # a derivative's own (continued) pre-training: its tuning stage
-    citations: re.Pattern[str]  # a bibliography entry: the works it names were not used by this model
+    safety_context: LazyPattern
+    training_context: LazyPattern
+    advice: LazyPattern
+    other_copies: LazyPattern  # a sentence pointing to someone else's quantised copy of the model
+    safety_classifier: LazyPattern  # the model is itself a safety/moderation classifier
+    data_hosts: LazyPattern  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
+    alignment_context: LazyPattern
+    pretraining_context: LazyPattern
+    continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
+    citations: LazyPattern  # a bibliography entry: the works it names were not used by this model
 
 
-def any_of(patterns: list[str]) -> re.Pattern[str]:
+def any_of(patterns: list[str]) -> LazyPattern:
     """One alternation for a vocabulary, to be matched against lower-cased text."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else re.compile(r"(?!x)x")
+    return LazyPattern("|".join(f"(?:{p})" for p in patterns) if patterns else r"(?!x)x")
 
 
 def _benchmarks(data: dict[str, Any]) -> tuple[Benchmark, ...]:
     return tuple(
-        Benchmark(entry["name"], re.compile(rf"\b(?:{entry['pattern']})\b"), bool(entry.get("case_sensitive")),
+        Benchmark(entry["name"], LazyPattern(rf"\b(?:{entry['pattern']})\b"), bool(entry.get("case_sensitive")),
                   entry.get("hub"), entry.get("license"))
         for entry in data["benchmarks"]
     )
@@ -159,13 +189,13 @@ def vocabulary() -> Vocabulary:
         placeholders=any_of(data["placeholders"]),
         benchmarks=_benchmarks(store.load("safety-benchmarks")),
         library_names=dict(data["library_names"]),
-        usage_code=tuple((re.compile(entry["pattern"]), entry["runtime"]) for entry in data["usage_code"]),
+        usage_code=tuple((LazyPattern(entry["pattern"]), entry["runtime"]) for entry in data["usage_code"]),
         format_runtimes=dict(data["format_runtimes"]),
-        formats=re.compile(r"\b(" + "|".join(re.escape(f) for f in data["format_runtimes"]) + r")\b"),
+        formats=LazyPattern(r"\b(" + "|".join(re.escape(f) for f in data["format_runtimes"]) + r")\b"),
         remote_code=any_of(data["remote_code"]),
-        prompt_templates=re.compile("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
+        prompt_templates=LazyPattern("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
         library_files=data["library_files"],
-        release_files=tuple(ReleaseFile(re.compile(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
+        release_files=tuple(ReleaseFile(LazyPattern(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
         routing=_routing(data["routing"]),
         lineage=_lineage(data["lineage"]),
         evaluation=_evaluation(data["evaluation"]),
@@ -180,3 +210,23 @@ def vocabulary() -> Vocabulary:
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
         citations=any_of(data.get("citations", [])),
     )
+
+
+def _patterns(value: Any) -> Iterator[LazyPattern]:
+    """Every pattern of the vocabulary."""
+    if isinstance(value, LazyPattern):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for item in dataclasses.fields(value):
+            yield from _patterns(getattr(value, item.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _patterns(item)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _patterns(item)
+
+
+@cache
+def _programs() -> patterns.Programs:
+    return patterns.cached("vocabulary", ((pattern.source, pattern.flags) for pattern in _patterns(vocabulary())))

@@ -56,8 +56,9 @@ def read_file(text: str, path: str, problems: list[Problem]) -> Declaration | No
 
 
 def _line_of(lines: list[str], key: str, default: int) -> int:
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+    """The first line from `default` on that starts `key:` (indented or not): str.lstrip strips what \\s matches."""
     for number, line in enumerate(lines, start=1):
-        if number >= default and pattern.match(line):
+        stripped = line.lstrip()
+        if number >= default and stripped.startswith(key) and stripped[len(key):].lstrip().startswith(":"):
             return number
     return default

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import cache
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from openlint.knowledge import store
-from openlint.readers import gguf, pickles, safetensors
-from openlint.readers.pickles import policy as pickle_policy
+from openlint.readers import safetensors
 from openlint.release.model import Problem, WeightFile
+
+if TYPE_CHECKING:
+    from openlint.readers.pickles import policy as pickle_policy
 
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
@@ -56,6 +58,8 @@ def is_code(path: str) -> bool:
 def classify_global(qualified: str) -> str:
     """'safe' (on the allow-list), 'dangerous' (on the deny-list, or unresolvable) or 'suspicious' (on neither) for
     one imported global such as 'os.system'. Only 'safe' passes: the other two are both errors."""
+    from openlint.readers.pickles import policy as pickle_policy
+
     return pickle_policy.classify(qualified)
 
 
@@ -126,6 +130,8 @@ def apply_safetensors_header(weight: WeightFile, header: safetensors.Safetensors
 
 
 def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
+    from openlint.readers import gguf  # imported when a release has GGUF files, like the pickle scanner
+
     try:
         header = gguf.read_header(handle, weight.size)
     except gguf.GGUFLimit as exc:
@@ -142,7 +148,11 @@ def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) ->
 
 def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
     """Every pickle a loader would run is scanned; any import off the allow-list is an error, and a scan that
-    could not finish leaves the file unverified (an error too), never safe."""
+    could not finish leaves the file unverified (an error too), never safe. The scanner is imported only when a
+    release has pickles: the hook's start-up time counts."""
+    from openlint.readers import pickles
+    from openlint.readers.pickles import policy as pickle_policy
+
     result = pickles.scan_file(handle, weight.path, weight.size)
     found: dict[str, tuple[str, pickle_policy.Import]] = {}
     for item in result.imports:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from openlint.errors import OpenlintError
 
 
 def write_atomic(path: Path | str, text: str) -> None:
+    import tempfile  # only when a report file is written: not on the pre-commit hook's path
+
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:

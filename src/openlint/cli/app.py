@@ -8,24 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from openlint import __version__
-from openlint.cli.params import OutputSpec, RuleSelectors, flatten
+from openlint.cli.options import FAIL_ON, GRADES, check_options
+from openlint.cli.params import OutputSpec, RuleSelectors
 from openlint.errors import OpenlintError
 from openlint.formats import FORMATS
 from openlint.support.text import clean
-
-GRADES = ("A", "B", "C", "D", "E", "F")
-FAIL_ON = ("error", "warning", "info", "never")
-
-
-def _color(flag: bool | None) -> bool:
-    if flag is not None:
-        return flag
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 def _hub_options(function):  # type: ignore[no-untyped-def]
@@ -85,19 +78,9 @@ def check(target: str, **given: object) -> None:
     TARGET is a folder if one exists by that name; otherwise a Hub repository id (org/name) or URL
     (https://huggingface.co/org/name/tree/REVISION).
     """
-    from openlint.config import Options
     from openlint.cli.commands import run_check
 
-    output_format = given["output_format"] or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    options = Options(
-        target=target, revision=given["revision"], token=given["token"], offline=given["offline"], timeout=given["timeout"],
-        partial=given["partial"], hub_id=given["hub_id"], output_format=output_format, outputs=tuple(given["outputs"]), select=flatten(given["select"]),
-        ignore=flatten(given["ignore"]), fail_on=given["fail_on"], min_grade=given["min_grade"],
-        config_path=given["config_path"], no_config=given["no_config"], rule_files=tuple(str(p) for p in given["rule_files"]),
-        verbosity=given["verbose"] - given["quiet"], color=_color(given["color"]), statistics=given["statistics"],
-        quiet_on_success=given["quiet_on_success"],
-    )
-    sys.exit(run_check(options))
+    sys.exit(run_check(check_options(target, given)))
 
 
 @cli.command("rules")
@@ -170,8 +153,23 @@ _register_many()
 
 
 def main(argv: list[str] | None = None) -> None:
+    _handled(lambda: cli.main(args=argv, prog_name="openlint", standalone_mode=False))
+
+
+def replay(exc: BaseException) -> None:
+    """Handle an exception cli/fast.py met running a check exactly as if the click `check` command had raised it:
+    through click's handling (an interrupt, a closed pipe) and then main()'s."""
+
+    @click.command()
+    def check() -> None:
+        raise exc
+
+    _handled(lambda: check.main(args=[], prog_name="openlint", standalone_mode=False))
+
+
+def _handled(invoke: Callable[[], object]) -> None:
     try:
-        cli.main(args=argv, prog_name="openlint", standalone_mode=False)
+        invoke()
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

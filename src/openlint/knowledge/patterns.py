@@ -1,0 +1,99 @@
+"""The regular expressions of the bundled data (the card vocabulary, the catalogue's name patterns), compiled once.
+
+Compiling them costs 50-100 ms at every start on CPython 3.10-3.13 (Python's re parses and assembles patterns in
+Python), a third of the pre-commit hook's own time, while building a pattern from its compiled program is a
+fraction of a millisecond. So the programs (flags, code, groups: what re hands its engine, _sre) are cached as JSON
+with store.derived, keyed by the exact interpreter that produced them and a checksum of the pattern sources;
+`Programs.compile` rebuilds a pattern from its program and falls back to re.compile on a miss or any failure.
+
+This uses re's internal interface (re._compiler and re._parser, sre_compile and sre_parse on 3.10, and
+_sre.compile), the same from 3.10 to 3.13; if it changes, `INTERPRETER` is None or rebuilding fails, and openlint
+compiles as before. Only ever for openlint's own bundled patterns: never one a release or a user supplies.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+from openlint.knowledge import store
+
+try:
+    import _sre
+
+    if sys.version_info >= (3, 11):
+        from re import _compiler, _parser
+    else:  # pragma: no cover - Python 3.10
+        import sre_compile as _compiler
+        import sre_parse as _parser
+    # the compiled program is only valid for the engine that assembled it
+    INTERPRETER: list[Any] | None = [sys.implementation.name, sys.version, sys.implementation.cache_tag, _sre.MAGIC,
+                                     _sre.CODESIZE, _sre.MAXREPEAT, _sre.MAXGROUPS, sys.maxunicode]
+    if sys.implementation.name != "cpython":  # pragma: no cover
+        INTERPRETER = None
+except (ImportError, AttributeError):  # pragma: no cover - not CPython's re
+    INTERPRETER = None
+
+
+def _key(source: str, flags: int) -> str:
+    return f"{int(flags)}:{source}"
+
+
+def program(source: str, flags: int = 0) -> list[Any]:
+    """What re.compile hands the engine for this pattern (as in re._compiler.compile), as JSON."""
+    parsed = _parser.parse(source, flags)
+    code = _compiler._code(parsed, flags)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in parsed.state.groupdict.items():
+        indexgroup[index] = name
+    return [int(flags | parsed.state.flags), code, parsed.state.groups - 1, parsed.state.groupdict, indexgroup]
+
+
+def rebuilt(source: str, compiled: list[Any]) -> re.Pattern[str] | None:
+    """The pattern built from its program, or None when that fails (the engine checks the program it is given)."""
+    try:
+        flags, code, groups, groupindex, indexgroup = compiled
+        pattern = _sre.compile(source, flags, code, groups, groupindex, tuple(indexgroup))
+    except Exception:  # noqa: BLE001 - any failure means: compile it the usual way
+        return None
+    return pattern if isinstance(pattern, re.Pattern) and pattern.pattern == source else None
+
+
+class Programs:
+    """Compiled programs by pattern: `compile` uses one when it has it, re.compile otherwise."""
+
+    def __init__(self, table: dict[str, list[Any]]) -> None:
+        self.table = table
+
+    def compile(self, source: str, flags: int = 0) -> re.Pattern[str]:
+        compiled = self.table.get(_key(source, flags))
+        pattern = rebuilt(source, compiled) if compiled is not None else None
+        return pattern if pattern is not None else re.compile(source, flags)
+
+
+def cached(name: str, sources: Iterable[tuple[str, int]]) -> Programs:
+    """The programs of these bundled patterns ((source, flags) pairs), from the cache when it has them; computing
+    them (once per interpreter and version of the data) compiles every pattern. Without a cache, none: each
+    pattern is then compiled when it is used, as it would be anyway."""
+    if INTERPRETER is None or not store.caching():
+        return Programs({})
+    wanted = sorted(set(sources))
+    # which sources the table was computed for: a table for others only misses (each program is found by its exact
+    # source), so a checksum is enough to know when to compute it again
+    text = "\0".join(_key(source, flags) for source, flags in wanted).encode("utf-8", "surrogatepass")
+    digest = [len(text), zlib.crc32(text)]
+    table = store.derived(f"{name}-regex", lambda: _programs(wanted), extra=[INTERPRETER, digest])
+    return Programs(table if isinstance(table, dict) else {})
+
+
+def _programs(wanted: list[tuple[str, int]]) -> dict[str, list[Any]]:
+    table = {}
+    for source, flags in wanted:
+        try:
+            table[_key(source, flags)] = program(source, flags)
+        except Exception:  # noqa: BLE001 - an invalid pattern is reported where it is compiled, by re.compile
+            continue
+    return table

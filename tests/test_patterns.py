@@ -1,0 +1,83 @@
+"""The bundled patterns' compiled programs, cached between runs (knowledge/patterns.py): a pattern rebuilt from its
+program is the pattern re.compile makes, and anything wrong with a program falls back to re.compile."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from openlint.knowledge import catalogue, patterns, store, vocabulary
+
+CARDS = sorted((Path(__file__).parent / "data" / "corpus" / "cards").glob("*/README.md"))[:40]
+
+pytestmark = pytest.mark.skipif(patterns.INTERPRETER is None, reason="not CPython's re")
+
+
+def _bundled_patterns() -> list[tuple[str, int]]:
+    found = {(p.source, p.flags) for p in vocabulary._patterns(vocabulary.vocabulary())}
+    for name in store.names_of_kind("catalogue"):
+        found |= {(p, 0) for entry in store.load(name)["entries"] for p in entry.get("name_patterns", ())}
+    return sorted(found)
+
+
+def test_a_pattern_rebuilt_from_its_program_is_the_compiled_pattern():
+    texts = [path.read_text(encoding="utf-8", errors="replace").lower() for path in CARDS]
+    assert len(texts) >= 10
+    for source, flags in _bundled_patterns():
+        expected = re.compile(source, flags)
+        rebuilt = patterns.rebuilt(source, patterns.program(source, flags))
+        assert rebuilt is not None, source
+        assert (rebuilt.pattern, rebuilt.flags, rebuilt.groups, rebuilt.groupindex) == \
+            (expected.pattern, expected.flags, expected.groups, expected.groupindex)
+        for text in texts:
+            assert [m.span() for m in rebuilt.finditer(text)] == [m.span() for m in expected.finditer(text)], source
+
+
+def test_a_wrong_program_falls_back_to_re_compile():
+    good = patterns.program("ab+c")
+    table = {"0:ab+c": [good[0], [255, 255, 255], *good[2:]], "0:x(y)": "not a program", "0:z": good}
+    programs = patterns.Programs(table)
+    assert programs.compile("ab+c").search("xabbbc").span() == (1, 6)
+    assert programs.compile("x(y)").groups == 1
+    assert programs.compile("z").pattern == "z"  # the program of another pattern is never used
+    assert programs.compile("z").search("ab+c") is None
+    with pytest.raises(re.error):
+        programs.compile("(unbalanced")
+
+
+def test_the_programs_are_cached_then_reused_and_not_without_a_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    store._bundled.cache_clear()
+    made = []
+    original = patterns.program
+    monkeypatch.setattr(patterns, "program", lambda source, flags=0: made.append(source) or original(source, flags))
+    sources = [("fine-?tun(ed|ing)", 0), ("a.b", re.DOTALL)]
+    first = patterns.cached("test", sources)
+    assert sorted(made) == ["a.b", "fine-?tun(ed|ing)"]
+    again = patterns.cached("test", sources)
+    assert len(made) == 2 and again.table == first.table  # from the cache
+    assert again.compile("a.b", re.DOTALL).match("a\nb") and not again.compile("a.b").match("a\nb")
+    patterns.cached("test", [*sources, ("other", 0)])  # other sources: computed again
+    assert len(made) == 5
+    monkeypatch.setenv("OPENLINT_NO_CACHE", "1")
+    assert patterns.cached("test", sources).table == {}
+    store._bundled.cache_clear()
+
+
+def test_the_bundled_catalogue_and_vocabulary_use_the_cached_programs(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    store._bundled.cache_clear()
+    catalogue.bundled.cache_clear()
+    vocabulary._programs.cache_clear()
+    assert vocabulary._programs().table and catalogue.bundled()._artefacts._programs.table
+    vocabulary._programs.cache_clear()
+    catalogue.bundled.cache_clear()
+    monkeypatch.setattr(patterns, "program", lambda *_: pytest.fail("compiled again"))
+    assert vocabulary._programs().table and catalogue.bundled()._artefacts._programs.table
+    assert vocabulary.vocabulary().placeholders.search("license: [more information needed]") is not None
+    assert catalogue.bundled().family("llama-2-7b-chat-finetune") is not None
+    vocabulary._programs.cache_clear()
+    catalogue.bundled.cache_clear()
+    store._bundled.cache_clear()
