@@ -37,6 +37,8 @@ _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
 # an issue, discussion or pull request of a repository is a conversation, not the artefact (it is read as an
 # unknown link, which ignores it)
 _DISCUSSION = re.compile(r"/(issues|discussions|pulls?)(/|$|#)")
+# a markdown image: its caption, and its file's name without the extension
+_FIGURE = re.compile(r"!\[([^\]\n]{0,200})\]\(\s*<?[^)\s>]{0,2000}?([^/)\s>]{1,200})\.(?:png|jpe?g|gif|webp|svg)\b", re.IGNORECASE)
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
@@ -97,9 +99,24 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
     for block in card.blocks:
         if block.kind in STATEMENTS and block.text.strip():
             _statement(card, block, vocab, catalogue, found)
+        if block.kind in ("paragraph", "item", "html") and (figure := _results_figure(card, block, vocab)):
+            found.evaluation.append(_evidence(card, block, f"results figure: {figure}"))
         elif block.kind == "code" and _RESULT_ROW.search(block.text) and vocab.evaluation.sections.search(headings(card, block)):
             # a harness's output pasted as a code block under a results heading reports results
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
+
+
+def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
+    """A figure under a results heading whose caption or file name says it shows results ("![benchmarks](scores.png)"
+    under "Benchmarks") reports results, as a table of numbers there would; sample images under it do not."""
+    sections = vocab.evaluation.sections
+    if not sections.search(headings(card, block)):
+        return ""
+    for number in range(block.line, min(block.end, block.line + SECTION_CONTENT) + 1):
+        for alt, name in _FIGURE.findall(card.line(number)):
+            if sections.search(alt.lower()) or sections.search(re.sub(r"[-_]", " ", name.lower())):
+                return alt or name
+    return ""
 
 
 def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
