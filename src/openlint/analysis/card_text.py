@@ -28,6 +28,8 @@ _HELD_OUT = re.compile(r"validat|evaluat|benchmark|test (set|data|split)")  # da
 _TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
+# after a claim, the benchmark it names: a name written like one (GenEval, MMLU, HumanEval, GSM8K), not "many benchmarks"
+_BENCHMARK_NAMED = re.compile(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
 _RESULT_ROW = re.compile(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
 _TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
@@ -185,8 +187,20 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
         found.leaderboard.append(_evidence(card, block))
     elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
-    elif block.kind != "heading" and evaluation.phrases.search(lower) and not _hedged(lower, evaluation.phrases.search(lower)):
+    elif block.kind != "heading" and _states_result(block.text, lower, heads, vocab):
         found.evaluation.append(_evidence(card, block))
+
+
+def _states_result(text: str, lower: str, heads: str, vocab: Vocabulary) -> bool:
+    """A sentence stating a result. A claim of one is a result with a number, under a results heading, or naming the
+    benchmark it was measured on ("achieves state-of-the-art results on GenEval"); "outperforms the previous SOTA" in
+    an introduction is not."""
+    if (phrase := vocab.evaluation.phrases.search(lower)) and not _hedged(lower, phrase):
+        return True
+    claim = vocab.evaluation.claims.search(lower)
+    if claim is None or _hedged(lower, claim):
+        return False
+    return bool(_NUMBER.search(lower) or vocab.evaluation.sections.search(heads) or _BENCHMARK_NAMED.match(text, claim.end()))
 
 
 # -- routing what the card names -------------------------------------------------------------------------------------

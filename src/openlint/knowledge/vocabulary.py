@@ -66,6 +66,7 @@ class Evaluation:
     leaderboard_harness: str
     code: re.Pattern[str]  # a code block that computes metrics
     pending: re.Pattern[str]  # results announced, not given ("benchmarks coming soon")
+    claims: re.Pattern[str] = re.compile(r"(?!)")  # phrases that claim a result: results only with a number or a results heading
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
 
 def _evaluation(data: dict[str, Any]) -> Evaluation:
     return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
-                      any_of(data.get("code", [])), any_of(data.get("pending", [])))
+                      any_of(data.get("code", [])), any_of(data.get("pending", [])), any_of(data.get("claims", [])))
 
 
 @cache
