@@ -74,7 +74,7 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     it, the stages that happened and what the artefact can be."""
     artefact = mention.artefact
     alignment = f"alignment-{side}"
-    if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(mention.context) or artefact.roles <= {alignment}):
+    if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(_unnamed(mention)) or artefact.roles <= {alignment}):
         return alignment
     pretraining = "pretraining-" + side
     # "pre-trained on X" names pre-training data: a base model's own, or a derivative's root's (inherited), unless the
@@ -86,6 +86,22 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     return pretraining
 
 
+def _unnamed(mention: Mention) -> str:
+    """The words around a named artefact without its own name: "Library: Alignment Handbook" says nothing of an
+    alignment stage."""
+    context = mention.context
+    for name in sorted({mention.artefact.name.lower(), *(a.lower() for a in mention.artefact.aliases)}, key=len, reverse=True):
+        context = context.replace(name, " ")
+    return context
+
+
+def _code_roles(mention: Mention, role: str, inferred: dict[str, Stage], vocab: Vocabulary) -> tuple[str, ...]:
+    """A program named for the whole model ("Library: Alignment Handbook") that runs both tuning stages ran each
+    that the model went through; named in a sentence, the stage it was sent to."""
+    both = role == "finetuning-code" and inferred["alignment"].present and mention.artefact.plays("alignment-code")
+    return (role, "alignment-code") if both and vocab.whole_model.search(mention.context) else (role,)
+
+
 def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary) -> None:
     """Named training programs and datasets, each sent to the stage it served."""
     for mention in found.training_code:
@@ -93,8 +109,9 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
         target = mention.artefact.url or mention.artefact.id
         if role == "pretraining-code" and not mention.artefact.plays(role):
             continue  # a program the catalogue knows only as fine-tuning or merge code did not pre-train a model
-        if not any(p.target == target for p in found.role(role).pointers):
-            found.role(role).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
+        for each in _code_roles(mention, role, inferred, vocab):
+            if not any(p.target == target for p in found.role(each).pointers):
+                found.role(each).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
     _own_project(found, inferred, traced)
     for mention in found.training_data:
         role = _stage_role(mention, inferred, traced, vocab, "data")

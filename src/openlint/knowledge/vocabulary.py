@@ -104,6 +104,7 @@ class Vocabulary:
     pretraining_context: re.Pattern[str]
     continued_pretraining: re.Pattern[str]  # a derivative's own (continued) pre-training: its tuning stage
     citations: re.Pattern[str]  # a bibliography entry: the works it names were not used by this model
+    whole_model: re.Pattern[str] = re.compile(r"(?!x)x")  # a field naming the program that trained the whole model
 
 
 def any_of(patterns: list[str]) -> re.Pattern[str]:
@@ -180,4 +181,5 @@ def vocabulary() -> Vocabulary:
         pretraining_context=any_of(data["pretraining_context"]),
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
         citations=any_of(data.get("citations", [])),
+        whole_model=any_of(data.get("whole_model", [])),
     )
