@@ -147,10 +147,19 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
 def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data."""
     for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
-        for artefact, _ in catalogue.mentions(sentence):
+        for artefact, name in catalogue.mentions(sentence):
             if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
                 continue
+            if artefact.section == "datasets" and _model_named_after(sentence.lower(), name, vocab):
+                continue
             route(Mention(artefact, _evidence(card, block, sentence), sentence.lower(), f"{sentence.lower()} {heads}"), vocab, found, linked=False)
+
+
+def _model_named_after(lower: str, name: str, vocab: Vocabulary) -> bool:
+    """A dataset's name followed by a size or an adapter ("merged with LimaRP LLama2 7B Lora") names a model trained
+    on it, not this model's data."""
+    words = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in name.split()) + r"\b")
+    return any(vocab.named_after.match(lower, m.end()) for m in words.finditer(lower))
 
 
 def _results_table(block: Block, lower: str, heads: str, vocab: Vocabulary) -> bool:
@@ -257,6 +266,8 @@ def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
     training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
     trained_on = any(p.search(context) for p in vocab.data_context.values()) or vocab.training_context.search(context)
     cited = vocab.citations.search(mention.sentence)
+    if vocab.format_context.search(mention.context):
+        return  # "the LimaRP instruction format", under "Prompt format": a prompt format named after a dataset
     if training and trained_on and not _TEST_DATA.search(mention.sentence) and not _advice(mention.sentence, vocab) and not cited:
         found.training_data.append(mention)
 

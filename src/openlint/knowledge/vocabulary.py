@@ -105,6 +105,8 @@ class Vocabulary:
     continued_pretraining: re.Pattern[str]  # a derivative's own (continued) pre-training: its tuning stage
     citations: re.Pattern[str]  # a bibliography entry: the works it names were not used by this model
     whole_model: re.Pattern[str] = re.compile(r"(?!x)x")  # a field naming the program that trained the whole model
+    format_context: re.Pattern[str] = re.compile(r"(?!x)x")  # a prompt format named after a dataset: no training data
+    named_after: re.Pattern[str] = re.compile(r"(?!x)x")  # after a dataset's name: a model named after it (" 7B Lora")
 
 
 def any_of(patterns: list[str]) -> re.Pattern[str]:
@@ -182,4 +184,6 @@ def vocabulary() -> Vocabulary:
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
         citations=any_of(data.get("citations", [])),
         whole_model=any_of(data.get("whole_model", [])),
+        format_context=any_of(data.get("format_context", [])),
+        named_after=any_of(data.get("named_after", [])),
     )
