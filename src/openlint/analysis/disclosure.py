@@ -184,18 +184,27 @@ def _file_pointers(release: Release, found: Collector, inferred: dict[str, Stage
 
 def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary, catalogue: Catalogue) -> None:
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
-    harness = catalogue.find(vocab.evaluation.leaderboard_harness)
     code = found.role("evaluation-harness")
-    if found.evaluation_code and inferred["evaluation"].present and not code.pointers:
-        # the code that computes the card's results is in the card: released with it, under the release's licence
-        # (a command that runs a named harness is that harness's invocation: the harness is the code)
-        first = found.evaluation_code[0]
-        code.pointers.append(Pointer("path", first.file or "README.md", first))
-    if found.leaderboard and harness is not None and not code.pointers:
-        code.pointers.append(Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence))
+    if inferred["evaluation"].present and not code.pointers:
+        pointer = _evaluation_pointer(found, catalogue.find(vocab.evaluation.leaderboard_harness))
+        if pointer is not None:
+            code.pointers.append(pointer)
     evidence = inferred["evaluation"].evidence
     if inferred["evaluation"].present and not code.pointers and evidence is not None:
         code.described.append(evidence)
+
+
+def _evaluation_pointer(found: Collector, harness: Artefact | None) -> Pointer | None:
+    """Where a card's results came from when it names no harness: its own code computing them (released with it,
+    under the release's licence; a command that runs a named harness is that harness's invocation), a public
+    leaderboard's harness, or its own project repository known to hold its evaluation scripts."""
+    if found.evaluation_code:
+        first = found.evaluation_code[0]
+        return Pointer("path", first.file or "README.md", first)
+    if found.leaderboard and harness is not None:
+        return Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence)
+    own = next((m for m in found.own_code if m.artefact.plays("evaluation-harness")), None)
+    return Pointer("code-repo", own.artefact.url or own.artefact.id, own.evidence, own.artefact.licence) if own else None
 
 
 def _safety(found: Collector, inferred: dict[str, Stage]) -> None:
