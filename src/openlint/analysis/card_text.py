@@ -28,6 +28,8 @@ _HELD_OUT = re.compile(r"validat|evaluat|benchmark|test (set|data|split)")  # da
 _TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
+# a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9")
+_SCORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*[a-z])")
 # after a claim, the benchmark it names: a name written like one (GenEval, MMLU, HumanEval, GSM8K), not "many benchmarks"
 _BENCHMARK_NAMED = re.compile(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
 _RESULT_ROW = re.compile(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
@@ -209,7 +211,7 @@ def _states_result(text: str, lower: str, heads: str, vocab: Vocabulary) -> bool
     claim = vocab.evaluation.claims.search(lower)
     if claim is None or _hedged(lower, claim):
         return False
-    return bool(_NUMBER.search(lower) or vocab.evaluation.sections.search(heads) or _BENCHMARK_NAMED.match(text, claim.end()))
+    return bool(_SCORE.search(lower) or vocab.evaluation.sections.search(heads) or _BENCHMARK_NAMED.match(text, claim.end()))
 
 
 # -- routing what the card names -------------------------------------------------------------------------------------
