@@ -13,7 +13,7 @@ import pytest
 
 from agreement import KEYS, between_labellers, measure
 
-MIN_DEV_OVERALL = 0.90  # dev 90.7%, dev2 90.4% (issue 10): the halves tuned on, bounded too so that tuning cannot trade them away
+MIN_DEV_OVERALL = 0.91  # dev 92.0%, dev2 91.3% (second round on ftc/sftd/evc/inf): the halves tuned on, bounded too so that tuning cannot trade them away
 # reached on the held-out splits when the README's figures were written; a change that lowers them is a regression:
 # (overall, weights and inference code each, wrong "released" as a share of all judgements)
 HELD_OUT = {

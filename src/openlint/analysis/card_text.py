@@ -28,6 +28,10 @@ _HELD_OUT = re.compile(r"validat|evaluat|benchmark|test (set|data|split)")  # da
 _TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
+# a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9")
+_SCORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*[a-z])")
+# after a claim, the benchmark it names: a name written like one (GenEval, MMLU, HumanEval, GSM8K), not "many benchmarks"
+_BENCHMARK_NAMED = re.compile(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
 _RESULT_ROW = re.compile(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
 _TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
@@ -37,6 +41,8 @@ _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
 # an issue, discussion or pull request of a repository is a conversation, not the artefact (it is read as an
 # unknown link, which ignores it)
 _DISCUSSION = re.compile(r"/(issues|discussions|pulls?)(/|$|#)")
+# a markdown image: its caption, and its file's name without the extension
+_FIGURE = re.compile(r"!\[([^\]\n]{0,200})\]\(\s*<?[^)\s>]{0,2000}?([^/)\s>]{1,200})\.(?:png|jpe?g|gif|webp|svg)\b", re.IGNORECASE)
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
@@ -97,9 +103,24 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
     for block in card.blocks:
         if block.kind in STATEMENTS and block.text.strip():
             _statement(card, block, vocab, catalogue, found)
+        if block.kind in ("paragraph", "item", "html") and (figure := _results_figure(card, block, vocab)):
+            found.evaluation.append(_evidence(card, block, f"results figure: {figure}"))
         elif block.kind == "code" and _RESULT_ROW.search(block.text) and vocab.evaluation.sections.search(headings(card, block)):
             # a harness's output pasted as a code block under a results heading reports results
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
+
+
+def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
+    """A figure under a results heading whose caption or file name says it shows results ("![benchmarks](scores.png)"
+    under "Benchmarks") reports results, as a table of numbers there would; sample images under it do not."""
+    sections = vocab.evaluation.sections
+    if not sections.search(headings(card, block)):
+        return ""
+    for number in range(block.line, min(block.end, block.line + SECTION_CONTENT) + 1):
+        for alt, name in _FIGURE.findall(card.line(number)):
+            if sections.search(alt.lower()) or sections.search(re.sub(r"[-_]", " ", name.lower())):
+                return alt or name
+    return ""
 
 
 def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
@@ -128,10 +149,19 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
 def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data."""
     for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
-        for artefact, _ in catalogue.mentions(sentence):
+        for artefact, name in catalogue.mentions(sentence):
             if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
                 continue
+            if artefact.section == "datasets" and _model_named_after(sentence.lower(), name, vocab):
+                continue
             route(Mention(artefact, _evidence(card, block, sentence), sentence.lower(), f"{sentence.lower()} {heads}"), vocab, found, linked=False)
+
+
+def _model_named_after(lower: str, name: str, vocab: Vocabulary) -> bool:
+    """A dataset's name followed by a size or an adapter ("merged with LimaRP LLama2 7B Lora") names a model trained
+    on it, not this model's data."""
+    words = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in name.split()) + r"\b")
+    return any(vocab.named_after.match(lower, m.end()) for m in words.finditer(lower))
 
 
 def _results_table(block: Block, lower: str, heads: str, vocab: Vocabulary) -> bool:
@@ -168,8 +198,20 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
         found.leaderboard.append(_evidence(card, block))
     elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
-    elif block.kind != "heading" and evaluation.phrases.search(lower) and not _hedged(lower, evaluation.phrases.search(lower)):
+    elif block.kind != "heading" and _states_result(block.text, lower, heads, vocab):
         found.evaluation.append(_evidence(card, block))
+
+
+def _states_result(text: str, lower: str, heads: str, vocab: Vocabulary) -> bool:
+    """A sentence stating a result. A claim of one is a result with a number, under a results heading, or naming the
+    benchmark it was measured on ("achieves state-of-the-art results on GenEval"); "outperforms the previous SOTA" in
+    an introduction is not."""
+    if (phrase := vocab.evaluation.phrases.search(lower)) and not _hedged(lower, phrase):
+        return True
+    claim = vocab.evaluation.claims.search(lower)
+    if claim is None or _hedged(lower, claim):
+        return False
+    return bool(_SCORE.search(lower) or vocab.evaluation.sections.search(heads) or _BENCHMARK_NAMED.match(text, claim.end()))
 
 
 # -- routing what the card names -------------------------------------------------------------------------------------
@@ -226,6 +268,8 @@ def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
     training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
     trained_on = any(p.search(context) for p in vocab.data_context.values()) or vocab.training_context.search(context)
     cited = vocab.citations.search(mention.sentence)
+    if vocab.format_context.search(mention.context):
+        return  # "the LimaRP instruction format", under "Prompt format": a prompt format named after a dataset
     if training and trained_on and not _TEST_DATA.search(mention.sentence) and not _advice(mention.sentence, vocab) and not cited:
         found.training_data.append(mention)
 

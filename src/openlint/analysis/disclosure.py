@@ -74,7 +74,7 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     it, the stages that happened and what the artefact can be."""
     artefact = mention.artefact
     alignment = f"alignment-{side}"
-    if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(mention.context) or artefact.roles <= {alignment}):
+    if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(_unnamed(mention)) or artefact.roles <= {alignment}):
         return alignment
     pretraining = "pretraining-" + side
     # "pre-trained on X" names pre-training data: a base model's own, or a derivative's root's (inherited), unless the
@@ -86,6 +86,22 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     return pretraining
 
 
+def _unnamed(mention: Mention) -> str:
+    """The words around a named artefact without its own name: "Library: Alignment Handbook" says nothing of an
+    alignment stage."""
+    context = mention.context
+    for name in sorted({mention.artefact.name.lower(), *(a.lower() for a in mention.artefact.aliases)}, key=len, reverse=True):
+        context = context.replace(name, " ")
+    return context
+
+
+def _code_roles(mention: Mention, role: str, inferred: dict[str, Stage], vocab: Vocabulary) -> tuple[str, ...]:
+    """A program named for the whole model ("Library: Alignment Handbook") that runs both tuning stages ran each
+    that the model went through; named in a sentence, the stage it was sent to."""
+    both = role == "finetuning-code" and inferred["alignment"].present and mention.artefact.plays("alignment-code")
+    return (role, "alignment-code") if both and vocab.whole_model.search(mention.context) else (role,)
+
+
 def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary) -> None:
     """Named training programs and datasets, each sent to the stage it served."""
     for mention in found.training_code:
@@ -93,8 +109,9 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
         target = mention.artefact.url or mention.artefact.id
         if role == "pretraining-code" and not mention.artefact.plays(role):
             continue  # a program the catalogue knows only as fine-tuning or merge code did not pre-train a model
-        if not any(p.target == target for p in found.role(role).pointers):
-            found.role(role).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
+        for each in _code_roles(mention, role, inferred, vocab):
+            if not any(p.target == target for p in found.role(each).pointers):
+                found.role(each).pointers.append(Pointer("code-repo", target, mention.evidence, mention.artefact.licence))
     _own_project(found, inferred, traced)
     for mention in found.training_data:
         role = _stage_role(mention, inferred, traced, vocab, "data")
@@ -167,18 +184,27 @@ def _file_pointers(release: Release, found: Collector, inferred: dict[str, Stage
 
 def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary, catalogue: Catalogue) -> None:
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
-    harness = catalogue.find(vocab.evaluation.leaderboard_harness)
     code = found.role("evaluation-harness")
-    if found.evaluation_code and inferred["evaluation"].present and not code.pointers:
-        # the code that computes the card's results is in the card: released with it, under the release's licence
-        # (a command that runs a named harness is that harness's invocation: the harness is the code)
-        first = found.evaluation_code[0]
-        code.pointers.append(Pointer("path", first.file or "README.md", first))
-    if found.leaderboard and harness is not None and not code.pointers:
-        code.pointers.append(Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence))
+    if inferred["evaluation"].present and not code.pointers:
+        pointer = _evaluation_pointer(found, catalogue.find(vocab.evaluation.leaderboard_harness))
+        if pointer is not None:
+            code.pointers.append(pointer)
     evidence = inferred["evaluation"].evidence
     if inferred["evaluation"].present and not code.pointers and evidence is not None:
         code.described.append(evidence)
+
+
+def _evaluation_pointer(found: Collector, harness: Artefact | None) -> Pointer | None:
+    """Where a card's results came from when it names no harness: its own code computing them (released with it,
+    under the release's licence; a command that runs a named harness is that harness's invocation), a public
+    leaderboard's harness, or its own project repository known to hold its evaluation scripts."""
+    if found.evaluation_code:
+        first = found.evaluation_code[0]
+        return Pointer("path", first.file or "README.md", first)
+    if found.leaderboard and harness is not None:
+        return Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence)
+    own = next((m for m in found.own_code if m.artefact.plays("evaluation-harness")), None)
+    return Pointer("code-repo", own.artefact.url or own.artefact.id, own.evidence, own.artefact.licence) if own else None
 
 
 def _safety(found: Collector, inferred: dict[str, Stage]) -> None:

@@ -114,15 +114,12 @@ def _own_names(release: Release) -> set[str]:
 
 def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: bool,
           catalogue: Catalogue, pretrained: bool) -> tuple[str, Evidence | None, str]:
-    """What the release is: the metadata's relation, its tags, its name, the top of its card, a named base, a tuned
-    name, a family; else a model trained from scratch."""
-    for decide in (_by_relation, _by_tags, _by_name):
+    """What the release is: the metadata's relation, its tags, its name, the top of its card, a precision in its name
+    (a format copy), a named base, a tuned name, a family; else a model trained from scratch."""
+    for decide in (_by_relation, _by_tags, _by_name, _by_text, _by_precision):
         found = decide(release, meta, vocab)
         if found is not None:
             return found
-    stated = _stated_kind(release.card, vocab) if release.card else None
-    if stated is not None:
-        return stated
     if bases:
         card = release.card
         line = card.key_line("base_model") if card and "base_model" in card.metadata else None
@@ -157,6 +154,19 @@ def _by_name(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple
     name = release.name.rsplit("/", 1)[-1].lower()
     kind = next((k for k in PRIORITY if k in vocab.lineage.names and vocab.lineage.names[k].search(name)), None)
     return (kind, None, f"The release's name says it is a {kind}") if kind else None
+
+
+def _by_text(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    return _stated_kind(release.card, vocab) if release.card else None
+
+
+def _by_precision(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    """A precision in the name ("-fp16") makes a format copy, weighed after what the card's text says it is: many
+    merges and fine-tunes name their own full-size weights so."""
+    precision = vocab.lineage.names.get("precision")
+    if precision is None or not precision.search(release.name.rsplit("/", 1)[-1].lower()):
+        return None
+    return "quantisation", None, "The release's name gives its weights' precision: a format copy"
 
 
 def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:

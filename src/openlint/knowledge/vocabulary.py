@@ -96,6 +96,7 @@ class Evaluation:
     leaderboard_harness: str
     code: LazyPattern  # a code block that computes metrics
     pending: LazyPattern  # results announced, not given ("benchmarks coming soon")
+    claims: LazyPattern  # phrases that claim a result: results only with a number or a results heading
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ class Vocabulary:
     pretraining_context: LazyPattern
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
     citations: LazyPattern  # a bibliography entry: the works it names were not used by this model
+    whole_model: LazyPattern  # a field naming the program that trained the whole model
+    format_context: LazyPattern  # a prompt format named after a dataset: no training data
+    named_after: LazyPattern  # after a dataset's name: a model named after it (" 7B Lora")
 
 
 def any_of(patterns: list[str]) -> LazyPattern:
@@ -169,7 +173,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
 
 def _evaluation(data: dict[str, Any]) -> Evaluation:
     return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
-                      any_of(data.get("code", [])), any_of(data.get("pending", [])))
+                      any_of(data.get("code", [])), any_of(data.get("pending", [])), any_of(data.get("claims", [])))
 
 
 @cache
@@ -209,6 +213,9 @@ def vocabulary() -> Vocabulary:
         pretraining_context=any_of(data["pretraining_context"]),
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
         citations=any_of(data.get("citations", [])),
+        whole_model=any_of(data.get("whole_model", [])),
+        format_context=any_of(data.get("format_context", [])),
+        named_after=any_of(data.get("named_after", [])),
     )
 
 
