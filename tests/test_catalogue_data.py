@@ -1,7 +1,9 @@
 """The artefact catalogue (rules/catalogue/*.yaml): schema, licences, unique ids and aliases, coverage, taxonomy."""
 
+import copy
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import jsonschema
@@ -13,8 +15,18 @@ CATALOGUE = ROOT / "rules" / "catalogue"
 SECTIONS = {"code": 170, "datasets": 170, "models": 60}
 
 
+@cache
+def _parsed(file: str) -> dict:
+    """A catalogue file, parsed once per test process (with libyaml where PyYAML has it: the files are large)."""
+    return yaml.load((CATALOGUE / file).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _document(file: str) -> dict:
+    return copy.deepcopy(_parsed(file))  # a test may change what it is given
+
+
 def _load(name: str) -> dict:
-    return yaml.safe_load((CATALOGUE / f"{name}.yaml").read_text(encoding="utf-8"))
+    return _document(f"{name}.yaml")
 
 
 # every catalogue file (code.yaml, projects.yaml, datasets.yaml, datasets-projects.yaml, ...), by the section it declares
@@ -22,7 +34,7 @@ FILES = sorted(path.name for path in CATALOGUE.glob("*.yaml"))
 
 
 def _section_of(file: str) -> str:
-    return yaml.safe_load((CATALOGUE / file).read_text(encoding="utf-8"))["section"]
+    return _parsed(file)["section"]
 
 
 def _files(section: str) -> list[str]:
@@ -31,7 +43,7 @@ def _files(section: str) -> list[str]:
 
 def _entries(section: str) -> list[dict]:
     """The entries of every catalogue file of a section."""
-    return [entry for file in _files(section) for entry in yaml.safe_load((CATALOGUE / file).read_text(encoding="utf-8"))["entries"]]
+    return [entry for file in _files(section) for entry in _document(file)["entries"]]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +71,7 @@ def test_every_section_has_its_main_file(section):
 
 @pytest.mark.parametrize("file", FILES)
 def test_file_is_valid_against_the_schema(file, schema):
-    data = yaml.safe_load((CATALOGUE / file).read_text(encoding="utf-8"))
+    data = _document(file)
     jsonschema.validate(data, schema)
     assert data["kind"] == "catalogue"
     assert data["section"] in SECTIONS
