@@ -88,6 +88,11 @@ def cases(base: Path, want: str = "") -> dict[str, Path]:
     folder("xz bomb (.pkl, 200 MB of zeros)", {"m.pkl": lambda: lzma.compress(b"\x80\x02" + bytes(200_000_000))})
     # YAML
     folder("card of 50 MB", {"README.md": CARD + (b"lorem ipsum dolor " * 60 + b"\n") * 46_000})
+    # card text built against the card reader's patterns: each is read in time linear in the card's size
+    # (lines are cut at 4000 characters before any pattern runs, so each case fills many lines up to that length)
+    folder("card: 250 claims, each with a 3900-digit run", {"README.md": CARD + b"## Intro\n" + (b"It outperforms the previous SOTA " + b"1" * 3900 + b"a\n\n") * 250})
+    folder("card: 500 image links of 1900 characters", {"README.md": CARD + b"## Results\n" + ((b"![results](" + b"a" * 1900 + b" ") * 2 + b"\n\n") * 250})
+    folder("card: 100 000 table rows under a results heading", {"README.md": CARD + b"## Evaluation\n| a | b |\n|---|---|\n" + b"| x | 1.0 |\n" * 100_000})
     folder("YAML alias bomb", {"README.md": b"---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n"})
     folder("YAML flow nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"[" * 30_000 + b"\n---\n# m\n"})
     folder("YAML mapping nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"{a: " * 30_000 + b"\n---\n# m\n"})

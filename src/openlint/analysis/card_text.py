@@ -28,21 +28,24 @@ _HELD_OUT = re.compile(r"validat|evaluat|benchmark|test (set|data|split)")  # da
 _TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = re.compile(r"\d")
-# a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9")
-_SCORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*[a-z])")
+# a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9"):
+# a word that starts with a digit and holds no letter (words found in one pass: a lookahead per digit was quadratic)
+_WORD_OR_NUMBER = re.compile(r"[\w.]+")
+_LETTER = re.compile(r"[a-z]")
 # after a claim, the benchmark it names: a name written like one (GenEval, MMLU, HumanEval, GSM8K), not "many benchmarks"
 _BENCHMARK_NAMED = re.compile(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
 _RESULT_ROW = re.compile(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
 _TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
 _PLAIN_PAIR = re.compile(r"^[a-z]{1,12}/[a-z]{1,12}$")
-_URL_SPAN = re.compile(r"\S*://\S*")
+_URL_SPAN = re.compile(r"(?<!\S)\S*://\S*")  # from a word's start only: once per word, not per character
 _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
 # an issue, discussion or pull request of a repository is a conversation, not the artefact (it is read as an
 # unknown link, which ignores it)
 _DISCUSSION = re.compile(r"/(issues|discussions|pulls?)(/|$|#)")
 # a markdown image: its caption, and its file's name without the extension
-_FIGURE = re.compile(r"!\[([^\]\n]{0,200})\]\(\s*<?[^)\s>]{0,2000}?([^/)\s>]{1,200})\.(?:png|jpe?g|gif|webp|svg)\b", re.IGNORECASE)
+_FIGURE = re.compile(r"!\[([^\]\n]{0,200})\]\(\s*<?([^)\s>]{1,2000})")  # one pass per image: no nested quantifiers
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
 
@@ -117,7 +120,11 @@ def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
     if not sections.search(headings(card, block)):
         return ""
     for number in range(block.line, min(block.end, block.line + SECTION_CONTENT) + 1):
-        for alt, name in _FIGURE.findall(card.line(number)):
+        for alt, target in _FIGURE.findall(card.line(number)):
+            stem, dot, suffix = target.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1].rpartition(".")
+            if not dot or f".{suffix.lower()}" not in _IMAGE_SUFFIXES:
+                continue
+            name = stem[-200:]
             if sections.search(alt.lower()) or sections.search(re.sub(r"[-_]", " ", name.lower())):
                 return alt or name
     return ""
@@ -202,6 +209,10 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
         found.evaluation.append(_evidence(card, block))
 
 
+def _has_score(lower: str) -> bool:
+    return any(word[0].isdecimal() and not _LETTER.search(word) for word in _WORD_OR_NUMBER.findall(lower))
+
+
 def _states_result(text: str, lower: str, heads: str, vocab: Vocabulary) -> bool:
     """A sentence stating a result. A claim of one is a result with a number, under a results heading, or naming the
     benchmark it was measured on ("achieves state-of-the-art results on GenEval"); "outperforms the previous SOTA" in
@@ -211,7 +222,7 @@ def _states_result(text: str, lower: str, heads: str, vocab: Vocabulary) -> bool
     claim = vocab.evaluation.claims.search(lower)
     if claim is None or _hedged(lower, claim):
         return False
-    return bool(_SCORE.search(lower) or vocab.evaluation.sections.search(heads) or _BENCHMARK_NAMED.match(text, claim.end()))
+    return bool(_has_score(lower) or vocab.evaluation.sections.search(heads) or _BENCHMARK_NAMED.match(text, claim.end()))
 
 
 # -- routing what the card names -------------------------------------------------------------------------------------
