@@ -78,6 +78,14 @@ def test_datasets_are_attributed_by_context(run, release):
     assert pretraining["note"] == "No licence could be identified for org/corpus (Hub dataset licences are looked up only when checking a Hub repository)"
 
 
+def test_the_note_names_each_dataset_whose_licence_is_not_identified(run, release):
+    # MS MARCO's licence in the catalogue is `other` (Microsoft's own terms): known to exist, not identified
+    body = "## Training data\n\nFine-tuned on [MS MARCO](https://huggingface.co/datasets/microsoft/ms_marco).\n"
+    report = report_of(run, release(card(body, meta="base_model: org/base\n")))
+    sft = component(report, "training.data.sft")
+    assert sft["label"] == "D3" and sft["note"] == "No licence could be identified for microsoft/ms_marco"
+
+
 def test_withheld_data_is_not_released_not_undisclosed(run, release):
     report = report_of(run, release(card("## Training data\n\nThe training data has not been released.\n")))
     data = component(report, "training.data.pretraining")

@@ -109,7 +109,7 @@ def _released(release: Release, component: Component, pointers: tuple[Pointer, .
     limited = any(p.gated for p in pointers)
     note = ""
     if licence is None:
-        unknown = [p.target for p in pointers[:3] if not p.licence or not licences.lookup(p.licence)]
+        unknown = [p.target for p in pointers if _licence_of(p) is None][:3]
         note = "No licence could be identified for " + ", ".join(unknown)
         if release.source == "local" and any(p.kind == "hub-dataset" and not p.licence for p in pointers):
             note += " (Hub dataset licences are looked up only when checking a Hub repository)"
