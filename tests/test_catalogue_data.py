@@ -286,8 +286,11 @@ NOT_ARTEFACTS = {
     "sponsors/teknium1",  # a donation page
     "huggingface/hub-docs",  # the model-card metadata specification
     "jonathanreeve/chapterize",  # generic text tooling
+    "chatopera/synonyms",  # a synonym lookup cited for a masking method
+    "guoday/assert",  # images (QR codes, logo)
+    "ymcui/hfl-anthology",  # a list of an organisation's resources
     # documentation-only model pages (README, paper, figures; no code or data)
-    "alisafaya/arabic-bert", "dbmdz/berts",
+    "alisafaya/arabic-bert", "dbmdz/berts", "beomi/kcbert", "beomi/kcelectra", "ymcui/macbert", "ymcui/chinese-bert-wwm",
     "ibm-granite/granite-3.0-language-models", "ibm-granite/granite-3.1-language-models",
 }
 
