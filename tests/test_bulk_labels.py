@@ -1,6 +1,6 @@
-"""Agreement with hand labels on 340 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on 400 real cards openlint was not written against (tests/data/bulk_labels/).
 
-The cards were labelled before the reader was changed. `dev` and `dev2` were tuned on; `test` (split by hash from
+The cards were labelled before the reader was changed. `dev`, `dev2` and `dev3` were tuned on (dev3 first measured untuned: 88.5%); `test` (split by hash from
 dev before any reader change) and `test2` (a fresh sample labelled after the tuning, from the cards alone) were never
 looked at card by card. All figures are reported; the test fails if a held-out split drops below the figure reached
 when the README's development notes were written. Precision first: a wrong "released" is worse than a missed one,
@@ -24,7 +24,7 @@ HELD_OUT = {
 
 @pytest.fixture(scope="module")
 def tallies():
-    return {split: measure(split) for split in ("dev", "dev2", "test", "test2")}
+    return {split: measure(split) for split in ("dev", "dev2", "dev3", "test", "test2")}
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -49,8 +49,8 @@ def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 340
-    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "test", "test2"}
+    assert len(labels) == 400
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "test", "test2"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card
