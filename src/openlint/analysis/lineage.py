@@ -52,7 +52,14 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     root, source, facts = _root(release, bases, catalogue, vocab)
     found = assess_root(_as_release(facts)) if source == "hub" else {}
     inherited = {c.id: _inherit(c, root, source, facts, found, bases) for c in taxonomy.components().values() if c.inherited}
-    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited))
+    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _tuned_base(bases, catalogue))
+
+
+def _tuned_base(bases: list[str], catalogue: Catalogue) -> bool:
+    """The model a release was made from is one the catalogue knows as made from another (Stheno, a Llama 3
+    fine-tune): a quantisation of it went through that fine-tuning. A base the catalogue does not know proves nothing."""
+    known = [catalogue.find(base) for base in bases[:1]]
+    return any(k is not None and k.section == "models" and bool(k.base) for k in known)
 
 
 # -- what it was made from ------------------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
         return Stage(False, lineage.evidence, "The card says this model was trained from scratch: its tuned variants are other releases")
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
+    if lineage.kind == "quantisation" and lineage.tuned_base:
+        return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
     if lineage.kind == "quantisation":
         return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
     return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
