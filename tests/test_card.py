@@ -41,6 +41,15 @@ def test_html_comments_are_not_read():
     assert [(l.url, l.line) for l in parsed.links] == [("https://example.org", 10)]
 
 
+def test_an_html_block_that_is_one_heading_element_is_a_heading():
+    """Cards written in HTML ("<h3>Framework:</h3>") have sections too; a block holding more than the heading stays HTML."""
+    parsed, _ = parse("# Model\n\n<h3 align=\"left\">Framework:</h3>\n\n - https://github.com/o/r\n\n"
+                      "<h2>Mixed</h2><p>text</p>\n")
+    assert [(s.title, s.level) for s in parsed.sections] == [("Model", 1), ("Framework:", 3)]
+    assert parsed.headings_at(5) == ["Model", "Framework:"]
+    assert [b.kind for b in parsed.blocks] == ["heading", "heading", "item", "html"]
+
+
 def test_alias_bomb_is_refused():
     bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n---\n# x\n"
     parsed, problems = parse(bomb)

@@ -33,6 +33,8 @@ _HTML_LINK = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,
 _BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
 MAX_LEADING_BLANKS = 5
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# an HTML block that is one heading element ("<h3>Framework:</h3>") is a heading to a reader, as a markdown one is
+_HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^<>]*)?>([^<>]{1,200})</h\1\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
 # an HTML image reads as its alt text, as a markdown image does ("Built with Axolotl" badges are images in links)
 _IMG_ALT = re.compile(r"<img\s[^<>\n]{0,500}?\balt=[\"']([^\"'<>\n]{0,200})[\"'][^<>\n]{0,500}>", re.IGNORECASE)
@@ -140,6 +142,8 @@ class _Walker:
                 self._text_block("item" if self.in_item else "paragraph", token, tokens[index + 1].content)
             elif kind in ("fence", "code_block"):
                 self._code(token)
+            elif kind == "html_block" and (heading := _HTML_HEADING.fullmatch(token.content.strip())):
+                self._heading(token, heading.group(2), int(heading.group(1)))
             elif kind == "html_block":
                 self._text_block("html", token, token.content)
             else:
@@ -170,8 +174,8 @@ class _Walker:
     def _section(self) -> int:
         return self.open[-1] if self.open else -1
 
-    def _heading(self, token: Any, raw: str) -> None:
-        level = int(token.tag[1])
+    def _heading(self, token: Any, raw: str, level: int | None = None) -> None:
+        level = level or int(token.tag[1])
         line, end = self._lines(token)
         sections = self.card.sections
         while self.open and sections[self.open[-1]].level >= level:
