@@ -45,6 +45,7 @@ _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
 _DISCUSSION = re.compile(r"/(issues|discussions|pulls?)(/|$|#)")
 # a markdown image: its caption, and its file's name without the extension
 _FIGURE = re.compile(r"!\[([^\]\n]{0,200})\]\(\s*<?([^)\s>]{1,2000})")  # one pass per image: no nested quantifiers
+_HTML_FIGURE = re.compile(r"<img\s[^<>]{0,500}?src=[\"']([^\"'<>]{1,2000})[\"']", re.IGNORECASE)
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
@@ -115,17 +116,22 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
 
 def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
     """A figure under a results heading whose caption or file name says it shows results ("![benchmarks](scores.png)"
-    under "Benchmarks") reports results, as a table of numbers there would; sample images under it do not."""
+    under "Results") reports results, as a table of numbers there would; sample images under it do not. Under a
+    benchmark or evaluation heading (`chart_sections`) any figure is a chart of results."""
     sections = vocab.evaluation.sections
-    if not sections.search(headings(card, block)):
+    heads = headings(card, block)
+    if not sections.search(heads):
         return ""
+    charts = bool(vocab.evaluation.charts.search(heads))
     for number in range(block.line, min(block.end, block.line + SECTION_CONTENT) + 1):
-        for alt, target in _FIGURE.findall(card.line(number)):
+        line = card.line(number)
+        images = _FIGURE.findall(line) + [("", target) for target in _HTML_FIGURE.findall(line)]
+        for alt, target in images:
             stem, dot, suffix = target.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1].rpartition(".")
             if not dot or f".{suffix.lower()}" not in _IMAGE_SUFFIXES:
                 continue
             name = stem[-200:]
-            if sections.search(alt.lower()) or sections.search(re.sub(r"[-_]", " ", name.lower())):
+            if charts or sections.search(alt.lower()) or sections.search(re.sub(r"[-_]", " ", name.lower())):
                 return alt or name
     return ""
 
