@@ -309,3 +309,18 @@ def test_every_github_repository_the_test_cards_link_is_catalogued():
     assert sorted(NOT_ARTEFACTS - linked) == []  # the skip-list names only repositories the cards link
     missing = sorted(repo for repo in linked - NOT_ARTEFACTS if bundled.from_url(f"https://github.com/{repo}") is None)
     assert missing == []
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://huggingface.co/docs/transformers/model_doc/t5", "huggingface/transformers"),
+    ("https://huggingface.co/transformers/master/model_doc/pegasus.html", "huggingface/transformers"),
+    ("https://huggingface.co/docs/diffusers/index", "huggingface/diffusers"),
+    ("https://huggingface.co/docs/hub/model-cards", None),  # the Hub's own documentation names no library
+    ("https://huggingface.co/datasets/docs/x", None),
+    ("https://huggingface.co/meta-llama/Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf"),
+])
+def test_a_link_to_a_library_s_documentation_names_the_library(url, expected):
+    from openlint.knowledge import catalogue
+
+    found = catalogue.bundled().from_url(url)
+    assert (found.id if found else None) == expected

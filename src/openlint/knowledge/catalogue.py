@@ -22,6 +22,8 @@ from openlint.knowledge.patterns import Programs
 
 SECTIONS = ("code", "datasets", "models")
 _WORD = re.compile(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
+# first path parts of huggingface.co documentation pages, which name a library rather than a Hub repository
+_HUB_DOCS = ("docs", "transformers")
 _URL = re.compile(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
 
 
@@ -150,6 +152,10 @@ class Catalogue:
             return None
         host, rest = match.group(1).lower(), match.group(2)
         parts = [p for p in re.split(r"[/?#]", rest) if p]
+        if host in ("huggingface.co", "hf.co") and parts and parts[0] in _HUB_DOCS:
+            # a library's documentation (huggingface.co/docs/transformers, the older huggingface.co/transformers/...)
+            library = self.find(parts[1] if parts[0] == "docs" and len(parts) > 1 else parts[0])
+            return library if library is not None and library.section == "code" else None
         if host in ("huggingface.co", "hf.co"):
             section = "datasets" if parts and parts[0] == "datasets" else "models"
             parts = parts[1:] if section == "datasets" else parts
