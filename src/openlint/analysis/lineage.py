@@ -132,6 +132,9 @@ def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocab
         line = card.key_line("base_model") if card and "base_model" in card.metadata else None
         said = f"base_model: {', '.join(bases[:3])}" if line else f"made from {', '.join(bases[:3])}"
         return "fine-tune", Evidence(card.path if card else None, line, said, "card-metadata" if line else "card-text"), "Made from another model"
+    itself = catalogued(release, catalogue)
+    if itself is not None and itself.base:
+        return "fine-tune", None, f"The catalogue knows {itself.name} as made from {itself.base}"
     if tuned:
         return "fine-tune", None, "The card or the name says the model was tuned"
     family = family_of(release, catalogue, vocab)
