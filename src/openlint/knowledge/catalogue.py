@@ -21,8 +21,9 @@ from openlint.knowledge import licences, patterns, store
 from openlint.knowledge.patterns import Programs
 
 SECTIONS = ("code", "datasets", "models")
-_WORD = re.compile(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
-_URL = re.compile(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
+_RE = patterns.Constants(__name__)
+_WORD = _RE(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
+_URL = _RE(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -19,29 +19,13 @@ from typing import Any
 from openlint.knowledge import patterns, store
 
 
-class LazyPattern:
-    """A regular expression compiled on its first use; the methods of re.Pattern openlint uses."""
+class LazyPattern(patterns.LazyPattern):
+    """A vocabulary pattern: compiled on its first use, from the programs cached for the whole vocabulary."""
 
-    __slots__ = ("source", "flags", "_compiled")
+    __slots__ = ()
 
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self.source, self.flags = source, flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = _programs().compile(self.source, self.flags)
-        return self._compiled
-
-    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
-        return self.compiled.search(text, *bounds)
-
-    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
-        return self.compiled.match(text, *bounds)
-
-    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, *bounds)
+    def _programs(self) -> patterns.Programs:
+        return _programs()
 
 
 @dataclass(frozen=True)
