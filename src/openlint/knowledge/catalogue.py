@@ -38,6 +38,8 @@ class Inherited:
 
 @dataclass(frozen=True)
 class Artefact:
+    """An entry of the catalogue: a code repository, dataset or model, with its roles and licence."""
+
     id: str
     name: str
     section: str  # code, datasets or models

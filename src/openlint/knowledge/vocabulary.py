@@ -30,6 +30,8 @@ class LazyPattern(patterns.LazyPattern):
 
 @dataclass(frozen=True)
 class Routing:
+    """Which kinds of link point to which component."""
+
     code_links: tuple[str, ...]
     data_links: tuple[str, ...]
     evaluation_data_links: tuple[str, ...]
@@ -40,6 +42,8 @@ class Routing:
 
 @dataclass(frozen=True)
 class ReleaseFile:
+    """A file whose presence in the release points to a component."""
+
     pattern: LazyPattern
     path: str | None
     suffix: str | None
@@ -54,6 +58,8 @@ class ReleaseFile:
 
 @dataclass(frozen=True)
 class Benchmark:
+    """A safety benchmark (rules/safety-benchmarks.yaml) and how the card names it."""
+
     name: str
     pattern: LazyPattern
     case_sensitive: bool
@@ -63,6 +69,8 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class Lineage:
+    """The vocabulary of lineage: how a derivative and the model it was made from are named."""
+
     relations: dict[str, str]  # base_model_relation value -> kind
     tags: dict[str, str]  # tag -> kind
     names: dict[str, LazyPattern]  # kind -> pattern on the release's name
@@ -74,6 +82,8 @@ class Lineage:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """The vocabulary of evaluation results: sections, phrases, leaderboards, claims."""
+
     sections: LazyPattern
     phrases: LazyPattern
     leaderboard: LazyPattern
@@ -85,6 +95,8 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """The whole compiled vocabulary cards are read with (rules/disclosure.yaml and its companions)."""
+
     sections: dict[str, LazyPattern]
     code_context: dict[str, LazyPattern]
     data_context: dict[str, LazyPattern]
