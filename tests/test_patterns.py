@@ -81,3 +81,47 @@ def test_the_bundled_catalogue_and_vocabulary_use_the_cached_programs(tmp_path, 
     vocabulary._programs.cache_clear()
     catalogue.bundled.cache_clear()
     store._bundled.cache_clear()
+
+
+def _module_constants() -> list[patterns.Constants]:
+    import importlib
+
+    import openlint
+
+    root = Path(openlint.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        name = ".".join(("openlint", *path.relative_to(root).with_suffix("").parts)).removesuffix(".__init__")
+        if name.startswith(("openlint.cli", "openlint.__main__")):
+            continue
+        found += [value for value in vars(importlib.import_module(name)).values() if isinstance(value, patterns.Constants)]
+    return found
+
+
+def test_the_constant_patterns_of_openlint_s_modules_rebuild_as_compiled():
+    constants = _module_constants()
+    assert {c.module for c in constants} >= {"openlint.readers.card", "openlint.analysis.card_text", "openlint.sources.ids"}
+    for source, flags in (pair for c in constants for pair in c.sources):
+        expected = re.compile(source, flags)
+        rebuilt = patterns.rebuilt(source, patterns.program(source, flags))
+        assert rebuilt is not None, source
+        assert (rebuilt.pattern, rebuilt.flags, rebuilt.groups, rebuilt.groupindex) == \
+            (expected.pattern, expected.flags, expected.groups, expected.groupindex)
+
+
+def test_a_module_s_constant_patterns_are_compiled_on_first_use_from_cached_programs(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    store._bundled.cache_clear()
+    made = []
+    original = patterns.program
+    monkeypatch.setattr(patterns, "program", lambda source, flags=0: made.append(source) or original(source, flags))
+    constants = patterns.Constants("test-module")
+    word, digits = constants(r"\w+"), constants(r"(?P<n>\d+)", re.ASCII)
+    assert made == [] and word._compiled is None  # nothing compiled before a pattern is used
+    assert digits.search("ab 12").group("n") == "12" and digits.pattern == r"(?P<n>\d+)"
+    assert sorted(made) == [r"(?P<n>\d+)", r"\w+"]  # the module's programs, computed once
+    assert word.findall("a b") == ["a", "b"] and word.sub("x", "a b") == "x x" and word.fullmatch("ab")
+    again = patterns.Constants("test-module")  # the same module in the next run
+    word, digits = again(r"\w+"), again(r"(?P<n>\d+)", re.ASCII)
+    assert word.split("a b") == ["", " ", ""] and len(made) == 2  # from the cache
+    store._bundled.cache_clear()

@@ -14,12 +14,11 @@ it is, and reported.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from openlint.errors import HubError, HubIncomplete, HubRevisionNotFound, printable
-from openlint.knowledge import taxonomy
+from openlint.knowledge import patterns, taxonomy
 from openlint.readers import card as card_reader
 from openlint.readers import declaration as declaration_reader
 from openlint.readers import lfs as lfs_reader
@@ -34,7 +33,8 @@ from openlint.sources.ids import is_repo_id
 
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "README.MD", "readme.md", "ModelCard.md", "model_card.md")
 CONFIG = "config.json"
-HUB_DATASET_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
+_RE = patterns.Constants(__name__)
+HUB_DATASET_URL = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
 LINKED_KEYS = (("datasets", "dataset"), ("base_model", "model"))
 
 

@@ -34,6 +34,8 @@ INSIDE = "found in the checked release or its repository"
 
 @dataclass(frozen=True)
 class Config:
+    """A configuration (.openlint.yaml or pyproject.toml): rule selection, severities, thresholds, waivers."""
+
     path: str | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

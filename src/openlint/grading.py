@@ -18,6 +18,8 @@ GRADES = ("A", "B", "C", "D", "E", "F")
 
 @dataclass(frozen=True)
 class Grade:
+    """The release's grade: its letter, score and how they were reached."""
+
     letter: str
     score: float
     breakdown: tuple[dict[str, Any], ...] = ()

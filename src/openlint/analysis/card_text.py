@@ -13,39 +13,40 @@ import re
 
 from openlint.analysis.collect import Collector, Mention, Runtime
 from openlint.analysis.model import Pointer
-from openlint.knowledge import taxonomy
+from openlint.knowledge import patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
-HUB_DATASET = re.compile(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
-CODE_HOST = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
-_HEDGE = re.compile(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
-_EVALUATION = re.compile(r"evaluat|benchmark|test set")
-_HELD_OUT = re.compile(r"validat|evaluat|benchmark|test (set|data|split)")  # data a model is checked on, not trained on
-_TEST_DATA = re.compile(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
-_NUMBER = re.compile(r"\d")
+_RE = patterns.Constants(__name__)
+HUB_DATASET = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
+CODE_HOST = _RE(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
+_HEDGE = _RE(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
+_EVALUATION = _RE(r"evaluat|benchmark|test set")
+_HELD_OUT = _RE(r"validat|evaluat|benchmark|test (set|data|split)")  # data a model is checked on, not trained on
+_TEST_DATA = _RE(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
+_SENTENCE = _RE(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
+_NUMBER = _RE(r"\d")
 # a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9"):
 # a word that starts with a digit and holds no letter (words found in one pass: a lookahead per digit was quadratic)
-_WORD_OR_NUMBER = re.compile(r"[\w.]+")
-_LETTER = re.compile(r"[a-z]")
+_WORD_OR_NUMBER = _RE(r"[\w.]+")
+_LETTER = _RE(r"[a-z]")
 # after a claim, the benchmark it names: a name written like one (GenEval, MMLU, HumanEval, GSM8K), not "many benchmarks"
-_BENCHMARK_NAMED = re.compile(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
-_RESULT_ROW = re.compile(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
-_TEXT_DATASET = re.compile(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
+_BENCHMARK_NAMED = _RE(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
+_RESULT_ROW = _RE(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
+_TEXT_DATASET = _RE(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
-_PLAIN_PAIR = re.compile(r"^[a-z]{1,12}/[a-z]{1,12}$")
-_URL_SPAN = re.compile(r"(?<!\S)\S*://\S*")  # from a word's start only: once per word, not per character
+_PLAIN_PAIR = _RE(r"^[a-z]{1,12}/[a-z]{1,12}$")
+_URL_SPAN = _RE(r"(?<!\S)\S*://\S*")  # from a word's start only: once per word, not per character
 _NOT_A_DATASET = ("py", "json", "md", "txt", "yaml")
 # an issue, discussion or pull request of a repository is a conversation, not the artefact (it is read as an
 # unknown link, which ignores it)
-_DISCUSSION = re.compile(r"/(issues|discussions|pulls?)(/|$|#)")
+_DISCUSSION = _RE(r"/(issues|discussions|pulls?)(/|$|#)")
 # a markdown image: its caption, and its file's name without the extension
-_FIGURE = re.compile(r"!\[([^\]\n]{0,200})\]\(\s*<?([^)\s>]{1,2000})")  # one pass per image: no nested quantifiers
-_HTML_FIGURE = re.compile(r"<img\s[^<>]{0,500}?src=[\"']([^\"'<>]{1,2000})[\"']", re.IGNORECASE)
+_FIGURE = _RE(r"!\[([^\]\n]{0,200})\]\(\s*<?([^)\s>]{1,2000})")  # one pass per image: no nested quantifiers
+_HTML_FIGURE = _RE(r"<img\s[^<>]{0,500}?src=[\"']([^\"'<>]{1,2000})[\"']", re.IGNORECASE)
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 STATEMENTS = ("paragraph", "item", "heading", "html", "table")
 
@@ -382,7 +383,7 @@ def _inference_id() -> str:
     return taxonomy.by_role("inference-runtime").id
 
 
-_RELEASE_FILE = re.compile(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)
+_RELEASE_FILE = _RE(r"^[\w][\w./-]*\.(py|sh|ipynb|json|ya?ml|jsonl|parquet|csv|txt|safetensors|bin|gguf)$", re.IGNORECASE)
 
 
 def _release_link(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:

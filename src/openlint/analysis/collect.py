@@ -13,6 +13,8 @@ from openlint.release.model import Evidence, Problem
 
 @dataclass
 class Found:
+    """What was found for one component while reading: pointers, descriptions, withheld statements."""
+
     pointers: list[Pointer] = field(default_factory=list)
     described: list[Evidence] = field(default_factory=list)
     withheld: list[Evidence] = field(default_factory=list)
@@ -41,6 +43,8 @@ class Runtime:
 
 @dataclass
 class Collector:
+    """What reading a release finds, gathered before it is frozen into a Disclosure."""
+
     components: dict[str, Found] = field(default_factory=lambda: {cid: Found() for cid in taxonomy.ids()})
     practice: dict[str, Evidence | None] = field(default_factory=dict)
     stage_hits: dict[str, Evidence] = field(default_factory=dict)

@@ -8,11 +8,12 @@ import re
 from openlint.analysis.components import level
 from openlint.analysis.licence import gated
 from openlint.analysis.model import ComponentResult, Pointer, ReleaseLicence
-from openlint.knowledge import licences, taxonomy
+from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.taxonomy import Component
 from openlint.release.model import DeclaredComponent, Evidence, Problem, Release
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_RE = patterns.Constants(__name__)
+_SCHEME = _RE(r"^[a-z][a-z0-9+.-]*://")
 
 
 def is_inside(location: str) -> bool:

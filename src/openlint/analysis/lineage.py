@@ -15,17 +15,18 @@ from typing import Any
 from collections.abc import Callable
 
 from openlint.analysis.model import ComponentResult, Lineage
-from openlint.knowledge import licences, taxonomy
+from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue, Inherited
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Ancestor, Block, Card, Evidence, Release
 
 PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quantisation; a LoRA of a merge an adapter
 INTRO_BLOCKS = 40  # where a card says what it is
-_HUB_MODEL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
+_RE = patterns.Constants(__name__)
+_HUB_MODEL = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
+_HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
-_TEXT_ID = re.compile(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
+_TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
 
 
 # assesses a root model's own release (built from its card) and returns its components

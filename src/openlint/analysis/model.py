@@ -45,6 +45,8 @@ class Signals:
 
 @dataclass(frozen=True)
 class Stage:
+    """Whether the card shows a training stage took place, and where."""
+
     present: bool
     evidence: Evidence | None
     note: str
@@ -52,6 +54,8 @@ class Stage:
 
 @dataclass(frozen=True)
 class Disclosure:
+    """What the card discloses: signals by component, stages, practices, claims."""
+
     components: Mapping[str, Signals]
     stages: Mapping[str, Stage]
     practice: Mapping[str, Evidence | None]
@@ -74,6 +78,8 @@ class ReleaseLicence:
 
 @dataclass(frozen=True)
 class ComponentResult:
+    """The judgement of one component: its status, openness level, licence and evidence."""
+
     component: Component
     status: str
     level: int | None

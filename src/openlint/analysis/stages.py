@@ -8,11 +8,13 @@ from typing import Any
 
 from openlint.analysis.collect import Collector
 from openlint.analysis.model import Lineage, Stage
+from openlint.knowledge import patterns
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Evidence, Release
 
 INTRO_BLOCKS = 20  # where a card says what the model is
-_ALIGNMENT_NAME = re.compile(r"dpo|rlhf|orpo|kto", re.IGNORECASE)
+_RE = patterns.Constants(__name__)
+_ALIGNMENT_NAME = _RE(r"dpo|rlhf|orpo|kto", re.IGNORECASE)
 
 
 def as_list(value: Any) -> list[str]:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the registry is imported by the CLI at start-up: it must st
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How a report is rendered: colour, verbosity and what some formats add."""
+
     color: bool = False
     verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
     badge_components: bool = False  # the badge's strip of 12 component levels

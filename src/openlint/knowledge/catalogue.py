@@ -21,10 +21,11 @@ from openlint.knowledge import licences, patterns, store
 from openlint.knowledge.patterns import Programs
 
 SECTIONS = ("code", "datasets", "models")
-_WORD = re.compile(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
+_RE = patterns.Constants(__name__)
+_WORD = _RE(r"[a-z0-9@🤗][a-z0-9._/+-]*[a-z0-9]|[a-z0-9]")
 # first path parts of huggingface.co documentation pages, which name a library rather than a Hub repository
 _HUB_DOCS = ("docs", "transformers")
-_URL = re.compile(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
+_URL = _RE(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Inherited:
 
 @dataclass(frozen=True)
 class Artefact:
+    """An entry of the catalogue: a code repository, dataset or model, with its roles and licence."""
+
     id: str
     name: str
     section: str  # code, datasets or models

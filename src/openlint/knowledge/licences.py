@@ -14,6 +14,8 @@ TEXT_WINDOW = 20_000  # licence names and key phrases sit near the top of a lice
 
 @dataclass(frozen=True)
 class Licence:
+    """A licence of rules/licenses.yaml: what it grants, and the phrases that name it."""
+
     id: str
     name: str
     grants: tuple[str, ...]

@@ -8,7 +8,8 @@ with store.derived, keyed by the exact interpreter that produced them and a chec
 
 This uses re's internal interface (re._compiler and re._parser, sre_compile and sre_parse on 3.10, and
 _sre.compile), the same from 3.10 to 3.13; if it changes, `INTERPRETER` is None or rebuilding fails, and openlint
-compiles as before. Only ever for openlint's own bundled patterns: never one a release or a user supplies.
+compiles as before. Only ever for openlint's own patterns (the bundled data's, and the constant patterns of its
+modules: `Constants`): never one a release or a user supplies.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openlint.knowledge import store
@@ -97,3 +98,79 @@ def _programs(wanted: list[tuple[str, int]]) -> dict[str, list[Any]]:
         except Exception:  # noqa: BLE001 - an invalid pattern is reported where it is compiled, by re.compile
             continue
     return table
+
+
+class LazyPattern:
+    """A regular expression compiled on its first use, from the programs `_programs` gives; the methods of re.Pattern
+    openlint uses."""
+
+    __slots__ = ("source", "flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source, self.flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _programs(self) -> Programs:
+        return Programs({})
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = self._programs().compile(self.source, self.flags)
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.source
+
+    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.compiled.search(text, *bounds)
+
+    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.compiled.match(text, *bounds)
+
+    def fullmatch(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text, *bounds)
+
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, *bounds)
+
+    def findall(self, text: str, *bounds: int) -> list[Any]:
+        return self.compiled.findall(text, *bounds)
+
+    def sub(self, replacement: Any, text: str, count: int = 0) -> str:
+        return self.compiled.sub(replacement, text, count)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return self.compiled.split(text, maxsplit)
+
+
+class Constants:
+    """The constant patterns of one of openlint's modules (`_RE = Constants(__name__)`, then `_WORD = _RE(r"...")`):
+    each is compiled when first used, from the programs cached for the module's patterns, so a run pays neither
+    for parsing the patterns it uses nor for compiling those it does not."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.sources: list[tuple[str, int]] = []
+        self._table: Programs | None = None
+
+    def __call__(self, source: str, flags: int = 0) -> LazyPattern:
+        self.sources.append((source, int(flags)))
+        return _Constant(source, int(flags), self)
+
+    def programs(self) -> Programs:
+        if self._table is None:
+            self._table = cached(f"code-{self.module}", self.sources)
+        return self._table
+
+
+class _Constant(LazyPattern):
+    __slots__ = ("_constants",)
+
+    def __init__(self, source: str, flags: int, constants: Constants) -> None:
+        super().__init__(source, flags)
+        self._constants = constants
+
+    def _programs(self) -> Programs:
+        return self._constants.programs()

@@ -15,6 +15,8 @@ from openlint.knowledge import store
 
 @dataclass(frozen=True)
 class Component:
+    """One of the 12 components of a model release (rules/taxonomy.yaml)."""
+
     id: str
     stage: str  # training, evaluation, deployment
     side: str  # code or data

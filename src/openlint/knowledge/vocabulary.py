@@ -19,33 +19,19 @@ from typing import Any
 from openlint.knowledge import patterns, store
 
 
-class LazyPattern:
-    """A regular expression compiled on its first use; the methods of re.Pattern openlint uses."""
+class LazyPattern(patterns.LazyPattern):
+    """A vocabulary pattern: compiled on its first use, from the programs cached for the whole vocabulary."""
 
-    __slots__ = ("source", "flags", "_compiled")
+    __slots__ = ()
 
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self.source, self.flags = source, flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = _programs().compile(self.source, self.flags)
-        return self._compiled
-
-    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
-        return self.compiled.search(text, *bounds)
-
-    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
-        return self.compiled.match(text, *bounds)
-
-    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, *bounds)
+    def _programs(self) -> patterns.Programs:
+        return _programs()
 
 
 @dataclass(frozen=True)
 class Routing:
+    """Which kinds of link point to which component."""
+
     code_links: tuple[str, ...]
     data_links: tuple[str, ...]
     evaluation_data_links: tuple[str, ...]
@@ -56,6 +42,8 @@ class Routing:
 
 @dataclass(frozen=True)
 class ReleaseFile:
+    """A file whose presence in the release points to a component."""
+
     pattern: LazyPattern
     path: str | None
     suffix: str | None
@@ -70,6 +58,8 @@ class ReleaseFile:
 
 @dataclass(frozen=True)
 class Benchmark:
+    """A safety benchmark (rules/safety-benchmarks.yaml) and how the card names it."""
+
     name: str
     pattern: LazyPattern
     case_sensitive: bool
@@ -79,6 +69,8 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class Lineage:
+    """The vocabulary of lineage: how a derivative and the model it was made from are named."""
+
     relations: dict[str, str]  # base_model_relation value -> kind
     tags: dict[str, str]  # tag -> kind
     names: dict[str, LazyPattern]  # kind -> pattern on the release's name
@@ -90,6 +82,8 @@ class Lineage:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """The vocabulary of evaluation results: sections, phrases, leaderboards, claims."""
+
     sections: LazyPattern
     phrases: LazyPattern
     leaderboard: LazyPattern
@@ -102,6 +96,8 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """The whole compiled vocabulary cards are read with (rules/disclosure.yaml and its companions)."""
+
     sections: dict[str, LazyPattern]
     code_context: dict[str, LazyPattern]
     data_context: dict[str, LazyPattern]

@@ -14,6 +14,7 @@ import re
 from functools import cache
 from typing import Any
 
+from openlint.knowledge import patterns
 from openlint.release.model import Block, Card, Link, Problem, Section
 from openlint.support import yamlsafe
 
@@ -24,22 +25,23 @@ MAX_SECTIONS = 2_000
 MAX_LINE_CHARS = 4_000  # longer lines (inline images, minified data) are truncated before any pattern runs
 MAX_INLINE_CHARS = 20_000  # of one block's text searched for links and markup
 
-_KEY = re.compile(r"^([A-Za-z0-9_.-]+)\s*:")
-_IMAGE = re.compile(r"!\[([^\]\n]{0,500})\]\(\s*<?[^)\s>]{0,2000}>?(?:\s+\"[^\"]{0,500}\")?\s*\)")
-_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{0,500})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+\"[^\"]{0,500}\")?\s*\)")
-_REF_LINK = re.compile(r"(?<![!\]])\[([^\]\n]{1,500})\](?:\[([^\]\n]{0,500})\])?(?![(:\[])")
-_AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2000})>")
-_HTML_LINK = re.compile(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,500}>([^<]{0,500})", re.IGNORECASE)
-_BARE_URL = re.compile(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
+_RE = patterns.Constants(__name__)
+_KEY = _RE(r"^([A-Za-z0-9_.-]+)\s*:")
+_IMAGE = _RE(r"!\[([^\]\n]{0,500})\]\(\s*<?[^)\s>]{0,2000}>?(?:\s+\"[^\"]{0,500}\")?\s*\)")
+_MD_LINK = _RE(r"(?<!!)\[([^\]\n]{0,500})\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+\"[^\"]{0,500}\")?\s*\)")
+_REF_LINK = _RE(r"(?<![!\]])\[([^\]\n]{1,500})\](?:\[([^\]\n]{0,500})\])?(?![(:\[])")
+_AUTOLINK = _RE(r"<(https?://[^\s<>]{1,2000})>")
+_HTML_LINK = _RE(r"<a\s[^>]{0,500}?href=[\"']([^\"']{1,2000})[\"'][^>]{0,500}>([^<]{0,500})", re.IGNORECASE)
+_BARE_URL = _RE(r"(?<![(<\[\"'=])\bhttps?://[^\s)<>\]\"'`]{1,2000}")
 MAX_LEADING_BLANKS = 5
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_COMMENT = _RE(r"<!--.*?(?:-->|$)", re.DOTALL)
 # an HTML block that is one heading element ("<h3>Framework:</h3>") is a heading to a reader, as a markdown one is
-_HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^<>]*)?>([^<>]{1,200})</h\1\s*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>\n]{0,500}>")
+_HTML_HEADING = _RE(r"<h([1-6])(?:\s[^<>]*)?>([^<>]{1,200})</h\1\s*>", re.IGNORECASE)
+_TAG = _RE(r"<[^<>\n]{0,500}>")
 # an HTML image reads as its alt text, as a markdown image does ("Built with Axolotl" badges are images in links)
-_IMG_ALT = re.compile(r"<img\s[^<>\n]{0,500}?\balt=[\"']([^\"'<>\n]{0,200})[\"'][^<>\n]{0,500}>", re.IGNORECASE)
-_EMPHASIS = re.compile(r"\*\*|__|`")
-_LABEL = re.compile(r"^\s{0,3}(?:[-*]\s+)?\*\*([^*\n]{2,80}?):?\*\*:?")
+_IMG_ALT = _RE(r"<img\s[^<>\n]{0,500}?\balt=[\"']([^\"'<>\n]{0,200})[\"'][^<>\n]{0,500}>", re.IGNORECASE)
+_EMPHASIS = _RE(r"\*\*|__|`")
+_LABEL = _RE(r"^\s{0,3}(?:[-*]\s+)?\*\*([^*\n]{2,80}?):?\*\*:?")
 # each way a link is written: its pattern, the group holding its target, the group holding its anchor text (0: none)
 _LINK_FORMS = ((_MD_LINK, 2, 1), (_REF_LINK, 1, 1), (_AUTOLINK, 1, 0), (_HTML_LINK, 1, 2), (_BARE_URL, 0, 0))
 

@@ -14,6 +14,8 @@ _SIZE = re.compile(rb"^size ([0-9]{1,19})$", re.MULTILINE)
 
 @dataclass(frozen=True)
 class Pointer:
+    """A Git LFS pointer file: the hash and size of the object it stands for."""
+
     path: str
     sha256: str | None  # None when the pointer is malformed
     size: int | None

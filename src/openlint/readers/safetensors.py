@@ -33,6 +33,8 @@ class HeaderLimit(HeaderError):
 
 @dataclass
 class SafetensorsHeader:
+    """The parsed header of a safetensors file: its tensors and metadata."""
+
     header_size: int
     tensors: dict[str, tuple[str, tuple[int, ...], int, int]] = field(default_factory=dict)  # name -> dtype, shape, begin, end
     metadata: dict[str, str] = field(default_factory=dict)

@@ -7,14 +7,15 @@ against; no shard is read again.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from openlint.knowledge import patterns
 from openlint.readers.weights import Opener
 from openlint.release import limits
 from openlint.release.model import Problem, Release, WeightFile
 
-_SHARD = re.compile(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
+_RE = patterns.Constants(__name__)
+_SHARD = _RE(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
 MAX_INDEX_BYTES = limits.INDEX_BYTES
 
 

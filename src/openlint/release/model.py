@@ -33,6 +33,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class FileEntry:
+    """A file of the release, as listed: its path, size and LFS hash."""
+
     path: str  # POSIX path relative to the release root
     size: int
     lfs_sha256: str | None = None
@@ -51,6 +53,8 @@ class LicenceClaim:
 
 @dataclass
 class HubFacts:
+    """What the Hub says of a repository beyond its files: revision, gating, licence tags, parameters, security scan."""
+
     repo_id: str
     revision: str | None  # the commit sha the listing was read at
     requested_revision: str | None
@@ -97,6 +101,8 @@ class Missing:
 
 @dataclass
 class Section:
+    """A section of the card: its heading, level and lines."""
+
     title: str
     level: int
     line: int  # 1-based line of the heading
@@ -119,6 +125,8 @@ class Block:
 
 @dataclass(frozen=True)
 class Link:
+    """A link in the card: its target, anchor text and line."""
+
     url: str
     text: str  # the anchor text
     line: int
@@ -127,6 +135,8 @@ class Link:
 
 @dataclass
 class Card:
+    """The model card: its lines, front matter and block structure."""
+
     path: str
     lines: list[str]
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -183,6 +193,8 @@ class DeclaredWaiver:
 
 @dataclass(frozen=True)
 class DeclaredComponent:
+    """One component of the openness declaration, as its author states it."""
+
     id: str
     status: str  # released, not-released, not-applicable, api-only
     locations: tuple[str, ...]
@@ -194,6 +206,8 @@ class DeclaredComponent:
 
 @dataclass
 class Declaration:
+    """The openness declaration (openness.yaml): its components by id."""
+
     path: str
     line: int  # where the declaration starts
     components: dict[str, DeclaredComponent] = field(default_factory=dict)
@@ -203,6 +217,8 @@ class Declaration:
 
 @dataclass
 class WeightFile:
+    """A weight or model file: its format, how it loads and whether it is safe to load."""
+
     path: str
     format: str
     loads: str  # data, pickle, code
@@ -222,6 +238,8 @@ class WeightFile:
 
 @dataclass
 class Release:
+    """Everything read of a release, before any judgement: files, card, configuration, licences, weights."""
+
     name: str
     source: str  # "local" or "hub"
     location: str  # folder path or Hub repository id

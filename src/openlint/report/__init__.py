@@ -49,6 +49,8 @@ class Applied:
 
 @dataclass(frozen=True)
 class Report:
+    """The result of a check: the assessment, findings, grade and rules applied."""
+
     assessment: Assessment
     findings: tuple[Finding, ...]
     grade: Grade

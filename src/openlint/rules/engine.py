@@ -27,6 +27,8 @@ PLACE_KEYS = ("file", "line")  # message values that name the place a hit was fo
 
 @dataclass(frozen=True)
 class Waiver:
+    """A rule waived, with the reason given and where it is stated."""
+
     rule: str  # code or name
     reason: str
     component: str | None = None
@@ -51,6 +53,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class Location:
+    """A place a finding is shown at."""
+
     file: str | None
     line: int | None
     column: int | None = None
@@ -60,6 +64,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Finding:
+    """A rule's finding on the release: severity, message and locations."""
+
     rule: Rule
     severity: str
     message: str

@@ -19,6 +19,8 @@ NO_OPTIONS: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 @dataclass(frozen=True)
 class Hit:
+    """One place a check found: the values its message is filled with, and where."""
+
     values: dict[str, Any]
     file: str | None
     line: int | None
@@ -33,6 +35,8 @@ CheckFunction = Callable[[Assessment, dict[str, Any]], Iterator[Hit]]
 
 @dataclass(frozen=True)
 class Check:
+    """A registered check function and its default options."""
+
     function: CheckFunction
     options: dict[str, Any] = field(default_factory=lambda: dict(NO_OPTIONS))
 

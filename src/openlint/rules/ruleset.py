@@ -24,6 +24,8 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 @dataclass
 class Rule:
+    """A rule of the rule set: code, name, severity, messages and the check it runs."""
+
     code: str
     name: str
     severity: str

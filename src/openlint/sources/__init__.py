@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openlint.errors import OpenlintError
+from openlint.knowledge import patterns
 from openlint.sources.base import Source
 from openlint.sources.ids import is_repo_id
 
 # org/name; a URL or hf:// may also name a legacy single-segment id (gpt2), which bare would be a folder name
-_REPO_ID = re.compile(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$", re.ASCII)
+_RE = patterns.Constants(__name__)
+_REPO_ID = _RE(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$", re.ASCII)
 _RESERVED = r"(?!(?:datasets|spaces|docs|blog|papers|models|settings|organizations|collections|api|join|login)(?:/|$))"
-_HUB_URL = re.compile(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/{_RESERVED}([\w.-]+(?:/[\w.-]+)?)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$", re.ASCII)
+_HUB_URL = _RE(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/{_RESERVED}([\w.-]+(?:/[\w.-]+)?)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$", re.ASCII)
 
 
 def parse_hub_target(target: str) -> tuple[str, str | None] | None:

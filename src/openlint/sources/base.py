@@ -20,6 +20,8 @@ Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 @dataclass
 class Listing:
+    """The files of a release, as a source lists them."""
+
     name: str
     kind: str  # "local" or "hub"
     location: str  # a folder path or a Hub repository id
@@ -49,6 +51,8 @@ class InvalidHeader:
 
 @dataclass
 class Fetch:
+    """What to read from a source: texts, safetensors headers, linked repositories, other cards."""
+
     texts: dict[str, int] = field(default_factory=dict)  # path -> most bytes to read
     headers: list[str] = field(default_factory=list)  # safetensors files whose header is wanted
     lookups: list[tuple[str, str]] = field(default_factory=list)  # ("dataset" | "model", repo id)
@@ -57,6 +61,8 @@ class Fetch:
 
 @dataclass
 class Fetched:
+    """What a source read for a Fetch, or why it could not."""
+
     texts: dict[str, bytes | Unreadable] = field(default_factory=dict)
     headers: dict[str, bytes | Unreadable | InvalidHeader] = field(default_factory=dict)
     lookups: dict[str, LinkedRepo | Unreadable] = field(default_factory=dict)

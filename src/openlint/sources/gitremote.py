@@ -8,13 +8,15 @@ import re
 import stat
 from pathlib import Path
 
+from openlint.knowledge import patterns
 from openlint.sources.ids import is_commit, is_repo_id
 
 MAX_BYTES = 65_536
-_URL = re.compile(r"^\s*url\s*=\s*(\S+)\s*$", re.IGNORECASE)
-_HUB = re.compile(r"^(?:https?|ssh|git)://(?:[^@/\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)(?::\d+)?/(?P<id>[^?#\s]+?)(?:\.git)?/?$"
+_RE = patterns.Constants(__name__)
+_URL = _RE(r"^\s*url\s*=\s*(\S+)\s*$", re.IGNORECASE)
+_HUB = _RE(r"^(?:https?|ssh|git)://(?:[^@/\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)(?::\d+)?/(?P<id>[^?#\s]+?)(?:\.git)?/?$"
                   r"|^git@hf\.co:(?P<ssh>[^?#\s]+?)(?:\.git)?/?$")
-_REF = re.compile(r"^ref:\s*(refs/[A-Za-z0-9_./-]{1,200})$")
+_REF = _RE(r"^ref:\s*(refs/[A-Za-z0-9_./-]{1,200})$")
 _NOT_MODELS = ("datasets/", "spaces/", "buckets/")
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 
-_COMMIT = re.compile(r"[0-9a-f]{40}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+from openlint.knowledge import patterns
+
+_RE = patterns.Constants(__name__)
+_COMMIT = _RE(r"[0-9a-f]{40}")
+_SHA256 = _RE(r"[0-9a-f]{64}")
 # the Hub's grammar (huggingface_hub.utils.validate_repo_id), ASCII only: [namespace/]name, each of letters, digits,
 # '_', '-', '.', starting and ending with a letter, digit or '_', no '--' or '..', not ending in '.git'
 _SEGMENT = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?"
-_REPO_ID = re.compile(rf"(?:{_SEGMENT}/)?{_SEGMENT}", re.ASCII)
+_REPO_ID = _RE(rf"(?:{_SEGMENT}/)?{_SEGMENT}", re.ASCII)
 
 
 def is_commit(value: object) -> bool:

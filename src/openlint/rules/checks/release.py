@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from openlint.analysis.model import Assessment
-from openlint.knowledge import taxonomy
+from openlint.knowledge import patterns, taxonomy
 from openlint.rules.registry import Hit, anchor, check
 
 # each number tried once from its first digit (the lookbehind): from every digit of a long run it was quadratic
-_NUMBER = re.compile(r"(?<!\d)\d+(\.\d+)?\s*%|\b0?\.\d+\b|\|\s*\d+(\.\d+)?\s*\|")
+_RE = patterns.Constants(__name__)
+_NUMBER = _RE(r"(?<!\d)\d+(\.\d+)?\s*%|\b0?\.\d+\b|\|\s*\d+(\.\d+)?\s*\|")
 SECTION_READ = 80  # lines of a safety section searched for a reported number
 
 
