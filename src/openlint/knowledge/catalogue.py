@@ -155,18 +155,21 @@ class Catalogue:
             return None
         host, rest = match.group(1).lower(), match.group(2)
         parts = [p for p in re.split(r"[/?#]", rest) if p]
-        if host in ("huggingface.co", "hf.co") and parts and parts[0] in _HUB_DOCS:
+        if host in ("huggingface.co", "hf.co"):
+            return self._from_hub_url(parts)
+        return self.find(f"{host}/{'/'.join(parts[:2]).removesuffix('.git')}") if len(parts) >= 2 else None
+
+    def _from_hub_url(self, parts: list[str]) -> Artefact | None:
+        if parts and parts[0] in _HUB_DOCS:
             # a library's documentation (huggingface.co/docs/transformers, the older huggingface.co/transformers/...)
             library = self.find(parts[1] if parts[0] == "docs" and len(parts) > 1 else parts[0])
             return library if library is not None and library.section == "code" else None
-        if host in ("huggingface.co", "hf.co"):
-            section = "datasets" if parts and parts[0] == "datasets" else "models"
-            parts = parts[1:] if section == "datasets" else parts
-            if len(parts) == 1:  # a legacy id: huggingface.co/datasets/c4
-                legacy = self._legacy(parts[0])
-                return legacy if legacy is not None and legacy.section == section else None
-            return self.find("/".join(parts[:2])) if parts else None
-        return self.find(f"{host}/{'/'.join(parts[:2]).removesuffix('.git')}") if len(parts) >= 2 else None
+        section = "datasets" if parts and parts[0] == "datasets" else "models"
+        parts = parts[1:] if section == "datasets" else parts
+        if len(parts) == 1:  # a legacy id: huggingface.co/datasets/c4
+            legacy = self._legacy(parts[0])
+            return legacy if legacy is not None and legacy.section == section else None
+        return self.find("/".join(parts[:2])) if parts else None
 
     def mentions(self, text: str) -> Iterator[tuple[Artefact, str]]:
         """Artefacts named in the text, longest name first at each place, each once, with the name as written."""
