@@ -287,6 +287,11 @@ NOT_ARTEFACTS = {
     "huggingface/hub-docs",  # the model-card metadata specification
     "jonathanreeve/chapterize",  # generic text tooling
     "chatopera/synonyms",  # a synonym lookup cited for a masking method
+    "conda/conda-lock",  # generic tooling
+    "sponsors/openaccess-ai-collective",  # a donation page
+    # downstream projects built on a model, from a card's ecosystem list (Yi): users of the release, not its pipeline
+    "soulteary/yi-openai-proxy", "soulteary/amazing-openai-api", "zjrwtx/bilibiliqa_databuilder", "zjrwtx/videoqa_databuilder",
+    "zjrwtx/open_summary", "thisishubert/foodgpt-yi-model",
     "guoday/assert",  # images (QR codes, logo)
     "ymcui/hfl-anthology",  # a list of an organisation's resources
     # documentation-only model pages (README, paper, figures; no code or data)
