@@ -421,3 +421,14 @@ def _dataset_ids_in(card: Card, block: Block, vocab: Vocabulary, catalogue: Cata
         cid = data_component(context, vocab) or (vocab.routing.default_data if not _EVALUATION.search(context) else None)
         if cid is not None and not any(p.target == repo for p in found.components[cid].pointers):
             found.components[cid].pointers.append(Pointer("hub-dataset", repo, _evidence(card, block)))
+
+
+def read_training_tags(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    """A tag that a training or merge program writes into the card of what it made (`mergekit`, `axolotl`) names the
+    program, as a "Built with" line would; the stage it ran is decided with the other named programs."""
+    tags = card.metadata.get("tags")
+    for tag in dict.fromkeys(t.strip().lower() for t in (tags if isinstance(tags, list) else []) if isinstance(t, str)):
+        artefact = catalogue.find(vocab.training_tags[tag]) if tag in vocab.training_tags else None
+        if artefact is not None:
+            evidence = Evidence(card.path, card.key_line("tags"), f"tags: {tag}", "card-metadata")
+            found.training_code.append(Mention(artefact, evidence, f"tags: {tag}", f"tags: {tag}"))

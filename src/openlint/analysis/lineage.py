@@ -53,14 +53,20 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     root, source, facts = _root(release, bases, catalogue, vocab)
     found = assess_root(_as_release(facts)) if source == "hub" else {}
     inherited = {c.id: _inherit(c, root, source, facts, found, bases) for c in taxonomy.components().values() if c.inherited}
-    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _tuned_base(bases, catalogue))
+    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _made_from(bases, catalogue, vocab))
 
 
-def _tuned_base(bases: list[str], catalogue: Catalogue) -> bool:
-    """The model a release was made from is one the catalogue knows as made from another (Stheno, a Llama 3
-    fine-tune): a quantisation of it went through that fine-tuning. A base the catalogue does not know proves nothing."""
-    known = [catalogue.find(base) for base in bases[:1]]
-    return any(k is not None and k.section == "models" and bool(k.base) for k in known)
+def _made_from(bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> str:
+    """What the catalogue knows the model a release was made from to be: a "derivative" (Stheno, a Llama 3 fine-tune),
+    so a quantisation of it went through that fine-tuning, or a "root" trained from scratch (Llama-2-70b-hf), so a
+    quantisation of it went through none. The catalogue files a family's chat variants under its base model, so a
+    tuned name ("-chat-hf") is no root; a model the catalogue does not know proves nothing."""
+    known = catalogue.find(bases[0]) if bases else None
+    if known is None or known.section != "models":
+        return ""
+    if known.base:
+        return "derivative"
+    return "" if vocab.stages["tuned_name"].search(bases[0].lower()) else "root"
 
 
 # -- what it was made from ------------------------------------------------------------------------------------------

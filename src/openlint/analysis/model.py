@@ -123,7 +123,7 @@ class Lineage:
     root: str | None = None  # the root model, when identified
     source: str = ""  # where the root's facts come from: "catalogue", "hub" (its card, read), "" (not found)
     inherited: Mapping[str, ComponentResult] = field(default_factory=dict)  # what it has from the root
-    tuned_base: bool = False  # what it was made from is itself a catalogued fine-tune (a quantised chat model)
+    made_from: str = ""  # what the catalogue knows the model it was made from to be: "derivative", "root" or "" (unknown)
 
     @property
     def derived(self) -> bool:

@@ -61,10 +61,13 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
     if lineage.kind == "base" and lineage.evidence is not None:
         # so does a card that says this model was trained from scratch ("we finetuned MPT-7B-StoryWriter" is another model)
         return Stage(False, lineage.evidence, "The card says this model was trained from scratch: its tuned variants are other releases")
+    if lineage.kind == "quantisation" and lineage.made_from == "derivative":
+        return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
+    if lineage.kind == "quantisation" and lineage.made_from == "root":
+        # the original card a quantisation quotes describes its family's tuned variants, which are other releases
+        return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a base model: no fine-tuning stage")
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
-    if lineage.kind == "quantisation" and lineage.tuned_base:
-        return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
     if lineage.kind == "quantisation":
         return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
     return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")

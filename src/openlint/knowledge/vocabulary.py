@@ -132,6 +132,7 @@ class Vocabulary:
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
     citations: LazyPattern  # a bibliography entry: the works it names were not used by this model
     whole_model: LazyPattern  # a field naming the program that trained the whole model
+    training_tags: dict[str, str]  # a metadata tag a training program adds to what it trains -> its catalogue id
     format_context: LazyPattern  # a prompt format named after a dataset: no training data
     named_after: LazyPattern  # after a dataset's name: a model named after it (" 7B Lora")
 
@@ -212,6 +213,7 @@ def vocabulary() -> Vocabulary:
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
         citations=any_of(data.get("citations", [])),
         whole_model=any_of(data.get("whole_model", [])),
+        training_tags=dict(data.get("training_tags", {})),
         format_context=any_of(data.get("format_context", [])),
         named_after=any_of(data.get("named_after", [])),
     )
