@@ -329,3 +329,16 @@ def test_a_link_to_a_library_s_documentation_names_the_library(url, expected):
 
     found = catalogue.bundled().from_url(url)
     assert (found.id if found else None) == expected
+
+
+def test_every_alias_survives_normalisation():
+    """Text is compared word by word, and a word cannot end in '+': "humaneval+" would be read as "humaneval" and every
+    card reporting HumanEval would point at EvalPlus. An alias must keep its letters, digits and '+' when normalised."""
+    from openlint.knowledge.catalogue import normalise
+
+    def kept(text: str) -> str:
+        return re.sub(r"[^a-z0-9+#@]", "", text.lower())
+
+    lossy = [(file, alias) for file in FILES for entry in _parsed(file)["entries"] for alias in entry.get("aliases", [])
+             if kept(alias) != kept(normalise(alias))]
+    assert lossy == []
