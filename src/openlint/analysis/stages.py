@@ -40,7 +40,8 @@ def infer(release: Release, lineage: Lineage, found: Collector, vocab: Vocabular
     hits = found.stage_hits
     return {
         "finetuning": finetuning,
-        "alignment": _alignment(names(release), hits, finetuning),
+        # a model made from a "-DPO" model went through that DPO step, as its own "-DPO" name would say
+        "alignment": _alignment(" ".join([names(release), *lineage.bases]).lower(), hits, finetuning),
         "internal_benchmarks": Stage(True, hits["internal_benchmarks"], "The card reports internal benchmarks")
         if "internal_benchmarks" in hits else Stage(False, None, "No internal (non-public) benchmark is mentioned"),
         "evaluation": _evaluation(release, found),
@@ -75,7 +76,7 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
 
 def _alignment(names: str, hits: dict[str, Evidence], finetuning: Stage) -> Stage:
     if named := _ALIGNMENT_NAME.search(names):
-        return Stage(True, None, f"The model's name or tags name an alignment method ({named.group(0)!r})")
+        return Stage(True, None, f"The model's name, tags or base model name an alignment method ({named.group(0)!r})")
     if "alignment" in hits and finetuning.present:
         return Stage(True, hits["alignment"], "The card describes an alignment stage")
     if "alignment" in hits:
