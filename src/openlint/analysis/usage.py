@@ -9,13 +9,19 @@ release, under the release's licence, and is needed alongside the library.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from openlint.analysis.collect import Collector, Runtime
+from openlint.knowledge import patterns
 from openlint.knowledge.catalogue import Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Release
 from openlint.support.text import snippet
+
+MAX_SNIPPET = 4_000  # characters of a code block searched for imports
+_RE = patterns.Constants(__name__)
+_IMPORT = _RE(r"^[ \t]{0,8}(?:from|import)[ \t]+([A-Za-z_][\w]{0,60})", re.MULTILINE)
 
 
 def read(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
@@ -53,7 +59,7 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
         if block.kind != "code":
             _remote_code_in_prose(card, block, lower, vocab, catalogue, found)
             continue
-        runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None)
+        runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or _imported_runtime(block.text, catalogue)
         if runtime is not None:
             first = next((line for line in block.text.splitlines() if line.strip()), "")
             _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"))
@@ -61,6 +67,16 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
         if vocab.evaluation.code.search(lower):
             found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
+
+
+def _imported_runtime(code: str, catalogue: Catalogue) -> str | None:
+    """A snippet that imports a package the catalogue knows as an inference library ("from llmlingua import
+    PromptCompressor") runs the model with it."""
+    for package in _IMPORT.findall(code[:MAX_SNIPPET]):
+        artefact = catalogue.find(package)
+        if artefact is not None and artefact.section == "code" and artefact.plays("inference-runtime"):
+            return artefact.id
+    return None
 
 
 def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
