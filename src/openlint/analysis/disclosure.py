@@ -136,6 +136,7 @@ def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) 
     # ... as far as the catalogue knows it holds that stage's code (a repository with users' fine-tuning scripts does
     # not hold its base model's pre-training code)
     holds = first.artefact.plays(role, "alignment-code", "merge-code") if role == "finetuning-code" else first.artefact.plays(role)
+    holds = holds and not first.artefact.recipes  # a lab's fine-tuning recipes for users did not tune its own model
     if holds and (role == "finetuning-code" or not traced.derived):
         found.role(role).pointers.append(Pointer("code-repo", first.artefact.url or first.artefact.id, first.evidence, first.artefact.licence))
 

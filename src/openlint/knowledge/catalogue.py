@@ -53,6 +53,7 @@ class Artefact:
     url: str = ""
     gated: bool = False
     released: bool = True  # False: it exists but was never published
+    recipes: bool = False  # its training scripts are recipes for users, not the code that trained its publisher's models
     note: str = ""
     family: str | None = None
     base: str | None = None
@@ -227,7 +228,7 @@ def _artefact(entry: dict[str, Any], section: str, file: str, compile: Callable[
     return Artefact(
         id=entry["id"], name=entry["name"], section=section, roles=frozenset(entry["roles"]), licence=licence.id,
         licence_url=entry["licence_url"], aliases=tuple(entry["aliases"]), hub_ids=tuple(entry.get("hub_ids", ())), url=entry.get("url", ""), gated=bool(entry.get("gated")),
-        released=entry.get("released", True), note=entry.get("note", ""),
+        released=entry.get("released", True), recipes=entry.get("recipes", False), note=entry.get("note", ""),
         family=entry.get("family"), base=entry.get("base"), name_patterns=_name_patterns(entry, file, compile),
         pipeline=MappingProxyType(pipeline),
         source=entry.get("source", ""),
