@@ -288,6 +288,7 @@ NOT_ARTEFACTS = {
     "jonathanreeve/chapterize",  # generic text tooling
     "chatopera/synonyms",  # a synonym lookup cited for a masking method
     "conda/conda-lock",  # generic tooling
+    "bigscience-workshop/model_card",  # model-card figures
     "sponsors/openaccess-ai-collective",  # a donation page
     # downstream projects built on a model, from a card's ecosystem list (Yi): users of the release, not its pipeline
     "soulteary/yi-openai-proxy", "soulteary/amazing-openai-api", "zjrwtx/bilibiliqa_databuilder", "zjrwtx/videoqa_databuilder",
