@@ -24,7 +24,7 @@ HELD_OUT = {
 
 @pytest.fixture(scope="module")
 def tallies():
-    return {split: measure(split) for split in ("dev", "dev2", "dev3", "dev4", "test", "test2")}
+    return {split: measure(split) for split in ("dev", "dev2", "dev3", "dev4", "dev5", "test", "test2")}
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -49,8 +49,8 @@ def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 480
-    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "test", "test2"}
+    assert len(labels) == 540
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "test", "test2"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card
