@@ -1,11 +1,11 @@
-"""Agreement with hand labels on 400 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on 540 real cards openlint was not written against (tests/data/bulk_labels/).
 
-The cards were labelled before the reader was changed. `dev`, `dev2` and `dev3` were tuned on (dev3 first measured untuned: 88.5%); `test` (split by hash from
-dev before any reader change) and `test2` (a fresh sample labelled after the tuning, from the cards alone) were never
-looked at card by card. All figures are reported; the test fails if a held-out split drops below the figure reached
-when the README's development notes were written. Precision first: a wrong "released" is worse than a missed one,
-so its rate is reported and bounded separately.
-"""
+The cards were labelled before the reader was changed. `dev` to `dev5` were tuned on (dev3, dev4 and dev5 were each
+measured untuned first, after the rounds before them: 88.5%, 87.2%, 85.8%); `test` (split by hash from dev before any
+reader change) and `test2` (a fresh sample labelled after the first tuning, from the cards alone) were never looked at
+card by card. All figures are reported; the test fails if a held-out split drops below the figure reached when the
+README's development notes were written. Precision first: a wrong "released" is worse than a missed one, so its rate
+is reported and bounded separately."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import pytest
 
 from agreement import KEYS, between_labellers, measure
 
-MIN_DEV_OVERALL = 0.91  # dev 92.0%, dev2 91.3% (second round on ftc/sftd/evc/inf): the halves tuned on, bounded too so that tuning cannot trade them away
-# reached on the held-out splits when the README's figures were written; a change that lowers them is a regression:
-# (overall, weights and inference code each, wrong "released" as a share of all judgements)
+MIN_DEV_OVERALL = 0.91  # dev 92.6%, dev2 91.7%: the first halves tuned on, bounded too so that later tuning cannot trade them away
+# reached on the held-out splits when the README's development notes were written; a change that lowers them is a
+# regression: (overall, weights and inference code each, wrong "released" as a share of all judgements)
 HELD_OUT = {
-    "test": (0.875, 0.89, 0.017),  # 87.8% of 1020; w 98%, inf 89%; 17 wrong released (1.7%)
-    "test2": (0.885, 0.85, 0.023),  # 88.8% of 720; w 100%, inf 85%; 16 wrong released (2.2%)
+    "test": (0.89, 0.89, 0.015),  # 89.3% of 1020; w 98%, inf 89%; 15 wrong released (1.5%)
+    "test2": (0.895, 0.85, 0.017),  # 89.9% of 720; w 100%, inf 85%; 12 wrong released (1.7%)
 }
 
 
