@@ -47,12 +47,18 @@ def test_a_wrong_program_falls_back_to_re_compile():
         programs.compile("(unbalanced")
 
 
-def test_the_programs_are_cached_then_reused_and_not_without_a_cache(tmp_path, monkeypatch):
+@pytest.fixture
+def made(tmp_path, monkeypatch) -> list[str]:
+    """The sources whose programs are computed (not taken from the cache), with an empty cache of its own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     store._bundled.cache_clear()
-    made = []
+    computed: list[str] = []
     original = patterns.program
-    monkeypatch.setattr(patterns, "program", lambda source, flags=0: made.append(source) or original(source, flags))
+    monkeypatch.setattr(patterns, "program", lambda source, flags=0: computed.append(source) or original(source, flags))
+    return computed
+
+
+def test_the_programs_are_cached_then_reused_and_not_without_a_cache(made, monkeypatch):
     sources = [("fine-?tun(ed|ing)", 0), ("a.b", re.DOTALL)]
     first = patterns.cached("test", sources)
     assert sorted(made) == ["a.b", "fine-?tun(ed|ing)"]
@@ -109,12 +115,7 @@ def test_the_constant_patterns_of_openlint_s_modules_rebuild_as_compiled():
             (expected.pattern, expected.flags, expected.groups, expected.groupindex)
 
 
-def test_a_module_s_constant_patterns_are_compiled_on_first_use_from_cached_programs(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    store._bundled.cache_clear()
-    made = []
-    original = patterns.program
-    monkeypatch.setattr(patterns, "program", lambda source, flags=0: made.append(source) or original(source, flags))
+def test_a_module_s_constant_patterns_are_compiled_on_first_use_from_cached_programs(made):
     constants = patterns.Constants("test-module")
     word, digits = constants(r"\w+"), constants(r"(?P<n>\d+)", re.ASCII)
     assert made == [] and word._compiled is None  # nothing compiled before a pattern is used
