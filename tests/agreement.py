@@ -44,7 +44,7 @@ def level_of(value: str) -> str:
 def primary_labels() -> dict[str, dict]:
     """Each card's labels from its first labeller."""
     cards: dict[str, dict] = {}
-    for pattern in ("labeller-*.yaml", "dev2-*.yaml", "dev3-*.yaml", "dev4-*.yaml", "dev5-*.yaml", "test2-*.yaml"):
+    for pattern in ("labeller-*.yaml", "dev2-*.yaml", "dev3-*.yaml", "dev4-*.yaml", "dev5-*.yaml", "dev6-*.yaml", "test2-*.yaml"):
         for path in sorted(LABELS.glob(pattern)):
             cards.update(yaml.safe_load(path.read_text())["cards"])
     return cards
@@ -172,7 +172,7 @@ def _print(split: str, tally: Tally, misses: bool) -> None:
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split in (["dev", "dev2", "dev3", "dev4", "dev5", "test", "test2"] if which == "all" else [which]):
+    for split in (["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2"] if which == "all" else [which]):
         _print(split, measure(split), "--misses" in sys.argv)
     overall, per, count = between_labellers()
     print(f"between labellers ({count} cards): {overall:.1%}; " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))

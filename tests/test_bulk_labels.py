@@ -1,7 +1,7 @@
-"""Agreement with hand labels on 540 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on all 600 real cards openlint was not written against (tests/data/bulk_labels/).
 
-The cards were labelled before the reader was changed. `dev` to `dev5` were tuned on (dev3, dev4 and dev5 were each
-measured untuned first, after the rounds before them: 88.5%, 87.2%, 85.8%); `test` (split by hash from dev before any
+The cards were labelled before the reader was changed. `dev` to `dev6` were tuned on (dev3 to dev6 were each
+measured untuned first, after the rounds before them: 88.5%, 87.2%, 85.8%, 89.6%); `test` (split by hash from dev before any
 reader change) and `test2` (a fresh sample labelled after the first tuning, from the cards alone) were never looked at
 card by card. All figures are reported; the test fails if a held-out split drops below the figure reached when the
 README's development notes were written. Precision first: a wrong "released" is worse than a missed one, so its rate
@@ -24,7 +24,7 @@ HELD_OUT = {
 
 @pytest.fixture(scope="module")
 def tallies():
-    return {split: measure(split) for split in ("dev", "dev2", "dev3", "dev4", "dev5", "test", "test2")}
+    return {split: measure(split) for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2")}
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -49,8 +49,8 @@ def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 540
-    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "test", "test2"}
+    assert len(labels) == 600
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card
