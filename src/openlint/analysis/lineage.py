@@ -217,8 +217,17 @@ def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -
         found = catalogue.family(re.sub(r"[\s_]", "-", name))
         if found is not None:
             return found
-    for licence in (licences.lookup(raw) for raw in _as_ids(meta.get("license"))):
+    stated = [licences.lookup(raw) for raw in _as_ids(meta.get("license"))]
+    for licence in stated:
         root = vocab.lineage.family_licences.get(licence.id) if licence is not None else None
+        if root is not None and catalogue.find(root) is not None:
+            return catalogue.find(root)
+    # a version-less family tag is weak evidence: not on a release under a licence that lets it be relicensed, which
+    # that family's use-restricted licence would not allow (a new model's template tags, not a derivative's)
+    if any(licence is not None and "relicense" in licence.grants for licence in stated):
+        return None
+    for tag in _as_ids(meta.get("tags")):
+        root = vocab.lineage.family_tags.get(tag.lower())
         if root is not None and catalogue.find(root) is not None:
             return catalogue.find(root)
     return None

@@ -78,6 +78,7 @@ class Lineage:
     made_from: LazyPattern  # phrases naming the model a derivative was made from
     architecture: LazyPattern  # ... unless what follows them is an architecture or code, not a model
     family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
+    family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         made_from=any_of(data["made_from"]),
         architecture=any_of(data["made_from_architecture"]),
         family_licences=dict(data["family_licences"]),
+        family_tags=dict(data["family_tags"]),
     )
 
 
