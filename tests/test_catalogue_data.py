@@ -236,9 +236,11 @@ def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vo
     named = [v for v in disclosure["library_names"].values() if v] + [e["runtime"] for e in disclosure["usage_code"]]
     named += list(disclosure["format_runtimes"].values()) + list(disclosure["library_files"].values())
     named.append(disclosure["evaluation"]["leaderboard_harness"])
+    named += list(disclosure["evaluation"]["index_harnesses"].values())
     assert sorted(set(named) - code) == []
     models = {e["id"] for e in _load("models")["entries"]}
-    assert sorted(set(disclosure["lineage"]["family_licences"].values()) - models) == []
+    lineage = disclosure["lineage"]
+    assert sorted((set(lineage["family_licences"].values()) | set(lineage["family_tags"].values())) - models) == []
 
 
 def test_legacy_hub_ids_are_unique_and_not_aliases_of_another_entry():

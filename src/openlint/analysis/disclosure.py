@@ -40,7 +40,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     _training(found, inferred, traced, vocab)
     _metadata_pointers(release, found, inferred, catalogue, vocab)
     _file_pointers(release, found, inferred, vocab)
-    _evaluation(found, inferred, vocab, catalogue)
+    _evaluation(release, found, inferred, vocab, catalogue)
     _safety(found, inferred)
     _runtimes(found)
     _dead_pointers(release, found)
@@ -184,11 +184,11 @@ def _file_pointers(release: Release, found: Collector, inferred: dict[str, Stage
             found.components[cid].pointers.append(Pointer("path", path, Evidence(path, None, f"{path} ships in the release", "file")))
 
 
-def _evaluation(found: Collector, inferred: dict[str, Stage], vocab: Vocabulary, catalogue: Catalogue) -> None:
+def _evaluation(release: Release, found: Collector, inferred: dict[str, Stage], vocab: Vocabulary, catalogue: Catalogue) -> None:
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
     code = found.role("evaluation-harness")
     if inferred["evaluation"].present and not code.pointers:
-        pointer = _evaluation_pointer(found, catalogue.find(vocab.evaluation.leaderboard_harness))
+        pointer = _evaluation_pointer(found, catalogue.find(vocab.evaluation.leaderboard_harness)) or _index_harness(release, vocab, catalogue)
         if pointer is not None:
             code.pointers.append(pointer)
     evidence = inferred["evaluation"].evidence
@@ -207,6 +207,22 @@ def _evaluation_pointer(found: Collector, harness: Artefact | None) -> Pointer |
         return Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence)
     own = next((m for m in found.own_code if m.artefact.plays("evaluation-harness")), None)
     return Pointer("code-repo", own.artefact.url or own.artefact.id, own.evidence, own.artefact.licence) if own else None
+
+
+def _index_harness(release: Release, vocab: Vocabulary, catalogue: Catalogue) -> Pointer | None:
+    """The harness that wrote the model-index results, known from the benchmark datasets they name (`mteb/...`)."""
+    card = release.card
+    index = card.metadata.get("model-index") if card is not None else None
+    types = [str(result.get("dataset", {}).get("type", "")).lower()
+             for entry in (index if isinstance(index, list) else []) if isinstance(entry, dict)
+             for result in (entry.get("results") if isinstance(entry.get("results"), list) else []) if isinstance(result, dict)
+             and isinstance(result.get("dataset"), dict)]
+    for prefix, harness_id in vocab.evaluation.index_harnesses.items():
+        harness = catalogue.find(harness_id)
+        if harness is not None and card is not None and any(t.startswith(prefix) for t in types):
+            evidence = Evidence(card.path, card.key_line("model-index"), f"model-index results on {prefix}... datasets, written by {harness.name}", "card-metadata")
+            return Pointer("code-repo", harness.url or harness.id, evidence, harness.licence)
+    return None
 
 
 def _safety(found: Collector, inferred: dict[str, Stage]) -> None:

@@ -93,6 +93,7 @@ class Evaluation:
     pending: LazyPattern  # results announced, not given ("benchmarks coming soon")
     claims: LazyPattern  # phrases that claim a result: results only with a number or a results heading
     charts: LazyPattern  # headings under which any image is a chart of results
+    index_harnesses: dict[str, str]  # model-index dataset prefix -> catalogue id of the harness that writes it
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
 def _evaluation(data: dict[str, Any]) -> Evaluation:
     return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
                       any_of(data.get("code", [])), any_of(data.get("pending", [])), any_of(data.get("claims", [])),
-                      any_of(data.get("chart_sections", [])))
+                      any_of(data.get("chart_sections", [])), dict(data.get("index_harnesses", {})))
 
 
 @cache
