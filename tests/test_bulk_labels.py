@@ -13,12 +13,12 @@ import pytest
 
 from agreement import KEYS, between_labellers, measure
 
-MIN_DEV_OVERALL = 0.91  # dev 92.6%, dev2 91.7%: the first halves tuned on, bounded too so that later tuning cannot trade them away
+MIN_DEV_OVERALL = 0.92  # dev 93.0%, dev2 92.1%: the first halves tuned on, bounded too so that later tuning cannot trade them away
 # reached on the held-out splits when the README's development notes were written; a change that lowers them is a
 # regression: (overall, weights and inference code each, wrong "released" as a share of all judgements)
 HELD_OUT = {
-    "test": (0.89, 0.89, 0.015),  # 89.3% of 1020; w 98%, inf 89%; 15 wrong released (1.5%)
-    "test2": (0.895, 0.85, 0.017),  # 89.9% of 720; w 100%, inf 85%; 12 wrong released (1.7%)
+    "test": (0.895, 0.89, 0.013),  # 89.9% of 1020; w 98%, inf 89%; 13 wrong released (1.3%)
+    "test2": (0.905, 0.85, 0.017),  # 90.6% of 720; w 100%, inf 85%; 12 wrong released (1.7%)
 }
 
 
