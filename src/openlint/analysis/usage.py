@@ -14,7 +14,8 @@ from typing import Any
 
 from openlint.analysis.collect import Collector, Runtime
 from openlint.knowledge import patterns
-from openlint.knowledge.catalogue import Catalogue
+from openlint.analysis.model import Pointer
+from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Release
 from openlint.support.text import snippet
@@ -67,15 +68,25 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
         if vocab.evaluation.code.search(lower):
             found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
+        if (harness := _imported(block.text, catalogue, "evaluation-harness")) is not None:
+            # a snippet scoring the model with a harness's package ("from human_eval.evaluation import ...") names it
+            found.role("evaluation-harness").pointers.append(Pointer(
+                "code-repo", harness.url or harness.id, Evidence(card.path, block.line, snippet(f"evaluation code imports {harness.name}"), "card-text"), harness.licence))
 
 
 def _imported_runtime(code: str, catalogue: Catalogue) -> str | None:
     """A snippet that imports a package the catalogue knows as an inference library ("from llmlingua import
     PromptCompressor") runs the model with it."""
+    artefact = _imported(code, catalogue, "inference-runtime")
+    return artefact.id if artefact is not None else None
+
+
+def _imported(code: str, catalogue: Catalogue, role: str) -> Artefact | None:
+    """The first package a snippet imports that the catalogue knows in that role."""
     for package in _IMPORT.findall(code[:MAX_SNIPPET]):
         artefact = catalogue.find(package)
-        if artefact is not None and artefact.section == "code" and artefact.plays("inference-runtime"):
-            return artefact.id
+        if artefact is not None and artefact.section == "code" and artefact.plays(role):
+            return artefact
     return None
 
 
