@@ -59,19 +59,24 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             found.stage_hits["finetuning"] = Evidence(card.path, block.line, snippet(f"prompt template: {block.text}"), "card-text")
         if block.kind != "code":
             _remote_code_in_prose(card, block, lower, vocab, catalogue, found)
-            continue
-        runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or _imported_runtime(block.text, catalogue)
-        if runtime is not None:
-            first = next((line for line in block.text.splitlines() if line.strip()), "")
-            _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"))
-        if vocab.remote_code.search(lower):
-            found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
-        if vocab.evaluation.code.search(lower):
-            found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
-        if (harness := _imported(block.text, catalogue, "evaluation-harness")) is not None:
-            # a snippet scoring the model with a harness's package ("from human_eval.evaluation import ...") names it
-            found.role("evaluation-harness").pointers.append(Pointer(
-                "code-repo", harness.url or harness.id, Evidence(card.path, block.line, snippet(f"evaluation code imports {harness.name}"), "card-text"), harness.licence))
+        else:
+            _code_block(card, block, lower, vocab, catalogue, found)
+
+
+def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+    """What a code block of the card runs the model with, and whether it scores it."""
+    runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or _imported_runtime(block.text, catalogue)
+    if runtime is not None:
+        first = next((line for line in block.text.splitlines() if line.strip()), "")
+        _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"))
+    if vocab.remote_code.search(lower):
+        found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
+    if vocab.evaluation.code.search(lower):
+        found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
+    if (harness := _imported(block.text, catalogue, "evaluation-harness")) is not None:
+        # a snippet scoring the model with a harness's package ("from human_eval.evaluation import ...") names it
+        found.role("evaluation-harness").pointers.append(Pointer(
+            "code-repo", harness.url or harness.id, Evidence(card.path, block.line, snippet(f"evaluation code imports {harness.name}"), "card-text"), harness.licence))
 
 
 def _imported_runtime(code: str, catalogue: Catalogue) -> str | None:
