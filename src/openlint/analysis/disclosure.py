@@ -212,14 +212,16 @@ def _evaluation_pointer(found: Collector, harness: Artefact | None) -> Pointer |
 def _index_harness(release: Release, vocab: Vocabulary, catalogue: Catalogue) -> Pointer | None:
     """The harness that wrote the model-index results, known from the benchmark datasets they name (`mteb/...`)."""
     card = release.card
-    index = card.metadata.get("model-index") if card is not None else None
-    types = [str(result.get("dataset", {}).get("type", "")).lower()
+    if card is None:
+        return None
+    index = card.metadata.get("model-index")
+    types = [str(result["dataset"].get("type", "")).lower()
              for entry in (index if isinstance(index, list) else []) if isinstance(entry, dict)
-             for result in (entry.get("results") if isinstance(entry.get("results"), list) else []) if isinstance(result, dict)
-             and isinstance(result.get("dataset"), dict)]
+             for result in (entry.get("results") if isinstance(entry.get("results"), list) else [])
+             if isinstance(result, dict) and isinstance(result.get("dataset"), dict)]
     for prefix, harness_id in vocab.evaluation.index_harnesses.items():
         harness = catalogue.find(harness_id)
-        if harness is not None and card is not None and any(t.startswith(prefix) for t in types):
+        if harness is not None and any(t.startswith(prefix) for t in types):
             evidence = Evidence(card.path, card.key_line("model-index"), f"model-index results on {prefix}... datasets, written by {harness.name}", "card-metadata")
             return Pointer("code-repo", harness.url or harness.id, evidence, harness.licence)
     return None

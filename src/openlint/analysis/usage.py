@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from openlint.analysis.collect import Collector, Runtime
-from openlint.knowledge import patterns
 from openlint.analysis.model import Pointer
+from openlint.knowledge import patterns
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Release
