@@ -65,7 +65,11 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 
 def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     """What a code block of the card runs the model with, and whether it scores it."""
-    runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or _imported_runtime(block.text, catalogue)
+    imported = _imported(block.text, catalogue)
+    # a snippet importing a package the catalogue knows as an inference library ("from llmlingua import
+    # PromptCompressor") runs the model with it
+    library = _playing(imported, "inference-runtime")
+    runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or (library.id if library else None)
     if runtime is not None:
         first = next((line for line in block.text.splitlines() if line.strip()), "")
         _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"))
@@ -73,26 +77,20 @@ def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalog
         found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
     if vocab.evaluation.code.search(lower):
         found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
-    if (harness := _imported(block.text, catalogue, "evaluation-harness")) is not None:
+    if (harness := _playing(imported, "evaluation-harness")) is not None:
         # a snippet scoring the model with a harness's package ("from human_eval.evaluation import ...") names it
         found.role("evaluation-harness").pointers.append(Pointer(
             "code-repo", harness.url or harness.id, Evidence(card.path, block.line, snippet(f"evaluation code imports {harness.name}"), "card-text"), harness.licence))
 
 
-def _imported_runtime(code: str, catalogue: Catalogue) -> str | None:
-    """A snippet that imports a package the catalogue knows as an inference library ("from llmlingua import
-    PromptCompressor") runs the model with it."""
-    artefact = _imported(code, catalogue, "inference-runtime")
-    return artefact.id if artefact is not None else None
+def _imported(code: str, catalogue: Catalogue) -> list[Artefact]:
+    """The code artefacts of the catalogue a snippet imports, in the order it imports them."""
+    found = (catalogue.find(package) for package in _IMPORT.findall(code[:MAX_SNIPPET]))
+    return [artefact for artefact in found if artefact is not None and artefact.section == "code"]
 
 
-def _imported(code: str, catalogue: Catalogue, role: str) -> Artefact | None:
-    """The first package a snippet imports that the catalogue knows in that role."""
-    for package in _IMPORT.findall(code[:MAX_SNIPPET]):
-        artefact = catalogue.find(package)
-        if artefact is not None and artefact.section == "code" and artefact.plays(role):
-            return artefact
-    return None
+def _playing(artefacts: list[Artefact], role: str) -> Artefact | None:
+    return next((artefact for artefact in artefacts if artefact.plays(role)), None)
 
 
 def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
