@@ -39,6 +39,9 @@ class Runtime:
 
     artefact: Artefact
     evidence: Evidence
+    # True: its snippet loads the release's own code (trust_remote_code=True); False: its snippet runs the model
+    # without it; None: named, tagged or linked, not shown running the model
+    own_code: bool | None = None
 
 
 @dataclass

@@ -55,25 +55,38 @@ def from_evidence(release: Release, component: Component, disclosure: Disclosure
 
 
 def _inference(component: Component, pointers: tuple[Pointer, ...], own: ReleaseLicence) -> ComponentResult:
-    """Libraries and runtimes are alternatives (any one runs the model): the most open counts. The release's own
-    remote code is needed alongside it, under the release's licence."""
+    """Libraries and runtimes are alternatives (any one runs the model): the most open path counts. A library that
+    needs the release's own remote code runs it only alongside that code, under the release's licence."""
     alternatives = [p for p in pointers if p.kind not in ("path", "remote-code")]
     own_code = [p for p in pointers if p.kind in ("path", "remote-code")][:1]
-    best = max(alternatives, key=lambda p: level(component, _licence_of(p)), default=None)
     stated = own.claim.raw if own.licence and own.claim else None
-    parts = ([best] if best else []) + [Pointer(p.kind, p.target, p.evidence, stated) for p in own_code]
+    own_parts = [Pointer(p.kind, p.target, p.evidence, stated) for p in own_code]
+
+    def path(pointer: Pointer | None) -> list[Pointer]:
+        # without a library, the release's own code is the whole path; remote code is needed by the libraries that
+        # load it (disclosure marks them), a script shipped in the release by every library
+        needs = pointer is None or pointer.needs_own_code or any(p.kind == "path" for p in own_code)
+        return ([pointer] if pointer else []) + (own_parts if needs else [])
+
+    def path_level(pointer: Pointer) -> int:
+        return level(component, weakest(path(pointer), own.licence)[0])
+
+    best = max(alternatives, key=path_level, default=None)
+    parts = path(best)
     licence, raw = weakest(parts, own.licence)
     others = tuple(p.evidence for p in alternatives if p is not best)[:3]
     shown = tuple(p.evidence for p in parts) + others
     return ComponentResult(component, "released", level(component, licence), licence, raw, shown, pointers,
-                           note=_runs_on(alternatives, bool(own_code)))
+                           note=_runs_on(alternatives, best, bool(own_code) and len(parts) > (1 if best else 0)))
 
 
-def _runs_on(alternatives: list[Pointer], own_code: bool) -> str:
+def _runs_on(alternatives: list[Pointer], best: Pointer | None, with_own_code: bool) -> str:
     names = ", ".join(dict.fromkeys(p.target.rsplit("/", 1)[-1] for p in alternatives[:4]))
     note = f"Runs on {names}" if names else ""
-    if own_code:
+    if with_own_code:
         note += ("; " if note else "") + "with the release's own code, under its licence"
+    elif best is not None and any(p.needs_own_code for p in alternatives):
+        note += f"; {best.target.rsplit('/', 1)[-1]} runs it without the release's own code"
     return note
 
 

@@ -42,7 +42,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     _file_pointers(release, found, inferred, vocab)
     _evaluation(release, found, inferred, vocab, catalogue)
     _safety(found, inferred)
-    _runtimes(found)
+    _runtimes(found, vocab)
     _dead_pointers(release, found)
     return found.freeze(inferred, list(traced.bases), None), traced
 
@@ -240,14 +240,20 @@ def _safety(found: Collector, inferred: dict[str, Stage]) -> None:
         data.described.append(evidence)
 
 
-def _runtimes(found: Collector) -> None:
-    """Each runtime that runs the model is an alternative; remote code ships with the release."""
+def _runtimes(found: Collector, vocab: Vocabulary) -> None:
+    """Each runtime that runs the model is an alternative. Remote code ships with the release; a runtime needs it
+    unless a snippet shows it running the model without it (`ollama run`, a vLLM snippet without the flag), and
+    always when one of its snippets loads it or it loads a release's own code whenever there is any (Transformers)."""
     inference = found.role("inference-runtime")
+    loading = {runtime.artefact.id for runtime in found.runtimes if runtime.own_code} | vocab.remote_code_loaders
+    without = {runtime.artefact.id for runtime in found.runtimes if runtime.own_code is False} - loading
     seen: set[str] = set()
     for runtime in found.runtimes:
         if runtime.artefact.id not in seen:
             seen.add(runtime.artefact.id)
-            inference.pointers.append(Pointer("library", runtime.artefact.url or runtime.artefact.id, runtime.evidence, runtime.artefact.licence))
+            needs = bool(found.remote_code) and runtime.artefact.id not in without
+            inference.pointers.append(Pointer("library", runtime.artefact.url or runtime.artefact.id, runtime.evidence, runtime.artefact.licence,
+                                              needs_own_code=needs))
     if found.remote_code:
         inference.pointers.append(Pointer("remote-code", "the release's own code", found.remote_code[0]))
 

@@ -32,6 +32,7 @@ class Pointer:
     evidence: Evidence
     licence: str | None = None
     gated: bool = False  # public with limits on access (a gated Hub repository)
+    needs_own_code: bool = False  # a library that runs the model only with the release's own (remote) code
 
 
 @dataclass(frozen=True)

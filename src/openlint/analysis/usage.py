@@ -4,7 +4,10 @@ A usage snippet that loads the model names its library (`from_pretrained` -> Tra
 `vllm serve` -> vLLM, ...); so do `library_name`, a library tag, a weight format (GGUF -> llama.cpp) and the release's
 own files (config.json -> Transformers, model_index.json -> Diffusers). Several of them are alternatives: any one
 runs the model. Remote code (`trust_remote_code=True`, `auto_map`, modelling files in the release) ships with the
-release, under the release's licence, and is needed alongside the library.
+release, under the release's licence, and is needed alongside a library that loads it: one whose snippet passes
+`trust_remote_code=True`, and the libraries that load a release's own code whenever it has any (Transformers). A
+runtime shown without it (`ollama run`, `llama-cli`, a vLLM snippet without the flag) implements the architecture
+itself and is an alternative path of its own.
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ def read(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Colle
     _files(release, vocab, catalogue, found)
 
 
-def _add(found: Collector, catalogue: Catalogue, runtime_id: str | None, evidence: Evidence) -> None:
+def _add(found: Collector, catalogue: Catalogue, runtime_id: str | None, evidence: Evidence, own_code: bool | None = None) -> None:
     artefact = catalogue.find(runtime_id) if runtime_id else None
     if artefact is not None:
-        found.runtimes.append(Runtime(artefact, evidence))
+        found.runtimes.append(Runtime(artefact, evidence, own_code))
 
 
 def _metadata(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
@@ -70,10 +73,11 @@ def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalog
     # PromptCompressor") runs the model with it
     library = _playing(imported, "inference-runtime")
     runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or (library.id if library else None)
+    remote = vocab.remote_code.search(lower) is not None
     if runtime is not None:
         first = next((line for line in block.text.splitlines() if line.strip()), "")
-        _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"))
-    if vocab.remote_code.search(lower):
+        _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"), remote)
+    if remote:
         found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
     if vocab.evaluation.code.search(lower):
         found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
@@ -97,7 +101,7 @@ def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabular
     """"... so the trust_remote_code=True finds the module" in prose: the model loads with Transformers and its own code."""
     if block.kind in ("paragraph", "item") and vocab.remote_code.search(lower) and "trust_remote_code" in lower:
         evidence = Evidence(card.path, block.line, snippet(block.text), "card-text")
-        _add(found, catalogue, vocab.library_names.get("transformers"), evidence)
+        _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=True)
         found.remote_code.append(evidence)
 
 
