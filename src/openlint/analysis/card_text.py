@@ -273,9 +273,10 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
 
 def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
     """"You can run it with X" is how a card says what runs it; "fine-tuned with X" says what trained it, and "a GGUF
-    quantisation is available here" points to another repository's copy."""
+    quantisation is available here" points to another repository's copy, and "compared to similar models (e.g.,
+    StableLM)" to another model."""
     sentence = mention.sentence
-    if vocab.other_copies.search(sentence):
+    if vocab.other_copies.search(sentence) or vocab.comparisons.search(sentence):
         return False
     return not (training and vocab.training_context.search(sentence) and not vocab.code_context[_inference_id()].search(sentence))
 

@@ -128,6 +128,7 @@ class Vocabulary:
     training_context: LazyPattern
     advice: LazyPattern
     other_copies: LazyPattern  # a sentence pointing to someone else's quantised copy of the model
+    comparisons: LazyPattern  # a sentence setting the model against others
     safety_classifier: LazyPattern  # the model is itself a safety/moderation classifier
     data_hosts: LazyPattern  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
     alignment_context: LazyPattern
@@ -211,6 +212,7 @@ def vocabulary() -> Vocabulary:
         training_context=any_of(data["training_context"]),
         advice=any_of(data["advice"]),
         other_copies=any_of(data.get("other_copies", [])),
+        comparisons=any_of(data.get("comparisons", [])),
         data_hosts=any_of(data.get("data_hosts", [])),
         safety_classifier=any_of(data.get("safety_classifier", [])),
         alignment_context=any_of(data["alignment_context"]),
