@@ -20,6 +20,7 @@ from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
+MAX_REPORT = 4_000  # characters of a code block read for printed scores
 _RE = patterns.Constants(__name__)
 HUB_DATASET = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
 CODE_HOST = _RE(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
@@ -38,6 +39,9 @@ _LETTER = _RE(r"[a-z]")
 # after a claim, the benchmark it names: a name written like one (GenEval, MMLU, HumanEval, GSM8K), not "many benchmarks"
 _BENCHMARK_NAMED = _RE(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
 _RESULT_ROW = _RE(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
+# a score in a list or a harness's printed report: a decimal or a percentage standing alone ("TextVQA - 50.9%",
+# "\"predict_bleu-4\": 31.59", "99.25   98.43"), not a version or a size ("v1.5", "7.5B")
+_SCORE = _RE(r"(?<![\w.])\d{1,3}\.\d+(?![\w.])|(?<![\w.])\d{1,3}(?:\.\d+)?\s?%")
 _TEXT_DATASET = _RE(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
 _PLAIN_PAIR = _RE(r"^[a-z]{1,12}/[a-z]{1,12}$")
@@ -112,9 +116,17 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
             _statement(card, block, vocab, catalogue, found)
         if block.kind in ("paragraph", "item", "html") and (figure := _results_figure(card, block, vocab)):
             found.evaluation.append(_evidence(card, block, f"results figure: {figure}"))
-        elif block.kind == "code" and _RESULT_ROW.search(block.text) and (vocab.evaluation.sections.search(headings(card, block)) or vocab.evaluation.phrases.search(block.text.lower())):
+        elif block.kind == "code" and _reports_scores(block.text) and (vocab.evaluation.sections.search(headings(card, block)) or vocab.evaluation.phrases.search(block.text.lower())):
             # a harness's output pasted as a code block under a results heading reports results
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
+
+
+def _reports_scores(text: str) -> bool:
+    """A code block reads as results when a table row holds a score or two lines each hold one (a classification
+    report, a metrics dictionary)."""
+    if _RESULT_ROW.search(text):
+        return True
+    return sum(1 for line in text[:MAX_REPORT].splitlines() if _SCORE.search(line)) >= 2
 
 
 def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
@@ -214,6 +226,9 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
         found.leaderboard.append(_evidence(card, block))
     elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
+    elif block.kind == "item" and _SCORE.search(lower) and evaluation.sections.search(heads):
+        # a list of scores under a results heading ("- TextVQA - 50.9%") is a results table written as a list
+        found.evaluation.append(_evidence(card, block))
     elif block.kind != "heading" and _states_result(block.text, lower, heads, vocab):
         found.evaluation.append(_evidence(card, block))
 
