@@ -10,11 +10,12 @@ the card's size.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from openlint.analysis.collect import Collector, Mention, Runtime
 from openlint.analysis.model import Pointer
 from openlint.knowledge import patterns, taxonomy
-from openlint.knowledge.catalogue import Artefact, Catalogue
+from openlint.knowledge.catalogue import Artefact, Catalogue, normalise
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
@@ -111,14 +112,30 @@ def _describe(title: str, evidence: Evidence, vocab: Vocabulary, found: Collecto
 # -- statements -------------------------------------------------------------------------------------------------------
 
 def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
-    for block in card.blocks:
+    anchors = _anchors(card, catalogue)
+    for index, block in enumerate(card.blocks):
         if block.kind in STATEMENTS and block.text.strip():
-            _statement(card, block, vocab, catalogue, found)
+            _statement(card, block, vocab, catalogue, found, anchors.get(index, ()))
         if block.kind in ("paragraph", "item", "html") and (figure := _results_figure(card, block, vocab)):
             found.evaluation.append(_evidence(card, block, f"results figure: {figure}"))
         elif block.kind == "code" and _reports_scores(block.text) and (vocab.evaluation.sections.search(headings(card, block)) or vocab.evaluation.phrases.search(block.text.lower())):
             # a harness's output pasted as a code block under a results heading reports results
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
+
+
+def _anchors(card: Card, catalogue: Catalogue) -> dict[int, list[str]]:
+    """Per block, the anchor texts (normalised) of its links to a dataset the link itself identifies (a Hub dataset, a
+    catalogued dataset's URL): "[ShareGPT](huggingface.co/datasets/anon8231489123/ShareGPT_Vicuna_unfiltered)" names
+    that dataset, which read_links routes, not whatever other dataset is called "ShareGPT"."""
+    anchors: dict[int, list[str]] = {}
+    for link in card.links:
+        if link.text and (HUB_DATASET.match(link.url) or _dataset(catalogue.from_url(link.url))):
+            anchors.setdefault(link.block, []).append(f" {normalise(link.text)} ")
+    return anchors
+
+
+def _dataset(artefact: Artefact | None) -> bool:
+    return artefact is not None and artefact.section == "datasets"
 
 
 def _reports_scores(text: str) -> bool:
@@ -151,7 +168,7 @@ def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
     return ""
 
 
-def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector, anchors: Sequence[str]) -> None:
     lower = block.text.lower()
     heads = headings(card, block)
     _stages(card, block, lower, vocab, found)
@@ -171,13 +188,17 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
         if found.practice.get(name) is None and pattern.search(lower):
             found.practice[name] = _evidence(card, block)
     if not vocab.evaluation.pending.search(lower):  # "awaiting results from the Open LLM Leaderboard" names no harness used
-        _mentions(card, block, heads, _results_table(block, lower, heads, vocab), vocab, catalogue, found)
+        _mentions(card, block, heads, _results_table(block, lower, heads, vocab), vocab, catalogue, found, anchors)
 
 
-def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
-    """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data."""
+def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
+              anchors: Sequence[str]) -> None:
+    """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data, and
+    a dataset link's anchor text names the link's dataset."""
     for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
         for artefact, name in catalogue.mentions(sentence):
+            if artefact.section == "datasets" and any(f" {name} " in anchor or anchor in f" {name} " for anchor in anchors):
+                continue  # the name is (or holds) a dataset link's anchor text: "the [ShareGPT](...) dataset"
             if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
                 continue
             if artefact.section == "datasets" and _model_named_after(sentence.lower(), name, vocab):
