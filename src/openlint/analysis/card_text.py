@@ -39,6 +39,8 @@ _WORD_OR_NUMBER = _RE(r"[\w.]+")
 _LETTER = _RE(r"[a-z]")
 # after a claim, the benchmark it names: a name written like one (GenEval, MMLU, HumanEval, GSM8K), not "many benchmarks"
 _BENCHMARK_NAMED = _RE(r"[^.\n]{0,40}?\b(?:on|in)\s+(?:the\s+)?[A-Z][A-Za-z-]*[A-Z0-9]")
+# a document in a code repository: its model card, licence, a paper or a picture ("llama/blob/main/MODEL_CARD.md")
+_DOCUMENT = _RE(r"/(?:blob|raw)/[^/?#]+/(?:[^?#]*/)?(?:[^/?#]+\.(?:md|pdf|png|jpe?g|gif|txt)|licen[cs]e[^/?#]*)(?:$|[?#])", re.IGNORECASE)
 _RESULT_ROW = _RE(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
 # a score in a list or a harness's printed report: a decimal or a percentage standing alone ("TextVQA - 50.9%",
 # "\"predict_bleu-4\": 31.59", "99.25   98.43"), not a version or a size ("v1.5", "7.5B")
@@ -272,12 +274,13 @@ def _states_result(text: str, lower: str, heads: str, vocab: Vocabulary) -> bool
 
 # -- routing what the card names -------------------------------------------------------------------------------------
 
-def route(mention: Mention, vocab: Vocabulary, found: Collector, *, linked: bool) -> None:
+def route(mention: Mention, vocab: Vocabulary, found: Collector, *, linked: bool, document: bool = False) -> None:
     """Send a named or linked artefact to what it can be: the runtime, an evaluation harness or benchmark, training
-    code or data (whose stage is decided once the stages are known)."""
+    code or data (whose stage is decided once the stages are known). `document`: the link is to a document in a code
+    repository (its model card, a licence, a paper), which says nothing of what runs the model."""
     artefact = mention.artefact
     if artefact.section == "code":
-        _route_code(mention, vocab, found, linked)
+        _route_code(mention, vocab, found, linked, document)
     elif artefact.section == "datasets":
         _route_data(mention, vocab, found)
 
@@ -286,10 +289,10 @@ def _advice(sentence: str, vocab: Vocabulary) -> bool:
     return bool(vocab.advice.search(sentence))
 
 
-def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool) -> None:
+def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: bool, document: bool) -> None:
     artefact, context = mention.artefact, mention.context
     training = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
-    if artefact.plays("inference-runtime") and _runs_it(mention, training, vocab):
+    if artefact.plays("inference-runtime") and not document and _runs_it(mention, training, vocab):
         found.runtimes.append(Runtime(artefact, mention.evidence))
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
@@ -362,7 +365,7 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
     trains = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
     if trains and _own_project(release, url) and not _advice(mention.sentence, vocab):
         found.own_code.append(mention)
-    route(mention, vocab, found, linked=True)
+    route(mention, vocab, found, linked=True, document=bool(_DOCUMENT.search(url)))
 
 
 def _unknown_link(release: Release, url: str, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
