@@ -25,6 +25,8 @@ from openlint.support.text import snippet
 
 MAX_SNIPPET = 4_000  # characters of a code block searched for imports
 _RE = patterns.Constants(__name__)
+_CLONE = _RE(r"\bgit clone\s+(?:--\S+\s+)*(https?://[\w.-]+/[\w.-]+/[\w.-]+)")
+_INSTALL = _RE(r"^(?:[!%$>]\s*)?(?:sudo\s+)?(?:pip3?|python3? -m pip|uv pip|conda|mamba|apt(?:-get)?|brew|git|cd|mkdir|wget|curl|export)\b")
 _IMPORT = _RE(r"^[ \t]{0,8}(?:from|import)[ \t]+([A-Za-z_][\w]{0,60})", re.MULTILINE)
 
 
@@ -69,14 +71,8 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     """What a code block of the card runs the model with, and whether it scores it."""
     imported = _imported(block.text, catalogue)
-    # a snippet importing a package the catalogue knows as an inference library ("from llmlingua import
-    # PromptCompressor") runs the model with it
-    library = _playing(imported, "inference-runtime")
-    runtime = next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or (library.id if library else None)
     remote = vocab.remote_code.search(lower) is not None
-    if runtime is not None:
-        first = next((line for line in block.text.splitlines() if line.strip()), "")
-        _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"), remote)
+    _block_runtime(card, block, lower, imported, remote, vocab, catalogue, found)
     if remote:
         found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
     if vocab.evaluation.code.search(lower):
@@ -87,10 +83,41 @@ def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalog
             "code-repo", harness.url or harness.id, Evidence(card.path, block.line, snippet(f"evaluation code imports {harness.name}"), "card-text"), harness.licence))
 
 
+def _block_runtime(card: Card, block: Block, lower: str, imported: list[Artefact], remote: bool, vocab: Vocabulary, catalogue: Catalogue,
+                   found: Collector) -> None:
+    """The runtime a code block uses: a usage pattern, else an imported package the catalogue knows as an inference
+    library ("from llmlingua import PromptCompressor"), else a cloned runtime repository."""
+    library = _playing(imported, "inference-runtime")
+    runtime = (next((runtime for pattern, runtime in vocab.usage_code if pattern.search(lower)), None) or (library.id if library else None)
+               or _cloned_runtime(block.text, catalogue))
+    if runtime is None:
+        return
+    first = next((line for line in block.text.splitlines() if line.strip()), "")
+    # an installation alone (pip install, git clone) shows nothing of how the model loads: not a path without the
+    # release's own code
+    shown = True if remote else (None if _installs_only(block.text) else False)
+    _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"), shown)
+
+
 def _imported(code: str, catalogue: Catalogue) -> list[Artefact]:
     """The code artefacts of the catalogue a snippet imports, in the order it imports them."""
     found = (catalogue.find(package) for package in _IMPORT.findall(code[:MAX_SNIPPET]))
     return [artefact for artefact in found if artefact is not None and artefact.section == "code"]
+
+
+def _installs_only(code: str) -> bool:
+    lines = [line.strip() for line in code[:MAX_SNIPPET].splitlines() if line.strip() and not line.strip().startswith("#")]
+    return all(_INSTALL.match(line) for line in lines)
+
+
+def _cloned_runtime(code: str, catalogue: Catalogue) -> str | None:
+    """A snippet that clones a repository the catalogue knows as what runs models ("git clone
+    https://github.com/neonbjb/tortoise-tts.git", then its scripts) runs the model with it."""
+    for url in _CLONE.findall(code[:MAX_SNIPPET]):
+        artefact = catalogue.from_url(url.removesuffix(".git"))
+        if artefact is not None and artefact.section == "code" and artefact.plays("inference-runtime"):
+            return artefact.id
+    return None
 
 
 def _playing(artefacts: list[Artefact], role: str) -> Artefact | None:
