@@ -304,10 +304,16 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
     if artefact.plays("safety-evaluation-code") and vocab.safety_context.search(context):
         found.role("safety-evaluation-code").pointers.append(_pointer(artefact, mention.evidence))
         found.safety_evaluation.append(mention.evidence)
-    # a training program counts where the card says this model was trained with it: a repository is linked from many
-    # places (a project's home, its issues, an architecture) that say nothing of how this model was trained
-    if training and vocab.training_context.search(context) and not _advice(mention.sentence, vocab):
+    if training and _trained_it(mention, vocab):
         found.training_code.append(mention)
+
+
+def _trained_it(mention: Mention, vocab: Vocabulary) -> bool:
+    """A training program counts where the card says this model was trained with it: a repository is linked from many
+    places (a project's home, its issues, an architecture) that say nothing of how this model was trained. A tool that
+    only merges models (mergekit) named at all made a merge: disclosure keeps it for a merge release only."""
+    merge_tool = mention.artefact.roles <= {"merge-code"}
+    return bool(merge_tool or vocab.training_context.search(mention.context)) and not _advice(mention.sentence, vocab)
 
 
 def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:

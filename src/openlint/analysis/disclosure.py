@@ -106,6 +106,8 @@ def _code_roles(mention: Mention, role: str, inferred: dict[str, Stage], vocab: 
 def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary) -> None:
     """Named training programs and datasets, each sent to the stage it served."""
     for mention in found.training_code:
+        if mention.artefact.roles <= {"merge-code"} and traced.kind != "merge" and not vocab.training_context.search(mention.context):
+            continue  # a merge tool named by a release that is no merge ("thanks to mergekit's authors")
         role = _stage_role(mention, inferred, traced, vocab, "code")
         target = mention.artefact.url or mention.artefact.id
         if role == "pretraining-code" and not mention.artefact.plays(role):
