@@ -371,7 +371,8 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
     trains = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
     if trains and _own_project(release, url) and not _advice(mention.sentence, vocab):
         found.own_code.append(mention)
-    route(mention, vocab, found, linked=True, document=bool(_DOCUMENT.search(url)))
+    # the release's own repository linked (a badge, "Code") is a harness only where the card talks about evaluation
+    route(mention, vocab, found, linked=not _own_project(release, url), document=bool(_DOCUMENT.search(url)))
 
 
 def _unknown_link(release: Release, url: str, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
