@@ -27,6 +27,8 @@ HUB_DATASET = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]
 CODE_HOST = _RE(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
 _HEDGE = _RE(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
 # "has not been aligned to human preferences with techniques like RLHF": the negation sits further back
+HEDGE_WINDOW = 50  # characters before a stage phrase searched for a hedge, within its sentence
+_SENTENCE_BREAK = _RE(r"[.!?]\s")
 _NOT_DONE = _RE(r"\b(has|have|had|was|were) not been\b|\b(hasn't|haven't|wasn't|weren't) been\b")
 _EVALUATION = _RE(r"evaluat|benchmark|test set")
 _HELD_OUT = _RE(r"validat|evaluat|benchmark|test (set|data|split)")  # data a model is checked on, not trained on
@@ -235,8 +237,10 @@ def _stages(card: Card, block: Block, lower: str, vocab: Vocabulary, found: Coll
 
 
 def _hedged(lower: str, match: re.Match[str]) -> bool:
-    """A stage phrase under negation or advice ("it is not DPO tuned", "we urge ... safety testing") is no disclosure."""
-    return bool(_HEDGE.search(lower[max(0, match.start() - 25) : match.end()]) or _NOT_DONE.search(lower[max(0, match.start() - 100) : match.start()]))
+    """A stage phrase under negation or advice in its own sentence ("it is not DPO tuned", "we urge ... safety
+    testing", "alignment can be added separately with, for example, an RLHF LoRA") is no disclosure."""
+    before = _SENTENCE_BREAK.split(lower[max(0, match.start() - HEDGE_WINDOW) : match.start()])[-1]
+    return bool(_HEDGE.search(before + lower[match.start() : match.end()]) or _NOT_DONE.search(lower[max(0, match.start() - 100) : match.start()]))
 
 
 def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary, found: Collector) -> None:
