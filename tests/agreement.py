@@ -84,8 +84,9 @@ class Tally:
     agree: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
     released_calls: int = 0
-    wrong_released: list[str] = field(default_factory=list)
-    misses: list[str] = field(default_factory=list)
+    # card by card: kept out of the repr, so that a failing assertion never prints a held-out split's cards
+    wrong_released: list[str] = field(default_factory=list, repr=False)
+    misses: list[str] = field(default_factory=list, repr=False)
     confusion: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, card: str, key: str, expected: str, got: dict) -> None:
