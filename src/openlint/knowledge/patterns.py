@@ -5,6 +5,8 @@ Python), a third of the pre-commit hook's own time, while building a pattern fro
 fraction of a millisecond. So the programs (flags, code, groups: what re hands its engine, _sre) are cached as JSON
 with store.derived, keyed by the exact interpreter that produced them and a checksum of the pattern sources;
 `Programs.compile` rebuilds a pattern from its program and falls back to re.compile on a miss or any failure.
+A program's code (some 30,000 integers for the vocabulary) is stored as the hex of its machine words, one string:
+JSON decodes that ~20 times faster than a list of integers (vocabulary and catalogue tables: ~10 ms -> ~1 ms).
 
 This uses re's internal interface (re._compiler and re._parser, sre_compile and sre_parse on 3.10, and
 _sre.compile), the same from 3.10 to 3.13; if it changes, `INTERPRETER` is None or rebuilding fails, and openlint
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 import sys
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -32,11 +35,13 @@ try:
         import sre_parse as _parser
     # the compiled program is only valid for the engine that assembled it
     INTERPRETER: list[Any] | None = [sys.implementation.name, sys.version, sys.implementation.cache_tag, _sre.MAGIC,
-                                     _sre.CODESIZE, _sre.MAXREPEAT, _sre.MAXGROUPS, sys.maxunicode]
+                                     _sre.CODESIZE, _sre.MAXREPEAT, _sre.MAXGROUPS, sys.maxunicode, sys.byteorder]
+    # the array type of the engine's code words (CODESIZE bytes each), for storing a program's code as one string
+    _WORD: str | None = next((code for code in "IL" if array(code).itemsize == _sre.CODESIZE), None)
     if sys.implementation.name != "cpython":  # pragma: no cover
         INTERPRETER = None
 except (ImportError, AttributeError):  # pragma: no cover - not CPython's re
-    INTERPRETER = None
+    INTERPRETER, _WORD = None, None
 
 
 def _key(source: str, flags: int) -> str:
@@ -50,13 +55,16 @@ def program(source: str, flags: int = 0) -> list[Any]:
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in parsed.state.groupdict.items():
         indexgroup[index] = name
-    return [int(flags | parsed.state.flags), code, parsed.state.groups - 1, parsed.state.groupdict, indexgroup]
+    stored: list[int] | str = array(_WORD, code).tobytes().hex() if _WORD is not None else code
+    return [int(flags | parsed.state.flags), stored, parsed.state.groups - 1, parsed.state.groupdict, indexgroup]
 
 
 def rebuilt(source: str, compiled: list[Any]) -> re.Pattern[str] | None:
     """The pattern built from its program, or None when that fails (the engine checks the program it is given)."""
     try:
         flags, code, groups, groupindex, indexgroup = compiled
+        if isinstance(code, str):  # the machine words, as hex (`program`)
+            code = array(_WORD, bytes.fromhex(code)).tolist()  # type: ignore[arg-type]
         pattern = _sre.compile(source, flags, code, groups, groupindex, tuple(indexgroup))
     except Exception:  # noqa: BLE001 - any failure means: compile it the usual way
         return None
