@@ -60,7 +60,7 @@ def _roles(kind: str) -> tuple[str, ...]:
     return ("*",)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Reads:
     """What could not be read, as the assembly goes: failures (the check is incomplete) and refusals (gated)."""
 

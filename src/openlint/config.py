@@ -32,7 +32,7 @@ OUTSIDE = "found outside the checked release and its repository"
 INSIDE = "found in the checked release or its repository"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Config:
     """A configuration (.openlint.yaml or pyproject.toml): rule selection, severities, thresholds, waivers."""
 
@@ -180,7 +180,7 @@ class Options:
     statistics: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Settings:
     """What one run does: the options, merged with the configuration file."""
 

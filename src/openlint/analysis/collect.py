@@ -11,7 +11,7 @@ from openlint.knowledge.catalogue import Artefact
 from openlint.release.model import Evidence, Problem
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Found:
     """What was found for one component while reading: pointers, descriptions, withheld statements."""
 
@@ -44,7 +44,7 @@ class Runtime:
     own_code: bool | None = None
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Collector:
     """What reading a release finds, gathered before it is frozen into a Disclosure."""
 

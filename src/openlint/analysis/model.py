@@ -53,7 +53,7 @@ class Stage:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Disclosure:
     """What the card discloses: signals by component, stages, practices, claims."""
 
@@ -131,7 +131,7 @@ class Lineage:
         return self.kind in DERIVED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Assessment:
     """One release, read and judged: the disclosure, the licence, each component's level, every problem."""
 

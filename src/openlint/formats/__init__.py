@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the registry is imported by the CLI at start-up: it must st
     from openlint.report import Report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class RenderOptions:
     """How a report is rendered: colour, verbosity and what some formats add."""
 

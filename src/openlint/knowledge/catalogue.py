@@ -38,7 +38,7 @@ class Inherited:
     why: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Artefact:
     """An entry of the catalogue: a code repository, dataset or model, with its roles and licence."""
 

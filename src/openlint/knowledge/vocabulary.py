@@ -28,7 +28,7 @@ class LazyPattern(patterns.LazyPattern):
         return _programs()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Routing:
     """Which kinds of link point to which component."""
 
@@ -40,7 +40,7 @@ class Routing:
     local_code_links: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class ReleaseFile:
     """A file whose presence in the release points to a component."""
 
@@ -56,7 +56,7 @@ class ReleaseFile:
         return bool(self.pattern.match(name)) or bool(self.path and self.path in f"/{path.lower()}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Benchmark:
     """A safety benchmark (rules/safety-benchmarks.yaml) and how the card names it."""
 
@@ -67,7 +67,7 @@ class Benchmark:
     licence: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Lineage:
     """The vocabulary of lineage: how a derivative and the model it was made from are named."""
 
@@ -81,7 +81,7 @@ class Lineage:
     family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Evaluation:
     """The vocabulary of evaluation results: sections, phrases, leaderboards, claims."""
 
@@ -96,7 +96,7 @@ class Evaluation:
     index_harnesses: dict[str, str]  # model-index dataset prefix -> catalogue id of the harness that writes it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Vocabulary:
     """The whole compiled vocabulary cards are read with (rules/disclosure.yaml and its companions)."""
 

@@ -31,7 +31,7 @@ class HeaderLimit(HeaderError):
     """The header may be valid but is beyond openlint's limits: the file cannot be verified."""
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class SafetensorsHeader:
     """The parsed header of a safetensors file: its tensors and metadata."""
 

@@ -133,7 +133,7 @@ class Link:
     block: int = -1  # index of the block the link sits in
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Card:
     """The model card: its lines, front matter and block structure."""
 
@@ -204,7 +204,7 @@ class DeclaredComponent:
     waivers: tuple[DeclaredWaiver, ...] = ()
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Declaration:
     """The openness declaration (openness.yaml): its components by id."""
 
@@ -236,7 +236,7 @@ class WeightFile:
 
 # -- the release --------------------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Release:
     """Everything read of a release, before any judgement: files, card, configuration, licences, weights."""
 

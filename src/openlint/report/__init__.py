@@ -37,7 +37,7 @@ def _order(finding: Finding) -> tuple[Any, ...]:
     return (finding.waived is not None, -SEVERITY_RANK[finding.severity], finding.rule.code, finding.file or "", finding.line or 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Applied:
     """The configuration one run applied: the files read, what they changed, the waivers stated."""
 
@@ -47,7 +47,7 @@ class Applied:
     refused: tuple[Waiver, ...] = ()  # declaration waivers of security rules, not applied
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Report:
     """The result of a check: the assessment, findings, grade and rules applied."""
 

@@ -41,7 +41,7 @@ class Waiver:
         return named and (self.component is None or self.component == component)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Policy:
     """What the user asked for: which rules, at which severity, with which waivers."""
 

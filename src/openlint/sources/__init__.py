@@ -65,7 +65,7 @@ def _hub(repo_id: str, revision: str | None, *, token: str | None, timeout: floa
                          progress=Progress(quiet=quiet))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class LfsRemote:
     """The Hub repository a local checkout comes from: where the weights behind its Git LFS pointers can be read."""
 

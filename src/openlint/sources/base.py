@@ -18,7 +18,7 @@ from openlint.release.model import FileEntry, HubFacts, LinkedRepo, Problem
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Listing:
     """The files of a release, as a source lists them."""
 
@@ -49,7 +49,7 @@ class InvalidHeader:
     reason: str
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Fetch:
     """What to read from a source: texts, safetensors headers, linked repositories, other cards."""
 
@@ -59,7 +59,7 @@ class Fetch:
     cards: dict[str, int] = field(default_factory=dict)  # model repo id -> most bytes of its card to read
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class Fetched:
     """What a source read for a Fetch, or why it could not."""
 
