@@ -10,12 +10,12 @@ the card's size.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Set
 
 from openlint.analysis.collect import Collector, Mention, Runtime
 from openlint.analysis.model import Pointer
 from openlint.knowledge import patterns, taxonomy
-from openlint.knowledge.catalogue import Artefact, Catalogue, normalise
+from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
@@ -28,7 +28,7 @@ CODE_HOST = _RE(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|co
 _HEDGE = _RE(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
 # "has not been aligned to human preferences with techniques like RLHF": the negation sits further back
 HEDGE_WINDOW = 50  # characters before a stage phrase searched for a hedge, within its sentence
-_SENTENCE_BREAK = _RE(r"[.!?]\s")
+_SENTENCE_BREAK = _RE(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?]\s")  # not after "e.g.", "i.e.", "etc.", "vs."
 _NOT_DONE = _RE(r"\b(has|have|had|was|were) not been\b|\b(hasn't|haven't|wasn't|weren't) been\b")
 _EVALUATION = _RE(r"evaluat|benchmark|test set")
 _HELD_OUT = _RE(r"validat|evaluat|benchmark|test (set|data|split)")  # data a model is checked on, not trained on
@@ -46,7 +46,8 @@ _DOCUMENT = _RE(r"/(?:blob|raw)/[^/?#]+/(?:[^?#]*/)?(?:[^/?#]+\.(?:md|pdf|png|jp
 _RESULT_ROW = _RE(r"^\|.*\|\s*\d+\.\d+\s*\|", re.MULTILINE)  # a table row holding a score
 # a score in a list or a harness's printed report: a decimal or a percentage standing alone ("TextVQA - 50.9%",
 # "\"predict_bleu-4\": 31.59", "99.25   98.43"), not a version or a size ("v1.5", "7.5B")
-_SCORE = _RE(r"(?<![\w.])\d{1,3}\.\d+(?![\w.])|(?<![\w.])\d{1,3}(?:\.\d+)?\s?%")
+_SCORE = _RE(r"(?<![\w.=])\d{1,3}\.\d+(?![\w.])(?!\s?(?:[kmgt]i?b|tokens?|it/s|s|ms|sec|seconds?|minutes?|hours?|days?|gpus?|bpw|x)\b)"
+             r"|(?<![\w.=])\d{1,3}(?:\.\d+)?\s?%")
 _TEXT_DATASET = _RE(r"(?:\bdatasets?\b\W{0,6}|(`))([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})\b`?", re.IGNORECASE)
 # outside backticks, an id written after "dataset" must look like one: a plain "and/or" or "train/test" is no Hub id
 _PLAIN_PAIR = _RE(r"^[a-z]{1,12}/[a-z]{1,12}$")
@@ -119,7 +120,7 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
     anchors = _anchors(card, catalogue)
     for index, block in enumerate(card.blocks):
         if block.kind in STATEMENTS and block.text.strip():
-            _statement(card, block, vocab, catalogue, found, anchors.get(index, ()))
+            _statement(card, block, vocab, catalogue, found, anchors.get(index, set()))
         if block.kind in ("paragraph", "item", "html") and (figure := _results_figure(card, block, vocab)):
             found.evaluation.append(_evidence(card, block, f"results figure: {figure}"))
         elif block.kind == "code" and _reports_scores(block.text) and (vocab.evaluation.sections.search(headings(card, block)) or vocab.evaluation.phrases.search(block.text.lower())):
@@ -127,14 +128,16 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
 
 
-def _anchors(card: Card, catalogue: Catalogue) -> dict[int, list[str]]:
-    """Per block, the anchor texts (normalised) of its links to a dataset the link itself identifies (a Hub dataset, a
+def _anchors(card: Card, catalogue: Catalogue) -> dict[int, set[str]]:
+    """Per block, the catalogued datasets the anchor texts of its dataset links name (a link to a Hub dataset, or to a
     catalogued dataset's URL): "[ShareGPT](huggingface.co/datasets/anon8231489123/ShareGPT_Vicuna_unfiltered)" names
-    that dataset, which read_links routes, not whatever other dataset is called "ShareGPT"."""
-    anchors: dict[int, list[str]] = {}
+    that dataset, which read_links routes, not the never-published ShareGPT the words alone would name."""
+    anchors: dict[int, set[str]] = {}
     for link in card.links:
         if link.text and (HUB_DATASET.match(link.url) or _dataset(catalogue.from_url(link.url))):
-            anchors.setdefault(link.block, []).append(f" {normalise(link.text)} ")
+            named = {artefact.id for artefact, _ in catalogue.mentions(link.text) if artefact.section == "datasets"}
+            if named:
+                anchors.setdefault(link.block, set()).update(named)
     return anchors
 
 
@@ -172,7 +175,7 @@ def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
     return ""
 
 
-def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector, anchors: Sequence[str]) -> None:
+def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector, anchors: Set[str]) -> None:
     lower = block.text.lower()
     heads = headings(card, block)
     _stages(card, block, lower, vocab, found)
@@ -196,13 +199,13 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
 
 
 def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
-              anchors: Sequence[str]) -> None:
+              anchors: Set[str]) -> None:
     """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data, and
     a dataset link's anchor text names the link's dataset."""
     for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
         for artefact, name in catalogue.mentions(sentence):
-            if artefact.section == "datasets" and any(f" {name} " in anchor or anchor in f" {name} " for anchor in anchors):
-                continue  # the name is (or holds) a dataset link's anchor text: "the [ShareGPT](...) dataset"
+            if artefact.id in anchors:
+                continue  # named by a dataset link's anchor text: the link's own target is the dataset
             if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
                 continue
             if artefact.section == "datasets" and _model_named_after(sentence.lower(), name, vocab):
@@ -325,8 +328,10 @@ def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
     quantisation is available here" points to another repository's copy, and "compared to similar models (e.g.,
     StableLM)" to another model."""
     sentence = mention.sentence
-    if vocab.other_copies.search(sentence) or vocab.comparisons.search(sentence):
+    if vocab.other_copies.search(sentence):
         return False
+    if vocab.comparisons.search(sentence) and not vocab.code_context[_inference_id()].search(sentence):
+        return False  # "faster than plain PyTorch" in a sentence about serving still names what serves it
     return not (training and vocab.training_context.search(sentence) and not vocab.code_context[_inference_id()].search(sentence))
 
 

@@ -106,8 +106,8 @@ def _code_roles(mention: Mention, role: str, inferred: dict[str, Stage], vocab: 
 def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, vocab: Vocabulary) -> None:
     """Named training programs and datasets, each sent to the stage it served."""
     for mention in found.training_code:
-        if mention.artefact.roles <= {"merge-code"} and traced.kind != "merge" and not vocab.training_context.search(mention.context):
-            continue  # a merge tool named by a release that is no merge ("thanks to mergekit's authors")
+        if _idle_merge_tool(mention, traced, vocab):
+            continue
         role = _stage_role(mention, inferred, traced, vocab, "code")
         target = mention.artefact.url or mention.artefact.id
         if role == "pretraining-code" and not mention.artefact.plays(role):
@@ -126,6 +126,13 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
             signals.withheld.append(mention.evidence)
         elif not any(p.target == artefact.id for p in signals.pointers):
             signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
+
+
+def _idle_merge_tool(mention: Mention, traced: Lineage, vocab: Vocabulary) -> bool:
+    """A merge tool named in the text of a release that is no merge ("thanks to mergekit's authors") merged nothing;
+    its tag (`mergekit`, written by the tool) or a training phrase still says it made the model."""
+    return (mention.artefact.roles <= {"merge-code"} and traced.kind != "merge" and mention.evidence.source != "card-metadata"
+            and not vocab.training_context.search(mention.context))
 
 
 def _own_project(found: Collector, inferred: dict[str, Stage], traced: Lineage) -> None:
@@ -243,12 +250,12 @@ def _safety(found: Collector, inferred: dict[str, Stage]) -> None:
 
 
 def _runtimes(found: Collector, vocab: Vocabulary) -> None:
-    """Each runtime that runs the model is an alternative. Remote code ships with the release; a runtime needs it
-    unless a snippet shows it running the model without it (`ollama run`, a vLLM snippet without the flag), and
-    always when one of its snippets loads it or it loads a release's own code whenever there is any (Transformers)."""
+    """Each runtime that runs the model is an alternative. Remote code ships with the release, and every runtime needs
+    it but one that implements the architecture itself (llama.cpp, vLLM, Ollama: `native_runtimes`) shown running the
+    model without trust_remote_code in any of its snippets."""
     inference = found.role("inference-runtime")
-    loading = {runtime.artefact.id for runtime in found.runtimes if runtime.own_code} | vocab.remote_code_loaders
-    without = {runtime.artefact.id for runtime in found.runtimes if runtime.own_code is False} - loading
+    loading = {runtime.artefact.id for runtime in found.runtimes if runtime.own_code}
+    without = {runtime.artefact.id for runtime in found.runtimes if runtime.own_code is False} & vocab.native_runtimes - loading
     seen: set[str] = set()
     for runtime in found.runtimes:
         if runtime.artefact.id not in seen:

@@ -25,8 +25,9 @@ from openlint.support.text import snippet
 
 MAX_SNIPPET = 4_000  # characters of a code block searched for imports
 _RE = patterns.Constants(__name__)
-_CLONE = _RE(r"\bgit clone\s+(?:--\S+\s+)*(https?://[\w.-]+/[\w.-]+/[\w.-]+)")
-_INSTALL = _RE(r"^(?:[!%$>]\s*)?(?:sudo\s+)?(?:pip3?|python3? -m pip|uv pip|conda|mamba|apt(?:-get)?|brew|git|cd|mkdir|wget|curl|export)\b")
+# `git clone [--depth 1 | -b v1 | --recursive ...] URL`, over HTTPS or SSH (git@host:owner/repo)
+_CLONE = _RE(r"\bgit clone\b(?:[ \t]+-{1,2}[\w-]{1,40}(?:=\S{1,200}|[ \t]+(?!https?://|git@)[^\s-]\S{0,200})?){0,8}[ \t]+"
+             r"(?:(https?://[\w.-]{1,100}/[\w.-]{1,100}/[\w.-]{1,100})|git@([\w.-]{1,100}):([\w.-]{1,100}/[\w.-]{1,100}))")
 _IMPORT = _RE(r"^[ \t]{0,8}(?:from|import)[ \t]+([A-Za-z_][\w]{0,60})", re.MULTILINE)
 
 
@@ -93,9 +94,9 @@ def _block_runtime(card: Card, block: Block, lower: str, imported: list[Artefact
     if runtime is None:
         return
     first = next((line for line in block.text.splitlines() if line.strip()), "")
-    # an installation alone (pip install, git clone) shows nothing of how the model loads: not a path without the
-    # release's own code
-    shown = True if remote else (None if _installs_only(block.text) else False)
+    # only a block that loads or runs the model shows it running without the release's own code; an installation
+    # (pip install, git clone, a venv) shows nothing either way
+    shown = True if remote else (False if vocab.usage_loads.search(lower) else None)
     _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"), shown)
 
 
@@ -105,15 +106,11 @@ def _imported(code: str, catalogue: Catalogue) -> list[Artefact]:
     return [artefact for artefact in found if artefact is not None and artefact.section == "code"]
 
 
-def _installs_only(code: str) -> bool:
-    lines = [line.strip() for line in code[:MAX_SNIPPET].splitlines() if line.strip() and not line.strip().startswith("#")]
-    return all(_INSTALL.match(line) for line in lines)
-
-
 def _cloned_runtime(code: str, catalogue: Catalogue) -> str | None:
     """A snippet that clones a repository the catalogue knows as what runs models ("git clone
     https://github.com/neonbjb/tortoise-tts.git", then its scripts) runs the model with it."""
-    for url in _CLONE.findall(code[:MAX_SNIPPET]):
+    for https, host, path in _CLONE.findall(code[:MAX_SNIPPET]):
+        url = https or f"https://{host}/{path}"
         artefact = catalogue.from_url(url.removesuffix(".git"))
         if artefact is not None and artefact.section == "code" and artefact.plays("inference-runtime"):
             return artefact.id

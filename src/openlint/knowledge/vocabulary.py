@@ -117,7 +117,8 @@ class Vocabulary:
     format_runtimes: dict[str, str]  # weight format -> catalogue id of its runtime
     formats: LazyPattern  # any weight format named
     remote_code: LazyPattern
-    remote_code_loaders: frozenset[str]  # catalogue ids of libraries that load a release's own code whenever it has any
+    native_runtimes: frozenset[str]  # catalogue ids of runtimes that implement model architectures themselves
+    usage_loads: LazyPattern  # a code block that loads or runs the model (not only installs it)
     prompt_templates: LazyPattern
     library_files: dict[str, str]
     release_files: tuple[ReleaseFile, ...]
@@ -201,7 +202,8 @@ def vocabulary() -> Vocabulary:
         format_runtimes=dict(data["format_runtimes"]),
         formats=LazyPattern(r"\b(" + "|".join(re.escape(f) for f in data["format_runtimes"]) + r")\b"),
         remote_code=any_of(data["remote_code"]),
-        remote_code_loaders=frozenset(data["remote_code_loaders"]),
+        native_runtimes=frozenset(data["native_runtimes"]),
+        usage_loads=any_of(data["usage_loads"]),
         prompt_templates=LazyPattern("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
         library_files=data["library_files"],
         release_files=tuple(ReleaseFile(LazyPattern(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
