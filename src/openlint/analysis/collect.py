@@ -39,8 +39,8 @@ class Runtime:
 
     artefact: Artefact
     evidence: Evidence
-    # True: its snippet loads the release's own code (trust_remote_code=True); False: its snippet runs the model
-    # without it; None: named, tagged or linked, not shown running the model
+    # True: its snippet loads the release's own code (trust_remote_code=True); False: its snippet loads or runs the
+    # model without it; None: named, tagged, linked or only installed, not shown running the model
     own_code: bool | None = None
 
 

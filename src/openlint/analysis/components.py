@@ -63,8 +63,8 @@ def _inference(component: Component, pointers: tuple[Pointer, ...], own: Release
     own_parts = [Pointer(p.kind, p.target, p.evidence, stated) for p in own_code]
 
     def path(pointer: Pointer | None) -> list[Pointer]:
-        # without a library, the release's own code is the whole path; remote code is needed by the libraries that
-        # load it (disclosure marks them), a script shipped in the release by every library
+        # without a library, the release's own code is the whole path; remote code is needed by the libraries
+        # disclosure marks, a script shipped in the release by every library
         needs = pointer is None or pointer.needs_own_code or any(p.kind == "path" for p in own_code)
         return ([pointer] if pointer else []) + (own_parts if needs else [])
 
@@ -77,7 +77,7 @@ def _inference(component: Component, pointers: tuple[Pointer, ...], own: Release
     others = tuple(p.evidence for p in alternatives if p is not best)[:3]
     shown = tuple(p.evidence for p in parts) + others
     return ComponentResult(component, "released", level(component, licence), licence, raw, shown, pointers,
-                           note=_runs_on(alternatives, best, bool(own_code) and len(parts) > (1 if best else 0)))
+                           note=_runs_on(alternatives, best, bool(own_parts) and own_parts[0] in parts))
 
 
 def _runs_on(alternatives: list[Pointer], best: Pointer | None, with_own_code: bool) -> str:

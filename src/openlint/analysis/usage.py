@@ -4,10 +4,9 @@ A usage snippet that loads the model names its library (`from_pretrained` -> Tra
 `vllm serve` -> vLLM, ...); so do `library_name`, a library tag, a weight format (GGUF -> llama.cpp) and the release's
 own files (config.json -> Transformers, model_index.json -> Diffusers). Several of them are alternatives: any one
 runs the model. Remote code (`trust_remote_code=True`, `auto_map`, modelling files in the release) ships with the
-release, under the release's licence, and is needed alongside a library that loads it: one whose snippet passes
-`trust_remote_code=True`, and the libraries that load a release's own code whenever it has any (Transformers). A
-runtime shown without it (`ollama run`, `llama-cli`, a vLLM snippet without the flag) implements the architecture
-itself and is an alternative path of its own.
+release, under the release's licence, and every library needs it alongside, but a runtime that implements the
+architecture itself (llama.cpp, vLLM, Ollama) shown loading or running the model without the flag (`ollama run`,
+a vLLM snippet): that is an alternative path of its own (disclosure._runtimes).
 """
 
 from __future__ import annotations
