@@ -230,13 +230,14 @@ def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vo
     for bench in benchmarks:
         if bench.get("hub"):
             assert bench["hub"].lower() in datasets, bench["hub"]
-    # every catalogue id the card vocabulary routes to (libraries, usage snippets, formats, library files) exists
+    # every catalogue id the card vocabulary routes to (libraries, usage snippets, formats, library files, native
+    # runtimes) exists
     code = {e["id"] for e in _load("code")["entries"]}
     disclosure = yaml.safe_load((ROOT / "rules" / "disclosure.yaml").read_text(encoding="utf-8"))
     named = [v for v in disclosure["library_names"].values() if v] + [e["runtime"] for e in disclosure["usage_code"]]
     named += list(disclosure["format_runtimes"].values()) + list(disclosure["library_files"].values())
     named.append(disclosure["evaluation"]["leaderboard_harness"])
-    named += list(disclosure["evaluation"]["index_harnesses"].values())
+    named += list(disclosure["evaluation"]["index_harnesses"].values()) + disclosure["native_runtimes"]
     assert sorted(set(named) - code) == []
     models = {e["id"] for e in _load("models")["entries"]}
     lineage = disclosure["lineage"]
