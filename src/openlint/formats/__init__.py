@@ -35,7 +35,6 @@ FORMATS: dict[str, str] = {
     "sarif": "openlint.formats.sarif",
     "github": "openlint.formats.github",
     "markdown": "openlint.formats.markdown",
-    "concise": "openlint.formats.concise",
     "cyclonedx": "openlint.formats.cyclonedx",
     "html": "openlint.formats.html",
 }
