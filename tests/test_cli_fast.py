@@ -122,7 +122,7 @@ def test_the_hook_does_not_import_click(example):
 
 
 def test_the_collector_is_left_as_found_in_a_callers_process(release, capsys, monkeypatch):
-    # the console script pauses and freezes the garbage collector around its own start-up (cli/__init__.py); a
+    # the console script pauses and freezes the garbage collector around its own start-up (cli/collector.py); a
     # caller's process, which passes ARGV, keeps its collector as it was, whichever way the command ends
     import gc
 

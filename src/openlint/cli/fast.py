@@ -81,7 +81,7 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
 def run(target: str, given: dict[str, Any]) -> None:
     """Run the check as the click command would, and exit with its status."""
     try:
-        from openlint.cli import started
+        from openlint.cli.collector import started
         from openlint.cli.commands import run_check
 
         started()
