@@ -140,8 +140,8 @@ def test_the_bundled_catalogue_built_lazily_from_its_cached_index_is_the_eager_o
     lazy = catalogue.bundled()  # reads it
     assert lazy.family("llama-2-7b-chat-finetune") is not None and sum(a is not None for a in lazy._artefacts._built) == 1
     eager = catalogue.Catalogue(lazy.artefacts)
-    assert (lazy._by_alias, lazy._by_repo_name, lazy.max_words, lazy._families) == \
-        (eager._by_alias, eager._by_repo_name, eager.max_words, eager._families)
+    assert (lazy._by_alias, lazy._by_repo_name, lazy.max_words, lazy._spans, lazy._families) == \
+        (eager._by_alias, eager._by_repo_name, eager.max_words, eager._spans, eager._families)
     assert lazy.artefacts == eager.artefacts
     text = "fine-tuned from Llama 2 on the Pile and OpenWebText with the transformers library and lm-evaluation-harness"
     assert list(lazy.mentions(text)) == list(eager.mentions(text)) and list(lazy.mentions(text))

@@ -70,8 +70,8 @@ def _index(names: Sequence[tuple[str, Sequence[str], Sequence[str], bool]]) -> d
     patterns, in order (JSON, so the bundled catalogue's can be cached): `by_alias` normalised alias -> position (the
     first artefact to claim an alias keeps it), `by_hub_id` legacy Hub id -> position (likewise), `by_repo_name` a
     repository's own name (a local clone's folder is named after it) -> position where only one artefact has a
-    repository of that name, `max_words` the most words in an alias, and `families` the positions of the models with
-    name patterns."""
+    repository of that name, `max_words` the most words in an alias, `spans` each word that begins an alias -> the
+    most words in an alias it begins, and `families` the positions of the models with name patterns."""
     by_alias: dict[str, int] = {}
     by_hub_id: dict[str, int] = {}
     for position, (id_, aliases, hub_ids, _) in enumerate(names):
@@ -93,8 +93,17 @@ def _index(names: Sequence[tuple[str, Sequence[str], Sequence[str], bool]]) -> d
         "by_hub_id": by_hub_id,
         "by_repo_name": {name: first[name] for name, ids in holders.items() if len(ids) == 1},
         "max_words": max((key.count(" ") + 1 for key in by_alias), default=1),
+        "spans": _spans(by_alias),
         "families": [position for position, (_, _, _, family) in enumerate(names) if family],
     }
+
+
+def _spans(by_alias: dict[str, int]) -> dict[str, int]:
+    spans: dict[str, int] = {}
+    for key in by_alias:
+        words = key.split(" ")
+        spans[words[0]] = max(spans.get(words[0], 0), len(words))
+    return spans
 
 
 def normalise(text: str) -> str:
@@ -114,6 +123,7 @@ class Catalogue:
         self._by_hub_id: dict[str, int] = index["by_hub_id"]
         self._by_repo_name: dict[str, int] = index["by_repo_name"]
         self.max_words: int = index["max_words"]
+        self._spans: dict[str, int] = index["spans"]
         self._families: list[int] = index["families"]
 
     @property
@@ -178,7 +188,8 @@ class Catalogue:
         seen: set[str] = set()
         index = 0
         while index < len(words):
-            for size in range(min(self.max_words, len(words) - index), 0, -1):
+            # most words begin no alias: only those that do are tried, for as many words as their aliases have
+            for size in range(min(self._spans.get(words[index], 0), len(words) - index), 0, -1):
                 key = " ".join(words[index : index + size])
                 position = self._by_alias.get(key)
                 if position is not None:
