@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity
 class Problem:
     """Something wrong with the release itself, recorded where it was found; rules turn problems into findings."""
 
@@ -18,7 +18,7 @@ class Problem:
     file: str | None
     line: int | None
     detail: str
-    data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
