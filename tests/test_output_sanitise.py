@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import msgspec
 import pytest
 
 from openlint.support.text import clean, cleaned, escape_json, is_clean
@@ -45,22 +46,37 @@ def test_escape_json_keeps_the_data_and_hides_it_from_terminals():
     assert not any(ch in encoded for ch in "\x85\u202e\x7f")
 
 
+# openlint's own records are msgspec Structs; a library's dataclass is walked the same way
+class Leaf(msgspec.Struct, frozen=True):
+    name: str
+    size: int = 0
+
+
+class Tree(msgspec.Struct):
+    title: str
+    leaves: list[Leaf] = msgspec.field(default_factory=list)
+    index: dict[str, Leaf] = msgspec.field(default_factory=dict)
+    shared: tuple[Leaf, ...] = ()
+    view: MappingProxyType = msgspec.field(default_factory=lambda: MappingProxyType({}))
+
+
 @dataclass(frozen=True)
-class Leaf:
+class DataLeaf:
     name: str
     size: int = 0
 
 
 @dataclass
-class Tree:
+class DataTree:
     title: str
-    leaves: list[Leaf] = field(default_factory=list)
-    index: dict[str, Leaf] = field(default_factory=dict)
-    shared: tuple[Leaf, ...] = ()
+    leaves: list[DataLeaf] = field(default_factory=list)
+    index: dict[str, DataLeaf] = field(default_factory=dict)
+    shared: tuple[DataLeaf, ...] = ()
     view: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
 
-def test_cleaned_walks_everything_copies_only_what_changes_and_keeps_sharing():
+@pytest.mark.parametrize("Leaf, Tree", [(Leaf, Tree), (DataLeaf, DataTree)], ids=["struct", "dataclass"])
+def test_cleaned_walks_everything_copies_only_what_changes_and_keeps_sharing(Leaf, Tree):
     dirty, tidy = Leaf("a\x1bb", 1), Leaf("fine", 2)
     tree = Tree("title", [dirty, tidy], {"a\nkey": dirty, "k": tidy}, (dirty, dirty), MappingProxyType({"v": dirty}))
     safe = cleaned(tree)

@@ -11,11 +11,12 @@ The report applies it to every string it hands to a format (report.safe); colour
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct, structs
 
 SNIPPET = 160
 
@@ -90,12 +91,12 @@ def _dirty(text: str) -> bool:
 
 _ATOMS = (int, float, bool, bytes, type(None))
 _PLAIN = {str, *_ATOMS}
-_FIELDS: dict[type, tuple[str, ...] | None] = {}  # per class: its dataclass fields, or None when not a dataclass
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # per class: its fields (a Struct, a dataclass), or None
 
 
 def cleaned(value: Any, memo: dict[int, Any] | None = None) -> Any:
-    """A copy of `value` with every string in it cleaned: dataclasses, mappings, lists, tuples and sets, walked
-    deeply. Parts that need no change are returned as they are (no copy), and a part reached twice is cleaned
+    """A copy of `value` with every string in it cleaned: Structs, dataclasses, mappings, lists, tuples and sets,
+    walked deeply. Parts that need no change are returned as they are (no copy), and a part reached twice is cleaned
     once, so a clean release costs one walk and a shared structure stays shared."""
     return _cleaned(value, {} if memo is None else memo)
 
@@ -116,8 +117,20 @@ def _cleaned(value: Any, memo: dict[int, Any]) -> Any:
 
 def _fields(kind: type) -> tuple[str, ...] | None:
     if kind not in _FIELDS:
-        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        _FIELDS[kind] = _field_names(kind)
     return _FIELDS[kind]
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    # __struct_fields__, not msgspec.structs.fields: that one evaluates the annotations, some of which are names
+    # imported only for type checking
+    if issubclass(kind, Struct):
+        return kind.__struct_fields__
+    if hasattr(kind, "__dataclass_fields__"):  # a library's dataclass (openlint's own classes are Structs)
+        import dataclasses
+
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return None
 
 
 def _all_clean(strings: Any) -> bool:
@@ -131,7 +144,7 @@ def _all_clean(strings: Any) -> bool:
 def _container(value: Any, memo: dict[int, Any]) -> Any:
     names = _fields(type(value))
     if names is not None:
-        return _dataclass(value, names, memo)
+        return _record(value, names, memo)
     if isinstance(value, Mapping):
         return _mapping(value, memo)
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -145,7 +158,7 @@ def _container(value: Any, memo: dict[int, Any]) -> Any:
 
 
 def _plain_and_clean(items: Any) -> bool:
-    """The fast path for the bulk of a release (its file list, its card's lines): many strings, or many dataclasses
+    """The fast path for the bulk of a release (its file list, its card's lines): many strings, or many Structs
     of one class holding only strings and numbers, checked a column at a time. False means: walk them."""
     kinds = {type(item) for item in items}
     if kinds <= {str}:
@@ -172,7 +185,8 @@ def _mapping(value: Mapping[Any, Any], memo: dict[int, Any]) -> Any:
     return MappingProxyType(dict(pairs)) if isinstance(value, MappingProxyType) else dict(pairs)
 
 
-def _dataclass(value: Any, names: tuple[str, ...], memo: dict[int, Any]) -> Any:
+def _record(value: Any, names: tuple[str, ...], memo: dict[int, Any]) -> Any:
+    """A Struct or a dataclass with its fields cleaned: itself when none changes, else a twin."""
     changes = {}
     for name in names:
         old = getattr(value, name)
@@ -181,6 +195,8 @@ def _dataclass(value: Any, names: tuple[str, ...], memo: dict[int, Any]) -> Any:
             changes[name] = new
     if not changes:
         return value
+    if isinstance(value, Struct):
+        return structs.replace(value, **changes)  # frozen Structs too
     twin = copy.copy(value)
     for name, new in changes.items():
         object.__setattr__(twin, name, new)  # frozen dataclasses too: the twin is new and not yet shared
