@@ -14,8 +14,9 @@ it is, and reported.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from openlint.errors import HubError, HubIncomplete, HubRevisionNotFound, printable
 from openlint.knowledge import patterns, taxonomy
@@ -60,8 +61,7 @@ def _roles(kind: str) -> tuple[str, ...]:
     return ("*",)
 
 
-@dataclass(eq=False)  # compared by identity
-class Reads:
+class Reads(Struct, eq=False):  # compared by identity
     """What could not be read, as the assembly goes: failures (the check is incomplete) and refusals (gated)."""
 
     release: Release

@@ -6,14 +6,13 @@ now (a release gate must not pass on a check that could not finish)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct, field, structs
 
 
-@dataclass(frozen=True)
-class ComponentChange:
+class ComponentChange(Struct, frozen=True):
     id: str
     title: str
     before: str  # label: C3, D5, N/A, UNK
@@ -27,8 +26,7 @@ class ComponentChange:
     evidence_after: str
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     old: str
     new: str
     grade_before: str
@@ -135,7 +133,7 @@ def render(change: Change, output_format: str) -> str:
         return json.dumps({"old": change.old, "new": change.new, "worse": change.worse, "reasons": list(change.reasons),
                            "grade": {"before": change.grade_before, "after": change.grade_after,
                                      "score_before": change.score_before, "score_after": change.score_after},
-                           "components": [asdict(c) for c in change.components],
+                           "components": [structs.asdict(c) for c in change.components],
                            "findings_added": [_finding_data(f) for f in change.added],
                            "findings_resolved": [_finding_data(f) for f in change.resolved],
                            "frameworks": [{"framework": n, "before": b, "after": a} for n, b, a in change.frameworks]},

@@ -17,9 +17,10 @@ other file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from openlint.errors import DataFileError, OpenlintError
 from openlint.rules import ruleset
@@ -32,8 +33,7 @@ OUTSIDE = "found outside the checked release and its repository"
 INSIDE = "found in the checked release or its repository"
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Config:
+class Config(Struct, frozen=True, eq=False):  # compared by identity
     """A configuration (.openlint.yaml or pyproject.toml): rule selection, severities, thresholds, waivers."""
 
     path: str | None = None
@@ -153,8 +153,7 @@ def load(path: Path, origin: str = NAMED) -> Config:
 
 # -- settings -------------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Options:
+class Options(Struct, frozen=True):
     """What the command line says."""
 
     target: str = "."
@@ -180,8 +179,7 @@ class Options:
     statistics: bool = False
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Settings:
+class Settings(Struct, frozen=True, eq=False):  # compared by identity
     """What one run does: the options, merged with the configuration file."""
 
     options: Options

@@ -7,8 +7,9 @@ never lower a grade. Caps then bound the letter ("open weights, closed recipe" i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from openlint.analysis.model import ComponentResult
 from openlint.knowledge import store
@@ -16,8 +17,7 @@ from openlint.knowledge import store
 GRADES = ("A", "B", "C", "D", "E", "F")
 
 
-@dataclass(frozen=True)
-class Grade:
+class Grade(Struct, frozen=True):
     """The release's grade: its letter, score and how they were reached."""
 
     letter: str

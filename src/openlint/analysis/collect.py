@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from msgspec import Struct, field
 
 from openlint.analysis.model import Disclosure, Pointer, Signals, Stage
 from openlint.knowledge import taxonomy
@@ -11,8 +12,7 @@ from openlint.knowledge.catalogue import Artefact
 from openlint.release.model import Evidence, Problem
 
 
-@dataclass(eq=False)  # compared by identity
-class Found:
+class Found(Struct, eq=False):  # compared by identity
     """What was found for one component while reading: pointers, descriptions, withheld statements."""
 
     pointers: list[Pointer] = field(default_factory=list)
@@ -23,8 +23,7 @@ class Found:
         return Signals(tuple(self.pointers), tuple(self.described), tuple(self.withheld))
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(Struct, frozen=True):
     """A catalogued artefact the release names or links, with the words around it."""
 
     artefact: Artefact
@@ -33,8 +32,7 @@ class Mention:
     context: str  # lower case: the sentence with its block and heading path
 
 
-@dataclass(frozen=True)
-class Runtime:
+class Runtime(Struct, frozen=True):
     """Something that says which library or runtime runs the model: a usage snippet, a library name, a format."""
 
     artefact: Artefact
@@ -44,8 +42,7 @@ class Runtime:
     own_code: bool | None = None
 
 
-@dataclass(eq=False)  # compared by identity
-class Collector:
+class Collector(Struct, eq=False):  # compared by identity
     """What reading a release finds, gathered before it is frozen into a Disclosure."""
 
     components: dict[str, Found] = field(default_factory=lambda: {cid: Found() for cid in taxonomy.ids()})

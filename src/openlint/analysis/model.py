@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from openlint.knowledge.licences import Licence
 from openlint.knowledge.taxonomy import Component, category
@@ -23,8 +24,7 @@ STATUS_TEXT = {
 UNKNOWN_LABEL = "UNK"  # a component openlint could not assess: neither a level nor N/A
 
 
-@dataclass(frozen=True)
-class Pointer:
+class Pointer(Struct, frozen=True):
     """A concrete pointer to an artefact: a Hub id, a code repository, a path in the release, a named benchmark."""
 
     kind: str  # hub-dataset, hub-model, code-repo, path, benchmark, library, url
@@ -35,8 +35,7 @@ class Pointer:
     needs_own_code: bool = False  # a library that runs the model only with the release's own (remote) code
 
 
-@dataclass(frozen=True)
-class Signals:
+class Signals(Struct, frozen=True):
     """What the release shows of one component: pointers to it, prose describing it, statements it was withheld."""
 
     pointers: tuple[Pointer, ...] = ()
@@ -44,8 +43,7 @@ class Signals:
     withheld: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(Struct, frozen=True):
     """Whether the card shows a training stage took place, and where."""
 
     present: bool
@@ -53,8 +51,7 @@ class Stage:
     note: str
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Disclosure:
+class Disclosure(Struct, frozen=True, eq=False):  # compared by identity
     """What the card discloses: signals by component, stages, practices, claims."""
 
     components: Mapping[str, Signals]
@@ -68,8 +65,7 @@ class Disclosure:
     problems: tuple[Problem, ...] = ()  # what the reading found wrong with the card's pointers
 
 
-@dataclass(frozen=True)
-class ReleaseLicence:
+class ReleaseLicence(Struct, frozen=True):
     """The release's own licence, and every statement of it."""
 
     licence: Licence | None
@@ -77,8 +73,7 @@ class ReleaseLicence:
     claims: tuple[LicenceClaim, ...]
 
 
-@dataclass(frozen=True)
-class ComponentResult:
+class ComponentResult(Struct, frozen=True):
     """The judgement of one component: its status, openness level, licence and evidence."""
 
     component: Component
@@ -113,8 +108,7 @@ class ComponentResult:
 DERIVED = ("fine-tune", "merge", "quantisation", "adapter")
 
 
-@dataclass(frozen=True)
-class Lineage:
+class Lineage(Struct, frozen=True):
     """What kind of release this is, what it was made from, and the model trained from scratch at its root."""
 
     kind: str  # base, fine-tune, merge, quantisation, adapter
@@ -131,8 +125,7 @@ class Lineage:
         return self.kind in DERIVED
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Assessment:
+class Assessment(Struct, frozen=True, eq=False):  # compared by identity
     """One release, read and judged: the disclosure, the licence, each component's level, every problem."""
 
     release: Release

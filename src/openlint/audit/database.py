@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from openlint import __version__
 from openlint.errors import OpenlintError
@@ -70,8 +71,7 @@ RESULT_COLUMNS = ("target", "requested_revision", "revision", "source", "name", 
 COMPONENT_COLUMNS = ("target", "requested_revision", "component", "label", "level", "category", "status", "licence", "evidence")
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     """One target's result: a JSON report, or the error that stopped its check."""
 
     target: str

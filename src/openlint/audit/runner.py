@@ -13,9 +13,11 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from openlint.audit import database
 from openlint.audit.database import Outcome
@@ -28,8 +30,7 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
-@dataclass
-class Progress:
+class Progress(Struct):
     """Counts, and one line on a terminal (stderr) rewritten as targets finish; nothing when not a terminal."""
 
     total: int

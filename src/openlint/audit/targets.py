@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from openlint.errors import OpenlintError
 
 MAX_QUERY = 100_000  # a Hub query without --limit stops here
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(Struct, frozen=True):
     author: str | None = None
     search: str | None = None
     tags: tuple[str, ...] = ()
@@ -25,8 +25,7 @@ class Query:
         return bool(self.author or self.search or self.tags)
 
 
-@dataclass(frozen=True)
-class Shard:
+class Shard(Struct, frozen=True):
     index: int  # 1-based
     count: int
 

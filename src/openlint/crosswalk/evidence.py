@@ -3,7 +3,7 @@ practice, a link. Reads only the Assessment; says "unknown" where the assessment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from openlint.analysis.model import Assessment, ComponentResult
 from openlint.knowledge import taxonomy
@@ -13,8 +13,7 @@ RELEASED = "released"
 DOCUMENTED = ("released", "described")
 
 
-@dataclass(frozen=True)
-class Parts:
+class Parts(Struct, frozen=True):
     """The applicable components behind an item (not-applicable ones left out)."""
 
     results: tuple[ComponentResult, ...]

@@ -3,13 +3,13 @@ and the source of the mapping. Frozen, like the assessment it is computed from."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
+
 
 CANNOT_TELL = "cannot tell"
 
 
-@dataclass(frozen=True)
-class ItemVerdict:
+class ItemVerdict(Struct, frozen=True):
     id: str
     name: str
     verdict: str  # the framework's own words (open / partial / closed, meets / does not meet, ...) or "cannot tell"
@@ -20,8 +20,7 @@ class ItemVerdict:
     licence: str | None = None
 
 
-@dataclass(frozen=True)
-class FrameworkVerdict:
+class FrameworkVerdict(Struct, frozen=True):
     id: str
     name: str
     version: str
@@ -32,8 +31,7 @@ class FrameworkVerdict:
     classes: tuple[tuple[str, str], ...] = ()  # MOF: ("III", "met" | "not met" | "cannot tell"), ...
 
 
-@dataclass(frozen=True)
-class Crosswalk:
+class Crosswalk(Struct, frozen=True):
     frameworks: tuple[FrameworkVerdict, ...]
 
     def get(self, framework_id: str) -> FrameworkVerdict | None:

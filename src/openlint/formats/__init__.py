@@ -8,16 +8,16 @@ control character from the release reaches an output. Formats add the escaping o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # the registry is imported by the CLI at start-up: it must stay light
     from openlint.report import Report
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class RenderOptions:
+class RenderOptions(Struct, frozen=True, eq=False):  # compared by identity
     """How a report is rendered: colour, verbosity and what some formats add."""
 
     color: bool = False

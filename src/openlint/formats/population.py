@@ -3,9 +3,10 @@ folders of them, with the taxonomy's 12 components as columns and per-component 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from openlint.errors import OpenlintError
 
@@ -13,16 +14,14 @@ CATEGORIES = ("fully open", "semi-open", "fully closed", "not applicable", "not 
 FRAMEWORKS = (("mof", "MOF"), ("osaid", "OSAID"))
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     id: str
     title: str
     stage: str
     side: str
 
 
-@dataclass(frozen=True)
-class Population:
+class Population(Struct, frozen=True):
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Any], ...]  # JSON reports
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, overload
+
+from msgspec import Struct, field
 
 from openlint.errors import DataFileError
 from openlint.knowledge import licences, patterns, store
@@ -28,8 +29,7 @@ _HUB_DOCS = ("docs", "transformers")
 _URL = _RE(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Inherited:
+class Inherited(Struct, frozen=True):
     """What a model's publisher released of one component, as a derivative inherits it."""
 
     level: int | None
@@ -38,8 +38,7 @@ class Inherited:
     why: str
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Artefact:
+class Artefact(Struct, frozen=True, eq=False):  # compared by identity
     """An entry of the catalogue: a code repository, dataset or model, with its roles and licence."""
 
     id: str

@@ -8,8 +8,9 @@ is a broken data file (exit 2 naming it), not a silent "cannot tell".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+
+from msgspec import Struct
 
 from openlint.errors import DataFileError
 from openlint.knowledge import licences, store, taxonomy
@@ -17,16 +18,14 @@ from openlint.knowledge import licences, store, taxonomy
 FRAMEWORK_FILES = ("crosswalk/mof", "crosswalk/osaid", "crosswalk/osai-index")
 
 
-@dataclass(frozen=True)
-class LicenceSet:
+class LicenceSet(Struct, frozen=True):
     name: str
     title: str
     source: str
     ids: frozenset[str]
 
 
-@dataclass(frozen=True)
-class EvidenceSpec:
+class EvidenceSpec(Struct, frozen=True):
     kind: str  # components, documented, card, card-section, practice, link, none
     roles: tuple[str, ...] = ()
     fallback_roles: tuple[str, ...] = ()
@@ -36,8 +35,7 @@ class EvidenceSpec:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Struct, frozen=True):
     id: str
     name: str
     evidence: EvidenceSpec
@@ -51,8 +49,7 @@ class Item:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Framework:
+class Framework(Struct, frozen=True):
     id: str
     name: str
     version: str

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+
+from msgspec import Struct
 
 from openlint.knowledge import store
 
@@ -12,8 +13,7 @@ RUBRIC = ("research", "commercial", "modify", "own-derivatives", "relicense")
 TEXT_WINDOW = 20_000  # licence names and key phrases sit near the top of a licence text
 
 
-@dataclass(frozen=True)
-class Licence:
+class Licence(Struct, frozen=True):
     """A licence of rules/licenses.yaml: what it grants, and the phrases that name it."""
 
     id: str

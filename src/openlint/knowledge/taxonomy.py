@@ -6,15 +6,15 @@ says which component that is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+
+from msgspec import Struct
 
 from openlint.errors import DataFileError
 from openlint.knowledge import store
 
 
-@dataclass(frozen=True)
-class Component:
+class Component(Struct, frozen=True):
     """One of the 12 components of a model release (rules/taxonomy.yaml)."""
 
     id: str

@@ -9,12 +9,12 @@ is one: compiling them all costs more than reading a card.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from msgspec import Struct
 
 from openlint.knowledge import patterns, store
 
@@ -28,8 +28,7 @@ class LazyPattern(patterns.LazyPattern):
         return _programs()
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Routing:
+class Routing(Struct, frozen=True, eq=False):  # compared by identity
     """Which kinds of link point to which component."""
 
     code_links: tuple[str, ...]
@@ -40,8 +39,7 @@ class Routing:
     local_code_links: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class ReleaseFile:
+class ReleaseFile(Struct, frozen=True, eq=False):  # compared by identity
     """A file whose presence in the release points to a component."""
 
     pattern: LazyPattern
@@ -56,8 +54,7 @@ class ReleaseFile:
         return bool(self.pattern.match(name)) or bool(self.path and self.path in f"/{path.lower()}")
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Benchmark:
+class Benchmark(Struct, frozen=True, eq=False):  # compared by identity
     """A safety benchmark (rules/safety-benchmarks.yaml) and how the card names it."""
 
     name: str
@@ -67,8 +64,7 @@ class Benchmark:
     licence: str | None
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Lineage:
+class Lineage(Struct, frozen=True, eq=False):  # compared by identity
     """The vocabulary of lineage: how a derivative and the model it was made from are named."""
 
     relations: dict[str, str]  # base_model_relation value -> kind
@@ -81,8 +77,7 @@ class Lineage:
     family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Evaluation:
+class Evaluation(Struct, frozen=True, eq=False):  # compared by identity
     """The vocabulary of evaluation results: sections, phrases, leaderboards, claims."""
 
     sections: LazyPattern
@@ -96,8 +91,7 @@ class Evaluation:
     index_harnesses: dict[str, str]  # model-index dataset prefix -> catalogue id of the harness that writes it
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Vocabulary:
+class Vocabulary(Struct, frozen=True, eq=False):  # compared by identity
     """The whole compiled vocabulary cards are read with (rules/disclosure.yaml and its companions)."""
 
     sections: dict[str, LazyPattern]
@@ -232,9 +226,9 @@ def _patterns(value: Any) -> Iterator[LazyPattern]:
     """Every pattern of the vocabulary."""
     if isinstance(value, LazyPattern):
         yield value
-    elif dataclasses.is_dataclass(value):
-        for item in dataclasses.fields(value):
-            yield from _patterns(getattr(value, item.name))
+    elif isinstance(value, Struct):
+        for name in value.__struct_fields__:
+            yield from _patterns(getattr(value, name))
     elif isinstance(value, dict):
         for item in value.values():
             yield from _patterns(item)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import struct
 import time
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO
+
+from msgspec import Struct, field
 
 MAX_KEY = 65_535
 MAX_KEPT_STRING = 1_000_000  # longer string values are skipped, not kept
@@ -38,8 +39,7 @@ class GGUFLimit(GGUFError):
     """The header may be valid but is beyond openlint's limits: the file cannot be verified."""
 
 
-@dataclass
-class GGUFHeader:
+class GGUFHeader(Struct):
     version: int
     tensor_count: int
     kv_count: int

@@ -4,7 +4,8 @@ weights. A pointer names the real file by its sha256 and size (https://github.co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 MAX_POINTER = 1024  # the spec: pointer files are smaller than 1024 bytes
 PREFIX = b"version https://git-lfs.github.com/spec/"
@@ -12,8 +13,7 @@ _OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
 _SIZE = re.compile(rb"^size ([0-9]{1,19})$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Pointer:
+class Pointer(Struct, frozen=True):
     """A Git LFS pointer file: the hash and size of the object it stands for."""
 
     path: str

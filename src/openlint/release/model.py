@@ -6,12 +6,12 @@ only ever read one. Nothing here touches the disk or the network.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from msgspec import Struct, field
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Problem:
+
+class Problem(Struct, frozen=True, eq=False):  # compared by identity
     """Something wrong with the release itself, recorded where it was found; rules turn problems into findings."""
 
     kind: str  # e.g. "card.front-matter-invalid", "weights.dangerous-import"
@@ -21,8 +21,7 @@ class Problem:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     """Where a judgement comes from: a file and line of the release, and a short quote."""
 
     file: str | None
@@ -31,8 +30,7 @@ class Evidence:
     source: str  # card-metadata, card-text, licence-file, declaration, file, weights-header, hub, catalogue
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(Struct, frozen=True):
     """A file of the release, as listed: its path, size and LFS hash."""
 
     path: str  # POSIX path relative to the release root
@@ -41,8 +39,7 @@ class FileEntry:
     special: str | None = None  # why it cannot be read: "symlink outside the release", "not a regular file", ...
 
 
-@dataclass(frozen=True)
-class LicenceClaim:
+class LicenceClaim(Struct, frozen=True):
     """One statement of the release's licence (card metadata, a licence file, a weights header, ...)."""
 
     raw: str
@@ -51,8 +48,7 @@ class LicenceClaim:
     scope: str = "release"  # "release", a component id (declaration) or "file:PATH" (weights headers)
 
 
-@dataclass
-class HubFacts:
+class HubFacts(Struct):
     """What the Hub says of a repository beyond its files: revision, gating, licence tags, parameters, security scan."""
 
     repo_id: str
@@ -67,8 +63,7 @@ class HubFacts:
     unreadable_files: list[str] = field(default_factory=list)  # gated or failing downloads
 
 
-@dataclass(frozen=True)
-class LinkedRepo:
+class LinkedRepo(Struct, frozen=True):
     """A Hub dataset or model the card points to, as looked up on the Hub."""
 
     repo_id: str
@@ -78,8 +73,7 @@ class LinkedRepo:
     licence: str | None = None
 
 
-@dataclass(frozen=True)
-class Ancestor:
+class Ancestor(Struct, frozen=True):
     """A model this release derives from, as far as its card could be read (Hub mode; one request per hop)."""
 
     repo_id: str
@@ -88,8 +82,7 @@ class Ancestor:
     reason: str = ""  # why the card could not be read (gated, private, missing, not looked up)
 
 
-@dataclass(frozen=True)
-class Missing:
+class Missing(Struct, frozen=True):
     """Something needed for grading that could not be read: the components it would decide are not assessed."""
 
     what: str  # a file, a header, a lookup
@@ -99,8 +92,7 @@ class Missing:
 
 # -- the model card ---------------------------------------------------------------------------------------------
 
-@dataclass
-class Section:
+class Section(Struct):
     """A section of the card: its heading, level and lines."""
 
     title: str
@@ -110,8 +102,7 @@ class Section:
     parent: int = -1  # index of the enclosing section, -1 at the top
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(Struct, frozen=True):
     """One block of the card's body as CommonMark sees it."""
 
     kind: str  # heading, paragraph, item (a list item's paragraph), table, code, html
@@ -123,8 +114,7 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()  # table: the header row first, cells as plain text
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Struct, frozen=True):
     """A link in the card: its target, anchor text and line."""
 
     url: str
@@ -133,8 +123,7 @@ class Link:
     block: int = -1  # index of the block the link sits in
 
 
-@dataclass(eq=False)  # compared by identity
-class Card:
+class Card(Struct, eq=False):  # compared by identity
     """The model card: its lines, front matter and block structure."""
 
     path: str
@@ -182,8 +171,7 @@ class Card:
 
 # -- the openness declaration -----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class DeclaredWaiver:
+class DeclaredWaiver(Struct, frozen=True):
     """A finding the releaser acknowledges, stated next to the component it concerns."""
 
     rule: str  # code or name
@@ -191,8 +179,7 @@ class DeclaredWaiver:
     line: int | None
 
 
-@dataclass(frozen=True)
-class DeclaredComponent:
+class DeclaredComponent(Struct, frozen=True):
     """One component of the openness declaration, as its author states it."""
 
     id: str
@@ -204,8 +191,7 @@ class DeclaredComponent:
     waivers: tuple[DeclaredWaiver, ...] = ()
 
 
-@dataclass(eq=False)  # compared by identity
-class Declaration:
+class Declaration(Struct, eq=False):  # compared by identity
     """The openness declaration (openness.yaml): its components by id."""
 
     path: str
@@ -215,8 +201,7 @@ class Declaration:
 
 # -- weights ------------------------------------------------------------------------------------------------------
 
-@dataclass
-class WeightFile:
+class WeightFile(Struct):
     """A weight or model file: its format, how it loads and whether it is safe to load."""
 
     path: str
@@ -236,8 +221,7 @@ class WeightFile:
 
 # -- the release --------------------------------------------------------------------------------------------------
 
-@dataclass(eq=False)  # compared by identity
-class Release:
+class Release(Struct, eq=False):  # compared by identity
     """Everything read of a release, before any judgement: files, card, configuration, licences, weights."""
 
     name: str

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from openlint.analysis.model import Assessment
 from openlint.release.model import Release
@@ -25,8 +26,7 @@ from openlint.rules.ruleset import Rule, find
 PLACE_KEYS = ("file", "line")  # message values that name the place a hit was found, not what was found
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(Struct, frozen=True):
     """A rule waived, with the reason given and where it is stated."""
 
     rule: str  # code or name
@@ -41,8 +41,7 @@ class Waiver:
         return named and (self.component is None or self.component == component)
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity
-class Policy:
+class Policy(Struct, frozen=True, eq=False):  # compared by identity
     """What the user asked for: which rules, at which severity, with which waivers."""
 
     rules: tuple[Rule, ...]
@@ -51,8 +50,7 @@ class Policy:
     known: tuple[Rule, ...] = ()  # every rule loaded, selected or not: what a waiver may name
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(Struct, frozen=True):
     """A place a finding is shown at."""
 
     file: str | None
@@ -62,8 +60,7 @@ class Location:
     message: str = ""  # the finding as said of this place alone (one line per place: concise, annotations)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """A rule's finding on the release: severity, message and locations."""
 
     rule: Rule

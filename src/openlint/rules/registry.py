@@ -8,8 +8,9 @@ rules/checks/ imports them all and hands out the full registry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from openlint.analysis.model import Assessment
 from openlint.release.model import Evidence
@@ -17,8 +18,7 @@ from openlint.release.model import Evidence
 NO_OPTIONS: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(Struct, frozen=True):
     """One place a check found: the values its message is filled with, and where."""
 
     values: dict[str, Any]
@@ -33,8 +33,7 @@ class Hit:
 CheckFunction = Callable[[Assessment, dict[str, Any]], Iterator[Hit]]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Struct, frozen=True):
     """A registered check function and its default options."""
 
     function: CheckFunction

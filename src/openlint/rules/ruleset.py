@@ -9,9 +9,10 @@ own schema.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from openlint.errors import DataFileError
 from openlint.knowledge import store
@@ -22,8 +23,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
-@dataclass
-class Rule:
+class Rule(Struct):
     """A rule of the rule set: code, name, severity, messages and the check it runs."""
 
     code: str

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
+
+from msgspec import Struct, field
 
 from openlint.release.model import FileEntry, HubFacts, LinkedRepo, Problem
 
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 
-@dataclass(eq=False)  # compared by identity
-class Listing:
+class Listing(Struct, eq=False):  # compared by identity
     """The files of a release, as a source lists them."""
 
     name: str
@@ -31,8 +31,7 @@ class Listing:
     card_data: dict[str, Any] | None = None  # the card's metadata as the Hub's API gives it, readable when the card is not
 
 
-@dataclass(frozen=True)
-class Unreadable:
+class Unreadable(Struct, frozen=True):
     """Something the source could not read, and why. `refused`: access was refused (a gated repository without a
     token): a fact about who may read it. `failed`: the read did not complete (the network, a limit, not cached
     offline): the release may say more than what was read, so what it decides cannot be graded."""
@@ -42,15 +41,13 @@ class Unreadable:
     failed: bool = False
 
 
-@dataclass(frozen=True)
-class InvalidHeader:
+class InvalidHeader(Struct, frozen=True):
     """A safetensors header that fails the format's checks before it could even be parsed."""
 
     reason: str
 
 
-@dataclass(eq=False)  # compared by identity
-class Fetch:
+class Fetch(Struct, eq=False):  # compared by identity
     """What to read from a source: texts, safetensors headers, linked repositories, other cards."""
 
     texts: dict[str, int] = field(default_factory=dict)  # path -> most bytes to read
@@ -59,8 +56,7 @@ class Fetch:
     cards: dict[str, int] = field(default_factory=dict)  # model repo id -> most bytes of its card to read
 
 
-@dataclass(eq=False)  # compared by identity
-class Fetched:
+class Fetched(Struct, eq=False):  # compared by identity
     """What a source read for a Fetch, or why it could not."""
 
     texts: dict[str, bytes | Unreadable] = field(default_factory=dict)

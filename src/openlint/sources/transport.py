@@ -19,9 +19,10 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubEntryNotFound, HubError, HubGated, HubInvalidResponse,
                              HubLimitExceeded, HubNotCached, HubNotFound, HubRateLimited, HubRevisionNotFound,
@@ -62,8 +63,7 @@ def _usable_endpoint(endpoint: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok and plain
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     status: int
     body: bytes
     headers: Mapping[str, str]

@@ -15,9 +15,10 @@ Names are compared the way the unpickler resolves them:
 from __future__ import annotations
 
 import _compat_pickle
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from msgspec import Struct
 
 from openlint.knowledge import store as bundled
 
@@ -27,8 +28,7 @@ EXTENSION = "<copyreg extension>"  # EXT1/EXT2/EXT4: the target lives in the loa
 ALLOWED, DENIED, UNLISTED, UNRESOLVED = "allowed", "denied", "unlisted", "unresolved"
 
 
-@dataclass(frozen=True)
-class Import:
+class Import(Struct, frozen=True):
     """One import a pickle makes, as the unpickler would resolve it."""
 
     member: str  # file or archive member holding the pickle

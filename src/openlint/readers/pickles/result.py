@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from openlint.readers.pickles.policy import Import
 
 
-@dataclass
-class ScanResult:
+class ScanResult(Struct):
     imports: list[Import] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # why the file cannot be verified; empty when it can
     pickles: int = 0

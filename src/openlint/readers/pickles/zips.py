@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from openlint.readers.pickles.compressed import Inflating
 from openlint.readers.pickles import limits
@@ -94,8 +95,7 @@ def _refuse_overlaps(spans: list[tuple[int, int, str]], central_directory: int, 
         raise Unverifiable(f"{name}: zip member {spans[-1][2]!r} runs into the central directory")
 
 
-@dataclass
-class _Zip:
+class _Zip(Struct):
     """One open archive being scanned, and where what it holds is reported."""
 
     handle: Any
