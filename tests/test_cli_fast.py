@@ -115,7 +115,7 @@ def test_the_check_itself_prints_and_exits_as_through_click(argv, release, capsy
 def test_the_hook_does_not_import_click(example):
     code = ("import atexit, sys; atexit.register(lambda: print(sorted(m for m in sys.modules if m.split('.')[0] == 'click'))); "
             "sys.argv = ['openlint', 'check', '--format', 'concise', '--quiet-on-success']; "
-            "from openlint.cli import main; main()")
+            "from openlint.cli import console; console()")
     result = subprocess.run([sys.executable, "-c", code], cwd=example, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "[]\n" and result.stderr == ""
@@ -123,16 +123,18 @@ def test_the_hook_does_not_import_click(example):
 
 def test_the_collector_is_left_as_found_in_a_callers_process(release, capsys, monkeypatch):
     # the console script pauses and freezes the garbage collector around its own start-up (cli/collector.py); a
-    # caller's process, which passes ARGV, keeps its collector as it was, whichever way the command ends
+    # caller of main, with ARGV or with sys.argv, keeps its collector as it was, whichever way the command ends
     import gc
 
     monkeypatch.setenv("NO_COLOR", "1")
     folder = release({"README.md": "---\nlicense: apache-2.0\n---\n# tiny\n"})
     frozen = gc.get_freeze_count()
     for argv in (["check", str(folder)], ["rules"], ["check", "--format", "bogus"]):
-        with pytest.raises(SystemExit):
-            cli.main(argv)
-        assert gc.isenabled() and gc.get_freeze_count() == frozen, argv
+        for given in (argv, None):
+            monkeypatch.setattr(sys, "argv", ["openlint", *argv])
+            with pytest.raises(SystemExit):
+                cli.main(given)
+            assert gc.isenabled() and gc.get_freeze_count() == frozen, (argv, given)
     capsys.readouterr()
 
 
@@ -141,7 +143,7 @@ def test_the_console_script_collects_garbage_once_started(example):
     code = ("import gc, sys; from openlint.cli import commands; real = commands.run_check; "
             "commands.run_check = lambda options: print(gc.isenabled(), gc.get_freeze_count() > 0) or real(options); "
             "sys.argv = ['openlint', 'check', '--format', 'concise', '--quiet-on-success']; "
-            "from openlint.cli import main; main()")
+            "from openlint.cli import console; console()")
     result = subprocess.run([sys.executable, "-c", code], cwd=example, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "True True\n"

@@ -18,7 +18,8 @@ _paused = False
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """One run of the console script (never in a caller's process, whose objects are the caller's)."""
+    """One run of the console script (`openlint.cli.console`), never `main` in a caller's process: freezing would keep
+    the caller's own garbage from ever being collected."""
     global _paused
     gc.disable()
     _paused = True
