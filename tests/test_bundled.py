@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import time
+from pathlib import Path
 
 from openlint.knowledge import store as bundled
 
@@ -162,3 +165,71 @@ def test_the_bundled_catalogue_built_lazily_from_its_cached_index_is_the_eager_o
         assert lazy.family(name) == eager.family(name)
     catalogue.bundled.cache_clear()
     bundled._bundled.cache_clear()
+
+
+def _aged(path: Path, days: float) -> Path:
+    when = time.time() - days * 86_400
+    os.utime(path, (when, when))
+    return path
+
+
+def test_a_rebuild_prunes_the_caches_of_installations_that_are_gone(tmp_path, monkeypatch):
+    """Every pre-commit environment and virtual environment leaves its own cache files (~1.5 MB); a rebuild removes
+    those of installations whose folder no longer exists, and files no installation claims that are 30 days old."""
+    from openlint.support.resources import rules_dir
+
+    folder = tmp_path / "cache" / "openlint"
+    folder.mkdir(parents=True)
+    alive = tmp_path / "other-install" / "rules"
+    alive.mkdir(parents=True)
+    (folder / "installations.json").write_text(json.dumps({"deadbeef": str(tmp_path / "removed-venv" / "rules"), "cafebabe": str(alive)}))
+    def made(name: str, days: float = 0) -> Path:
+        (folder / name).write_text("{}")
+        return _aged(folder / name, days)
+
+    gone = [made("bundled-deadbeef.json"), made("derived-catalogue-index-deadbeef.json")]  # whatever their age
+    kept = [made("bundled-cafebabe.json", 400),  # an installation that still exists, however old its cache
+            made("bundled-fedcba9876543210.json", 2),  # an older version's, recent: it may still be in use
+            made("notes.txt", 400),  # not a name openlint writes
+            made("bundled-0a0b0c0d.4242.tmp")]  # another process's rebuild in flight
+    old = [made("bundled-0123456789abcdef.json", 40), made("bundled.json", 40), made("derived-vocabulary-regex-12345678.json", 40)]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bundled._bundled.cache_clear()
+    bundled._prune_once.cache_clear()
+    try:
+        bundled.load("taxonomy")
+    finally:
+        bundled._bundled.cache_clear()
+        bundled._prune_once.cache_clear()
+    assert not any(f.exists() for f in gone + old)
+    assert all(f.exists() for f in kept)
+    ours = bundled._installation()
+    assert (folder / f"bundled-{ours}.json").exists()
+    assert json.loads((folder / "installations.json").read_text()) == {ours: str(rules_dir()), "cafebabe": str(alive)}
+
+
+def test_a_check_that_reads_its_cache_prunes_nothing(tmp_path, monkeypatch):
+    """Pruning happens when a cache is rebuilt, not on the hook's usual path, and a broken index is started afresh."""
+    from openlint.support.resources import rules_dir
+
+    folder = tmp_path / "cache" / "openlint"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bundled._bundled.cache_clear()
+    bundled._prune_once.cache_clear()
+    try:
+        bundled.load("taxonomy")  # builds the cache
+        (folder / "installations.json").write_bytes(b"\xff not json")
+        (folder / "bundled-0123456789abcdef.json").write_text("{}")
+        stale = _aged(folder / "bundled-0123456789abcdef.json", 40)
+        bundled._bundled.cache_clear()
+        bundled._prune_once.cache_clear()
+        bundled.load("taxonomy")  # a cache hit: nothing written, nothing pruned
+        assert stale.exists()
+        (folder / f"bundled-{bundled._installation()}.json").write_text("{}")  # a cache that no longer matches
+        bundled._bundled.cache_clear()
+        bundled.load("taxonomy")
+        assert not stale.exists()
+        assert json.loads((folder / "installations.json").read_text()) == {bundled._installation(): str(rules_dir())}
+    finally:
+        bundled._bundled.cache_clear()
+        bundled._prune_once.cache_clear()

@@ -13,12 +13,15 @@ it is only an optimisation. What users supply (configurations, rule files, catal
 Structures derived from the bundled data alone (the catalogue's alias index, ...) can be cached the same way with
 `derived`: JSON again, keyed by openlint's version, the bundled files' content digest and the deriving module, and
 rebuilt on any mismatch or error. Nothing a release or a user supplies is ever cached.
+
+Each installation has its own cache files; a rebuild prunes those of installations that are gone (`_prune_once`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable
 from functools import cache
@@ -80,11 +83,15 @@ def entry_name(data: Any, where: str) -> str:
     return "/".join(parts)
 
 
+def _installation() -> str:
+    # crc32 of where the bundled data is installed: a name, not a check (hashlib's import alone costs the hook ~4 ms)
+    return f"{zlib.crc32(str(rules_dir()).encode()):08x}"
+
+
 def _cache_file(prefix: str) -> Path:
     # one file per installation: a pre-commit environment, a virtual environment and a pipx install of openlint
     # must not keep replacing each other's cache (each rebuild parses and validates every file)
-    # (crc32: a name, not a check; hashlib's import alone costs the hook ~4 ms)
-    return cache_dir() / f"{prefix}-{zlib.crc32(str(rules_dir()).encode()):08x}.json"
+    return cache_dir() / f"{prefix}-{_installation()}.json"
 
 
 def _read_cache(cache_file: Path, key: Any) -> Any:
@@ -110,11 +117,70 @@ def _decoded(text: bytes) -> Any:
 def _write_cache(cache_file: Path, content: dict[str, Any]) -> None:
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(content), encoding="utf-8")
-        os.replace(temporary, cache_file)
+        _replace(cache_file, json.dumps(content))
+    except OSError:
+        return
+    _prune_once(cache_file.parent)
+
+
+def _replace(file: Path, text: str) -> None:
+    temporary = file.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, file)
+
+
+# -- pruning: each installation leaves ~1.5 MB of cache behind it (a pre-commit environment per hook revision, every
+# virtual environment); without pruning the folder only grows ------------------------------------------------------
+
+INSTALLATIONS = "installations.json"  # which installation (rules folder) each cache file's suffix names
+STALE_DAYS = 30  # a cache file of no known installation, untouched this long, is removed (at worst: one rebuild)
+# the names this module writes: (kind)-(installation).json, older versions' names, and temporary files
+_CACHE_NAME = (r"(bundled|derived-[\w.-]{1,120})-([0-9a-f]{8}|[0-9a-f]{16})\.json|bundled\.json|[\w.-]{1,160}\.\d{1,10}\.tmp")
+
+
+@cache
+def _prune_once(folder: Path) -> None:
+    """After a rebuild (not on the hook's usual path): record this installation, and remove the cache files of
+    installations whose folder no longer exists and, for files no installation claims (written by older versions),
+    those untouched for STALE_DAYS. Only names this module writes are touched; an error leaves the rest as it is."""
+    index = _installations(folder / INSTALLATIONS)
+    index[_installation()] = str(rules_dir())
+    gone = {suffix for suffix, where in index.items() if not os.path.isdir(where)}
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    names = re.compile(_CACHE_NAME)
+    for entry in entries:
+        if (named := names.fullmatch(entry.name)) and _removable(entry, named.group(2), index, gone):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+    try:
+        _replace(folder / INSTALLATIONS, json.dumps({k: v for k, v in sorted(index.items()) if k not in gone}))
     except OSError:
         pass
+
+
+def _installations(index_file: Path) -> dict[str, str]:
+    """The recorded installations (suffix -> rules folder); a missing or broken record is started afresh."""
+    try:
+        index = _decoded(index_file.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in index.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(index, dict) else {}
+
+
+def _removable(entry: os.DirEntry[str], suffix: str | None, index: dict[str, str], gone: set[str]) -> bool:
+    import time
+
+    try:
+        if not entry.is_file(follow_symlinks=False):
+            return False
+        return suffix in gone or (suffix not in index and entry.stat(follow_symlinks=False).st_mtime < time.time() - STALE_DAYS * 86_400)
+    except OSError:
+        return False
 
 
 def caching() -> bool:
