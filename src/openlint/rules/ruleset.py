@@ -9,6 +9,7 @@ own schema.
 from __future__ import annotations
 
 import string
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
-class Rule(Struct):
-    """A rule of the rule set: code, name, severity, messages and the check it runs."""
+class Rule(Struct, frozen=True):
+    """A rule of the rule set: code, name, severity, messages and the check it runs. Frozen: the bundled rules are
+    built once per process and shared by every check it runs."""
 
     code: str
     name: str
@@ -82,10 +84,16 @@ def _rules_of(document: Any, file: str) -> list[Rule]:
 
 
 def load_bundled() -> list[Rule]:
+    return list(_bundled())
+
+
+@cache
+def _bundled() -> tuple[Rule, ...]:
+    # a check asks twice (the rules a configuration may not weaken, then the rules it runs); an audit once per release
     rules = []
     for name in store.names_of_kind("rules"):
         rules.extend(_rules_of(store.load(name), store.path_of(name)))
-    return rules
+    return tuple(rules)
 
 
 def load_user_file(path: str | Path) -> list[Rule]:
