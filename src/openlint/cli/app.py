@@ -173,7 +173,10 @@ def _handled(invoke: Callable[[], object]) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.message = clean(exc.format_message())  # a file name typed or globbed can hold escape sequences too
+        # a file name typed or globbed can hold escape sequences too; the whole message is cleaned once and shown as
+        # it is (written back into `message`, a BadParameter would prefix its option twice)
+        shown = clean(exc.format_message())
+        exc.format_message = lambda: shown  # type: ignore[method-assign]
         exc.show()
         sys.exit(2)
     except click.exceptions.Abort:
