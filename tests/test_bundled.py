@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from pathlib import Path
+
+import pytest
 
 from openlint.knowledge import store as bundled
 
@@ -173,63 +176,123 @@ def _aged(path: Path, days: float) -> Path:
     return path
 
 
-def test_a_rebuild_prunes_the_caches_of_installations_that_are_gone(tmp_path, monkeypatch):
+def _rebuild(tmp_path, monkeypatch) -> None:
+    """A check that rebuilds the bundled-data cache, with the cache folder under tmp_path."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bundled._bundled.cache_clear()
+    bundled._prune_once.cache_clear()
+    try:
+        bundled.load("taxonomy")
+    finally:
+        bundled._bundled.cache_clear()
+        bundled._prune_once.cache_clear()
+
+
+def test_a_rebuild_prunes_cache_files_unused_for_a_while(tmp_path, monkeypatch):
     """Every pre-commit environment and virtual environment leaves its own cache files (~1.5 MB); a rebuild removes
-    those of installations whose folder no longer exists, and files no installation claims that are 30 days old."""
+    those of installations whose folder is gone that are unused for 3 days, and any other unused for 30."""
     from openlint.support.resources import rules_dir
 
     folder = tmp_path / "cache" / "openlint"
     folder.mkdir(parents=True)
     alive = tmp_path / "other-install" / "rules"
     alive.mkdir(parents=True)
-    (folder / "installations.json").write_text(json.dumps({"deadbeef": str(tmp_path / "removed-venv" / "rules"), "cafebabe": str(alive)}))
+    removed_venv = str(tmp_path / "removed-venv" / "rules")
+    (folder / "installations.json").write_text(json.dumps({"deadbeef": removed_venv, "feedface": removed_venv + "2", "cafebabe": str(alive)}))
+
     def made(name: str, days: float = 0) -> Path:
         (folder / name).write_text("{}")
         return _aged(folder / name, days)
 
-    gone = [made("bundled-deadbeef.json"), made("derived-catalogue-index-deadbeef.json")]  # whatever their age
-    kept = [made("bundled-cafebabe.json", 400),  # an installation that still exists, however old its cache
-            made("bundled-fedcba9876543210.json", 2),  # an older version's, recent: it may still be in use
+    gone = [made("bundled-deadbeef.json", 4), made("derived-catalogue-index-deadbeef.json", 4)]
+    old = [made("bundled-0123456789abcdef.json", 31), made("bundled.json", 31), made("derived-vocabulary-regex-12345678.json", 31),
+           made("bundled-0a0b0c0d.4242.tmp", 31)]  # a temporary file a killed process left
+    kept = [made("bundled-feedface.json", 1),  # gone from here, but used yesterday (a folder shared with another machine)
+            made("bundled-cafebabe.json", 29),  # an installation that exists, used within 30 days
+            made("bundled-fedcba9876543210.json", 2),  # an older version's, recently used
             made("notes.txt", 400),  # not a name openlint writes
-            made("bundled-0a0b0c0d.4242.tmp")]  # another process's rebuild in flight
-    old = [made("bundled-0123456789abcdef.json", 40), made("bundled.json", 40), made("derived-vocabulary-regex-12345678.json", 40)]
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    bundled._bundled.cache_clear()
-    bundled._prune_once.cache_clear()
-    try:
-        bundled.load("taxonomy")
-    finally:
-        bundled._bundled.cache_clear()
-        bundled._prune_once.cache_clear()
+            made("bundled-0a0b0c0d.4343.tmp")]  # another process's rebuild in flight
+    (folder / "bundled-abcdef12.json").symlink_to(folder / "notes.txt")  # never followed, never removed
+    _aged(folder / "notes.txt", 400)
+    _rebuild(tmp_path, monkeypatch)
     assert not any(f.exists() for f in gone + old)
-    assert all(f.exists() for f in kept)
+    assert all(f.exists() for f in kept) and (folder / "bundled-abcdef12.json").is_symlink()
     ours = bundled._installation()
     assert (folder / f"bundled-{ours}.json").exists()
-    assert json.loads((folder / "installations.json").read_text()) == {ours: str(rules_dir()), "cafebabe": str(alive)}
+    # recorded while it has files here: the gone installation without any is forgotten, the one still used is not
+    assert json.loads((folder / "installations.json").read_text()) == {ours: str(rules_dir()), "cafebabe": str(alive), "feedface": removed_venv + "2"}
 
 
-def test_a_check_that_reads_its_cache_prunes_nothing(tmp_path, monkeypatch):
-    """Pruning happens when a cache is rebuilt, not on the hook's usual path, and a broken index is started afresh."""
+def test_a_check_that_reads_its_cache_prunes_nothing_and_marks_it_used(tmp_path, monkeypatch):
+    """Pruning happens when a cache is rebuilt, not on the hook's usual path; a cache read is marked used (at most
+    once a day), so an installation in use is never pruned however long ago it was built."""
+    folder = tmp_path / "cache" / "openlint"
+    _rebuild(tmp_path, monkeypatch)  # builds the cache
+    ours = folder / f"bundled-{bundled._installation()}.json"
+    stale = folder / "bundled-0123456789abcdef.json"
+    stale.write_text("{}")
+    _aged(stale, 40)
+    _aged(ours, 40)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bundled._bundled.cache_clear()
+    try:
+        bundled.load("taxonomy")  # a cache hit: nothing pruned, the cache marked used
+    finally:
+        bundled._bundled.cache_clear()
+    assert stale.exists()
+    assert time.time() - ours.stat().st_mtime < 3600
+    recent = ours.stat().st_mtime
+    bundled.load("taxonomy")
+    bundled._bundled.cache_clear()
+    assert ours.stat().st_mtime == recent  # marked at most once a day
+
+
+@pytest.mark.parametrize("index", [b"\xff not json", b"[" * 200_000 + b"]" * 200_000, b'{"a": 1, "b": ["x"]}', "folder", "fifo"])
+def test_a_broken_or_hostile_installation_record_is_started_afresh(tmp_path, monkeypatch, index):
+    """Garbage, JSON nested past any recursion limit, wrong types, a folder, a FIFO (which must not hang the check):
+    the record is started afresh, and nothing is left behind."""
     from openlint.support.resources import rules_dir
 
     folder = tmp_path / "cache" / "openlint"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    bundled._bundled.cache_clear()
-    bundled._prune_once.cache_clear()
+    folder.mkdir(parents=True)
+    record = folder / "installations.json"
+    if index == "folder":
+        record.mkdir()
+    elif index == "fifo":
+        os.mkfifo(record)
+    else:
+        record.write_bytes(index)
+
+    class Hung(BaseException):  # not an OSError (TimeoutError is one): no handler of openlint's may swallow it
+        pass
+
+    def hung(*_: object) -> None:
+        raise Hung("reading the installation record hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)  # a FIFO opened for reading blocks until a writer comes
+    signal.alarm(30)
     try:
-        bundled.load("taxonomy")  # builds the cache
-        (folder / "installations.json").write_bytes(b"\xff not json")
-        (folder / "bundled-0123456789abcdef.json").write_text("{}")
-        stale = _aged(folder / "bundled-0123456789abcdef.json", 40)
-        bundled._bundled.cache_clear()
-        bundled._prune_once.cache_clear()
-        bundled.load("taxonomy")  # a cache hit: nothing written, nothing pruned
-        assert stale.exists()
-        (folder / f"bundled-{bundled._installation()}.json").write_text("{}")  # a cache that no longer matches
-        bundled._bundled.cache_clear()
-        bundled.load("taxonomy")
-        assert not stale.exists()
-        assert json.loads((folder / "installations.json").read_text()) == {bundled._installation(): str(rules_dir())}
+        _rebuild(tmp_path, monkeypatch)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert (folder / f"bundled-{bundled._installation()}.json").exists()
+    assert not list(folder.glob("*.tmp"))
+    if index == "folder":
+        assert record.is_dir()  # left as it is: only files openlint writes are replaced
+    else:  # a FIFO is replaced by the fresh record
+        assert json.loads(record.read_text()) == {bundled._installation(): str(rules_dir())}
+
+
+def test_a_cache_file_nested_past_the_recursion_limit_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _rebuild(tmp_path, monkeypatch)
+    cache_file = tmp_path / "cache" / "openlint" / f"bundled-{bundled._installation()}.json"
+    cache_file.write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    bundled._bundled.cache_clear()
+    try:
+        assert bundled.load("taxonomy")["components"]
     finally:
         bundled._bundled.cache_clear()
         bundled._prune_once.cache_clear()
+    assert json.loads(cache_file.read_text())["data"]["taxonomy"]["components"]

@@ -14,7 +14,7 @@ Structures derived from the bundled data alone (the catalogue's alias index, ...
 `derived`: JSON again, keyed by openlint's version, the bundled files' content digest and the deriving module, and
 rebuilt on any mismatch or error. Nothing a release or a user supplies is ever cached.
 
-Each installation has its own cache files; a rebuild prunes those of installations that are gone (`_prune_once`).
+Each installation has its own cache files; a rebuild prunes those unused for a while (`_prune_once`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
+import time
 import zlib
 from collections.abc import Callable
 from functools import cache
@@ -95,14 +97,30 @@ def _cache_file(prefix: str) -> Path:
 
 
 def _read_cache(cache_file: Path, key: Any) -> Any:
-    """The cached value under `key`, or None when there is none, it is unreadable or its key differs."""
+    """The cached value under `key`, or None when there is none, it is unreadable or its key differs. A file used
+    is marked used (its modification time, at most once a day): pruning removes only files unused for a while."""
     try:
-        cached = _decoded(cache_file.read_bytes())
+        cached = _decoded(_read_regular(cache_file, mark_used=True))
         if cached.get("key") == key:
             return cached
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         pass
     return None
+
+
+def _read_regular(file: Path, mark_used: bool = False) -> bytes:
+    """A regular file's bytes (OSError for anything else: a FIFO must not hang a check, a folder is no cache)."""
+    descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"{file}: not a regular file")
+        if mark_used and status.st_mtime < time.time() - USED_EVERY:
+            try:
+                os.utime(descriptor)
+            except OSError:
+                pass
+        return handle.read()
 
 
 def _decoded(text: bytes) -> Any:
@@ -125,24 +143,32 @@ def _write_cache(cache_file: Path, content: dict[str, Any]) -> None:
 
 def _replace(file: Path, text: str) -> None:
     temporary = file.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, file)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, file)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 # -- pruning: each installation leaves ~1.5 MB of cache behind it (a pre-commit environment per hook revision, every
-# virtual environment); without pruning the folder only grows ------------------------------------------------------
+# virtual environment); without pruning the folder only grows. A cache folder may be shared by machines or containers
+# that see different installations, so nothing in use is removed: a file counts as used when it is read (its
+# modification time is refreshed at most once a day), and only files unused for a while go. ---------------------
 
 INSTALLATIONS = "installations.json"  # which installation (rules folder) each cache file's suffix names
-STALE_DAYS = 30  # a cache file of no known installation, untouched this long, is removed (at worst: one rebuild)
+USED_EVERY = 86_400  # a cache file read is marked used when its mark is older than this (seconds)
+GONE_DAYS = 3  # an installation whose folder is gone, here: its files unused this long are removed
+STALE_DAYS = 30  # any other cache file unused this long (an older version's, an unrecorded installation's)
 # the names this module writes: (kind)-(installation).json, older versions' names, and temporary files
 _CACHE_NAME = (r"(bundled|derived-[\w.-]{1,120})-([0-9a-f]{8}|[0-9a-f]{16})\.json|bundled\.json|[\w.-]{1,160}\.\d{1,10}\.tmp")
 
 
 @cache
 def _prune_once(folder: Path) -> None:
-    """After a rebuild (not on the hook's usual path): record this installation, and remove the cache files of
-    installations whose folder no longer exists and, for files no installation claims (written by older versions),
-    those untouched for STALE_DAYS. Only names this module writes are touched; an error leaves the rest as it is."""
+    """After a rebuild (never on a cache hit, the hook's usual path): record this installation, and remove cache
+    files unused for GONE_DAYS whose installation's folder no longer exists here, and any other unused for
+    STALE_DAYS. Only names this module writes are touched, never through a link; an error leaves the rest as it is."""
     index = _installations(folder / INSTALLATIONS)
     index[_installation()] = str(rules_dir())
     gone = {suffix for suffix, where in index.items() if not os.path.isdir(where)}
@@ -151,14 +177,16 @@ def _prune_once(folder: Path) -> None:
     except OSError:
         return
     names = re.compile(_CACHE_NAME)
+    now = time.time()
+    kept = set()
     for entry in entries:
-        if (named := names.fullmatch(entry.name)) and _removable(entry, named.group(2), index, gone):
-            try:
-                os.unlink(entry.path)
-            except OSError:
-                continue
+        if named := names.fullmatch(entry.name):
+            suffix = named.group(2)
+            if not _remove_if_unused(Path(entry.path), now - 86_400 * (GONE_DAYS if suffix in gone else STALE_DAYS)):
+                kept.add(suffix)
     try:
-        _replace(folder / INSTALLATIONS, json.dumps({k: v for k, v in sorted(index.items()) if k not in gone}))
+        # an installation gone here may live on for another machine sharing the folder: recorded while it has files
+        _replace(folder / INSTALLATIONS, json.dumps({k: v for k, v in sorted(index.items()) if k not in gone or k in kept}))
     except OSError:
         pass
 
@@ -166,21 +194,23 @@ def _prune_once(folder: Path) -> None:
 def _installations(index_file: Path) -> dict[str, str]:
     """The recorded installations (suffix -> rules folder); a missing or broken record is started afresh."""
     try:
-        index = _decoded(index_file.read_bytes())
-    except (OSError, ValueError):
+        index = _decoded(_read_regular(index_file))
+    except (OSError, ValueError, RecursionError):
         return {}
     return {k: v for k, v in index.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(index, dict) else {}
 
 
-def _removable(entry: os.DirEntry[str], suffix: str | None, index: dict[str, str], gone: set[str]) -> bool:
-    import time
-
+def _remove_if_unused(file: Path, cutoff: float) -> bool:
+    """Whether the file was removed. Its state is read right before it goes: a cache another process has just
+    rewritten is kept."""
     try:
-        if not entry.is_file(follow_symlinks=False):
-            return False
-        return suffix in gone or (suffix not in index and entry.stat(follow_symlinks=False).st_mtime < time.time() - STALE_DAYS * 86_400)
+        status = os.lstat(file)
+        if stat.S_ISREG(status.st_mode) and status.st_mtime < cutoff:
+            os.unlink(file)
+            return True
     except OSError:
-        return False
+        pass
+    return False
 
 
 def caching() -> bool:
