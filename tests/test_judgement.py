@@ -31,6 +31,9 @@ def test_judgement_case(run, tmp_path, name):
         got["kind"] = report["lineage"]["kind"]
     notes = {key: components[KEYS[key]]["note"] for key in case["expect"] if key in KEYS}
     assert got == case["expect"], notes
+    # where the way of being at a level matters ("not released" is stated, "undisclosed" is a documentation gap)
+    statuses = {key: components[KEYS[key]]["status"] for key in case.get("status", {})}
+    assert statuses == case.get("status", {}), notes
 
 
 def test_lineage_of_a_huge_base_model_list_is_bounded(run, release):
