@@ -37,10 +37,13 @@ def hook_arguments() -> list[str]:
 def once(argv: list[str]) -> tuple[float, float]:
     """(wall seconds, user + system CPU seconds) of one run in a fresh process, to the microsecond (os.wait4)."""
     started = time.perf_counter()
-    child = subprocess.Popen(argv, cwd=EXAMPLE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
+    child = subprocess.Popen(argv, cwd=EXAMPLE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    error = child.stderr.read() if child.stderr else b""  # the hook is quiet on success; anything here is a failure
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
-    child.returncode = 0  # reaped here; Popen must not wait for it again
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
+    if child.returncode != 0:
+        raise SystemExit(f"{shlex.join(argv)} exited {child.returncode}: {error.decode(errors='replace')[-500:]}")
     return wall, usage.ru_utime + usage.ru_stime
 
 
