@@ -94,6 +94,13 @@ def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, exa
     assert "Traceback" not in result.err
 
 
+def test_no_arguments_shows_the_help_as_lines(run):
+    result = run()
+    assert result.err.startswith("Usage: openlint") or result.out.startswith("Usage: openlint")
+    shown = result.err + result.out
+    assert "\\n" not in shown and "\nCommands:\n" in shown and "check" in shown
+
+
 def test_revision_on_local_folder_is_an_error(run, example):
     result = run("check", str(example), "--revision", "main")
     assert result.code == 2 and "local folder" in result.err

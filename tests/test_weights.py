@@ -10,6 +10,7 @@ import pickle
 import shutil
 import struct
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -308,6 +309,9 @@ def scratch_folder(tmp_path):
     in memory ~3 s; what openlint does with them is the same."""
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
+        for left in shm.glob("openlint-test-*"):  # left by a run that was killed: memory until a reboot otherwise
+            if left.is_dir() and not left.is_symlink() and left.stat().st_mtime < time.time() - 3600:
+                shutil.rmtree(left, ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix="openlint-test-", dir=shm))
         yield folder
         shutil.rmtree(folder, ignore_errors=True)

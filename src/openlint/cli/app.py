@@ -174,8 +174,10 @@ def _handled(invoke: Callable[[], object]) -> None:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         # a file name typed or globbed can hold escape sequences too; the whole message is cleaned once and shown as
-        # it is (written back into `message`, a BadParameter would prefix its option twice)
-        shown = clean(exc.format_message())
+        # it is (written back into `message`, a BadParameter would prefix its option twice). The help shown for no
+        # arguments is openlint's own text, lines and all.
+        own_help = getattr(click.exceptions, "NoArgsIsHelpError", ())
+        shown = exc.format_message() if own_help and isinstance(exc, own_help) else clean(exc.format_message())
         exc.format_message = lambda: shown  # type: ignore[method-assign]
         exc.show()
         sys.exit(2)
