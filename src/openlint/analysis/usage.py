@@ -19,7 +19,6 @@ from openlint.analysis.model import Pointer
 from openlint.knowledge import patterns
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.readers.weights import is_code
 from openlint.release.model import Block, Card, Evidence, Release
 from openlint.support.text import snippet
 
@@ -38,21 +37,6 @@ def read(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Colle
         _snippets(card, vocab, catalogue, found)
     _format(release, vocab, catalogue, found)
     _files(release, vocab, catalogue, found)
-    if found.remote_code and _no_code_of_its_own(release):
-        found.remote_code.clear()
-
-
-def _no_code_of_its_own(release: Release) -> bool:
-    """The release demonstrably holds no code for a library to load: a Transformers config.json without `auto_map`,
-    and a complete file list without a code file. Then a snippet's trust_remote_code=True (often copied from another
-    card) loads nothing of the release's: the library implements the architecture. Without config.json nothing is
-    known, and the flag is believed."""
-    config = release.config
-    if not (config.get("model_type") or config.get("architectures")) or "auto_map" in config:
-        return False
-    if any(problem.kind == "fs.too-many-files" for problem in release.problems):
-        return False
-    return not any(is_code(path) for path in release.files)
 
 
 def _add(found: Collector, catalogue: Catalogue, runtime_id: str | None, evidence: Evidence, own_code: bool | None = None) -> None:
