@@ -188,6 +188,7 @@ def _rebuild(tmp_path, monkeypatch) -> None:
         bundled._prune_once.cache_clear()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
 def test_a_rebuild_prunes_cache_files_unused_for_a_while(tmp_path, monkeypatch):
     """Every pre-commit environment and virtual environment leaves its own cache files (~1.5 MB); a rebuild removes
     those of installations whose folder is gone that are unused for 3 days, and any other unused for 30."""
@@ -247,6 +248,7 @@ def test_a_check_that_reads_its_cache_prunes_nothing_and_marks_it_used(tmp_path,
     assert ours.stat().st_mtime == recent  # marked at most once a day
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGALRM") or not hasattr(os, "mkfifo"), reason="needs SIGALRM and FIFOs (POSIX)")
 @pytest.mark.parametrize("index", [b"\xff not json", b"[" * 200_000 + b"]" * 200_000, b'{"a": 1, "b": ["x"]}', "folder", "fifo"])
 def test_a_broken_or_hostile_installation_record_is_started_afresh(tmp_path, monkeypatch, index):
     """Garbage, JSON nested past any recursion limit, wrong types, a folder, a FIFO (which must not hang the check):
@@ -296,3 +298,40 @@ def test_a_cache_file_nested_past_the_recursion_limit_is_rebuilt(tmp_path, monke
         bundled._bundled.cache_clear()
         bundled._prune_once.cache_clear()
     assert json.loads(cache_file.read_text())["data"]["taxonomy"]["components"]
+
+
+def test_marking_a_cache_used_falls_back_to_its_path_where_descriptors_cannot_be_given(tmp_path, monkeypatch):
+    """Windows sets a file's times only by path: os.utime is then not in os.supports_fd (and raises TypeError when
+    given a descriptor). A day-old cache is still read, and marked used by path."""
+    _rebuild(tmp_path, monkeypatch)
+    cache_file = tmp_path / "cache" / "openlint" / f"bundled-{bundled._installation()}.json"
+    _aged(cache_file, 2)
+    real = os.utime
+
+    def by_path_only(target, *args, **kwargs):
+        if isinstance(target, int):
+            raise TypeError("utime: path should be string, bytes or os.PathLike, not int")
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "utime", by_path_only)
+    monkeypatch.setattr(os, "supports_fd", os.supports_fd - {real})
+    bundled._bundled.cache_clear()
+    try:
+        assert bundled.load("taxonomy")["components"]
+    finally:
+        bundled._bundled.cache_clear()
+    assert time.time() - cache_file.stat().st_mtime < 3600
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_link_where_a_temporary_file_goes_is_not_written_through(tmp_path, monkeypatch):
+    """A cache folder shared with others: a link planted at the temporary file's predictable name is replaced, and
+    what it points to is left alone."""
+    folder = tmp_path / "cache" / "openlint"
+    folder.mkdir(parents=True)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (folder / f"bundled-{bundled._installation()}.{os.getpid()}.tmp").symlink_to(target)
+    _rebuild(tmp_path, monkeypatch)
+    assert target.read_text() == "keep me"
+    assert json.loads((folder / f"bundled-{bundled._installation()}.json").read_text())["data"]["taxonomy"]

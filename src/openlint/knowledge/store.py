@@ -117,8 +117,9 @@ def _read_regular(file: Path, mark_used: bool = False) -> bytes:
             raise OSError(f"{file}: not a regular file")
         if mark_used and status.st_mtime < time.time() - USED_EVERY:
             try:
-                os.utime(descriptor)
-            except OSError:
+                # Windows sets times only by path (os.utime on a descriptor raises TypeError there)
+                os.utime(descriptor if os.utime in os.supports_fd else file)
+            except (OSError, NotImplementedError, TypeError):
                 pass
         return handle.read()
 
@@ -144,7 +145,10 @@ def _write_cache(cache_file: Path, content: dict[str, Any]) -> None:
 def _replace(file: Path, text: str) -> None:
     temporary = file.with_suffix(f".{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        temporary.unlink(missing_ok=True)  # a leftover, or a link or FIFO put there: never written through
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
         os.replace(temporary, file)
     except OSError:
         temporary.unlink(missing_ok=True)
@@ -201,8 +205,8 @@ def _installations(index_file: Path) -> dict[str, str]:
 
 
 def _remove_if_unused(file: Path, cutoff: float) -> bool:
-    """Whether the file was removed. Its state is read right before it goes: a cache another process has just
-    rewritten is kept."""
+    """Whether the file was removed. Its state is read right before it goes (a cache another process rewrote a moment
+    before is kept; one it rewrites in between is lost, at the cost of one rebuild)."""
     try:
         status = os.lstat(file)
         if stat.S_ISREG(status.st_mode) and status.st_mtime < cutoff:
