@@ -16,6 +16,7 @@ Run it directly for the confusion per component:  python tests/agreement.py [dev
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -24,8 +25,6 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import functools
 
 import yaml
 
@@ -139,10 +138,6 @@ def reports(cards: list[str], openlint: list[str]) -> dict[str, dict]:
         if done.returncode != 0:
             raise RuntimeError(f"openlint failed on the labelled cards:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout)
-
-
-def measure(split: str, openlint: list[str] | None = None) -> Tally:
-    return measure_splits([split], openlint)[split]
 
 
 def measure_splits(splits: list[str], openlint: list[str] | None = None) -> dict[str, Tally]:
