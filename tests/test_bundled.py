@@ -34,8 +34,8 @@ def test_cache_is_written_reused_and_rebuilt(tmp_path, monkeypatch):
 
 
 def test_a_cached_value_reads_back_as_written_even_with_a_lone_surrogate(tmp_path):
-    # the cache is written by json and read by msgspec, which refuses a lone surrogate escape that json writes: such a
-    # value must still read back (through json), not turn every run into a rebuild
+    # a lone surrogate escape (which json writes and some fast decoders refuse) must read back as written, not turn
+    # every run into a rebuild
     cache_file = tmp_path / "derived-x.json"
     for value in ({"pattern": "[\ud800-\udfff]", "n": [1, 2.5, None, True]}, {"plain": "caf\u00e9 \U0001f917"}):
         bundled._write_cache(cache_file, {"key": ["k"], "value": value})

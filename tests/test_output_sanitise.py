@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-import msgspec
 import pytest
 
+from openlint.support.record import Record
+from openlint.support.record import field as record_field
 from openlint.support.text import clean, cleaned, escape_json, is_clean
 
 
@@ -46,18 +47,18 @@ def test_escape_json_keeps_the_data_and_hides_it_from_terminals():
     assert not any(ch in encoded for ch in "\x85\u202e\x7f")
 
 
-# openlint's own records are msgspec Structs; a library's dataclass is walked the same way
-class Leaf(msgspec.Struct, frozen=True):
+# openlint's own records are Records; a library's dataclass is walked the same way
+class Leaf(Record, frozen=True):
     name: str
     size: int = 0
 
 
-class Tree(msgspec.Struct):
+class Tree(Record):
     title: str
-    leaves: list[Leaf] = msgspec.field(default_factory=list)
-    index: dict[str, Leaf] = msgspec.field(default_factory=dict)
+    leaves: list[Leaf] = record_field(default_factory=list)
+    index: dict[str, Leaf] = record_field(default_factory=dict)
     shared: tuple[Leaf, ...] = ()
-    view: MappingProxyType = msgspec.field(default_factory=lambda: MappingProxyType({}))
+    view: MappingProxyType = record_field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)

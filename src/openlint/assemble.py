@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.errors import HubError, HubIncomplete, HubRevisionNotFound, printable
 from openlint.knowledge import patterns, taxonomy
@@ -61,7 +61,7 @@ def _roles(kind: str) -> tuple[str, ...]:
     return ("*",)
 
 
-class Reads(Struct, eq=False):  # compared by identity
+class Reads(Record, eq=False):  # compared by identity
     """What could not be read, as the assembly goes: failures (the check is incomplete) and refusals (gated)."""
 
     release: Release

@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field, structs
+from openlint.support.record import Record, asdict, field
 
 
-class ComponentChange(Struct, frozen=True):
+class ComponentChange(Record, frozen=True):
     id: str
     title: str
     before: str  # label: C3, D5, N/A, UNK
@@ -26,7 +26,7 @@ class ComponentChange(Struct, frozen=True):
     evidence_after: str
 
 
-class Change(Struct, frozen=True):
+class Change(Record, frozen=True):
     old: str
     new: str
     grade_before: str
@@ -133,7 +133,7 @@ def render(change: Change, output_format: str) -> str:
         return json.dumps({"old": change.old, "new": change.new, "worse": change.worse, "reasons": list(change.reasons),
                            "grade": {"before": change.grade_before, "after": change.grade_after,
                                      "score_before": change.score_before, "score_after": change.score_after},
-                           "components": [structs.asdict(c) for c in change.components],
+                           "components": [asdict(c) for c in change.components],
                            "findings_added": [_finding_data(f) for f in change.added],
                            "findings_resolved": [_finding_data(f) for f in change.resolved],
                            "frameworks": [{"framework": n, "before": b, "after": a} for n, b, a in change.frameworks]},

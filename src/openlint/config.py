@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.errors import DataFileError, OpenlintError
 from openlint.rules import ruleset
@@ -33,7 +33,7 @@ OUTSIDE = "found outside the checked release and its repository"
 INSIDE = "found in the checked release or its repository"
 
 
-class Config(Struct, frozen=True, eq=False):  # compared by identity
+class Config(Record, frozen=True, eq=False):  # compared by identity
     """A configuration (.openlint.yaml or pyproject.toml): rule selection, severities, thresholds, waivers."""
 
     path: str | None = None
@@ -153,7 +153,7 @@ def load(path: Path, origin: str = NAMED) -> Config:
 
 # -- settings -------------------------------------------------------------------------------------------------------
 
-class Options(Struct, frozen=True):
+class Options(Record, frozen=True):
     """What the command line says."""
 
     target: str = "."
@@ -179,7 +179,7 @@ class Options(Struct, frozen=True):
     statistics: bool = False
 
 
-class Settings(Struct, frozen=True, eq=False):  # compared by identity
+class Settings(Record, frozen=True, eq=False):  # compared by identity
     """What one run does: the options, merged with the configuration file."""
 
     options: Options

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.analysis.model import ComponentResult
 from openlint.knowledge import store
@@ -17,7 +17,7 @@ from openlint.knowledge import store
 GRADES = ("A", "B", "C", "D", "E", "F")
 
 
-class Grade(Struct, frozen=True):
+class Grade(Record, frozen=True):
     """The release's grade: its letter, score and how they were reached."""
 
     letter: str

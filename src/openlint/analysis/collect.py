@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.analysis.model import Disclosure, Pointer, Signals, Stage
 from openlint.knowledge import taxonomy
@@ -12,7 +12,7 @@ from openlint.knowledge.catalogue import Artefact
 from openlint.release.model import Evidence, Problem
 
 
-class Found(Struct, eq=False):  # compared by identity
+class Found(Record, eq=False):  # compared by identity
     """What was found for one component while reading: pointers, descriptions, withheld statements."""
 
     pointers: list[Pointer] = field(default_factory=list)
@@ -23,7 +23,7 @@ class Found(Struct, eq=False):  # compared by identity
         return Signals(tuple(self.pointers), tuple(self.described), tuple(self.withheld))
 
 
-class Mention(Struct, frozen=True):
+class Mention(Record, frozen=True):
     """A catalogued artefact the release names or links, with the words around it."""
 
     artefact: Artefact
@@ -32,7 +32,7 @@ class Mention(Struct, frozen=True):
     context: str  # lower case: the sentence with its block and heading path
 
 
-class Runtime(Struct, frozen=True):
+class Runtime(Record, frozen=True):
     """Something that says which library or runtime runs the model: a usage snippet, a library name, a format."""
 
     artefact: Artefact
@@ -42,7 +42,7 @@ class Runtime(Struct, frozen=True):
     own_code: bool | None = None
 
 
-class Collector(Struct, eq=False):  # compared by identity
+class Collector(Record, eq=False):  # compared by identity
     """What reading a release finds, gathered before it is frozen into a Disclosure."""
 
     components: dict[str, Found] = field(default_factory=lambda: {cid: Found() for cid in taxonomy.ids()})

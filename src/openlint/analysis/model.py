@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.knowledge.licences import Licence
 from openlint.knowledge.taxonomy import Component, category
@@ -24,7 +24,7 @@ STATUS_TEXT = {
 UNKNOWN_LABEL = "UNK"  # a component openlint could not assess: neither a level nor N/A
 
 
-class Pointer(Struct, frozen=True):
+class Pointer(Record, frozen=True):
     """A concrete pointer to an artefact: a Hub id, a code repository, a path in the release, a named benchmark."""
 
     kind: str  # hub-dataset, hub-model, code-repo, path, benchmark, library, url
@@ -35,7 +35,7 @@ class Pointer(Struct, frozen=True):
     needs_own_code: bool = False  # a library that runs the model only with the release's own (remote) code
 
 
-class Signals(Struct, frozen=True):
+class Signals(Record, frozen=True):
     """What the release shows of one component: pointers to it, prose describing it, statements it was withheld."""
 
     pointers: tuple[Pointer, ...] = ()
@@ -43,7 +43,7 @@ class Signals(Struct, frozen=True):
     withheld: tuple[Evidence, ...] = ()
 
 
-class Stage(Struct, frozen=True):
+class Stage(Record, frozen=True):
     """Whether the card shows a training stage took place, and where."""
 
     present: bool
@@ -51,7 +51,7 @@ class Stage(Struct, frozen=True):
     note: str
 
 
-class Disclosure(Struct, frozen=True, eq=False):  # compared by identity
+class Disclosure(Record, frozen=True, eq=False):  # compared by identity
     """What the card discloses: signals by component, stages, practices, claims."""
 
     components: Mapping[str, Signals]
@@ -65,7 +65,7 @@ class Disclosure(Struct, frozen=True, eq=False):  # compared by identity
     problems: tuple[Problem, ...] = ()  # what the reading found wrong with the card's pointers
 
 
-class ReleaseLicence(Struct, frozen=True):
+class ReleaseLicence(Record, frozen=True):
     """The release's own licence, and every statement of it."""
 
     licence: Licence | None
@@ -73,7 +73,7 @@ class ReleaseLicence(Struct, frozen=True):
     claims: tuple[LicenceClaim, ...]
 
 
-class ComponentResult(Struct, frozen=True):
+class ComponentResult(Record, frozen=True):
     """The judgement of one component: its status, openness level, licence and evidence."""
 
     component: Component
@@ -108,7 +108,7 @@ class ComponentResult(Struct, frozen=True):
 DERIVED = ("fine-tune", "merge", "quantisation", "adapter")
 
 
-class Lineage(Struct, frozen=True):
+class Lineage(Record, frozen=True):
     """What kind of release this is, what it was made from, and the model trained from scratch at its root."""
 
     kind: str  # base, fine-tune, merge, quantisation, adapter
@@ -125,7 +125,7 @@ class Lineage(Struct, frozen=True):
         return self.kind in DERIVED
 
 
-class Assessment(Struct, frozen=True, eq=False):  # compared by identity
+class Assessment(Record, frozen=True, eq=False):  # compared by identity
     """One release, read and judged: the disclosure, the licence, each component's level, every problem."""
 
     release: Release

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint import __version__
 from openlint.errors import OpenlintError
@@ -71,7 +71,7 @@ RESULT_COLUMNS = ("target", "requested_revision", "revision", "source", "name", 
 COMPONENT_COLUMNS = ("target", "requested_revision", "component", "label", "level", "category", "status", "licence", "evidence")
 
 
-class Outcome(Struct, frozen=True):
+class Outcome(Record, frozen=True):
     """One target's result: a JSON report, or the error that stopped its check."""
 
     target: str

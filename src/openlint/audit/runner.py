@@ -16,8 +16,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TextIO
 
-from msgspec import Struct, field
-from msgspec.structs import replace
+from openlint.support.record import Record, field
+from openlint.support.record import replace
 
 from openlint.audit import database
 from openlint.audit.database import Outcome
@@ -30,7 +30,7 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
-class Progress(Struct):
+class Progress(Record):
     """Counts, and one line on a terminal (stderr) rewritten as targets finish; nothing when not a terminal."""
 
     total: int

@@ -7,14 +7,14 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.errors import OpenlintError
 
 MAX_QUERY = 100_000  # a Hub query without --limit stops here
 
 
-class Query(Struct, frozen=True):
+class Query(Record, frozen=True):
     author: str | None = None
     search: str | None = None
     tags: tuple[str, ...] = ()
@@ -25,7 +25,7 @@ class Query(Struct, frozen=True):
         return bool(self.author or self.search or self.tags)
 
 
-class Shard(Struct, frozen=True):
+class Shard(Record, frozen=True):
     index: int  # 1-based
     count: int
 

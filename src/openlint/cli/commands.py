@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from msgspec.structs import replace
+from openlint.support.record import replace
 
 from openlint.config import Options
 from openlint.errors import OpenlintError

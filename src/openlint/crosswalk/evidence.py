@@ -3,7 +3,7 @@ practice, a link. Reads only the Assessment; says "unknown" where the assessment
 
 from __future__ import annotations
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.analysis.model import Assessment, ComponentResult
 from openlint.knowledge import taxonomy
@@ -13,7 +13,7 @@ RELEASED = "released"
 DOCUMENTED = ("released", "described")
 
 
-class Parts(Struct, frozen=True):
+class Parts(Record, frozen=True):
     """The applicable components behind an item (not-applicable ones left out)."""
 
     results: tuple[ComponentResult, ...]

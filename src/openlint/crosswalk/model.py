@@ -3,13 +3,13 @@ and the source of the mapping. Frozen, like the assessment it is computed from."
 
 from __future__ import annotations
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 
 CANNOT_TELL = "cannot tell"
 
 
-class ItemVerdict(Struct, frozen=True):
+class ItemVerdict(Record, frozen=True):
     id: str
     name: str
     verdict: str  # the framework's own words (open / partial / closed, meets / does not meet, ...) or "cannot tell"
@@ -20,7 +20,7 @@ class ItemVerdict(Struct, frozen=True):
     licence: str | None = None
 
 
-class FrameworkVerdict(Struct, frozen=True):
+class FrameworkVerdict(Record, frozen=True):
     id: str
     name: str
     version: str
@@ -31,7 +31,7 @@ class FrameworkVerdict(Struct, frozen=True):
     classes: tuple[tuple[str, str], ...] = ()  # MOF: ("III", "met" | "not met" | "cannot tell"), ...
 
 
-class Crosswalk(Struct, frozen=True):
+class Crosswalk(Record, frozen=True):
     frameworks: tuple[FrameworkVerdict, ...]
 
     def get(self, framework_id: str) -> FrameworkVerdict | None:

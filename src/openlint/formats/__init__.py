@@ -11,13 +11,13 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 if TYPE_CHECKING:  # the registry is imported by the CLI at start-up: it must stay light
     from openlint.report import Report
 
 
-class RenderOptions(Struct, frozen=True, eq=False):  # compared by identity
+class RenderOptions(Record, frozen=True, eq=False):  # compared by identity
     """How a report is rendered: colour, verbosity and what some formats add."""
 
     color: bool = False

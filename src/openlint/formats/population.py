@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.errors import OpenlintError
 
@@ -14,14 +14,14 @@ CATEGORIES = ("fully open", "semi-open", "fully closed", "not applicable", "not 
 FRAMEWORKS = (("mof", "MOF"), ("osaid", "OSAID"))
 
 
-class Column(Struct, frozen=True):
+class Column(Record, frozen=True):
     id: str
     title: str
     stage: str
     side: str
 
 
-class Population(Struct, frozen=True):
+class Population(Record, frozen=True):
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Any], ...]  # JSON reports
 

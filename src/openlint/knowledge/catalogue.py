@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, overload
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.errors import DataFileError
 from openlint.knowledge import licences, patterns, store
@@ -29,7 +29,7 @@ _HUB_DOCS = ("docs", "transformers")
 _URL = _RE(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)/(.*)$", re.IGNORECASE)
 
 
-class Inherited(Struct, frozen=True):
+class Inherited(Record, frozen=True):
     """What a model's publisher released of one component, as a derivative inherits it."""
 
     level: int | None
@@ -38,7 +38,7 @@ class Inherited(Struct, frozen=True):
     why: str
 
 
-class Artefact(Struct, frozen=True, eq=False):  # compared by identity
+class Artefact(Record, frozen=True, eq=False):  # compared by identity
     """An entry of the catalogue: a code repository, dataset or model, with its roles and licence."""
 
     id: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.errors import DataFileError
 from openlint.knowledge import licences, store, taxonomy
@@ -18,14 +18,14 @@ from openlint.knowledge import licences, store, taxonomy
 FRAMEWORK_FILES = ("crosswalk/mof", "crosswalk/osaid", "crosswalk/osai-index")
 
 
-class LicenceSet(Struct, frozen=True):
+class LicenceSet(Record, frozen=True):
     name: str
     title: str
     source: str
     ids: frozenset[str]
 
 
-class EvidenceSpec(Struct, frozen=True):
+class EvidenceSpec(Record, frozen=True):
     kind: str  # components, documented, card, card-section, practice, link, none
     roles: tuple[str, ...] = ()
     fallback_roles: tuple[str, ...] = ()
@@ -35,7 +35,7 @@ class EvidenceSpec(Struct, frozen=True):
     reason: str = ""
 
 
-class Item(Struct, frozen=True):
+class Item(Record, frozen=True):
     id: str
     name: str
     evidence: EvidenceSpec
@@ -49,7 +49,7 @@ class Item(Struct, frozen=True):
     note: str = ""
 
 
-class Framework(Struct, frozen=True):
+class Framework(Record, frozen=True):
     id: str
     name: str
     version: str

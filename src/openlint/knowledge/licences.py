@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.knowledge import store
 
@@ -13,7 +13,7 @@ RUBRIC = ("research", "commercial", "modify", "own-derivatives", "relicense")
 TEXT_WINDOW = 20_000  # licence names and key phrases sit near the top of a licence text
 
 
-class Licence(Struct, frozen=True):
+class Licence(Record, frozen=True):
     """A licence of rules/licenses.yaml: what it grants, and the phrases that name it."""
 
     id: str

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.errors import DataFileError
 from openlint.knowledge import store
 
 
-class Component(Struct, frozen=True):
+class Component(Record, frozen=True):
     """One of the 12 components of a model release (rules/taxonomy.yaml)."""
 
     id: str

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from msgspec import Struct
+from openlint.support.record import Record, fields
 
 from openlint.knowledge import patterns, store
 
@@ -28,7 +28,7 @@ class LazyPattern(patterns.LazyPattern):
         return _programs()
 
 
-class Routing(Struct, frozen=True, eq=False):  # compared by identity
+class Routing(Record, frozen=True, eq=False):  # compared by identity
     """Which kinds of link point to which component."""
 
     code_links: tuple[str, ...]
@@ -39,7 +39,7 @@ class Routing(Struct, frozen=True, eq=False):  # compared by identity
     local_code_links: tuple[str, ...]
 
 
-class ReleaseFile(Struct, frozen=True, eq=False):  # compared by identity
+class ReleaseFile(Record, frozen=True, eq=False):  # compared by identity
     """A file whose presence in the release points to a component."""
 
     pattern: LazyPattern
@@ -54,7 +54,7 @@ class ReleaseFile(Struct, frozen=True, eq=False):  # compared by identity
         return bool(self.pattern.match(name)) or bool(self.path and self.path in f"/{path.lower()}")
 
 
-class Benchmark(Struct, frozen=True, eq=False):  # compared by identity
+class Benchmark(Record, frozen=True, eq=False):  # compared by identity
     """A safety benchmark (rules/safety-benchmarks.yaml) and how the card names it."""
 
     name: str
@@ -64,7 +64,7 @@ class Benchmark(Struct, frozen=True, eq=False):  # compared by identity
     licence: str | None
 
 
-class Lineage(Struct, frozen=True, eq=False):  # compared by identity
+class Lineage(Record, frozen=True, eq=False):  # compared by identity
     """The vocabulary of lineage: how a derivative and the model it was made from are named."""
 
     relations: dict[str, str]  # base_model_relation value -> kind
@@ -77,7 +77,7 @@ class Lineage(Struct, frozen=True, eq=False):  # compared by identity
     family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
 
 
-class Evaluation(Struct, frozen=True, eq=False):  # compared by identity
+class Evaluation(Record, frozen=True, eq=False):  # compared by identity
     """The vocabulary of evaluation results: sections, phrases, leaderboards, claims."""
 
     sections: LazyPattern
@@ -91,7 +91,7 @@ class Evaluation(Struct, frozen=True, eq=False):  # compared by identity
     index_harnesses: dict[str, str]  # model-index dataset prefix -> catalogue id of the harness that writes it
 
 
-class Vocabulary(Struct, frozen=True, eq=False):  # compared by identity
+class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     """The whole compiled vocabulary cards are read with (rules/disclosure.yaml and its companions)."""
 
     sections: dict[str, LazyPattern]
@@ -226,8 +226,8 @@ def _patterns(value: Any) -> Iterator[LazyPattern]:
     """Every pattern of the vocabulary."""
     if isinstance(value, LazyPattern):
         yield value
-    elif isinstance(value, Struct):
-        for name in value.__struct_fields__:
+    elif isinstance(value, Record):
+        for name in fields(value):
             yield from _patterns(getattr(value, name))
     elif isinstance(value, dict):
         for item in value.values():

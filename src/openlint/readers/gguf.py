@@ -13,7 +13,7 @@ import struct
 import time
 from typing import Any, BinaryIO
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 MAX_KEY = 65_535
 MAX_KEPT_STRING = 1_000_000  # longer string values are skipped, not kept
@@ -39,7 +39,7 @@ class GGUFLimit(GGUFError):
     """The header may be valid but is beyond openlint's limits: the file cannot be verified."""
 
 
-class GGUFHeader(Struct):
+class GGUFHeader(Record):
     version: int
     tensor_count: int
     kv_count: int

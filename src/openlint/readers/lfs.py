@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 MAX_POINTER = 1024  # the spec: pointer files are smaller than 1024 bytes
 PREFIX = b"version https://git-lfs.github.com/spec/"
@@ -13,7 +13,7 @@ _OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
 _SIZE = re.compile(rb"^size ([0-9]{1,19})$", re.MULTILINE)
 
 
-class Pointer(Struct, frozen=True):
+class Pointer(Record, frozen=True):
     """A Git LFS pointer file: the hash and size of the object it stands for."""
 
     path: str

@@ -11,7 +11,7 @@ import math
 import struct
 from typing import Any, BinaryIO
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 LIBRARY_MAX_HEADER = 100_000_000  # the safetensors library's own cap: a longer header is invalid
 MAX_HEADER = 16 * 1024 * 1024  # openlint's cap, lower: a longer (valid) header is not read, the file is unverified
@@ -32,7 +32,7 @@ class HeaderLimit(HeaderError):
     """The header may be valid but is beyond openlint's limits: the file cannot be verified."""
 
 
-class SafetensorsHeader(Struct, eq=False):  # compared by identity
+class SafetensorsHeader(Record, eq=False):  # compared by identity
     """The parsed header of a safetensors file: its tensors and metadata."""
 
     header_size: int

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 
-class Problem(Struct, frozen=True, eq=False):  # compared by identity
+class Problem(Record, frozen=True, eq=False):  # compared by identity
     """Something wrong with the release itself, recorded where it was found; rules turn problems into findings."""
 
     kind: str  # e.g. "card.front-matter-invalid", "weights.dangerous-import"
@@ -21,7 +21,7 @@ class Problem(Struct, frozen=True, eq=False):  # compared by identity
     data: dict[str, Any] = field(default_factory=dict)
 
 
-class Evidence(Struct, frozen=True):
+class Evidence(Record, frozen=True):
     """Where a judgement comes from: a file and line of the release, and a short quote."""
 
     file: str | None
@@ -30,7 +30,7 @@ class Evidence(Struct, frozen=True):
     source: str  # card-metadata, card-text, licence-file, declaration, file, weights-header, hub, catalogue
 
 
-class FileEntry(Struct, frozen=True):
+class FileEntry(Record, frozen=True):
     """A file of the release, as listed: its path, size and LFS hash."""
 
     path: str  # POSIX path relative to the release root
@@ -39,7 +39,7 @@ class FileEntry(Struct, frozen=True):
     special: str | None = None  # why it cannot be read: "symlink outside the release", "not a regular file", ...
 
 
-class LicenceClaim(Struct, frozen=True):
+class LicenceClaim(Record, frozen=True):
     """One statement of the release's licence (card metadata, a licence file, a weights header, ...)."""
 
     raw: str
@@ -48,7 +48,7 @@ class LicenceClaim(Struct, frozen=True):
     scope: str = "release"  # "release", a component id (declaration) or "file:PATH" (weights headers)
 
 
-class HubFacts(Struct):
+class HubFacts(Record):
     """What the Hub says of a repository beyond its files: revision, gating, licence tags, parameters, security scan."""
 
     repo_id: str
@@ -63,7 +63,7 @@ class HubFacts(Struct):
     unreadable_files: list[str] = field(default_factory=list)  # gated or failing downloads
 
 
-class LinkedRepo(Struct, frozen=True):
+class LinkedRepo(Record, frozen=True):
     """A Hub dataset or model the card points to, as looked up on the Hub."""
 
     repo_id: str
@@ -73,7 +73,7 @@ class LinkedRepo(Struct, frozen=True):
     licence: str | None = None
 
 
-class Ancestor(Struct, frozen=True):
+class Ancestor(Record, frozen=True):
     """A model this release derives from, as far as its card could be read (Hub mode; one request per hop)."""
 
     repo_id: str
@@ -82,7 +82,7 @@ class Ancestor(Struct, frozen=True):
     reason: str = ""  # why the card could not be read (gated, private, missing, not looked up)
 
 
-class Missing(Struct, frozen=True):
+class Missing(Record, frozen=True):
     """Something needed for grading that could not be read: the components it would decide are not assessed."""
 
     what: str  # a file, a header, a lookup
@@ -92,7 +92,7 @@ class Missing(Struct, frozen=True):
 
 # -- the model card ---------------------------------------------------------------------------------------------
 
-class Section(Struct):
+class Section(Record):
     """A section of the card: its heading, level and lines."""
 
     title: str
@@ -102,7 +102,7 @@ class Section(Struct):
     parent: int = -1  # index of the enclosing section, -1 at the top
 
 
-class Block(Struct, frozen=True):
+class Block(Record, frozen=True):
     """One block of the card's body as CommonMark sees it."""
 
     kind: str  # heading, paragraph, item (a list item's paragraph), table, code, html
@@ -114,7 +114,7 @@ class Block(Struct, frozen=True):
     rows: tuple[tuple[str, ...], ...] = ()  # table: the header row first, cells as plain text
 
 
-class Link(Struct, frozen=True):
+class Link(Record, frozen=True):
     """A link in the card: its target, anchor text and line."""
 
     url: str
@@ -123,7 +123,7 @@ class Link(Struct, frozen=True):
     block: int = -1  # index of the block the link sits in
 
 
-class Card(Struct, eq=False):  # compared by identity
+class Card(Record, eq=False):  # compared by identity
     """The model card: its lines, front matter and block structure."""
 
     path: str
@@ -171,7 +171,7 @@ class Card(Struct, eq=False):  # compared by identity
 
 # -- the openness declaration -----------------------------------------------------------------------------------
 
-class DeclaredWaiver(Struct, frozen=True):
+class DeclaredWaiver(Record, frozen=True):
     """A finding the releaser acknowledges, stated next to the component it concerns."""
 
     rule: str  # code or name
@@ -179,7 +179,7 @@ class DeclaredWaiver(Struct, frozen=True):
     line: int | None
 
 
-class DeclaredComponent(Struct, frozen=True):
+class DeclaredComponent(Record, frozen=True):
     """One component of the openness declaration, as its author states it."""
 
     id: str
@@ -191,7 +191,7 @@ class DeclaredComponent(Struct, frozen=True):
     waivers: tuple[DeclaredWaiver, ...] = ()
 
 
-class Declaration(Struct, eq=False):  # compared by identity
+class Declaration(Record, eq=False):  # compared by identity
     """The openness declaration (openness.yaml): its components by id."""
 
     path: str
@@ -201,7 +201,7 @@ class Declaration(Struct, eq=False):  # compared by identity
 
 # -- weights ------------------------------------------------------------------------------------------------------
 
-class WeightFile(Struct):
+class WeightFile(Record):
     """A weight or model file: its format, how it loads and whether it is safe to load."""
 
     path: str
@@ -221,7 +221,7 @@ class WeightFile(Struct):
 
 # -- the release --------------------------------------------------------------------------------------------------
 
-class Release(Struct, eq=False):  # compared by identity
+class Release(Record, eq=False):  # compared by identity
     """Everything read of a release, before any judgement: files, card, configuration, licences, weights."""
 
     name: str

@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.analysis.model import Assessment, ComponentResult
 from openlint.grading import Grade, at_least
@@ -38,7 +38,7 @@ def _order(finding: Finding) -> tuple[Any, ...]:
     return (finding.waived is not None, -SEVERITY_RANK[finding.severity], finding.rule.code, finding.file or "", finding.line or 0)
 
 
-class Applied(Struct, frozen=True, eq=False):  # compared by identity
+class Applied(Record, frozen=True, eq=False):  # compared by identity
     """The configuration one run applied: the files read, what they changed, the waivers stated."""
 
     files: tuple[tuple[str, str], ...] = ()  # (path, role): configuration file, rule files
@@ -47,7 +47,7 @@ class Applied(Struct, frozen=True, eq=False):  # compared by identity
     refused: tuple[Waiver, ...] = ()  # declaration waivers of security rules, not applied
 
 
-class Report(Struct, frozen=True, eq=False, dict=True):  # compared by identity; dict: a __dict__ for the cached properties
+class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity; dict: a __dict__ for the cached properties
     """The result of a check: the assessment, findings, grade and rules applied."""
 
     assessment: Assessment

@@ -14,7 +14,7 @@ import os
 import re
 from typing import Any
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.analysis.model import Assessment
 from openlint.release.model import Release
@@ -26,7 +26,7 @@ from openlint.rules.ruleset import Rule, find
 PLACE_KEYS = ("file", "line")  # message values that name the place a hit was found, not what was found
 
 
-class Waiver(Struct, frozen=True):
+class Waiver(Record, frozen=True):
     """A rule waived, with the reason given and where it is stated."""
 
     rule: str  # code or name
@@ -41,7 +41,7 @@ class Waiver(Struct, frozen=True):
         return named and (self.component is None or self.component == component)
 
 
-class Policy(Struct, frozen=True, eq=False):  # compared by identity
+class Policy(Record, frozen=True, eq=False):  # compared by identity
     """What the user asked for: which rules, at which severity, with which waivers."""
 
     rules: tuple[Rule, ...]
@@ -50,7 +50,7 @@ class Policy(Struct, frozen=True, eq=False):  # compared by identity
     known: tuple[Rule, ...] = ()  # every rule loaded, selected or not: what a waiver may name
 
 
-class Location(Struct, frozen=True):
+class Location(Record, frozen=True):
     """A place a finding is shown at."""
 
     file: str | None
@@ -60,7 +60,7 @@ class Location(Struct, frozen=True):
     message: str = ""  # the finding as said of this place alone (one line per place: concise, annotations)
 
 
-class Finding(Struct, frozen=True):
+class Finding(Record, frozen=True):
     """A rule's finding on the release: severity, message and locations."""
 
     rule: Rule

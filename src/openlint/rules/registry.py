@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.analysis.model import Assessment
 from openlint.release.model import Evidence
@@ -18,7 +18,7 @@ from openlint.release.model import Evidence
 NO_OPTIONS: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 
-class Hit(Struct, frozen=True):
+class Hit(Record, frozen=True):
     """One place a check found: the values its message is filled with, and where."""
 
     values: dict[str, Any]
@@ -33,7 +33,7 @@ class Hit(Struct, frozen=True):
 CheckFunction = Callable[[Assessment, dict[str, Any]], Iterator[Hit]]
 
 
-class Check(Struct, frozen=True):
+class Check(Record, frozen=True):
     """A registered check function and its default options."""
 
     function: CheckFunction

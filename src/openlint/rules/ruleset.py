@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.errors import DataFileError
 from openlint.knowledge import store
@@ -24,7 +24,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
-class Rule(Struct, frozen=True):
+class Rule(Record, frozen=True):
     """A rule of the rule set: code, name, severity, messages and the check it runs. Frozen: the bundled rules are
     built once per process and shared by every check it runs."""
 

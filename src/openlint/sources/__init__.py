@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.errors import OpenlintError
 from openlint.knowledge import patterns
@@ -66,7 +66,7 @@ def _hub(repo_id: str, revision: str | None, *, token: str | None, timeout: floa
                          progress=Progress(quiet=quiet))
 
 
-class LfsRemote(Struct, frozen=True, eq=False):  # compared by identity
+class LfsRemote(Record, frozen=True, eq=False):  # compared by identity
     """The Hub repository a local checkout comes from: where the weights behind its Git LFS pointers can be read."""
 
     repo_id: str

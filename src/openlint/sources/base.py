@@ -12,14 +12,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, BinaryIO, Protocol
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.release.model import FileEntry, HubFacts, LinkedRepo, Problem
 
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 
-class Listing(Struct, eq=False):  # compared by identity
+class Listing(Record, eq=False):  # compared by identity
     """The files of a release, as a source lists them."""
 
     name: str
@@ -31,7 +31,7 @@ class Listing(Struct, eq=False):  # compared by identity
     card_data: dict[str, Any] | None = None  # the card's metadata as the Hub's API gives it, readable when the card is not
 
 
-class Unreadable(Struct, frozen=True):
+class Unreadable(Record, frozen=True):
     """Something the source could not read, and why. `refused`: access was refused (a gated repository without a
     token): a fact about who may read it. `failed`: the read did not complete (the network, a limit, not cached
     offline): the release may say more than what was read, so what it decides cannot be graded."""
@@ -41,13 +41,13 @@ class Unreadable(Struct, frozen=True):
     failed: bool = False
 
 
-class InvalidHeader(Struct, frozen=True):
+class InvalidHeader(Record, frozen=True):
     """A safetensors header that fails the format's checks before it could even be parsed."""
 
     reason: str
 
 
-class Fetch(Struct, eq=False):  # compared by identity
+class Fetch(Record, eq=False):  # compared by identity
     """What to read from a source: texts, safetensors headers, linked repositories, other cards."""
 
     texts: dict[str, int] = field(default_factory=dict)  # path -> most bytes to read
@@ -56,7 +56,7 @@ class Fetch(Struct, eq=False):  # compared by identity
     cards: dict[str, int] = field(default_factory=dict)  # model repo id -> most bytes of its card to read
 
 
-class Fetched(Struct, eq=False):  # compared by identity
+class Fetched(Record, eq=False):  # compared by identity
     """What a source read for a Fetch, or why it could not."""
 
     texts: dict[str, bytes | Unreadable] = field(default_factory=dict)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubEntryNotFound, HubError, HubGated, HubInvalidResponse,
                              HubLimitExceeded, HubNotCached, HubNotFound, HubRateLimited, HubRevisionNotFound,
@@ -63,7 +63,7 @@ def _usable_endpoint(endpoint: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok and plain
 
 
-class Answer(Struct, frozen=True):
+class Answer(Record, frozen=True):
     status: int
     body: bytes
     headers: Mapping[str, str]

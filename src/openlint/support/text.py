@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from msgspec import Struct, structs
+from openlint.support.record import Record, fields, replace
 
 SNIPPET = 160
 
@@ -91,11 +91,11 @@ def _dirty(text: str) -> bool:
 
 _ATOMS = (int, float, bool, bytes, type(None))
 _PLAIN = {str, *_ATOMS}
-_FIELDS: dict[type, tuple[str, ...] | None] = {}  # per class: its fields (a Struct, a dataclass), or None
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # per class: its fields (a Record, a dataclass), or None
 
 
 def cleaned(value: Any, memo: dict[int, Any] | None = None) -> Any:
-    """A copy of `value` with every string in it cleaned: Structs, dataclasses, mappings, lists, tuples and sets,
+    """A copy of `value` with every string in it cleaned: Records, dataclasses, mappings, lists, tuples and sets,
     walked deeply. Parts that need no change are returned as they are (no copy), and a part reached twice is cleaned
     once, so a clean release costs one walk and a shared structure stays shared."""
     return _cleaned(value, {} if memo is None else memo)
@@ -122,11 +122,9 @@ def _fields(kind: type) -> tuple[str, ...] | None:
 
 
 def _field_names(kind: type) -> tuple[str, ...] | None:
-    # __struct_fields__, not msgspec.structs.fields: that one evaluates the annotations, some of which are names
-    # imported only for type checking
-    if issubclass(kind, Struct):
-        return kind.__struct_fields__
-    if hasattr(kind, "__dataclass_fields__"):  # a library's dataclass (openlint's own classes are Structs)
+    if issubclass(kind, Record):
+        return fields(kind)
+    if hasattr(kind, "__dataclass_fields__"):  # a library's dataclass (openlint's own classes are Records)
         import dataclasses
 
         return tuple(f.name for f in dataclasses.fields(kind))
@@ -158,7 +156,7 @@ def _container(value: Any, memo: dict[int, Any]) -> Any:
 
 
 def _plain_and_clean(items: Any) -> bool:
-    """The fast path for the bulk of a release (its file list, its card's lines): many strings, or many Structs
+    """The fast path for the bulk of a release (its file list, its card's lines): many strings, or many Records
     of one class holding only strings and numbers, checked a column at a time. False means: walk them."""
     kinds = {type(item) for item in items}
     if kinds <= {str}:
@@ -186,7 +184,7 @@ def _mapping(value: Mapping[Any, Any], memo: dict[int, Any]) -> Any:
 
 
 def _record(value: Any, names: tuple[str, ...], memo: dict[int, Any]) -> Any:
-    """A Struct or a dataclass with its fields cleaned: itself when none changes, else a twin."""
+    """A Record or a dataclass with its fields cleaned: itself when none changes, else a twin."""
     changes = {}
     for name in names:
         old = getattr(value, name)
@@ -195,8 +193,8 @@ def _record(value: Any, names: tuple[str, ...], memo: dict[int, Any]) -> Any:
             changes[name] = new
     if not changes:
         return value
-    if isinstance(value, Struct):
-        return structs.replace(value, **changes)  # frozen Structs too
+    if isinstance(value, Record):
+        return replace(value, **changes)  # frozen Records too
     twin = copy.copy(value)
     for name, new in changes.items():
         object.__setattr__(twin, name, new)  # frozen dataclasses too: the twin is new and not yet shared

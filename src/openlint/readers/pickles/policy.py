@@ -18,7 +18,7 @@ import _compat_pickle
 from functools import cache
 from typing import Any
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.knowledge import store as bundled
 
@@ -28,7 +28,7 @@ EXTENSION = "<copyreg extension>"  # EXT1/EXT2/EXT4: the target lives in the loa
 ALLOWED, DENIED, UNLISTED, UNRESOLVED = "allowed", "denied", "unlisted", "unresolved"
 
 
-class Import(Struct, frozen=True):
+class Import(Record, frozen=True):
     """One import a pickle makes, as the unpickler would resolve it."""
 
     member: str  # file or archive member holding the pickle

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from msgspec import Struct, field
+from openlint.support.record import Record, field
 
 from openlint.readers.pickles.policy import Import
 
 
-class ScanResult(Struct):
+class ScanResult(Record):
     imports: list[Import] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # why the file cannot be verified; empty when it can
     pickles: int = 0

@@ -11,7 +11,7 @@ import re
 import struct
 from typing import Any
 
-from msgspec import Struct
+from openlint.support.record import Record
 
 from openlint.readers.pickles.compressed import Inflating
 from openlint.readers.pickles import limits
@@ -95,7 +95,7 @@ def _refuse_overlaps(spans: list[tuple[int, int, str]], central_directory: int, 
         raise Unverifiable(f"{name}: zip member {spans[-1][2]!r} runs into the central directory")
 
 
-class _Zip(Struct):
+class _Zip(Record):
     """One open archive being scanned, and where what it holds is reported."""
 
     handle: Any
