@@ -35,7 +35,8 @@ _HELD_OUT = _RE(r"validat|evaluat|benchmark|test (set|data|split)")  # data a mo
 _TEST_DATA = _RE(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = _RE(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = _RE(r"\d")
-_TRAINING_HEADING = _RE(r"train|fine-?tun|finetun|data")
+_TRAINING_WORDS = _RE(r"train|fine-?tun|finetun")
+_SCORE_CELL = _RE(r"^\s*[<>~]?\s*\d+(\.\d+)?\s*%?\s*(±\s*\d+(\.\d+)?\s*%?)?\s*$")
 # a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9"):
 # a word that starts with a digit and holds no letter (words found in one pass: a lookahead per digit was quadratic)
 _WORD_OR_NUMBER = _RE(r"[\w.]+")
@@ -201,39 +202,55 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
 
 def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
               anchors: Set[str]) -> None:
-    """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data, and
-    so does a table of numbers with a dataset as a column ("| Model | GSM8k | MATH |"); a dataset link's anchor text
-    names the link's dataset."""
-    columns = _scored_columns(block, catalogue)
-    benchmarks_here = _under_evaluation(card, block, vocab)
+    """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data; so
+    does a table with a benchmark as a column of scores ("| Model | GSM8k | MATH |"), and a sentence under an
+    evaluation heading that says nothing of training; a dataset link's anchor text names the link's dataset."""
+    section = _section_kind(card, block, vocab)
+    columns = _scored_columns(block, catalogue) if section != "training" else set()
     for sentence in sentences(block.text) if block.kind != "table" else [block.text]:
+        scores_here = section == "evaluation" and not _TRAINING_WORDS.search(sentence.lower())
         for artefact, name in catalogue.mentions(sentence):
             if artefact.id in anchors:
                 continue  # named by a dataset link's anchor text: the link's own target is the dataset
-            if (results or benchmarks_here or artefact.id in columns) and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
+            if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
+                continue
+            if (scores_here or artefact.id in columns) and _benchmark(artefact):
                 continue
             if artefact.section == "datasets" and _model_named_after(sentence.lower(), name, vocab):
                 continue
             route(Mention(artefact, _evidence(card, block, sentence), sentence.lower(), f"{sentence.lower()} {heads}"), vocab, found, linked=False)
 
 
-def _under_evaluation(card: Card, block: Block, vocab: Vocabulary) -> bool:
-    """The nearest heading above the block that speaks of training or of evaluation speaks of evaluation ("Evaluation
-    with lm-evaluation-harness" > "GSM8K 5-shot"); "Training and evaluation data" speaks of training first."""
-    for title in reversed(card.heading_path(block.section)[1:]):  # the card's title names the model, not a section
+def _benchmark(artefact: Artefact) -> bool:
+    """A dataset the catalogue knows as a benchmark (GSM8k: also fine-tuning data); safety benchmarks keep their own
+    routing."""
+    return artefact.section == "datasets" and artefact.plays("evaluation-data") and not artefact.plays("safety-evaluation-data")
+
+
+def _section_kind(card: Card, block: Block, vocab: Vocabulary) -> str | None:
+    """"training" or "evaluation": what the nearest heading above the block that speaks of either speaks of
+    ("Evaluation with lm-evaluation-harness" > "GSM8K 5-shot": evaluation; "Training and evaluation data": training)."""
+    path = card.heading_path(block.section)
+    if path and card.sections and path[0] == card.sections[0].title:
+        path = path[1:]  # the card's title names the model ("... Uniform Neural Alignment"), not a section
+    for title in reversed(path):
         lower = title.lower()
-        if _TRAINING_HEADING.search(lower):
-            return False
+        if _TRAINING_WORDS.search(lower):
+            return "training"
         if vocab.evaluation.sections.search(lower):
-            return True
-    return False
+            return "evaluation"
+    return None
 
 
 def _scored_columns(block: Block, catalogue: Catalogue) -> set[str]:
-    """The datasets a table of numbers has as columns: each column holds scores on it."""
-    if block.kind != "table" or len(block.rows) < 2 or not any(_NUMBER.search(cell) for row in block.rows[1:] for cell in row):
+    """The catalogued datasets a table has as column headers over a column of scores ("63.9", "81.6%")."""
+    if block.kind != "table" or len(block.rows) < 2:
         return set()
-    return {artefact.id for cell in block.rows[0] for artefact, _ in catalogue.mentions(cell)}
+    found = set()
+    for column, cell in enumerate(block.rows[0]):
+        if any(column < len(row) and _SCORE_CELL.match(row[column]) for row in block.rows[1:]):
+            found |= {artefact.id for artefact, _ in catalogue.mentions(cell)}
+    return found
 
 
 def _model_named_after(lower: str, name: str, vocab: Vocabulary) -> bool:
