@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -28,8 +29,8 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u
 # the legacy `##[cmd]`) and Azure Pipelines (`##vso[`)
 # what json.dumps(ensure_ascii=False) leaves raw: all of the above but C0 (which it escapes, and whose \n is its own
 # layout)
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-                             "\U000e0000-\U000e007f]")
+_UNSAFE_IN_JSON_CHARS = ("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+                         "\U000e0000-\U000e007f]")
 _COMMAND_START = re.compile(r"^(\s*)(?:(:)(?=:)|(#)(?=#\[|#vso\[))", re.IGNORECASE)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -66,7 +67,12 @@ def snippet(text: str, limit: int = SNIPPET) -> str:
 def escape_json(encoded: str) -> str:
     """JSON text (json.dumps with ensure_ascii=False) with every unsafe character written as a \\u escape: the same
     data, and nothing in it that a terminal acts on."""
-    return _UNSAFE_IN_JSON.sub(lambda m: "".join(f"\\u{unit:04x}" for unit in _utf16(m.group())), encoded)
+    return _unsafe_in_json().sub(lambda m: "".join(f"\\u{unit:04x}" for unit in _utf16(m.group())), encoded)
+
+
+@cache
+def _unsafe_in_json() -> re.Pattern[str]:
+    return re.compile(_UNSAFE_IN_JSON_CHARS)  # compiled when JSON is first written (~1 ms: not on every run's path)
 
 
 def _utf16(char: str) -> tuple[int, ...]:
