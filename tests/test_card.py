@@ -84,6 +84,21 @@ def test_pathological_markdown_stays_linear():
     assert len(parsed.lines[-1]) == card.MAX_LINE_CHARS
 
 
+def test_table_cells_are_read_up_to_a_budget():
+    """One line can hold two thousand cells, and each costs the parser and the reader tens of microseconds (an 800 KB
+    card of tables took 15 s): past MAX_TABLE_CELLS the structure is not read, and that is reported."""
+    small = "## Results\n\n| Model | MMLU |\n|---|---|\n| ours | 60.1 |\n\n"
+    row = "|" + "|".join("1" for _ in range(1000)) + "|\n"
+    huge = "## Appendix\n\n|" + "|".join("h" for _ in range(1000)) + "|\n|" + "-|" * 1000 + "\n" + row * 400
+    parsed, problems = parse("---\nlicense: mit\n---\n# T\n" + small + huge + "\n## After\n")
+    assert [s.title for s in parsed.sections] == ["T", "Results", "Appendix"]
+    assert [b.rows for b in parsed.blocks if b.kind == "table"][0] == (("Model", "MMLU"), ("ours", "60.1"))
+    assert sum(len(row) for b in parsed.blocks for row in b.rows) <= card.MAX_TABLE_CELLS
+    (too_large,) = [p for p in problems if p.kind == "card.too-large"]
+    # 9 cells in the first table and 1001 in each line of the second: its 18th row (line 32) passes 20,000
+    assert "cells" in too_large.detail and too_large.line == 32
+
+
 def test_huge_card_is_read_up_to_the_cap(run, release):
     folder = release({"README.md": "---\nlicense: mit\n---\n# big\n" + ("lorem ipsum " * 10 + "\n") * 420_000})
     assert os.path.getsize(folder / "README.md") > 50_000_000

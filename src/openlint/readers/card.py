@@ -4,8 +4,9 @@ their language), HTML blocks and links (with their anchor text and the block the
 
 Only the block structure comes from the parser: its inline rules can take time that grows faster than the input on
 hostile text (nested brackets), so links and plain text are taken from each block by bounded regular expressions.
-The structure is parsed for the first MAX_STRUCTURE_LINES lines (3.7x the longest real card seen); a longer card is
-reported and the rest of it is not read for structure.
+The structure is parsed for the first MAX_STRUCTURE_LINES lines (3.7x the longest real card seen), and up to the line
+where the table cells reach MAX_TABLE_CELLS (each cell costs the parser and the reader tens of microseconds, and one
+line can hold two thousand of them); a longer card is reported and the rest of it is not read for structure.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ MAX_CARD_BYTES = 1_000_000  # 11x the largest real card in the corpus; a larger 
 MAX_STRUCTURE_LINES = 10_000
 MAX_LINKS = 5_000
 MAX_SECTIONS = 2_000
+MAX_TABLE_CELLS = 20_000  # counted as '|' characters: 18x the most in any real card (1,114)
 MAX_LINE_CHARS = 4_000  # longer lines (inline images, minified data) are truncated before any pattern runs
 MAX_INLINE_CHARS = 20_000  # of one block's text searched for links and markup
 
@@ -117,10 +119,24 @@ def _read_body(card: Card, problems: list[Problem]) -> None:
         problems.append(Problem("card.too-large", card.path, card.body_start + MAX_STRUCTURE_LINES,
                                 f"the card's body has {len(body)} lines; its structure was read for the first {MAX_STRUCTURE_LINES}"))
         body = body[:MAX_STRUCTURE_LINES]
+    if (cut := _cells_end(body)) is not None:
+        problems.append(Problem("card.too-large", card.path, card.body_start + cut,
+                                f"the card's tables have more than {MAX_TABLE_CELLS} cells; its structure was read up to line {card.body_start + cut}"))
+        body = body[:cut]
     env: dict[str, Any] = {}
     tokens = _parser().parse("\n".join(body), env)
     _Walker(card, first, env.get("references", {})).walk(tokens)
     card.enclosing = _enclosing(card)
+
+
+def _cells_end(body: list[str]) -> int | None:
+    """Index of the first line at which the '|' characters so far exceed MAX_TABLE_CELLS, None if they never do."""
+    cells = 0
+    for index, line in enumerate(body):
+        cells += line.count("|")
+        if cells > MAX_TABLE_CELLS:
+            return index
+    return None
 
 
 class _Walker:
