@@ -67,6 +67,55 @@ def test_malformed_yaml_and_unclosed_front_matter():
     assert "not a mapping" in problems[0].detail
 
 
+def test_blocks_keep_their_text_as_written_inside_containers():
+    """Each block's text is its source without the markers that begin its continuation lines: a quote's "> ", a list
+    item's indentation, the line break inside a link's text. Tight list items (no paragraph of their own) are items."""
+    parsed, _ = parse("---\nlicense: mit\n---\n# T\n> Trained on [the Pile](https://pile.eleuther.ai) and\n"
+                      "> [C4](https://huggingface.co/datasets/c4).\n\n- **Library:** [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)\n"
+                      "  over two lines\n- read [the paper\n  ](https://arxiv.org/abs/1) \\* here\n\n1. loose\n\n   second paragraph\n"
+                      "- \\*run:\n  ```\n  llama-cli -m x.gguf\n  ```\n  then chat\n")
+    texts = [(b.kind, b.line, b.end, b.text) for b in parsed.blocks]
+    assert texts == [("heading", 4, 4, "T"), ("paragraph", 5, 6, "Trained on the Pile and C4."),
+                     ("item", 8, 9, "Library: GPT-NeoX over two lines"),
+                     ("item", 10, 11, "read [the paper ](https://arxiv.org/abs/1) \\* here"),
+                     ("item", 13, 13, "loose"), ("item", 15, 15, "second paragraph"),
+                     ("item", 16, 16, "\\*run:"), ("code", 17, 19, "llama-cli -m x.gguf\n"), ("item", 20, 20, "then chat")]
+    # a link whose text breaks across lines is kept in the text but not read as a link (as before the parser changed)
+    assert [(l.url, l.line) for l in parsed.links] == [
+        ("https://pile.eleuther.ai", 5), ("https://huggingface.co/datasets/c4", 6), ("https://github.com/EleutherAI/gpt-neox", 8)]
+    assert parsed.labels == [("Library", 8)]
+
+
+def test_reference_links_resolve_to_their_definitions():
+    parsed, _ = parse("---\nlicense: mit\n---\nCode: [our repo][Repo], data: [The  Stack][], docs: [docs].\n\n"
+                      "[repo]: https://github.com/o/r\n[the stack]: https://huggingface.co/datasets/bigcode/the-stack\n"
+                      "[docs]: <https://example.org/docs> \"Docs\"\n")
+    assert [(l.url, l.text) for l in parsed.links] == [
+        ("https://github.com/o/r", "our repo"), ("https://huggingface.co/datasets/bigcode/the-stack", "The Stack"),
+        ("https://example.org/docs", "docs")]
+
+
+def test_code_blocks_tables_and_html_headings():
+    parsed, _ = parse("---\nlicense: mit\n---\n<h3>Framework:</h3>\n\n```Python title=x\nfrom transformers import pipeline\n```\n\n"
+                      "    indented = True\n\n| Task | Score |\n|:--|--:|\n| `a\\|b` | 1.0 |\n| [MMLU](https://x.org) |  |\n")
+    assert [(s.title, s.level, s.line) for s in parsed.sections] == [("Framework:", 3, 4)]
+    assert [(b.kind, b.line, b.end, b.lang, b.text) for b in parsed.blocks[1:3]] == [
+        ("code", 6, 8, "python", "from transformers import pipeline\n"), ("code", 10, 10, "", "indented = True\n")]
+    (table,) = [b for b in parsed.blocks if b.kind == "table"]
+    assert (table.line, table.end, table.rows) == (12, 15, (("Task", "Score"), ("a\\|b", "1.0"), ("MMLU", "")))
+    assert [(l.url, l.line) for l in parsed.links] == [("https://x.org", 12)]  # a table's links are on its first line
+
+
+def test_dense_markup_is_read_up_to_a_character_budget():
+    """Every element costs the parser and the reader; "`a` " repeated packs one into every four characters."""
+    parsed, problems = parse("---\nlicense: mit\n---\n# T\n" + ("`a` " * 999 + "\n") * 100 + "\n## After\n")
+    (too_large,) = [p for p in problems if p.kind == "card.too-large"]
+    assert str(card.MAX_STRUCTURE_CHARS) in too_large.detail
+    # "# T" (line 4, 4 characters with its line break), then lines of 3,997: the first that does not fit is read no more
+    assert too_large.line == 4 + 1 + (card.MAX_STRUCTURE_CHARS - 4) // 3997
+    assert [s.title for s in parsed.sections] == ["T"]
+
+
 def test_non_utf8_bytes_are_reported_and_replaced():
     problems: list[Problem] = []
     text = card.decode(b"---\nlicense: mit\n---\n# caf\xe9\n", "README.md", problems)

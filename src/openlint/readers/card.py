@@ -1,17 +1,21 @@
 """Model card reader: the YAML front matter (the Hub's metadata) and the markdown body, parsed by a CommonMark
-parser (markdown-it-py) into sections (with their heading path), paragraphs, list items, tables, code blocks (with
-their language), HTML blocks and links (with their anchor text and the block they sit in).
+parser (pulldown-cmark, through pyromark) into sections (with their heading path), paragraphs, list items, tables,
+code blocks (with their language), HTML blocks and links (with their anchor text and the block they sit in).
 
-Only the block structure comes from the parser: its inline rules can take time that grows faster than the input on
-hostile text (nested brackets), so links and plain text are taken from each block by bounded regular expressions.
-The structure is parsed for the first MAX_STRUCTURE_LINES lines (3.7x the longest real card seen), and up to the line
-where the table cells reach MAX_TABLE_CELLS (each cell costs the parser and the reader tens of microseconds, and one
-line can hold two thousand of them); a longer card is reported and the rest of it is not read for structure.
+The parser gives the block structure, each element's span in the source, and the targets of reference links. A
+block's links and plain text are then taken from its source text, as written, by bounded regular expressions, which
+also find what CommonMark does not make a link (bare URLs, HTML anchors).
+
+The structure is read for the first MAX_STRUCTURE_LINES lines and MAX_STRUCTURE_CHARS characters (3.7x the longest real
+card seen), and up to the line where the table cells reach MAX_TABLE_CELLS: the reader's work grows with the number of
+elements, and dense markup ("`a` " repeated, two thousand cells on one line) packs one into every few characters. A
+longer card is reported and the rest of it is not read for structure.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 from typing import Any
 
@@ -23,6 +27,7 @@ MAX_CARD_BYTES = 1_000_000  # 11x the largest real card in the corpus; a larger 
 MAX_STRUCTURE_LINES = 10_000
 MAX_LINKS = 5_000
 MAX_SECTIONS = 2_000
+MAX_STRUCTURE_CHARS = 300_000  # 3.6x the longest real card in the corpus (83,887 characters)
 MAX_TABLE_CELLS = 20_000  # counted as '|' characters: 18x the most in any real card (1,114)
 MAX_LINE_CHARS = 4_000  # longer lines (inline images, minified data) are truncated before any pattern runs
 MAX_INLINE_CHARS = 20_000  # of one block's text searched for links and markup
@@ -104,12 +109,10 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
 # -- body -------------------------------------------------------------------------------------------------------------
 
 @cache
-def _parser() -> Any:
-    from markdown_it import MarkdownIt
+def _markdown() -> tuple[Any, int]:
+    import pyromark  # imported on first use: a compiled module, ~2 ms
 
-    parser = MarkdownIt("commonmark", {"html": True, "maxNesting": 20}).enable("table")
-    parser.disable(["inline", "text_join"])  # block structure only: see the module's docstring
-    return parser
+    return pyromark.events_with_range, pyromark.Options.ENABLE_TABLES
 
 
 def _read_body(card: Card, problems: list[Problem]) -> None:
@@ -119,112 +122,193 @@ def _read_body(card: Card, problems: list[Problem]) -> None:
         problems.append(Problem("card.too-large", card.path, card.body_start + MAX_STRUCTURE_LINES,
                                 f"the card's body has {len(body)} lines; its structure was read for the first {MAX_STRUCTURE_LINES}"))
         body = body[:MAX_STRUCTURE_LINES]
-    if (cut := _cells_end(body)) is not None:
-        problems.append(Problem("card.too-large", card.path, card.body_start + cut,
-                                f"the card's tables have more than {MAX_TABLE_CELLS} cells; its structure was read up to line {card.body_start + cut}"))
-        body = body[:cut]
-    env: dict[str, Any] = {}
-    tokens = _parser().parse("\n".join(body), env)
-    _Walker(card, first, env.get("references", {})).walk(tokens)
+    if (cut := _budget_end(body)) is not None:
+        index, what = cut
+        problems.append(Problem("card.too-large", card.path, card.body_start + index,
+                                f"the card's body has more than {what}; its structure was read up to line {card.body_start + index}"))
+        body = body[:index]
+    text = "\n".join(body)
+    events, options = _markdown()
+    _Walker(card, first, text.encode("utf-8")).walk(events(text, options=options))
     card.enclosing = _enclosing(card)
 
 
-def _cells_end(body: list[str]) -> int | None:
-    """Index of the first line at which the '|' characters so far exceed MAX_TABLE_CELLS, None if they never do."""
-    cells = 0
+def _budget_end(body: list[str]) -> tuple[int, str] | None:
+    """(index of the first line past a budget, what it was) when the body has more characters or table cells than the
+    reader takes, else None."""
+    characters = cells = 0
     for index, line in enumerate(body):
+        characters += len(line) + 1
         cells += line.count("|")
+        if characters > MAX_STRUCTURE_CHARS:
+            return index, f"{MAX_STRUCTURE_CHARS} characters"
         if cells > MAX_TABLE_CELLS:
-            return index
+            return index, f"{MAX_TABLE_CELLS} table cells"
     return None
 
 
-class _Walker:
-    """Turns the parser's tokens into the card's sections, blocks and links, in one pass."""
+# the parser's block-level events; any of them ends the text of a tight list item, which has no paragraph of its own
+_BLOCKS = frozenset({"Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlock", "List", "Item", "Table", "TableHead",
+                     "TableRow", "TableCell", "FootnoteDefinition", "Rule"})
+_LEAVES = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "TableCell"})
+_BREAKS = frozenset({"SoftBreak", "HardBreak"})
+_REFERENCE_LINKS = frozenset({"Reference", "Collapsed", "Shortcut"})
+_ITEM_MARKER = re.compile(rb"(?:[-+*]|[0-9]{1,9}[.)])[ \t]*")
 
-    def __init__(self, card: Card, offset: int, references: dict[str, Any]) -> None:
+
+class _Leaf:
+    """A block whose content is being read. For text, its inline markdown as written: the source from its first
+    inline event to its last, without the container markers ("> ", indentation) that begin its continuation lines."""
+
+    __slots__ = ("kind", "start", "end", "info", "pieces", "run", "line_start", "last")
+
+    def __init__(self, kind: str, start: int, end: int, info: Any = None) -> None:
+        self.kind, self.start, self.end, self.info = kind, start, end, info
+        self.pieces: list[Any] = []  # bytes of source text; for code and HTML, the parser's strings
+        # where the current run of source text began: the block's start (a paragraph's span starts at its text, a
+        # cell's at the space after its '|'), or the first event of a heading; after a line break, the next line
+        self.run = start
+        self.line_start = kind == "Heading"  # the run moves to the next inline event
+        self.last = start  # end of the last inline event
+
+
+class _Walker:
+    """Turns the parser's events into the card's sections, blocks and links, in one pass."""
+
+    def __init__(self, card: Card, offset: int, source: bytes) -> None:
         self.card = card
         self.offset = offset  # lines before the body
-        self.references = references
+        self.source = source  # the body as UTF-8: the parser's spans are byte offsets into it
+        self.line_starts = _line_starts(source)
+        self.references: dict[str, str] = {}  # labels of the reference links the parser resolved, to their targets
         self.open: list[int] = []  # indexes of the sections enclosing the current point
         self.in_item = 0
+        self.leaf: _Leaf | None = None
+        self.item_text = -1  # where the text of the latest list item begins, after its marker
         self.table: list[list[str]] | None = None
         self.table_start = 0
 
-    def walk(self, tokens: list[Any]) -> None:
-        for index, token in enumerate(tokens):
-            kind = token.type
-            if kind == "heading_open":
-                self._heading(token, tokens[index + 1].content)
-            elif kind == "paragraph_open":
-                self._text_block("item" if self.in_item else "paragraph", token, tokens[index + 1].content)
-            elif kind in ("fence", "code_block"):
-                self._code(token)
-            elif kind == "html_block" and (heading := _HTML_HEADING.fullmatch(token.content.strip())):
-                self._heading(token, heading.group(2), int(heading.group(1)))
-            elif kind == "html_block":
-                self._text_block("html", token, token.content)
+    def walk(self, events: Any) -> None:
+        for event, span in events:
+            if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+                kind, name, value = event, event, None
             else:
-                self._container(token, tokens, index)
+                ((kind, value),) = event.items()
+                name = (value if isinstance(value, str) else next(iter(value))) if kind in ("Start", "End") else kind
+            if name in _BLOCKS and self.leaf is not None and self.leaf.kind == "Implicit":
+                self._finish(self.leaf)
+            if kind == "Start" and name in _BLOCKS:
+                self._start(name, value, span["start"], span["end"])
+            elif kind == "End" and name in _BLOCKS:
+                self._end(name, span["end"])
+            elif name != "Rule":
+                self._inline(kind, name, value, span["start"], span["end"])
+        if self.leaf is not None:
+            self._finish(self.leaf)
         last = len(self.card.lines)
         for section in self.open:
             self.card.sections[section].end = last
 
-    def _container(self, token: Any, tokens: list[Any], index: int) -> None:
-        kind = token.type
-        if kind == "list_item_open":
+    def _start(self, name: str, value: Any, start: int, end: int) -> None:
+        self.item_text = -1  # an item's text starts after its marker only until something else starts
+        if name == "Item":
             self.in_item += 1
-        elif kind == "list_item_close":
-            self.in_item -= 1
-        elif kind == "table_open":
-            self.table, self.table_start = [], self._lines(token)[0]
-        elif kind == "tr_open" and self.table is not None:
+            marker = _ITEM_MARKER.match(self.source, start, min(end, start + 20))
+            self.item_text = marker.end() if marker else -1
+        elif name == "Table":
+            self.table, self.table_start = [], self._line(start)
+        elif name in ("TableHead", "TableRow") and self.table is not None:
             self.table.append([])
-        elif kind in ("th_open", "td_open") and self.table is not None and self.table:
-            self.table[-1].append(tokens[index + 1].content)
-        elif kind == "table_close" and self.table is not None:
-            self._table(token)
+        elif name in _LEAVES:
+            self.leaf = _Leaf(name, start, end, value[name] if isinstance(value, dict) else None)
 
-    def _lines(self, token: Any) -> tuple[int, int]:
-        start, end = token.map or (0, 1)
-        return self.offset + start + 1, self.offset + max(start + 1, end)
+    def _end(self, name: str, end: int) -> None:
+        if name == "Item":
+            self.in_item -= 1
+        elif name == "Table" and self.table is not None:
+            self._table(self._line(end - 1))
+        elif name in _LEAVES and self.leaf is not None:
+            self._finish(self.leaf)
+
+    def _inline(self, kind: str, name: str, value: Any, start: int, end: int) -> None:
+        leaf = self.leaf
+        if leaf is None:  # text straight inside a list item (a tight list): a paragraph to a reader
+            leaf = self.leaf = _Leaf("Implicit", start, end)
+            leaf.run = self.item_text if 0 <= self.item_text <= start else start
+            self.item_text = -1
+        if leaf.kind in ("CodeBlock", "HtmlBlock"):
+            if isinstance(value, str):
+                leaf.pieces.append(value)
+            return
+        if kind == "Start" and name in ("Link", "Image") and value[name]["link_type"] in _REFERENCE_LINKS:
+            self.references.setdefault(_label(value[name]["id"]), value[name]["dest_url"])
+        if name in _BREAKS:
+            leaf.pieces.extend((self.source[leaf.run:start], b"\n"))
+            leaf.run, leaf.line_start = end, True
+        elif leaf.line_start:
+            if kind != "End":  # past the container markers that begin the line ("> ", an item's indentation)
+                leaf.run = start
+            leaf.line_start = False
+        leaf.last = max(leaf.last, end)
+
+    def _finish(self, leaf: _Leaf) -> None:
+        self.leaf = None
+        line = self._line(leaf.start)
+        end = self._line(max(leaf.start, (leaf.last if leaf.kind == "Implicit" else leaf.end) - 1))
+        if leaf.kind in ("CodeBlock", "HtmlBlock"):
+            self._verbatim(leaf, line, end, "".join(leaf.pieces))
+            return
+        leaf.pieces.append(self.source[leaf.run:leaf.last])
+        raw = b"".join(leaf.pieces).decode("utf-8", errors="replace")
+        if leaf.kind == "Heading":
+            self._heading(line, end, raw, int(leaf.info["level"][1:]))
+        elif leaf.kind == "TableCell":
+            if self.table:
+                self.table[-1].append(raw.strip())
+        else:
+            self._text_block("item" if self.in_item else "paragraph", line, end, raw)
+
+    def _verbatim(self, leaf: _Leaf, line: int, end: int, content: str) -> None:
+        if leaf.kind == "CodeBlock":
+            info = leaf.info.get("Fenced", "") if isinstance(leaf.info, dict) else ""
+            lang = info.strip().split(maxsplit=1)[0].lower() if info.strip() else ""
+            self.card.blocks.append(Block("code", line, end, content[:MAX_INLINE_CHARS], self._section(), lang=lang))
+        elif heading := _HTML_HEADING.fullmatch(content.strip()):
+            self._heading(line, end, heading.group(2), int(heading.group(1)))
+        else:
+            self._text_block("html", line, end, content)
+
+    def _line(self, offset: int) -> int:
+        """The card's line (1-based) holding a byte of the body."""
+        return self.offset + bisect_right(self.line_starts, offset)
 
     def _section(self) -> int:
         return self.open[-1] if self.open else -1
 
-    def _heading(self, token: Any, raw: str, level: int | None = None) -> None:
-        level = level or int(token.tag[1])
-        line, end = self._lines(token)
+    def _heading(self, line: int, end: int, raw: str, level: int) -> None:
         sections = self.card.sections
         while self.open and sections[self.open[-1]].level >= level:
             sections[self.open.pop()].end = line - 1
-        text = self._inline(raw, line)
+        text = self._text(raw, line)
         if len(sections) < MAX_SECTIONS and text:
             sections.append(Section(title=text, level=level, line=line, end=len(self.card.lines), parent=self._section()))
             self.open.append(len(sections) - 1)
         self.card.blocks.append(Block("heading", line, end, text, self._section()))
 
-    def _text_block(self, kind: str, token: Any, raw: str) -> None:
-        line, end = self._lines(token)
-        text = self._inline(raw, line, html=kind == "html")
+    def _text_block(self, kind: str, line: int, end: int, raw: str) -> None:
+        text = self._text(raw, line, html=kind == "html")
         self.card.blocks.append(Block(kind, line, end, text, self._section()))
         if kind != "html" and (label := _LABEL.match(raw)):
             self.card.labels.append((label.group(1).strip(), line))
 
-    def _code(self, token: Any) -> None:
-        line, end = self._lines(token)
-        lang = token.info.strip().split(maxsplit=1)[0].lower() if token.type == "fence" and token.info.strip() else ""
-        self.card.blocks.append(Block("code", line, end, token.content[:MAX_INLINE_CHARS], self._section(), lang=lang))
-
-    def _table(self, token: Any) -> None:
-        rows = tuple(tuple(self._inline(cell, self.table_start) for cell in row) for row in self.table or [])
-        end = self._lines(token)[1]
+    def _table(self, end: int) -> None:
+        rows = tuple(tuple(self._text(cell, self.table_start) for cell in row) for row in self.table or [])
         text = "\n".join(" | ".join(row) for row in rows)
         self.card.blocks.append(Block("table", self.table_start, end, text, self._section(), rows=rows))
         self.table = None
 
     # -- inline: links and plain text, by bounded patterns --------------------------------------------------------
-    def _inline(self, raw: str, line: int, html: bool = False) -> str:
+    def _text(self, raw: str, line: int, html: bool = False) -> str:
         # an HTML comment is not shown to a reader: template hints, or text the author hid ("<!-- run it with ... -->");
         # its line breaks are kept so that links after it stay on their lines
         raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), raw[:MAX_INLINE_CHARS])
@@ -234,8 +318,8 @@ class _Walker:
             for match in pattern.finditer(raw):
                 found = match.group(url)
                 if pattern is _REF_LINK:
-                    reference = self.references.get((match.group(2) or match.group(1)).strip().upper())
-                    found = reference.get("href", "") if reference else ""
+                    reference = self.references.get(_label(match.group(2) or match.group(1)))
+                    found = reference or ""
                 elif pattern is _BARE_URL:
                     found = found.rstrip(".,;:*_")
                 # a paragraph's text keeps its line breaks: the link is on the line it starts on
@@ -246,6 +330,20 @@ class _Walker:
         if url and url not in taken and len(self.card.links) < MAX_LINKS:
             taken.add(url)
             self.card.links.append(Link(url=url, text=text, line=line, block=block))
+
+
+def _label(text: str) -> str:
+    """A reference link's label as CommonMark matches it: case and runs of white space do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def _line_starts(source: bytes) -> list[int]:
+    starts = [0]
+    index = source.find(b"\n")
+    while index >= 0:
+        starts.append(index + 1)
+        index = source.find(b"\n", index + 1)
+    return starts
 
 
 def _plain(text: str) -> str:
