@@ -24,6 +24,11 @@ class DataFileError(OpenlintError):
         super().__init__(f"{location}: {message}")
 
 
+class CardUnparsable(OpenlintError):
+    """The markdown parser failed on the card (a bug of the parser, not of the release): the check cannot finish, and
+    an unread card must not be graded as an empty one."""
+
+
 def printable(text: str, limit: int = 120) -> str:
     """Text that came from a server or a release, safe in a one-line message: control and non-ASCII characters
     escaped (no newline, no terminal escape sequence), cut to `limit` characters."""

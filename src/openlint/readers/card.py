@@ -7,9 +7,9 @@ block's links and plain text are then taken from its source text, as written, by
 also find what CommonMark does not make a link (bare URLs, HTML anchors).
 
 The structure is read for the first MAX_STRUCTURE_LINES lines and MAX_STRUCTURE_CHARS characters (3.7x the longest real
-card seen), and up to the line where the table cells reach MAX_TABLE_CELLS: the reader's work grows with the number of
-elements, and dense markup ("`a` " repeated, two thousand cells on one line) packs one into every few characters. A
-longer card is reported and the rest of it is not read for structure.
+card seen), and up to the line where the characters of markup reach MAX_MARKUP: the parser's time and memory grow with
+the number of elements, and dense markup ("*a_" repeated, two thousand table cells on one line) packs one into every
+few characters. A longer card is reported and the rest of it is not read for structure.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bisect import bisect_right
 from functools import cache
 from typing import Any
 
+from openlint.errors import CardUnparsable, printable
 from openlint.knowledge import patterns
 from openlint.release.model import Block, Card, Link, Problem, Section
 from openlint.support import yamlsafe
@@ -28,7 +29,10 @@ MAX_STRUCTURE_LINES = 10_000
 MAX_LINKS = 5_000
 MAX_SECTIONS = 2_000
 MAX_STRUCTURE_CHARS = 300_000  # 3.6x the longest real card in the corpus (83,887 characters)
-MAX_TABLE_CELLS = 20_000  # counted as '|' characters: 18x the most in any real card (1,114)
+# characters that open or close an element (emphasis, links, code, HTML, table cells, quotes, list items, escapes):
+# 4.2x the most in any real card (5,920 of 83,887); each costs the parser an event or more, ~1 KB and ~10 us
+MAX_MARKUP = 25_000
+_NOT_MARKUP = str.maketrans("", "", "*_[]<>|`\\&!~-")
 MAX_LINE_CHARS = 4_000  # longer lines (inline images, minified data) are truncated before any pattern runs
 MAX_INLINE_CHARS = 20_000  # of one block's text searched for links and markup
 
@@ -127,23 +131,36 @@ def _read_body(card: Card, problems: list[Problem]) -> None:
         problems.append(Problem("card.too-large", card.path, card.body_start + index,
                                 f"the card's body has more than {what}; its structure was read up to line {card.body_start + index}"))
         body = body[:index]
-    text = "\n".join(body)
-    events, options = _markdown()
-    _Walker(card, first, text.encode("utf-8")).walk(events(text, options=options))
+    # parsed without trailing spaces and tabs, which a reader does not see (a hard line break reads as a soft one here;
+    # code keeps them, see _verbatim): a line that ends in tabs inside some lists makes pulldown-cmark 0.13 panic (its
+    # issue 1129)
+    text = "\n".join(line.rstrip(" \t") for line in body)
+    _Walker(card, first, text.encode("utf-8")).walk(_events(text, card.path))
     card.enclosing = _enclosing(card)
 
 
+def _events(text: str, path: str) -> Any:
+    events, options = _markdown()
+    try:
+        return events(text, options=options)
+    except BaseException as exc:  # a panic in the parser: pyo3 raises PanicException, a BaseException
+        if type(exc).__module__ != "pyo3_runtime":
+            raise
+        raise CardUnparsable(f"{path}: the card's markdown could not be parsed ({printable(str(exc), 80)}); "
+                             "the release was not graded") from None
+
+
 def _budget_end(body: list[str]) -> tuple[int, str] | None:
-    """(index of the first line past a budget, what it was) when the body has more characters or table cells than the
+    """(index of the first line past a budget, what it was) when the body has more characters or markup than the
     reader takes, else None."""
-    characters = cells = 0
+    characters = markup = 0
     for index, line in enumerate(body):
         characters += len(line) + 1
-        cells += line.count("|")
+        markup += len(line) - len(line.translate(_NOT_MARKUP))
         if characters > MAX_STRUCTURE_CHARS:
             return index, f"{MAX_STRUCTURE_CHARS} characters"
-        if cells > MAX_TABLE_CELLS:
-            return index, f"{MAX_TABLE_CELLS} table cells"
+        if markup > MAX_MARKUP:
+            return index, f"{MAX_MARKUP} characters of markup"
     return None
 
 
@@ -153,30 +170,30 @@ _BLOCKS = frozenset({"Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlo
 _LEAVES = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "TableCell"})
 _BREAKS = frozenset({"SoftBreak", "HardBreak"})
 _REFERENCE_LINKS = frozenset({"Reference", "Collapsed", "Shortcut"})
-_ITEM_MARKER = re.compile(rb"(?:[-+*]|[0-9]{1,9}[.)])[ \t]*")
+_DELIMITER_ROW = re.compile(r"[ \t]*(?=[^|]*\|)\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?[ \t]*")
+# what begins a text's continuation line inside containers: an item's indentation, a quote's "> " markers
+_CONTINUATION = re.compile(rb"\n(?:[ \t]*>)*[ \t]*")
 
 
 class _Leaf:
-    """A block whose content is being read. For text, its inline markdown as written: the source from its first
-    inline event to its last, without the container markers ("> ", indentation) that begin its continuation lines."""
+    """A block whose content is being read: its span, and where its first and last inline events are (for text, its
+    inline markdown as written is the source between them)."""
 
-    __slots__ = ("kind", "start", "end", "info", "pieces", "run", "line_start", "last")
+    __slots__ = ("kind", "start", "end", "info", "pieces", "first", "last")
 
     def __init__(self, kind: str, start: int, end: int, info: Any = None) -> None:
         self.kind, self.start, self.end, self.info = kind, start, end, info
-        self.pieces: list[Any] = []  # bytes of source text; for code and HTML, the parser's strings
-        # where the current run of source text began: the block's start (a paragraph's span starts at its text, a
-        # cell's at the space after its '|'), or the first event of a heading; after a line break, the next line
-        self.run = start
-        self.line_start = kind == "Heading"  # the run moves to the next inline event
+        self.pieces: list[str] = []  # code and HTML: the parser's text
+        self.first = -1  # start of the first inline event
         self.last = start  # end of the last inline event
 
 
 class _Walker:
     """Turns the parser's events into the card's sections, blocks and links, in one pass."""
 
-    def __init__(self, card: Card, offset: int, source: bytes) -> None:
+    def __init__(self, card: Card, offset: int, source: bytes, nested: bool = False) -> None:
         self.card = card
+        self.nested = nested  # reading a table found under a line of text (no second split)
         self.offset = offset  # lines before the body
         self.source = source  # the body as UTF-8: the parser's spans are byte offsets into it
         self.line_starts = _line_starts(source)
@@ -184,7 +201,6 @@ class _Walker:
         self.open: list[int] = []  # indexes of the sections enclosing the current point
         self.in_item = 0
         self.leaf: _Leaf | None = None
-        self.item_text = -1  # where the text of the latest list item begins, after its marker
         self.table: list[list[str]] | None = None
         self.table_start = 0
 
@@ -210,11 +226,8 @@ class _Walker:
             self.card.sections[section].end = last
 
     def _start(self, name: str, value: Any, start: int, end: int) -> None:
-        self.item_text = -1  # an item's text starts after its marker only until something else starts
         if name == "Item":
             self.in_item += 1
-            marker = _ITEM_MARKER.match(self.source, start, min(end, start + 20))
-            self.item_text = marker.end() if marker else -1
         elif name == "Table":
             self.table, self.table_start = [], self._line(start)
         elif name in ("TableHead", "TableRow") and self.table is not None:
@@ -234,21 +247,17 @@ class _Walker:
         leaf = self.leaf
         if leaf is None:  # text straight inside a list item (a tight list): a paragraph to a reader
             leaf = self.leaf = _Leaf("Implicit", start, end)
-            leaf.run = self.item_text if 0 <= self.item_text <= start else start
-            self.item_text = -1
         if leaf.kind in ("CodeBlock", "HtmlBlock"):
             if isinstance(value, str):
                 leaf.pieces.append(value)
+                leaf.first = start if leaf.first < 0 else leaf.first
             return
-        if kind == "Start" and name in ("Link", "Image") and value[name]["link_type"] in _REFERENCE_LINKS:
-            self.references.setdefault(_label(value[name]["id"]), value[name]["dest_url"])
-        if name in _BREAKS:
-            leaf.pieces.extend((self.source[leaf.run:start], b"\n"))
-            leaf.run, leaf.line_start = end, True
-        elif leaf.line_start:
-            if kind != "End":  # past the container markers that begin the line ("> ", an item's indentation)
-                leaf.run = start
-            leaf.line_start = False
+        if kind == "Start" and name in ("Link", "Image") and isinstance(link := value[name], dict) \
+                and link.get("link_type") in _REFERENCE_LINKS:
+            self.references.setdefault(_label(link.get("id", "")), link.get("dest_url", ""))
+        if leaf.first < 0:
+            # a text event starts after the backslash of an escape ("\*note"): the text as written keeps it
+            leaf.first = start - 1 if start and self.source[start - 1:start] == b"\\" else start
         leaf.last = max(leaf.last, end)
 
     def _finish(self, leaf: _Leaf) -> None:
@@ -258,25 +267,49 @@ class _Walker:
         if leaf.kind in ("CodeBlock", "HtmlBlock"):
             self._verbatim(leaf, line, end, "".join(leaf.pieces))
             return
-        leaf.pieces.append(self.source[leaf.run:leaf.last])
-        raw = b"".join(leaf.pieces).decode("utf-8", errors="replace")
+        source = self.source[leaf.first:leaf.last] if leaf.first >= 0 else b""
+        raw = _CONTINUATION.sub(b"\n", source).decode("utf-8", errors="replace")
         if leaf.kind == "Heading":
             self._heading(line, end, raw, int(leaf.info["level"][1:]))
         elif leaf.kind == "TableCell":
             if self.table:
-                self.table[-1].append(raw.strip())
+                self.table[-1].append(raw.replace("\\|", "|"))  # GFM: an escaped pipe is a pipe inside a cell
+        elif (split := None if self.nested else _table_under_text(raw)) is not None:
+            self._table_under_text(line, end, raw, split)
         else:
             self._text_block("item" if self.in_item else "paragraph", line, end, raw)
+
+    def _table_under_text(self, line: int, end: int, raw: str, split: int) -> None:
+        """GFM lets a table start right under a line of text, as GitHub and the Hub render it; pulldown-cmark keeps it
+        in the paragraph. The text above is the paragraph; the rest is parsed again, as the table it is."""
+        lines = raw.split("\n")
+        self._text_block("item" if self.in_item else "paragraph", line, line + split - 1, "\n".join(lines[:split]))
+        table = "\n".join(lines[split:])
+        walker = _Walker(self.card, line + split - 1, table.encode("utf-8"), nested=True)
+        walker.open, walker.references, walker.in_item = self.open, self.references, self.in_item
+        walker.walk(_events(table, self.card.path))
 
     def _verbatim(self, leaf: _Leaf, line: int, end: int, content: str) -> None:
         if leaf.kind == "CodeBlock":
             info = leaf.info.get("Fenced", "") if isinstance(leaf.info, dict) else ""
             lang = info.strip().split(maxsplit=1)[0].lower() if info.strip() else ""
+            if leaf.first >= 0:
+                content = self._trailing_blanks(content, self._line(leaf.first))
             self.card.blocks.append(Block("code", line, end, content[:MAX_INLINE_CHARS], self._section(), lang=lang))
         elif heading := _HTML_HEADING.fullmatch(content.strip()):
             self._heading(line, end, heading.group(2), int(heading.group(1)))
         else:
             self._text_block("html", line, end, content)
+
+    def _trailing_blanks(self, content: str, line: int) -> str:
+        """Code as written: each line with the trailing spaces and tabs the parser was not given (the code's line k is
+        the card's line `line` + k)."""
+        lines = content.split("\n")
+        for index in range(len(lines) - content.endswith("\n")):
+            if line - 1 + index < len(self.card.lines):
+                written = self.card.lines[line - 1 + index]
+                lines[index] += written[len(written.rstrip(" \t")):]
+        return "\n".join(lines)
 
     def _line(self, offset: int) -> int:
         """The card's line (1-based) holding a byte of the body."""
@@ -330,6 +363,23 @@ class _Walker:
         if url and url not in taken and len(self.card.links) < MAX_LINKS:
             taken.add(url)
             self.card.links.append(Link(url=url, text=text, line=line, block=block))
+
+
+def _table_under_text(raw: str) -> int | None:
+    """Index of the line that starts a GFM table inside a paragraph's text (a header row with text above it and a
+    delimiter row with as many cells below it), else None."""
+    if "|" not in raw or "-" not in raw:
+        return None
+    lines = raw.split("\n")
+    for index in range(2, len(lines)):
+        if _DELIMITER_ROW.fullmatch(lines[index]) and len(_cells(lines[index - 1])) == len(_cells(lines[index])):
+            return index - 1
+    return None
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    return re.split(r"(?<!\\)\|", row[1 if row.startswith("|") else 0:-1 if row.endswith("|") and len(row) > 1 else None])
 
 
 def _label(text: str) -> str:
