@@ -86,6 +86,24 @@ def test_blocks_keep_their_text_as_written_inside_containers():
     assert parsed.labels == [("Library", 8)]
 
 
+def test_quote_markers_are_removed_only_inside_quotes():
+    parsed, _ = parse("---\nlicense: mit\n---\nExample:\n    >>> import x\n\n> > quoted `code\n> > span` and [a](\n> > https://x.org)\n")
+    assert [b.text for b in parsed.blocks] == ["Example: >>> import x", "quoted code span and a"]
+    assert [(l.url, l.line) for l in parsed.links] == [("https://x.org", 8)]
+
+
+def test_a_table_right_under_text_is_a_table():
+    """GFM (GitHub, the Hub) starts a table under a line of text; pulldown-cmark keeps it in the paragraph."""
+    parsed, _ = parse("---\nlicense: mit\n---\n# Model\nHow it works:\nTask | Score\n:--|--:\n[MMLU](https://x.org) | 60.1\n"
+                      "    # not a heading\n\n## Next\nIntro\nScores\n|---|\n")
+    assert [(s.title, s.line) for s in parsed.sections] == [("Model", 4), ("Next", 11)]
+    assert [(b.kind, b.line, b.end, b.text) for b in parsed.blocks] == [
+        ("heading", 4, 4, "Model"), ("paragraph", 5, 5, "How it works:"),
+        ("table", 6, 9, "Task | Score\nMMLU | 60.1\n# not a heading | "), ("heading", 11, 11, "Next"),
+        ("paragraph", 12, 14, "Intro Scores |---|")]  # a header row needs a pipe for pulldown-cmark
+    assert [(l.url, l.line, l.block) for l in parsed.links] == [("https://x.org", 6, 2)]
+
+
 def test_reference_links_resolve_to_their_definitions():
     parsed, _ = parse("---\nlicense: mit\n---\nCode: [our repo][Repo], data: [The  Stack][], docs: [docs].\n\n"
                       "[repo]: https://github.com/o/r\n[the stack]: https://huggingface.co/datasets/bigcode/the-stack\n"
@@ -166,14 +184,16 @@ def test_table_cells_are_read_up_to_a_budget():
     assert "markup" in too_large.detail and 15 < too_large.line < 15 + 400  # inside the second table
 
 
-def test_dense_markup_is_read_up_to_a_budget():
+@pytest.mark.parametrize("unit, per_unit", [("*a_", 2), ("+ ", 1), ("1. ", 1), ("> - ", 2)])
+def test_dense_markup_is_read_up_to_a_budget(unit, per_unit):
     """Every element costs the parser an event (~1 KB, ~10 us): "*a_" repeated packs two into every three
-    characters, and 300,000 of them took 4.8 s and 250 MB."""
-    parsed, problems = parse("---\nlicense: mit\n---\n# T\n" + ("*a_" * 1300 + "\n") * 60 + "\n## After\n")
+    characters (300,000 of them took 4.8 s and 250 MB), "+ " a nested list item into every two (600 MB)."""
+    line = unit * (3000 // len(unit))
+    parsed, problems = parse("---\nlicense: mit\n---\n# T\n\n" + (line + "\n") * 80 + "\n## After\n")
     (too_large,) = [p for p in problems if p.kind == "card.too-large"]
     assert str(card.MAX_MARKUP) in too_large.detail
-    # 2,600 characters of markup a line: the line that passes the budget is the first not read
-    assert too_large.line == 4 + 1 + card.MAX_MARKUP // 2600
+    # the line that passes the budget is the first not read
+    assert too_large.line == 6 + card.MAX_MARKUP // (per_unit * (3000 // len(unit)))
     assert [s.title for s in parsed.sections] == ["T"]
 
 

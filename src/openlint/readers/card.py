@@ -30,9 +30,10 @@ MAX_LINKS = 5_000
 MAX_SECTIONS = 2_000
 MAX_STRUCTURE_CHARS = 300_000  # 3.6x the longest real card in the corpus (83,887 characters)
 # characters that open or close an element (emphasis, links, code, HTML, table cells, quotes, list items, escapes):
-# 4.2x the most in any real card (5,920 of 83,887); each costs the parser an event or more, ~1 KB and ~10 us
+# 4.2x the most in any real card (5,941 of 83,887); each costs the parser an event or more, ~1 KB and ~10 us
 MAX_MARKUP = 25_000
-_NOT_MARKUP = str.maketrans("", "", "*_[]<>|`\\&!~-")
+_NOT_MARKUP = str.maketrans("", "", "*_[]<>|`\\&!~-+")
+_ORDERED_MARKER = re.compile(r"\d[.)]")  # "1." opens a list item as "-" does
 MAX_LINE_CHARS = 4_000  # longer lines (inline images, minified data) are truncated before any pattern runs
 MAX_INLINE_CHARS = 20_000  # of one block's text searched for links and markup
 
@@ -156,7 +157,7 @@ def _budget_end(body: list[str]) -> tuple[int, str] | None:
     characters = markup = 0
     for index, line in enumerate(body):
         characters += len(line) + 1
-        markup += len(line) - len(line.translate(_NOT_MARKUP))
+        markup += len(line) - len(line.translate(_NOT_MARKUP)) + len(_ORDERED_MARKER.findall(line))
         if characters > MAX_STRUCTURE_CHARS:
             return index, f"{MAX_STRUCTURE_CHARS} characters"
         if markup > MAX_MARKUP:
@@ -170,19 +171,17 @@ _BLOCKS = frozenset({"Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlo
 _LEAVES = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "TableCell"})
 _BREAKS = frozenset({"SoftBreak", "HardBreak"})
 _REFERENCE_LINKS = frozenset({"Reference", "Collapsed", "Shortcut"})
-_DELIMITER_ROW = re.compile(r"[ \t]*(?=[^|]*\|)\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?[ \t]*")
-# what begins a text's continuation line inside containers: an item's indentation, a quote's "> " markers
-_CONTINUATION = re.compile(rb"\n(?:[ \t]*>)*[ \t]*")
+_DELIMITER_CELL = re.compile(r"[ \t]*:?-+:?[ \t]*")
 
 
 class _Leaf:
     """A block whose content is being read: its span, and where its first and last inline events are (for text, its
     inline markdown as written is the source between them)."""
 
-    __slots__ = ("kind", "start", "end", "info", "pieces", "first", "last")
+    __slots__ = ("kind", "start", "end", "info", "quotes", "pieces", "first", "last")
 
-    def __init__(self, kind: str, start: int, end: int, info: Any = None) -> None:
-        self.kind, self.start, self.end, self.info = kind, start, end, info
+    def __init__(self, kind: str, start: int, end: int, info: Any = None, quotes: int = 0) -> None:
+        self.kind, self.start, self.end, self.info, self.quotes = kind, start, end, info, quotes
         self.pieces: list[str] = []  # code and HTML: the parser's text
         self.first = -1  # start of the first inline event
         self.last = start  # end of the last inline event
@@ -200,6 +199,7 @@ class _Walker:
         self.references: dict[str, str] = {}  # labels of the reference links the parser resolved, to their targets
         self.open: list[int] = []  # indexes of the sections enclosing the current point
         self.in_item = 0
+        self.quotes = 0  # block quotes around the current point
         self.leaf: _Leaf | None = None
         self.table: list[list[str]] | None = None
         self.table_start = 0
@@ -228,16 +228,20 @@ class _Walker:
     def _start(self, name: str, value: Any, start: int, end: int) -> None:
         if name == "Item":
             self.in_item += 1
+        elif name == "BlockQuote":
+            self.quotes += 1
         elif name == "Table":
             self.table, self.table_start = [], self._line(start)
         elif name in ("TableHead", "TableRow") and self.table is not None:
             self.table.append([])
         elif name in _LEAVES:
-            self.leaf = _Leaf(name, start, end, value[name] if isinstance(value, dict) else None)
+            self.leaf = _Leaf(name, start, end, value[name] if isinstance(value, dict) else None, self.quotes)
 
     def _end(self, name: str, end: int) -> None:
         if name == "Item":
             self.in_item -= 1
+        elif name == "BlockQuote":
+            self.quotes -= 1
         elif name == "Table" and self.table is not None:
             self._table(self._line(end - 1))
         elif name in _LEAVES and self.leaf is not None:
@@ -246,7 +250,7 @@ class _Walker:
     def _inline(self, kind: str, name: str, value: Any, start: int, end: int) -> None:
         leaf = self.leaf
         if leaf is None:  # text straight inside a list item (a tight list): a paragraph to a reader
-            leaf = self.leaf = _Leaf("Implicit", start, end)
+            leaf = self.leaf = _Leaf("Implicit", start, end, quotes=self.quotes)
         if leaf.kind in ("CodeBlock", "HtmlBlock"):
             if isinstance(value, str):
                 leaf.pieces.append(value)
@@ -268,7 +272,7 @@ class _Walker:
             self._verbatim(leaf, line, end, "".join(leaf.pieces))
             return
         source = self.source[leaf.first:leaf.last] if leaf.first >= 0 else b""
-        raw = _CONTINUATION.sub(b"\n", source).decode("utf-8", errors="replace")
+        raw = _continuation(leaf.quotes).sub(b"\n", source).decode("utf-8", errors="replace")
         if leaf.kind == "Heading":
             self._heading(line, end, raw, int(leaf.info["level"][1:]))
         elif leaf.kind == "TableCell":
@@ -284,7 +288,8 @@ class _Walker:
         in the paragraph. The text above is the paragraph; the rest is parsed again, as the table it is."""
         lines = raw.split("\n")
         self._text_block("item" if self.in_item else "paragraph", line, line + split - 1, "\n".join(lines[:split]))
-        table = "\n".join(lines[split:])
+        # every line below the delimiter row is a row, as GFM reads it; a pipe first keeps an indented one a row
+        table = "\n".join(lines[split:split + 2] + [row if row.lstrip().startswith("|") else "|" + row for row in lines[split + 2:]])
         walker = _Walker(self.card, line + split - 1, table.encode("utf-8"), nested=True)
         walker.open, walker.references, walker.in_item = self.open, self.references, self.in_item
         walker.walk(_events(table, self.card.path))
@@ -372,14 +377,32 @@ def _table_under_text(raw: str) -> int | None:
         return None
     lines = raw.split("\n")
     for index in range(2, len(lines)):
-        if _DELIMITER_ROW.fullmatch(lines[index]) and len(_cells(lines[index - 1])) == len(_cells(lines[index])):
+        delimiter = _delimiter_cells(lines[index])
+        if delimiter and "|" in lines[index - 1] and len(_cells(lines[index - 1])) == delimiter:
             return index - 1
     return None
+
+
+def _delimiter_cells(line: str) -> int:
+    """The number of cells of a GFM delimiter row ("|:--|--:|"), 0 for any other line. String checks, not one
+    regular expression: its optional blanks and pipes side by side took time growing with the square of the line."""
+    row = line.strip()
+    if "|" not in row or "-" not in row or row.strip("|:- \t"):
+        return 0
+    cells = row[1 if row.startswith("|") else 0:-1 if row.endswith("|") and len(row) > 1 else None].split("|")
+    return len(cells) if all(_DELIMITER_CELL.fullmatch(cell) for cell in cells) else 0
 
 
 def _cells(row: str) -> list[str]:
     row = row.strip()
     return re.split(r"(?<!\\)\|", row[1 if row.startswith("|") else 0:-1 if row.endswith("|") and len(row) > 1 else None])
+
+
+@cache
+def _continuation(quotes: int) -> re.Pattern[bytes]:
+    """What begins a text's continuation line inside its containers: an item's indentation, and as many quote markers
+    as there are quotes around it ("> > ")."""
+    return re.compile(rb"\n(?:[ \t]*>){0,%d}[ \t]*" % min(quotes, 100))
 
 
 def _label(text: str) -> str:
