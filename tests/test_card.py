@@ -80,9 +80,9 @@ def test_blocks_keep_their_text_as_written_inside_containers():
                      ("item", 10, 11, "read [the paper ](https://arxiv.org/abs/1) \\* here"),
                      ("item", 13, 13, "loose"), ("item", 15, 15, "second paragraph"),
                      ("item", 16, 16, "\\*run:"), ("code", 17, 19, "llama-cli -m x.gguf\n"), ("item", 20, 20, "then chat")]
-    # a link whose text breaks across lines is kept in the text but not read as a link (as before the parser changed)
     assert [(l.url, l.line) for l in parsed.links] == [
-        ("https://pile.eleuther.ai", 5), ("https://huggingface.co/datasets/c4", 6), ("https://github.com/EleutherAI/gpt-neox", 8)]
+        ("https://pile.eleuther.ai", 5), ("https://huggingface.co/datasets/c4", 6), ("https://github.com/EleutherAI/gpt-neox", 8),
+        ("https://arxiv.org/abs/1", 10)]  # a link whose anchor breaks across lines: from the parser
     assert parsed.labels == [("Library", 8)]
 
 
@@ -101,7 +101,17 @@ def test_a_table_right_under_text_is_a_table():
         ("heading", 4, 4, "Model"), ("paragraph", 5, 5, "How it works:"),
         ("table", 6, 9, "Task | Score\nMMLU | 60.1\n# not a heading | "), ("heading", 11, 11, "Next"),
         ("paragraph", 12, 14, "Intro Scores |---|")]  # a header row needs a pipe for pulldown-cmark
-    assert [(l.url, l.line, l.block) for l in parsed.links] == [("https://x.org", 6, 2)]
+    assert [(l.url, l.line, l.block) for l in parsed.links] == [("https://x.org", 8, 2)]
+
+
+def test_links_the_patterns_miss_come_from_the_parser():
+    """Brackets inside the anchor and parentheses inside the target defeat the bounded patterns, not CommonMark."""
+    parsed, _ = parse("---\nlicense: mit\n---\n[\\[📂 GitHub\\]](https://github.com/OpenGVLab/InternVL) "
+                      "[\\[📜 Paper\\]](https://arxiv.org/abs/2312.14238)\n\nUnder the [FLUX.1 [dev] licence](https://x.org/LICENSE.md);"
+                      " see [Foo](https://en.wikipedia.org/wiki/Foo_(bar)).\n")
+    assert [(l.url, l.text, l.line, l.block) for l in parsed.links] == [
+        ("https://github.com/OpenGVLab/InternVL", "\\[📂 GitHub\\]", 4, 0), ("https://arxiv.org/abs/2312.14238", "\\[📜 Paper\\]", 4, 0),
+        ("https://x.org/LICENSE.md", "FLUX.1 [dev] licence", 6, 1), ("https://en.wikipedia.org/wiki/Foo_(bar)", "Foo", 6, 1)]
 
 
 def test_reference_links_resolve_to_their_definitions():
@@ -121,7 +131,7 @@ def test_code_blocks_tables_and_html_headings():
         ("code", 6, 8, "python", "from transformers import pipeline\n"), ("code", 10, 10, "", "indented = True\n")]
     (table,) = [b for b in parsed.blocks if b.kind == "table"]
     assert (table.line, table.end, table.rows) == (12, 15, (("Task", "Score"), ("a|b", "1.0"), ("MMLU", "")))
-    assert [(l.url, l.line) for l in parsed.links] == [("https://x.org", 12)]  # a table's links are on its first line
+    assert [(l.url, l.line) for l in parsed.links] == [("https://x.org", 15)]  # on its row's line
 
 
 PANICS = "# Model\n\n- [paper]: https://arxiv.org/abs/2401.00001\n\t\t\n## Citation\n"  # pulldown-cmark issue 1129

@@ -200,6 +200,7 @@ class _Walker:
         self.open: list[int] = []  # indexes of the sections enclosing the current point
         self.in_item = 0
         self.quotes = 0  # block quotes around the current point
+        self.parsed_links: list[tuple[str, str, int]] = []  # (target, anchor, line) of the block being read
         self.leaf: _Leaf | None = None
         self.table: list[list[str]] | None = None
         self.table_start = 0
@@ -256,13 +257,20 @@ class _Walker:
                 leaf.pieces.append(value)
                 leaf.first = start if leaf.first < 0 else leaf.first
             return
-        if kind == "Start" and name in ("Link", "Image") and isinstance(link := value[name], dict) \
-                and link.get("link_type") in _REFERENCE_LINKS:
-            self.references.setdefault(_label(link.get("id", "")), link.get("dest_url", ""))
+        if kind == "Start" and name in ("Link", "Image") and isinstance(value[name], dict):
+            self._parsed_link(name, value[name], start, end)
         if leaf.first < 0:
             # a text event starts after the backslash of an escape ("\*note"): the text as written keeps it
             leaf.first = start - 1 if start and self.source[start - 1:start] == b"\\" else start
         leaf.last = max(leaf.last, end)
+
+    def _parsed_link(self, name: str, link: dict[str, Any], start: int, end: int) -> None:
+        if link.get("link_type") in _REFERENCE_LINKS:
+            self.references.setdefault(_label(link.get("id", "")), link.get("dest_url", ""))
+        elif name == "Link" and link.get("link_type") == "Inline":
+            span = self.source[start:end]
+            anchor = span[1:span.rfind(b"](")] if span.startswith(b"[") and b"](" in span else b""
+            self.parsed_links.append((link.get("dest_url", ""), anchor.decode("utf-8", "replace"), self._line(start)))
 
     def _finish(self, leaf: _Leaf) -> None:
         self.leaf = None
@@ -287,6 +295,7 @@ class _Walker:
         """GFM lets a table start right under a line of text, as GitHub and the Hub render it; pulldown-cmark keeps it
         in the paragraph. The text above is the paragraph; the rest is parsed again, as the table it is."""
         lines = raw.split("\n")
+        self.parsed_links = [link for link in self.parsed_links if link[2] < line + split]  # the table's are read again
         self._text_block("item" if self.in_item else "paragraph", line, line + split - 1, "\n".join(lines[:split]))
         # every line below the delimiter row is a row, as GFM reads it; a pipe first keeps an indented one a row
         table = "\n".join(lines[split:split + 2] + [row if row.lstrip().startswith("|") else "|" + row for row in lines[split + 2:]])
@@ -340,29 +349,44 @@ class _Walker:
             self.card.labels.append((label.group(1).strip(), line))
 
     def _table(self, end: int) -> None:
-        rows = tuple(tuple(self._text(cell, self.table_start) for cell in row) for row in self.table or [])
+        found = self._parsed_links(len(self.card.blocks))  # one set for all the cells: one block
+        rows = tuple(tuple(self._text(cell, self.table_start, found=found) for cell in row) for row in self.table or [])
         text = "\n".join(" | ".join(row) for row in rows)
         self.card.blocks.append(Block("table", self.table_start, end, text, self._section(), rows=rows))
         self.table = None
 
     # -- inline: links and plain text, by bounded patterns --------------------------------------------------------
-    def _text(self, raw: str, line: int, html: bool = False) -> str:
+    def _text(self, raw: str, line: int, html: bool = False, found: tuple[set[str], set[str]] | None = None) -> str:
         # an HTML comment is not shown to a reader: template hints, or text the author hid ("<!-- run it with ... -->");
         # its line breaks are kept so that links after it stay on their lines
         raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), raw[:MAX_INLINE_CHARS])
         block = len(self.card.blocks)
-        taken: set[str] = set()
+        taken, cut = self._parsed_links(block) if found is None else found
         for pattern, url, text in _LINK_FORMS:
             for match in pattern.finditer(raw):
-                found = match.group(url)
+                target = match.group(url)
                 if pattern is _REF_LINK:
                     reference = self.references.get(_label(match.group(2) or match.group(1)))
-                    found = reference or ""
+                    target = reference or ""
                 elif pattern is _BARE_URL:
-                    found = found.rstrip(".,;:*_")
+                    target = target.rstrip(".,;:*_")
+                elif target in cut:  # the pattern stopped at a ')' inside a target the parser read whole
+                    continue
                 # a paragraph's text keeps its line breaks: the link is on the line it starts on
-                self._link(found, _plain(match.group(text)) if text else "", line + raw.count("\n", 0, match.start()), block, taken)
+                self._link(target, _plain(match.group(text)) if text else "", line + raw.count("\n", 0, match.start()), block, taken)
         return _plain(raw)
+
+    def _parsed_links(self, block: int) -> tuple[set[str], set[str]]:
+        """The block's inline links as the parser read them, first: it also reads those the patterns cannot (brackets
+        in the anchor, "[\\[GitHub\\]](...)", "FLUX.1 [dev]"; an anchor across lines; parentheses in the target) and
+        gives each its own line in a table. (The targets taken, and where a pattern would cut them short.)"""
+        taken: set[str] = set()
+        cut: set[str] = set()
+        for url, anchor, line in self.parsed_links:
+            self._link(url, _plain(anchor), line, block, taken)
+            cut.update(url[:index] for index, char in enumerate(url) if char == ")")
+        self.parsed_links = []
+        return taken, cut
 
     def _link(self, url: str, text: str, line: int, block: int, taken: set[str]) -> None:
         if url and url not in taken and len(self.card.links) < MAX_LINKS:
