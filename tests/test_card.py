@@ -110,8 +110,19 @@ def test_links_the_patterns_miss_come_from_the_parser():
                       "[\\[📜 Paper\\]](https://arxiv.org/abs/2312.14238)\n\nUnder the [FLUX.1 [dev] licence](https://x.org/LICENSE.md);"
                       " see [Foo](https://en.wikipedia.org/wiki/Foo_(bar)).\n")
     assert [(l.url, l.text, l.line, l.block) for l in parsed.links] == [
-        ("https://github.com/OpenGVLab/InternVL", "\\[📂 GitHub\\]", 4, 0), ("https://arxiv.org/abs/2312.14238", "\\[📜 Paper\\]", 4, 0),
+        ("https://github.com/OpenGVLab/InternVL", "[📂 GitHub]", 4, 0), ("https://arxiv.org/abs/2312.14238", "[📜 Paper]", 4, 0),
         ("https://x.org/LICENSE.md", "FLUX.1 [dev] licence", 6, 1), ("https://en.wikipedia.org/wiki/Foo_(bar)", "Foo", 6, 1)]
+
+
+def test_a_link_is_read_once_as_the_parser_decodes_it():
+    """Entities and escapes in a target, an image inside an anchor, a title with brackets: the patterns read the
+    source as written and would add a second, wrong link (or the image's target as a link)."""
+    parsed, _ = parse("---\nlicense: mit\n---\n[a](https://x.org/?a=1&amp;b=2) [b](https://x.org/a\\_b) "
+                      "[![License](https://img.shields.io/badge/x.svg)](https://opensource.org/licenses/MIT) "
+                      "[c](https://y.org \"see [d](e)\") ![img](https://i.org/p.png)\n")
+    assert [(l.url, l.text) for l in parsed.links] == [
+        ("https://x.org/?a=1&b=2", "a"), ("https://x.org/a_b", "b"), ("https://opensource.org/licenses/MIT", "License"),
+        ("https://y.org", "c")]
 
 
 def test_reference_links_resolve_to_their_definitions():

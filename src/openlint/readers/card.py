@@ -200,7 +200,9 @@ class _Walker:
         self.open: list[int] = []  # indexes of the sections enclosing the current point
         self.in_item = 0
         self.quotes = 0  # block quotes around the current point
-        self.parsed_links: list[tuple[str, str, int]] = []  # (target, anchor, line) of the block being read
+        # the block's inline links: (target, anchor text, line, the targets the patterns read in its source)
+        self.parsed_links: list[tuple[str, str, int, list[str]]] = []
+        self.anchors: list[tuple[str, int, list[str], list[str]]] = []  # the inline links open at this point
         self.leaf: _Leaf | None = None
         self.table: list[list[str]] | None = None
         self.table_start = 0
@@ -257,20 +259,35 @@ class _Walker:
                 leaf.pieces.append(value)
                 leaf.first = start if leaf.first < 0 else leaf.first
             return
-        if kind == "Start" and name in ("Link", "Image") and isinstance(value[name], dict):
-            self._parsed_link(name, value[name], start, end)
+        if name in ("Link", "Image") or self.anchors:
+            self._anchor(kind, name, value, start, end)
         if leaf.first < 0:
             # a text event starts after the backslash of an escape ("\*note"): the text as written keeps it
             leaf.first = start - 1 if start and self.source[start - 1:start] == b"\\" else start
         leaf.last = max(leaf.last, end)
 
-    def _parsed_link(self, name: str, link: dict[str, Any], start: int, end: int) -> None:
+    def _anchor(self, kind: str, name: str, value: Any, start: int, end: int) -> None:
+        """Follows links and images: the targets of reference links; for an inline link, from its start to its end,
+        its target and line, its anchor's text (what the parser read: text, code, images' alt text), and the targets
+        the patterns would read in its source."""
+        if kind == "Start":
+            link = value.get(name) if isinstance(value, dict) else None
+            link = link if isinstance(link, dict) else {}
+            self._reference(link)
+            if name == "Link":
+                written = [m.group(2) for m in _MD_LINK.finditer(self.source[start:end].decode("utf-8", errors="replace"))]
+                target = link.get("dest_url", "") if link.get("link_type") == "Inline" else ""
+                self.anchors.append((target, self._line(start), written, []))
+        elif kind == "End" and name == "Link" and self.anchors:
+            url, line, written, text = self.anchors.pop()
+            if url:
+                self.parsed_links.append((url, "".join(text), line, written))
+        elif kind in ("Text", "Code") and self.anchors and isinstance(value, str):
+            self.anchors[-1][3].append(value)
+
+    def _reference(self, link: dict[str, Any]) -> None:
         if link.get("link_type") in _REFERENCE_LINKS:
             self.references.setdefault(_label(link.get("id", "")), link.get("dest_url", ""))
-        elif name == "Link" and link.get("link_type") == "Inline":
-            span = self.source[start:end]
-            anchor = span[1:span.rfind(b"](")] if span.startswith(b"[") and b"](" in span else b""
-            self.parsed_links.append((link.get("dest_url", ""), anchor.decode("utf-8", "replace"), self._line(start)))
 
     def _finish(self, leaf: _Leaf) -> None:
         self.leaf = None
@@ -370,7 +387,7 @@ class _Walker:
                     target = reference or ""
                 elif pattern is _BARE_URL:
                     target = target.rstrip(".,;:*_")
-                elif target in cut:  # the pattern stopped at a ')' inside a target the parser read whole
+                elif target in cut:  # inside a link the parser read (see _parsed_links)
                     continue
                 # a paragraph's text keeps its line breaks: the link is on the line it starts on
                 self._link(target, _plain(match.group(text)) if text else "", line + raw.count("\n", 0, match.start()), block, taken)
@@ -379,12 +396,13 @@ class _Walker:
     def _parsed_links(self, block: int) -> tuple[set[str], set[str]]:
         """The block's inline links as the parser read them, first: it also reads those the patterns cannot (brackets
         in the anchor, "[\\[GitHub\\]](...)", "FLUX.1 [dev]"; an anchor across lines; parentheses in the target) and
-        gives each its own line in a table. (The targets taken, and where a pattern would cut them short.)"""
+        gives each its own line in a table. (The targets taken, and what the patterns read in those links' source,
+        which they must not read again: a target cut short at a ')', written with escapes, an image inside the anchor.)"""
         taken: set[str] = set()
         cut: set[str] = set()
-        for url, anchor, line in self.parsed_links:
-            self._link(url, _plain(anchor), line, block, taken)
-            cut.update(url[:index] for index, char in enumerate(url) if char == ")")
+        for url, anchor, line, written in self.parsed_links:
+            self._link(url, " ".join(anchor.split()), line, block, taken)
+            cut.update(written)
         self.parsed_links = []
         return taken, cut
 
