@@ -431,13 +431,17 @@ def _delimiter_cells(line: str) -> int:
     row = line.strip()
     if "|" not in row or "-" not in row or row.strip("|:- \t"):
         return 0
-    cells = row[1 if row.startswith("|") else 0:-1 if row.endswith("|") and len(row) > 1 else None].split("|")
+    cells = _between_pipes(row).split("|")
     return len(cells) if all(_DELIMITER_CELL.fullmatch(cell) for cell in cells) else 0
 
 
 def _cells(row: str) -> list[str]:
-    row = row.strip()
-    return re.split(r"(?<!\\)\|", row[1 if row.startswith("|") else 0:-1 if row.endswith("|") and len(row) > 1 else None])
+    return re.split(r"(?<!\\)\|", _between_pipes(row.strip()))
+
+
+def _between_pipes(row: str) -> str:
+    """A table row without the pipes that may begin and end it."""
+    return row[1 if row.startswith("|") else 0:-1 if row.endswith("|") and len(row) > 1 else None]
 
 
 @cache
