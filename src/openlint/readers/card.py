@@ -303,7 +303,7 @@ class _Walker:
         elif leaf.kind == "TableCell":
             if self.table:
                 self.table[-1].append(raw.replace("\\|", "|"))  # GFM: an escaped pipe is a pipe inside a cell
-        elif (split := None if self.nested else _table_under_text(raw)) is not None:
+        elif (split := None if self.nested else _table_start_in_text(raw)) is not None:
             self._table_under_text(line, end, raw, split)
         else:
             self._text_block("item" if self.in_item else "paragraph", line, end, raw)
@@ -412,7 +412,7 @@ class _Walker:
             self.card.links.append(Link(url=url, text=text, line=line, block=block))
 
 
-def _table_under_text(raw: str) -> int | None:
+def _table_start_in_text(raw: str) -> int | None:
     """Index of the line that starts a GFM table inside a paragraph's text (a header row with text above it and a
     delimiter row with as many cells below it), else None."""
     if "|" not in raw or "-" not in raw:
