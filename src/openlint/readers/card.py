@@ -360,7 +360,7 @@ class _Walker:
         self.card.blocks.append(Block("heading", line, end, text, self._section()))
 
     def _text_block(self, kind: str, line: int, end: int, raw: str) -> None:
-        text = self._text(raw, line, html=kind == "html")
+        text = self._text(raw, line)
         self.card.blocks.append(Block(kind, line, end, text, self._section()))
         if kind != "html" and (label := _LABEL.match(raw)):
             self.card.labels.append((label.group(1).strip(), line))
@@ -373,7 +373,7 @@ class _Walker:
         self.table = None
 
     # -- inline: links and plain text, by bounded patterns --------------------------------------------------------
-    def _text(self, raw: str, line: int, html: bool = False, found: tuple[set[str], set[str]] | None = None) -> str:
+    def _text(self, raw: str, line: int, found: tuple[set[str], set[str]] | None = None) -> str:
         # an HTML comment is not shown to a reader: template hints, or text the author hid ("<!-- run it with ... -->");
         # its line breaks are kept so that links after it stay on their lines
         raw = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), raw[:MAX_INLINE_CHARS])
