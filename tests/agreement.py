@@ -11,7 +11,10 @@ A second development sample (SAMPLE2.tsv, split "dev2", 120 cards) was labelled 
 and their section 9. A second test sample (SAMPLE3.tsv, split "test2", 60 cards) was labelled last, from the cards
 alone before openlint was run on them, after the tuning on dev and dev2 was done: never tuned on.
 
-Run it directly for the confusion per component:  python tests/agreement.py [dev|dev2|dev3|dev4|dev5|test|test2|all] [--misses]
+The test half was labelled again later, blind, under sections 1-9 (retest-*.yaml, split "retest"): a second careful
+reader's view of the same held-out cards.
+
+Run it directly for the confusion per component:  python tests/agreement.py [dev|dev2|...|dev6|test|test2|retest|all] [--misses]
 """
 
 from __future__ import annotations
@@ -53,6 +56,11 @@ def primary_labels() -> dict[str, dict]:
 
 def second_labels() -> dict[str, dict]:
     return {card: dict(entry) for card, entry in _read_labels(("second-*.yaml",)).items()}
+
+
+def relabelled() -> dict[str, dict]:
+    """The test half labelled again, blind, under the conventions as they stand (sections 1-9): split "retest"."""
+    return {card: dict(entry, split="retest") for card, entry in _read_labels(("retest-*.yaml",)).items()}
 
 
 @functools.lru_cache(maxsize=None)
@@ -142,11 +150,13 @@ def reports(cards: list[str], openlint: list[str]) -> dict[str, dict]:
 
 def measure_splits(splits: list[str], openlint: list[str] | None = None) -> dict[str, Tally]:
     """A tally for each split ("all": every card), from one openlint process that checks each card once."""
-    labels = primary_labels()
-    members = {split: [c for c, entry in sorted(labels.items()) if split == "all" or entry["split"] == split] for split in splits}
+    primary, again = primary_labels(), relabelled()
+    members = {split: sorted(again) if split == "retest" else [c for c, entry in sorted(primary.items()) if split == "all" or entry["split"] == split]
+               for split in splits}
     found = reports(sorted({card for cards in members.values() for card in cards}), openlint or [sys.executable])
     tallies = {}
     for split, cards in members.items():
+        labels = again if split == "retest" else primary
         tally = tallies[split] = Tally()
         for card in cards:
             components = {c["id"]: c for c in found[card]["components"]}
@@ -155,9 +165,10 @@ def measure_splits(splits: list[str], openlint: list[str] | None = None) -> dict
     return tallies
 
 
-def between_labellers() -> tuple[float, dict[str, float], int]:
-    """Agreement of the two labellers on the double-labelled cards: the ceiling a reader can be held to."""
-    first, second = primary_labels(), second_labels()
+def between_labellers(second: dict[str, dict] | None = None) -> tuple[float, dict[str, float], int]:
+    """Agreement of the two labellers on the double-labelled cards: the ceiling a reader can be held to. (`second`:
+    other labels of some of the cards, e.g. relabelled(); by default the second labeller's.)"""
+    first, second = primary_labels(), second_labels() if second is None else second
     agree, total = Counter(), Counter()
     for card, labels in second.items():
         for key in KEYS:
@@ -176,14 +187,16 @@ def _print(split: str, tally: Tally, misses: bool) -> None:
         off = {pair: n for pair, n in tally.confusion[key].items() if pair[0] != pair[1]}
         if off:
             print(f"  {key}: " + ", ".join(f"{e}->{g} x{n}" for (e, g), n in sorted(off.items(), key=lambda x: -x[1])))
+    # card by card only when asked for (--misses): nobody looks at a held-out split's cards one by one
     if misses:
         print("\n".join("    " + m for m in tally.misses))
-    print("  wrong released:\n" + "\n".join("    " + m for m in tally.wrong_released))
+        print("  wrong released:\n" + "\n".join("    " + m for m in tally.wrong_released))
 
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2"] if which == "all" else [which]).items():
+    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "retest"] if which == "all" else [which]).items():
         _print(split, tally, "--misses" in sys.argv)
-    overall, per, count = between_labellers()
-    print(f"between labellers ({count} cards): {overall:.1%}; " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))
+    for name, other in (("between labellers", None), ("test, first labels vs relabelled", relabelled())):
+        overall, per, count = between_labellers(other)
+        print(f"{name} ({count} cards): {overall:.1%}; " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))

@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import pytest
 
-from agreement import KEYS, between_labellers, measure_splits
+from agreement import KEYS, between_labellers, level_of, measure_splits
+
+# the levels a label may give each component: C1-C5 for code, D1-D5 for data
+CODE = {"ptc", "ftc", "alc", "evc", "sfc", "inf"}
+LEVELS = {key: {f"{'C' if key in CODE else 'D'}{n}" for n in range(1, 6)} | {"N/A", "UNK"} for key in KEYS}
 
 MIN_DEV_OVERALL = 0.92  # dev 93.0%, dev2 92.7%: the first halves tuned on, bounded too so that later tuning cannot trade them away
 # reached on the held-out splits when the README's development notes were written; a change that lowers them is a
 # regression: (overall, weights and inference code each, wrong "released" as a share of all judgements)
 HELD_OUT = {
-    "test": (0.897, 0.89, 0.014),  # 89.8% of 1020; w 98%, inf 89%; 14 wrong released (1.4%)
-    "test2": (0.903, 0.85, 0.019),  # 90.4% of 720; w 100%, inf 85%; 13 wrong released (1.8%)
+    "test": (0.900, 0.905, 0.014),  # 90.1% of 1020; w 97.6%, inf 90.6%; 14 wrong released (1.4%)
+    "test2": (0.906, 0.866, 0.019),  # 90.7% of 720; w 100%, inf 86.7%; 13 wrong released (1.8%)
+    # the test half labelled again, blind, under sections 1-9 by other readers
+    "retest": (0.905, 0.917, 0.018),  # 90.6% of 1020; w 97.6%, inf 91.8%; 18 wrong released (1.8%)
 }
 
 
 @pytest.fixture(scope="module")
 def tallies():
-    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2"])
+    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "retest"])
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -45,6 +51,15 @@ def test_agreement_on_both_halves(tallies, capsys):
         # counts only: a failure must not print the held-out cards one by one (nobody looks at them card by card)
         wrong, judgements = len(tally.wrong_released), sum(tally.total.values())
         assert wrong / judgements <= wrong_released, (split, wrong)
+
+
+def test_the_relabelled_test_half_is_the_whole_test_half_with_all_twelve_components():
+    from agreement import primary_labels, relabelled
+
+    again, test = relabelled(), {card for card, entry in primary_labels().items() if entry["split"] == "test"}
+    assert set(again) == test
+    for card, entry in again.items():
+        assert all(level_of(entry[key]) in LEVELS[key] for key in KEYS), card
 
 
 def test_every_labelled_card_has_all_twelve_components_and_a_split():
