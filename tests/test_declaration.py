@@ -56,6 +56,31 @@ def test_declared_claims_are_checked(run, release):
     assert "holds no weight file" in found["OLD005"][0]["message"]
 
 
+def test_a_declared_release_the_release_contradicts_is_not_released(run, release):
+    # the claims are findings, and none of them counts as a release: the weights' absence caps the grade
+    folder = release({"README.md": CARD, "scripts/eval.py": "print(1)\n", "openness.yaml": declaration(**{
+        "training.code.pretraining": {"status": "released", "location": "scripts/train.py", "license": "apache-2.0"},
+        "evaluation.code.general": {"status": "released", "location": ["scripts/eval.py", "scripts/gone.py"], "license": "apache-2.0"},
+        "deployment.data.weights": {"status": "released", "location": "model.safetensors"},
+    })})
+    report = report_of(run, folder)
+    found = {c["id"]: c for c in report["components"]}
+    assert (found["training.code.pretraining"]["status"], found["training.code.pretraining"]["label"]) == ("described", "C1")
+    assert "scripts/train.py" in found["training.code.pretraining"]["note"]
+    assert (found["deployment.data.weights"]["status"], found["deployment.data.weights"]["label"]) == ("described", "D1")
+    # one of two declared files is there: what is there is released
+    assert (found["evaluation.code.general"]["status"], found["evaluation.code.general"]["label"]) == ("released", "C5")
+    assert report["grade"]["grade"] in ("E", "F")  # a release without its weights is at most E
+
+
+def test_declared_weights_published_elsewhere_need_no_file_here(run, release):
+    folder = release({"README.md": CARD, "openness.yaml": declaration(**{
+        "deployment.data.weights": {"status": "released", "location": "hf://org/model-weights", "license": "apache-2.0"},
+    })})
+    found = {c["id"]: c for c in report_of(run, folder)["components"]}
+    assert (found["deployment.data.weights"]["status"], found["deployment.data.weights"]["label"]) == ("released", "D5")
+
+
 def test_declaration_in_the_card_front_matter(run, release):
     card = "---\nlicense: mit\nopenness:\n  components:\n    training.code.alignment:\n      status: not-applicable\n---\n# m\n"
     report = report_of(run, release({"README.md": card}))

@@ -49,6 +49,11 @@ def from_declaration(release: Release, component: Component, declared: DeclaredC
 
 
 def _released(release: Release, component: Component, declared: DeclaredComponent, own: ReleaseLicence, evidence: Evidence) -> ComponentResult:
+    absent = _absent(release, component, declared)
+    if absent:
+        # a claim the release contradicts is no release: what it points to is not there (its finding says so)
+        return ComponentResult(component, "described", 1, evidence=(evidence,), declared=True,
+                               note=f"Declared released at {', '.join(absent[:3])}, which the release does not hold")
     raw = declared.licence
     licence = licences.lookup(raw) if raw else None
     inside = all(is_inside(location) for location in declared.locations)
@@ -60,6 +65,18 @@ def _released(release: Release, component: Component, declared: DeclaredComponen
     value = level(component, licence if licence and licence.identified else None, gate is not None)
     shown = (evidence, gate) if gate is not None else (evidence,)
     return ComponentResult(component, "released", value, licence, raw, shown, pointers, note=declared.note or "", declared=True)
+
+
+def _absent(release: Release, component: Component, declared: DeclaredComponent) -> list[str]:
+    """The declared locations, when every one of them is shown not to exist (a path the release does not hold, a Hub
+    repository the Hub says is missing), or when declared weights are inside a release that holds no weight file."""
+    path = release.declaration.path if release.declaration else ""
+    locations = list(declared.locations)
+    if not locations:
+        return []
+    if component.role == "weights" and not release.weights and all(is_inside(location) for location in locations):
+        return locations
+    return locations if all(_missing(release, path, declared, location) for location in locations) else []
 
 
 def problems(release: Release) -> list[Problem]:
