@@ -102,6 +102,17 @@ def test_code_links_count_only_when_the_line_says_what_they_are(run, release):
     assert code["label"] == "C2"  # released; the licence is not stated, so no rubric points
 
 
+def test_rubric_points_are_reported_only_where_the_level_follows_from_them(run, release):
+    # unlicensed code: released, no points (C2); a catalogued root's mix of data: its level is the catalogue's
+    # judgement of the parts ("including gated parts: D4"), which no one licence's points describe
+    body = "Trained with [our training code](https://github.com/org/train).\n"
+    plain = report_of(run, release(card(body)))
+    assert component(plain, "training.code.pretraining")["rubric"] == {"points": 0, "grants": []}
+    derived = report_of(run, release(card(body, meta="base_model: stabilityai/stablelm-3b-4e1t\n")))
+    data = component(derived, "training.data.pretraining")
+    assert (data["status"], data["label"], data["licence"], data["rubric"]) == ("released", "D4", "other", None)
+
+
 def test_known_harness_carries_its_licence(run, release):
     report = report_of(run, release(card("Evaluated with [lm-evaluation-harness](https://github.com/EleutherAI/lm-evaluation-harness).\n")))
     evaluation = component(report, "evaluation.code.general")

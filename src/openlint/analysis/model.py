@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from openlint.support.record import Record, field
 
 from openlint.knowledge.licences import Licence
-from openlint.knowledge.taxonomy import Component, category
+from openlint.knowledge.taxonomy import Component, category, level_for_points
 from openlint.release.model import Evidence, LicenceClaim, Problem, Release
 
 STATUS_TEXT = {
@@ -100,9 +100,13 @@ class ComponentResult(Record, frozen=True):
 
     @property
     def points(self) -> int | None:
+        """The rubric points the level follows from; None when it follows from no one licence (not released, or a
+        catalogued root's mix of parts whose level the catalogue states, with why)."""
         if self.status != "released":
             return None
-        return self.licence.points if self.licence else 0
+        if self.licence is not None and self.licence.identified:
+            return self.licence.points
+        return 0 if self.level is None or self.level <= level_for_points(self.component.side, 0) else None
 
 
 DERIVED = ("fine-tune", "merge", "quantisation", "adapter")

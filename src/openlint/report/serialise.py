@@ -124,7 +124,7 @@ def component(result: ComponentResult) -> dict[str, Any]:
         "status": result.status, "level": result.level, "label": result.label, "category": result.category,
         "licence": result.licence.id if result.licence else None,
         "licence_stated": result.licence_raw,
-        "rubric": {"points": result.points, "grants": list(result.licence.grants) if result.licence else []} if released else None,
+        "rubric": {"points": result.points, "grants": list(result.licence.grants) if result.licence else []} if released and result.points is not None else None,
         "declared": result.declared, "note": result.note,
         "evidence": [evidence(e) for e in result.evidence[:MAX_EVIDENCE]],
         "pointers": [pointer(p) for p in result.pointers[:MAX_POINTERS]],
