@@ -295,14 +295,6 @@ def test_fifo_named_like_weights_does_not_block(run, release):
     assert "model.bin" in {f["file"] for f in found["OLW010"]}
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a file whatever its mode")
-def test_unreadable_file_is_a_finding(run, release):
-    folder = release({"README.md": CARD, "model.safetensors": safetensors_bytes({"a": ("U8", [1])})[0] + b"\x00"})
-    (folder / "model.safetensors").chmod(0)
-    found = by_code(report_of(run, folder))
-    assert "model.safetensors" in {f["file"] for f in found["OLW010"]}
-
-
 @pytest.fixture
 def scratch_folder(tmp_path):
     """A folder in memory (tmpfs) when the machine has one: creating 100,000 files on disk takes ~8 s of kernel time,

@@ -14,7 +14,9 @@ it is, and reported.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO
 
 from openlint.support.record import Record, field
 
@@ -116,6 +118,8 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
     release = Release(name=listing.name, source=listing.kind, location=listing.location, files=listing.files,
                       problems=list(listing.problems), hub=listing.hub)
     reads = Reads(release)
+    # a folder or file the system would not list: what it holds is unknown, so the check is incomplete
+    reads.failed += [Missing(p.file or ".", p.detail, ("*",)) for p in listing.problems if p.kind == "fs.unreadable"]
     scans_whole_files = source.opener is not None
     # the first hop of the lineage rides with the first batch: the Hub's API names the base models before the card is read
     known_bases = base_models((listing.card_data or {}).get("base_model"))
@@ -126,7 +130,7 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
     _read_texts(release, first, listing, reads)
     _linked_and_lineage(release, source, first, metadata_lookups, reads)
     if scans_whole_files:
-        _scan_weights(release, source)
+        _scan_weights(release, source, reads)
         _lfs_pointers(release, source, lfs_remote, reads)
     else:
         _judge_remote_weights(release, first.headers, reads)
@@ -355,17 +359,31 @@ def _read_declaration(release: Release, texts: dict[str, bytes], attempted: dict
 
 # -- weights ------------------------------------------------------------------------------------------------------
 
-def _scan_weights(release: Release, source: Source) -> None:
-    """Every weight file judged from its header, opened through the source."""
+def _scan_weights(release: Release, source: Source, reads: Reads) -> None:
+    """Every weight file judged from its header, opened through the source. A header the system would not let be
+    read (permissions, I/O) is a read that did not complete: an unscanned file is not a pass."""
+    opener = source.opener
+    assert opener is not None
+
+    @contextmanager
+    def noting_failures(path: str) -> Iterator[BinaryIO]:
+        try:
+            with opener(path) as handle:
+                yield handle
+        except OSError as exc:
+            if exc.errno is not None:
+                reads.failed.append(Missing(f"{path} (header)", exc.strerror or str(exc), _roles("weights")))
+            raise
+
     for path, entry in sorted(release.files.items()):
         if entry.special:
             if weight_reader.identify(path):
                 release.problems.append(Problem("weights.unreadable", path, None, f"a weight file that cannot be read ({entry.special})"))
             continue
-        weight = weight_reader.inspect(path, entry.size, source.opener, release.problems)
+        weight = weight_reader.inspect(path, entry.size, noting_failures, release.problems)
         if weight is not None:
             _add_weight(release, weight)
-    shard_reader.check_indexes(release, source.opener)
+    shard_reader.check_indexes(release, opener)
 
 
 def _hub_flags(hub: HubFacts | None) -> dict[str, str]:

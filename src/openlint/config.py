@@ -59,12 +59,17 @@ def discover(start: Path) -> Path | None:
     if folder.is_file():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
-        for name in FILE_NAMES:
-            if (candidate / name).is_file():
-                return candidate / name
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "[tool.openlint" in pyproject.read_text(encoding="utf-8", errors="replace"):
-            return pyproject
+        try:
+            for name in FILE_NAMES:
+                if (candidate / name).is_file():
+                    return candidate / name
+            pyproject = candidate / "pyproject.toml"
+            if pyproject.is_file() and "[tool.openlint" in pyproject.read_text(encoding="utf-8", errors="replace"):
+                return pyproject
+        except OSError as exc:
+            # a configuration that cannot be read is never skipped: it might select the rules
+            where = f"{start}: the folder cannot be read" if candidate == folder else f"{candidate}: cannot look for a configuration there"
+            raise OpenlintError(f"{where} ({exc.strerror or exc})") from None
     return None
 
 

@@ -30,6 +30,10 @@ class LocalSource:
             raise OpenlintError(f"{root}: no such file or directory")
         if not self.root.is_dir():
             raise OpenlintError(f"{root}: not a directory (openlint checks a release folder)")
+        try:
+            os.scandir(self.root).close()
+        except OSError as exc:
+            raise OpenlintError(f"{root}: the folder cannot be read ({exc.strerror or exc})") from None
         self.real_root = os.path.realpath(self.root)
         self.trusted = [self.real_root] + ([os.path.realpath(trusted)] if trusted else [])
         self.as_hub = as_hub
@@ -128,6 +132,9 @@ class LocalSource:
                 with self.open(path) as handle:
                     fetched.texts[path] = handle.read(limit)
             except OSError as exc:
-                fetched.texts[path] = Unreadable(exc.strerror or str(exc))
+                # the system refused or failed the read (permissions, I/O): the release may say more than what was
+                # read, so the check is incomplete; a file openlint itself declines (outside the folder, not a
+                # regular file) is a finding of the listing
+                fetched.texts[path] = Unreadable(exc.strerror or str(exc), failed=exc.errno is not None)
         fetched.cards = {repo: Unreadable("not looked up: a local check does not use the network") for repo in request.cards}
         return fetched
