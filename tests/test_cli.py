@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 
@@ -85,6 +87,9 @@ def test_min_grade(run, example, release):
     (["check", ".", "--format", "yaml"], "Invalid value"),
     (["explain", "XYZ123"], "no rule"),
     (["check", ".", "-o", "report.unknownext"], "cannot tell the format"),
+    (["check", ".", "-o", "foo:report.json"], "unknown format 'foo'"),
+    (["check", ""], "TARGET is empty"),
+    (["badge", " "], "TARGET is empty"),
 ])
 def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, example):
     monkeypatch.chdir(example)
@@ -92,6 +97,30 @@ def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, exa
     assert result.code == 2
     assert result.err.count(fragment) == 1  # said once ("Invalid value for '-f': Invalid value for '-f': ..." was not)
     assert "Traceback" not in result.err
+
+
+def test_a_mistyped_folder_is_not_looked_up_on_the_hub(run, tmp_path, monkeypatch):
+    # "releases/model-1" looks like a Hub id, but the folder "releases" exists: a typo, said at once
+    (tmp_path / "releases").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "releases/model-1")
+    assert result.code == 2 and result.out == ""
+    assert result.err.strip() == "openlint: error: releases/model-1: no such folder (though releases is one); a Hub repository is written hf://releases/model-1"
+
+
+def test_report_files_get_the_mode_a_plain_write_would(run, example, tmp_path):
+    # a new file follows the umask (mkstemp's owner-only mode made published reports unreadable); an existing one keeps its own
+    old = os.umask(0o022)
+    try:
+        run("check", str(example), "-o", str(tmp_path / "report.json"))
+        kept = tmp_path / "kept.json"
+        kept.write_text("{}")
+        kept.chmod(0o600)
+        run("check", str(example), "-o", str(kept))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and kept.read_text() != "{}"
 
 
 def test_no_arguments_shows_the_help_as_lines(run):

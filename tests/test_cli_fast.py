@@ -21,12 +21,11 @@ PLAIN = [
     ["check", "-q", "-q", "-v", "--fail-on", "warning", "--min-grade", "C", "--color"],
     ["check", "--no-color", "--statistics", "--fail-on=never", "--min-grade=A", "--verbose", "--quiet", "x"],
     ["check", "--format", "text", "--format", "github", "--color", "--no-color"],
-    ["check", ""],
 ]
 NOT_PLAIN = [
     [], ["rules"], ["--version"], ["check", "--help"], ["check", "-h"], ["check", "a", "b"], ["check", "--format"],
     ["check", "--format", "bogus"], ["check", "--format=", "x"], ["check", "-fjson"], ["check", "-f=json"], ["check", "-qv"],
-    ["check", "--", "x"], ["check", "-"], ["check", "-o", "report.sarif"], ["check", "--config", "c.yaml"],
+    ["check", "--", "x"], ["check", "-"], ["check", ""], ["check", "-o", "report.sarif"], ["check", "--config", "c.yaml"],
     ["check", "--select", "OLS"], ["check", "--rules", "r.yaml"], ["check", "--timeout", "3"], ["check", "--token", "t"],
     ["check", "--quiet-on-succes"], ["check", "--offline=true"], ["check", "--format", "-q"], ["--no-color", "check"],
 ]

@@ -15,7 +15,7 @@ import click
 
 from openlint import __version__
 from openlint.cli.options import FAIL_ON, GRADES, check_options
-from openlint.cli.params import OutputSpec, RuleSelectors
+from openlint.cli.params import OutputSpec, RuleSelectors, Target
 from openlint.errors import OpenlintError
 from openlint.formats import FORMATS
 from openlint.support.text import clean
@@ -53,7 +53,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("target", default=".", metavar="[TARGET]")
+@click.argument("target", default=".", metavar="[TARGET]", type=Target())
 @_hub_options
 @click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)),
               help="Output format on stdout [default: github on GitHub Actions, else text].")
@@ -75,8 +75,9 @@ def cli() -> None:
 def check(target: str, **given: object) -> None:
     """Check a release folder or Hub repository (TARGET, default ".").
 
-    TARGET is a folder if one exists by that name; otherwise a Hub repository id (org/name) or URL
-    (https://huggingface.co/org/name/tree/REVISION).
+    TARGET is a folder if one exists by that name; otherwise a Hub repository id (org/name), hf://org/name, or URL
+    (https://huggingface.co/org/name/tree/REVISION). "releases/model" where the folder "releases" exists is taken
+    for a mistyped folder: write hf://releases/model for the Hub repository.
     """
     from openlint.cli.commands import run_check
 
@@ -128,7 +129,7 @@ def init(target: Path, force: bool, to_stdout: bool) -> None:
 
 
 @cli.command()
-@click.argument("target", default=".", metavar="[TARGET]")
+@click.argument("target", default=".", metavar="[TARGET]", type=Target())
 @_hub_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("openness-badge.svg"), show_default=True)
 @click.option("--components", is_flag=True, help="Add a strip with the 12 component levels.")

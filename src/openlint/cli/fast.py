@@ -65,7 +65,7 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
             index += 1
             continue
         if not arg.startswith("-"):
-            if target is not None:
+            if target is not None or not arg.strip():  # an empty TARGET is click's usage error
                 return None
             target, index = arg, index + 1
             continue

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from openlint.formats import EXTENSIONS, FORMATS
+
+_FORMAT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]+")  # two characters at least: "C:\\report.json" is a Windows path
 
 
 class RuleSelectors(click.ParamType):
@@ -24,6 +27,19 @@ class RuleSelectors(click.ParamType):
         return items
 
 
+class Target(click.ParamType):
+    """A release folder, or a Hub repository id (org/name) or URL: never empty (an empty argument, from an unset
+    shell variable, would otherwise check the current folder)."""
+
+    name = "TARGET"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if not text.strip():
+            self.fail("TARGET is empty: name a release folder, or a Hub repository (org/name) or URL", param, ctx)
+        return text
+
+
 class OutputSpec(click.ParamType):
     """`FORMAT:FILE`, or a FILE whose extension names the format."""
 
@@ -38,6 +54,9 @@ class OutputSpec(click.ParamType):
             if not rest:
                 self.fail(f"{text!r} names no file after the format", param, ctx)
             return prefix, Path(rest)
+        if sep and rest and _FORMAT_NAME.fullmatch(prefix):
+            # "foo:report.json" names a format (a file named so is written "./foo:report.json")
+            self.fail(f"unknown format {prefix!r} (formats: {', '.join(FORMATS)})", param, ctx)
         fmt = EXTENSIONS.get(Path(text).suffix.lower())
         if fmt is None:
             self.fail(f"cannot tell the format of {text!r}; write FORMAT:FILE (formats: {', '.join(FORMATS)})", param, ctx)

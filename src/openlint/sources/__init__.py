@@ -50,6 +50,10 @@ def open_source(target: str, *, revision: str | None = None, token: str | None =
     hub = parse_hub_target(target)
     if hub is None:
         raise OpenlintError(f"{target}: no such folder, and not a Hub repository id (org/name) or URL")
+    parent = Path(target).parent
+    if _REPO_ID.match(target) and not target.startswith("hf://") and str(parent) != "." and parent.is_dir():
+        # "releases/model-1" where the folder "releases" exists: a mistyped folder, not a Hub repository
+        raise OpenlintError(f"{target}: no such folder (though {parent} is one); a Hub repository is written hf://{target}")
     if hub_id is not None:
         raise OpenlintError("--hub-id applies to a local checkout; the target is already a Hub repository")
     repo_id, url_revision = hub

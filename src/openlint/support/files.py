@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from openlint.errors import OpenlintError
@@ -18,6 +19,9 @@ def write_atomic(path: Path | str, text: str) -> None:
     except OSError as exc:
         raise OpenlintError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
+        # the mode a plain open() would give: an existing file keeps its own, a new one follows the umask (mkstemp
+        # makes it owner-only, and a report or badge is often published)
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(text)
         os.replace(temporary, path)
@@ -27,3 +31,12 @@ def write_atomic(path: Path | str, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
