@@ -78,7 +78,12 @@ def test_min_grade(run, example, release):
     assert run("check", str(example), "--min-grade", "A").code == 0
     folder = release({"README.md": CARD})
     result = run("check", str(folder), "--fail-on", "never", "--min-grade", "C")
-    assert result.code == 1 and "below the minimum C" in result.err
+    assert result.code == 1 and "below the minimum C (--min-grade C)." in result.err
+    # set by the configuration, the message says so (it named an option nobody had given)
+    config = folder.parent / "ci.openlint.yaml"
+    config.write_text("min-grade: B\nfail-on: never\n")
+    result = run("check", str(folder), "--config", str(config))
+    assert result.code == 1 and "below the minimum B (min-grade: B in ci.openlint.yaml)." in result.err
 
 
 @pytest.mark.parametrize("args, fragment", [

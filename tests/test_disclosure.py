@@ -90,6 +90,9 @@ def test_withheld_data_is_not_released_not_undisclosed(run, release):
     report = report_of(run, release(card("## Training data\n\nThe training data has not been released.\n")))
     data = component(report, "training.data.pretraining")
     assert data["status"] == "not-released" and data["evidence"][0]["line"] == 8
+    # said by the card, not by a declaration (the message said "declared not released")
+    [finding] = by_code(report)["OLT002"]
+    assert "Pre-training datasets is withheld (the release says it is not released)" in finding["message"]
 
 
 def test_code_links_count_only_when_the_line_says_what_they_are(run, release):

@@ -194,6 +194,15 @@ class Settings(Record, frozen=True, eq=False):  # compared by identity
     min_grade: str | None
     changes: tuple[str, ...] = ()  # what the configuration file changed, in words, for every report
 
+    @property
+    def min_grade_source(self) -> str | None:
+        """Where the minimum grade was set, in the words a message quotes."""
+        if self.options.min_grade:
+            return f"--min-grade {self.options.min_grade}"
+        if self.config.min_grade:
+            return f"min-grade: {self.config.min_grade} in {Path(self.config.path).name if self.config.path else 'the configuration'}"
+        return None
+
     def files(self) -> tuple[tuple[str, str], ...]:
         """The configuration files applied, each with its role."""
         files = [(self.config.path, f"configuration, {self.config.origin}")] if self.config.path else []

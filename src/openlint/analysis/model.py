@@ -14,7 +14,7 @@ STATUS_TEXT = {
     "released": "released",
     "api-only": "available only through a paid API",
     "described": "described, not released",
-    "not-released": "declared not released",
+    "not-released": "withheld (the release says it is not released)",
     "undisclosed": "undisclosed",
     "not-applicable": "not applicable",
     "unknown": "not assessed",

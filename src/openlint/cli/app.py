@@ -26,7 +26,7 @@ def _hub_options(function):  # type: ignore[no-untyped-def]
     for option in reversed([
         click.option("--revision", help="Hub revision (branch, tag or commit) to check."),
         click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed."),
-        click.option("--offline", is_flag=True, help="Hub: use only the local huggingface_hub cache."),
+        click.option("--offline", is_flag=True, help="Hub: no network; reproduce the last online report of the same revision from openlint's cache ($XDG_CACHE_HOME/openlint/hub), or exit 2 naming what is not cached."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request."),
         click.option("--partial", is_flag=True,
                      help="Hub: when something cannot be read, report the rest (complete: false, those components Unknown) instead of exit 2."),

@@ -35,7 +35,7 @@ def _check(options: Options) -> int:
 
     settings = config.settings(options)
     report = pipeline.check(settings)
-    base = RenderOptions(min_grade=settings.min_grade)
+    base = RenderOptions(min_grade=settings.min_grade, min_grade_source=settings.min_grade_source)
     # render everything before writing anything: a failure must not leave half the outputs behind; a token a server
     # echoed back into a file is masked in every output
     rendered = [(path, redact(render(fmt, report, base))) for fmt, path in options.outputs]
@@ -47,7 +47,7 @@ def _check(options: Options) -> int:
     shown = redact(shown)
     for path, text in rendered:
         write_atomic(path, text)
-    reason = report.min_grade_failure(settings.min_grade)
+    reason = report.min_grade_failure(settings.min_grade, settings.min_grade_source)
     failed = report.fails(settings.fail_on) or reason is not None
     incomplete = bool(report.release.missing)  # --partial: an incomplete check is never a pass, whatever --fail-on says
     if failed or incomplete or not options.quiet_on_success:

@@ -23,7 +23,8 @@ class RenderOptions(Record, frozen=True, eq=False):  # compared by identity
     color: bool = False
     verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
     badge_components: bool = False  # the badge's strip of 12 component levels
-    min_grade: str | None = None  # the run's --min-grade: CI formats say when the grade falls below it
+    min_grade: str | None = None  # the run's minimum grade: CI formats say when the grade falls below it
+    min_grade_source: str | None = None  # where it was set ("--min-grade B", "min-grade: B in .openlint.yaml")
     as_json: bool = False  # statistics: JSON rather than text
 
 

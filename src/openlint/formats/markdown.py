@@ -63,7 +63,7 @@ def _head(report: Report, options: RenderOptions) -> list[str]:
     release = report.release
     head = [f"## openlint: openness grade **{grade.letter}** ({grade.score:g}/100)", "",
             code(release.location) + (f" at {code(release.revision)}" if release.revision else ""), ""]
-    if reason := report.min_grade_failure(options.min_grade):
+    if reason := report.min_grade_failure(options.min_grade, options.min_grade_source):
         head += [f"> **Failed:** {reason}", ""]
     if grade.caps:
         head += [f"> Capped at {c['max_grade']}: {text(c['why'])}" for c in grade.caps] + [""]

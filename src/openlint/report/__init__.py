@@ -107,12 +107,13 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
     def below(self, min_grade: str | None) -> bool:
         return bool(min_grade) and not at_least(self.grade.letter, min_grade)
 
-    def min_grade_failure(self, min_grade: str | None) -> str | None:
-        """Why the run fails --min-grade, in one sentence, or None when it does not."""
+    def min_grade_failure(self, min_grade: str | None, source: str | None = None) -> str | None:
+        """Why the run fails the minimum grade, in one sentence, or None when it does not. `source`: where the
+        minimum was set (default: the --min-grade option)."""
         if not self.below(min_grade):
             return None
         grade = self.grade
-        return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} (--min-grade {min_grade})."
+        return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} ({source or f'--min-grade {min_grade}'})."
     def statistics(self) -> list[dict[str, Any]]:
         """Per rule, how often it fired (every location counts, as ruff counts every violation), most first;
         acknowledged findings are left out."""
