@@ -95,6 +95,7 @@ def test_min_grade(run, example, release):
     (["check", ".", "-o", "foo:report.json"], "unknown format 'foo'"),
     (["check", ""], "TARGET is empty"),
     (["badge", " "], "TARGET is empty"),
+    (["check", ".", "--statistics", "-f", "sarif"], "-f sarif has no statistics form"),
 ])
 def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, example):
     monkeypatch.chdir(example)
@@ -128,6 +129,20 @@ def test_report_files_get_the_mode_a_plain_write_would(run, example, tmp_path):
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and kept.read_text() != "{}"
 
 
+def test_colour_follows_no_color_only_when_it_is_set_and_not_empty(monkeypatch):
+    from openlint.cli.options import color
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setenv("NO_COLOR", "")
+    assert color(None) is True  # no-color.org: an empty NO_COLOR does not turn colour off
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert color(None) is False and color(True) is True
+
+
 def test_no_arguments_shows_the_help_as_lines(run):
     result = run()
     assert result.err.startswith("Usage: openlint") or result.out.startswith("Usage: openlint")
@@ -154,6 +169,7 @@ def test_rules_lists_every_rule_and_explain_documents_one(run):
     listing = run("rules", "--format", "json").json()
     codes = [r["code"] for r in listing]
     assert len(codes) == len(set(codes)) >= 40
+    assert all(f"/docs/rules/{r['code']}.md#" in r["url"] for r in listing)  # its page, as SARIF's helpUri (was "")
     explained = run("explain", "OLS001")
     assert explained.code == 0
     assert "## Why it matters" in explained.out and "safety" in explained.out.lower()

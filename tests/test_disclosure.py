@@ -116,6 +116,13 @@ def test_rubric_points_are_reported_only_where_the_level_follows_from_them(run, 
     assert (data["status"], data["label"], data["licence"], data["rubric"]) == ("released", "D4", "other", None)
 
 
+def test_datasets_named_in_one_sentence_share_one_piece_of_evidence(run, release):
+    body = "The model was fine-tuned on HuggingFaceH4/no_robots, mlabonne/guanaco-llama2-1k and OpenAssistant/oasst1.\n"
+    data = component(report_of(run, release(card(body))), "training.data.sft")
+    assert len(data["pointers"]) == 3
+    assert len(data["evidence"]) == len({(e["file"], e["line"], e["snippet"]) for e in data["evidence"]}) == 1
+
+
 def test_known_harness_carries_its_licence(run, release):
     report = report_of(run, release(card("Evaluated with [lm-evaluation-harness](https://github.com/EleutherAI/lm-evaluation-harness).\n")))
     evaluation = component(report, "evaluation.code.general")

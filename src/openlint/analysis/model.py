@@ -95,6 +95,11 @@ class ComponentResult(Record, frozen=True):
         return UNKNOWN_LABEL if self.status == "unknown" else self.component.label(self.level)
 
     @property
+    def distinct_evidence(self) -> tuple[Evidence, ...]:
+        """The evidence, each place and quote once (pointers named in one sentence share its evidence)."""
+        return tuple(dict.fromkeys(self.evidence))
+
+    @property
     def category(self) -> str:
         return "not assessed" if self.status == "unknown" else category(self.level)
 

@@ -76,10 +76,12 @@ def _write_failure(options: Options, message: str) -> None:
 def list_rules(rule_files: tuple[str, ...], output_format: str) -> str:
     from openlint.config import all_rules
     from openlint.report import serialise
+    from openlint.rules import docs
 
     rules = all_rules(rule_files)
     if output_format == "json":
-        return json.dumps([serialise.rule(r) for r in rules], indent=2) + "\n"
+        # the url a reader follows: the rule's own, else its page (as SARIF's helpUri)
+        return json.dumps([dict(serialise.rule(r), url=docs.help_uri(r) or "") for r in rules], indent=2) + "\n"
     lines = []
     for rule in rules:
         components = ",".join(c.split(".", 1)[1] if c != "*" else "all" for c in rule.components) or "release"

@@ -17,13 +17,17 @@ FAIL_ON = ("error", "warning", "info", "never")
 def color(flag: bool | None) -> bool:
     if flag is not None:
         return flag
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()  # no-color.org: set and not empty
 
 
 def check_options(target: str, given: dict[str, Any]) -> Options:
     """The check's Options from what the command line gave (click's parameter names and values)."""
     from openlint.config import Options
 
+    if given["statistics"] and given["output_format"] not in (None, "text", "json"):
+        from openlint.errors import OpenlintError
+
+        raise OpenlintError(f"--statistics prints text, or JSON with -f json; -f {given['output_format']} has no statistics form")
     output_format = given["output_format"] or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     return Options(
         target=target, revision=given["revision"], token=given["token"], offline=given["offline"], timeout=given["timeout"],

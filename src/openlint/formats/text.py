@@ -61,7 +61,7 @@ def _table(report: Report, style: Style, verbosity: int) -> list[str]:
         if verbosity >= 1:
             if result.note:
                 out.append(f"  {'':<{width}}  note: {result.note}")
-            out += [f"  {'':<{width}}  {item.file}:{item.line or '-'}: {item.snippet}" for item in result.evidence[:3] if item.snippet]
+            out += [f"  {'':<{width}}  {item.file}:{item.line or '-'}: {item.snippet}" for item in result.distinct_evidence[:3] if item.snippet]
     return out + _weights(report) + [""]
 
 

@@ -126,7 +126,7 @@ def component(result: ComponentResult) -> dict[str, Any]:
         "licence_stated": result.licence_raw,
         "rubric": {"points": result.points, "grants": list(result.licence.grants) if result.licence else []} if released and result.points is not None else None,
         "declared": result.declared, "note": result.note,
-        "evidence": [evidence(e) for e in result.evidence[:MAX_EVIDENCE]],
+        "evidence": [evidence(e) for e in result.distinct_evidence[:MAX_EVIDENCE]],
         "pointers": [pointer(p) for p in result.pointers[:MAX_POINTERS]],
     }
 
