@@ -215,6 +215,11 @@ def test_merge_and_database_errors_are_one_line(run, tmp_path):
     assert result.code == 2 and "schema version 99" in result.err
     assert run("audit", "--db", str(tmp_path / "none.db")).code == 2  # no targets
     assert run("audit", "x/y", "--shard", "4/3").code == 2
+    # said as it is: a missing folder (was "not an openlint audit database"), a .db that is no database (was "not a JSON report")
+    result = run("audit", "x/y", "--db", str(tmp_path / "missing" / "a.db"))
+    assert result.code == 2 and f"cannot create the audit database: no folder {tmp_path / 'missing'}" in result.err
+    result = run("table", str(not_db))
+    assert result.code == 2 and "not an audit database (no SQLite header) nor a JSON report" in result.err
 
 
 def test_hub_query_by_author_tag_search_and_limit(hub, run, tmp_path):

@@ -75,5 +75,6 @@ def test_malformed_bundled_rule_is_caught_at_load(monkeypatch):
 def test_messages_collapse_a_doubled_full_stop_but_keep_relative_paths():
     from openlint.rules.engine import message
 
-    assert message("{detail}.", {"detail": "it ends."}) == "it ends."
+    assert message("{detail}.", {"detail": "it ends."}) == "It ends."  # openlint's detail opens a sentence: a capital
+    assert message("{detail}.", {"detail": "model.bin: unreadable"}) == "model.bin: unreadable."  # a file name stays
     assert message("{file} is not in the release.", {"file": "../../etc/passwd"}) == "../../etc/passwd is not in the release."

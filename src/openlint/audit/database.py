@@ -85,6 +85,8 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     path = Path(path)
     if not create and not path.is_file():
         raise OpenlintError(f"{path}: no such audit database")
+    if create and not path.exists() and not path.parent.is_dir():
+        raise OpenlintError(f"{path}: cannot create the audit database: no folder {path.parent}")
     try:
         connection = sqlite3.connect(str(path), timeout=30)
         connection.execute("PRAGMA foreign_keys = ON")

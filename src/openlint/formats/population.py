@@ -52,6 +52,8 @@ def _from_database(path: Path) -> list[dict[str, Any]]:
 def _from_file(path: Path) -> list[dict[str, Any]]:
     from openlint.report import serialise
 
+    if path.suffix.lower() in (".db", ".sqlite", ".sqlite3"):
+        raise OpenlintError(f"{path}: not an audit database (no SQLite header) nor a JSON report")
     return [serialise.read(path)]
 
 

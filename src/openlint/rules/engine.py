@@ -99,6 +99,11 @@ class _Blank(dict):
 
 
 def message(template: str, values: dict[str, Any]) -> str:
+    detail = values.get("detail")
+    if template.startswith("{detail}") and isinstance(detail, str) and re.match(r"[a-z]+ ", detail):
+        # openlint's own detail opens the sentence ("the release has no model card"): a capital, as the rest;
+        # a file name or a component id that opens one ("model.bin: ...") is left as written
+        values = {**values, "detail": detail[:1].upper() + detail[1:]}
     text = template.format_map(_Blank(values))
     text = re.sub(r"\s+\.(?=\s|$)", ".", text)  # an empty placeholder at a sentence end
     # a sentence ending twice ("detail.." when a value already ends with one); a path's "../" is left alone
