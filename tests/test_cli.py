@@ -92,10 +92,12 @@ def test_min_grade(run, example, release):
     (["check", ".", "--format", "yaml"], "Invalid value"),
     (["explain", "XYZ123"], "no rule"),
     (["check", ".", "-o", "report.unknownext"], "cannot tell the format"),
-    (["check", ".", "-o", "foo:report.json"], "unknown format 'foo'"),
+    (["check", ".", "-o", "foo:report.json"], "unknown format 'foo' (formats: text, concise, json, sarif, github, markdown, cyclonedx, html); for a file of that name write ./foo:report.json"),
     (["check", ""], "TARGET is empty"),
     (["badge", " "], "TARGET is empty"),
     (["check", ".", "--statistics", "-f", "sarif"], "-f sarif has no statistics form"),
+    (["diff", "", "."], "TARGET is empty"),
+    (["init", ""], "the folder is empty"),
 ])
 def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, example):
     monkeypatch.chdir(example)
@@ -112,6 +114,15 @@ def test_a_mistyped_folder_is_not_looked_up_on_the_hub(run, tmp_path, monkeypatc
     result = run("check", "releases/model-1")
     assert result.code == 2 and result.out == ""
     assert result.err.strip() == "openlint: error: releases/model-1: no such folder (though releases is one); a Hub repository is written hf://releases/model-1"
+    assert "no such folder" in run("badge", "releases/model-1").err
+    # ids an audit reads from a list (or a Hub query) are Hub ids whatever folders exist here: offline, the error
+    # is the Hub cache's, not a typo's
+    (tmp_path / "list.txt").write_text("releases/model-1\n")
+    assert run("audit", "--from", str(tmp_path / "list.txt"), "--db", str(tmp_path / "a.db"), "--offline").code == 0
+    import sqlite3
+
+    [error] = sqlite3.connect(tmp_path / "a.db").execute("SELECT error FROM results").fetchone()
+    assert "offline" in error and "no such folder" not in error
 
 
 def test_report_files_get_the_mode_a_plain_write_would(run, example, tmp_path):
@@ -141,6 +152,20 @@ def test_colour_follows_no_color_only_when_it_is_set_and_not_empty(monkeypatch):
     assert color(None) is True  # no-color.org: an empty NO_COLOR does not turn colour off
     monkeypatch.setenv("NO_COLOR", "1")
     assert color(None) is False and color(True) is True
+
+
+@pytest.mark.parametrize("spec, fmt, name", [
+    ("JSON:out.txt", "json", "out.txt"),  # a format name in any case
+    ("run-12:00.json", "json", "run-12:00.json"),  # not a word before the colon: a file name
+    ("./report:v2.sarif", "sarif", "./report:v2.sarif"),
+    ("C:out.json", "json", "C:out.json"),  # one letter: a Windows drive
+])
+def test_output_specs_with_colons(spec, fmt, name):
+    from pathlib import Path
+
+    from openlint.cli.params import OutputSpec
+
+    assert OutputSpec().convert(spec, None, None) == (fmt, Path(name))
 
 
 def test_no_arguments_shows_the_help_as_lines(run):

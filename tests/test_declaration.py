@@ -57,7 +57,8 @@ def test_declared_claims_are_checked(run, release):
 
 
 def test_a_declared_release_the_release_contradicts_is_not_released(run, release):
-    # the claims are findings, and none of them counts as a release: the weights' absence caps the grade
+    # the claims are findings, and none of them counts as a release: openlint's own reading stands (here the card
+    # says nothing), and the weights' absence caps the grade
     folder = release({"README.md": CARD, "scripts/eval.py": "print(1)\n", "openness.yaml": declaration(**{
         "training.code.pretraining": {"status": "released", "location": "scripts/train.py", "license": "apache-2.0"},
         "evaluation.code.general": {"status": "released", "location": ["scripts/eval.py", "scripts/gone.py"], "license": "apache-2.0"},
@@ -65,12 +66,28 @@ def test_a_declared_release_the_release_contradicts_is_not_released(run, release
     })})
     report = report_of(run, folder)
     found = {c["id"]: c for c in report["components"]}
-    assert (found["training.code.pretraining"]["status"], found["training.code.pretraining"]["label"]) == ("described", "C1")
-    assert "scripts/train.py" in found["training.code.pretraining"]["note"]
-    assert (found["deployment.data.weights"]["status"], found["deployment.data.weights"]["label"]) == ("described", "D1")
+    assert (found["training.code.pretraining"]["status"], found["training.code.pretraining"]["label"]) == ("undisclosed", "C1")
+    assert (found["deployment.data.weights"]["status"], found["deployment.data.weights"]["label"]) == ("undisclosed", "D1")
+    assert not found["deployment.data.weights"]["declared"]
     # one of two declared files is there: what is there is released
     assert (found["evaluation.code.general"]["status"], found["evaluation.code.general"]["label"]) == ("released", "C5")
     assert report["grade"]["grade"] in ("E", "F")  # a release without its weights is at most E
+    assert {"OLD003", "OLD005"} <= set(by_code(report))
+
+
+def test_declared_weights_under_a_stale_name_and_the_release_root_still_count(run, release):
+    # the release holds weights, under another name than declared: a finding, not a missing release; "." (what
+    # `openlint init` writes for a component with no pointer) is the release itself
+    folder = release({"README.md": CARD, "pytorch_model.safetensors": b"", "openness.yaml": declaration(**{
+        "deployment.data.weights": {"status": "released", "location": "model.safetensors"},
+        "deployment.code.inference": {"status": "released", "location": ".", "license": "apache-2.0"},
+    })})
+    report = report_of(run, folder)
+    found = {c["id"]: c for c in report["components"]}
+    assert (found["deployment.data.weights"]["status"], found["deployment.data.weights"]["label"]) == ("released", "D5")
+    assert (found["deployment.code.inference"]["status"], found["deployment.code.inference"]["label"]) == ("released", "C5")
+    assert "'model.safetensors', which is not in the release" in by_code(report)["OLD003"][0]["message"]
+    assert len(by_code(report)["OLD003"]) == 1
 
 
 def test_declared_weights_published_elsewhere_need_no_file_here(run, release):

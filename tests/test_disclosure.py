@@ -90,9 +90,9 @@ def test_withheld_data_is_not_released_not_undisclosed(run, release):
     report = report_of(run, release(card("## Training data\n\nThe training data has not been released.\n")))
     data = component(report, "training.data.pretraining")
     assert data["status"] == "not-released" and data["evidence"][0]["line"] == 8
-    # said by the card, not by a declaration (the message said "declared not released")
+    # said by the card, not by a declaration (the message said "declared not released"): the note says who says so
     [finding] = by_code(report)["OLT002"]
-    assert "Pre-training datasets is withheld (the release says it is not released)" in finding["message"]
+    assert "Pre-training datasets is not released (D1). The card says it was not released." in finding["message"]
 
 
 def test_code_links_count_only_when_the_line_says_what_they_are(run, release):
@@ -114,6 +114,9 @@ def test_rubric_points_are_reported_only_where_the_level_follows_from_them(run, 
     derived = report_of(run, release(card(body, meta="base_model: stabilityai/stablelm-3b-4e1t\n")))
     data = component(derived, "training.data.pretraining")
     assert (data["status"], data["label"], data["licence"], data["rubric"]) == ("released", "D4", "other", None)
+    # ... and no finding says it is D4 "under other: 0 of 5 rubric points"
+    assert "training.data.pretraining" not in {f.get("component") for f in by_code(derived).get("OLL004", [])}
+    assert "training.code.pretraining" in {f.get("component") for f in by_code(plain).get("OLL004", [])}
 
 
 def test_datasets_named_in_one_sentence_share_one_piece_of_evidence(run, release):

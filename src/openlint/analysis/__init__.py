@@ -44,8 +44,8 @@ def _result(release: Release, component: taxonomy.Component, stated: DeclaredCom
     missing = [m for m in release.missing if "*" in m.roles or component.role in m.roles]
     if missing:
         return ComponentResult(component, "unknown", None, note="Not assessed: " + "; ".join(f"{m.what} could not be read ({m.reason})" for m in missing[:3]))
-    if stated is not None:
-        return declared.from_declaration(release, component, stated, own)
+    if stated is not None and (result := declared.from_declaration(release, component, stated, own)) is not None:
+        return result
     if component.id in lineage.inherited:  # from its root; or, for a catalogued base, its publisher's own facts
         return lineage.inherited[component.id]
     return components.from_evidence(release, component, signals, own)

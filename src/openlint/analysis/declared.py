@@ -37,7 +37,9 @@ _NOT_RELEASED = {
 }
 
 
-def from_declaration(release: Release, component: Component, declared: DeclaredComponent, own: ReleaseLicence) -> ComponentResult:
+def from_declaration(release: Release, component: Component, declared: DeclaredComponent, own: ReleaseLicence) -> ComponentResult | None:
+    """The declared level; None when the release contradicts a declared release (what it points to is not there):
+    then openlint's own reading stands, and the contradiction is a finding (problems())."""
     path = release.declaration.path if release.declaration else None
     stated = f"{component.id}: {declared.status}" + (f" ({declared.note})" if declared.note else "")
     evidence = Evidence(path, declared.line, stated, "declaration")
@@ -48,12 +50,9 @@ def from_declaration(release: Release, component: Component, declared: DeclaredC
     return _released(release, component, declared, own, evidence)
 
 
-def _released(release: Release, component: Component, declared: DeclaredComponent, own: ReleaseLicence, evidence: Evidence) -> ComponentResult:
-    absent = _absent(release, component, declared)
-    if absent:
-        # a claim the release contradicts is no release: what it points to is not there (its finding says so)
-        return ComponentResult(component, "described", 1, evidence=(evidence,), declared=True,
-                               note=f"Declared released at {', '.join(absent[:3])}, which the release does not hold")
+def _released(release: Release, component: Component, declared: DeclaredComponent, own: ReleaseLicence, evidence: Evidence) -> ComponentResult | None:
+    if _absent(release, component, declared):
+        return None  # a claim the release contradicts is no release
     raw = declared.licence
     licence = licences.lookup(raw) if raw else None
     inside = all(is_inside(location) for location in declared.locations)
@@ -67,16 +66,17 @@ def _released(release: Release, component: Component, declared: DeclaredComponen
     return ComponentResult(component, "released", value, licence, raw, shown, pointers, note=declared.note or "", declared=True)
 
 
-def _absent(release: Release, component: Component, declared: DeclaredComponent) -> list[str]:
-    """The declared locations, when every one of them is shown not to exist (a path the release does not hold, a Hub
-    repository the Hub says is missing), or when declared weights are inside a release that holds no weight file."""
+def _absent(release: Release, component: Component, declared: DeclaredComponent) -> bool:
+    """Every declared location is shown not to exist (a path the release does not hold, a Hub repository the Hub
+    says is missing). Weights declared inside the release are absent when it holds no weight file at all, and
+    present when it holds one (a stale file name is a finding, not a missing release)."""
     path = release.declaration.path if release.declaration else ""
     locations = list(declared.locations)
     if not locations:
-        return []
-    if component.role == "weights" and not release.weights and all(is_inside(location) for location in locations):
-        return locations
-    return locations if all(_missing(release, path, declared, location) for location in locations) else []
+        return False
+    if component.role == "weights" and all(is_inside(location) for location in locations):
+        return not release.weights
+    return all(_missing(release, path, declared, location) for location in locations)
 
 
 def problems(release: Release) -> list[Problem]:
@@ -108,6 +108,8 @@ def _missing(release: Release, path: str, declared: DeclaredComponent, location:
     cid = declared.id
     if is_inside(location):
         target = location.strip("/").removeprefix("./")
+        if target in ("", "."):  # the release itself
+            return None
         if ".." in target.split("/") or not (release.has_file(target) or release.has_dir(target)):
             return Problem("declaration.path-missing", path, declared.line, f"{cid} is declared at {location!r}, which is not in the release", {"component": cid})
     elif location.startswith("hf://"):

@@ -14,7 +14,7 @@ STATUS_TEXT = {
     "released": "released",
     "api-only": "available only through a paid API",
     "described": "described, not released",
-    "not-released": "withheld (the release says it is not released)",
+    "not-released": "not released",  # the note says who says so: the card, a declaration, the root's catalogue entry
     "undisclosed": "undisclosed",
     "not-applicable": "not applicable",
     "unknown": "not assessed",

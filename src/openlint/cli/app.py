@@ -15,7 +15,7 @@ import click
 
 from openlint import __version__
 from openlint.cli.options import FAIL_ON, GRADES, check_options
-from openlint.cli.params import OutputSpec, RuleSelectors, Target
+from openlint.cli.params import FolderTarget, OutputSpec, RuleSelectors, Target
 from openlint.errors import OpenlintError
 from openlint.formats import FORMATS
 from openlint.support.text import clean
@@ -113,7 +113,7 @@ def explain(code: str) -> None:
 
 
 @cli.command()
-@click.argument("target", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("target", default=".", type=FolderTarget())
 @click.option("--force", is_flag=True, help="Overwrite an existing openness.yaml.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the declaration instead of writing it.")
 def init(target: Path, force: bool, to_stdout: bool) -> None:
@@ -137,7 +137,10 @@ def badge(target: str, output: Path, components: bool, **hub: object) -> None:
     """Write an SVG badge with the openness grade (and optionally the 12 component levels)."""
     from openlint.cli.commands import write_badge
     from openlint.config import Options
+    from openlint.sources import mistyped_folder
 
+    if typo := mistyped_folder(target):
+        raise OpenlintError(typo)
     options = Options(target=target, revision=hub["revision"], token=hub["token"], offline=hub["offline"], timeout=hub["timeout"],
                       partial=hub["partial"], hub_id=hub["hub_id"], no_config=True)
     click.echo(write_badge(options, output, components), err=True)

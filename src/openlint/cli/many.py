@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from openlint.cli.params import Target
 from openlint.errors import OpenlintError
 
 
@@ -116,8 +117,8 @@ def table(sources: tuple[Path, ...], output_format: str, output: Path | None) ->
 
 
 @click.command()
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", type=Target())
+@click.argument("new", type=Target())
 @click.option("-f", "--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the diff to FILE.")
 @click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed.")

@@ -24,10 +24,13 @@ def check_options(target: str, given: dict[str, Any]) -> Options:
     """The check's Options from what the command line gave (click's parameter names and values)."""
     from openlint.config import Options
 
-    if given["statistics"] and given["output_format"] not in (None, "text", "json"):
-        from openlint.errors import OpenlintError
+    from openlint.errors import OpenlintError
+    from openlint.sources import mistyped_folder
 
+    if given["statistics"] and given["output_format"] not in (None, "text", "json"):
         raise OpenlintError(f"--statistics prints text, or JSON with -f json; -f {given['output_format']} has no statistics form")
+    if typo := mistyped_folder(target):
+        raise OpenlintError(typo)
     output_format = given["output_format"] or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     return Options(
         target=target, revision=given["revision"], token=given["token"], offline=given["offline"], timeout=given["timeout"],

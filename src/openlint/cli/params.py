@@ -10,7 +10,7 @@ import click
 
 from openlint.formats import EXTENSIONS, FORMATS
 
-_FORMAT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]+")  # two characters at least: "C:\\report.json" is a Windows path
+_FORMAT_NAME = re.compile(r"[A-Za-z]{2,}")  # letters only ("run-12:00.json" is a file), two at least ("C:\\x.json" is a path)
 
 
 class RuleSelectors(click.ParamType):
@@ -40,6 +40,18 @@ class Target(click.ParamType):
         return text
 
 
+class FolderTarget(click.Path):
+    """A release folder (not a Hub repository), never empty."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the folder is empty: name a release folder", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 class OutputSpec(click.ParamType):
     """`FORMAT:FILE`, or a FILE whose extension names the format."""
 
@@ -50,13 +62,13 @@ class OutputSpec(click.ParamType):
             return value
         text = str(value)
         prefix, sep, rest = text.partition(":")
-        if sep and prefix in FORMATS:
+        if sep and prefix.lower() in FORMATS:
             if not rest:
                 self.fail(f"{text!r} names no file after the format", param, ctx)
-            return prefix, Path(rest)
+            return prefix.lower(), Path(rest)
         if sep and rest and _FORMAT_NAME.fullmatch(prefix):
-            # "foo:report.json" names a format (a file named so is written "./foo:report.json")
-            self.fail(f"unknown format {prefix!r} (formats: {', '.join(FORMATS)})", param, ctx)
+            # a word before the colon names a format ("foo:report.json"); a file named so is written ./foo:report.json
+            self.fail(f"unknown format {prefix!r} (formats: {', '.join(FORMATS)}); for a file of that name write ./{text}", param, ctx)
         fmt = EXTENSIONS.get(Path(text).suffix.lower())
         if fmt is None:
             self.fail(f"cannot tell the format of {text!r}; write FORMAT:FILE (formats: {', '.join(FORMATS)})", param, ctx)

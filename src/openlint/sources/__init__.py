@@ -31,6 +31,16 @@ def parse_hub_target(target: str) -> tuple[str, str | None] | None:
     return found if is_repo_id(found[0]) else None
 
 
+def mistyped_folder(target: str) -> str | None:
+    """Why a TARGET a person typed is taken for a mistyped folder, or None: "releases/model-1", where no such folder
+    exists but the folder "releases" does, looks like a Hub id and is almost surely a typo (said at once, not after
+    the Hub's retries). Only for a command line's TARGET: ids from a list or a Hub query are what they say."""
+    parent = Path(target).parent
+    if is_local(target) or not _REPO_ID.match(target) or target.startswith("hf://") or str(parent) == "." or not parent.is_dir():
+        return None
+    return f"{target}: no such folder (though {parent} is one); a Hub repository is written hf://{target}"
+
+
 def is_local(target: str) -> bool:
     path = Path(target)
     return path.exists() or path.is_symlink()
@@ -50,10 +60,6 @@ def open_source(target: str, *, revision: str | None = None, token: str | None =
     hub = parse_hub_target(target)
     if hub is None:
         raise OpenlintError(f"{target}: no such folder, and not a Hub repository id (org/name) or URL")
-    parent = Path(target).parent
-    if _REPO_ID.match(target) and not target.startswith("hf://") and str(parent) != "." and parent.is_dir():
-        # "releases/model-1" where the folder "releases" exists: a mistyped folder, not a Hub repository
-        raise OpenlintError(f"{target}: no such folder (though {parent} is one); a Hub repository is written hf://{target}")
     if hub_id is not None:
         raise OpenlintError("--hub-id applies to a local checkout; the target is already a Hub repository")
     repo_id, url_revision = hub

@@ -35,7 +35,7 @@ def write_atomic(path: Path | str, text: str) -> None:
 
 def _mode_for(path: Path) -> int:
     try:
-        return stat.S_IMODE(os.stat(path).st_mode)
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o777  # never setuid, setgid or sticky
     except OSError:
         umask = os.umask(0)
         os.umask(umask)

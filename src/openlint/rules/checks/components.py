@@ -31,7 +31,9 @@ def component_status(assessment: Assessment, options: dict[str, Any]) -> Iterato
 def restrictive_licence(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
     below = options.get("below", 5)
     for result in assessment.components.values():
-        if result.status == "released" and result.level is not None and result.level < below:
+        # a level that follows from no one licence (a catalogued root's mix of parts) is not "under" a licence:
+        # the component's note says why it is what it is
+        if result.status == "released" and result.level is not None and result.level < below and result.points is not None:
             missing = [g for g in RUBRIC if not result.licence or g not in result.licence.grants]
             file, line, quote = where(assessment, result.evidence)
             name = result.licence.id if result.licence else (result.licence_raw or "no identified licence")
