@@ -324,7 +324,7 @@ def _read_card(release: Release, texts: dict[str, bytes], attempted: dict[str, A
     elif path is None:
         release.problems.append(Problem("card.missing", None, None, "the release has no model card (README.md)"))
     elif isinstance(attempted.get(path), Unreadable) and release.hub is None:
-        release.problems.append(Problem("card.missing", path, None, f"The model card could not be read: {attempted[path].reason}"))
+        release.problems.append(Problem("card.missing", path, None, f"the model card could not be read: {attempted[path].reason}"))
 
 
 def _read_config(release: Release, raw: bytes) -> None:

@@ -490,7 +490,7 @@ def _release_link(release: Release, url: str, lower: str, evidence: Evidence, vo
     """A link to a file of the release itself; one the file list does not hold is a dead pointer."""
     path = url.split("#")[0].split("?")[0].removeprefix("./").lstrip("/")
     if release.files and _RELEASE_FILE.match(path) and ".." not in path.split("/") and not release.has_file(path):
-        found.problems.append(Problem("pointer.missing-file", evidence.file, evidence.line, f"The card links {path}, which is not in the release", {"target": path}))
+        found.problems.append(Problem("pointer.missing-file", evidence.file, evidence.line, f"the card links {path}, which is not in the release", {"target": path}))
         return
     if not path.endswith(".py") or not release.has_file(path):
         return

@@ -99,7 +99,7 @@ def _contradictions(release: Release, path: str, declared: DeclaredComponent) ->
         found.append(Problem("declaration.licence-unknown", path, line, f"{cid} declares licence {declared.licence!r}, which openlint does not know", {"component": cid}))
     component = taxonomy.components().get(cid)
     if component is not None and component.role == "weights" and not release.weights and all(is_inside(loc) for loc in declared.locations):
-        found.append(Problem("declaration.weights-absent", path, line, "The weights are declared released in this release, but it holds no weight file", {"component": cid}))
+        found.append(Problem("declaration.weights-absent", path, line, "the weights are declared released in this release, but it holds no weight file", {"component": cid}))
     return found
 
 

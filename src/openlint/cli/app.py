@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from openlint import __version__
-from openlint.cli.options import FAIL_ON, GRADES, check_options
+from openlint.cli.options import FAIL_ON, GRADES, OFFLINE_HELP, TOKEN_HELP, check_options
 from openlint.cli.params import FolderTarget, OutputSpec, RuleSelectors, Target
 from openlint.errors import OpenlintError
 from openlint.formats import FORMATS
@@ -25,8 +25,8 @@ def _hub_options(function):  # type: ignore[no-untyped-def]
     """The options every command that may read a Hub repository takes."""
     for option in reversed([
         click.option("--revision", help="Hub revision (branch, tag or commit) to check."),
-        click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed."),
-        click.option("--offline", is_flag=True, help="Hub: no network; reproduce the last online report of the same revision from openlint's cache ($XDG_CACHE_HOME/openlint/hub), or exit 2 naming what is not cached."),
+        click.option("--token", help=TOKEN_HELP),
+        click.option("--offline", is_flag=True, help=OFFLINE_HELP),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request."),
         click.option("--partial", is_flag=True,
                      help="Hub: when something cannot be read, report the rest (complete: false, those components Unknown) instead of exit 2."),

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from openlint.cli.options import OFFLINE_HELP, TOKEN_HELP
 from openlint.cli.params import Target
 from openlint.errors import OpenlintError
 
@@ -62,8 +63,8 @@ def audit() -> None:
 @click.option("--shard", type=ShardSpec(), help="Grade only the I-th of N shares of the targets (stable hash).")
 @click.option("-j", "--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Targets graded at once.")
 @click.option("--revision", help="Hub revision to grade for every Hub target.")
-@click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed.")
-@click.option("--offline", is_flag=True, help="Hub: no network; reproduce the last online report of the same revision from openlint's cache ($XDG_CACHE_HOME/openlint/hub), or exit 2 naming what is not cached.")
+@click.option("--token", help=TOKEN_HELP)
+@click.option("--offline", is_flag=True, help=OFFLINE_HELP)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file applied to every target.")
 def audit_run(targets: tuple[str, ...], **given: Any) -> None:
@@ -121,8 +122,8 @@ def table(sources: tuple[Path, ...], output_format: str, output: Path | None) ->
 @click.argument("new", type=Target())
 @click.option("-f", "--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the diff to FILE.")
-@click.option("--token", help="Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed.")
-@click.option("--offline", is_flag=True, help="Hub: no network; reproduce the last online report of the same revision from openlint's cache ($XDG_CACHE_HOME/openlint/hub), or exit 2 naming what is not cached.")
+@click.option("--token", help=TOKEN_HELP)
+@click.option("--offline", is_flag=True, help=OFFLINE_HELP)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
 def diff(old: str, new: str, output_format: str, output: Path | None, **hub: Any) -> None:
     """Compare two releases: OLD and NEW are JSON reports, folders, or Hub repositories (org/name@REVISION).

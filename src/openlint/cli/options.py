@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from openlint.config import Options
 
 GRADES = ("A", "B", "C", "D", "E", "F")
+TOKEN_HELP = "Hub token (default: HF_TOKEN or the huggingface-cli login). Never printed."
+OFFLINE_HELP = ("Hub: no network; reproduce the last online report of the same revision from openlint's cache "
+                "($XDG_CACHE_HOME/openlint/hub), or exit 2 naming what is not cached.")
 FAIL_ON = ("error", "warning", "info", "never")
 
 

@@ -62,7 +62,7 @@ def decode(raw: bytes, path: str, problems: list[Problem], size: int | None = No
     """Text of a card; `size` is the file's full size when only a prefix was read."""
     size = max(size or 0, len(raw))
     if size > MAX_CARD_BYTES:
-        problems.append(Problem("card.too-large", path, 1, f"The card is {size} bytes; only the first {MAX_CARD_BYTES} were read", {"size": size}))
+        problems.append(Problem("card.too-large", path, 1, f"the card is {size} bytes; only the first {MAX_CARD_BYTES} were read", {"size": size}))
         raw = raw[:MAX_CARD_BYTES]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -70,7 +70,7 @@ def decode(raw: bytes, path: str, problems: list[Problem], size: int | None = No
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem("card.not-utf8", path, line, f"The card is not valid UTF-8 (first bad byte at offset {exc.start}); undecodable bytes were replaced"))
+        problems.append(Problem("card.not-utf8", path, line, f"the card is not valid UTF-8 (first bad byte at offset {exc.start}); undecodable bytes were replaced"))
         return raw.decode("utf-8", errors="replace")
 
 
@@ -89,11 +89,11 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
     # the Hub reads front matter after leading blank lines too
     start = next((i for i, line in enumerate(lines[:MAX_LEADING_BLANKS + 1]) if line.strip()), 0)
     if not lines or lines[start].strip() != "---":
-        problems.append(Problem("card.front-matter-missing", card.path, 1, "The card has no YAML front matter (a block between '---' lines at the top)"))
+        problems.append(Problem("card.front-matter-missing", card.path, 1, "the card has no YAML front matter (a block between '---' lines at the top)"))
         return
     end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        problems.append(Problem("card.front-matter-invalid", card.path, 1, "The front matter is never closed by a '---' line"))
+        problems.append(Problem("card.front-matter-invalid", card.path, 1, "the front matter is never closed by a '---' line"))
         return
     card.has_front_matter = True
     card.body_start = end + 2
@@ -103,10 +103,10 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
     try:
         data = yamlsafe.load("\n".join(lines[start + 1:end]))
     except yamlsafe.YamlError as exc:
-        problems.append(Problem("card.front-matter-invalid", card.path, exc.line + 1 if exc.line else 1, f"The front matter is not valid YAML: {exc}"))
+        problems.append(Problem("card.front-matter-invalid", card.path, exc.line + 1 if exc.line else 1, f"the front matter is not valid YAML: {exc}"))
         return
     if not isinstance(data, dict | None):
-        problems.append(Problem("card.front-matter-invalid", card.path, 2, f"The front matter is a {type(data).__name__}, not a mapping of metadata fields"))
+        problems.append(Problem("card.front-matter-invalid", card.path, 2, f"the front matter is a {type(data).__name__}, not a mapping of metadata fields"))
         return
     card.metadata = {str(k): v for k, v in (data or {}).items()}
 
