@@ -34,7 +34,7 @@ def read(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Colle
     card = release.card
     if card is not None:
         _metadata(card, vocab, catalogue, found)
-        _snippets(card, vocab, catalogue, found)
+        _snippets(card, vocab, catalogue, found, _ships_code(release))
     _format(release, vocab, catalogue, found)
     _files(release, vocab, catalogue, found)
 
@@ -56,22 +56,32 @@ def _metadata(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             _add(found, catalogue, vocab.library_names[tag.lower()], Evidence(card.path, card.key_line("tags"), f"tags: {tag}", "card-metadata"))
 
 
-def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+def _ships_code(release: Release) -> bool:
+    """Whether trust_remote_code=True can load code of the release's own. It cannot when the release's files are known
+    to hold none: a config.json without auto_map and no Python file. The flag is then superfluous (often copied into
+    a snippet for a Llama or Mistral model that Transformers implements itself). Without a config.json (a card
+    alone, or one that could not be read), the snippet is taken at its word."""
+    if not release.config or release.config.get("auto_map"):
+        return True
+    return any(name.endswith(".py") for name in release.files)
+
+
+def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
     for block in card.blocks:
         lower = block.text.lower()
         if "finetuning" not in found.stage_hits and vocab.prompt_templates.search(lower):
             # a chat format is learnt: a prompt template means the model was instruction-tuned
             found.stage_hits["finetuning"] = Evidence(card.path, block.line, snippet(f"prompt template: {block.text}"), "card-text")
         if block.kind != "code":
-            _remote_code_in_prose(card, block, lower, vocab, catalogue, found)
+            _remote_code_in_prose(card, block, lower, vocab, catalogue, found, ships_code)
         else:
-            _code_block(card, block, lower, vocab, catalogue, found)
+            _code_block(card, block, lower, vocab, catalogue, found, ships_code)
 
 
-def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
     """What a code block of the card runs the model with, and whether it scores it."""
     imported = _imported(block.text, catalogue)
-    remote = vocab.remote_code.search(lower) is not None
+    remote = ships_code and vocab.remote_code.search(lower) is not None
     _block_runtime(card, block, lower, imported, remote, vocab, catalogue, found)
     if remote:
         found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
@@ -120,12 +130,14 @@ def _playing(artefacts: list[Artefact], role: str) -> Artefact | None:
     return next((artefact for artefact in artefacts if artefact.plays(role)), None)
 
 
-def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
+def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
+                          ships_code: bool) -> None:
     """"... so the trust_remote_code=True finds the module" in prose: the model loads with Transformers and its own code."""
     if block.kind in ("paragraph", "item") and vocab.remote_code.search(lower) and "trust_remote_code" in lower:
         evidence = Evidence(card.path, block.line, snippet(block.text), "card-text")
-        _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=True)
-        found.remote_code.append(evidence)
+        _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=ships_code)
+        if ships_code:
+            found.remote_code.append(evidence)
 
 
 def _format(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
