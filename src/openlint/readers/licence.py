@@ -3,13 +3,16 @@ declared component licences and the Hub's licence tags. Each becomes a LicenceCl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from openlint.knowledge import licences
+from openlint.knowledge import licences, patterns
 from openlint.release.model import Card, Declaration, Evidence, LicenceClaim, WeightFile
 
 FILE_PREFIXES = ("license", "licence", "copying", "use_policy", "notice")
 SECTION_LINES = 30  # a licence section names its licence near its heading
+_RE = patterns.Constants(__name__)
+_FIELD = _RE(r"licen[cs]e\s{0,3}:", re.IGNORECASE)  # a paragraph that opens "License:" (not bold)
 
 
 def is_licence_file(path: str) -> bool:
@@ -34,9 +37,12 @@ def from_card(card: Card) -> list[LicenceClaim]:
             licence = licences.identify_text(text)
             if licence is not None:
                 claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, section.line, section.title, "card-text")))
-    # a bold lead-in used as a field ("**License:** AI2 ImpACT Low-risk license") states the licence on its line
-    for title, number in card.labels:
-        licence = licences.identify_text(card.line(number)) if "licen" in title.lower() else None
+    # a lead-in used as a field ("**License:** AI2 ImpACT Low-risk license", "License: [glm-4-9b License](...)")
+    # states the licence on its line
+    fields = [number for title, number in card.labels if "licen" in title.lower()]
+    fields += [block.line for block in card.blocks if block.kind in ("paragraph", "item") and _FIELD.match(block.text)]
+    for number in sorted(set(fields)):
+        licence = licences.identify_text(card.line(number))
         if licence is not None:
             claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, number, card.line(number)[:160], "card-text")))
     return claims
