@@ -11,10 +11,10 @@ A second development sample (SAMPLE2.tsv, split "dev2", 120 cards) was labelled 
 and their section 9. A second test sample (SAMPLE3.tsv, split "test2", 60 cards) was labelled last, from the cards
 alone before openlint was run on them, after the tuning on dev and dev2 was done: never tuned on.
 
-The test half was labelled again later, blind, under sections 1-9 (retest-*.yaml, split "retest"): a second careful
-reader's view of the same held-out cards.
+The test half and test2 were labelled again later, blind, under sections 1-9 (retest-*.yaml, split "retest";
+retest2-*.yaml, split "retest2"): a second careful reader's view of the same held-out cards.
 
-Run it directly for the confusion per component:  python tests/agreement.py [dev|dev2|...|dev6|test|test2|retest|all] [--misses]
+Run it directly for the confusion per component:  python tests/agreement.py [dev|dev2|...|dev6|test|test2|retest|retest2|all] [--misses]
 """
 
 from __future__ import annotations
@@ -58,9 +58,14 @@ def second_labels() -> dict[str, dict]:
     return {card: dict(entry) for card, entry in _read_labels(("second-*.yaml",)).items()}
 
 
-def relabelled() -> dict[str, dict]:
-    """The test half labelled again, blind, under the conventions as they stand (sections 1-9): split "retest"."""
-    return {card: dict(entry, split="retest") for card, entry in _read_labels(("retest-*.yaml",)).items()}
+# held-out splits labelled again, blind, by other readers under the conventions as they stand (sections 1-9): the
+# relabelled split's name, and the split whose cards it labels again
+RELABELLED = {"retest": "test", "retest2": "test2"}
+
+
+def relabelled(split: str = "retest") -> dict[str, dict]:
+    """A held-out split's cards as other readers labelled them again, blind (`split`: a key of RELABELLED)."""
+    return {card: dict(entry, split=split) for card, entry in _read_labels((f"{split}-*.yaml",)).items()}
 
 
 @functools.lru_cache(maxsize=None)
@@ -150,13 +155,14 @@ def reports(cards: list[str], openlint: list[str]) -> dict[str, dict]:
 
 def measure_splits(splits: list[str], openlint: list[str] | None = None) -> dict[str, Tally]:
     """A tally for each split ("all": every card), from one openlint process that checks each card once."""
-    primary, again = primary_labels(), relabelled()
-    members = {split: sorted(again) if split == "retest" else [c for c, entry in sorted(primary.items()) if split == "all" or entry["split"] == split]
+    primary = primary_labels()
+    again = {split: relabelled(split) for split in splits if split in RELABELLED}
+    members = {split: sorted(again[split]) if split in again else [c for c, entry in sorted(primary.items()) if split == "all" or entry["split"] == split]
                for split in splits}
     found = reports(sorted({card for cards in members.values() for card in cards}), openlint or [sys.executable])
     tallies = {}
     for split, cards in members.items():
-        labels = again if split == "retest" else primary
+        labels = again.get(split, primary)
         tally = tallies[split] = Tally()
         for card in cards:
             components = {c["id"]: c for c in found[card]["components"]}
@@ -195,8 +201,8 @@ def _print(split: str, tally: Tally, misses: bool) -> None:
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "retest"] if which == "all" else [which]).items():
+    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", *RELABELLED] if which == "all" else [which]).items():
         _print(split, tally, "--misses" in sys.argv)
-    for name, other in (("between labellers", None), ("test, first labels vs relabelled", relabelled())):
+    for name, other in (("between labellers", None), *((f"{held}, first labels vs relabelled", relabelled(split)) for split, held in RELABELLED.items())):
         overall, per, count = between_labellers(other)
         print(f"{name} ({count} cards): {overall:.1%}; " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))
