@@ -189,3 +189,19 @@ def test_comparisons_with_open_source_models_are_not_claims(run, release):
     assert "OLP008" not in by_code(report)
     claimed = report_of(run, release(card("This is a fully open model.\n"), name="claimed"))
     assert "OLP008" in by_code(claimed)
+
+
+def test_remote_code_the_release_does_not_ship_is_a_finding(run, release):
+    snippet = '```python\nmodel = AutoModelForCausalLM.from_pretrained("org/m", trust_remote_code=True)\n```\n\nAgain:\n\n' \
+              '```python\ntok = AutoTokenizer.from_pretrained("org/m", trust_remote_code=True)\n```\n'
+    config = '{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}'
+    report = report_of(run, release({**card(snippet), "config.json": config}))
+    (unneeded,) = by_code(report)["OLI003"]  # once per release, at the first snippet
+    assert unneeded["line"] == 6 and "no auto_map" in unneeded["message"]
+    assert component(report, "deployment.code.inference")["label"] == "C5"
+    # the flag loads what the release ships: a Python file, or code named by auto_map
+    shipped = report_of(run, release({**card(snippet), "config.json": config, "modeling_m.py": "class M: ...\n"}))
+    mapped = report_of(run, release({**card(snippet), "config.json": '{"model_type": "m", "auto_map": {"AutoModel": "org/m--x.M"}}'}))
+    # a card alone (no config.json): the snippet is taken at its word
+    alone = report_of(run, release(card(snippet)))
+    assert all("OLI003" not in by_code(r) for r in (shipped, mapped, alone))

@@ -19,10 +19,11 @@ from openlint.analysis.model import Pointer
 from openlint.knowledge import patterns
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Block, Card, Evidence, Release
+from openlint.release.model import Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 MAX_SNIPPET = 4_000  # characters of a code block searched for imports
+UNNEEDED_REMOTE_CODE = "usage.remote-code-unneeded"
 _RE = patterns.Constants(__name__)
 # `git clone [--depth 1 | -b v1 | --recursive ...] URL`, over HTTPS or SSH (git@host:owner/repo)
 _CLONE = _RE(r"\bgit clone\b(?:[ \t]+-{1,2}[\w-]{1,40}(?:=\S{1,200}|[ \t]+(?!https?://|git@)[^\s-]\S{0,200})?){0,8}[ \t]+"
@@ -81,7 +82,11 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
     """What a code block of the card runs the model with, and whether it scores it."""
     imported = _imported(block.text, catalogue)
-    remote = ships_code and vocab.remote_code.search(lower) is not None
+    flagged = vocab.remote_code.search(lower) is not None
+    remote = ships_code and flagged
+    if flagged and not ships_code and not any(p.kind == UNNEEDED_REMOTE_CODE for p in found.problems):
+        found.problems.append(Problem(UNNEEDED_REMOTE_CODE, card.path, block.line, "the usage snippet passes trust_remote_code=True, but the "
+                                      "release ships no code for it to run (config.json has no auto_map, and there is no Python file)"))
     _block_runtime(card, block, lower, imported, remote, vocab, catalogue, found)
     if remote:
         found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
