@@ -57,3 +57,31 @@ def test_copyleft_is_not_mistaken_for_its_relatives():
     assert licences.identify_text(gpl3).id == "gpl-3.0"
     assert licences.identify_text(lgpl3).id == "lgpl-3.0"
     assert licences.identify_text("no licence here") is None
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("License: [glm-4-9b License](https://huggingface.co/THUDM/glm-4-9b-chat/blob/main/LICENSE)", "glm-4"),
+    ("**License:** Apache License, Version 2.0", "apache-2.0"),
+    # two licences named on one line: which is the model's is not for openlint to guess
+    ("License: code under the Apache License, Version 2.0; weights under the Llama 2 Community License Agreement", None),
+    ("License: nothing recognisable", None),
+])
+def test_a_field_line_names_one_licence_or_none(line, expected):
+    found = licences.identify_one(line)
+    assert (found.id if found else None) == expected
+
+
+def test_a_plain_licence_line_states_the_licence_only_when_nothing_else_does(run, release):
+    from conftest import component, report_of
+
+    def weights(files):
+        return component(report_of(run, release({**files, "model.safetensors": b""})), "deployment.data.weights")
+
+    plain = "License: [glm-4-9b License](https://huggingface.co/THUDM/glm-4-9b-chat/blob/main/LICENSE)\n"
+    assert weights({"README.md": "# m\n\n" + plain})["licence"] == "glm-4"
+    # a stated licence, even one openlint cannot identify, is not overridden by such a line
+    named = "---\nlicense: other\nlicense_name: acme-research-license\n---\n# m\n\n" + plain
+    assert weights({"README.md": named})["licence"] != "glm-4"
+    # under a data section, a "License:" line is a dataset's
+    data = "# m\n\n## Training data\n\nEnglish Wikipedia.\n\nLicense: Creative Commons Attribution-ShareAlike 4.0\n"
+    assert weights({"README.md": data})["label"] == "D3" and weights({"README.md": data})["licence"] != "cc-by-sa-4.0"

@@ -68,17 +68,28 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")).lower()
 
 
+def _matching(text: str) -> list[Licence]:
+    folded = _fold(text[:TEXT_WINDOW])
+    return [licence for licence in table().values()
+            if licence.phrases and all(p in folded for p in licence.phrases) and not any(u in folded for u in licence.unless)]
+
+
 def identify_text(text: str) -> Licence | None:
     """Recognise a licence from its text by its key phrases; the most specific match wins."""
-    folded = _fold(text[:TEXT_WINDOW])
     best: tuple[int, Licence] | None = None
-    for licence in table().values():
-        if not licence.phrases:
-            continue
-        if all(p in folded for p in licence.phrases) and not any(u in folded for u in licence.unless):
-            if best is None or len(licence.phrases) > best[0]:
-                best = (len(licence.phrases), licence)
+    for licence in _matching(text):
+        if best is None or len(licence.phrases) > best[0]:
+            best = (len(licence.phrases), licence)
     return best[1] if best else None
+
+
+def identify_one(text: str) -> Licence | None:
+    """The one licence a short statement names ("License: Apache-2.0"), or None when it names none or several ("code
+    under the Apache License, Version 2.0; weights under the Llama 2 Community License"): a match whose phrases another
+    match's include is the same licence named less precisely, not another licence."""
+    found = _matching(text)
+    distinct = [a for a in found if not any(b is not a and set(a.phrases) < set(b.phrases) for b in found)]
+    return distinct[0] if len(distinct) == 1 else None
 
 
 def level(side: str, licence: Licence | None) -> int:

@@ -13,6 +13,8 @@ FILE_PREFIXES = ("license", "licence", "copying", "use_policy", "notice")
 SECTION_LINES = 30  # a licence section names its licence near its heading
 _RE = patterns.Constants(__name__)
 _FIELD = _RE(r"licen[cs]e\s{0,3}:", re.IGNORECASE)  # a paragraph that opens "License:" (not bold)
+_ABOUT_OTHERS = _RE(r"data|corpus|train|evaluat|benchmark|result", re.IGNORECASE)
+FIELD_SOURCE = "card-field"  # a plain "License:" line: the release's licence only when nothing else states one
 
 
 def is_licence_file(path: str) -> bool:
@@ -37,14 +39,22 @@ def from_card(card: Card) -> list[LicenceClaim]:
             licence = licences.identify_text(text)
             if licence is not None:
                 claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, section.line, section.title, "card-text")))
-    # a lead-in used as a field ("**License:** AI2 ImpACT Low-risk license", "License: [glm-4-9b License](...)")
-    # states the licence on its line
-    fields = [number for title, number in card.labels if "licen" in title.lower()]
-    fields += [block.line for block in card.blocks if block.kind in ("paragraph", "item") and _FIELD.match(block.text)]
-    for number in sorted(set(fields)):
-        licence = licences.identify_text(card.line(number))
+    return claims + _field_claims(card)
+
+
+def _field_claims(card: Card) -> list[LicenceClaim]:
+    """A bold lead-in used as a field ("**License:** AI2 ImpACT Low-risk license") states the licence on its line, if
+    it names one; a plain "License: [glm-4-9b License](...)" paragraph too, outside a section about data, training
+    or evaluation (where it is a dataset's or a benchmark's), as a last resort (FIELD_SOURCE)."""
+    claims = []
+    bold = {number for title, number in card.labels if "licen" in title.lower()}
+    plain = {block.line for block in card.blocks if block.kind == "paragraph" and _FIELD.match(block.text)
+             and not any(_ABOUT_OTHERS.search(title) for title in card.headings_at(block.line))} - bold
+    for number in sorted(bold | plain):
+        licence = licences.identify_one(card.line(number))
         if licence is not None:
-            claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, number, card.line(number)[:160], "card-text")))
+            source = "card-text" if number in bold else FIELD_SOURCE
+            claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, number, card.line(number)[:160], source)))
     return claims
 
 
