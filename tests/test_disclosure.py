@@ -195,13 +195,26 @@ def test_remote_code_the_release_does_not_ship_is_a_finding(run, release):
     snippet = '```python\nmodel = AutoModelForCausalLM.from_pretrained("org/m", trust_remote_code=True)\n```\n\nAgain:\n\n' \
               '```python\ntok = AutoTokenizer.from_pretrained("org/m", trust_remote_code=True)\n```\n'
     config = '{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}'
-    report = report_of(run, release({**card(snippet), "config.json": config}))
+    report = report_of(run, release({**card(snippet), "config.json": config}, "no-code"))
     (unneeded,) = by_code(report)["OLI003"]  # once per release, at the first snippet
     assert unneeded["line"] == 6 and "no auto_map" in unneeded["message"]
     assert component(report, "deployment.code.inference")["label"] == "C5"
     # the flag loads what the release ships: a Python file, or code named by auto_map
-    shipped = report_of(run, release({**card(snippet), "config.json": config, "modeling_m.py": "class M: ...\n"}))
-    mapped = report_of(run, release({**card(snippet), "config.json": '{"model_type": "m", "auto_map": {"AutoModel": "org/m--x.M"}}'}))
+    shipped = report_of(run, release({**card(snippet), "config.json": config, "modeling_m.py": "class M: ...\n"}, "shipped"))
+    mapped = report_of(run, release({**card(snippet), "config.json": '{"model_type": "m", "auto_map": {"AutoModel": "org/m--x.M"}}'}, "mapped"))
     # a card alone (no config.json): the snippet is taken at its word
-    alone = report_of(run, release(card(snippet)))
-    assert all("OLI003" not in by_code(r) for r in (shipped, mapped, alone))
+    alone = report_of(run, release(card(snippet), "alone"))
+    # a dataset's loading script is not the model's code
+    dataset = '```python\nds = load_dataset("org/bench", split="test", trust_remote_code=True)\n```\n'
+    datasets = report_of(run, release({**card(dataset), "config.json": config}, "dataset"))
+    # a tokenizer whose code lives in another repository, named by its config's auto_map; one too big to tell
+    tokenizer = '{"auto_map": {"AutoTokenizer": ["org/base--tokenization_x.XTokenizer", null]}}'
+    elsewhere = report_of(run, release({**card(snippet), "config.json": config, "tokenizer_config.json": tokenizer}, "elsewhere"))
+    untold = report_of(run, release({**card(snippet), "config.json": config, "tokenizer_config.json": "{" * 2_000_001}, "untold"))
+    assert all("OLI003" not in by_code(r) for r in (shipped, mapped, alone, datasets, elsewhere, untold))
+    plain = report_of(run, release({**card(snippet), "config.json": config, "tokenizer_config.json": '{"model_max_length": 4096}'}, "plain"))
+    assert "OLI003" in by_code(plain)
+    # the command-line form, and the flag written in prose
+    for name, body in (("cli", "```bash\nvllm serve org/m --trust-remote-code\n```\n"), ("prose", "Load it with trust_remote_code=True.\n")):
+        (found,) = by_code(report_of(run, release({**card(body), "config.json": config}, name)))["OLI003"]
+        assert "trust_remote_code" in found["message"] and found["line"] == 6

@@ -53,7 +53,7 @@ def test_request_budget_and_warm_cache(run, bert):
     resolved = bert.requests(pattern=r"/resolve/")
     assert not bert.requests("HEAD"), "one GET per file, no HEAD first"
     small = [r for r in resolved if not r["range"]]
-    assert sorted(r["path"].rsplit("/", 1)[1] for r in small) == ["LICENSE", "README.md", "config.json"]
+    assert sorted(r["path"].rsplit("/", 1)[1] for r in small) == ["LICENSE", "README.md", "config.json", "tokenizer_config.json"]
     assert [r["range"] for r in resolved if r["range"]] == ["bytes=0-99999"]  # the one safetensors header fits the probe
     before = len(bert.log)
     assert run("check", BERT, "-f", "json").code in (0, 1)

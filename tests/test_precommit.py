@@ -35,10 +35,11 @@ def test_files_pattern_covers_what_openlint_reads_and_nothing_else():
     from openlint.knowledge import store
     from openlint.readers.declaration import FILE_NAMES as DECLARATION_NAMES
     from openlint.readers.licence import FILE_PREFIXES
+    from openlint.release.model import CODE_MAP_FILES
 
     pattern = re.compile(HOOK["files"])
     formats = store.load("weight-formats")
-    read = [*CARD_NAMES, *DECLARATION_NAMES, *CONFIG_NAMES, "pyproject.toml", "config.json", "model.safetensors.index.json",
+    read = [*CARD_NAMES, *DECLARATION_NAMES, *CONFIG_NAMES, *CODE_MAP_FILES, "pyproject.toml", "config.json", "model.safetensors.index.json",
             *(f"{prefix.upper()}{tail}" for prefix in FILE_PREFIXES for tail in ("", ".md", ".txt")),
             *(f"sub/model{suffix}" for entry in formats["formats"] for suffix in entry.get("suffixes", [])),
             *(name for entry in formats["formats"] for name in entry.get("names", [])),

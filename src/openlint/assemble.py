@@ -30,7 +30,7 @@ from openlint.readers import safetensors as safetensors_reader
 from openlint.readers import shards as shard_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
-from openlint.release.model import Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
+from openlint.release.model import CODE_MAP_FILES, Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
 from openlint.sources.base import Fetch, Fetched, InvalidHeader, Listing, Source, Unreadable
 from openlint.sources.ids import is_repo_id
 
@@ -226,6 +226,9 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             continue
         if path == CONFIG:
             wanted[path] = limits.CONFIG_BYTES
+        elif path in CODE_MAP_FILES:
+            if entry.size <= limits.TEXT_BYTES:  # a larger one (a vocabulary in the tokenizer's config) is not told
+                wanted[path] = limits.TEXT_BYTES
         elif licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
         elif _is_index(path) and entry.size <= limits.INDEX_BYTES:
@@ -287,7 +290,7 @@ def _invalid_ids(release: Release) -> None:
 # -- the small files ------------------------------------------------------------------------------------------------
 
 def _text_kind(path: str) -> str:
-    if path == CONFIG:
+    if path == CONFIG or path in CODE_MAP_FILES:
         return "config"
     if _is_index(path):
         return "weights"
@@ -299,6 +302,9 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
     _read_card(release, texts, fetched.texts, listing.card_data)
     if CONFIG in texts:
         _read_config(release, texts[CONFIG])
+    for path in CODE_MAP_FILES:
+        if path in texts:
+            release.code_maps[path] = _names_remote_code(texts[path])
     for path in sorted(texts):
         if licence_reader.is_licence_file(path):
             text = texts[path].decode("utf-8", errors="replace")
@@ -335,6 +341,16 @@ def _read_config(release: Release, raw: bytes) -> None:
         return
     if isinstance(data, dict):
         release.config = data
+
+
+def _names_remote_code(raw: bytes) -> bool:
+    """Whether a tokenizer's or processor's config names remote code (`auto_map`); one that is not a JSON object
+    cannot tell, and is taken to."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return True
+    return not isinstance(data, dict) or bool(data.get("auto_map"))
 
 
 def _read_declaration(release: Release, texts: dict[str, bytes], attempted: dict[str, Any]) -> None:

@@ -19,7 +19,8 @@ from openlint.analysis.model import Pointer
 from openlint.knowledge import patterns
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Block, Card, Evidence, Problem, Release
+from openlint.readers import weights as weight_reader
+from openlint.release.model import CODE_MAP_FILES, Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
 
 MAX_SNIPPET = 4_000  # characters of a code block searched for imports
@@ -28,6 +29,8 @@ _RE = patterns.Constants(__name__)
 # `git clone [--depth 1 | -b v1 | --recursive ...] URL`, over HTTPS or SSH (git@host:owner/repo)
 _CLONE = _RE(r"\bgit clone\b(?:[ \t]+-{1,2}[\w-]{1,40}(?:=\S{1,200}|[ \t]+(?!https?://|git@)[^\s-]\S{0,200})?){0,8}[ \t]+"
              r"(?:(https?://[\w.-]{1,100}/[\w.-]{1,100}/[\w.-]{1,100})|git@([\w.-]{1,100}):([\w.-]{1,100}/[\w.-]{1,100}))")
+# `load_dataset(..., trust_remote_code=True)` runs a dataset's loading script, not the model's code
+_DATASET_LOADS = _RE(r"\bload_dataset\s*\([^()]{0,2000}\)")
 _IMPORT = _RE(r"^[ \t]{0,8}(?:from|import)[ \t]+([A-Za-z_][\w]{0,60})", re.MULTILINE)
 
 
@@ -59,12 +62,15 @@ def _metadata(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 
 def _ships_code(release: Release) -> bool:
     """Whether trust_remote_code=True can load code of the release's own. It cannot when the release's files are known
-    to hold none: a config.json without auto_map and no Python file. The flag is then superfluous (often copied into
-    a snippet for a Llama or Mistral model that Transformers implements itself). Without a config.json (a card
-    alone, or one that could not be read), the snippet is taken at its word."""
+    to hold none: a config.json without auto_map, no Python file, and no tokenizer or processor config that names
+    remote code. The flag is then superfluous (often copied into a snippet for a Llama or Mistral model that
+    Transformers implements itself). Without a config.json (a card alone, or one that could not be read), or with
+    a tokenizer or processor config that could not be read, the snippet is taken at its word."""
     if not release.config or release.config.get("auto_map"):
         return True
-    return any(name.endswith(".py") for name in release.files)
+    if any(weight_reader.is_code(name) for name in release.files):
+        return True
+    return any(path in release.files and release.code_maps.get(path, True) for path in CODE_MAP_FILES)
 
 
 def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
@@ -82,11 +88,10 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
     """What a code block of the card runs the model with, and whether it scores it."""
     imported = _imported(block.text, catalogue)
-    flagged = vocab.remote_code.search(lower) is not None
+    flagged = vocab.remote_code.search(_DATASET_LOADS.sub("", lower)) is not None
     remote = ships_code and flagged
-    if flagged and not ships_code and not any(p.kind == UNNEEDED_REMOTE_CODE for p in found.problems):
-        found.problems.append(Problem(UNNEEDED_REMOTE_CODE, card.path, block.line, "the usage snippet passes trust_remote_code=True, but the "
-                                      "release ships no code for it to run (config.json has no auto_map, and there is no Python file)"))
+    if flagged and not ships_code:
+        _unneeded_remote_code(card, block, found)
     _block_runtime(card, block, lower, imported, remote, vocab, catalogue, found)
     if remote:
         found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
@@ -114,6 +119,14 @@ def _block_runtime(card: Card, block: Block, lower: str, imported: list[Artefact
     _add(found, catalogue, runtime, Evidence(card.path, block.line, snippet(f"usage ({block.lang or 'code'}): {first}"), "card-text"), shown)
 
 
+def _unneeded_remote_code(card: Card, block: Block, found: Collector) -> None:
+    """OLI003, once per release: the card enables remote code the release does not ship."""
+    if not any(p.kind == UNNEEDED_REMOTE_CODE for p in found.problems):
+        where = "usage snippet" if block.kind == "code" else "card"
+        found.problems.append(Problem(UNNEEDED_REMOTE_CODE, card.path, block.line, f"the {where} enables remote code (trust_remote_code), but the "
+                                      "release ships no code for it to run (config.json has no auto_map, and there is no Python file)"))
+
+
 def _imported(code: str, catalogue: Catalogue) -> list[Artefact]:
     """The code artefacts of the catalogue a snippet imports, in the order it imports them."""
     found = (catalogue.find(package) for package in _IMPORT.findall(code[:MAX_SNIPPET]))
@@ -138,11 +151,13 @@ def _playing(artefacts: list[Artefact], role: str) -> Artefact | None:
 def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
                           ships_code: bool) -> None:
     """"... so the trust_remote_code=True finds the module" in prose: the model loads with Transformers and its own code."""
-    if block.kind in ("paragraph", "item") and vocab.remote_code.search(lower) and "trust_remote_code" in lower:
+    if block.kind in ("paragraph", "item") and vocab.remote_code.search(_DATASET_LOADS.sub("", lower)) and "trust_remote_code" in lower:
         evidence = Evidence(card.path, block.line, snippet(block.text), "card-text")
         _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=ships_code)
         if ships_code:
             found.remote_code.append(evidence)
+        else:
+            _unneeded_remote_code(card, block, found)
 
 
 def _format(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:

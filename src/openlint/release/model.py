@@ -221,6 +221,11 @@ class WeightFile(Record):
 
 # -- the release --------------------------------------------------------------------------------------------------
 
+# beside config.json, the small configs whose `auto_map` can make Transformers load remote code (a tokenizer's or a
+# processor's, possibly from another repository: "org/base--tokenization_x.XTokenizer")
+CODE_MAP_FILES = ("tokenizer_config.json", "processor_config.json", "preprocessor_config.json")
+
+
 class Release(Record, eq=False):  # compared by identity
     """Everything read of a release, before any judgement: files, card, configuration, licences, weights."""
 
@@ -230,6 +235,9 @@ class Release(Record, eq=False):  # compared by identity
     files: dict[str, FileEntry] = field(default_factory=dict)
     card: Card | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    # the other configs that may name remote code (CODE_MAP_FILES), as read: whether each does (auto_map), or could
+    # not be told (not JSON, over the size limit: True)
+    code_maps: dict[str, bool] = field(default_factory=dict)
     licences: list[LicenceClaim] = field(default_factory=list)
     declaration: Declaration | None = None
     weights: list[WeightFile] = field(default_factory=list)
