@@ -214,6 +214,12 @@ def test_remote_code_the_release_does_not_ship_is_a_finding(run, release):
     assert all("OLI003" not in by_code(r) for r in (shipped, mapped, alone, datasets, elsewhere, untold))
     plain = report_of(run, release({**card(snippet), "config.json": config, "tokenizer_config.json": '{"model_max_length": 4096}'}, "plain"))
     assert "OLI003" in by_code(plain)
+    nested = '```python\nds = load_dataset("org/eval", trust_remote_code=True, cache_dir=os.path.join(root, "c"))\n```\n'
+    assert "OLI003" not in by_code(report_of(run, release({**card(nested), "config.json": config}, "nested")))
+    # prose that says the flag is no longer needed: it runs with Transformers' own code
+    unneeded_said = report_of(run, release({**card("You no longer need trust_remote_code=True: Transformers supports it natively.\n")}, "said"))
+    assert "OLI003" not in by_code(unneeded_said)
+    assert component(unneeded_said, "deployment.code.inference")["label"] == "C5"
     # the command-line form, and the flag written in prose
     for name, body in (("cli", "```bash\nvllm serve org/m --trust-remote-code\n```\n"), ("prose", "Load it with trust_remote_code=True.\n")):
         (found,) = by_code(report_of(run, release({**card(body), "config.json": config}, name)))["OLI003"]

@@ -53,7 +53,7 @@ def test_request_budget_and_warm_cache(run, bert):
     resolved = bert.requests(pattern=r"/resolve/")
     assert not bert.requests("HEAD"), "one GET per file, no HEAD first"
     small = [r for r in resolved if not r["range"]]
-    assert sorted(r["path"].rsplit("/", 1)[1] for r in small) == ["LICENSE", "README.md", "config.json", "tokenizer_config.json"]
+    assert sorted(r["path"].rsplit("/", 1)[1] for r in small) == ["LICENSE", "README.md", "config.json"]
     assert [r["range"] for r in resolved if r["range"]] == ["bytes=0-99999"]  # the one safetensors header fits the probe
     before = len(bert.log)
     assert run("check", BERT, "-f", "json").code in (0, 1)
@@ -228,3 +228,24 @@ def test_gated_repository_with_a_token_is_read_as_a_public_one(run, hub, tmp_pat
     assert any(w["safety"] == "safe" and w["parameters"] for w in gated["weights"])  # headers read
     differing = {cid for cid, label in levels(gated).items() if levels(public)[cid] != label}
     assert differing <= {"deployment.data.weights"}  # gated: semi-open at most, whatever the licence
+
+
+def test_a_tokenizer_config_is_read_only_when_it_decides_whether_remote_code_ships(run, hub):
+    card = '---\nlicense: llama2\n---\n# m\n\n```python\nm = AutoModelForCausalLM.from_pretrained("org/m", trust_remote_code=True)\n```\n'
+    config = b'{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}'
+    elsewhere = b'{"auto_map": {"AutoTokenizer": ["org/base--tokenization_x.XTokenizer", null]}}'
+    hub.add_model(Repo("org/flagged", "6" * 40, files={"README.md": card.encode(), "config.json": config, "tokenizer_config.json": elsewhere}))
+    hub.add_model(Repo("org/plain", "7" * 40, files={"README.md": b"---\nlicense: mit\n---\n# m\n", "config.json": config,
+                                                    "tokenizer_config.json": b"{}"}))
+    flagged = run("check", "org/flagged", "-f", "json").json()
+    # the tokenizer's code comes from another repository: the flag is needed, the release's licence bounds the path
+    assert not any(f["code"] == "OLI003" for f in flagged["findings"])
+    assert levels(flagged)["deployment.code.inference"] == "C3"
+    assert run("check", "org/plain", "-f", "json").code in (0, 1)
+    assert hub.requests(pattern=r"/org/flagged/resolve/[0-9a-f]+/tokenizer_config\.json")
+    assert not hub.requests(pattern=r"/org/plain/resolve/[0-9a-f]+/tokenizer_config\.json"), "not read where it decides nothing"
+    # where it decides, a read that fails is not graded around
+    hub.add_model(Repo("org/failing", "8" * 40, files={"README.md": card.encode(), "config.json": config, "tokenizer_config.json": elsewhere}))
+    hub.fail(r"/org/failing/resolve/[0-9a-f]+/tokenizer_config\.json", *[Fault(503) for _ in range(8)])
+    failing = run("check", "org/failing")
+    assert failing.code == 2 and "tokenizer_config.json" in failing.err

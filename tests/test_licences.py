@@ -65,6 +65,9 @@ def test_copyleft_is_not_mistaken_for_its_relatives():
     # two licences named on one line: which is the model's is not for openlint to guess
     ("License: code under the Apache License, Version 2.0; weights under the Llama 2 Community License Agreement", None),
     ("License: nothing recognisable", None),
+    # an exclusion phrase that belongs to the other licence on the line does not make it one
+    ("**License:** CC BY 4.0 (Creative Commons Attribution 4.0 International); the fine-tuning data is CC BY-NC 4.0 "
+     "(Creative Commons Attribution-NonCommercial 4.0)", None),
 ])
 def test_a_field_line_names_one_licence_or_none(line, expected):
     found = licences.identify_one(line)
@@ -85,3 +88,12 @@ def test_a_plain_licence_line_states_the_licence_only_when_nothing_else_does(run
     # under a data section, a "License:" line is a dataset's
     data = "# m\n\n## Training data\n\nEnglish Wikipedia.\n\nLicense: Creative Commons Attribution-ShareAlike 4.0\n"
     assert weights({"README.md": data})["label"] == "D3" and weights({"README.md": data})["licence"] != "cc-by-sa-4.0"
+    # ... a bold one too
+    bold = "---\nlicense: other\nlicense_name: acme\n---\n# m\n\n## Training data\n\n**License:** Creative Commons Attribution 4.0 International\n"
+    assert weights({"README.md": bold})["licence"] != "cc-by-4.0"
+    # a title that happens to contain "train" or "data" is not such a heading; a list item is read like a paragraph
+    titled = "# FooLM 7B Pretrained\n\n## Model details\n\n- License: Apache License, Version 2.0\n"
+    assert weights({"README.md": titled})["licence"] == "apache-2.0"
+    # `license: other` names no licence: the line says which
+    other = "---\nlicense: other\n---\n# m\n\n" + plain
+    assert weights({"README.md": other})["licence"] == "glm-4"

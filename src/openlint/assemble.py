@@ -128,6 +128,7 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
                                headers=[] if scans_whole_files else _remote_headers(release, reads),
                                lookups=metadata_lookups, cards={b: limits.CARD_BYTES for b in known_bases}))
     _read_texts(release, first, listing, reads)
+    _read_code_maps(release, source, reads)
     _linked_and_lineage(release, source, first, metadata_lookups, reads)
     if scans_whole_files:
         _scan_weights(release, source, reads)
@@ -226,9 +227,6 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             continue
         if path == CONFIG:
             wanted[path] = limits.CONFIG_BYTES
-        elif path in CODE_MAP_FILES:
-            if entry.size <= limits.TEXT_BYTES:  # a larger one (a vocabulary in the tokenizer's config) is not told
-                wanted[path] = limits.TEXT_BYTES
         elif licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
         elif _is_index(path) and entry.size <= limits.INDEX_BYTES:
@@ -302,9 +300,6 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
     _read_card(release, texts, fetched.texts, listing.card_data)
     if CONFIG in texts:
         _read_config(release, texts[CONFIG])
-    for path in CODE_MAP_FILES:
-        if path in texts:
-            release.code_maps[path] = _names_remote_code(texts[path])
     for path in sorted(texts):
         if licence_reader.is_licence_file(path):
             text = texts[path].decode("utf-8", errors="replace")
@@ -341,6 +336,25 @@ def _read_config(release: Release, raw: bytes) -> None:
         return
     if isinstance(data, dict):
         release.config = data
+
+
+def _read_code_maps(release: Release, source: Source, reads: Reads) -> None:
+    """The tokenizer's and processor's configs, read only where they decide something: the card enables remote code
+    (trust_remote_code), and neither config.json nor a Python file of the release says it ships code. One more
+    round trip for those releases only; one too large to read (a vocabulary inside) cannot tell (usage._ships_code)."""
+    wanted = {path: limits.TEXT_BYTES for path in CODE_MAP_FILES
+              if path in release.files and not release.files[path].special and release.files[path].size <= limits.TEXT_BYTES}
+    if wanted and _code_maps_decide(release):
+        for path, value in source.fetch(Fetch(texts=wanted)).texts.items():
+            if reads.usable(path, value, "config"):
+                release.code_maps[path] = _names_remote_code(value)
+
+
+def _code_maps_decide(release: Release) -> bool:
+    card = release.card
+    if card is None or not any("trust_remote_code" in line or "trust-remote-code" in line for line in card.lines):
+        return False
+    return bool(release.config) and not release.config.get("auto_map") and not any(weight_reader.is_code(path) for path in release.files)
 
 
 def _names_remote_code(raw: bytes) -> bool:

@@ -30,7 +30,10 @@ _RE = patterns.Constants(__name__)
 _CLONE = _RE(r"\bgit clone\b(?:[ \t]+-{1,2}[\w-]{1,40}(?:=\S{1,200}|[ \t]+(?!https?://|git@)[^\s-]\S{0,200})?){0,8}[ \t]+"
              r"(?:(https?://[\w.-]{1,100}/[\w.-]{1,100}/[\w.-]{1,100})|git@([\w.-]{1,100}):([\w.-]{1,100}/[\w.-]{1,100}))")
 # `load_dataset(..., trust_remote_code=True)` runs a dataset's loading script, not the model's code
-_DATASET_LOADS = _RE(r"\bload_dataset\s*\([^()]{0,2000}\)")
+_DATASET_LOADS = _RE(r"\bload_dataset\s*\((?:[^()]|\([^()]{0,500}\)){0,2000}\)")
+# "you no longer need trust_remote_code=True": the flag written in prose, said not to be needed
+_NOT_NEEDED = _RE(r"\b(no longer|not|never|don'?t|doesn'?t|no need)\b[^.\n]{0,40}trust_remote_code"
+                  r"|trust_remote_code[^.\n]{0,40}\b((no longer|not) (needed|required|necessary)|unnecessary)")
 _IMPORT = _RE(r"^[ \t]{0,8}(?:from|import)[ \t]+([A-Za-z_][\w]{0,60})", re.MULTILINE)
 
 
@@ -124,7 +127,7 @@ def _unneeded_remote_code(card: Card, block: Block, found: Collector) -> None:
     if not any(p.kind == UNNEEDED_REMOTE_CODE for p in found.problems):
         where = "usage snippet" if block.kind == "code" else "card"
         found.problems.append(Problem(UNNEEDED_REMOTE_CODE, card.path, block.line, f"the {where} enables remote code (trust_remote_code), but the "
-                                      "release ships no code for it to run (config.json has no auto_map, and there is no Python file)"))
+                                      "release ships no code for it to run (no auto_map in its configs, no Python file)"))
 
 
 def _imported(code: str, catalogue: Catalogue) -> list[Artefact]:
@@ -153,6 +156,9 @@ def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabular
     """"... so the trust_remote_code=True finds the module" in prose: the model loads with Transformers and its own code."""
     if block.kind in ("paragraph", "item") and vocab.remote_code.search(_DATASET_LOADS.sub("", lower)) and "trust_remote_code" in lower:
         evidence = Evidence(card.path, block.line, snippet(block.text), "card-text")
+        if _NOT_NEEDED.search(lower):  # it runs with Transformers' own code
+            _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=False)
+            return
         _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=ships_code)
         if ships_code:
             found.remote_code.append(evidence)

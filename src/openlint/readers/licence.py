@@ -13,7 +13,7 @@ FILE_PREFIXES = ("license", "licence", "copying", "use_policy", "notice")
 SECTION_LINES = 30  # a licence section names its licence near its heading
 _RE = patterns.Constants(__name__)
 _FIELD = _RE(r"licen[cs]e\s{0,3}:", re.IGNORECASE)  # a paragraph that opens "License:" (not bold)
-_ABOUT_OTHERS = _RE(r"data|corpus|train|evaluat|benchmark|result", re.IGNORECASE)
+_ABOUT_OTHERS = _RE(r"\b(data(sets?)?|corpus|corpora|training|fine-?tuning|evaluations?|benchmarks?|results)\b", re.IGNORECASE)
 FIELD_SOURCE = "card-field"  # a plain "License:" line: the release's licence only when nothing else states one
 
 
@@ -44,18 +44,24 @@ def from_card(card: Card) -> list[LicenceClaim]:
 
 def _field_claims(card: Card) -> list[LicenceClaim]:
     """A bold lead-in used as a field ("**License:** AI2 ImpACT Low-risk license") states the licence on its line, if
-    it names one; a plain "License: [glm-4-9b License](...)" paragraph too, outside a section about data, training
-    or evaluation (where it is a dataset's or a benchmark's), as a last resort (FIELD_SOURCE)."""
+    it names one; a plain "License: [glm-4-9b License](...)" paragraph or list item too, as a last resort
+    (FIELD_SOURCE). Not under a heading about data, training or evaluation: there it is a dataset's or a benchmark's."""
     claims = []
-    bold = {number for title, number in card.labels if "licen" in title.lower()}
-    plain = {block.line for block in card.blocks if block.kind == "paragraph" and _FIELD.match(block.text)
-             and not any(_ABOUT_OTHERS.search(title) for title in card.headings_at(block.line))} - bold
+    bold = {number for title, number in card.labels if "licen" in title.lower() and not _about_others(card, number)}
+    plain = {block.line for block in card.blocks if block.kind in ("paragraph", "item") and _FIELD.match(block.text)
+             and not _about_others(card, block.line)} - bold
     for number in sorted(bold | plain):
         licence = licences.identify_one(card.line(number))
         if licence is not None:
             source = "card-text" if number in bold else FIELD_SOURCE
             claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, number, card.line(number)[:160], source)))
     return claims
+
+
+def _about_others(card: Card, line: int) -> bool:
+    """Whether a line sits under a heading about data, training or evaluation (the title of the card aside)."""
+    stack = card.enclosing[line - 1] if 1 <= line <= len(card.enclosing) else ()
+    return any(section.level > 1 and _ABOUT_OTHERS.search(section.title) for section in stack)
 
 
 def _metadata_claim(card: Card, meta: dict[str, Any], value: str) -> LicenceClaim:

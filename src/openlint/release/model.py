@@ -27,7 +27,7 @@ class Evidence(Record, frozen=True):
     file: str | None
     line: int | None
     snippet: str
-    source: str  # card-metadata, card-text, licence-file, declaration, file, weights-header, hub, catalogue
+    source: str  # card-metadata, card-text, card-field, licence-file, declaration, file, weights-header, hub, catalogue
 
 
 class FileEntry(Record, frozen=True):
