@@ -220,7 +220,13 @@ def test_remote_code_the_release_does_not_ship_is_a_finding(run, release):
     unneeded_said = report_of(run, release({**card("You no longer need trust_remote_code=True: Transformers supports it natively.\n")}, "said"))
     assert "OLI003" not in by_code(unneeded_said)
     assert component(unneeded_said, "deployment.code.inference")["label"] == "C5"
+    # a negation that says the flag is needed is no such statement
+    for name, said in (("forget", "Don't forget to pass trust_remote_code=True when loading the model.\n"),
+                       ("without", "Loading does not work without trust_remote_code=True.\n")):
+        needed = report_of(run, release({**card(said), "config.json": config}, name))
+        assert "OLI003" in by_code(needed), said
     # the command-line form, and the flag written in prose
-    for name, body in (("cli", "```bash\nvllm serve org/m --trust-remote-code\n```\n"), ("prose", "Load it with trust_remote_code=True.\n")):
+    for name, body in (("cli", "```bash\nvllm serve org/m --trust-remote-code\n```\n"), ("prose", "Load it with trust_remote_code=True.\n"),
+                       ("environment", "```bash\nTRUST_REMOTE_CODE=True python serve.py\n```\n")):
         (found,) = by_code(report_of(run, release({**card(body), "config.json": config}, name)))["OLI003"]
         assert "trust_remote_code" in found["message"] and found["line"] == 6

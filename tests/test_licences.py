@@ -68,6 +68,10 @@ def test_copyleft_is_not_mistaken_for_its_relatives():
     # an exclusion phrase that belongs to the other licence on the line does not make it one
     ("**License:** CC BY 4.0 (Creative Commons Attribution 4.0 International); the fine-tuning data is CC BY-NC 4.0 "
      "(Creative Commons Attribution-NonCommercial 4.0)", None),
+    # ... and within its clause, it still rules one out
+    ("License: Creative Commons Attribution 4.0 International, for non-commercial use", None),
+    ("**License:** AI2 ImpACT Medium Risk License (terms below)", None),
+    ("**License:** AI2 ImpACT License - Low Risk Artifacts", "ai2-impact-lr"),
 ])
 def test_a_field_line_names_one_licence_or_none(line, expected):
     found = licences.identify_one(line)
@@ -94,6 +98,10 @@ def test_a_plain_licence_line_states_the_licence_only_when_nothing_else_does(run
     # a title that happens to contain "train" or "data" is not such a heading; a list item is read like a paragraph
     titled = "# FooLM 7B Pretrained\n\n## Model details\n\n- License: Apache License, Version 2.0\n"
     assert weights({"README.md": titled})["licence"] == "apache-2.0"
+    # a card that writes every section as a level-1 heading: only its first heading is the title
+    h1 = "# FooLM\n\nA model.\n\n# Training data\n\nLicense: Creative Commons Attribution-ShareAlike 4.0\n"
+    pretraining = "# m\n\n## Pretraining\n\nLicense: Creative Commons Attribution-ShareAlike 4.0\n"
+    assert weights({"README.md": h1})["licence"] != "cc-by-sa-4.0" and weights({"README.md": pretraining})["licence"] != "cc-by-sa-4.0"
     # `license: other` names no licence: the line says which
     other = "---\nlicense: other\n---\n# m\n\n" + plain
     assert weights({"README.md": other})["licence"] == "glm-4"

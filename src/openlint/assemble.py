@@ -352,7 +352,7 @@ def _read_code_maps(release: Release, source: Source, reads: Reads) -> None:
 
 def _code_maps_decide(release: Release) -> bool:
     card = release.card
-    if card is None or not any("trust_remote_code" in line or "trust-remote-code" in line for line in card.lines):
+    if card is None or not any("trust_remote_code" in line.lower() or "trust-remote-code" in line.lower() for line in card.lines):
         return False
     return bool(release.config) and not release.config.get("auto_map") and not any(weight_reader.is_code(path) for path in release.files)
 

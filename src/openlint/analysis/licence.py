@@ -8,7 +8,6 @@ from openlint.readers import licence as licence_reader
 from openlint.release.model import Evidence, Release
 
 # card metadata first, then licence files, weight headers, the Hub's tag, card prose
-NAMES_NONE = ("other", "unknown")  # `license: other` says the licence is another one, not which
 PRECEDENCE = {"card-metadata": 0, "licence-file": 1, "weights-header": 2, "hub": 3, "card-text": 4, licence_reader.FIELD_SOURCE: 5}
 
 
@@ -16,7 +15,7 @@ def release_licence(release: Release) -> ReleaseLicence:
     """The first identified licence by precedence; when none is identified, the claim that comes first. A plain
     "License:" line of the card counts only when nothing else states a licence (it may be about something else)."""
     claims = tuple(c for c in release.licences if c.scope == "release" or c.scope.startswith("file:"))
-    stated = tuple(c for c in claims if c.evidence.source != licence_reader.FIELD_SOURCE and c.raw.strip().lower() not in NAMES_NONE)
+    stated = tuple(c for c in claims if c.evidence.source != licence_reader.FIELD_SOURCE and not _names_none(c.raw))
     claims = tuple(c for c in claims if c.evidence.source != licence_reader.FIELD_SOURCE) if stated else claims
     ranked = sorted(claims, key=lambda c: PRECEDENCE.get(c.evidence.source, 9))
     for claim in ranked:
@@ -24,6 +23,12 @@ def release_licence(release: Release) -> ReleaseLicence:
         if licence and licence.identified:
             return ReleaseLicence(licence, claim, claims)
     return ReleaseLicence(None, ranked[0] if ranked else None, claims)
+
+
+def _names_none(raw: str) -> bool:
+    """`license: other` (or `unknown`, `cc`) says the licence is some other one, not which."""
+    known = licences.lookup(raw)
+    return known is not None and not known.identified
 
 
 def gated(release: Release) -> Evidence | None:

@@ -32,8 +32,9 @@ _CLONE = _RE(r"\bgit clone\b(?:[ \t]+-{1,2}[\w-]{1,40}(?:=\S{1,200}|[ \t]+(?!htt
 # `load_dataset(..., trust_remote_code=True)` runs a dataset's loading script, not the model's code
 _DATASET_LOADS = _RE(r"\bload_dataset\s*\((?:[^()]|\([^()]{0,500}\)){0,2000}\)")
 # "you no longer need trust_remote_code=True": the flag written in prose, said not to be needed
-_NOT_NEEDED = _RE(r"\b(no longer|not|never|don'?t|doesn'?t|no need)\b[^.\n]{0,40}trust_remote_code"
-                  r"|trust_remote_code[^.\n]{0,40}\b((no longer|not) (needed|required|necessary)|unnecessary)")
+_NOT_NEEDED = _RE(r"\b(no longer|not|never|don'?t|doesn'?t)\s+(need|require)s?\b[^.\n]{0,30}trust_remote_code"
+                  r"|\bno need (to|for)\b[^.\n]{0,30}trust_remote_code"
+                  r"|trust_remote_code[^.\n]{0,40}\b((is |are )?(no longer|not) (needed|required|necessary)|unnecessary)")
 _IMPORT = _RE(r"^[ \t]{0,8}(?:from|import)[ \t]+([A-Za-z_][\w]{0,60})", re.MULTILINE)
 
 

@@ -68,10 +68,13 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")).lower()
 
 
-def _matching(text: str, *, exclusions: bool = True) -> list[Licence]:
+_CLAUSES = re.compile(r";|\.\s")  # where a statement's clauses part ("; ", ". "; not a dash: "ImpACT License - Low Risk")
+
+
+def _matching(text: str) -> list[Licence]:
     folded = _fold(text[:TEXT_WINDOW])
     return [licence for licence in table().values()
-            if licence.phrases and all(p in folded for p in licence.phrases) and not (exclusions and any(u in folded for u in licence.unless))]
+            if licence.phrases and all(p in folded for p in licence.phrases) and not any(u in folded for u in licence.unless)]
 
 
 def identify_text(text: str) -> Licence | None:
@@ -86,9 +89,12 @@ def identify_text(text: str) -> Licence | None:
 def identify_one(text: str) -> Licence | None:
     """The one licence a short statement names ("License: Apache-2.0"), or None when it names none or several ("code
     under the Apache License, Version 2.0; weights under the Llama 2 Community License"): a match whose phrases another
-    match's include is the same licence named less precisely, not another licence. `unless` phrases are not applied
-    here: on one line they may belong to the other licence named ("CC BY 4.0; the data CC BY-NC 4.0")."""
-    found = _matching(text, exclusions=False)
+    match's include is the same licence named less precisely, not another licence. Each clause is matched on its own,
+    so that a phrase ruling a licence out ("non-commercial") applies where it is written, not to the other licence of
+    the line ("CC BY 4.0; the data CC BY-NC 4.0")."""
+    found: list[Licence] = []
+    for clause in _CLAUSES.split(text[:TEXT_WINDOW]):
+        found += [licence for licence in _matching(clause) if licence not in found]
     distinct = [a for a in found if not any(b is not a and set(a.phrases) < set(b.phrases) for b in found)]
     return distinct[0] if len(distinct) == 1 else None
 

@@ -13,7 +13,8 @@ FILE_PREFIXES = ("license", "licence", "copying", "use_policy", "notice")
 SECTION_LINES = 30  # a licence section names its licence near its heading
 _RE = patterns.Constants(__name__)
 _FIELD = _RE(r"licen[cs]e\s{0,3}:", re.IGNORECASE)  # a paragraph that opens "License:" (not bold)
-_ABOUT_OTHERS = _RE(r"\b(data(sets?)?|corpus|corpora|training|fine-?tuning|evaluations?|benchmarks?|results)\b", re.IGNORECASE)
+_ABOUT_OTHERS = _RE(r"\b(data(sets?)?|corpus|corpora|(pre-?|post-?)?train(ing|ed)?|fine-?tun(ing|ed)|evaluations?|benchmarks?|results)\b",
+                    re.IGNORECASE)
 FIELD_SOURCE = "card-field"  # a plain "License:" line: the release's licence only when nothing else states one
 
 
@@ -59,9 +60,11 @@ def _field_claims(card: Card) -> list[LicenceClaim]:
 
 
 def _about_others(card: Card, line: int) -> bool:
-    """Whether a line sits under a heading about data, training or evaluation (the title of the card aside)."""
+    """Whether a line sits under a heading about data, training or evaluation (the card's title aside: its first
+    heading, when that is of level 1)."""
     stack = card.enclosing[line - 1] if 1 <= line <= len(card.enclosing) else ()
-    return any(section.level > 1 and _ABOUT_OTHERS.search(section.title) for section in stack)
+    title = card.sections[0] if card.sections and card.sections[0].level == 1 else None
+    return any(section is not title and _ABOUT_OTHERS.search(section.title) for section in stack)
 
 
 def _metadata_claim(card: Card, meta: dict[str, Any], value: str) -> LicenceClaim:
