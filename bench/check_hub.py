@@ -43,7 +43,7 @@ def _fake_hub() -> FakeHub:
         weight_map[f"layer.{i}.weight"] = name
     files["model.safetensors.index.json"] = json.dumps({"metadata": {"total_size": 8 * 2 * 25_000**2}, "weight_map": weight_map}).encode()
     card_data = {"license": "apache-2.0", "datasets": ["org/data-a", "org/data-b", "org/data-c"], "base_model": "org/base"}
-    hub.add_model(Repo("bench/model", "a" * 40, files=files, card_data=card_data))
+    hub.add_model(Repo("openlint-bench/model", "a" * 40, files=files, card_data=card_data))
     hub.add_model(Repo("org/base", "c" * 40, files={"README.md": b"---\nlicense: mit\nbase_model: org/root\n---\n# base\n"},
                        card_data={"license": "mit", "base_model": "org/root"}))
     hub.add_model(Repo("org/root", "d" * 40, files={"README.md": b"---\nlicense: mit\n---\n# root\n"}, card_data={"license": "mit"}))
@@ -73,7 +73,7 @@ def _in_process(hub: FakeHub, work: Path) -> None:
     import huggingface_hub.constants as constants
 
     constants.ENDPOINT = hub.endpoint
-    hub_report("bench/model")  # imports, rule files, the HTTP session
+    hub_report("openlint-bench/model")  # imports, rule files, the HTTP session
     medians = {}
     for latency in (0.0, 0.1):
         hub.latency, hub.fail_once = latency, False
@@ -81,7 +81,7 @@ def _in_process(hub: FakeHub, work: Path) -> None:
         for attempt in range(REPEAT):
             os.environ["XDG_CACHE_HOME"] = str(work / f"in-process-{latency}-{attempt}")
             start = time.perf_counter()
-            hub_report("bench/model")
+            hub_report("openlint-bench/model")
             walls.append(time.perf_counter() - start)
         medians[latency] = statistics.median(walls)
         print(f"in-process, {latency * 1000:3.0f} ms, cold cache {medians[latency] * 1000:8.1f} ms")
@@ -111,7 +111,7 @@ def main() -> None:
                     shutil.rmtree(work / "xdg" / "openlint" / "hub", ignore_errors=True)
                 before = len(hub.log)
                 start = time.perf_counter()
-                result = subprocess.run([*OPENLINT, "check", "bench/model", "-q", *extra], env=env, capture_output=True, text=True)
+                result = subprocess.run([*OPENLINT, "check", "openlint-bench/model", "-q", *extra], env=env, capture_output=True, text=True)
                 walls.append(time.perf_counter() - start)
                 requests = hub.log[before:]
             timings[label] = wall = statistics.median(walls)
