@@ -97,6 +97,11 @@ def cases(base: Path, want: str = "") -> dict[str, Path]:
     folder("card: 1 MB of nested list markers", {"README.md": CARD + (b"+ 1. " * 798 + b"\n") * 250})
     folder("card: 1 MB of unmatched emphasis", {"README.md": CARD + (b"*a_" * 1330 + b"\n") * 250})
     folder("card: 1 MB of delimiter-like rows under text", {"README.md": CARD + b"Intro\n" + (b"|-" + b" " * 3990 + b"x\n") * 250})
+    # the remote-code and credit patterns: a flag, a negation and a credit repeated on every line, beside a config.json
+    folder("card: 1 MB of negated trust_remote_code prose", {"README.md": CARD + (b"not need " * 150 + b"trust_remote_code=True " * 120 + b"\n\n") * 250,
+                                                               "config.json": b'{"model_type": "llama"}'})
+    folder("card: 1 MB of credits for quants", {"README.md": CARD + (b"Thanks to x for the " + b"a, " * 1300 + b"quants\n\n") * 250})
+    folder("card: 1 MB of unclosed load_dataset calls", {"README.md": CARD + (b"```python\n" + b"load_dataset((x), " * 220 + b"\n```\n") * 250})
     folder("YAML alias bomb", {"README.md": b"---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n"})
     folder("YAML flow nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"[" * 30_000 + b"\n---\n# m\n"})
     folder("YAML mapping nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"{a: " * 30_000 + b"\n---\n# m\n"})
