@@ -354,7 +354,7 @@ def _code_maps_decide(release: Release) -> bool:
     card = release.card
     if card is None or not any("trust_remote_code" in line.lower() or "trust-remote-code" in line.lower() for line in card.lines):
         return False
-    return bool(release.config) and not release.config.get("auto_map") and not any(weight_reader.is_code(path) for path in release.files)
+    return bool(release.config) and not weight_reader.names_own_code(release.config, release.files)
 
 
 def _names_remote_code(raw: bytes) -> bool:

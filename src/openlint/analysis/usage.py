@@ -70,9 +70,7 @@ def _ships_code(release: Release) -> bool:
     remote code. The flag is then superfluous (often copied into a snippet for a Llama or Mistral model that
     Transformers implements itself). Without a config.json (a card alone, or one that could not be read), or with
     a tokenizer or processor config that could not be read, the snippet is taken at its word."""
-    if not release.config or release.config.get("auto_map"):
-        return True
-    if any(weight_reader.is_code(name) for name in release.files):
+    if not release.config or weight_reader.names_own_code(release.config, release.files):
         return True
     return any(path in release.files and release.code_maps.get(path, True) for path in CODE_MAP_FILES)
 

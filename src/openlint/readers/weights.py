@@ -6,7 +6,7 @@ anything but a regular file inside the release.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from functools import cache
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -53,6 +53,12 @@ def identify(path: str) -> dict[str, Any] | None:
 
 def is_code(path: str) -> bool:
     return path.lower().endswith(_formats()[2])
+
+
+def names_own_code(config: dict[str, Any], files: Iterable[str]) -> bool:
+    """Whether a release says it ships code that trust_remote_code would load: config.json's auto_map, or a Python
+    file among its files."""
+    return bool(config.get("auto_map")) or any(is_code(path) for path in files)
 
 
 def classify_global(qualified: str) -> str:
