@@ -288,7 +288,7 @@ def _invalid_ids(release: Release) -> None:
 # -- the small files ------------------------------------------------------------------------------------------------
 
 def _text_kind(path: str) -> str:
-    if path == CONFIG or path in CODE_MAP_FILES:
+    if path == CONFIG:
         return "config"
     if _is_index(path):
         return "weights"
@@ -352,7 +352,7 @@ def _read_code_maps(release: Release, source: Source, reads: Reads) -> None:
 
 def _code_maps_decide(release: Release) -> bool:
     card = release.card
-    if card is None or not any("trust_remote_code" in line.lower() or "trust-remote-code" in line.lower() for line in card.lines):
+    if card is None or not any(flag in line for line in map(str.lower, card.lines) for flag in ("trust_remote_code", "trust-remote-code")):
         return False
     return bool(release.config) and not weight_reader.names_own_code(release.config, release.files)
 
