@@ -14,7 +14,11 @@ alone before openlint was run on them, after the tuning on dev and dev2 was done
 The test half and test2 were labelled again later, blind, under sections 1-9 (retest-*.yaml, split "retest";
 retest2-*.yaml, split "retest2"): a second careful reader's view of the same held-out cards.
 
-Run it directly for the confusion per component:  python tests/agreement.py [dev|dev2|...|dev6|test|test2|retest|retest2|all] [--misses]
+Where the two label sets of a held-out card disagree, a third reader settled the component, blind to openlint
+(adjudicated-*.yaml; splits "adjudicated" for test and "adjudicated2" for test2): the careful reader's labels.
+
+Run it directly for the confusion per component:
+    python tests/agreement.py [dev|dev2|...|dev6|test|test2|retest|retest2|adjudicated|adjudicated2|all] [--misses]
 """
 
 from __future__ import annotations
@@ -66,6 +70,29 @@ RELABELLED = {"retest": "test", "retest2": "test2"}
 def relabelled(split: str = "retest") -> dict[str, dict]:
     """A held-out split's cards as other readers labelled them again, blind (`split`: a key of RELABELLED)."""
     return {card: dict(entry, split=split) for card, entry in _read_labels((f"{split}-*.yaml",)).items()}
+
+
+# held-out splits adjudicated: where the first labels and the blind relabels disagree, a third reader decided under
+# the conventions, from the card and both readings, without openlint (adjudicated-*.yaml); where they agree, that
+# level stands. The adjudicated split's name, and the relabelled split it settles
+ADJUDICATED = {"adjudicated": "retest", "adjudicated2": "retest2"}
+
+
+def disputes(relabelled_split: str) -> dict[str, list[str]]:
+    """The components each card's two label sets (first and blind relabel) give different levels."""
+    first, again = primary_labels(), relabelled(relabelled_split)
+    found = {card: [key for key in KEYS if level_of(first[card][key]) != level_of(labels[key])] for card, labels in again.items()}
+    return {card: keys for card, keys in found.items() if keys}
+
+
+def adjudicated(split: str = "adjudicated") -> dict[str, dict]:
+    """A held-out split's labels as a careful reader settles them: the level both label sets give, or, where they
+    disagree, the adjudicator's decision (`split`: a key of ADJUDICATED)."""
+    first, decided = primary_labels(), _read_labels(("adjudicated-*.yaml",))
+    settled = {card: dict(first[card], split=split) for card in relabelled(ADJUDICATED[split])}
+    for card, keys in disputes(ADJUDICATED[split]).items():
+        settled[card].update({key: decided[card][key] for key in keys})
+    return settled
 
 
 @functools.lru_cache(maxsize=None)
@@ -157,6 +184,7 @@ def measure_splits(splits: list[str], openlint: list[str] | None = None) -> dict
     """A tally for each split ("all": every card), from one openlint process that checks each card once."""
     primary = primary_labels()
     again = {split: relabelled(split) for split in splits if split in RELABELLED}
+    again.update({split: adjudicated(split) for split in splits if split in ADJUDICATED})
     members = {split: sorted(again[split]) if split in again else [c for c, entry in sorted(primary.items()) if split == "all" or entry["split"] == split]
                for split in splits}
     found = reports(sorted({card for cards in members.values() for card in cards}), openlint or [sys.executable])
@@ -199,10 +227,25 @@ def _print(split: str, tally: Tally, misses: bool) -> None:
         print("  wrong released:\n" + "\n".join("    " + m for m in tally.wrong_released))
 
 
+
+def _sides(split: str, again: str) -> str:
+    """Which reading the adjudicator took, over a split's disputes (counts only)."""
+    first, second, settled = primary_labels(), relabelled(again), adjudicated(split)
+    sides = Counter()
+    for card, keys in disputes(again).items():
+        for key in keys:
+            level = level_of(settled[card][key])
+            sides["first labels" if level == level_of(first[card][key]) else "relabels" if level == level_of(second[card][key]) else "neither"] += 1
+    return f"{sum(sides.values())} disputes settled: " + ", ".join(f"{n} as the {side}" if side != "neither" else f"{n} neither" for side, n in sides.most_common())
+
+
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", *RELABELLED] if which == "all" else [which]).items():
+    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", *RELABELLED, *ADJUDICATED] if which == "all" else [which]).items():
         _print(split, tally, "--misses" in sys.argv)
     for name, other in (("between labellers", None), *((f"{held}, first labels vs relabelled", relabelled(split)) for split, held in RELABELLED.items())):
         overall, per, count = between_labellers(other)
         print(f"{name} ({count} cards): {overall:.1%}; " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))
+    for split, again in ADJUDICATED.items():
+        print(f"{split}: {_sides(split, again)}")
+
