@@ -128,3 +128,23 @@ def test_per_component_waiver(run, release):
     report = run("check", str(folder), "-f", "json").json()
     restrictive = {f["component"]: f["waived"] for f in report["findings"] if f["code"] == "OLL004"}
     assert restrictive == {"deployment.data.weights": True, "training.data.pretraining": False}
+
+
+def test_a_component_every_model_has_cannot_be_declared_not_applicable(run, release):
+    # a release that waves away its weights and its pre-training must not escape the caps they carry
+    folder = release({"README.md": CARD, "openness.yaml": declaration(**{
+        "training.code.pretraining": {"status": "not-applicable"},
+        "training.data.pretraining": {"status": "not-applicable"},
+        "deployment.data.weights": {"status": "not-applicable"},
+        "training.code.alignment": {"status": "not-applicable"},
+    })}, name="waved-away")
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    report = result.json()
+    refused = by_code(report)["OLD007"]
+    assert sorted(f["message"].split(" ", 1)[0] for f in refused) == ["deployment.data.weights", "training.code.pretraining", "training.data.pretraining"]
+    found = {c["id"]: c for c in report["components"]}
+    assert found["deployment.data.weights"]["level"] is not None and not found["deployment.data.weights"]["declared"]
+    assert found["training.code.pretraining"]["level"] is not None
+    assert found["training.code.alignment"]["level"] is None and found["training.code.alignment"]["declared"]  # a stage may be absent
+    assert report["grade"]["grade"] in ("E", "F") and found["deployment.data.weights"]["level"] == 1  # no weights: at most E

@@ -43,6 +43,8 @@ def from_declaration(release: Release, component: Component, declared: DeclaredC
     path = release.declaration.path if release.declaration else None
     stated = f"{component.id}: {declared.status}" + (f" ({declared.note})" if declared.note else "")
     evidence = Evidence(path, declared.line, stated, "declaration")
+    if declared.status == "not-applicable" and component.exists_if is None:
+        return None  # a component every model has cannot be waved away (problems(): OLD007); the reading stands
     if declared.status in _NOT_RELEASED:
         status, default_note = _NOT_RELEASED[declared.status]
         value = {"not-applicable": None, "not-released": 1}.get(status, taxonomy.api_only_level(component.side))
@@ -85,9 +87,14 @@ def problems(release: Release) -> list[Problem]:
     if declaration is None:
         return []
     found: list[Problem] = []
+    components = taxonomy.components()
     for declared in declaration.components.values():
         if declared.status == "released":
             found.extend(_contradictions(release, declaration.path, declared))
+        elif declared.status == "not-applicable" and (component := components.get(declared.id)) is not None and component.exists_if is None:
+            found.append(Problem("declaration.always-applies", declaration.path, declared.line,
+                                 f"{declared.id} is declared not applicable, but every model has it: the declaration is ignored "
+                                 "for it and the release is graded as read", {"component": declared.id}))
     return found
 
 
