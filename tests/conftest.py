@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from openlint.cli import main
+from weightgen import smallest_weights
+
+# the smallest valid safetensors file: a release's weights where their contents do not matter
+WEIGHTS = smallest_weights("model.safetensors")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "open-release"
@@ -126,7 +130,8 @@ def example(tmp_path) -> Path:
 
 def corpus_release(folder: Path, target: Path) -> Path:
     """A release folder rebuilt from a corpus entry: card and small files as found, and every file of
-    files.txt as an empty placeholder of the listed name."""
+    files.txt as a placeholder of the listed name: the smallest valid file of its weight format (an empty file is no
+    weights), else empty."""
     target.mkdir(parents=True, exist_ok=True)
     for item in folder.iterdir():
         if item.name != "files.txt":
@@ -140,7 +145,7 @@ def corpus_release(folder: Path, target: Path) -> Path:
             placeholder = target / path
             if not placeholder.exists():
                 placeholder.parent.mkdir(parents=True, exist_ok=True)
-                placeholder.touch()
+                placeholder.write_bytes(smallest_weights(path) or b"")
     return target
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import WEIGHTS
+
 import os
 
 import pytest
@@ -226,7 +228,7 @@ def test_huge_card_is_read_up_to_the_cap(run, release):
 
 
 @pytest.mark.parametrize("files, code", [
-    ({"model.safetensors": b""}, "OLC001"),
+    ({"model.safetensors": WEIGHTS}, "OLC001"),
     ({"README.md": "# no front matter\n"}, "OLC002"),
     ({"README.md": "---\nlicense: [\n---\n"}, "OLC003"),
     ({"README.md": "---\nlicense: mit\n---\n## Training Data\n[More Information Needed]\n"}, "OLC005"),

@@ -10,6 +10,8 @@ import sys
 import jsonschema
 import pytest
 
+from conftest import WEIGHTS
+
 from openlint import __version__
 from openlint.support.schemas import schema
 
@@ -45,7 +47,7 @@ def test_text_report_shows_table_findings_and_grade(run, release):
 
 
 def test_json_report_validates_and_carries_evidence(run, release):
-    folder = release({"README.md": CARD, "model.safetensors": b"\x00" * 4})
+    folder = release({"README.md": CARD, "model.safetensors": WEIGHTS, "broken.safetensors": b"\x00" * 4})
     report = run("check", str(folder), "-f", "json").json()
     jsonschema.validate(report, schema("report"))
     weights = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
@@ -53,7 +55,7 @@ def test_json_report_validates_and_carries_evidence(run, release):
     assert weights["rubric"]["points"] == 5
     assert any(e["file"] == "README.md" and e["line"] == 2 for e in weights["evidence"])
     invalid = [f for f in report["findings"] if f["code"] == "OLW005"]
-    assert invalid and invalid[0]["file"] == "model.safetensors"
+    assert invalid and invalid[0]["file"] == "broken.safetensors"
 
 
 def test_select_and_ignore(run, release):
@@ -202,7 +204,7 @@ def test_rules_lists_every_rule_and_explain_documents_one(run):
 
 
 def test_init_writes_a_declaration_that_keeps_the_levels(run, release):
-    folder = release({"README.md": CARD, "model.safetensors": b"\x00" * 4})
+    folder = release({"README.md": CARD, "model.safetensors": WEIGHTS})
     before = {c["id"]: c["label"] for c in run("check", str(folder), "-f", "json").json()["components"]}
     result = run("init", str(folder))
     assert result.code == 0 and "wrote" in result.err

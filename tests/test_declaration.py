@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from conftest import by_code, report_of
+from conftest import WEIGHTS, by_code, report_of
 import yaml
 
 CARD = "---\nlicense: apache-2.0\n---\n# m\n"
@@ -16,7 +16,7 @@ def declaration(**components) -> str:
 
 
 def test_declared_components_override_the_card(run, release):
-    folder = release({"README.md": CARD, "model.safetensors": b"", "openness.yaml": declaration(**{
+    folder = release({"README.md": CARD, "model.safetensors": WEIGHTS, "openness.yaml": declaration(**{
         "training.data.pretraining": {"status": "api-only", "note": "sold through our data API"},
         "training.code.pretraining": {"status": "not-released", "note": "internal infrastructure"},
         "training.code.alignment": {"status": "not-applicable"},
@@ -53,7 +53,7 @@ def test_declared_claims_are_checked(run, release):
     found = by_code(report_of(run, folder))
     assert "'scripts/train.py', which is not in the release" in found["OLD003"][0]["message"]
     assert "'my-own-terms'" in found["OLD004"][0]["message"]
-    assert "holds no weight file" in found["OLD005"][0]["message"]
+    assert "holds no usable weight file" in found["OLD005"][0]["message"]
 
 
 def test_a_declared_release_the_release_contradicts_is_not_released(run, release):
@@ -78,7 +78,7 @@ def test_a_declared_release_the_release_contradicts_is_not_released(run, release
 def test_declared_weights_under_a_stale_name_and_the_release_root_still_count(run, release):
     # the release holds weights, under another name than declared: a finding, not a missing release; "." (what
     # `openlint init` writes for a component with no pointer) is the release itself
-    folder = release({"README.md": CARD, "pytorch_model.safetensors": b"", "openness.yaml": declaration(**{
+    folder = release({"README.md": CARD, "pytorch_model.safetensors": WEIGHTS, "openness.yaml": declaration(**{
         "deployment.data.weights": {"status": "released", "location": "model.safetensors"},
         "deployment.code.inference": {"status": "released", "location": ".", "license": "apache-2.0"},
     })})
@@ -123,7 +123,7 @@ def test_hostile_declaration_yaml(run, release):
 def test_per_component_waiver(run, release):
     config = yaml.safe_dump({"waivers": [{"rule": "restrictive-licence", "component": "deployment.data.weights", "reason": "the weights are RAIL-licensed on purpose"}]})
     # a generic OpenRAIL licence (4 points, D4); CreativeML OpenRAIL-M would make it a Stable Diffusion derivative
-    folder = release({"README.md": "---\nlicense: openrail\n---\n# m\n", "model.safetensors": b"", ".openlint.yaml": config,
+    folder = release({"README.md": "---\nlicense: openrail\n---\n# m\n", "model.safetensors": WEIGHTS, ".openlint.yaml": config,
                       "openness.yaml": declaration(**{"training.data.pretraining": {"status": "released", "location": "hf://datasets/a/b", "license": "cc-by-nc-4.0"}})})
     report = run("check", str(folder), "-f", "json").json()
     restrictive = {f["component"]: f["waived"] for f in report["findings"] if f["code"] == "OLL004"}

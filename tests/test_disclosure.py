@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 
-from conftest import CORPUS, by_code, component, corpus_release, report_of
+from conftest import CORPUS, WEIGHTS, by_code, component, corpus_release, report_of
 
 
 
@@ -16,7 +16,7 @@ CARD = "---\nlicense: apache-2.0\n{meta}---\n# model\n\n{body}\n"
 
 
 def card(body: str, meta: str = "") -> dict[str, str]:
-    return {"README.md": CARD.format(meta=meta, body=body), "model.safetensors": b""}
+    return {"README.md": CARD.format(meta=meta, body=body), "model.safetensors": WEIGHTS}
 
 
 def test_open_washing_quotes_the_claim(run, tmp_path):

@@ -524,3 +524,20 @@ def test_a_tar_checkpoint_with_duplicate_member_names_is_unverified(run, release
     assert result.code == 1
     unverified = [f for f in result.json()["findings"] if f["code"] == "OLW011"]
     assert unverified and "duplicate" in unverified[0]["message"]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("model.safetensors", b""),  # empty
+    ("model.safetensors", os.urandom(100)),  # garbage
+    ("pytorch_model.bin", b"not a pickle at all" * 10),
+], ids=["empty", "random-bytes", "not-a-pickle"])
+def test_files_that_are_not_weights_do_not_release_the_weights(run, release, name, content):
+    # a stranger's pull request that adds a placeholder must not make the weights "fully open"
+    folder = release({"README.md": CARD, name: content}, name="placeholder-weights")
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code == 1
+    report = result.json()
+    weights = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
+    assert (weights["status"], weights["level"]) == ("described", 1) and "not valid weights" in weights["note"]
+    assert "usable weight file" in by_code(report)["OLW001"][0]["message"]
+    assert report["grade"]["grade"] in ("E", "F")  # capped: no weights

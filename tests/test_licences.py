@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from openlint.knowledge import licences
-from conftest import CORPUS
+from conftest import CORPUS, WEIGHTS
 
 # The licence ids the Hugging Face Hub accepts (hub-docs, repositories-licenses.md).
 HUB_IDS = """apache-2.0 mit openrail bigscience-openrail-m creativeml-openrail-m bigscience-bloom-rail-1.0 bigcode-openrail-m
@@ -82,7 +82,7 @@ def test_a_plain_licence_line_states_the_licence_only_when_nothing_else_does(run
     from conftest import component, report_of
 
     def weights(files):
-        return component(report_of(run, release({**files, "model.safetensors": b""})), "deployment.data.weights")
+        return component(report_of(run, release({**files, "model.safetensors": WEIGHTS})), "deployment.data.weights")
 
     plain = "License: [glm-4-9b License](https://huggingface.co/THUDM/glm-4-9b-chat/blob/main/LICENSE)\n"
     assert weights({"README.md": "# m\n\n" + plain})["licence"] == "glm-4"

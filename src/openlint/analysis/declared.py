@@ -70,14 +70,14 @@ def _released(release: Release, component: Component, declared: DeclaredComponen
 
 def _absent(release: Release, component: Component, declared: DeclaredComponent) -> bool:
     """Every declared location is shown not to exist (a path the release does not hold, a Hub repository the Hub
-    says is missing). Weights declared inside the release are absent when it holds no weight file at all, and
+    says is missing). Weights declared inside the release are absent when it holds no usable weight file, and
     present when it holds one (a stale file name is a finding, not a missing release)."""
     path = release.declaration.path if release.declaration else ""
     locations = list(declared.locations)
     if not locations:
         return False
     if component.role == "weights" and all(is_inside(location) for location in locations):
-        return not release.weights
+        return not release.holds_weights
     return all(_missing(release, path, declared, location) for location in locations)
 
 
@@ -105,8 +105,8 @@ def _contradictions(release: Release, path: str, declared: DeclaredComponent) ->
     if declared.licence and (licence is None or not licence.identified):
         found.append(Problem("declaration.licence-unknown", path, line, f"{cid} declares licence {declared.licence!r}, which openlint does not know", {"component": cid}))
     component = taxonomy.components().get(cid)
-    if component is not None and component.role == "weights" and not release.weights and all(is_inside(loc) for loc in declared.locations):
-        found.append(Problem("declaration.weights-absent", path, line, "the weights are declared released in this release, but it holds no weight file", {"component": cid}))
+    if component is not None and component.role == "weights" and not release.holds_weights and all(is_inside(loc) for loc in declared.locations):
+        found.append(Problem("declaration.weights-absent", path, line, "the weights are declared released in this release, but it holds no usable weight file", {"component": cid}))
     return found
 
 

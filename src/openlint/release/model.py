@@ -255,6 +255,12 @@ class Release(Record, eq=False):  # compared by identity
     def has_file(self, path: str) -> bool:
         return path.strip("/") in self.files
 
+    @property
+    def holds_weights(self) -> bool:
+        """Whether some weight file is weights: LFS pointers, unverified and dangerous files count; files that are not
+        weights at all (empty, garbage, no readable header: safety "invalid") do not."""
+        return any(weight.safety != "invalid" for weight in self.weights)
+
     def has_dir(self, path: str) -> bool:
         prefix = path.strip("/") + "/"
         return any(name.startswith(prefix) for name in self.files)
