@@ -142,6 +142,15 @@ def test_report_files_get_the_mode_a_plain_write_would(run, example, tmp_path):
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and kept.read_text() != "{}"
 
 
+def test_a_report_file_that_is_a_directory_is_a_one_line_error(run, example, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = run("check", str(example), "-o", f"json:{folder}")
+    assert result.code == 2 and "internal error" not in result.err
+    assert result.err.strip().splitlines() == [f"openlint: error: {folder}: cannot write (it is a directory; give a file name)"]
+    assert list(folder.iterdir()) == [] and not list(tmp_path.glob(".reports.*"))
+
+
 def test_colour_follows_no_color_only_when_it_is_set_and_not_empty(monkeypatch):
     from openlint.cli.options import color
 

@@ -14,6 +14,8 @@ def write_atomic(path: Path | str, text: str) -> None:
 
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OpenlintError(f"{path}: cannot write (it is a directory; give a file name)")
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
@@ -25,11 +27,13 @@ def write_atomic(path: Path | str, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(text)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(temporary)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise OpenlintError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
 
 
