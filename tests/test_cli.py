@@ -92,6 +92,9 @@ def test_min_grade(run, example, release):
     (["check", "/nonexistent/folder/x"], "no such folder"),
     (["check", ".", "--select", "NOPE999"], "unknown rule selector"),
     (["check", ".", "--format", "yaml"], "Invalid value"),
+    (["check", ".", "--min-grade", "Z"], "Invalid value"),
+    (["check", ".", "--timeout", "0"], "Invalid value"),
+    (["check", ".", "--no-such-option"], "No such option"),
     (["explain", "XYZ123"], "no rule"),
     (["check", ".", "-o", "report.unknownext"], "cannot tell the format"),
     (["check", ".", "-o", "foo:report.json"], "unknown format 'foo' (formats: text, concise, json, sarif, github, markdown, cyclonedx, html); for a file of that name write ./foo:report.json"),
@@ -107,6 +110,7 @@ def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, exa
     assert result.code == 2
     assert result.err.count(fragment) == 1  # said once ("Invalid value for '-f': Invalid value for '-f': ..." was not)
     assert "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1 and result.err.startswith("openlint: error: "), result.err
 
 
 def test_a_mistyped_folder_is_not_looked_up_on_the_hub(run, tmp_path, monkeypatch):

@@ -181,9 +181,13 @@ def _handled(invoke: Callable[[], object]) -> None:
         # it is (written back into `message`, a BadParameter would prefix its option twice). The help shown for no
         # arguments is openlint's own text, lines and all.
         own_help = getattr(click.exceptions, "NoArgsIsHelpError", ())
-        shown = exc.format_message() if own_help and isinstance(exc, own_help) else clean(exc.format_message())
-        exc.format_message = lambda: shown  # type: ignore[method-assign]
-        exc.show()
+        if own_help and isinstance(exc, own_help):
+            exc.show()
+            sys.exit(2)
+        # a usage error is one line, as every other exit-2 error: what is wrong, and where the help is
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see '{ctx.command_path} --help')" if isinstance(exc, click.UsageError) and ctx is not None else ""
+        click.echo(f"openlint: error: {clean(exc.format_message()).rstrip('.') if where else clean(exc.format_message())}{where}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("openlint: aborted", err=True)
