@@ -182,3 +182,28 @@ def test_badge_command_still_renders(run, llama, tmp_path):
     result = run("badge", str(llama), "-o", str(badge), "--components")
     assert result.code == 0 and f"openness {report['grade']['grade']}" in result.err
     assert cairosvg.svg2png(url=str(badge))[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- where a judgement comes from ---------------------------------------------------------------------------------------
+
+def test_text_and_markdown_say_how_the_release_was_read_and_name_the_catalogue(run, llama, tmp_path):
+    # the lineage decides which components are inherited; a folder's name alone can decide it, so it is always shown
+    text = run("check", str(llama), "-v", "--no-config", "--hub-id", "meta-llama/Llama-2-7b-hf", "--offline").out
+    assert "  lineage: base: LLaMA-2, a model trained from scratch" in text.splitlines()
+    # evidence no file holds (the catalogue's knowledge of the base) names where it came from, never "None:-"
+    assert "None:" not in text and "  catalogue: LLaMA-2: Authors' data: C1." in text
+    renamed = corpus_release(CORPUS / "cards" / "google-bert__bert-base-uncased", tmp_path / "llama-2-7b-chat-GPTQ")
+    assert "  lineage: quantisation: The release's name says it is a quantisation" in run("check", str(renamed), "--no-config").out
+    markdown = run("check", str(llama), "-f", "markdown", "--no-config", "--hub-id", "meta-llama/Llama-2-7b-hf", "--offline").out
+    assert "Read as: base\\: LLaMA-2, a model trained from scratch" in markdown
+
+
+def test_a_checkout_is_named_as_its_hub_repository_not_its_folder(run, tmp_path):
+    # the same card in a folder named otherwise: the repository id (--hub-id, or a huggingface.co remote) is its name
+    folder = corpus_release(CORPUS / "cards" / "meta-llama__Llama-2-7b-hf", tmp_path / "checkout")
+    assert "  lineage: fine-tune:" in run("check", str(folder), "--no-config").out
+    named = run("check", str(folder), "--no-config", "--hub-id", "meta-llama/Llama-2-7b-hf", "--offline").out
+    assert named.startswith("openlint: meta-llama/Llama-2-7b-hf  (local: ") and "  lineage: base: LLaMA-2" in named
+    (folder / ".git").mkdir()
+    (folder / ".git" / "config").write_text('[remote "origin"]\n\turl = https://huggingface.co/meta-llama/Llama-2-7b-hf\n')
+    assert "  lineage: base: LLaMA-2" in run("check", str(folder), "--no-config").out

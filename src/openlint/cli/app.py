@@ -31,7 +31,7 @@ def _hub_options(function):  # type: ignore[no-untyped-def]
         click.option("--partial", is_flag=True,
                      help="Hub: when something cannot be read, report the rest (complete: false, those components Unknown) instead of exit 2."),
         click.option("--hub-id", metavar="ORG/NAME",
-                     help="A local checkout's Hub repository: Git LFS pointers are judged from its files' headers [default: a huggingface.co git remote]."),
+                     help="A local checkout's Hub repository: the release's name, and where its Git LFS pointers' headers are read [default: a huggingface.co git remote]."),
     ]):
         function = option(function)
     return function

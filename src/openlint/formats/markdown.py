@@ -67,6 +67,8 @@ def _head(report: Report, options: RenderOptions) -> list[str]:
         head += [f"> **Failed:** {reason}", ""]
     if grade.caps:
         head += [f"> Capped at {c['max_grade']}: {text(c['why'])}" for c in grade.caps] + [""]
+    if line := report.lineage_line():
+        head += [f"Read as: {text(line)}", ""]
     head += _components(report)
     configuration = report.configuration_lines()
     if configuration:

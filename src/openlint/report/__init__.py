@@ -129,6 +129,19 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
         """Each waiver stated, with the number of findings it acknowledged."""
         return [(waiver, sum(1 for f in self.waived if f.waiver == waiver)) for waiver in self.applied.waivers]
 
+    def lineage_line(self) -> str | None:
+        """What kind of release it was read as, from what, and why: it decides which components are inherited."""
+        traced = self.assessment.lineage
+        if traced is None:
+            return None
+        bases = traced.bases
+        made_from = (f" of {', '.join(bases[:3])}" + (" ..." if len(bases) > 3 else "")) if bases else ""
+        evidence = traced.evidence
+        where = ""
+        if evidence is not None and evidence.file:
+            where = f" ({evidence.file}:{evidence.line})" if evidence.line else f" ({evidence.file})"
+        return f"{traced.kind}{made_from}: {traced.note}{where}"
+
     def configuration_lines(self) -> list[str]:
         """What the configuration did, one line each: the files applied, then what they changed and waived."""
         lines = [f"{self.uri(path)} ({role})" for path, role in self.applied.files]

@@ -54,9 +54,12 @@ def open_source(target: str, *, revision: str | None = None, token: str | None =
     if is_local(target):
         if revision:
             raise OpenlintError(f"--revision applies to Hub repositories; {target} is a local folder")
+        from openlint.sources import gitremote
         from openlint.sources.local import LocalSource
 
-        return LocalSource(target)
+        # a checkout is named as its Hub repository when that is known, not by whatever its folder is called: the
+        # name places a release in its family and says what it is ("...-GPTQ")
+        return LocalSource(target, name=hub_id or gitremote.hub_remote(Path(target)))
     hub = parse_hub_target(target)
     if hub is None:
         raise OpenlintError(f"{target}: no such folder, and not a Hub repository id (org/name) or URL")

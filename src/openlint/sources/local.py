@@ -22,9 +22,11 @@ MAX_FILES = 500_000
 
 class LocalSource:
     def __init__(self, root: str | os.PathLike[str], *, trusted: str | os.PathLike[str] | None = None,
-                 as_hub: HubFacts | None = None) -> None:
+                 as_hub: HubFacts | None = None, name: str | None = None) -> None:
         """`trusted`: a folder outside the release that symlinks may point into (the huggingface_hub cache);
-        `as_hub`: the folder is a cached snapshot of this Hub repository."""
+        `as_hub`: the folder is a cached snapshot of this Hub repository; `name`: the release's name when it is
+        known (the Hub repository a checkout comes from), else the folder's."""
+        self.name = name
         self.root = Path(root)
         if not self.root.exists():
             raise OpenlintError(f"{root}: no such file or directory")
@@ -68,7 +70,7 @@ class LocalSource:
         files = self._inventory(problems)
         if self.as_hub is not None:
             return Listing(self.as_hub.repo_id, "hub", self.as_hub.repo_id, files, problems, self.as_hub)
-        name = os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root
+        name = self.name or os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root
         return Listing(name, "local", str(self.root), files, problems)
 
     def _inventory(self, problems: list[Problem]) -> dict[str, FileEntry]:
