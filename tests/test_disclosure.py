@@ -172,6 +172,9 @@ def test_gated_weights_are_semi_open_whatever_the_licence(run, release):
     weights = component(report, "deployment.data.weights")
     assert weights["licence"] == "apache-2.0" and weights["label"] == "D4" and "gated" in weights["note"]
     assert weights["evidence"][-1]["snippet"] == "extra_gated_prompt: access is gated"
+    # the gate, not the licence, limits it: said by OLL005, and OLL004 ("missing: " nothing) does not misname it
+    codes = {f["code"]: f for f in report["findings"] if f.get("component") == "deployment.data.weights"}
+    assert "OLL004" not in codes and "access is gated" in codes["OLL005"]["message"]
 
 
 def test_weights_summary_totals_the_headers(run, release, tmp_path):

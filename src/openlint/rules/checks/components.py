@@ -35,7 +35,19 @@ def restrictive_licence(assessment: Assessment, options: dict[str, Any]) -> Iter
         # the component's note says why it is what it is
         if result.status == "released" and result.level is not None and result.level < below and result.points is not None:
             missing = [g for g in RUBRIC if not result.licence or g not in result.licence.grants]
+            if not missing:
+                continue  # the licence grants everything: what limits it is the gate (gated-access)
             file, line, quote = where(assessment, result.evidence)
             name = result.licence.id if result.licence else (result.licence_raw or "no identified licence")
             yield Hit({"component": result.component.title, "label": result.label, "licence": name, "points": result.points or 0,
                        "missing": ", ".join(missing)}, file, line, result.id, quote, result.id)
+
+
+@check("gated-access", {"type": "object", "additionalProperties": False, "properties": {}})
+def gated_access(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
+    """A released component below level 5 although its licence grants every rubric point: access is gated."""
+    for result in assessment.components.values():
+        if result.status == "released" and result.level is not None and result.level < 5 and result.licence is not None \
+                and all(g in result.licence.grants for g in RUBRIC):
+            file, line, quote = where(assessment, result.evidence)
+            yield Hit({"component": result.component.title, "label": result.label, "licence": result.licence.id}, file, line, result.id, quote, result.id)
