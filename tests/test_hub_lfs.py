@@ -132,6 +132,17 @@ def test_an_unreachable_hub_stops_the_check_or_marks_the_weights_unknown(run, ch
     assert [c["id"] for c in report["components"] if c["label"] == "UNK"] == ["deployment.data.weights"]
 
 
+def test_offline_with_nothing_cached_stops_the_check_as_an_unreachable_hub_does(run, checkout, hub):
+    # the README: --offline exits 2 naming what is not cached; the pointers' weights were never judged
+    stopped = run("check", str(checkout), "--no-config", "--hub-id", "org/model", "--offline")
+    assert stopped.code == 2 and "offline, and openlint's cache holds no check of this repository" in stopped.err
+    assert stopped.err.rstrip().endswith("(run the check once online); not graded (--partial reports what could be read)")
+    assert hub.requests() == []
+    report = run("check", str(checkout), "--no-config", "--hub-id", "org/model", "--offline", "--partial", "-f", "json").json()
+    assert report["complete"] is False
+    assert [c["id"] for c in report["components"] if c["label"] == "UNK"] == ["deployment.data.weights"]
+
+
 @pytest.mark.parametrize("args, fragment", [
     (("--hub-id", "a--b"), "is not a Hub repository id"),
     (("--hub-id", "../x"), "is not a Hub repository id"),

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from openlint.support.record import Record, field
 
-from openlint.errors import HubError, HubIncomplete, HubRevisionNotFound, printable
+from openlint.errors import HubError, HubIncomplete, HubNotCached, HubRevisionNotFound, printable
 from openlint.knowledge import patterns, taxonomy
 from openlint.readers import card as card_reader
 from openlint.readers import declaration as declaration_reader
@@ -516,9 +516,11 @@ def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dic
     try:
         hub, listing = _remote_listing(remote)
     except HubError as exc:
-        if exc.transient:
+        # a read that could be made later (the network, a limit, offline without a cache) leaves the check incomplete;
+        # a repository that says no (missing, private) is an answer
+        if exc.transient or isinstance(exc, HubNotCached):
             reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(exc.detail, failed=True), "weights")
-        return set(), f"the Hub repository {remote.repo_id} could not be read ({printable(exc.detail, 120)})"
+        return set(), f"the Hub repository {remote.repo_id} could not be read ({printable(exc.detail, 300)})"
     on_hub = {entry.lfs_sha256: path for path, entry in listing.files.items() if entry.lfs_sha256}
     matched = {p.path: on_hub[p.sha256] for p in pointers if p.sha256 in on_hub}
     wanted = sorted(hub_path for hub_path in matched.values() if hub_path.endswith(".safetensors"))
