@@ -17,7 +17,7 @@ from openlint.analysis.model import Pointer
 from openlint.knowledge import patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Block, Card, Evidence, Problem, Release
+from openlint.release.model import Block, Card, Evidence, Link, Problem, Release
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
@@ -411,7 +411,7 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
             _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
                                                            f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
         else:
-            _unknown_link(release, link.url, sentence, heads, evidence, vocab, found)
+            _unknown_link(release, link, sentence, heads, evidence, vocab, found)
 
 
 def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
@@ -424,13 +424,14 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
     route(mention, vocab, found, linked=not _own_project(release, url), document=bool(_DOCUMENT.search(url)))
 
 
-def _unknown_link(release: Release, url: str, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
+def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
+    url = link.url
     if match := HUB_DATASET.match(url):
         cid = data_component(f"{sentence} {heads}".lower(), vocab)
         if cid is not None:
             found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
     elif match := CODE_HOST.match(url):
-        _code_link(url, match, sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
+        _code_link(url, match, link.text.lower(), sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
     elif vocab.data_hosts.search(url) and not _HELD_OUT.search(sentence.lower()):
         cid = data_component(f"{sentence} {heads}".lower(), vocab)
         if cid is not None:
@@ -463,15 +464,22 @@ def data_component(context: str, vocab: Vocabulary) -> str | None:
     return next((cid for cid in order if vocab.data_context[cid].search(context)), None)
 
 
-def _code_link(url: str, match: re.Match[str], lower: str, context: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
+def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     """A repository the catalogue does not know: its role comes from the words around it; its licence is unknown."""
     target = f"https://{match.group(1).lower()}/{match.group(2).removesuffix('.git')}"
-    # issues pages are contact channels, PDFs are papers, notebooks and demos are not the pipeline's code
-    if re.search(r"/(issues|discussions|pulls?|blob/[^/]+/[^/]+\.(md|pdf|png|jpg))(/|$)", url) or url.lower().endswith(".pdf") or vocab.code_exclude.search(lower):
+    # issues pages are contact channels, PDFs are papers
+    if re.search(r"/(issues|discussions|pulls?|blob/[^/]+/[^/]+\.(md|pdf|png|jpg))(/|$)", url) or url.lower().endswith(".pdf"):
         return
     if _advice(lower, vocab):
         return
     cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
+    # notebooks, demos and examples are not the pipeline's code: a link that is one (its text or its address), or one
+    # in a sentence about one that names no stage's code ("try the demo: [repo]"); "the training code and examples
+    # are at [repo]" still names the training code
+    repo_and_path = match.group(2).lower().split("/", 1)[-1]  # the owner's name says nothing ("acme-examples/trainer")
+    named = anchor.split("/", 1)[-1] if re.fullmatch(r"[\w.-]+/[\w./-]+", anchor) else anchor
+    if vocab.code_exclude.search(f"{named} {repo_and_path}") or (cid is None and vocab.code_exclude.search(lower)):
+        return
     inference = taxonomy.by_role("inference-runtime").id
     if cid is None and vocab.code_context[inference].search(context):
         cid = inference
