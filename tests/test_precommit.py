@@ -1,6 +1,5 @@
 """The pre-commit hook: the README's snippet, run verbatim by real pre-commit (only the repository URL swapped for a
-local clone and `rev` for its HEAD) on a sample release, passing and failing; the `files:` pattern covers every file
-openlint reads and skips the rest."""
+local clone and `rev` for its HEAD) on a sample release, passing and failing, on every commit (a deletion too)."""
 
 from __future__ import annotations
 
@@ -29,25 +28,9 @@ def readme_snippet() -> str:
     return snippet
 
 
-def test_files_pattern_covers_what_openlint_reads_and_nothing_else():
-    from openlint.assemble import CARD_NAMES
-    from openlint.config import FILE_NAMES as CONFIG_NAMES
-    from openlint.knowledge import store
-    from openlint.readers.declaration import FILE_NAMES as DECLARATION_NAMES
-    from openlint.readers.licence import FILE_PREFIXES
-    from openlint.release.model import CODE_MAP_FILES
-
-    pattern = re.compile(HOOK["files"])
-    formats = store.load("weight-formats")
-    read = [*CARD_NAMES, *DECLARATION_NAMES, *CONFIG_NAMES, *CODE_MAP_FILES, "pyproject.toml", "config.json", "model.safetensors.index.json",
-            *(f"{prefix.upper()}{tail}" for prefix in FILE_PREFIXES for tail in ("", ".md", ".txt")),
-            *(f"sub/model{suffix}" for entry in formats["formats"] for suffix in entry.get("suffixes", [])),
-            *(name for entry in formats["formats"] for name in entry.get("names", [])),
-            *(f"modeling_tiny{suffix}" for suffix in formats["code_suffixes"])]
-    assert [path for path in read if not pattern.search(path)] == []
-    unrelated = ["docs/notes.txt", "src/app.js", "data/train.csv", "README.md.orig", "Licensed-works/list.txt", "images/plot.png"]
-    assert [path for path in unrelated if pattern.search(path)] == []
-    assert HOOK["pass_filenames"] is False and "always_run" not in HOOK  # it checks the whole release, when it matters
+def test_the_hook_checks_the_whole_release_on_every_commit():
+    # pre-commit never passes deleted files to a hook: with a `files:` filter, deleting the weights skipped it
+    assert HOOK["pass_filenames"] is False and HOOK["always_run"] is True and "files" not in HOOK
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -92,12 +75,18 @@ def test_readme_snippet_runs_with_real_pre_commit(tmp_path):
     printed = [line for line in passed.stdout.splitlines() if line and not line.startswith("[INFO]")]
     assert hook_line.endswith("Passed") and printed == [hook_line]  # nothing else printed
 
-    # a change that cannot affect the result does not run the hook
+    # any commit runs it, quietly when the release still passes ...
     _git(release, "commit", "-q", "-m", "release")
     (release / "notes.txt").write_text("meeting notes\n")
     _git(release, "add", "notes.txt")
-    skipped = pre_commit_run()
-    assert skipped.returncode == 0 and "Skipped" in skipped.stdout, skipped.stdout
+    unrelated = pre_commit_run()
+    assert unrelated.returncode == 0 and "Passed" in unrelated.stdout, unrelated.stdout
+    _git(release, "commit", "-q", "-m", "notes")
+    # ... and the commit that deletes the weights (a file pre-commit never passes to a hook) fails it
+    _git(release, "rm", "-q", "model.safetensors")
+    deleted = pre_commit_run()
+    assert deleted.returncode == 1 and "OLW001" in deleted.stdout, deleted.stdout
+    _git(release, "reset", "-q", "--hard")
 
     # a dangerous pickle and a card without its sections: the hook fails with one line per finding and the grade
     (release / "model.bin").write_bytes(BAD["model.bin"])
