@@ -62,6 +62,11 @@ def test_user_rule_runs(run, release, tmp_path):
     folder = release({"README.md": "---\nlicense: mit\n---\n# x\n"})
     report = run("check", str(folder), "--rules", str(extra), "--select", "XX001", "-f", "json").json()
     assert [f["message"] for f in report["findings"]] == ["weights are undisclosed"]
+    # the rule that fired can be looked up as the bundled ones are
+    explained = run("explain", "XX001", "--rules", str(extra))
+    assert explained.code == 0 and "weights-must-be-open" in explained.out and "house policy" in explained.out
+    missing = run("explain", "XX001")
+    assert missing.code == 2 and "needs --rules FILE" in missing.err
 
 
 def test_malformed_bundled_rule_is_caught_at_load(monkeypatch):

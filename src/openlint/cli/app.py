@@ -84,9 +84,13 @@ def check(target: str, **given: object) -> None:
     sys.exit(run_check(check_options(target, given)))
 
 
+_rule_files = click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                           help="Include an extra rule file (as `check --rules`).")
+
+
 @cli.command("rules")
 @click.option("-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Include an extra rule file.")
+@_rule_files
 @click.option("--write-docs", type=click.Path(file_okay=False, path_type=Path), metavar="FOLDER",
               help="Write one markdown page per rule and an index (README.md) to FOLDER, as in docs/rules/.")
 def rules_command(output_format: str, rule_files: tuple[Path, ...], write_docs: Path | None) -> None:
@@ -101,14 +105,16 @@ def rules_command(output_format: str, rule_files: tuple[Path, ...], write_docs: 
 
 @cli.command()
 @click.argument("code")
-def explain(code: str) -> None:
-    """Print the documentation of a rule, by code (OLS001) or name."""
+@_rule_files
+def explain(code: str, rule_files: tuple[Path, ...]) -> None:
+    """Print the documentation of a rule, by code (OLS001) or name; --rules for a rule of your own rule file."""
     from openlint.config import all_rules
     from openlint.rules import docs, ruleset
 
-    rule = ruleset.find(all_rules(()), code)
+    rule = ruleset.find(all_rules(tuple(str(p) for p in rule_files)), code)
     if rule is None:
-        raise OpenlintError(f"no rule {code!r}; `openlint rules` lists them")
+        hint = "`openlint rules` lists them" + ("" if rule_files else "; a rule of your own rule file needs --rules FILE")
+        raise OpenlintError(f"no rule {code!r}; {hint}")
     click.echo(docs.explain(rule))
 
 
