@@ -95,7 +95,8 @@ def page(rule: Rule) -> str:
     lines += ["## How to fix it", "", rule.fix, ""]
     if rule.example:
         fence = _fence(rule.example)
-        lines += ["## Example", "", "A model card fragment (README.md) that passes this rule:", "",
+        lines += ["## Example", "", "A model card (README.md) that passes this rule, in a release that also holds a weight file "
+                  "(model.safetensors):", "",
                   f"{fence}markdown", rule.example.rstrip("\n"), fence, ""]
     lines += ["## Message", "", f"`{rule.message}`", "", "## Check", "", f"`{rule.function}`"
               + (f" with options `{json.dumps(rule.options, sort_keys=True)}`" if rule.options else " (no options)"), ""]
