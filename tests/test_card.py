@@ -52,6 +52,14 @@ def test_an_html_block_that_is_one_heading_element_is_a_heading():
     assert [b.kind for b in parsed.blocks] == ["heading", "heading", "item", "html"]
 
 
+def test_a_field_set_twice_is_a_problem_and_the_last_is_read():
+    parsed, problems = parse("---\nlicense: mit\ntags:\n  - license: x\ndescription: |\n  license: y\nlicense: cc-by-nc-4.0\n---\n# x\n")
+    # nested and block-scalar lines are not fields of the card
+    assert [(p.kind, p.line) for p in problems if p.kind.startswith("card.front-matter")] == [("card.front-matter-duplicate-key", 7)]
+    assert "sets 'license' twice (lines 2 and 7)" in problems[0].detail
+    assert parsed.metadata["license"] == "cc-by-nc-4.0"
+
+
 def test_alias_bomb_is_refused():
     bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n---\n# x\n"
     parsed, problems = parse(bomb)
