@@ -249,3 +249,11 @@ def test_colour_only_when_asked_or_on_a_terminal(run, release, monkeypatch):
     forced = run("check", str(folder), "--no-config", "--color").out
     assert "\x1b[" in forced
     assert "\x1b[" not in run("check", str(folder), "--no-config", "-f", "json", "--color").out
+
+
+@pytest.mark.parametrize("text, line", [("fail-on: [x", 1), ("fail-on: [x\n", 1), ("select: [a]\nfail-on: [x\n", 2)])
+def test_a_yaml_error_at_the_end_of_a_configuration_names_its_last_line(run, example, text, line):
+    # the parser marks an unclosed flow at the end of the input on the line after the last one
+    (example / ".openlint.yaml").write_text(text)
+    result = run("check", str(example))
+    assert result.code == 2 and f".openlint.yaml: line {line}: invalid YAML" in result.err

@@ -117,7 +117,9 @@ def write_declaration(target: Path, *, force: bool, to_stdout: bool) -> str:
         raise OpenlintError(f"{existing} exists; use --force to overwrite it")
     path = existing or target / FILE_NAMES[0]
     write_atomic(path, text)
-    return f"wrote {path}: {declaration.filled(assessment)} of 12 components filled in from the release; complete the commented ones"
+    filled = declaration.filled(assessment)
+    rest = "review them" if filled == 12 else "complete the commented ones"
+    return f"wrote {path}: {filled} of 12 components filled in from the release; {rest}"
 
 
 def write_badge(options: Options, output: Path, components: bool) -> str:

@@ -95,7 +95,8 @@ def load(text: str, *, max_bytes: int = 5_000_000) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        # an error at the end of the input is marked on the line after the last one: name the last line
+        line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark else None
         raise YamlError(f"{exc.problem or exc.context or 'invalid YAML'}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
