@@ -77,3 +77,7 @@ def test_readme_pins_a_commit_that_has_the_action_and_the_hook():
         assert used <= set(action["inputs"]) and action["runs"]["using"] == "composite"
         hooks = yaml.safe_load(_git("show", f"{pin}:.pre-commit-hooks.yaml").stdout)
         assert [hook["id"] for hook in hooks] == ["openlint"] and "--quiet-on-success" in hooks[0]["entry"]
+        # "as documented here": the pinned hook is today's hook, and the pinned Action takes today's inputs
+        assert hooks == yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()), f"{pin}: the hook has changed since; pin a newer commit"
+        current = yaml.safe_load((ROOT / "action.yml").read_text())
+        assert set(action["inputs"]) == set(current["inputs"]), f"{pin}: the Action's inputs have changed since; pin a newer commit"
