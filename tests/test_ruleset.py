@@ -83,3 +83,16 @@ def test_messages_collapse_a_doubled_full_stop_but_keep_relative_paths():
     assert message("{detail}.", {"detail": "it ends."}) == "It ends."  # openlint's detail opens a sentence: a capital
     assert message("{detail}.", {"detail": "model.bin: unreadable"}) == "model.bin: unreadable."  # a file name stays
     assert message("{file} is not in the release.", {"file": "../../etc/passwd"}) == "../../etc/passwd is not in the release."
+
+
+def test_a_rule_files_text_is_never_raw_on_a_terminal(run, tmp_path):
+    # a release's configuration may name a rule file: explain and rules show its text escaped, as check does
+    extra = tmp_path / "esc.yaml"
+    extra.write_text(yaml.safe_dump({"kind": "rules", "rules": [{
+        "code": "XX002", "name": "escapes", "severity": "warning", "summary": "x\x1b]0;pwned\x07\x1b[31mRED",
+        "message": "m", "recommendation": "r\x1b[2J", "fix": "f",
+        "check": {"function": "component-status", "options": {"component": "deployment.data.weights", "statuses": ["undisclosed"]}},
+    }]}))
+    for args in (("explain", "XX002"), ("rules",)):
+        result = run(*args, "--rules", str(extra))
+        assert result.code == 0 and "\x1b" not in result.out and "\\x1b[31mRED" in result.out, args

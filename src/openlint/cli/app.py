@@ -115,7 +115,8 @@ def explain(code: str, rule_files: tuple[Path, ...]) -> None:
     if rule is None:
         hint = "`openlint rules` lists them" + ("" if rule_files else "; a rule of your own rule file needs --rules FILE")
         raise OpenlintError(f"no rule {code!r}; {hint}")
-    click.echo(docs.explain(rule))
+    # a rule file of a release's configuration is the release's text: never raw on a terminal
+    click.echo("\n".join(clean(line) for line in docs.explain(rule).split("\n")))
 
 
 @cli.command()

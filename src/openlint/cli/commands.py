@@ -12,6 +12,7 @@ from openlint.config import Options
 from openlint.errors import OpenlintError
 from openlint.formats import RenderOptions, render
 from openlint.support.files import write_atomic
+from openlint.support.text import clean
 
 
 def run_check(options: Options) -> int:
@@ -85,7 +86,7 @@ def list_rules(rule_files: tuple[str, ...], output_format: str) -> str:
     lines = []
     for rule in rules:
         components = ",".join(c.split(".", 1)[1] if c != "*" else "all" for c in rule.components) or "release"
-        lines.append(f"{rule.code}  {rule.name:<36} {rule.severity:<8} {components:<28} {rule.summary}")
+        lines.append(clean(f"{rule.code}  {rule.name:<36} {rule.severity:<8} {components:<28} {rule.summary}"))
     return "\n".join(lines) + "\n"
 
 
