@@ -530,14 +530,22 @@ def test_a_tar_checkpoint_with_duplicate_member_names_is_unverified(run, release
     ("model.safetensors", b""),  # empty
     ("model.safetensors", os.urandom(100)),  # garbage
     ("pytorch_model.bin", b"not a pickle at all" * 10),
-], ids=["empty", "random-bytes", "not-a-pickle"])
+    ("model.onnx_data", b""),  # a format judged by its name alone
+    ("flax_model.msgpack", b""),
+    ("weights.npy", b""),
+    ("model.safetensors", b"version https://git-lfs.github.com/spec/v1\n"),  # a pointer that names no object
+], ids=["empty", "random-bytes", "not-a-pickle", "empty-onnx-data", "empty-msgpack", "empty-npy", "objectless-pointer"])
 def test_files_that_are_not_weights_do_not_release_the_weights(run, release, name, content):
-    # a stranger's pull request that adds a placeholder must not make the weights "fully open"
-    folder = release({"README.md": CARD, name: content}, name="placeholder-weights")
+    # a stranger's pull request that adds a placeholder must not make the weights "fully open": the release is
+    # graded exactly as one without the file
+    card = ("---\nlicense: apache-2.0\ndatasets: [allenai/dolma]\nlibrary_name: transformers\n---\n# m\n"
+            "Trained from scratch with [GPT-NeoX](https://github.com/EleutherAI/gpt-neox).\n")
+    folder = release({"README.md": card, name: content}, name="placeholder-weights")
     result = run("check", str(folder), "-f", "json", "--no-config")
     assert result.code == 1
     report = result.json()
     weights = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
-    assert (weights["status"], weights["level"]) == ("described", 1) and "not valid weights" in weights["note"]
+    assert (weights["status"], weights["level"]) == ("undisclosed", 1) and "not valid weights" in weights["note"]
     assert "usable weight file" in by_code(report)["OLW001"][0]["message"]
-    assert report["grade"]["grade"] in ("E", "F")  # capped: no weights
+    bare = run("check", str(release({"README.md": card}, name="no-weights")), "-f", "json", "--no-config").json()
+    assert report["grade"] == bare["grade"] and "no-weights" in [cap["name"] for cap in report["grade"]["caps"]]

@@ -488,9 +488,7 @@ def _lfs_pointers(release: Release, source: Source, remote: Any, reads: Reads) -
     pointers = [_pointer(source, path) for path in sorted(paths)]
     by_path = {w.path: w for w in release.weights}
     for pointer in pointers:
-        weight = by_path[pointer.path]
-        weight.safety, weight.size = "unchecked", pointer.size if pointer.size is not None else weight.size
-        weight.detail = "a Git LFS pointer, not the weights"
+        _as_pointer(release, by_path[pointer.path], pointer)
     resolved, why = _from_hub(release, pointers, by_path, remote, reads) if remote is not None else (set(), "")
     left = [p for p in pointers if p.path not in resolved]
     if left:
@@ -498,6 +496,15 @@ def _lfs_pointers(release: Release, source: Source, remote: Any, reads: Reads) -
         hint = f"{why}; {checkout}" if why else f"{checkout} or name the Hub repository with --hub-id ORG/NAME"
         release.problems.append(Problem("lfs.pointers", None, None, f"{len(left)} weight file(s) are Git LFS pointers, not the weights: "
                                         f"{lfs_reader.summary(left)}; {hint}", {"count": len(left)}))
+
+
+def _as_pointer(release: Release, weight: WeightFile, pointer: lfs_reader.Pointer) -> None:
+    """A weight file that is a Git LFS pointer: unchecked until its object is read; one that names no object is a
+    placeholder, not a pointer to weights."""
+    weight.safety, weight.size = "unchecked", pointer.size if pointer.size is not None else weight.size
+    weight.detail = "a Git LFS pointer, not the weights"
+    if pointer.sha256 is None:
+        weight_reader.mark_invalid(weight, "weights.empty", "a Git LFS pointer that names no object (no sha256)", release.problems)
 
 
 def _pointer(source: Source, path: str) -> lfs_reader.Pointer:

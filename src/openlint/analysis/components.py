@@ -108,7 +108,7 @@ def _weights(release: Release, component: Component, own: ReleaseLicence) -> Com
     # own); files that are not weights at all (empty, garbage, no readable header) do not
     evidence = [Evidence(w.path, None, f"{w.format}, {w.size} bytes", "file") for w in release.weights[:5]]
     if not release.holds_weights:
-        return ComponentResult(component, "described", 1, evidence=tuple(evidence),
+        return ComponentResult(component, "undisclosed", 1, evidence=tuple(evidence),
                                note="The release's weight files are not valid weights (see their findings): no weights are released")
     if own.claim:
         evidence.insert(0, own.claim.evidence)

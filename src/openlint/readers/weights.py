@@ -97,6 +97,10 @@ def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> We
     if entry is None:
         return None
     weight = WeightFile(path=path, format=entry["format"], loads=entry["loads"], size=size)
+    if size == 0:
+        # judged by name alone, an empty .onnx_data or .msgpack would pass for weights: a placeholder is not weights
+        mark_invalid(weight, "weights.empty", "an empty file, not weights", problems)
+        return weight
     if not judge_by_format(weight, entry):
         try:
             with opener(path) as handle:
