@@ -137,3 +137,44 @@ def test_a_gated_file_is_not_a_missing_one(run, hub):
     result = run("check", "meta-llama/Llama-2-7b-hf", "-f", "json")
     assert result.code in (0, 1) and result.json()["complete"] is True
     assert component(result.json(), "deployment.data.weights")["status"] == "released"
+
+
+def test_a_card_that_could_not_be_read_gives_no_grade_and_no_findings_about_its_sections(run, bert):
+    bert.fail(rf"^GET /{BERT}/resolve/{BERT_SHA}/README.md$", *failing())
+    report = run("check", BERT, "--partial", "-f", "json").json()
+    codes = {f["code"] for f in report["findings"]}
+    assert not {code for code in codes if code.startswith("OLP")} and "OLD001" not in codes  # nothing says the card lacks them
+    for fmt, expected in (("concise", "grade not graded (incomplete: 1 item(s) could not be read, nothing was assessed)"),
+                          ("text", "grade: not graded (incomplete: 1 item(s) could not be read, nothing was assessed)"),
+                          ("markdown", "## openlint: not graded")):
+        bert.fail(rf"^GET /{BERT}/resolve/{BERT_SHA}/README.md$", *failing())
+        out = run("check", BERT, "--partial", "-f", fmt).out
+        assert expected in out and "grade F" not in out and "**F**" not in out, fmt
+
+
+def test_every_format_marks_an_incomplete_grade(run, bert):
+    for fmt, mark in (("concise", ", incomplete: 1 item(s) could not be read: "), ("github", ", incomplete: 1 item(s) could not be read for "),
+                      ("markdown", "> **Incomplete check:**"), ("text", "(incomplete: see above)")):
+        bert.fail(r"^GET /api/datasets/bookcorpus$", *failing())
+        assert mark in run("check", BERT, "--partial", "-f", fmt).out, fmt
+    bert.fail(r"^GET /api/datasets/bookcorpus$", *failing())
+    badge = run("badge", BERT, "--partial", "-o", "badge.svg")
+    assert badge.code == 2 and "no badge written: the check is incomplete" in badge.err
+
+
+def test_a_cap_a_component_not_assessed_could_lift_is_not_applied(run, hub):
+    # open weights and every training component closed but the pre-training data, whose lookup fails: whether the
+    # recipe is closed (capped at C) cannot be told, so the cap is not applied to the partial grade
+    from fakehub import VirtualFile
+    from weightgen import safetensors_bytes
+
+    card = (b"---\nlicense: apache-2.0\ndatasets: [someorg/pt-data]\nlibrary_name: transformers\n---\n# base\n"
+            b"Pre-trained from scratch on someorg/pt-data.\n\n## Evaluation\nEvaluated with "
+            b"[lm-evaluation-harness](https://github.com/EleutherAI/lm-evaluation-harness).\n\n| task | acc |\n|---|---|\n| arc | 40.1 |\n")
+    head, data = safetensors_bytes({"w": ("F32", [4, 4])})
+    hub.add_model(Repo("custom/base", "d" * 40, files={"README.md": card, "model.safetensors": VirtualFile(head, len(head) + data)},
+                       card_data={"license": "apache-2.0", "datasets": ["someorg/pt-data"], "library_name": "transformers"}))
+    hub.fail(r"^GET /api/datasets/someorg/pt-data$", *failing())
+    report = run("check", "custom/base", "--partial", "-f", "json").json()
+    assert labels(report)["training.data.pretraining"] == "UNK" and labels(report)["training.code.pretraining"] == "C1"
+    assert report["grade"]["caps"] == [] and report["grade"]["grade"] == "B"

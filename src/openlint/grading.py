@@ -47,6 +47,8 @@ def compute(components: Mapping[str, ComponentResult]) -> Grade:
     letter = next(band["grade"] for band in formula["bands"] if score >= band["min"])
     uncapped, caps = letter, []
     for cap in formula.get("caps", []):
+        if any(components[c].status == "unknown" for c in cap["components"]):
+            continue  # a component not assessed (a partial check) might lift it: the cap cannot be told
         applicable = [components[c] for c in cap["components"] if components[c].level is not None]
         if applicable and all(r.level <= cap["max_level"] for r in applicable) and GRADES.index(letter) < GRADES.index(cap["max_grade"]):
             letter = cap["max_grade"]

@@ -128,5 +128,9 @@ def write_badge(options: Options, output: Path, components: bool) -> str:
     from openlint.sources.base import redact
 
     report = pipeline.check(config.settings(options))
+    if report.release.missing:
+        # a badge is published: it shows a grade only from a check that read everything (never an incomplete one)
+        raise OpenlintError(f"{report.release.name}: no badge written: the check is incomplete ({len(report.release.missing)} item(s) "
+                            "could not be read); a badge needs a complete check")
     write_atomic(output, redact(render("badge", report, RenderOptions(badge_components=components))))
     return f"{output}: openness {report.grade.letter}"

@@ -26,8 +26,7 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def _summary(report: Report) -> str:
-    grade = report.grade
     counts = report.counts()
     found = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info") if counts[s])
     waived = f", {counts['waived']} acknowledged" if counts["waived"] else ""
-    return f"grade {grade.letter} ({grade.score:g}/100): {found or 'no findings'}{waived}"
+    return f"grade {report.grade_label()}: {found or 'no findings'}{waived}"

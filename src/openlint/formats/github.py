@@ -37,8 +37,7 @@ def render(report: Report, options: RenderOptions) -> str:
     configuration = report.configuration_lines()
     if configuration:
         lines.append(f"::notice title={escape_property('openlint configuration')}::{escape_data(chr(10).join(configuration))}")
-    grade = report.grade
     if reason := report.min_grade_failure(options.min_grade, options.min_grade_source):
         lines.append(f"::error title={escape_property('openlint min-grade')}::{escape_data(reason)}")
-    lines.append(f"::notice title={escape_property('openlint grade')}::{escape_data(f'Openness grade {grade.letter} ({grade.score:g}/100) for {report.release.name}')}")
+    lines.append(f"::notice title={escape_property('openlint grade')}::{escape_data(f'Openness grade {report.grade_label()} for {report.release.name}')}")
     return "\n".join(lines) + "\n"

@@ -61,8 +61,12 @@ def _points(item: dict | None) -> str:
 def _head(report: Report, options: RenderOptions) -> list[str]:
     grade = report.grade
     release = report.release
-    head = [f"## openlint: openness grade **{grade.letter}** ({grade.score:g}/100)", "",
+    title = f"openness grade **{grade.letter}** ({grade.score:g}/100)" if report.graded else "not graded"
+    head = [f"## openlint: {title}", "",
             code(release.location) + (f" at {code(release.revision)}" if release.revision else ""), ""]
+    if release.missing:
+        head += [f"> **Incomplete check:** {text(report.grade_label())}; components marked UNK were not assessed and are "
+                 "left out of the grade.", ""]
     if reason := report.min_grade_failure(options.min_grade, options.min_grade_source):
         head += [f"> **Failed:** {reason}", ""]
     if grade.caps:
@@ -91,6 +95,8 @@ def _components(report: Report) -> list[str]:
     earned = sum(item["earned"] or 0 for item in grade.breakdown)
     possible = sum(item["possible"] for item in grade.breakdown)
     capped = f", capped to {grade.letter}" if grade.caps else ""
+    if not report.graded:
+        return lines + ["", "No component could be assessed: no score."]
     lines += ["", f"Score: 100 x {earned:g} / {possible:g} points = **{grade.score:g}** (grade {grade.uncapped or grade.letter}{capped}); "
               "not-applicable and unassessed components count on neither side."]
     return lines

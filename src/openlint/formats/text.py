@@ -126,8 +126,11 @@ def _finding(finding: Finding, style: Style, verbosity: int) -> list[str]:
 
 def _grade(report: Report, style: Style, verbosity: int) -> list[str]:
     grade = report.grade
+    if not report.graded:
+        return [style(f"grade: {report.grade_label()}", "error", bold=True)]
     out = [style(f"grade {grade.letter}", grade.letter, bold=True) + f"  score {grade.score:g}/100" +
-           (f" (capped from {grade.uncapped}: {'; '.join(c['name'] for c in grade.caps)})" if grade.caps else "")]
+           (f" (capped from {grade.uncapped}: {'; '.join(c['name'] for c in grade.caps)})" if grade.caps else "") +
+           (" (incomplete: see above)" if report.release.missing else "")]
     if verbosity < 0:
         return out
     parts = []

@@ -255,6 +255,10 @@ class Release(Record, eq=False):  # compared by identity
     def has_file(self, path: str) -> bool:
         return path.strip("/") in self.files
 
+    def unread(self, path: str) -> bool:
+        """Whether this file of the release could not be read (a partial check)."""
+        return any(missing.what == path for missing in self.missing)
+
     @property
     def holds_weights(self) -> bool:
         """Whether some weight file is weights: LFS pointers, unverified and dangerous files count; files that are not

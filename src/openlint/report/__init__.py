@@ -92,6 +92,20 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
     def waived(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.waived is not None)
 
+    @property
+    def graded(self) -> bool:
+        """Whether anything was assessed: a partial check that could read nothing has no grade (its F is no finding)."""
+        return any(item["possible"] for item in self.grade.breakdown) or not self.release.missing
+
+    def grade_label(self) -> str:
+        """The grade as every format states it: "C (64.3/100)", marked when the check is incomplete (an incomplete
+        check is never shown as an ordinary grade), or "not graded" when nothing could be assessed."""
+        missing = len(self.release.missing)
+        if not self.graded:
+            return f"not graded (incomplete: {missing} item(s) could not be read, nothing was assessed)"
+        label = f"{self.grade.letter} ({self.grade.score:g}/100)"
+        return label + (f", incomplete: {missing} item(s) could not be read" if missing else "")
+
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
         for finding in self.findings:

@@ -33,7 +33,9 @@ def problem(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
     "properties": {"item": {"enum": ["intended-use", "out-of-scope-use", "limitations", "contact", "citation", "checkpoints", "training-logs"]}},
 })
 def practice(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
-    if assessment.release.card is not None and assessment.disclosure.practice.get(options["item"]) is None:
+    card = assessment.release.card
+    # a card that could not be read (a partial check) is not a card without the section
+    if card is not None and not assessment.release.unread(card.path) and assessment.disclosure.practice.get(options["item"]) is None:
         file, line = anchor(assessment)
         yield Hit({"item": options["item"].replace("-", " ")}, file, line)
 
@@ -69,7 +71,9 @@ def open_washing(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hi
 
 @check("declaration-missing")
 def declaration_missing(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
-    if assessment.release.declaration is None and not any(p.kind.startswith("declaration.") for p in assessment.problems):
+    release = assessment.release
+    unread = release.card is not None and release.unread(release.card.path)  # the card may hold the declaration
+    if release.declaration is None and not unread and not any(p.kind.startswith("declaration.") for p in assessment.problems):
         file, line = anchor(assessment)
         yield Hit({}, file, line)
 
