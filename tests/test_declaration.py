@@ -148,3 +148,20 @@ def test_a_component_every_model_has_cannot_be_declared_not_applicable(run, rele
     assert found["training.code.pretraining"]["level"] is not None
     assert found["training.code.alignment"]["level"] is None and found["training.code.alignment"]["declared"]  # a stage may be absent
     assert report["grade"]["grade"] in ("E", "F") and found["deployment.data.weights"]["level"] == 1  # no weights: at most E
+
+
+
+def test_the_declaration_cannot_acknowledge_what_openlint_says_of_its_own_claims(run, release):
+    folder = release({"README.md": CARD, "openness.yaml": declaration(**{
+        "deployment.data.weights": {"status": "not-applicable", "waivers": [{"rule": "OLD007", "reason": "we say our weights do not apply"}]},
+    })}, name="self-waived")
+    report = run("check", str(folder), "-f", "json", "--no-config").json()
+    found = by_code(report)
+    assert not found["OLD007"][0].get("waived") and "OLP010" in found
+
+
+def test_init_offers_not_applicable_only_for_a_stage_a_model_may_not_have(run, release):
+    folder = release({"README.md": CARD}, name="bare-card")
+    text = run("init", str(folder), "--stdout").out
+    templates = dict(block.split(":", 1) for block in text.split("\n  # ")[1:])
+    assert "not-applicable" not in templates["deployment.data.weights"] and "not-applicable" not in templates["training.code.pretraining"]

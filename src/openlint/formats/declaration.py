@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from openlint.analysis.model import Assessment, ComponentResult, Pointer
 from openlint.knowledge import taxonomy
+from openlint.knowledge.taxonomy import Component
 from openlint.support.text import escape_json
 
 HEADER = """\
@@ -42,25 +43,35 @@ def render(assessment: Assessment) -> str:
     for cid, component in taxonomy.components().items():
         result = results[cid]
         if result.status == "released":
-            locations = [_location(p) for p in result.pointers] or [e.file for e in result.evidence if e.source == "file" and e.file][:1] or ["."]
-            out.append(f"  {cid}:\n    status: released\n")
-            if len(set(locations)) == 1:
-                out.append(f"    location: {_quote(locations[0])}\n")
-            else:
-                out.append("    location:\n" + "".join(f"      - {_quote(loc)}\n" for loc in dict.fromkeys(locations)))
-            if result.licence and result.licence.identified:
-                out.append(f"    license: {result.licence.id}\n")
-            else:
-                out.append("    # license: openlint could not identify it; give a Hub or SPDX licence id\n")
-        elif result.status in ("not-applicable", "not-released"):
+            out.append(_released(cid, result))
+        elif result.status == "not-released" or (result.status == "not-applicable" and component.exists_if is not None):
             out.append(f"  {cid}:\n    status: {result.status}\n    note: {_quote(result.note)}\n")
         else:
-            side = "code" if component.side == "code" else "data"
-            out.append(f"  # {cid}:  ({component.title}; openlint found it {result.status.replace('-', ' ')})\n"
-                       f"  #   status: released | not-released | not-applicable\n"
-                       f"  #   location: https://... (where the {side} is published)\n"
-                       f"  #   license: apache-2.0\n")
+            out.append(_template(cid, component, result))
     return "".join(out)
+
+
+def _released(cid: str, result: ComponentResult) -> str:
+    locations = [_location(p) for p in result.pointers] or [e.file for e in result.evidence if e.source == "file" and e.file][:1] or ["."]
+    out = f"  {cid}:\n    status: released\n"
+    if len(set(locations)) == 1:
+        out += f"    location: {_quote(locations[0])}\n"
+    else:
+        out += "    location:\n" + "".join(f"      - {_quote(loc)}\n" for loc in dict.fromkeys(locations))
+    if result.licence and result.licence.identified:
+        return out + f"    license: {result.licence.id}\n"
+    return out + "    # license: openlint could not identify it; give a Hub or SPDX licence id\n"
+
+
+def _template(cid: str, component: Component, result: ComponentResult) -> str:
+    """A commented entry for a component openlint found no evidence for; not-applicable only where a model may not
+    have the stage (OLD007)."""
+    side = "code" if component.side == "code" else "data"
+    statuses = "released | not-released" + ("" if component.exists_if is None else " | not-applicable")
+    return (f"  # {cid}:  ({component.title}; openlint found it {result.status.replace('-', ' ')})\n"
+            f"  #   status: {statuses}\n"
+            f"  #   location: https://... (where the {side} is published)\n"
+            f"  #   license: apache-2.0\n")
 
 
 def filled(assessment: Assessment) -> int:

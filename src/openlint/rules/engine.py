@@ -183,7 +183,11 @@ def _refusal(policy: Policy, waiver: Waiver) -> str | None:
     rule = find(list(policy.known), waiver.rule)
     if rule is None:
         return "names no rule"
-    return "security" if rule.security else None
+    if rule.security:
+        return "security"
+    # a finding about what the declaration itself claims (OLD003-OLD007) is not the declaration's to acknowledge
+    kinds = rule.options.get("kinds", []) if rule.function == "problem" else []
+    return "security" if kinds and all(str(kind).startswith("declaration.") for kind in kinds) else None
 
 
 def _about_waivers(policy: Policy, release: Release, waivers: tuple[Waiver, ...], usable: tuple[Waiver, ...],
