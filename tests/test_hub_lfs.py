@@ -105,6 +105,22 @@ def test_the_checkouts_commit_is_asked_for_and_any_revision_with_the_same_object
     assert asked == [f"/api/models/org/model/revision/{'d' * 40}", "/api/models/org/model"]
 
 
+def test_offline_an_unpushed_commit_falls_back_to_the_cached_default_branch(run, checkout, hub):
+    git_folder(checkout, '[remote "origin"]\n\turl = https://huggingface.co/org/model\n', head="d" * 40 + "\n")
+    online = report_of(run, checkout)
+    offline = run("check", str(checkout), "-f", "json", "--no-config", "--offline")
+    assert offline.code in (0, 1), offline.err
+    assert "OLH002" not in by_code(offline.json()) and offline.json()["weights"] == online["weights"]
+
+
+def test_offline_a_remote_found_in_git_config_is_not_looked_up_the_pointers_stay_a_finding(run, checkout, hub):
+    # the pre-commit hook (--offline) in a checkout of pointers: never the network, never a stop for what is not cached
+    git_folder(checkout, '[remote "origin"]\n\turl = https://huggingface.co/org/model\n')
+    result = run("check", str(checkout), "-f", "json", "--no-config", "--offline")
+    assert result.code in (0, 1), result.err
+    assert "could not be read" in by_code(result.json())["OLH002"][0]["message"] and hub.requests() == []
+
+
 def test_pointers_the_hub_does_not_hold_stay_a_finding(run, release, hub_model):
     folder = release({"README.md": CARD, "model-00001-of-00003.safetensors": pointer(hub_model.oid("model-00001-of-00003.safetensors"), 10),
                       "extra.safetensors": pointer("e" * 64, 123)}, name="mixed")

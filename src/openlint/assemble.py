@@ -523,9 +523,11 @@ def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dic
     try:
         hub, listing = _remote_listing(remote)
     except HubError as exc:
-        # a read that could be made later (the network, a limit, offline without a cache) leaves the check incomplete;
-        # a repository that says no (missing, private) is an answer
-        if exc.transient or isinstance(exc, HubNotCached):
+        # a read that could be made later (the network, a limit) leaves the check incomplete, and so does offline
+        # without a cache when the repository was asked for (--hub-id); a remote only found in .git/config is read
+        # when it can be, and offline it is not (the pre-commit hook): the pointers stay a finding. A repository that
+        # says no (missing, private) is an answer
+        if exc.transient or (isinstance(exc, HubNotCached) and remote.explicit):
             reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(exc.detail, failed=True), "weights")
         return set(), f"the Hub repository {remote.repo_id} could not be read ({printable(exc.detail, 300)})"
     on_hub = {entry.lfs_sha256: path for path, entry in listing.files.items() if entry.lfs_sha256}
@@ -549,6 +551,9 @@ def _remote_listing(remote: Any) -> tuple[Source, Listing]:
     try:
         hub = remote.open(remote.commit)
         return hub, hub.listing()
-    except HubRevisionNotFound:
+    except (HubRevisionNotFound, HubNotCached):
+        if remote.commit is None:
+            raise
+        # a commit not pushed yet (or, offline, not checked yet): the default branch, online or as cached
         hub = remote.open(None)
         return hub, hub.listing()

@@ -84,6 +84,7 @@ class LfsRemote(Record, frozen=True, eq=False):  # compared by identity
 
     repo_id: str
     commit: str | None  # the checkout's commit, when it can be read (a Hub commit if the checkout is of the Hub)
+    explicit: bool  # named with --hub-id (asked for: a read it cannot make stops the check), not found in .git/config
     token: str | None
     timeout: float
     offline: bool
@@ -105,4 +106,4 @@ def lfs_remote(target: str, hub_id: str | None, *, token: str | None = None, off
     repo_id = hub_id or gitremote.hub_remote(root)
     if repo_id is None:
         return None
-    return LfsRemote(repo_id, gitremote.head_commit(root), token, timeout, offline, quiet)
+    return LfsRemote(repo_id, gitremote.head_commit(root), hub_id is not None, token, timeout, offline, quiet)
