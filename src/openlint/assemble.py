@@ -523,13 +523,7 @@ def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dic
     try:
         hub, listing = _remote_listing(remote)
     except HubError as exc:
-        # a read that could be made later (the network, a limit) leaves the check incomplete, and so does offline
-        # without a cache when the repository was asked for (--hub-id); a remote only found in .git/config is read
-        # when it can be, and offline it is not (the pre-commit hook): the pointers stay a finding. A repository that
-        # says no (missing, private) is an answer
-        if exc.transient or (isinstance(exc, HubNotCached) and remote.explicit):
-            reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(exc.detail, failed=True), "weights")
-        return set(), f"the Hub repository {remote.repo_id} could not be read ({printable(exc.detail, 300)})"
+        return set(), _unread_remote(remote, exc, reads)
     on_hub = {entry.lfs_sha256: path for path, entry in listing.files.items() if entry.lfs_sha256}
     matched = {p.path: on_hub[p.sha256] for p in pointers if p.sha256 in on_hub}
     wanted = sorted(hub_path for hub_path in matched.values() if hub_path.endswith(".safetensors"))
@@ -543,6 +537,16 @@ def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dic
         weight.detail = (weight.detail + "; " if weight.detail else "") + f"a Git LFS pointer: judged from the Hub's copy ({remote.repo_id})"
     unmatched = "" if len(matched) == len(pointers) else f"the Hub repository {remote.repo_id} does not hold them"
     return set(matched), unmatched
+
+
+def _unread_remote(remote: Any, exc: HubError, reads: Reads) -> str:
+    """Why the pointers stay a finding. A read that could be made later (the network, a limit) leaves the check
+    incomplete, and so does offline without a cache when the repository was asked for (--hub-id); a remote only found
+    in .git/config is read when it can be, and offline it is not (the pre-commit hook). A repository that says no
+    (missing, private) is an answer."""
+    if exc.transient or (isinstance(exc, HubNotCached) and remote.explicit):
+        reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(exc.detail, failed=True), "weights")
+    return f"the Hub repository {remote.repo_id} could not be read ({printable(exc.detail, 300)})"
 
 
 def _remote_listing(remote: Any) -> tuple[Source, Listing]:
