@@ -34,7 +34,8 @@ args+=(--fail-on "${OPENLINT_FAIL_ON:-error}")
 [ -n "${OPENLINT_MIN_GRADE:-}" ] && args+=(--min-grade "$OPENLINT_MIN_GRADE")
 [ -n "${OPENLINT_CONFIG:-}" ] && args+=(--config "$OPENLINT_CONFIG")
 if [ -n "${OPENLINT_ARGS:-}" ]; then
-  read -r -a extra <<< "$OPENLINT_ARGS"
+  # split on white space, newlines included: an `args: |` block gives one option per line (no shell evaluation)
+  read -r -d '' -a extra <<< "$OPENLINT_ARGS" || true
   args+=("${extra[@]}")
 fi
 

@@ -271,3 +271,17 @@ def test_action_compares_with_the_previous_release_tag(tmp_path):
     runner.inputs["compare-to"] = "none"
     runner.reset()
     assert runner.run(STEPS[2]).returncode == 0 and "openlint diff" not in runner.files["summary"].read_text()
+
+
+def test_args_given_as_a_block_of_lines_are_all_passed(tmp_path):
+    # `args: |` in a workflow gives one option per line; each must reach openlint (the first line only did)
+    stub = tmp_path / "bin" / "openlint"
+    stub.parent.mkdir()
+    stub.write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$@" > {tmp_path / "argv.txt"}\nexit 2\n')
+    stub.chmod(0o755)
+    (tmp_path / "bin" / "python").symlink_to(sys.executable)
+    env = {"PATH": f"{stub.parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path), "OPENLINT_SARIF": str(tmp_path / "o.sarif"),
+           "OPENLINT_ARGS": "--select OLD\n--min-grade A\n  --ignore  OLP006 "}
+    subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=tmp_path, capture_output=True, text=True)
+    argv = (tmp_path / "argv.txt").read_text().splitlines()
+    assert argv[-6:] == ["--select", "OLD", "--min-grade", "A", "--ignore", "OLP006"]
