@@ -476,8 +476,8 @@ def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context:
     # notebooks, demos and examples are not the pipeline's code: a link that is one (its text or its address), or one
     # in a sentence about one that names no stage's code ("try the demo: [repo]"); "the training code and examples
     # are at [repo]" still names the training code
-    repo_and_path = match.group(2).lower().split("/", 1)[-1]  # the owner's name says nothing ("acme-examples/trainer")
-    named = anchor.split("/", 1)[-1] if re.fullmatch(r"[\w.-]+/[\w./-]+", anchor) else anchor
+    owner, _, repo_and_path = match.group(2).lower().partition("/")
+    named = anchor.replace(owner, " ")  # the owner's name says nothing of what it holds ("acme-examples/trainer")
     if vocab.code_exclude.search(f"{named} {repo_and_path}") or (cid is None and vocab.code_exclude.search(lower)):
         return
     inference = taxonomy.by_role("inference-runtime").id
