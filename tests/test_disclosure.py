@@ -175,6 +175,7 @@ def test_gated_weights_are_semi_open_whatever_the_licence(run, release):
     # the gate, not the licence, limits it: said by OLL005, and OLL004 ("missing: " nothing) does not misname it
     codes = {f["code"]: f for f in report["findings"] if f.get("component") == "deployment.data.weights"}
     assert "OLL004" not in codes and "access is gated" in codes["OLL005"]["message"]
+    assert codes["OLL005"]["line"] == weights["evidence"][-1]["line"]  # at the gate, not at the licence line
 
 
 def test_weights_summary_totals_the_headers(run, release, tmp_path):

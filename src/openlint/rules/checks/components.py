@@ -49,5 +49,7 @@ def gated_access(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hi
     for result in assessment.components.values():
         if result.status == "released" and result.level is not None and result.level < 5 and result.licence is not None \
                 and all(g in result.licence.grants for g in RUBRIC):
-            file, line, quote = where(assessment, result.evidence)
+            # pointed at the gate (the card's extra_gated_* field, a gated dataset), not at the licence
+            gate = tuple(e for e in result.evidence if "gated" in e.snippet) or result.evidence
+            file, line, quote = where(assessment, gate)
             yield Hit({"component": result.component.title, "label": result.label, "licence": result.licence.id}, file, line, result.id, quote, result.id)
