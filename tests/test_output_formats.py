@@ -195,7 +195,9 @@ def test_text_and_markdown_say_how_the_release_was_read_and_name_the_catalogue(r
     renamed = corpus_release(CORPUS / "cards" / "google-bert__bert-base-uncased", tmp_path / "llama-2-7b-chat-GPTQ")
     assert "  lineage: quantisation: The release's name says it is a quantisation" in run("check", str(renamed), "--no-config").out
     markdown = run("check", str(llama), "-f", "markdown", "--no-config", "--hub-id", "meta-llama/Llama-2-7b-hf", "--offline").out
-    assert "Read as: base\\: LLaMA-2, a model trained from scratch" in markdown
+    assert "Read as: base\\: LLaMA-2, a model trained from scratch (release `meta-llama/Llama-2-7b-hf`)" in markdown
+    html = run("check", str(llama), "-f", "html", "--no-config", "--hub-id", "meta-llama/Llama-2-7b-hf", "--offline").out
+    assert "<p>Read as: base: LLaMA-2, a model trained from scratch</p>" in html
 
 
 def test_a_checkout_is_named_as_its_hub_repository_not_its_folder(run, tmp_path):

@@ -61,11 +61,15 @@ def _header(report: Report) -> list[str]:
     grade, release = report.grade, report.release
     where = f"{release.source}: {release.location}" + (f" @ {release.revision}" if release.revision else "")
     caps = "".join(f"<li>capped at {_e(c['max_grade'])}: {_e(c['why'])}</li>" for c in grade.caps)
+    lineage = report.lineage_line()
+    shown = (f'<p><span class="grade" style="background:{GRADE_COLOURS[grade.letter]}">{_e(grade.letter)}</span> '
+             f"score {grade.score:g}/100" + (f" (uncapped {_e(grade.uncapped)})" if grade.caps else "") + "</p>") if report.graded else ""
+    incomplete = f"<p><strong>Incomplete check:</strong> {_e(report.grade_label())}</p>" if release.missing else ""
     return [
         f"<header><h1>openlint: {_e(release.name)}</h1><p><code>{_e(where)}</code></p>",
-        f'<p><span class="grade" style="background:{GRADE_COLOURS[grade.letter]}">{_e(grade.letter)}</span> '
-        f"score {grade.score:g}/100" + (f" (uncapped {_e(grade.uncapped)})" if grade.caps else "") + "</p>",
-        f"<ul>{caps}</ul>" if caps else "", "</header>",
+        incomplete, shown,
+        f"<ul>{caps}</ul>" if caps else "",
+        f"<p>Read as: {_e(lineage)}</p>" if lineage else "", "</header>",
     ]
 
 

@@ -72,7 +72,7 @@ def _head(report: Report, options: RenderOptions) -> list[str]:
     if grade.caps:
         head += [f"> Capped at {c['max_grade']}: {text(c['why'])}" for c in grade.caps] + [""]
     if line := report.lineage_line():
-        head += [f"Read as: {text(line)}", ""]
+        head += [f"Read as: {text(line)} (release {code(release.name)})", ""]
     head += _components(report)
     configuration = report.configuration_lines()
     if configuration:
