@@ -60,6 +60,18 @@ def test_a_field_set_twice_is_a_problem_and_the_last_is_read():
     assert parsed.metadata["license"] == "cc-by-nc-4.0"
 
 
+@pytest.mark.parametrize("front, duplicated, line", [
+    ('description: "Weights.\nlicense: see LICENSE"\nlicense: apache-2.0\n', None, 4),  # a line inside a quoted value
+    ('license: mit\n"license": cc-by-nc-4.0\n', "license", 3),  # a quoted key is the same key
+    ("license: mit\ntags: [x]\nlicense: cc-by-nc-4.0\n", "license", 4),
+])
+def test_fields_set_twice_are_told_by_the_parser_and_the_line_is_the_one_read(front, duplicated, line):
+    parsed, problems = parse(f"---\n{front}---\n# x\n")
+    found = [p for p in problems if p.kind == "card.front-matter-duplicate-key"]
+    assert [p.line for p in found] == ([line] if duplicated else [])
+    assert parsed.key_line("license") == line  # the evidence points at the value that is read
+
+
 def test_alias_bomb_is_refused():
     bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n---\n# x\n"
     parsed, problems = parse(bomb)

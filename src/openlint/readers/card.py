@@ -97,9 +97,12 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
         return
     card.has_front_matter = True
     card.body_start = end + 2
-    _field_lines(card, lines, start, end, problems)
+    text = "\n".join(lines[start + 1:end])
+    for number in range(start + 1, end):  # a first guess, kept when the YAML does not load
+        if match := _KEY.match(lines[number]):
+            card.key_lines.setdefault(match.group(1), number + 1)
     try:
-        data = yamlsafe.load("\n".join(lines[start + 1:end]))
+        data = yamlsafe.load(text)
     except yamlsafe.YamlError as exc:
         problems.append(Problem("card.front-matter-invalid", card.path, exc.line + 1 if exc.line else 1, f"the front matter is not valid YAML: {exc}"))
         return
@@ -107,19 +110,22 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
         problems.append(Problem("card.front-matter-invalid", card.path, 2, f"the front matter is a {type(data).__name__}, not a mapping of metadata fields"))
         return
     card.metadata = {str(k): v for k, v in (data or {}).items()}
+    _field_lines(card, text, start + 1, problems)
 
 
-def _field_lines(card: Card, lines: list[str], start: int, end: int, problems: list[Problem]) -> None:
-    """The line of each top-level field of the front matter; a field set twice is a problem (PyYAML keeps the last
-    silently, stricter readers refuse the card: either way the card says two things)."""
-    for number in range(start + 1, end):
-        if match := _KEY.match(lines[number]):
-            key = match.group(1)
-            if key in card.key_lines:
-                problems.append(Problem("card.front-matter-duplicate-key", card.path, number + 1,
-                                        f"the front matter sets {printable(key, 60)!r} twice (lines {card.key_lines[key]} and {number + 1}); "
-                                        "openlint reads the last, and stricter YAML readers refuse the card"))
-            card.key_lines.setdefault(key, number + 1)
+def _field_lines(card: Card, text: str, offset: int, problems: list[Problem]) -> None:
+    """The line of each top-level field, from the parser (quoted keys too, never a line inside a value); a field set
+    twice is a problem (PyYAML keeps the last silently, stricter readers refuse the card: either way the card says
+    two things), and its line is the last one's, the one whose value is read."""
+    seen: dict[str, int] = {}
+    for key, line in yamlsafe.top_level_keys(text):
+        line += offset
+        if key in seen:
+            problems.append(Problem("card.front-matter-duplicate-key", card.path, line,
+                                    f"the front matter sets {printable(key, 60)!r} twice (lines {seen[key]} and {line}); "
+                                    "openlint reads the last, and stricter YAML readers refuse the card"))
+        seen[key] = line
+    card.key_lines.update(seen)
 
 
 # -- body -------------------------------------------------------------------------------------------------------------

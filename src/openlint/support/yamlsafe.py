@@ -109,3 +109,18 @@ def load(text: str, *, max_bytes: int = 5_000_000) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def top_level_keys(text: str) -> list[tuple[str, int]]:
+    """The keys of a document that load() accepted, if it is a mapping, each with its 1-based line, in order and
+    with repeats (load() keeps the last of a repeated key silently). Scalar keys only: quoting does not matter."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return []
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(str(key.value), key.start_mark.line + 1) for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
