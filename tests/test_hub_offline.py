@@ -85,3 +85,14 @@ def test_a_later_run_with_a_token_is_not_refused_by_the_cache(run, hub):
     assert with_token["release"]["hub"]["unreadable_files"] == []
     offline = run("check", "meta-llama/Llama-2-7b-hf", "--token", "hf_accepted_terms_token", "--offline", "-f", "json").json()
     assert offline == with_token
+
+
+def test_an_anonymous_run_after_a_token_run_reads_as_the_public_does(run, hub, tmp_path, monkeypatch):
+    # what a token read of a gated repository is kept for that token: the public's report does not depend on who ran
+    # openlint before on this machine
+    hub.add_model(corpus_repo("meta-llama__Llama-2-7b-hf", "meta-llama/Llama-2-7b-hf", gated="manual"))
+    run("check", "meta-llama/Llama-2-7b-hf", "--token", "hf_accepted_terms_token", "-f", "json")
+    after_token = run("check", "meta-llama/Llama-2-7b-hf", "-f", "json").json()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache"))
+    fresh = run("check", "meta-llama/Llama-2-7b-hf", "-f", "json").json()
+    assert after_token["release"]["hub"]["unreadable_files"] and after_token == fresh

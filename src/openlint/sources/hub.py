@@ -148,8 +148,14 @@ class HubSource:
             return Unreadable(f"gated ({self.gated or 'yes'}): needs a token that has accepted the terms", refused=True)
         return None
 
+    @property
+    def _scope(self) -> tuple[str, ...]:
+        """What a gated repository shows depends on who asks: what a token read is kept for that token only, so that
+        an anonymous run on a warm cache reads (and is refused) as the public is. Public repositories share one copy."""
+        return (self.viewer,) if self.gated and self.token else ()
+
     def _recorded(self, *key: str) -> bytes | Unreadable | None:
-        cached = self.cache.data(self.sha, *key)
+        cached = self.cache.data(self.sha, *key, *self._scope)
         if isinstance(cached, bytes):
             return cached
         refused = self.cache.item(self.sha, *key, self.viewer)
@@ -176,7 +182,7 @@ class HubSource:
             self.cache.set_item(self.sha, {"refused": refusal.reason}, *key, self.viewer)
             return refusal
         body = redact_bytes(body)
-        self.cache.set_data(self.sha, body, *key)
+        self.cache.set_data(self.sha, body, *key, *self._scope)
         return body
 
     # -- safetensors headers ----------------------------------------------------------------------------------------
@@ -184,7 +190,8 @@ class HubSource:
         """The raw JSON header of a remote safetensors file; cached by the file's (validated) LFS sha256."""
         entry = self.files.get(path)
         sha = entry.lfs_sha256 if entry is not None else None
-        cached = self.cache.header(sha) if sha else self.cache.data(self.sha, "header", path)
+        shared = sha and not self._scope  # headers are shared by LFS hash across repositories, unless gated
+        cached = self.cache.header(sha) if shared else self.cache.data(self.sha, "header", path, *self._scope)
         if isinstance(cached, bytes):
             return cached
         recorded = self._recorded("header-refused", path)
@@ -201,10 +208,10 @@ class HubSource:
             self.cache.set_item(self.sha, {"refused": refusal.reason}, "header-refused", path, self.viewer)
             return refusal
         if isinstance(result, bytes):
-            if sha:
+            if shared:
                 self.cache.set_header(sha, result)
             else:
-                self.cache.set_data(self.sha, result, "header", path)
+                self.cache.set_data(self.sha, result, "header", path, *self._scope)
         return result
 
     def _read_header(self, path: str, size: int) -> bytes | Unreadable | InvalidHeader:
