@@ -549,3 +549,16 @@ def test_files_that_are_not_weights_do_not_release_the_weights(run, release, nam
     assert "usable weight file" in by_code(report)["OLW001"][0]["message"]
     bare = run("check", str(release({"README.md": card}, name="no-weights")), "-f", "json", "--no-config").json()
     assert report["grade"] == bare["grade"] and "no-weights" in [cap["name"] for cap in report["grade"]["caps"]]
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("coreml/text/float32_model.mlpackage/Data/com.apple.CoreML/weights/weight.bin", "coreml"),  # not a pickle
+    ("float32_model.mlpackage/Data/com.apple.CoreML/model.mlmodel", "coreml"),
+    ("x.mlpackage/Manifest.json", None),
+    ("pytorch_model.bin", "pytorch-pickle"),
+])
+def test_files_inside_a_core_ml_package_are_that_package(path, expected):
+    from openlint.readers.weights import identify
+
+    entry = identify(path)
+    assert (entry["format"] if entry else None) == expected

@@ -38,17 +38,18 @@ def identify(path: str) -> dict[str, Any] | None:
     lower = path.lower()
     name = lower.rsplit("/", 1)[-1]
     by_name, by_suffix, _ = _formats()
-    if name in by_name:
-        return by_name[name]
+    found = by_name.get(name)
     dot = name.find(".")
-    while dot != -1:
+    while found is None and dot != -1:
         entry = by_suffix.get(name[dot:])
-        if entry is not None:
-            under = entry.get("under")
-            if not under or any(f"/{u}" in f"/{lower}" for u in under):
-                return entry
+        under = entry.get("under") if entry is not None else None
+        if entry is not None and (not under or any(f"/{u}" in f"/{lower}" for u in under)):
+            found = entry
         dot = name.find(".", dot + 1)
-    return None
+    # a file inside a Core ML package (".../weights/weight.bin") is part of that package, not a PyTorch pickle
+    if found is not None and ".mlpackage/" in lower:
+        return by_suffix.get(".mlpackage", found)
+    return found
 
 
 def is_code(path: str) -> bool:
