@@ -58,6 +58,8 @@ def test_example_release_bom(run, example):
     assert code["type"] == "application" and set(_properties(code)["openlint:role"]) == {"Pre-training code", "General evaluation code"}
     assert {"ref": dataset["bom-ref"]} in model["modelCard"]["modelParameters"]["datasets"]
     assert set(bom["dependencies"][0]["dependsOn"]) == {c["bom-ref"] for c in bom["components"]}
+    # the limitations section's text, not its heading
+    assert model["modelCard"]["considerations"] == {"technicalLimitations": ["An untrained model: outputs are random and carry no meaning."]}
 
 
 def test_custom_licences_are_named_not_given_a_false_spdx_id(run, tmp_path):

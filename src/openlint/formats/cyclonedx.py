@@ -13,6 +13,7 @@ from typing import Any
 from openlint import __version__
 from openlint.formats import RenderOptions
 from openlint.report import Report
+from openlint.support.text import snippet
 
 KINDS = {"hub-dataset": "data", "hub-model": "machine-learning-model", "library": "library", "benchmark": "data"}
 BY_SIDE = {"code": "application", "data": "data"}  # code repositories, paths and links: by the component they serve
@@ -48,10 +49,29 @@ def _model_card(report: Report, datasets: list[str]) -> dict[str, Any]:
     card_data: dict[str, Any] = {"bom-ref": "model-card", "properties": properties}
     if parameters:
         card_data["modelParameters"] = parameters
-    limitations = report.assessment.disclosure.practice.get("limitations")
-    if limitations is not None and limitations.snippet:
-        card_data["considerations"] = {"technicalLimitations": [limitations.snippet]}
+    limitations = _section_text(report, report.assessment.disclosure.practice.get("limitations"))
+    if limitations:
+        card_data["considerations"] = {"technicalLimitations": limitations}
     return card_data
+
+
+def _section_text(report: Report, heading: Any) -> list[str]:
+    """The paragraphs and list items under a section's heading (the evidence points at the heading), up to the next
+    heading; at most 10, each one line."""
+    card = report.release.card
+    if heading is None or card is None or heading.line is None:
+        return []
+    blocks = sorted(card.blocks, key=lambda b: b.line)
+    start = next((i for i, b in enumerate(blocks) if b.line == heading.line and b.kind == "heading"), None)
+    if start is None:
+        return [heading.snippet] if heading.snippet else []
+    texts = []
+    for block in blocks[start + 1:]:
+        if block.kind == "heading":
+            break
+        if block.kind in ("paragraph", "item") and block.text.strip():
+            texts.append(snippet(block.text, 1000))
+    return texts[:10]
 
 
 def _pointed(report: Report) -> tuple[list[dict[str, Any]], list[str]]:
