@@ -113,6 +113,15 @@ def test_usage_errors_exit_2_with_one_line(run, args, fragment, monkeypatch, exa
     assert len(result.err.strip().splitlines()) == 1 and result.err.startswith("openlint: error: "), result.err
 
 
+@pytest.mark.parametrize("args", [("diff", "releases/model-1", "."), ("audit", "releases/model-1", "--db", "a.db"), ("badge", "releases/model-1")])
+def test_every_command_says_a_mistyped_folder_at_once(run, tmp_path, monkeypatch, args):
+    (tmp_path / "releases").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.code == 2 and "releases/model-1: no such folder (though releases is one)" in result.err
+    assert not (tmp_path / "a.db").exists()
+
+
 def test_a_mistyped_folder_is_not_looked_up_on_the_hub(run, tmp_path, monkeypatch):
     # "releases/model-1" looks like a Hub id, but the folder "releases" exists: a typo, said at once
     (tmp_path / "releases").mkdir()

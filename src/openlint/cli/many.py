@@ -72,6 +72,11 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
     from openlint.audit import runner, targets as target_lists
     from openlint.config import Options, settings
 
+    from openlint.sources import mistyped_folder
+
+    for target in targets:  # the command line's own; ids from --from files and queries are what they say
+        if typo := mistyped_folder(target):
+            raise OpenlintError(typo)
     query = target_lists.Query(given["author"], given["search"], tuple(given["tags"]), given["limit"])
     found = target_lists.collect(targets, given["files"], query, token=given["token"], timeout=given["timeout"])
     mine = target_lists.shard(found, given["shard"])

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from openlint.errors import OpenlintError
 from openlint.formats import EXTENSIONS, FORMATS
 
 _FORMAT_NAME = re.compile(r"[A-Za-z]{2,}")  # letters only ("run-12:00.json" is a file), two at least ("C:\\x.json" is a path)
@@ -37,6 +38,10 @@ class Target(click.ParamType):
         text = str(value)
         if not text.strip():
             self.fail("TARGET is empty: name a release folder, or a Hub repository (org/name) or URL", param, ctx)
+        from openlint.sources import mistyped_folder
+
+        if typo := mistyped_folder(text):  # said at once, for every command, never after a Hub lookup
+            raise OpenlintError(typo)
         return text
 
 
