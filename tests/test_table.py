@@ -126,3 +126,19 @@ def test_table_from_json_reports_and_errors(run, tmp_path, example):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run("table", str(empty)).code == 2
+
+
+def test_targets_that_could_not_be_graded_are_said_to_be_left_out(run, audit_db, tmp_path):
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "with-failures.db"
+    shutil.copy(audit_db, db)
+    with sqlite3.connect(db) as connection:
+        connection.executemany("INSERT INTO results (target, status, error, openlint_version, checked_at) VALUES (?, 'error', 'the Hub answered 500', '0', '2026-11-24')",
+                               [("org/broken-1",), ("org/broken-2",)])
+    note = "2 target(s) of the audit database(s) could not be graded and are left out"
+    markdown = run("table", str(db))
+    assert f"over {COUNT} release(s): {note}" in markdown.out and note in markdown.err
+    assert note in run("table", str(db), "-f", "html").out and note in run("table", str(db), "-f", "csv").err
+    assert note not in run("table", str(audit_db)).err

@@ -114,7 +114,12 @@ def table(sources: tuple[Path, ...], output_format: str, output: Path | None) ->
     from openlint.formats import table as tables
     from openlint.support.files import write_atomic
 
-    text = tables.render(output_format, tables.load(list(sources)))
+    population = tables.load(list(sources))
+    text = tables.render(output_format, population)
+    if population.not_graded:  # every format, CSV too: the counts are not over every target
+        from openlint.formats.population import left_out
+
+        click.echo(f"openlint: {left_out(population)}", err=True)
     if output is None:
         sys.stdout.write(text)
     else:

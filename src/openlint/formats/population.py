@@ -24,6 +24,7 @@ class Column(Record, frozen=True):
 class Population(Record, frozen=True):
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Any], ...]  # JSON reports
+    not_graded: int = 0  # targets of the audit databases that could not be graded: left out, and said so
 
     def cell(self, row: dict[str, Any], column: Column) -> dict[str, Any] | None:
         return next((c for c in row["components"] if c["id"] == column.id), None)
@@ -39,12 +40,14 @@ class Population(Record, frozen=True):
         return counts
 
 
-def _from_database(path: Path) -> list[dict[str, Any]]:
+def _from_database(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The graded reports, and how many targets could not be graded."""
     from openlint.audit import database
 
     connection = database.connect(path, create=False)
     try:
-        return list(database.reports(connection))
+        failed = sum(n for status, n in database.counts(connection).items() if status != "ok")
+        return list(database.reports(connection)), failed
     finally:
         connection.close()
 
@@ -64,16 +67,27 @@ def _is_database(path: Path) -> bool:
 
 def load(sources: list[Path]) -> Population:
     rows: list[dict[str, Any]] = []
+    not_graded = 0
     for source in sources:
         files = sorted(source.glob("*.json")) if source.is_dir() else [source]
         for path in files:
-            rows += _from_database(path) if _is_database(path) else _from_file(path)
+            found, failed = _from_database(path) if _is_database(path) else (_from_file(path), 0)
+            rows += found
+            not_graded += failed
     if not rows:
         raise OpenlintError("no graded releases in " + ", ".join(str(s) for s in sources))
     from openlint.knowledge import taxonomy
 
     columns = tuple(Column(c.id, c.title, c.stage, c.side) for c in taxonomy.components().values())
-    return Population(columns, tuple(rows))
+    return Population(columns, tuple(rows), not_graded)
+
+
+def left_out(population: Population) -> str:
+    """What the counts do not cover, in one sentence ("" when nothing was left out)."""
+    if not population.not_graded:
+        return ""
+    return (f"{population.not_graded} target(s) of the audit database(s) could not be graded and are left out "
+            "(the audit's rows say why).")
 
 
 def name(row: dict[str, Any]) -> str:

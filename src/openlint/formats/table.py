@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from openlint.formats.population import CATEGORIES, FRAMEWORKS, Population, framework, load, name
+from openlint.formats.population import CATEGORIES, FRAMEWORKS, Population, framework, left_out, load, name
 
 __all__ = ["load", "render"]
 
@@ -33,7 +33,8 @@ def _markdown(population: Population) -> str:
         cells = [(population.cell(row, c) or {}).get("label", "-") for c in population.columns]
         verdicts = [framework(row, fid) for fid, _ in FRAMEWORKS]
         out.append("| " + " | ".join(_cell(x) for x in [name(row), *cells, row["grade"]["grade"], *verdicts]) + " |")
-    out += ["", f"Per component, over {len(population.rows)} release(s):", "",
+    note = left_out(population)
+    out += ["", f"Per component, over {len(population.rows)} release(s):" + (f" {note}" if note else ""), "",
             "| Component | " + " | ".join(CATEGORIES) + " |", "|---|" + "---|" * len(CATEGORIES)]
     summary = population.summary()
     for column in population.columns:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from openlint.formats.population import CATEGORIES, Population, framework, name
+from openlint.formats.population import CATEGORIES, Population, framework, left_out, name
 
 # the paper's scale: 1 fully closed (red) ... 5 fully open (green)
 LEVEL_COLOURS = {1: "#d73027", 2: "#fc8d59", 3: "#fee08b", 4: "#d9ef8b", 5: "#1a9850"}
@@ -77,5 +77,6 @@ def render(population: Population) -> str:
     legend = " ".join(f'<span style="background:{colour};padding:0 6px">{level}</span>' for level, colour in LEVEL_COLOURS.items())
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>openlint: openness of "
             f"{len(population.rows)} release(s)</title></head><body>\n<h1>Openness of {len(population.rows)} release(s)</h1>\n"
-            f"<p>Levels 1 (fully closed) to 5 (fully open): {legend}; grey: not applicable; white: not assessed.</p>\n"
+            + (f"<p>{escape(left_out(population))}</p>\n" if population.not_graded else "")
+            + f"<p>Levels 1 (fully closed) to 5 (fully open): {legend}; grey: not applicable; white: not assessed.</p>\n"
             f"<figure>\n{svg(population)}\n</figure>\n</body></html>\n")
