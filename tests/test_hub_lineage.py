@@ -85,3 +85,15 @@ def test_lineage_requests_count_in_the_budget(hub, monkeypatch):
         assert "more than 4 requests" in str(exc)
     else:
         raise AssertionError("the budget did not count the lineage's requests")
+
+
+def test_a_base_model_that_does_not_exist_is_a_dead_pointer_and_releases_nothing(run, hub):
+    add(hub, "custom/ft", "nobody/unknown-base")
+    report = run("check", "custom/ft", "-f", "json").json()
+    dead = [f for f in report["findings"] if f["code"] == "OLC008"]
+    assert [f["message"] for f in dead] == ["Base model nobody/unknown-base does not exist on the Hub (or is private): the component it "
+                                            "points to is graded as described, not released."]
+    found = {c["id"]: c for c in report["components"]}
+    for cid in ("training.code.pretraining", "training.data.pretraining"):
+        assert (found[cid]["status"], found[cid]["level"]) == ("described", 1) and "does not exist on the Hub" in found[cid]["note"]
+    assert report["complete"] is True

@@ -44,6 +44,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     _safety(found, inferred)
     _runtimes(found, vocab)
     _dead_pointers(release, found)
+    _dead_bases(release, traced, found)
     return found.freeze(inferred, list(traced.bases), None), traced
 
 
@@ -265,6 +266,16 @@ def _runtimes(found: Collector, vocab: Vocabulary) -> None:
                                               needs_own_code=needs))
     if found.remote_code:
         inference.pointers.append(Pointer("remote-code", "the release's own code", found.remote_code[0]))
+
+
+def _dead_bases(release: Release, traced: Lineage, found: Collector) -> None:
+    """A base model the Hub says does not exist: said, where the card names it (its inherited components are
+    described, lineage._inherit)."""
+    card = release.card
+    for base in traced.bases:
+        if lineage.dead_base(release, base):
+            found.problems.append(Problem("pointer.dead", card.path if card else None, card.key_line("base_model") if card else None,
+                                          f"base model {base} does not exist on the Hub (or is private)", {"target": base}))
 
 
 def _dead_pointers(release: Release, found: Collector) -> None:

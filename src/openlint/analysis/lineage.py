@@ -52,8 +52,15 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
         return Lineage("base", evidence, note)
     root, source, facts = _root(release, bases, catalogue, vocab)
     found = assess_root(_as_release(facts)) if source == "hub" else {}
-    inherited = {c.id: _inherit(c, root, source, facts, found, bases) for c in taxonomy.components().values() if c.inherited}
+    dead = bool(bases) and dead_base(release, bases[0])
+    inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
     return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _made_from(bases, catalogue, vocab))
+
+
+def dead_base(release: Release, base: str) -> bool:
+    """The Hub said this base model does not exist (or is private): nothing can be inherited from it."""
+    linked = release.linked.get(base)
+    return linked is not None and linked.exists is False
 
 
 def _made_from(bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> str:
@@ -292,7 +299,7 @@ def _known(name: str, catalogue: Catalogue) -> Artefact | None:
 
 
 def _inherit(component: taxonomy.Component, root: str | None, source: str, facts: Any, found: dict[str, ComponentResult],
-             bases: list[str]) -> ComponentResult:
+             bases: list[str], dead: bool = False) -> ComponentResult:
     if source == "catalogue":
         item = facts.pipeline.get(component.id)
         if item is not None:
@@ -300,6 +307,9 @@ def _inherit(component: taxonomy.Component, root: str | None, source: str, facts
     if source == "hub":
         return _from_card(component, facts, found[component.id])
     base = bases[0] if bases else None
+    if dead:  # a pointer to nothing is no release (as a dead dataset link): described, not unknown
+        return ComponentResult(component, "described", 1, note=f"Inherited from {base}, which does not exist on the Hub (or is private): "
+                               "nothing is released through it")
     how = f"; run `openlint check {base}` to assess it" if base and _HUB_ID.match(base) else ""
     reason = f"inherited from {root or 'its base model'}, whose {component.title.lower()} openlint could not assess{how}"
     return ComponentResult(component, "unknown", None, note=reason[:1].upper() + reason[1:])
