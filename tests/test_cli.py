@@ -95,6 +95,8 @@ def test_min_grade(run, example, release):
     (["check", ".", "--min-grade", "Z"], "Invalid value"),
     (["check", ".", "--timeout", "0"], "Invalid value"),
     (["check", ".", "--no-such-option"], "No such option"),
+    (["check", ".", "-o"], "requires an argument"),
+    (["check", ".", "-o", "report.json", "-o", "sarif:."], "'.' is a directory; give a file name"),
     (["explain", "XYZ123"], "no rule"),
     (["check", ".", "-o", "report.unknownext"], "cannot tell the format"),
     (["check", ".", "-o", "foo:report.json"], "unknown format 'foo' (formats: text, concise, json, sarif, github, markdown, cyclonedx, html); for a file of that name write ./foo:report.json"),
@@ -160,7 +162,8 @@ def test_a_report_file_that_is_a_directory_is_a_one_line_error(run, example, tmp
     folder.mkdir()
     result = run("check", str(example), "-o", f"json:{folder}")
     assert result.code == 2 and "internal error" not in result.err
-    assert result.err.strip().splitlines() == [f"openlint: error: {folder}: cannot write (it is a directory; give a file name)"]
+    assert result.err.strip().splitlines() == [f"openlint: error: Invalid value for '-o' / '--output': '{folder}' is a directory; "
+                                               "give a file name (see 'openlint check --help')"]
     assert list(folder.iterdir()) == [] and not list(tmp_path.glob(".reports.*"))
 
 

@@ -193,7 +193,8 @@ def _handled(invoke: Callable[[], object]) -> None:
             sys.exit(2)
         # a usage error is one line, as every other exit-2 error: what is wrong, and where the help is
         ctx = getattr(exc, "ctx", None)
-        where = f" (see '{ctx.command_path} --help')" if isinstance(exc, click.UsageError) and ctx is not None else ""
+        command = ctx.command_path if ctx is not None else "openlint COMMAND"
+        where = f" (see '{command} --help')" if isinstance(exc, click.UsageError) else ""
         click.echo(f"openlint: error: {clean(exc.format_message()).rstrip('.') if where else clean(exc.format_message())}{where}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:

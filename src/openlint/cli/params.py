@@ -70,12 +70,18 @@ class OutputSpec(click.ParamType):
         if sep and prefix.lower() in FORMATS:
             if not rest:
                 self.fail(f"{text!r} names no file after the format", param, ctx)
-            return prefix.lower(), Path(rest)
+            return prefix.lower(), self._file(Path(rest), param, ctx)
         if sep and rest and _FORMAT_NAME.fullmatch(prefix):
             # a word before the colon names a format ("foo:report.json"); a file named so is written ./foo:report.json
             self.fail(f"unknown format {prefix!r} (formats: {', '.join(FORMATS)}); for a file of that name write ./{text}", param, ctx)
         fmt = EXTENSIONS.get(Path(text).suffix.lower())
         if fmt is None:
             self.fail(f"cannot tell the format of {text!r}; write FORMAT:FILE (formats: {', '.join(FORMATS)})", param, ctx)
-        return fmt, Path(text)
+        return fmt, self._file(Path(text), param, ctx)
+
+    def _file(self, path: Path, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        # said before the check runs: with several -o, no output is written if one of them cannot be
+        if path.is_dir():
+            self.fail(f"{str(path)!r} is a directory; give a file name", param, ctx)
+        return path
 
