@@ -178,3 +178,15 @@ def test_a_cap_a_component_not_assessed_could_lift_is_not_applied(run, hub):
     report = run("check", "custom/base", "--partial", "-f", "json").json()
     assert labels(report)["training.data.pretraining"] == "UNK" and labels(report)["training.code.pretraining"] == "C1"
     assert report["grade"]["caps"] == [] and report["grade"]["grade"] == "B"
+
+
+def test_commands_without_partial_do_not_suggest_it(run, bert, tmp_path):
+    bert.fail(rf"^GET /{BERT}/resolve/{BERT_SHA}/README.md$", *failing())
+    result = run("diff", BERT, BERT)
+    assert result.code == 2 and "could not read README.md" in result.err and "--partial" not in result.err
+    import sqlite3
+
+    bert.fail(rf"^GET /{BERT}/resolve/{BERT_SHA}/README.md$", *failing())
+    run("audit", BERT, "--db", str(tmp_path / "a.db"))
+    [error] = sqlite3.connect(tmp_path / "a.db").execute("SELECT error FROM results").fetchone()
+    assert "could not read README.md" in error and "--partial" not in error

@@ -91,7 +91,7 @@ class Reads(Record, eq=False):  # compared by identity
             first = self.failed[0]
             more = f" (and {len(self.failed) - 1} more)" if len(self.failed) > 1 else ""
             raise HubIncomplete(f"{printable(release.name, 100)}: could not read {printable(first.what, 100)}: "
-                                f"{printable(first.reason, 200)}{more}; not graded (--partial reports what could be read)")
+                                f"{printable(first.reason, 200)}{more}; not graded{HubIncomplete.HINT}")
         release.missing = list(self.failed)
         shown = ", ".join(m.what for m in self.failed[:5]) + (f" and {len(self.failed) - 5} more" if len(self.failed) > 5 else "")
         release.problems.append(Problem("check.incomplete", None, None,

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from openlint.errors import HubIncomplete, OpenlintError
 from openlint.support.record import Record, asdict, field
 
 
@@ -63,7 +64,10 @@ def load(target: str, *, token: str | None = None, offline: bool = False, timeou
 
     name, revision = (target, None) if is_local(target) else _hub_revision(target)
     options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, no_config=True)
-    return serialise.report(pipeline.check(config.settings(options)))
+    try:
+        return serialise.report(pipeline.check(config.settings(options)))
+    except HubIncomplete as exc:
+        raise OpenlintError(exc.without_hint()) from None  # diff has no --partial
 
 
 # -- comparing ------------------------------------------------------------------------------------------------------

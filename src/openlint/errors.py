@@ -99,3 +99,9 @@ class HubNotCached(HubError):
 
 class HubIncomplete(HubError):
     """Something needed for grading could not be read, and --partial was not given."""
+
+    HINT = " (--partial reports what could be read)"
+
+    def without_hint(self) -> str:
+        """The message for a command that has no --partial (audit, diff)."""
+        return str(self).replace(self.HINT, "")

@@ -22,7 +22,7 @@ from openlint.support.record import replace
 from openlint.audit import database
 from openlint.audit.database import Outcome
 from openlint.config import Settings
-from openlint.errors import OpenlintError
+from openlint.errors import HubIncomplete, OpenlintError
 
 
 def printable(text: str) -> str:
@@ -72,6 +72,8 @@ def grade_one(settings: Settings, target: str) -> Outcome:
     try:
         report = pipeline.check(replace(settings, options=replace(settings.options, target=target)))
         return Outcome(target, revision, serialise.report(report), seconds=time.monotonic() - started)
+    except HubIncomplete as exc:
+        error = exc.without_hint()  # the audit has no --partial
     except OpenlintError as exc:
         error = str(exc)
     except Exception as exc:  # a bug on one release must not stop the audit of the others
