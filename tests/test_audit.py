@@ -257,3 +257,16 @@ def test_progress_is_one_line_on_a_terminal_and_nothing_otherwise(tmp_path, run,
     assert text.startswith("\r") and "\n" not in text and "\x1b[31m" not in text and "1/2" in text
     result = run("audit", str(example), "--db", str(tmp_path / "one.db"))
     assert result.code == 0 and "\r" not in result.err and result.err.count("\n") == 1
+
+
+def test_one_repository_spelled_three_ways_is_one_target():
+    from openlint.audit.targets import Query, collect
+
+    spelled = ["google-bert/bert-base-uncased", "hf://google-bert/bert-base-uncased", "https://huggingface.co/google-bert/bert-base-uncased",
+               "org/x", "org/x@v1"]
+    assert collect(spelled, [], Query(None, None, (), None)) == ["google-bert/bert-base-uncased", "org/x", "org/x@v1"]
+
+
+def test_a_query_that_matches_nothing_says_so(run, hub, tmp_path):
+    result = run("audit", "--author", "nobody-at-all", "--db", str(tmp_path / "a.db"))
+    assert result.code == 2 and "the Hub query (--author, --search, --tag) matched no model" in result.err

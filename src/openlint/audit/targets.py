@@ -73,10 +73,22 @@ def collect(named: Iterable[str], files: Iterable[Path], query: Query, *, token:
         found += read_file(path)
     if query.given:
         found += hub_query(query, token=token, timeout=timeout)
-    unique = list(dict.fromkeys(found))
+    # one release once, however it is spelled (org/name, hf://org/name, its huggingface.co URL), first spelling kept
+    seen: set[str] = set()
+    unique = [target for target in found if not (_identity(target) in seen or seen.add(_identity(target)))]
     if not unique:
+        if query.given and not found:
+            raise OpenlintError("no targets: the Hub query (--author, --search, --tag) matched no model")
         raise OpenlintError("no targets: name Hub ids or folders, --from FILE, or a Hub query (--author, --search, --tag)")
     return unique
+
+
+def _identity(target: str) -> str:
+    """What a target names: a folder as given, a Hub repository by its id and revision."""
+    from openlint.sources import is_local, parse_hub_target
+
+    hub = None if is_local(target) else parse_hub_target(target)
+    return target if hub is None else f"hub:{hub[0]}@{hub[1] or ''}"
 
 
 def shard(targets: list[str], part: Shard | None) -> list[str]:
