@@ -75,3 +75,10 @@ def test_programming_errors_in_the_hub_path_stay_internal_errors(run, bert, monk
     result = run("check", BERT)
     assert result.code == 2 and f"internal error: {exception.__name__}: " in result.err
     assert "invalid response" not in result.err
+
+
+def test_a_token_with_a_newline_is_a_one_line_usage_error_that_never_shows_it(run, hub):
+    hub.add_model(Repo("org/model", "a" * 40, files={"README.md": b"---\nlicense: mit\n---\n# m\n"}, card_data={"license": "mit"}))
+    result = run("check", "org/model", "--token", "hf_secretvalue123\n")
+    assert result.code == 2 and "token contains white space or a control character" in result.err
+    assert "hf_secretvalue123" not in result.err + result.out and hub.requests() == []

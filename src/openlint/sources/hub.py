@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubError, HubGated, HubInvalidResponse, HubLimitExceeded,
-                             HubNotCached, HubNotFound, HubRevisionNotFound, printable)
+                             HubNotCached, HubNotFound, HubRevisionNotFound, OpenlintError, printable)
 from openlint.knowledge.store import cache_dir
 from openlint.readers import safetensors
 from openlint.release import limits
@@ -63,6 +63,9 @@ class HubSource:
         self.revision = revision
         self.token = token or _implicit_token(hf)
         keep_secret(self.token)
+        if self.token and any(c.isspace() or not c.isprintable() for c in self.token):
+            # a pasted newline would fail every request as a "malformed answer", retried; never echoed
+            raise OpenlintError("the Hub token contains white space or a control character (a trailing newline?); check --token or HF_TOKEN")
         self.offline = offline
         self.endpoint = checked_endpoint(endpoint or hf.constants.ENDPOINT)
         self.transport = None if offline else Transport(repo_id, self.endpoint, self.token, timeout)
