@@ -195,7 +195,8 @@ def _handled(invoke: Callable[[], object]) -> None:
         ctx = getattr(exc, "ctx", None)
         command = ctx.command_path if ctx is not None else "openlint COMMAND"
         where = f" (see '{command} --help')" if isinstance(exc, click.UsageError) else ""
-        click.echo(f"openlint: error: {clean(exc.format_message()).rstrip('.') if where else clean(exc.format_message())}{where}", err=True)
+        message = clean(exc.format_message())
+        click.echo(f"openlint: error: {message.rstrip('.') + where if where else message}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("openlint: aborted", err=True)

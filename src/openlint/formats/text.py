@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from openlint.formats import RenderOptions, crosswalk_section
-from openlint.release.model import Evidence
 from openlint.report import Report
 from openlint.rules.engine import Finding
 
@@ -56,22 +55,14 @@ def _table(report: Report, style: Style, verbosity: int) -> list[str]:
     width = max(len(r.component.title) for r in report.components.values())
     out.append(f"  {'component':<{width}}  level  {'category':<14}  {'status':<24}  {'licence':<24}  evidence")
     for result in report.components.values():
-        evidence = next((_where(e) for e in result.evidence if e.file), None) or next((_where(e) for e in result.evidence), "-")
+        evidence = next((e.place for e in result.evidence if e.file), None) or next((e.place for e in result.evidence), "-")
         out.append(f"  {result.component.title:<{width}}  {result.label:<5}  {style(f'{result.category:<14}', result.category)}  "
                    f"{result.status.replace('-', ' '):<24}  {report.licence_label(result)[:24]:<24}  {evidence}")
         if verbosity >= 1:
             if result.note:
                 out.append(f"  {'':<{width}}  note: {result.note}")
-            out += [f"  {'':<{width}}  {_where(item)}: {item.snippet}" for item in result.distinct_evidence[:3] if item.snippet]
+            out += [f"  {'':<{width}}  {item.place}: {item.snippet}" for item in result.distinct_evidence[:3] if item.snippet]
     return out + _weights(report) + [""]
-
-
-def _where(evidence: Evidence) -> str:
-    """file:line, the file alone, or, for a judgement no file holds (the catalogue's knowledge of a base model, the
-    Hub's answer), where it came from."""
-    if evidence.file:
-        return f"{evidence.file}:{evidence.line}" if evidence.line else evidence.file
-    return evidence.source
 
 
 def _weights(report: Report) -> list[str]:

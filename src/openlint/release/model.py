@@ -29,6 +29,14 @@ class Evidence(Record, frozen=True):
     snippet: str
     source: str  # card-metadata, card-text, card-field, licence-file, declaration, file, weights-header, hub, catalogue
 
+    @property
+    def place(self) -> str:
+        """file:line, the file alone, or, for a judgement no file holds (the catalogue's knowledge of a base model, the
+        Hub's answer), where it came from."""
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        return self.source
+
 
 class FileEntry(Record, frozen=True):
     """A file of the release, as listed: its path, size and LFS hash."""

@@ -150,10 +150,7 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
             return None
         bases = traced.bases
         made_from = (f" of {', '.join(bases[:3])}" + (" ..." if len(bases) > 3 else "")) if bases else ""
-        evidence = traced.evidence
-        where = ""
-        if evidence is not None and evidence.file:
-            where = f" ({evidence.file}:{evidence.line})" if evidence.line else f" ({evidence.file})"
+        where = f" ({traced.evidence.place})" if traced.evidence is not None and traced.evidence.file else ""
         return f"{traced.kind}{made_from}: {traced.note}{where}"
 
     def configuration_lines(self) -> list[str]:
