@@ -190,3 +190,11 @@ def test_commands_without_partial_do_not_suggest_it(run, bert, tmp_path):
     run("audit", BERT, "--db", str(tmp_path / "a.db"))
     [error] = sqlite3.connect(tmp_path / "a.db").execute("SELECT error FROM results").fetchone()
     assert "could not read README.md" in error and "--partial" not in error
+
+
+def test_the_frameworks_cannot_tell_what_an_unread_card_would_show(run, bert):
+    bert.fail(rf"^GET /{BERT}/resolve/{BERT_SHA}/README.md$", *failing())
+    report = run("check", BERT, "--partial", "-f", "json").json()
+    items = [item for framework in report["crosswalk"] for item in framework.get("items", [])]
+    about_the_card = [item for item in items if "model card" in item["name"].lower()]
+    assert about_the_card and all(item["verdict"] == "cannot tell" for item in about_the_card), about_the_card

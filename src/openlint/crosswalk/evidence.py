@@ -58,6 +58,12 @@ def names(results: tuple[ComponentResult, ...]) -> str:
     return "; ".join(describe(r) for r in results)
 
 
+def card_unread(assessment: Assessment) -> bool:
+    """The release has a card that could not be read (a partial check): what it would show cannot be told."""
+    release = assessment.release
+    return release.card is not None and release.unread(release.card.path)
+
+
 def has_card(assessment: Assessment) -> bool:
     card = assessment.release.card
     return card is not None and any(line.strip() for line in card.lines)

@@ -91,6 +91,8 @@ PRESENCE = {"card": _card, "documented": _documented, "card-section": _section, 
 
 
 def _document(assessment: Assessment, framework: Framework, item: Item) -> tuple[str, str, str | None]:
+    if evidence.card_unread(assessment):  # every document item is read from the card
+        return CANNOT_TELL, "the model card could not be read (an incomplete check)", None
     present, shown = PRESENCE[item.evidence.kind](assessment, item)
     if present is None:
         return CANNOT_TELL, shown, None

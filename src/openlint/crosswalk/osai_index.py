@@ -70,6 +70,8 @@ def _licences(assessment: Assessment, item: Item) -> tuple[str, str]:
 
 
 def _model_card(assessment: Assessment, item: Item) -> tuple[str, str]:
+    if evidence.card_unread(assessment):
+        return CANNOT_TELL, "the model card could not be read (an incomplete check)"
     if not evidence.has_card(assessment):
         return CLOSED, "no model card"
     seen = {name: evidence.practice(assessment, name) for name in item.evidence.practice}
