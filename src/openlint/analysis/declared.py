@@ -37,13 +37,18 @@ _NOT_RELEASED = {
 }
 
 
+def _waved_away(component: Component, declared: DeclaredComponent) -> bool:
+    """Declared not applicable, though every model has it (no exists_if: pre-training, inference code, weights)."""
+    return declared.status == "not-applicable" and component.exists_if is None
+
+
 def from_declaration(release: Release, component: Component, declared: DeclaredComponent, own: ReleaseLicence) -> ComponentResult | None:
     """The declared level; None when the release contradicts a declared release (what it points to is not there):
     then openlint's own reading stands, and the contradiction is a finding (problems())."""
     path = release.declaration.path if release.declaration else None
     stated = f"{component.id}: {declared.status}" + (f" ({declared.note})" if declared.note else "")
     evidence = Evidence(path, declared.line, stated, "declaration")
-    if declared.status == "not-applicable" and component.exists_if is None:
+    if _waved_away(component, declared):
         return None  # a component every model has cannot be waved away (problems(): OLD007); the reading stands
     if declared.status in _NOT_RELEASED:
         status, default_note = _NOT_RELEASED[declared.status]
@@ -91,7 +96,7 @@ def problems(release: Release) -> list[Problem]:
     for declared in declaration.components.values():
         if declared.status == "released":
             found.extend(_contradictions(release, declaration.path, declared))
-        elif declared.status == "not-applicable" and (component := components.get(declared.id)) is not None and component.exists_if is None:
+        elif (component := components.get(declared.id)) is not None and _waved_away(component, declared):
             found.append(Problem("declaration.always-applies", declaration.path, declared.line,
                                  f"{declared.id} is declared not applicable, but every model has it: the declaration is ignored "
                                  "for it and the release is graded as read", {"component": declared.id}))
@@ -120,7 +125,6 @@ def _missing(release: Release, path: str, declared: DeclaredComponent, location:
         if ".." in target.split("/") or not (release.has_file(target) or release.has_dir(target)):
             return Problem("declaration.path-missing", path, declared.line, f"{cid} is declared at {location!r}, which is not in the release", {"component": cid})
     elif location.startswith("hf://"):
-        linked = release.linked.get(location.removeprefix("hf://").removeprefix("datasets/"))
-        if linked is not None and linked.exists is False:
+        if release.missing_on_hub(location.removeprefix("hf://").removeprefix("datasets/")):
             return Problem("declaration.path-missing", path, declared.line, f"{cid} is declared at {location!r}, which does not exist on the Hub", {"component": cid})
     return None

@@ -273,7 +273,7 @@ def _dead_bases(release: Release, traced: Lineage, found: Collector) -> None:
     described, lineage._inherit)."""
     card = release.card
     for base in traced.bases:
-        if lineage.dead_base(release, base):
+        if release.missing_on_hub(base):
             found.problems.append(Problem("pointer.dead", card.path if card else None, card.key_line("base_model") if card else None,
                                           f"base model {base} does not exist on the Hub (or is private)", {"target": base}))
 
@@ -281,14 +281,10 @@ def _dead_bases(release: Release, traced: Lineage, found: Collector) -> None:
 def _dead_pointers(release: Release, found: Collector) -> None:
     """A Hub repository the Hub says does not exist is not a release: the component is only described."""
     for cid, signals in found.components.items():
-        dead = [p for p in signals.pointers if p.kind in ("hub-dataset", "hub-model") and _missing(release, p.target)]
+        dead = [p for p in signals.pointers if p.kind in ("hub-dataset", "hub-model") and release.missing_on_hub(p.target)]
         for pointer in dead:
             signals.pointers.remove(pointer)
             signals.described.append(pointer.evidence)
             found.problems.append(Problem("pointer.dead", pointer.evidence.file, pointer.evidence.line,
                                           f"{pointer.target} does not exist on the Hub (or is private)", {"component": cid, "target": pointer.target}))
 
-
-def _missing(release: Release, target: str) -> bool:
-    linked = release.linked.get(target)
-    return linked is not None and linked.exists is False

@@ -52,15 +52,10 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
         return Lineage("base", evidence, note)
     root, source, facts = _root(release, bases, catalogue, vocab)
     found = assess_root(_as_release(facts)) if source == "hub" else {}
-    dead = bool(bases) and dead_base(release, bases[0])
+    dead = bool(bases) and release.missing_on_hub(bases[0])
     inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
     return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _made_from(bases, catalogue, vocab))
 
-
-def dead_base(release: Release, base: str) -> bool:
-    """The Hub said this base model does not exist (or is private): nothing can be inherited from it."""
-    linked = release.linked.get(base)
-    return linked is not None and linked.exists is False
 
 
 def _made_from(bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> str:

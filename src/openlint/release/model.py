@@ -263,6 +263,11 @@ class Release(Record, eq=False):  # compared by identity
     def has_file(self, path: str) -> bool:
         return path.strip("/") in self.files
 
+    def missing_on_hub(self, repo_id: str) -> bool:
+        """Whether the Hub said this linked repository does not exist (or is private)."""
+        linked = self.linked.get(repo_id)
+        return linked is not None and linked.exists is False
+
     def unread(self, path: str) -> bool:
         """Whether this file of the release could not be read (a partial check)."""
         return any(missing.what == path for missing in self.missing)
