@@ -152,12 +152,14 @@ def _playing(artefacts: list[Artefact], role: str) -> Artefact | None:
 
 def _remote_code_in_prose(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
                           ships_code: bool) -> None:
-    """"... so the trust_remote_code=True finds the module" in prose: the model loads with Transformers and its own code."""
-    if block.kind in ("paragraph", "item") and vocab.remote_code.search(_DATASET_LOADS.sub("", lower)) and "trust_remote_code" in lower:
-        evidence = Evidence(card.path, block.line, snippet(block.text), "card-text")
-        if _NOT_NEEDED.search(lower):  # it runs with Transformers' own code
-            _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=False)
-            return
+    """"... so the trust_remote_code=True finds the module" in prose: the model loads with Transformers and its own code.
+    "No longer need trust_remote_code!": it loads with Transformers' own code (the flag is Transformers' argument)."""
+    if block.kind not in ("paragraph", "item") or "trust_remote_code" not in lower:
+        return
+    evidence = Evidence(card.path, block.line, snippet(block.text), "card-text")
+    if _NOT_NEEDED.search(lower):
+        _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=False)
+    elif vocab.remote_code.search(_DATASET_LOADS.sub("", lower)):
         _add(found, catalogue, vocab.library_names.get("transformers"), evidence, own_code=ships_code)
         if ships_code:
             found.remote_code.append(evidence)
