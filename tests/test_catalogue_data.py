@@ -300,7 +300,7 @@ NOT_ARTEFACTS = {
     "ymcui/hfl-anthology",  # a list of an organisation's resources
     # documentation-only model pages (README, paper, figures; no code or data)
     "alisafaya/arabic-bert", "dbmdz/berts", "beomi/kcbert", "beomi/kcelectra", "ymcui/macbert", "ymcui/chinese-bert-wwm",
-    "ibm-granite/granite-3.0-language-models", "ibm-granite/granite-3.1-language-models",
+    "ibm-granite/granite-3.0-language-models", "ibm-granite/granite-3.1-language-models", "openlm-research/open_llama",
 }
 
 
