@@ -93,6 +93,20 @@ def test_two_hub_revisions(run, hub):
     assert missing.code == 2 and "revision 'v9' not found" in missing.err
 
 
+def test_a_revision_after_a_hub_url_is_the_one_compared(run, hub):
+    """The Action compares TARGET@compare-to; with a URL that names a revision (/tree/v2.0), "@v1.0" after it is the
+    revision asked for, not a clash with an option diff does not have."""
+    import hubgen
+
+    repo = hub.add_model(hubgen.build(1))
+    repo.revisions["v1.0"] = repo.sha
+    url = f"https://huggingface.co/{repo.id}/tree/main"
+    result = run("diff", f"{url}@v1.0", url, "-f", "json")
+    assert result.code == 0 and "--revision" not in result.err, result.err
+    assert hub.requests("GET", rf"^/api/models/{repo.id}/revision/v1.0$")
+    assert json.loads(result.out)["old"] == f"{repo.id}@{repo.sha}"
+
+
 def test_broken_inputs_are_one_line_errors(run, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]", encoding="utf-8")

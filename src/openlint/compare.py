@@ -48,8 +48,15 @@ class Change(Record, frozen=True):
 # -- loading --------------------------------------------------------------------------------------------------------
 
 def _hub_revision(target: str) -> tuple[str, str | None]:
+    """(repository, revision) of "org/name@REV", of a Hub URL, or of a URL with "@REV" after it: the revision after
+    "@" is the one asked for, whatever revision the URL names (the Action builds TARGET@compare-to)."""
+    from openlint.sources import parse_hub_target
+
     name, at, revision = target.rpartition("@")
-    return (name, revision) if at and name and revision else (target, None)
+    if not (at and name and revision):
+        name, revision = target, None
+    hub = parse_hub_target(name)
+    return (hub[0], revision or hub[1]) if hub else (name, revision)
 
 
 def load(target: str, *, token: str | None = None, offline: bool = False, timeout: float = 10.0) -> dict[str, Any]:
