@@ -47,6 +47,14 @@ def test_offline_reproduces_a_gated_check_and_its_lineage(run, hub):
         assert offline.json() == online.json() and offline.code == online.code
 
 
+@pytest.mark.parametrize("online_args, offline_args", [((), ("--revision", "main")), (("--revision", "main"), ())])
+def test_the_default_branch_and_main_are_one_ref_in_the_cache(run, bert, online_args, offline_args):
+    online = run("check", BERT, "-f", "json", *online_args)
+    offline = run("check", BERT, "-f", "json", "--offline", *offline_args)
+    assert offline.code == online.code, offline.err
+    assert offline.json()["components"] == online.json()["components"]
+
+
 def test_offline_with_nothing_cached_names_what_is_missing(run, bert):
     result = run("check", BERT, "--offline")
     assert result.code == 2 and result.err.count("\n") == 1

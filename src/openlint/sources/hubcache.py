@@ -40,12 +40,17 @@ class HubCache:
     def commit_of(self, revision: str | None) -> str | None:
         if revision is not None and is_commit(revision):
             return revision
-        data = self._load(self.repo / "refs" / f"{_digest(revision or '')}.json")
+        data = self._load(self._ref(revision))
         commit = data.get("commit") if isinstance(data, dict) else None
         return commit if is_commit(commit) else None
 
     def set_commit(self, revision: str | None, commit: str) -> None:
-        self._save(self.repo / "refs" / f"{_digest(revision or '')}.json", {"commit": _commit(commit)})
+        self._save(self._ref(revision), {"commit": _commit(commit)})
+
+    def _ref(self, revision: str | None) -> Path:
+        # the default branch is "main" (huggingface_hub's DEFAULT_REVISION: its downloads resolve no revision to it):
+        # a check of the default branch and one of --revision main are the same ref, whichever of the two ran online
+        return self.repo / "refs" / f"{_digest('' if revision in (None, 'main') else revision)}.json"
 
     def item(self, commit: str, *key: str) -> Any:
         """A JSON-able value stored for this commit under `key`, or None."""
