@@ -83,6 +83,12 @@ def test_file_starts_with_a_comment_block(file):
     assert first.startswith("# ")
 
 
+@pytest.mark.parametrize("file", FILES)
+def test_no_text_users_see_cites_the_labelling_conventions(file):
+    """Notes and `why`s reach reports; the labellers' CONVENTIONS.md is a test file users never see."""
+    assert "CONVENTIONS" not in json.dumps(_document(file)["entries"])
+
+
 @pytest.mark.parametrize("section,minimum", SECTIONS.items())
 def test_counts_meet_the_minimum(section, minimum):
     assert len(_load(section)["entries"]) >= minimum
