@@ -26,6 +26,13 @@ def test_open_washing_quotes_the_claim(run, tmp_path):
     assert "pre-training datasets" in washing["message"]
 
 
+def test_open_washing_says_missing_weights_are_not_released(run, release):
+    """Weights that are not there are not released: the finding does not blame a licence the card states."""
+    folder = release({"README.md": CARD.format(meta="", body="This model is fully open-source.")}, name="no-weights")
+    (washing,) = by_code(report_of(run, folder))["OLP008"]
+    assert "the weights are D1 (not released)" in washing["message"], washing["message"]
+
+
 def test_no_open_washing_finding_for_a_fully_open_release(run, example):
     assert "OLP008" not in by_code(report_of(run, example))
 

@@ -61,12 +61,19 @@ def open_washing(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hi
     closed = [components[c].component.title.lower() for c in options["core"] if components[c].level == 1]
     reasons = []
     if weights.level is not None and weights.level < 5:
-        reasons.append(f"the weights are {weights.label} ({weights.licence.id if weights.licence else 'no identified licence'})")
+        reasons.append(f"the weights are {weights.label} ({_weights_why(weights)})")
     if closed:
         reasons.append(f"{' and '.join(closed)} {'are' if len(closed) > 1 else 'is'} closed")
     if reasons:
         claim = claims[0]
         yield Hit({"claim": claim.snippet, "reasons": "; ".join(reasons)}, claim.file, claim.line, weights.id, claim.snippet)
+
+
+def _weights_why(weights: Any) -> str:
+    # weights that are not there are not released, whatever the release's licence says
+    if weights.status != "released":
+        return "not released" if weights.status in ("not-released", "undisclosed") else weights.status.replace("-", " ")
+    return weights.licence.id if weights.licence else "no identified licence"
 
 
 @check("declaration-missing")
