@@ -105,3 +105,16 @@ def test_a_plain_licence_line_states_the_licence_only_when_nothing_else_does(run
     # `license: other` names no licence: the line says which
     other = "---\nlicense: other\n---\n# m\n\n" + plain
     assert weights({"README.md": other})["licence"] == "glm-4"
+
+
+def test_a_bold_licence_field_openlint_cannot_identify_is_a_licence_it_cannot_identify(run, release):
+    """"**License** A custom commercial license is available at: URL" states a licence: OLL002 (unidentified), not
+    OLL001 (none stated), which would tell the publisher nothing may be reused."""
+    from conftest import by_code, report_of
+
+    card = "# m\n\n**License** A custom commercial license is available at: [https://example.org/terms](https://example.org/terms)\n"
+    found = by_code(report_of(run, release({"README.md": card, "model.safetensors": WEIGHTS}, name="custom-licence")))
+    assert "OLL001" not in found
+    (unidentified,) = found["OLL002"]
+    assert "A custom commercial license is available at: https://example.org/terms" in unidentified["message"]
+    assert unidentified["line"] == 3

@@ -53,10 +53,21 @@ def _field_claims(card: Card) -> list[LicenceClaim]:
              and not _about_others(card, block.line)} - bold
     for number in sorted(bold | plain):
         licence = licences.identify_one(card.line(number))
+        evidence = Evidence(card.path, number, card.line(number)[:160], "card-text" if number in bold else FIELD_SOURCE)
         if licence is not None:
-            source = "card-text" if number in bold else FIELD_SOURCE
-            claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, number, card.line(number)[:160], source)))
+            claims.append(LicenceClaim(licence.id, licence.id, evidence))
+        elif number in bold and (stated := _stated(card.line(number))):
+            # "**License** A custom commercial license is available at: URL" states a licence openlint cannot
+            # identify: the release has one (OLL002), it does not lack one (OLL001)
+            claims.append(LicenceClaim(stated, None, evidence))
     return claims
+
+
+def _stated(line: str) -> str:
+    """What a bold licence field says, without its label and markup."""
+    text = re.sub(r"\*\*[^*]*licen[cs]e[^*]*\*\*\s*:?", "", line, count=1, flags=re.IGNORECASE)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" :-*_")
+    return text[:120]
 
 
 def _about_others(card: Card, line: int) -> bool:
