@@ -209,3 +209,28 @@ def test_a_checkout_is_named_as_its_hub_repository_not_its_folder(run, tmp_path)
     (folder / ".git").mkdir()
     (folder / ".git" / "config").write_text('[remote "origin"]\n\turl = https://huggingface.co/meta-llama/Llama-2-7b-hf\n')
     assert "  lineage: base: LLaMA-2" in run("check", str(folder), "--no-config").out
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("concise", "[not assessed: pre-training code, pre-training datasets]"),
+    ("github", "[not assessed: pre-training code, pre-training datasets]"),
+    ("text", "(not assessed: pre-training code, pre-training datasets)"),
+    ("markdown", "> Not assessed, so left out of the grade: pre-training code, pre-training datasets"),
+    ("html", "Not assessed, so left out of the grade: pre-training code, pre-training datasets"),
+])
+def test_every_format_says_which_components_the_grade_leaves_out(run, release, fmt, expected):
+    """A fine-tune of a base openlint cannot assess locally has Unknown pre-training: the grade is computed without
+    it, and every format says so next to the grade (an A over what could be assessed is not an A over all)."""
+    from conftest import WEIGHTS
+
+    card = "---\nlicense: apache-2.0\nbase_model: acme/unknown-base-7b\n---\n# tuned\n"
+    folder = release({"README.md": card, "model.safetensors": WEIGHTS}, name="tuned-unknown-base")
+    assert expected in run("check", str(folder), "--no-config", "-f", fmt).out
+
+
+def test_the_concise_grade_says_it_was_capped(run, example):
+    """The pre-commit hook's one grade line: "E (75/100)" without the cap reads as a scoring error."""
+    for weights in example.glob("*.safetensors"):
+        weights.write_bytes(b"")  # an empty weight file releases nothing
+    line = run("check", str(example), "-f", "concise").out.splitlines()[-1]
+    assert re.search(r"^grade E \(\d+(\.\d+)?/100\) \[capped from [ABCD]: no-weights\]", line), line

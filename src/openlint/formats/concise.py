@@ -29,4 +29,4 @@ def _summary(report: Report) -> str:
     counts = report.counts()
     found = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info") if counts[s])
     waived = f", {counts['waived']} acknowledged" if counts["waived"] else ""
-    return f"grade {report.grade_label()}: {found or 'no findings'}{waived}"
+    return f"grade {report.grade_summary()}: {found or 'no findings'}{waived}"

@@ -39,5 +39,5 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append(f"::notice title={escape_property('openlint configuration')}::{escape_data(chr(10).join(configuration))}")
     if reason := report.min_grade_failure(options.min_grade, options.min_grade_source):
         lines.append(f"::error title={escape_property('openlint min-grade')}::{escape_data(reason)}")
-    lines.append(f"::notice title={escape_property('openlint grade')}::{escape_data(f'Openness grade {report.grade_label()} for {report.release.name}')}")
+    lines.append(f"::notice title={escape_property('openlint grade')}::{escape_data(f'Openness grade {report.grade_summary()} for {report.release.name}')}")
     return "\n".join(lines) + "\n"

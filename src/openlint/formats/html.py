@@ -65,9 +65,11 @@ def _header(report: Report) -> list[str]:
     shown = (f'<p><span class="grade" style="background:{GRADE_COLOURS[grade.letter]}">{_e(grade.letter)}</span> '
              f"score {grade.score:g}/100" + (f" (uncapped {_e(grade.uncapped)})" if grade.caps else "") + "</p>") if report.graded else ""
     incomplete = f"<p><strong>Incomplete check:</strong> {_e(report.grade_label())}</p>" if release.missing else ""
+    unknown = report.not_assessed()
+    left_out = f"<p>Not assessed, so left out of the grade: {_e(', '.join(unknown))}</p>" if unknown and not release.missing else ""
     return [
         f"<header><h1>openlint: {_e(release.name)}</h1><p><code>{_e(where)}</code></p>",
-        incomplete, shown,
+        incomplete, shown, left_out,
         f"<ul>{caps}</ul>" if caps else "",
         f"<p>Read as: {_e(lineage)}</p>" if lineage else "", "</header>",
     ]

@@ -71,6 +71,8 @@ def _head(report: Report, options: RenderOptions) -> list[str]:
         head += [f"> **Failed:** {reason}", ""]
     if grade.caps:
         head += [f"> Capped at {c['max_grade']}: {text(c['why'])}" for c in grade.caps] + [""]
+    if not release.missing and (unknown := report.not_assessed()):
+        head += [f"> Not assessed, so left out of the grade: {text(', '.join(unknown))}", ""]
     if line := report.lineage_line():
         head += [f"Read as: {text(line)} (release {code(release.name)})", ""]
     head += _components(report)

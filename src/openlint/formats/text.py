@@ -121,7 +121,8 @@ def _grade(report: Report, style: Style, verbosity: int) -> list[str]:
         return [style(f"grade: {report.grade_label()}", "error", bold=True)]
     out = [style(f"grade {grade.letter}", grade.letter, bold=True) + f"  score {grade.score:g}/100" +
            (f" (capped from {grade.uncapped}: {'; '.join(c['name'] for c in grade.caps)})" if grade.caps else "") +
-           (" (incomplete: see above)" if report.release.missing else "")]
+           (" (incomplete: see above)" if report.release.missing else "") +
+           (f" (not assessed: {', '.join(unknown)})" if not report.release.missing and (unknown := report.not_assessed()) else "")]
     if verbosity < 0:
         return out
     parts = []

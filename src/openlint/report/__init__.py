@@ -106,6 +106,19 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
         label = f"{self.grade.letter} ({self.grade.score:g}/100)"
         return label + (f", incomplete: {missing} item(s) could not be read" if missing else "")
 
+    def not_assessed(self) -> list[str]:
+        """The components that could not be assessed (UNK), by title: they are left out of the grade, which says so."""
+        return [result.component.title.lower() for result in self.components.values() if result.status == "unknown"]
+
+    def grade_summary(self) -> str:
+        """The grade label with what qualifies it, for one-line formats: a cap, and the components left out."""
+        notes = []
+        if self.graded and self.grade.caps:
+            notes.append(f"capped from {self.grade.uncapped}: {'; '.join(c['name'] for c in self.grade.caps)}")
+        if self.graded and not self.release.missing and (unknown := self.not_assessed()):  # else "incomplete" says why
+            notes.append(f"not assessed: {', '.join(unknown)}")
+        return self.grade_label() + (f" [{'; '.join(notes)}]" if notes else "")
+
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
         for finding in self.findings:
