@@ -107,6 +107,12 @@ def test_a_revision_after_a_hub_url_is_the_one_compared(run, hub):
     assert json.loads(result.out)["old"] == f"{repo.id}@{repo.sha}"
 
 
+def test_a_revision_of_a_local_folder_is_refused_without_naming_an_option_diff_lacks(run, example):
+    result = run("diff", f"{example}@v1", str(example))
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert "@v1 names a revision of a Hub repository" in result.err and "--revision" not in result.err
+
+
 def test_broken_inputs_are_one_line_errors(run, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]", encoding="utf-8")

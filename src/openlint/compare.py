@@ -70,6 +70,9 @@ def load(target: str, *, token: str | None = None, offline: bool = False, timeou
     from openlint.sources import is_local
 
     name, revision = (target, None) if is_local(target) else _hub_revision(target)
+    if revision and is_local(name):
+        raise OpenlintError(f"{target}: @{revision} names a revision of a Hub repository, but {name} is a local folder "
+                            "(to compare with a commit of a checkout, export it to a folder first)")
     options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, no_config=True)
     try:
         return serialise.report(pipeline.check(config.settings(options)))
