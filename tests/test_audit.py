@@ -270,3 +270,13 @@ def test_one_repository_spelled_three_ways_is_one_target():
 def test_a_query_that_matches_nothing_says_so(run, hub, tmp_path):
     result = run("audit", "--author", "nobody-at-all", "--db", str(tmp_path / "a.db"))
     assert result.code == 2 and "the Hub query (--author, --search, --tag) matched no model" in result.err
+
+
+def test_a_merge_that_cannot_read_an_input_writes_nothing(tmp_path):
+    good = tmp_path / "good.db"
+    database.connect(good).close()
+    bad = tmp_path / "notdb.db"
+    bad.write_text("hi\n", encoding="utf-8")
+    out = tmp_path / "merged.db"
+    assert _main("audit", "merge", str(out), str(good), str(bad)) == 2
+    assert not out.exists()

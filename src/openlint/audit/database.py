@@ -170,7 +170,20 @@ def counts(connection: sqlite3.Connection) -> dict[str, int]:
 
 def merge(output: Path, inputs: list[Path]) -> dict[str, int]:
     """Combine audit databases (shards) into one; for a target in several, a graded row wins over an error, and
-    the later check wins between two of the same kind."""
+    the later check wins between two of the same kind. Every input is opened (and so checked to be an audit
+    database) before the output is touched, and an output this merge created is removed if it fails."""
+    for path in inputs:
+        connect(path, create=False).close()
+    created = not output.exists()
+    try:
+        return _merge_into(output, inputs)
+    except BaseException:
+        if created:
+            output.unlink(missing_ok=True)
+        raise
+
+
+def _merge_into(output: Path, inputs: list[Path]) -> dict[str, int]:
     target = connect(output)
     merged = 0
     try:
