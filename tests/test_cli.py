@@ -269,3 +269,13 @@ def test_a_yaml_error_at_the_end_of_a_configuration_names_its_last_line(run, exa
     (example / ".openlint.yaml").write_text(text)
     result = run("check", str(example))
     assert result.code == 2 and f".openlint.yaml: line {line}: invalid YAML" in result.err
+
+
+def test_config_and_no_config_together_are_refused(run, example, tmp_path):
+    """--no-config would silently ignore the file --config names; both paths (click and the hook's fast one)."""
+    config = tmp_path / "openlint.yaml"
+    config.write_text("select: [OLW]\n", encoding="utf-8")
+    for args in (("check", str(example), "--config", str(config), "--no-config"),
+                 ("check", str(example), "--no-config", "--config", str(config), "-f", "json")):
+        result = run(*args)
+        assert result.code == 2 and "contradict each other" in result.err and result.err.count("\n") == 1, result.err

@@ -32,6 +32,8 @@ def check_options(target: str, given: dict[str, Any]) -> Options:
 
     if given["statistics"] and given["output_format"] not in (None, "text", "json"):
         raise OpenlintError(f"--statistics prints text, or JSON with -f json; -f {given['output_format']} has no statistics form")
+    if given["config_path"] is not None and given["no_config"]:
+        raise OpenlintError(f"--config {given['config_path']} and --no-config contradict each other: give one")
     if typo := mistyped_folder(target):
         raise OpenlintError(typo)
     output_format = given["output_format"] or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
