@@ -81,3 +81,30 @@ def test_readme_pins_a_commit_that_has_the_action_and_the_hook():
         assert hooks == yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()), f"{pin}: the hook has changed since; pin a newer commit"
         current = yaml.safe_load((ROOT / "action.yml").read_text())
         assert set(action["inputs"]) == set(current["inputs"]), f"{pin}: the Action's inputs have changed since; pin a newer commit"
+
+
+def test_readme_configuration_and_rule_file_examples_work_as_written(run, release, tmp_path):
+    """The configuration example and the rule-file example, copied from the README, load and do what they say."""
+    documents = [yaml.safe_load(block) for block in yaml_blocks()]
+    (rules_text,) = [block for block, doc in zip(yaml_blocks(), documents) if isinstance(doc, dict) and doc.get("kind") == "rules"]
+    (config_text,) = [block for block, doc in zip(yaml_blocks(), documents) if isinstance(doc, dict) and "waivers" in doc]
+    folder = release({"README.md": "---\nlicense: mit\n---\n# x\n"}, name="readme-example")  # no weights: the house rule fires
+    (tmp_path / "house-rules.yaml").write_text(rules_text, encoding="utf-8")
+    config = tmp_path / ".openlint.yaml"
+    config.write_text(config_text, encoding="utf-8")
+    report = run("check", str(folder), "--config", str(config), "-f", "json")
+    assert report.code in (0, 1), report.err
+    data = report.json()
+    codes = {f["code"] for f in data["findings"]}
+    assert "OLP006" not in codes  # ignored, as the example says
+    assert any(f["path"].endswith("house-rules.yaml") for f in data["configuration"]["files"]), data["configuration"]
+    assert "HSE001" in codes
+
+
+def test_the_rule_families_table_names_every_prefix():
+    from openlint.rules import ruleset
+
+    prefixes = {rule.code[:3] for rule in ruleset.load_bundled()}
+    table = set(re.findall(r"^\| (?:`OL[A-Z]`(?:, )?)+", README, flags=re.M))
+    named = {prefix for row in table for prefix in re.findall(r"`(OL[A-Z])`", row)}
+    assert prefixes == named

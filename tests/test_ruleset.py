@@ -96,3 +96,29 @@ def test_a_rule_files_text_is_never_raw_on_a_terminal(run, tmp_path):
     for args in (("explain", "XX002"), ("rules",)):
         result = run(*args, "--rules", str(extra))
         assert result.code == 0 and "\x1b" not in result.out and "\\x1b[31mRED" in result.out, args
+
+
+def _practice_rule(code: str, message: str) -> dict:
+    return {"kind": "rules", "rules": [{
+        "code": code, "name": "house-intended-use", "severity": "warning", "summary": "s", "message": message,
+        "recommendation": "r", "fix": "f", "check": {"function": "practice", "options": {"item": "intended-use"}},
+    }]}
+
+
+def test_a_user_rule_asking_for_a_value_its_check_does_not_give_is_a_broken_rule_file(run, release, tmp_path):
+    """Not a finding that reads "?.": exit 2 naming the file, the rule, the placeholder and what the check gives."""
+    extra = tmp_path / "house.yaml"
+    extra.write_text(yaml.safe_dump(_practice_rule("HSE001", "{detail}.")))
+    folder = release({"README.md": "---\nlicense: mit\n---\n# x\n"}, name="no-intended-use")
+    result = run("check", str(folder), "--rules", str(extra))
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert str(extra) in result.err and "HSE001" in result.err and "{detail}" in result.err and "gives: item" in result.err
+
+
+def test_a_user_rule_replacing_a_bundled_one_is_said(run, release, tmp_path):
+    extra = tmp_path / "house.yaml"
+    extra.write_text(yaml.safe_dump(_practice_rule("OLP001", "Say what the model is for ({item}).")))
+    folder = release({"README.md": "---\nlicense: mit\n---\n# x\n"}, name="replaced")
+    report = run("check", str(folder), "--rules", str(extra), "-f", "json").json()
+    assert [f["message"] for f in report["findings"] if f["code"] == "OLP001"] == ["Say what the model is for (intended use)."]
+    assert f"OLP001: the bundled rule is replaced by the one in {extra}" in run("check", str(folder), "--rules", str(extra)).out

@@ -314,6 +314,9 @@ def changes(options: Options, config: Config, rules: list[ruleset.Rule]) -> tupl
     found += [f"severity {code}: {defaults[code]} -> {level}" for code, level in _severities(config, rules).items()]
     found += [f"fail-on {config.fail_on}"] if config.fail_on and not options.fail_on else []
     found += [f"min-grade {config.min_grade}"] if config.min_grade and not options.min_grade else []
+    bundled = {rule.code for rule in ruleset.load_bundled()}
+    found += [f"{rule.code}: the bundled rule is replaced by the one in {rule.source}" for rule in rules
+              if rule.code in bundled and not ruleset.is_bundled(rule)]
     return tuple(found + [f"rules from {path}" for path in config.rules])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from typing import Any
 
 from openlint.support.record import Record, field
@@ -21,6 +22,8 @@ from openlint.release.model import Release
 from openlint.rules.checks import registry
 from openlint.rules.checks.waivers import REFUSED, UNUSED
 from openlint.rules.registry import Hit
+from openlint.errors import DataFileError
+from openlint.rules import ruleset
 from openlint.rules.ruleset import Rule, find
 
 PLACE_KEYS = ("file", "line")  # message values that name the place a hit was found, not what was found
@@ -98,6 +101,18 @@ class _Blank(dict):
         return "?"
 
 
+def _rendered(rule: Rule, values: dict[str, Any]) -> str:
+    """A hit's message. A user's rule whose message asks for a value its check does not give is a broken rule file
+    (exit 2, naming it), not a finding that says "?"."""
+    if not ruleset.is_bundled(rule):
+        missing = sorted({name for _, name, _, _ in string.Formatter().parse(rule.message) if name} - set(values))
+        if missing:
+            given = ", ".join(sorted(values)) or "none"
+            raise DataFileError(rule.source, f"rule {rule.code}: its message uses {{{missing[0]}}}, which check {rule.function} "
+                                f"does not give here (it gives: {given})")
+    return message(rule.message, values)
+
+
 def message(template: str, values: dict[str, Any]) -> str:
     detail = values.get("detail")
     if template.startswith("{detail}") and isinstance(detail, str) and re.match(r"[a-z]+ ", detail):
@@ -147,7 +162,7 @@ def _unplaced(value: Any, file: str | None) -> Any:
 def _finding(policy: Policy, rule: Rule, group: list[Hit], waivers: tuple[Waiver, ...]) -> Finding:
     first = group[0]
     component = _component(rule, first)
-    locations = tuple(dict.fromkeys(Location(hit.file, hit.line, hit.column, hit.snippet, message(rule.message, hit.values))
+    locations = tuple(dict.fromkeys(Location(hit.file, hit.line, hit.column, hit.snippet, _rendered(rule, hit.values))
                                     for hit in group))
     text, key = locations[0].message, first.key or rule.code
     if len(locations) > 1:

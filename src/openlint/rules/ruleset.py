@@ -87,6 +87,11 @@ def load_bundled() -> list[Rule]:
     return list(_bundled())
 
 
+def is_bundled(rule: Rule) -> bool:
+    """Whether a rule is one openlint ships (as shipped), not one of a user's rule files."""
+    return rule in _bundled()
+
+
 @cache
 def _bundled() -> tuple[Rule, ...]:
     # a check asks twice (the rules a configuration may not weaken, then the rules it runs); an audit once per release
