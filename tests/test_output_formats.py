@@ -234,3 +234,13 @@ def test_the_concise_grade_says_it_was_capped(run, example):
         weights.write_bytes(b"")  # an empty weight file releases nothing
     line = run("check", str(example), "-f", "concise").out.splitlines()[-1]
     assert re.search(r"^grade E \(\d+(\.\d+)?/100\) \[capped from [ABCD]: no-weights\]", line), line
+
+
+def test_a_lineage_read_from_the_card_points_at_the_sentence(run, release):
+    """"fine-tune: the card says so" must say where: a reader can then tell a tutorial from the model's own tuning."""
+    from conftest import WEIGHTS
+
+    card = "---\nlicense: apache-2.0\n---\n# m\n\nA chat model.\n\nWe fine-tuned it on our own conversations.\n"
+    folder = release({"README.md": card, "model.safetensors": WEIGHTS}, name="m")
+    text = run("check", str(folder), "--no-config").out
+    assert "  lineage: fine-tune: The card says the model was tuned (README.md:8)" in text.splitlines(), text

@@ -33,8 +33,10 @@ _TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-
 AssessRoot = Callable[[Release], "dict[str, ComponentResult]"]
 
 
-def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot) -> Lineage:
-    """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base);
+def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot,
+          tuned_by: Evidence | None = None) -> Lineage:
+    """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base), and
+    `tuned_by` the card's sentence that says so, if any;
     `pretrained`: the card describes pre-training this model (a base, even when its name shares a family's);
     `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
     card = release.card
@@ -47,7 +49,7 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
                      if c.inherited and c.id in itself.pipeline}
         return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
                        inherited=MappingProxyType(inherited))
-    kind, evidence, note = _kind(release, meta, bases, vocab, tuned, catalogue, pretrained)
+    kind, evidence, note = _kind(release, meta, bases, vocab, (tuned, tuned_by), catalogue, pretrained)
     if kind == "base":
         return Lineage("base", evidence, note)
     root, source, facts = _root(release, bases, catalogue, vocab)
@@ -128,7 +130,7 @@ def _own_names(release: Release) -> set[str]:
     return names - {""}
 
 
-def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: bool,
+def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: tuple[bool, Evidence | None],
           catalogue: Catalogue, pretrained: bool) -> tuple[str, Evidence | None, str]:
     """What the release is: the metadata's relation, its tags, its name, the top of its card, a precision in its name
     (a format copy), a named base, a tuned name, a family; else a model trained from scratch."""
@@ -144,14 +146,19 @@ def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocab
     itself = catalogued(release, catalogue)
     if itself is not None and itself.base:
         return "fine-tune", None, f"The catalogue knows {itself.name} as made from {itself.base}"
-    if tuned:
-        return "fine-tune", None, "The card or the name says the model was tuned"
+    if tuned[0]:
+        return _tuned(tuned[1])
     family = family_of(release, catalogue, vocab)
     if family is not None and not pretrained:
         return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"
     if pretrained:
         return "base", None, "The card describes pre-training this model"
     return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
+
+
+def _tuned(said: Evidence | None) -> tuple[str, Evidence | None, str]:
+    # the sentence that says so, shown: a reader can tell a fine-tuning tutorial from this model's own tuning
+    return "fine-tune", said, "The card says the model was tuned" if said else "Its name or tags say the model was tuned"
 
 
 def _by_relation(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:

@@ -78,13 +78,19 @@ def _ships_code(release: Release) -> bool:
 def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
     for block in card.blocks:
         lower = block.text.lower()
-        if "finetuning" not in found.stage_hits and vocab.prompt_templates.search(lower):
+        if "finetuning" not in found.stage_hits and vocab.prompt_templates.search(lower) and not _data_record(block):
             # a chat format is learnt: a prompt template means the model was instruction-tuned
             found.stage_hits["finetuning"] = Evidence(card.path, block.line, snippet(f"prompt template: {block.text}"), "card-text")
         if block.kind != "code":
             _remote_code_in_prose(card, block, lower, vocab, catalogue, found, ships_code)
         else:
             _code_block(card, block, lower, vocab, catalogue, found, ships_code)
+
+
+def _data_record(block: Block) -> bool:
+    """A JSON record in a code block ({"prompt": "Human: ... Assistant:", "chosen": ...}) shows the format of
+    training data a tutorial asks for, not the prompt format this model was tuned to."""
+    return block.kind == "code" and (block.lang.lower() in ("json", "jsonl") or block.text.lstrip().startswith("{"))
 
 
 def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
