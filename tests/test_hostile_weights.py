@@ -188,6 +188,9 @@ EVERY_PICKLE = {
         "a.npy": npy_bytes("<f4", bytes(4)), "b.npy": npy_bytes("object", global_pickle("os", "system"))})),
     "an object array under data/ in an .npz": ("arrays.npz", _npz({"data/b.npy": npy_bytes("|O", global_pickle("os", "system"))})),
     "an object array under data/ without a suffix": ("arrays.npz", _npz({"data/0": npy_bytes("|O", global_pickle("os", "system"))})),
+    # a data.pkl member made the archive read as a torch checkpoint, whose data/ members were skipped as storages
+    "an object array under data/ beside a data.pkl": ("arrays.npz", _npz({
+        "data.pkl": pickle.dumps({"a": 1}, protocol=2), "data/x": npy_bytes("|O", global_pickle("os", "system"))})),
     "a structured dtype with an object field": ("x.npy", npy_bytes("[('a', '<f4'), ('b', '|O')]", global_pickle("os", "system"))),
     "a compressed .npz (savez_compressed)": ("arrays.npz", _npz({"b.npy": npy_bytes("|O", global_pickle("os", "system"))}, zipfile.ZIP_DEFLATED)),
     "joblib zlib": ("model.joblib", zlib.compress(global_pickle("os", "system"))),

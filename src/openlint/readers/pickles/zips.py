@@ -133,7 +133,7 @@ def scan_zip(handle: Any, name: str, result: ScanResult, budget: Budget, depth: 
 def _scan_member(scan: _Zip, info: Any, label: str) -> None:
     import zipfile
 
-    what = _member_kind(scan.archive, info, scan.torch)
+    what = _member_kind(scan.archive, info)
     if what is None:
         return
     ratio = info.file_size / max(info.compress_size, 1)
@@ -153,20 +153,21 @@ def _scan_member(scan: _Zip, info: Any, label: str) -> None:
             raise Unverifiable(f"{label}: unreadable member ({stream.error})")
 
 
-def _member_kind(archive: Any, info: Any, torch: bool) -> str | None:
+def _member_kind(archive: Any, info: Any) -> str | None:
     """'pickle' (a loader unpickles it), 'file' (a loader opens it as a file of its own) or None (never loaded)."""
     lower = info.filename.lower()
     if lower.endswith((".pkl", ".pickle")):
         return "pickle"
     if lower.endswith(NESTED_SUFFIXES):
         return "file"
-    if torch and _TENSOR_DATA.search(info.filename):
-        return None  # a torch checkpoint's storages: raw bytes torch never unpickles (and not worth sniffing)
-    # sniff: numpy reads any .npz member with the .npy magic; anything else that starts a pickle
+    # sniff: numpy reads any .npz member with the .npy magic, whatever its name (a "data/x" member of an archive that
+    # also holds a data.pkl included); anything else that starts a pickle
     with archive.open(info) as member:
         head = member.read(8)
     if head.startswith((NPY_MAGIC, *ZIP_HEADS)):
         return "file"
-    if len(head) >= 2 and head[0] == 0x80 and head[1] <= 5 and not _TENSOR_DATA.search(info.filename):
+    if _TENSOR_DATA.search(info.filename):
+        return None  # a storage's raw bytes may start like a pickle by chance; torch never unpickles them
+    if len(head) >= 2 and head[0] == 0x80 and head[1] <= 5:
         return "pickle"
     return None
