@@ -87,6 +87,20 @@ def test_sharded_checkpoint_consistency(run, release):
     assert any("model-00003-of-00003.safetensors" in m and "absent from its header" in m for m in messages)
 
 
+def test_a_shard_the_index_maps_under_a_name_openlint_does_not_scan_is_unverified(run, release):
+    """transformers torch.loads every file a .bin index maps: 'pytorch_model-b.dat' is read as weights, unscanned."""
+    import pickle
+    from collections import OrderedDict
+
+    folder = release({"README.md": CARD})
+    (folder / "pytorch_model-a.bin").write_bytes(pickle.dumps(OrderedDict(a=1), protocol=2))
+    (folder / "pytorch_model-b.dat").write_bytes(b"\x80\x02cos\nsystem\nX\x01\x00\x00\x00x\x85R.")
+    (folder / "pytorch_model.bin.index.json").write_text(json.dumps(
+        {"metadata": {"total_size": 4}, "weight_map": {"a": "pytorch_model-a.bin", "b": "pytorch_model-b.dat"}}))
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 1 and {f["file"] for f in by_code(result.json())["OLW011"]} == {"pytorch_model-b.dat"}
+
+
 def test_incomplete_shard_numbering_is_reported(run, release):
     folder = release({"README.md": CARD})
     write_sharded(folder, shards=3, tensors_per_shard=1, shape=[2], sparse=False)
@@ -292,7 +306,21 @@ def test_fifo_named_like_weights_does_not_block(run, release):
     os.mkfifo(folder / "model.bin")
     found = by_code(report_of(run, folder))
     assert "model.bin" in {f["file"] for f in found["OLC007"]}
-    assert "model.bin" in {f["file"] for f in found["OLW010"]}
+    # a loader would unpickle what it reads from the FIFO: an unverified pickle is an error, not a pass
+    assert "model.bin" in {f["file"] for f in found["OLW011"]}
+
+
+def test_a_pickle_weight_that_cannot_be_read_fails_and_a_safetensors_one_warns(run, release, tmp_path):
+    """A symlink leading out of the release is not followed; a loader would follow it and unpickle the target."""
+    outside = tmp_path / "evil.bin"
+    outside.write_bytes(b"\x80\x02cos\nsystem\nX\x01\x00\x00\x00x\x85R.")
+    folder = release({"README.md": CARD})
+    (folder / "pytorch_model.bin").symlink_to(outside)
+    (folder / "model.safetensors").symlink_to(outside)
+    result = run("check", str(folder), "-f", "json")
+    found = by_code(result.json())
+    assert result.code == 1 and {f["file"] for f in found["OLW011"]} == {"pytorch_model.bin"}
+    assert "model.safetensors" in {f["file"] for f in found["OLW010"]}
 
 
 @pytest.fixture

@@ -407,8 +407,9 @@ def _scan_weights(release: Release, source: Source, reads: Reads) -> None:
 
     for path, entry in sorted(release.files.items()):
         if entry.special:
-            if weight_reader.identify(path):
-                release.problems.append(Problem("weights.unreadable", path, None, f"a weight file that cannot be read ({entry.special})"))
+            if (format_entry := weight_reader.identify(path)) is not None:
+                release.problems.append(Problem(weight_reader.unreadable_kind(format_entry), path, None,
+                                                f"a weight file that cannot be read ({entry.special})"))
             continue
         weight = weight_reader.inspect(path, entry.size, noting_failures, release.problems)
         if weight is not None:

@@ -55,6 +55,7 @@ def _check_index(release: Release, path: str, text: str, by_path: dict[str, Weig
     for tensor, shard in index["weight_map"].items():
         shards.setdefault(shard, []).append(tensor)
     _check_shards_exist(release, path, folder, shards)
+    _check_shards_scanned(release, path, folder, shards, by_path)
     if path.endswith(".safetensors.index.json"):
         _check_against_headers(release.problems, path, folder, shards, index, by_path)
 
@@ -86,6 +87,16 @@ def _check_shards_exist(release: Release, path: str, folder: str, shards: dict[s
         if missing:
             names = ", ".join(f"{i:05d}" for i in missing[:5])
             release.problems.append(Problem("weights.shard-missing", path, None, f"shard numbering of {total} is incomplete: no tensors mapped to shard(s) {names}"))
+
+
+def _check_shards_scanned(release: Release, path: str, folder: str, shards: dict[str, list[str]], by_path: dict[str, WeightFile]) -> None:
+    """A loader reads every file a shard index maps, whatever its name (transformers torch.loads each shard of a
+    .bin index): one whose name openlint does not take for weights was not scanned, so it is unverified."""
+    for shard in sorted(shards):
+        full = folder + shard
+        if full in release.files and full not in by_path:
+            release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, so a loader "
+                                            "reads it as weights, but its name is not one openlint scans as a weight file"))
 
 
 def _check_against_headers(problems: list[Problem], path: str, folder: str, shards: dict[str, list[str]],

@@ -114,8 +114,14 @@ def inspect(path: str, size: int, opener: Opener, problems: list[Problem]) -> We
         except OSError as exc:
             weight.safety = "unchecked"
             weight.detail = f"could not be read: {exc.strerror or exc}"
-            problems.append(Problem("weights.unreadable", path, None, weight.detail))
+            problems.append(Problem(unreadable_kind(entry), path, None, weight.detail))
     return weight
+
+
+def unreadable_kind(entry: dict[str, Any]) -> str:
+    """A file a loader would unpickle that cannot be read is unverified (an error: the loader may follow a symlink
+    or read a FIFO the scan would not); one of a format that runs no code on load is only uninspected."""
+    return "weights.unverified" if entry.get("scan") == "pickle" else "weights.unreadable"
 
 
 def _scan_safetensors(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
