@@ -565,3 +565,16 @@ def test_files_inside_a_core_ml_package_are_that_package(path, expected):
 
     entry = identify(path)
     assert (entry["format"] if entry else None) == expected
+
+
+@pytest.mark.parametrize("shape", [
+    "[" + ",".join(["9" * 4000] * 300) + ",0]",  # huge literal dimensions: seconds of big-integer products before
+    "[" + ",".join(["1" + "0" * 2500] * 2) + "]",  # a 5001-digit product: an internal error when it was printed
+    "[" + ",".join(["4294967296"] * 3) + "]",  # 2**96 elements: no u64 holds the count
+])
+def test_a_safetensors_shape_no_64_bit_reader_accepts_is_invalid(run, release, shape):
+    """The library reads dimensions and their product as u64: anything past that is an invalid header, found fast."""
+    content = _safetensors(b'{"t":{"dtype":"F32","shape":' + shape.encode() + b',"data_offsets":[0,0]}}', 0)
+    safety, found, code = check(run, release, {"model.safetensors": content})
+    assert code == 1 and safety["model.safetensors"] not in PASSING
+    assert "64 bits" in found["OLW005"][0]["message"]

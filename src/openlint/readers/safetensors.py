@@ -111,12 +111,34 @@ def _decode(raw: bytes, header: SafetensorsHeader) -> dict[str, Any]:
     if stripped is not text:
         header.warnings.append("the header starts with spaces before '{'")
     try:
-        document = json.loads(text, object_pairs_hook=_refuse_duplicates)
+        document = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_int=_u64)
     except (ValueError, RecursionError) as exc:
         raise HeaderError(f"invalid JSON in header: {exc}") from None
     if not isinstance(document, dict):
         raise HeaderError("invalid header: not a JSON object")
     return document
+
+
+U64 = 2 ** 64
+
+
+def _u64(digits: str) -> int:
+    """A JSON integer as the library reads one (u64): a longer one is invalid before Python spends time on it."""
+    if len(digits.lstrip("-")) > 20 or not -U64 < (value := int(digits)) < U64:
+        raise ValueError(f"the number {digits[:24]}... does not fit in 64 bits")
+    return value
+
+
+def _elements(shape: list[int]) -> int | None:
+    """The number of elements, or None when it overflows 64 bits (the library's checked product fails there)."""
+    if 0 in shape:
+        return 0
+    count = 1
+    for dimension in shape:
+        count *= dimension
+        if count >= U64:
+            return None
+    return count
 
 
 def _tensor(name: str, info: Any) -> tuple[str, list[int], int, int]:
@@ -141,7 +163,10 @@ def _check_span(name: str, bits: int, shape: list[int], begin: int, end: int) ->
     """The offsets span exactly the whole bytes that the shape needs, of `bits` each."""
     if end < begin:
         raise HeaderError(f"invalid offset for tensor {name!r}: end {end} before begin {begin}")
-    bits *= math.prod(shape)
+    elements = _elements(shape)
+    if elements is None:
+        raise HeaderError(f"invalid shape for tensor {name!r}: its number of elements does not fit in 64 bits")
+    bits *= elements
     if bits % 8:
         raise HeaderError(f"misaligned slice for tensor {name!r}: {bits} bits is not a whole number of bytes")
     if bits // 8 != end - begin:
