@@ -104,6 +104,7 @@ def cases(base: Path, want: str = "") -> dict[str, Path]:
     folder("card: 1 MB of unclosed load_dataset calls", {"README.md": CARD + (b"```python\n" + b"load_dataset((x), " * 220 + b"\n```\n") * 250})
     folder("YAML alias bomb", {"README.md": b"---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n"})
     folder("YAML flow nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"[" * 30_000 + b"\n---\n# m\n"})
+    folder("card: 90 000 datasets in the metadata", {"README.md": b"---\nlicense: mit\ndatasets:\n" + b"".join(b"- a/d%06d\n" % i for i in range(90_000)) + b"---\n# m\n"})
     folder("YAML mapping nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"{a: " * 30_000 + b"\n---\n# m\n"})
     folder("YAML invalid date, 5000-digit int", {"README.md": b"---\nlicense: mit\ndate: 2024-13-45\nn: " + b"9" * 5000 + b"\n---\n# m\n"})
     # the file system

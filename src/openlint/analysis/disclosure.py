@@ -157,14 +157,20 @@ def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, S
     card = release.card
     if card is None:
         return
+    seen: dict[str, set[str]] = {}  # per component, the targets pointed to: a list of 100,000 stays linear
     for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
         known = catalogue.find_hub_id(dataset)
         known = known if known is not None and known.section == "datasets" else None
         if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
             continue  # a benchmark listed in the metadata is not training data
-        target = found.components[_dataset_stage(dataset, known, inferred, vocab)]
+        cid = _dataset_stage(dataset, known, inferred, vocab)
+        target = found.components[cid]
         pointer = _dataset_pointer(release, card.path, card.key_line("datasets"), dataset, known)
-        if not any(p.target == pointer.target for p in target.pointers):
+        if cid not in seen:
+            seen[cid] = {p.target for p in target.pointers}
+        targets = seen[cid]
+        if pointer.target not in targets:
+            targets.add(pointer.target)
             target.pointers.append(pointer)
 
 
