@@ -7,6 +7,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import json
 import lzma
 import os
 import pickle
@@ -578,3 +579,21 @@ def test_a_safetensors_shape_no_64_bit_reader_accepts_is_invalid(run, release, s
     safety, found, code = check(run, release, {"model.safetensors": content})
     assert code == 1 and safety["model.safetensors"] not in PASSING
     assert "64 bits" in found["OLW005"][0]["message"]
+
+
+def test_weight_metadata_kept_for_the_report_is_bounded(run, release):
+    """A 4 MB metadata value of control characters (each escaped four-fold in every output), and GGUF general.*
+    strings past a megabyte: the report keeps evidence, not a copy."""
+    from weightgen import gguf_bytes
+
+    value = "\u0085" * 4_000_000
+    header = json.dumps({"__metadata__": {"license": "mit", "x": value}, "t": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}},
+                        ensure_ascii=False).encode()
+    many = {f"general.k{i}": "a" * 60_000 for i in range(40)}  # 2.4 MB of general.* strings
+    folder = release({"README.md": CARD, "model.safetensors": _safetensors(header, 1), "m.gguf": gguf_bytes(many)})
+    result = run("check", str(folder), "-f", "json", "--no-config")
+    assert result.code in (0, 1), result.err
+    weights = {w["path"]: w for w in result.json()["weights"]}
+    kept = weights["model.safetensors"]["metadata"]
+    assert kept["license"] == "mit" and kept["x"].startswith("\\x85") and len(kept["x"]) <= 65_537 * 4  # each escaped as \x85
+    assert sum(len(v) for v in weights["m.gguf"]["metadata"].values() if isinstance(v, str)) <= 1_000_000

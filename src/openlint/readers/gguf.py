@@ -16,7 +16,8 @@ from typing import Any, BinaryIO
 from openlint.support.record import Record, field
 
 MAX_KEY = 65_535
-MAX_KEPT_STRING = 1_000_000  # longer string values are skipped, not kept
+MAX_KEPT_STRING = 65_536  # longer string values are skipped, not kept
+MAX_KEPT_TOTAL = 1_000_000  # string bytes kept per file: past it, values are skipped (a report is not a copy of them)
 MAX_KEPT_ARRAY = 1024  # longer arrays are skipped, not kept
 MAX_KV = 65_536  # real files hold ~50 metadata entries
 MAX_TENSORS = 200_000  # real files hold a few thousand tensor infos
@@ -57,6 +58,7 @@ class _Cursor:
         self.pos = 0
         self.deadline = time.monotonic() + SCAN_SECONDS
         self.strings = 0
+        self.kept = 0  # string bytes kept so far
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
@@ -96,9 +98,10 @@ class _Cursor:
         length = self.unpack("<Q", 8, f"{what} length")
         if length > self.left:
             raise GGUFError(f"{what} claims {length} bytes but only {self.left} remain in the file")
-        if not keep or length > limit:
+        if not keep or length > limit or self.kept + length > MAX_KEPT_TOTAL:
             self.skip(length, what)
             return None
+        self.kept += length
         return self.take(length, what).decode("utf-8", errors="replace")
 
 
@@ -205,6 +208,7 @@ def _read_string_array(cursor: _Cursor, key: str, keep: bool, count: int) -> lis
     if cursor.strings > MAX_ARRAY_STRINGS:
         raise GGUFLimit(f"{key}: more than {MAX_ARRAY_STRINGS} array strings in the header; more than openlint's limit")
     if keep and count <= MAX_KEPT_ARRAY:
+        cursor.tick()
         return [cursor.string(key) for _ in range(count)]
     for index in range(count):  # streamed: nothing kept per element
         if not index & 4095:

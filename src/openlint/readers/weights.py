@@ -140,10 +140,29 @@ def apply_safetensors_header(weight: WeightFile, header: safetensors.Safetensors
     weight.safety = "safe"
     weight.parameters = header.parameters
     weight.dtypes = header.dtypes()
-    weight.metadata = dict(header.metadata)
+    weight.metadata = _kept(header.metadata)
     weight.tensors = {name: end - begin for name, (_, _, begin, end) in header.tensors.items()}
     for warning in header.warnings:
         problems.append(Problem("weights.safetensors-warning", weight.path, None, warning))
+
+
+MAX_KEPT_VALUE = 65_536  # characters of one metadata value kept for the report
+MAX_KEPT_METADATA = 1_000_000  # characters of one file's metadata kept in all
+
+
+def _kept(metadata: dict[str, Any]) -> dict[str, Any]:
+    """A header's metadata as the report keeps it: evidence, not a copy; a 16 MB value would cost seconds and
+    hundreds of MB to escape for every output."""
+    kept: dict[str, Any] = {}
+    total = 0
+    for key, value in metadata.items():
+        if isinstance(value, str) and len(value) > MAX_KEPT_VALUE:
+            value = value[:MAX_KEPT_VALUE] + "\u2026"
+        total += len(key) + (len(value) if isinstance(value, str) else 16)
+        if total > MAX_KEPT_METADATA:
+            break
+        kept[key] = value
+    return kept
 
 
 def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
