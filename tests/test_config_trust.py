@@ -205,3 +205,12 @@ def test_for_a_hub_repository_the_configuration_in_the_working_folder_is_the_use
     report = _completed(run("check", "org/model", "-f", "json"))
     assert "OLP001" not in by_code(report)
     assert report["configuration"]["files"][0]["role"] == "configuration, found outside the checked release and its repository"
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", ".openlint.yaml"])
+def test_a_huge_configuration_file_in_the_release_is_refused_without_being_read(run, example, name):
+    """A sparse 2 GB file: read to 5 MB and refused (exit 2), not loaded whole (4 GB of memory before)."""
+    with open(example / name, "wb") as handle:
+        handle.truncate(2 * 1024 ** 3)
+    result = run("check", str(example))
+    assert result.code == 2 and "larger than 5000000 bytes" in result.err and result.err.count("\n") == 1, result.err

@@ -64,7 +64,7 @@ def discover(start: Path) -> Path | None:
                 if (candidate / name).is_file():
                     return candidate / name
             pyproject = candidate / "pyproject.toml"
-            if pyproject.is_file() and "[tool.openlint" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            if pyproject.is_file() and "[tool.openlint" in _bounded_text(pyproject, errors="replace"):
                 return pyproject
         except OSError as exc:
             # a configuration that cannot be read is never skipped: it might select the rules
@@ -89,10 +89,22 @@ def _inside(path: Path, root: Path) -> bool:
     return os.path.commonpath([str(path), str(root)]) == str(root)
 
 
+CONFIG_FILE_BYTES = 5_000_000  # a configuration of a few KB; a release may hold a 2 GB pyproject.toml
+
+
+def _bounded_text(path: Path, errors: str = "strict") -> str:
+    """A configuration file's text, read no further than CONFIG_FILE_BYTES: a larger one is an error, not memory."""
+    with path.open("rb") as handle:
+        raw = handle.read(CONFIG_FILE_BYTES + 1)
+    if len(raw) > CONFIG_FILE_BYTES:
+        raise DataFileError(str(path), f"larger than {CONFIG_FILE_BYTES} bytes, openlint's limit for a configuration file")
+    return raw.decode("utf-8", errors=errors)
+
+
 def _document(path: Path) -> Any:
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _bounded_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(file, f"cannot be read ({'not UTF-8' if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__})") from None
     if path.name == "pyproject.toml":
