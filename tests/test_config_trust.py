@@ -214,3 +214,25 @@ def test_a_huge_configuration_file_in_the_release_is_refused_without_being_read(
         handle.truncate(2 * 1024 ** 3)
     result = run("check", str(example))
     assert result.code == 2 and "larger than 5000000 bytes" in result.err and result.err.count("\n") == 1, result.err
+
+
+def test_a_release_configuration_keeps_what_the_users_own_made_stricter(run, tmp_path, example):
+    """The user's configuration above the checkout raises OLW010 to an error and fails on warnings; a configuration
+    the release ships is found first and displaces it, but cannot undo either."""
+    (tmp_path / ".openlint.yaml").write_text("fail-on: warning\nseverity: {OLW010: error}\n", encoding="utf-8")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    release = checkout / "release"
+    release.mkdir()
+    for item in example.iterdir():
+        (release / item.name).write_bytes(item.read_bytes())
+    (checkout / "elsewhere.safetensors").write_bytes(b"not weights")
+    (release / "extra.safetensors").symlink_to(checkout / "elsewhere.safetensors")  # not followed: OLW010
+    before = run("check", str(release), "-f", "json")
+    assert before.code == 1 and by_code(before.json())["OLW010"][0]["severity"] == "error"
+    (release / ".openlint.yaml").write_text("min-grade: F\n", encoding="utf-8")
+    after = run("check", str(release), "-f", "json")
+    assert after.code == 1 and by_code(after.json())["OLW010"][0]["severity"] == "error", after.out[:2000]
+    changes = after.json()["configuration"]["changes"]
+    assert f"fail-on warning (kept from {tmp_path / '.openlint.yaml'})" in changes

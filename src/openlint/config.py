@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from openlint.support.record import Record, field
+from openlint.support.record import Record, field, replace
 
 from openlint.errors import DataFileError, OpenlintError
 from openlint.rules import ruleset
@@ -47,6 +47,7 @@ class Config(Record, frozen=True, eq=False):  # compared by identity
     waivers: tuple[dict[str, str], ...] = ()
     origin: str = NAMED  # NAMED, OUTSIDE or INSIDE
     waiver_lines: tuple[int | None, ...] = ()  # the line of each waiver, where it could be found
+    kept: tuple[str, ...] = ()  # settings kept from a configuration this one displaced (_keep_stricter)
 
     @property
     def trusted(self) -> bool:
@@ -236,7 +237,34 @@ def configuration(options: Options) -> Config:
     if found is None:
         return Config()
     tree = checked_tree(options.target)
-    return load(found, INSIDE if tree is not None and _inside(found.resolve(), tree) else OUTSIDE)
+    if tree is None or not _inside(found.resolve(), tree):
+        return load(found, OUTSIDE)
+    inside = load(found, INSIDE)
+    # a configuration in the release displaces the user's own above it; what that one made stricter stays
+    outside = discover(tree.parent) if tree.parent != tree else None
+    return _keep_stricter(inside, load(outside, OUTSIDE)) if outside is not None else inside
+
+
+FAIL_ON_RANK = {"never": 0, "error": 1, "warning": 2, "info": 3}  # how much fails: more is stricter
+
+
+def _keep_stricter(inside: Config, outside: Config) -> Config:
+    """The release's configuration, keeping what the user's displaced configuration made stricter about security
+    rules: a raised severity, and a fail-on that fails on more. A release cannot undo them by shipping its own."""
+    security = {rule.code: rule for rule in ruleset.load_bundled() if rule.security}
+    severity = dict(inside.severity)
+    kept = []
+    for key, level in outside.severity.items():
+        rule = ruleset.find(list(security.values()), key)
+        current = severity.get(key, rule.severity if rule else level)
+        if rule is not None and ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[current]:
+            severity[key] = level
+            kept.append(f"severity {rule.code} {level}")
+    fail_on = inside.fail_on
+    if outside.fail_on and FAIL_ON_RANK[outside.fail_on] > FAIL_ON_RANK[inside.fail_on or "error"]:
+        fail_on = outside.fail_on
+        kept.append(f"fail-on {fail_on}")
+    return replace(inside, severity=severity, fail_on=fail_on, kept=tuple(f"{item} (kept from {outside.path})" for item in kept))
 
 
 def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
@@ -323,13 +351,15 @@ def changes(options: Options, config: Config, rules: list[ruleset.Rule]) -> tupl
     override the file, the file's entry is not listed either)."""
     found = _selection_changes(options, config, rules)
     defaults = {rule.code: rule.severity for rule in rules}
-    found += [f"severity {code}: {defaults[code]} -> {level}" for code, level in _severities(config, rules).items()]
-    found += [f"fail-on {config.fail_on}"] if config.fail_on and not options.fail_on else []
+    kept = " ".join(config.kept)  # said once, with where it came from
+    found += [f"severity {code}: {defaults[code]} -> {level}" for code, level in _severities(config, rules).items()
+              if f"severity {code} {level} (kept" not in kept]
+    found += [f"fail-on {config.fail_on}"] if config.fail_on and not options.fail_on and f"fail-on {config.fail_on} (kept" not in kept else []
     found += [f"min-grade {config.min_grade}"] if config.min_grade and not options.min_grade else []
     bundled = {rule.code for rule in ruleset.load_bundled()}
     found += [f"{rule.code}: the bundled rule is replaced by the one in {rule.source}" for rule in rules
               if rule.code in bundled and not ruleset.is_bundled(rule)]
-    return tuple(found + [f"rules from {path}" for path in config.rules])
+    return tuple(found + [f"rules from {path}" for path in config.rules] + list(config.kept))
 
 
 def _selection_changes(options: Options, config: Config, rules: list[ruleset.Rule]) -> list[str]:
