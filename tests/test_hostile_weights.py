@@ -597,3 +597,15 @@ def test_weight_metadata_kept_for_the_report_is_bounded(run, release):
     kept = weights["model.safetensors"]["metadata"]
     assert kept["license"] == "mit" and kept["x"].startswith("\\x85") and len(kept["x"]) <= 65_537 * 4  # each escaped as \x85
     assert sum(len(v) for v in weights["m.gguf"]["metadata"].values() if isinstance(v, str)) <= 1_000_000
+
+
+def test_pickle_scans_share_one_time_budget_per_check(run, release, monkeypatch):
+    """Each file has 1 s, but sixty slow files are a minute: past the check's budget the rest are unverified
+    (errors), not scanned one by one for as long as the pull request likes."""
+    from openlint.release import limits
+    from weightgen import benign_torch_pickle, torch_zip
+
+    monkeypatch.setattr(limits, "WEIGHT_SCAN_SECONDS", 0.0)
+    safety, found, code = check(run, release, {"a.bin": torch_zip(benign_torch_pickle()), "b.safetensors": _safetensors(b"{}", 0)})
+    assert code == 1 and safety["a.bin"] not in PASSING and safety["b.safetensors"] in PASSING
+    assert "for pickle scans ran out" in found["OLW011"][0]["message"]

@@ -14,6 +14,7 @@ it is, and reported.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
@@ -405,13 +406,15 @@ def _scan_weights(release: Release, source: Source, reads: Reads) -> None:
                 reads.failed.append(Missing(f"{path} (header)", exc.strerror or str(exc), _roles("weights")))
             raise
 
+    deadline = time.monotonic() + limits.WEIGHT_SCAN_SECONDS
     for path, entry in sorted(release.files.items()):
         if entry.special:
             if (format_entry := weight_reader.identify(path)) is not None:
                 release.problems.append(Problem(weight_reader.unreadable_kind(format_entry), path, None,
                                                 f"a weight file that cannot be read ({entry.special})"))
             continue
-        weight = weight_reader.inspect(path, entry.size, noting_failures, release.problems)
+        late = f"not scanned: the check's {limits.WEIGHT_SCAN_SECONDS:g} s for pickle scans ran out" if time.monotonic() > deadline else None
+        weight = weight_reader.inspect(path, entry.size, noting_failures, release.problems, late)
         if weight is not None:
             _add_weight(release, weight)
     shard_reader.check_indexes(release, opener)

@@ -4,6 +4,7 @@ CARD_BYTES = 1_000_000  # 30x the largest real card in the corpus; a larger card
 TEXT_BYTES = 1_000_000  # licence texts, use policies, declarations
 CONFIG_BYTES = 5_000_000  # config.json of large multimodal models reaches a few hundred KB
 INDEX_BYTES = 16 * 1024 * 1024  # a shard index maps every tensor to its file: DeepSeek-V3's, one of the largest, is ~9 MB
+WEIGHT_SCAN_SECONDS = 120.0  # pickle scans of one check together (each file has 1 s): past it, the rest are unverified
 MAX_LINKED = 50  # Hub datasets and models looked up per check
 MAX_HOPS = 4  # base models followed, base of base of ...
 MAX_BASES = 8  # base models read per hop (a merge names several parents)
