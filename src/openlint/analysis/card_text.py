@@ -14,7 +14,7 @@ from collections.abc import Set
 
 from openlint.analysis.collect import Collector, Mention, Runtime
 from openlint.analysis.model import Pointer
-from openlint.knowledge import patterns, taxonomy
+from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Link, Problem, Release
@@ -424,18 +424,32 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
     route(mention, vocab, found, linked=not _own_project(release, url), document=bool(_DOCUMENT.search(url)))
 
 
+_LICENCE_AFTER = _RE(r"\s*\(([^()\n]{2,60})\)")
+
+
+def _licence_after(sentence: str, anchor: str) -> str | None:
+    """The licence the card states right after a link it does not catalogue: "[org/trainer](...) (Apache-2.0)"."""
+    at = sentence.find(anchor) if anchor else -1
+    stated = _LICENCE_AFTER.match(sentence, at + len(anchor)) if at >= 0 else None
+    if stated is None:
+        return None
+    licence = licences.lookup(stated.group(1).strip()) or licences.identify_one(stated.group(1))
+    return licence.id if licence is not None and licence.identified else None
+
+
 def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
+    stated = _licence_after(sentence, link.text)
     if match := HUB_DATASET.match(url):
         cid = data_component(f"{sentence} {heads}".lower(), vocab)
         if cid is not None:
-            found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence))
+            found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence, stated))
     elif match := CODE_HOST.match(url):
-        _code_link(url, match, link.text.lower(), sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found)
+        _code_link(url, match, link.text.lower(), sentence.lower(), f"{sentence} {heads}".lower(), evidence, vocab, found, stated)
     elif vocab.data_hosts.search(url) and not _HELD_OUT.search(sentence.lower()):
         cid = data_component(f"{sentence} {heads}".lower(), vocab)
         if cid is not None:
-            found.components[cid].pointers.append(Pointer("url", url, evidence))
+            found.components[cid].pointers.append(Pointer("url", url, evidence, stated))
     elif not url.startswith(("http://", "https://")):
         _release_link(release, url, sentence.lower(), evidence, vocab, found)
 
@@ -464,8 +478,10 @@ def data_component(context: str, vocab: Vocabulary) -> str | None:
     return next((cid for cid in order if vocab.data_context[cid].search(context)), None)
 
 
-def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
-    """A repository the catalogue does not know: its role comes from the words around it; its licence is unknown."""
+def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context: str, evidence: Evidence, vocab: Vocabulary, found: Collector,
+               stated: str | None = None) -> None:
+    """A repository the catalogue does not know: its role comes from the words around it; its licence is the one the
+    card states right after the link (`stated`), else unknown."""
     target = f"https://{match.group(1).lower()}/{match.group(2).removesuffix('.git')}"
     # issues pages are contact channels, PDFs are papers
     if re.search(r"/(issues|discussions|pulls?|blob/[^/]+/[^/]+\.(md|pdf|png|jpg))(/|$)", url) or url.lower().endswith(".pdf"):
@@ -484,7 +500,7 @@ def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context:
     if cid is None and vocab.code_context[inference].search(context):
         cid = inference
     if cid is not None:
-        found.components[cid].pointers.append(Pointer("code-repo", target, evidence))
+        found.components[cid].pointers.append(Pointer("code-repo", target, evidence, stated))
 
 
 def _inference_id() -> str:
