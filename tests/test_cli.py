@@ -99,6 +99,8 @@ def test_min_grade(run, example, release):
     (["check", ".", "-o", "report.json", "-o", "sarif:."], "'.' is a directory; give a file name"),
     (["explain", "XYZ123"], "no rule"),
     (["check", ".", "-o", "report.unknownext"], "cannot tell the format"),
+    (["check", ".", "-o", "text:-"], "'-' is not a file: the report in --format goes to stdout"),
+    (["badge", ".", "-o", "badge.png"], "a badge is an SVG image: name the file .svg"),
     (["check", ".", "-o", "foo:report.json"], "unknown format 'foo' (formats: text, concise, json, sarif, github, markdown, cyclonedx, html); for a file of that name write ./foo:report.json"),
     (["check", ""], "TARGET is empty"),
     (["badge", " "], "TARGET is empty"),
@@ -186,6 +188,8 @@ def test_colour_follows_no_color_only_when_it_is_set_and_not_empty(monkeypatch):
     ("run-12:00.json", "json", "run-12:00.json"),  # not a word before the colon: a file name
     ("./report:v2.sarif", "sarif", "./report:v2.sarif"),
     ("C:out.json", "json", "C:out.json"),  # one letter: a Windows drive
+    ("bom.cdx.json", "cyclonedx", "bom.cdx.json"),  # CycloneDX's own naming, not plain JSON
+    ("notes.markdown", "markdown", "notes.markdown"),
 ])
 def test_output_specs_with_colons(spec, fmt, name):
     from pathlib import Path

@@ -58,7 +58,7 @@ def cli() -> None:
 @click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)),
               help="Output format on stdout [default: github on GitHub Actions, else text].")
 @click.option("-o", "--output", "outputs", multiple=True, type=OutputSpec(),
-              help="Also write a report to FILE (format from the prefix or the extension: .json .sarif .md .html). Repeatable.")
+              help="Also write a report to FILE: FORMAT:FILE (e.g. sarif:out.txt), or the format from the extension (.json .sarif .md .markdown .html .txt .log, .cdx.json for CycloneDX). Repeatable.")
 @click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the report (JSON with -f json).")
 @click.option("--select", multiple=True, type=RuleSelectors(), help="Only these rules: codes, code prefixes (OLS) or names; comma-separated.")
 @click.option("--ignore", multiple=True, type=RuleSelectors(), help="Skip these rules; comma-separated.")
@@ -138,7 +138,8 @@ def init(target: Path, force: bool, to_stdout: bool) -> None:
 @cli.command()
 @click.argument("target", default=".", metavar="[TARGET]", type=Target())
 @_hub_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("openness-badge.svg"), show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("openness-badge.svg"), show_default=True,
+              help="The SVG file to write (.svg).")
 @click.option("--components", is_flag=True, help="Add a strip with the 12 component levels.")
 def badge(target: str, output: Path, components: bool, **hub: object) -> None:
     """Write an SVG badge with the openness grade (and optionally the 12 component levels)."""
@@ -146,6 +147,8 @@ def badge(target: str, output: Path, components: bool, **hub: object) -> None:
     from openlint.config import Options
     from openlint.sources import mistyped_folder
 
+    if output.suffix.lower() != ".svg" or str(output) == "-":
+        raise click.UsageError(f"a badge is an SVG image: name the file .svg (not {str(output)!r})")
     if typo := mistyped_folder(target):
         raise OpenlintError(typo)
     options = Options(target=target, revision=hub["revision"], token=hub["token"], offline=hub["offline"], timeout=hub["timeout"],

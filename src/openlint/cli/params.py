@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from openlint.errors import OpenlintError
-from openlint.formats import EXTENSIONS, FORMATS
+from openlint.formats import FORMATS, format_of
 
 _FORMAT_NAME = re.compile(r"[A-Za-z]{2,}")  # letters only ("run-12:00.json" is a file), two at least ("C:\\x.json" is a path)
 
@@ -74,13 +74,15 @@ class OutputSpec(click.ParamType):
         if sep and rest and _FORMAT_NAME.fullmatch(prefix):
             # a word before the colon names a format ("foo:report.json"); a file named so is written ./foo:report.json
             self.fail(f"unknown format {prefix!r} (formats: {', '.join(FORMATS)}); for a file of that name write ./{text}", param, ctx)
-        fmt = EXTENSIONS.get(Path(text).suffix.lower())
+        fmt = format_of(Path(text).name)
         if fmt is None:
             self.fail(f"cannot tell the format of {text!r}; write FORMAT:FILE (formats: {', '.join(FORMATS)})", param, ctx)
         return fmt, self._file(Path(text), param, ctx)
 
     def _file(self, path: Path, param: click.Parameter | None, ctx: click.Context | None) -> Path:
         # said before the check runs: with several -o, no output is written if one of them cannot be
+        if str(path) == "-":
+            self.fail("'-' is not a file: the report in --format goes to stdout; -o writes files", param, ctx)
         if path.is_dir():
             self.fail(f"{str(path)!r} is a directory; give a file name", param, ctx)
         return path

@@ -41,8 +41,14 @@ FORMATS: dict[str, str] = {
 }
 # formats written by their own commands, not offered by --format
 OTHER_FORMATS: dict[str, str] = {"badge": "openlint.formats.badge", "statistics": "openlint.formats.statistics"}
-EXTENSIONS = {".json": "json", ".sarif": "sarif", ".md": "markdown", ".txt": "text", ".log": "github", ".html": "html",
-              ".htm": "html"}
+EXTENSIONS = {".cdx.json": "cyclonedx", ".json": "json", ".sarif": "sarif", ".sarif.json": "sarif", ".md": "markdown",
+              ".markdown": "markdown", ".txt": "text", ".log": "github", ".html": "html", ".htm": "html"}
+
+
+def format_of(name: str) -> str | None:
+    """The format a file name's extension names; the longest matching one ("x.cdx.json" is CycloneDX, not JSON)."""
+    lower = name.lower()
+    return next((EXTENSIONS[ext] for ext in sorted(EXTENSIONS, key=len, reverse=True) if lower.endswith(ext)), None)
 
 
 def renderer(name: str) -> Callable[..., str]:
