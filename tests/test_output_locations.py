@@ -140,3 +140,13 @@ def _rows(page: str) -> list[dict]:
     parser = _Findings()
     parser.feed(page)
     return parser.rows
+
+
+def test_sarif_names_a_release_outside_the_working_directory_by_an_absolute_file_uri(run, repeated, monkeypatch, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    log = json.loads(run("check", str(repeated), "-f", "sarif", "--no-config").out)
+    jsonschema.Draft4Validator(official_sarif_schema()).validate(log)
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"] for loc in r["locations"]}
+    assert (repeated / "a.bin").resolve().as_uri() in uris and not any(uri.startswith("..") for uri in uris)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from openlint import __version__
@@ -76,13 +77,19 @@ def _result(report: Report, finding: Finding, index: dict[str, int]) -> dict[str
     return result
 
 
+def _outside_as_file_uri(uri: str) -> str:
+    """A path that leaves the working directory ("../elsewhere/README.md") as an absolute file: URI: a SARIF viewer
+    resolves relative URIs against the run's root, where "../" leads nowhere it can show."""
+    return Path(uri).resolve().as_uri() if uri == ".." or uri.startswith("../") else uri
+
+
 def _location(report: Report, place: Location, several: bool) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": place.line or 1}
     if place.line and place.column:
         region["startColumn"] = place.column
     if place.snippet:
         region["snippet"] = {"text": place.snippet}
-    artifact: dict[str, Any] = {"uri": report.uri(place.file)}
+    artifact: dict[str, Any] = {"uri": _outside_as_file_uri(report.uri(place.file))}
     if report.base_uri and report.in_release(place.file):
         artifact["uriBaseId"] = BASE_ID
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
