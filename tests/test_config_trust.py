@@ -236,3 +236,16 @@ def test_a_release_configuration_keeps_what_the_users_own_made_stricter(run, tmp
     assert after.code == 1 and by_code(after.json())["OLW010"][0]["severity"] == "error", after.out[:2000]
     changes = after.json()["configuration"]["changes"]
     assert f"fail-on warning (kept from {tmp_path / '.openlint.yaml'})" in changes
+
+
+def test_a_configuration_symlinked_from_the_release_to_outside_is_still_the_releases(run, tmp_path, example):
+    """A .openlint.yaml in the release that links to a file outside is found in the release: untrusted."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("ignore: [OLW003]\n", encoding="utf-8")
+    release = tmp_path / "release"
+    release.mkdir()
+    for item in example.iterdir():
+        (release / item.name).write_bytes(item.read_bytes())
+    (release / ".openlint.yaml").symlink_to(outside)
+    result = run("check", str(release))
+    assert result.code == 2 and "ignore OLW003" in result.err, result.err

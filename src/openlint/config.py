@@ -237,7 +237,8 @@ def configuration(options: Options) -> Config:
     if found is None:
         return Config()
     tree = checked_tree(options.target)
-    if tree is None or not _inside(found.resolve(), tree):
+    # where the file was found decides, not where a symlink there leads: the release chose to put it in its tree
+    if tree is None or not _inside(found, tree):
         return load(found, OUTSIDE)
     inside = load(found, INSIDE)
     # a configuration in the release displaces the user's own above it; what that one made stricter stays
