@@ -100,6 +100,7 @@ def test_min_grade(run, example, release):
     (["explain", "XYZ123"], "no rule"),
     (["check", ".", "-o", "report.unknownext"], "cannot tell the format"),
     (["check", ".", "-o", "text:-"], "'-' is not a file: the report in --format goes to stdout"),
+    (["check", ".", "-o", "-"], "'-' is not a file: the report in --format goes to stdout"),
     (["badge", ".", "-o", "badge.png"], "a badge is an SVG image: name the file .svg"),
     (["check", ".", "-o", "foo:report.json"], "unknown format 'foo' (formats: text, concise, json, sarif, github, markdown, cyclonedx, html); for a file of that name write ./foo:report.json"),
     (["check", ""], "TARGET is empty"),

@@ -190,6 +190,9 @@ EVERY_PICKLE = {
     "an object array under data/ in an .npz": ("arrays.npz", _npz({"data/b.npy": npy_bytes("|O", global_pickle("os", "system"))})),
     "an object array under data/ without a suffix": ("arrays.npz", _npz({"data/0": npy_bytes("|O", global_pickle("os", "system"))})),
     # a data.pkl member made the archive read as a torch checkpoint, whose data/ members were skipped as storages
+    # a member whose name ends in "/" reads as a directory, yet numpy loads it by name
+    "an object array in a member named like a directory": ("arrays.npz", _npz({
+        "a.npy": npy_bytes("<f4", bytes(4)), "evi_": npy_bytes("|O", global_pickle("os", "system"))}).replace(b"evi_", b"evi/")),
     "an object array under data/ beside a data.pkl": ("arrays.npz", _npz({
         "data.pkl": pickle.dumps({"a": 1}, protocol=2), "data/x": npy_bytes("|O", global_pickle("os", "system"))})),
     "a structured dtype with an object field": ("x.npy", npy_bytes("[('a', '<f4'), ('b', '|O')]", global_pickle("os", "system"))),
@@ -572,6 +575,7 @@ def test_files_inside_a_core_ml_package_are_that_package(path, expected):
     "[" + ",".join(["9" * 4000] * 300) + ",0]",  # huge literal dimensions: seconds of big-integer products before
     "[" + ",".join(["1" + "0" * 2500] * 2) + "]",  # a 5001-digit product: an internal error when it was printed
     "[" + ",".join(["4294967296"] * 3) + "]",  # 2**96 elements: no u64 holds the count
+    "[1099511627776,1099511627776,0]",  # the library's product overflows before it reaches the 0
 ])
 def test_a_safetensors_shape_no_64_bit_reader_accepts_is_invalid(run, release, shape):
     """The library reads dimensions and their product as u64: anything past that is an invalid header, found fast."""
@@ -609,3 +613,15 @@ def test_pickle_scans_share_one_time_budget_per_check(run, release, monkeypatch)
     safety, found, code = check(run, release, {"a.bin": torch_zip(benign_torch_pickle()), "b.safetensors": _safetensors(b"{}", 0)})
     assert code == 1 and safety["a.bin"] not in PASSING and safety["b.safetensors"] in PASSING
     assert "for pickle scans ran out" in found["OLW011"][0]["message"]
+
+
+def test_gguf_keys_do_not_use_up_the_kept_metadata_budget(run, release):
+    """A megabyte of general.* values, then more keys: later values are not kept, the file is not invalid."""
+    from weightgen import gguf_bytes
+
+    kv = {f"general.note{i:02d}": "x" * 60_000 for i in range(16)}
+    used = sum(len(k) + len(v) for k, v in kv.items())
+    kv["general.pad"] = "y" * (1_000_000 - used - len("general.pad") - 5)  # the kept total now a few bytes short of 1 MB
+    kv["general.license"] = "mit"
+    safety, found, code = check(run, release, {"m.gguf": gguf_bytes(kv)})
+    assert "OLW007" not in found and safety["m.gguf"] in PASSING

@@ -244,3 +244,15 @@ def test_a_lineage_read_from_the_card_points_at_the_sentence(run, release):
     folder = release({"README.md": card, "model.safetensors": WEIGHTS}, name="m")
     text = run("check", str(folder), "--no-config").out
     assert "  lineage: fine-tune: The card says the model was tuned (README.md:8)" in text.splitlines(), text
+
+
+def test_sarif_and_cyclonedx_name_the_components_left_out_of_the_grade(run, release):
+    from conftest import WEIGHTS
+
+    card = "---\nlicense: apache-2.0\nbase_model: acme/unknown-base-7b\n---\n# tuned\n"
+    folder = release({"README.md": card, "model.safetensors": WEIGHTS}, name="tuned-unknown-base-2")
+    sarif = json.loads(run("check", str(folder), "--no-config", "-f", "sarif").out)
+    assert sarif["runs"][0]["properties"]["notAssessed"] == ["pre-training code", "pre-training datasets"]
+    bom = json.loads(run("check", str(folder), "--no-config", "-f", "cyclonedx").out)
+    model = bom["metadata"]["component"]
+    assert [p["value"] for p in model["properties"] if p["name"].endswith("not-assessed")] == ["pre-training code", "pre-training datasets"]

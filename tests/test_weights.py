@@ -101,6 +101,17 @@ def test_a_shard_the_index_maps_under_a_name_openlint_does_not_scan_is_unverifie
     assert result.code == 1 and {f["file"] for f in by_code(result.json())["OLW011"]} == {"pytorch_model-b.dat"}
 
 
+def test_a_shard_mapped_under_a_name_judged_safe_by_name_is_unverified(run, release):
+    """transformers torch.loads a shard not named .safetensors whatever its name: model.onnx too."""
+    from weightgen import global_pickle, torch_zip
+
+    folder = release({"README.md": CARD})
+    (folder / "model.onnx").write_bytes(torch_zip(global_pickle("os", "system")))
+    (folder / "pytorch_model.bin.index.json").write_text(json.dumps({"metadata": {}, "weight_map": {"a": "model.onnx"}}))
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 1 and {f["file"] for f in by_code(result.json())["OLW011"]} == {"model.onnx"}
+
+
 def test_incomplete_shard_numbering_is_reported(run, release):
     folder = release({"README.md": CARD})
     write_sharded(folder, shards=3, tensors_per_shard=1, shape=[2], sparse=False)

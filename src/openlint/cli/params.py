@@ -74,6 +74,8 @@ class OutputSpec(click.ParamType):
         if sep and rest and _FORMAT_NAME.fullmatch(prefix):
             # a word before the colon names a format ("foo:report.json"); a file named so is written ./foo:report.json
             self.fail(f"unknown format {prefix!r} (formats: {', '.join(FORMATS)}); for a file of that name write ./{text}", param, ctx)
+        if text in ("-", "./-"):
+            self.fail("'-' is not a file: the report in --format goes to stdout; -o writes files", param, ctx)
         fmt = format_of(Path(text).name)
         if fmt is None:
             self.fail(f"cannot tell the format of {text!r}; write FORMAT:FILE (formats: {', '.join(FORMATS)})", param, ctx)

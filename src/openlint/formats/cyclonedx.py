@@ -125,6 +125,7 @@ def _model(report: Report, datasets: list[str]) -> dict[str, Any]:
                               licence.claim.raw if licence.claim else None),
         "modelCard": _model_card(report, datasets),
         "properties": [_property("grade", report.grade.letter), _property("score", f"{report.grade.score:g}"),
+                       *[_property("not-assessed", title) for title in report.not_assessed()],
                        _property("source", release.source), _property("location", release.location)],
     }
     if release.revision:

@@ -121,7 +121,8 @@ def render(report: Report, options: RenderOptions) -> str:
         run["originalUriBaseIds"] = {BASE_ID: {"uri": report.base_uri,
                                                "description": {"text": f"The Hugging Face Hub repository {release.location}"}}}
     run["results"] = [_result(report, finding, index) for finding in report.findings]
-    run["properties"] = {"grade": report.grade.letter, "score": report.grade.score, "revision": release.revision,
+    run["properties"] = {"grade": report.grade.letter, "score": report.grade.score, "notAssessed": report.not_assessed(),
+                         "revision": release.revision,
                          "crosswalk": crosswalk_section.properties(report), "configuration": report.configuration_lines()}
     return _dump(run)
 

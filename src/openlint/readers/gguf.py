@@ -94,14 +94,15 @@ class _Cursor:
     def unpack(self, fmt: str, size: int, what: str) -> Any:
         return struct.unpack(fmt, self.take(size, what))[0]
 
-    def string(self, what: str, keep: bool = True, limit: int = MAX_KEPT_STRING) -> str | None:
+    def string(self, what: str, keep: bool = True, limit: int = MAX_KEPT_STRING, counted: bool = True) -> str | None:
+        """A string, or None when it is skipped; `counted`: a kept value (not a key) that uses MAX_KEPT_TOTAL."""
         length = self.unpack("<Q", 8, f"{what} length")
         if length > self.left:
             raise GGUFError(f"{what} claims {length} bytes but only {self.left} remain in the file")
-        if not keep or length > limit or self.kept + length > MAX_KEPT_TOTAL:
+        if not keep or length > limit or (counted and self.kept + length > MAX_KEPT_TOTAL):
             self.skip(length, what)
             return None
-        self.kept += length
+        self.kept += length if counted else 0
         return self.take(length, what).decode("utf-8", errors="replace")
 
 
@@ -143,7 +144,7 @@ def _read_metadata(cursor: _Cursor, header: GGUFHeader) -> None:
     for index in range(header.kv_count):
         if not index & 1023:
             cursor.tick()
-        key = cursor.string("metadata key", limit=MAX_KEY)
+        key = cursor.string("metadata key", limit=MAX_KEY, counted=False)
         if key is None:
             raise GGUFError(f"metadata key longer than {MAX_KEY} bytes")
         vtype = cursor.unpack("<I", 4, f"type of {key}")

@@ -130,9 +130,8 @@ def _u64(digits: str) -> int:
 
 
 def _elements(shape: list[int]) -> int | None:
-    """The number of elements, or None when it overflows 64 bits (the library's checked product fails there)."""
-    if 0 in shape:
-        return 0
+    """The number of elements, or None when it overflows 64 bits: the library's checked product, left to right, fails
+    there even when a later dimension is 0."""
     count = 1
     for dimension in shape:
         count *= dimension

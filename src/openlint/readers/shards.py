@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from openlint.knowledge import patterns
-from openlint.readers.weights import Opener
+from openlint.readers.weights import Opener, identify
 from openlint.release import limits
 from openlint.release.model import Problem, Release, WeightFile
 
@@ -90,11 +90,15 @@ def _check_shards_exist(release: Release, path: str, folder: str, shards: dict[s
 
 
 def _check_shards_scanned(release: Release, path: str, folder: str, shards: dict[str, list[str]], by_path: dict[str, WeightFile]) -> None:
-    """A loader reads every file a shard index maps, whatever its name (transformers torch.loads each shard of a
-    .bin index): one whose name openlint does not take for weights was not scanned, so it is unverified."""
+    """A loader reads every file a shard index maps, whatever its name: transformers torch.loads each shard not named
+    .safetensors, whichever index maps it. One openlint did not scan as a pickle (an unknown name, or one judged by
+    its name alone such as model.onnx) is unverified."""
     for shard in sorted(shards):
         full = folder + shard
-        if full in release.files and full not in by_path:
+        if full.endswith(".safetensors") or full not in release.files:
+            continue
+        entry = identify(full)
+        if full not in by_path or entry is None or entry.get("scan") != "pickle":
             release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, so a loader "
                                             "reads it as weights, but its name is not one openlint scans as a weight file"))
 

@@ -119,7 +119,7 @@ def scan_zip(handle: Any, name: str, result: ScanResult, budget: Budget, depth: 
         scan = _Zip(handle, archive, starts, torch, result, budget, depth, nested)
         for info in members:
             budget.tick()
-            if info.is_dir():
+            if info.is_dir() and not info.file_size:  # "evil/" holding bytes is still loaded by name (numpy)
                 continue
             label = f"{name}:{info.filename}"
             try:
