@@ -249,3 +249,38 @@ def test_a_configuration_symlinked_from_the_release_to_outside_is_still_the_rele
     (release / ".openlint.yaml").symlink_to(outside)
     result = run("check", str(release))
     assert result.code == 2 and "ignore OLW003" in result.err, result.err
+
+
+def _release_under_user_config(tmp_path, example, user: str, release_config: str):
+    (tmp_path / ".openlint.yaml").write_text(user, encoding="utf-8")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    release = checkout / "release"
+    release.mkdir()
+    for item in example.iterdir():
+        (release / item.name).write_bytes(item.read_bytes())
+    (release / ".openlint.yaml").write_text(release_config, encoding="utf-8")
+    return release
+
+
+def test_keeping_the_stricter_level_compares_one_rule_however_it_is_spelled(run, tmp_path, example):
+    """The release raises OLW008 to error by code; the user's configuration names it warning by name. The release's
+    error stands (the stricter), and nothing is said to be kept from the user's."""
+    release = _release_under_user_config(tmp_path, example, "severity:\n  code-on-load-format: warning\n", "severity:\n  OLW008: error\n")
+    (release / "model.h5").write_bytes(b"x")
+    report = run("check", str(release), "-f", "json").json()
+    assert {f["severity"] for f in by_code(report)["OLW008"]} == {"error"}
+    assert not any("OLW008 warning" in change for change in report["configuration"]["changes"])
+
+
+def test_the_users_min_grade_survives_a_release_configuration_and_the_displacement_is_said(run, tmp_path, example):
+    release = _release_under_user_config(tmp_path, example, "min-grade: A\nfail-on: warning\n", "select: [ALL]\n")
+    (release / "openness.yaml").unlink()  # the example without its declaration grades below A
+    result = run("check", str(release), "-f", "json")
+    changes = result.json()["configuration"]["changes"]
+    assert result.code == 1 and f"min-grade A (kept from {tmp_path / '.openlint.yaml'})" in changes
+    assert f"the release's configuration displaces {tmp_path / '.openlint.yaml'}" in changes
+    # the command line overrides a kept setting as it overrides any configuration, and then it is not listed
+    overridden = run("check", str(release), "-f", "json", "--fail-on", "error").json()["configuration"]["changes"]
+    assert not any(change.startswith("fail-on warning") for change in overridden)

@@ -118,3 +118,13 @@ def test_a_bold_licence_field_openlint_cannot_identify_is_a_licence_it_cannot_id
     (unidentified,) = found["OLL002"]
     assert "A custom commercial license is available at: https://example.org/terms" in unidentified["message"]
     assert unidentified["line"] == 3
+
+
+@pytest.mark.parametrize("value", ["[More Information Needed]", "None", "TBD", "Not specified", "unknown", "N/A", "?"])
+def test_a_bold_licence_field_left_unfilled_states_no_licence(run, release, value):
+    """The Hub's card template ("- **License:** [More Information Needed]") and its kin: still OLL001 (error)."""
+    from conftest import by_code, report_of
+
+    card = f"---\nlibrary_name: transformers\n---\n# m\n\n## Model Details\n\n- **License:** {value}\n"
+    found = by_code(report_of(run, release({"README.md": card, "model.safetensors": WEIGHTS}, name="unfilled")))
+    assert "OLL001" in found and "OLL002" not in found

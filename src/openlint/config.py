@@ -250,22 +250,27 @@ FAIL_ON_RANK = {"never": 0, "error": 1, "warning": 2, "info": 3}  # how much fai
 
 
 def _keep_stricter(inside: Config, outside: Config) -> Config:
-    """The release's configuration, keeping what the user's displaced configuration made stricter about security
-    rules: a raised severity, and a fail-on that fails on more. A release cannot undo them by shipping its own."""
-    security = {rule.code: rule for rule in ruleset.load_bundled() if rule.security}
-    severity = dict(inside.severity)
-    kept = []
+    """The release's configuration, keeping what the user's displaced configuration made stricter: a raised severity
+    of a security rule, a fail-on that fails on more, a higher min-grade. A release cannot undo them by shipping its
+    own; and the output says the user's configuration was displaced."""
+    rules = ruleset.load_bundled()
+    # one spelling per rule (its code): a release keying a rule by name and the user by code name the same rule
+    severity = {(found.code if (found := ruleset.find(rules, key)) else key): level for key, level in inside.severity.items()}
+    kept = [f"the release's configuration displaces {outside.path}"]
     for key, level in outside.severity.items():
-        rule = ruleset.find(list(security.values()), key)
-        current = severity.get(key, rule.severity if rule else level)
-        if rule is not None and ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[current]:
-            severity[key] = level
-            kept.append(f"severity {rule.code} {level}")
+        rule = ruleset.find(rules, key)
+        if rule is not None and rule.security and ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[severity.get(rule.code, rule.severity)]:
+            severity[rule.code] = level
+            kept.append(f"severity {rule.code} {level} (kept from {outside.path})")
     fail_on = inside.fail_on
     if outside.fail_on and FAIL_ON_RANK[outside.fail_on] > FAIL_ON_RANK[inside.fail_on or "error"]:
         fail_on = outside.fail_on
-        kept.append(f"fail-on {fail_on}")
-    return replace(inside, severity=severity, fail_on=fail_on, kept=tuple(f"{item} (kept from {outside.path})" for item in kept))
+        kept.append(f"fail-on {fail_on} (kept from {outside.path})")
+    min_grade = inside.min_grade
+    if outside.min_grade and (min_grade is None or outside.min_grade < min_grade):  # "A" < "C": A asks for more
+        min_grade = outside.min_grade
+        kept.append(f"min-grade {min_grade} (kept from {outside.path})")
+    return replace(inside, severity=severity, fail_on=fail_on, min_grade=min_grade, kept=tuple(kept))
 
 
 def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
@@ -350,17 +355,27 @@ def refuse_weakening(config: Config, rules: list[ruleset.Rule]) -> None:
 def changes(options: Options, config: Config, rules: list[ruleset.Rule]) -> tuple[str, ...]:
     """What the configuration file changes, in words (the command line's own options are not listed; where they
     override the file, the file's entry is not listed either)."""
-    found = _selection_changes(options, config, rules)
-    defaults = {rule.code: rule.severity for rule in rules}
-    kept = " ".join(config.kept)  # said once, with where it came from
-    found += [f"severity {code}: {defaults[code]} -> {level}" for code, level in _severities(config, rules).items()
-              if f"severity {code} {level} (kept" not in kept]
-    found += [f"fail-on {config.fail_on}"] if config.fail_on and not options.fail_on and f"fail-on {config.fail_on} (kept" not in kept else []
-    found += [f"min-grade {config.min_grade}"] if config.min_grade and not options.min_grade else []
+    # settings kept from a displaced configuration are said once, with where they came from; the command line's
+    # own --fail-on and --min-grade override them as they override any configuration
+    kept = [item for item in config.kept
+            if not (options.fail_on and item.startswith("fail-on ")) and not (options.min_grade and item.startswith("min-grade "))]
+    found = _selection_changes(options, config, rules) + _level_changes(options, config, rules, " ".join(kept))
     bundled = {rule.code for rule in ruleset.load_bundled()}
     found += [f"{rule.code}: the bundled rule is replaced by the one in {rule.source}" for rule in rules
               if rule.code in bundled and not ruleset.is_bundled(rule)]
-    return tuple(found + [f"rules from {path}" for path in config.rules] + list(config.kept))
+    return tuple(found + [f"rules from {path}" for path in config.rules] + kept)
+
+
+def _level_changes(options: Options, config: Config, rules: list[ruleset.Rule], kept: str) -> list[str]:
+    """Severities, fail-on and min-grade the file sets, but for those a displaced configuration's `kept` says."""
+    defaults = {rule.code: rule.severity for rule in rules}
+    found = [f"severity {code}: {defaults[code]} -> {level}" for code, level in _severities(config, rules).items()
+             if f"severity {code} {level} (kept" not in kept]
+    if config.fail_on and not options.fail_on and f"fail-on {config.fail_on} (kept" not in kept:
+        found.append(f"fail-on {config.fail_on}")
+    if config.min_grade and not options.min_grade and f"min-grade {config.min_grade} (kept" not in kept:
+        found.append(f"min-grade {config.min_grade}")
+    return found
 
 
 def _selection_changes(options: Options, config: Config, rules: list[ruleset.Rule]) -> list[str]:

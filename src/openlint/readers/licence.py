@@ -63,11 +63,16 @@ def _field_claims(card: Card) -> list[LicenceClaim]:
     return claims
 
 
+# an unfilled template field or a field saying there is none: no licence stated ("[More Information Needed]")
+_NOT_STATED = _RE(r"^\W*(more information needed|needs? more information|none|no licen[cs]e|n/?a|tbd|to be (determined|decided|added|announced)|"
+                  r"not (yet )?(specified|stated|available|determined|decided)|unknown|unspecified|coming soon|\?+)?\W*$", re.IGNORECASE)
+
+
 def _stated(line: str) -> str:
-    """What a bold licence field says, without its label and markup."""
+    """What a bold licence field says, without its label and markup; empty when it states none."""
     text = re.sub(r"\*\*[^*]*licen[cs]e[^*]*\*\*\s*:?", "", line, count=1, flags=re.IGNORECASE)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" :-*_")
-    return text[:120]
+    return "" if _NOT_STATED.match(text) else text[:120]
 
 
 def _about_others(card: Card, line: int) -> bool:
