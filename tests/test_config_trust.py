@@ -216,10 +216,10 @@ def test_a_huge_configuration_file_in_the_release_is_refused_without_being_read(
     assert result.code == 2 and "larger than 5000000 bytes" in result.err and result.err.count("\n") == 1, result.err
 
 
-def test_a_release_configuration_keeps_what_the_users_own_made_stricter(run, tmp_path, example):
-    """The user's configuration above the checkout raises OLW010 to an error and fails on warnings; a configuration
-    the release ships is found first and displaces it, but cannot undo either."""
-    (tmp_path / ".openlint.yaml").write_text("fail-on: warning\nseverity: {OLW010: error}\n", encoding="utf-8")
+def _release_under_user_config(tmp_path, example, user: str, release_config: str | None):
+    """A copy of the example release in a git checkout, with the user's configuration above the checkout and, if
+    given, one the release ships."""
+    (tmp_path / ".openlint.yaml").write_text(user, encoding="utf-8")
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     subprocess.run(["git", "init", "-q", str(checkout)], check=True)
@@ -227,8 +227,17 @@ def test_a_release_configuration_keeps_what_the_users_own_made_stricter(run, tmp
     release.mkdir()
     for item in example.iterdir():
         (release / item.name).write_bytes(item.read_bytes())
-    (checkout / "elsewhere.safetensors").write_bytes(b"not weights")
-    (release / "extra.safetensors").symlink_to(checkout / "elsewhere.safetensors")  # not followed: OLW010
+    if release_config is not None:
+        (release / ".openlint.yaml").write_text(release_config, encoding="utf-8")
+    return release
+
+
+def test_a_release_configuration_keeps_what_the_users_own_made_stricter(run, tmp_path, example):
+    """The user's configuration above the checkout raises OLW010 to an error and fails on warnings; a configuration
+    the release ships is found first and displaces it, but cannot undo either."""
+    release = _release_under_user_config(tmp_path, example, "fail-on: warning\nseverity: {OLW010: error}\n", None)
+    (release.parent / "elsewhere.safetensors").write_bytes(b"not weights")
+    (release / "extra.safetensors").symlink_to(release.parent / "elsewhere.safetensors")  # not followed: OLW010
     before = run("check", str(release), "-f", "json")
     assert before.code == 1 and by_code(before.json())["OLW010"][0]["severity"] == "error"
     (release / ".openlint.yaml").write_text("min-grade: F\n", encoding="utf-8")
@@ -249,19 +258,6 @@ def test_a_configuration_symlinked_from_the_release_to_outside_is_still_the_rele
     (release / ".openlint.yaml").symlink_to(outside)
     result = run("check", str(release))
     assert result.code == 2 and "ignore OLW003" in result.err, result.err
-
-
-def _release_under_user_config(tmp_path, example, user: str, release_config: str):
-    (tmp_path / ".openlint.yaml").write_text(user, encoding="utf-8")
-    checkout = tmp_path / "checkout"
-    checkout.mkdir()
-    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
-    release = checkout / "release"
-    release.mkdir()
-    for item in example.iterdir():
-        (release / item.name).write_bytes(item.read_bytes())
-    (release / ".openlint.yaml").write_text(release_config, encoding="utf-8")
-    return release
 
 
 def test_keeping_the_stricter_level_compares_one_rule_however_it_is_spelled(run, tmp_path, example):
