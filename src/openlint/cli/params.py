@@ -74,12 +74,11 @@ class OutputSpec(click.ParamType):
         if sep and rest and _FORMAT_NAME.fullmatch(prefix):
             # a word before the colon names a format ("foo:report.json"); a file named so is written ./foo:report.json
             self.fail(f"unknown format {prefix!r} (formats: {', '.join(FORMATS)}); for a file of that name write ./{text}", param, ctx)
-        if text in ("-", "./-"):
-            self.fail("'-' is not a file: the report in --format goes to stdout; -o writes files", param, ctx)
-        fmt = format_of(Path(text).name)
+        path = self._file(Path(text), param, ctx)  # '-' or a directory is said first: no format would make it a file
+        fmt = format_of(path.name)
         if fmt is None:
             self.fail(f"cannot tell the format of {text!r}; write FORMAT:FILE (formats: {', '.join(FORMATS)})", param, ctx)
-        return fmt, self._file(Path(text), param, ctx)
+        return fmt, path
 
     def _file(self, path: Path, param: click.Parameter | None, ctx: click.Context | None) -> Path:
         # said before the check runs: with several -o, no output is written if one of them cannot be

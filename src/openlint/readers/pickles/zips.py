@@ -101,7 +101,6 @@ class _Zip(Record):
     handle: Any
     archive: Any
     starts: dict[str, int]
-    torch: bool  # a torch checkpoint: its data/ members are raw storages
     result: ScanResult
     budget: Budget
     depth: int
@@ -116,7 +115,7 @@ def scan_zip(handle: Any, name: str, result: ScanResult, budget: Budget, depth: 
         torch = any(m.filename.endswith("data.pkl") for m in members)
         if depth == 0 and torch:
             result.kind = "torch-zip"
-        scan = _Zip(handle, archive, starts, torch, result, budget, depth, nested)
+        scan = _Zip(handle, archive, starts, result, budget, depth, nested)
         for info in members:
             budget.tick()
             if info.is_dir() and not info.file_size:  # "evil/" holding bytes is still loaded by name (numpy)
