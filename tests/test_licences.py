@@ -78,6 +78,21 @@ def test_a_field_line_names_one_licence_or_none(line, expected):
     assert (found.id if found else None) == expected
 
 
+@pytest.mark.parametrize("phrase, expected", [
+    # what follows "released under" in a card, read as far as the licence's name goes
+    ("bsd-3-clause license.", "bsd-3-clause"),
+    ("apache software license 2.0.", "apache-2.0"),
+    ("the [apache-2.0](https://github.com/openbmb/minicpm/blob/main/license) license", "apache-2.0"),
+    ("the mit license. the use of the models is subject to the model license", "mit"),
+    ("the apache license, version 2.0, while the weights are not", "apache-2.0"),
+    ("a custom licence of ours", None),
+    ("our terms", None),
+])
+def test_a_licence_named_after_released_under_is_found_by_its_name(phrase, expected):
+    found = licences.named(phrase)
+    assert (found.id if found else None) == expected
+
+
 def test_a_plain_licence_line_states_the_licence_only_when_nothing_else_does(run, release):
     from conftest import component, report_of
 

@@ -99,6 +99,24 @@ def identify_one(text: str) -> Licence | None:
     return distinct[0] if len(distinct) == 1 else None
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)?")
+_NAME_END = re.compile(r"\.(?:\s|$)|[;(\[<]| for | and | while | but ")
+_NAME_SUFFIX = re.compile(r"\s+(licen[cs]e|terms)$")
+
+
+def named(phrase: str) -> Licence | None:
+    """The licence a short phrase names by its name or id, as written after "released under" ("the Apache License 2.0.",
+    "[Apache-2.0](https://...)", "BSD-3-Clause license, see LICENSE"); None when it names none, or several."""
+    clause = _NAME_END.split(_LINK.sub(r"\1", phrase).strip(), 1)[0]
+    for text in (clause.split(",", 1)[0], clause):
+        name = text.strip(" *_:`'\".").lower().removeprefix("the ").strip()
+        bare = _NAME_SUFFIX.sub("", name)
+        for key in (name, bare, bare.replace(" ", "-")):
+            if (licence := lookup(key)) is not None:
+                return licence
+    return identify_one(clause)
+
+
 def level(side: str, licence: Licence | None) -> int:
     """The level a released component earns under a licence; one openlint cannot identify earns no points."""
     from openlint.knowledge.taxonomy import level_for_points
