@@ -78,13 +78,28 @@ def _ships_code(release: Release) -> bool:
 def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:
     for block in card.blocks:
         lower = block.text.lower()
-        if "finetuning" not in found.stage_hits and vocab.prompt_templates.search(lower) and not _data_record(block):
+        if "finetuning" not in found.stage_hits and _prompt_template(card, block, lower, vocab):
             # a chat format is learnt: a prompt template means the model was instruction-tuned
             found.stage_hits["finetuning"] = Evidence(card.path, block.line, snippet(f"prompt template: {block.text}"), "card-text")
         if block.kind != "code":
             _remote_code_in_prose(card, block, lower, vocab, catalogue, found, ships_code)
         else:
             _code_block(card, block, lower, vocab, catalogue, found, ships_code)
+
+
+_ONLY_PROMPT = _RE(r"^\W*prompt\W*$", re.IGNORECASE)
+
+
+def _prompt_template(card: Card, block: Block, lower: str, vocab: Vocabulary) -> bool:
+    """A prompt format the model was tuned to: a block with a chat format's markers, or a code block under a heading
+    that says it is the prompt template (whatever markers it uses); not a training-data record, and not "{prompt}"
+    alone (a base model's "Prompt template: None")."""
+    if _data_record(block):
+        return False
+    if vocab.prompt_templates.search(lower):
+        return True
+    return (block.kind == "code" and not _ONLY_PROMPT.match(block.text)
+            and vocab.prompt_template_sections.search(" ".join(card.heading_path(block.section)).lower()) is not None)
 
 
 def _data_record(block: Block) -> bool:

@@ -114,6 +114,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     native_runtimes: frozenset[str]  # catalogue ids of runtimes that implement model architectures themselves
     usage_loads: LazyPattern  # a code block that loads or runs the model (not only installs it)
     prompt_templates: LazyPattern
+    prompt_template_sections: LazyPattern  # headings over a code block that is the prompt format
     library_files: dict[str, str]
     release_files: tuple[ReleaseFile, ...]
     routing: Routing
@@ -200,6 +201,7 @@ def vocabulary() -> Vocabulary:
         native_runtimes=frozenset(data["native_runtimes"]),
         usage_loads=any_of(data["usage_loads"]),
         prompt_templates=LazyPattern("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
+        prompt_template_sections=any_of(data.get("prompt_template_sections", [])),
         library_files=data["library_files"],
         release_files=tuple(ReleaseFile(LazyPattern(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
         routing=_routing(data["routing"]),
