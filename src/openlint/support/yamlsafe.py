@@ -73,6 +73,13 @@ def _check_depth(text: str) -> None:
                     raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1)
             elif isinstance(event, _CLOSE):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML 6.0.4 bounds flow nesting in its scanner, which reads ahead of the events counted here: the same
+        # refusal, said the same way whichever PyYAML is installed
+        if "nesting depth" not in str(exc.problem or ""):
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", mark.line + 1 if mark else None) from None
     finally:
         loader.dispose()
 
