@@ -18,7 +18,6 @@ from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Link, Problem, Release
-from openlint.support import record
 from openlint.support.text import snippet
 
 SECTION_CONTENT = 40  # lines of a section read to tell an empty template heading from a written one
@@ -401,7 +400,6 @@ def _pointer(artefact: Artefact, evidence: Evidence) -> Pointer:
 def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     card = release.card
     assert card is not None
-    code_licence = _own_code_licence(card, vocab)
     for link in card.links:
         block = card.blocks[link.block] if 0 <= link.block < len(card.blocks) else None
         text = block.text if block else card.line(link.line)
@@ -410,14 +408,10 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
         artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
         if artefact is not None:
-            if code_licence is not None and artefact.licence in ("unknown", "") and _own_project(release, link.url):
-                # the card's statement of its own code's licence covers its own project's repository, where the
-                # repository itself states none
-                artefact = record.replace(artefact, licence=code_licence)
             _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
                                                            f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
         else:
-            _unknown_link(release, link, sentence, heads, evidence, vocab, found, code_licence)
+            _unknown_link(release, link, sentence, heads, evidence, vocab, found)
 
 
 def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
@@ -439,30 +433,13 @@ def _licence_after(sentence: str, anchor: str) -> str | None:
     stated = _LICENCE_AFTER.match(sentence, at + len(anchor)) if at >= 0 else None
     if stated is None:
         return None
-    licence = licences.named(stated.group(1))
+    licence = licences.by_name(stated.group(1))
     return licence.id if licence is not None and licence.identified else None
 
 
-def _own_code_licence(card: Card, vocab: Vocabulary) -> str | None:
-    """The licence the card states for its own code ("The source code is released under BSD-3-Clause"), when the
-    statement names exactly one licence openlint identifies."""
-    for block in card.blocks:
-        lower = block.text.lower()
-        for pattern in vocab.code_licence if "code" in lower else ():
-            if (match := pattern.search(lower)) is not None:
-                licence = licences.named(match.group("licence"))
-                if licence is not None and licence.identified:
-                    return licence.id
-    return None
-
-
-def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector,
-                  code_licence: str | None = None) -> None:
+def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
     stated = _licence_after(sentence, link.text)
-    if stated is None and code_licence is not None and _own_project(release, url):
-        # the card's statement of its own code's licence covers its own project's repository
-        stated = code_licence
     if match := HUB_DATASET.match(url):
         cid = data_component(f"{sentence} {heads}".lower(), vocab)
         if cid is not None:

@@ -87,25 +87,32 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
             _code_block(card, block, lower, vocab, catalogue, found, ships_code)
 
 
-_ONLY_PROMPT = _RE(r"^\W*prompt\W*$", re.IGNORECASE)
-
-
 def _prompt_template(card: Card, block: Block, lower: str, vocab: Vocabulary) -> bool:
-    """A prompt format the model was tuned to: a block with a chat format's markers, or a code block under a heading
-    that says it is the prompt template (whatever markers it uses); not a training-data record, and not "{prompt}"
-    alone (a base model's "Prompt template: None")."""
+    """A prompt format the model was tuned to: a block with a known chat format's markers, or a code block under a
+    heading (or under one) that names the prompt format and shows two conversation turns in markers of its own ("<#user#>",
+    "<#bot#>"); not a training-data record, nor a base model's few-shot example or "{prompt}" (no turns)."""
     if _data_record(block):
         return False
     if vocab.prompt_templates.search(lower):
         return True
-    return (block.kind == "code" and not _ONLY_PROMPT.match(block.text)
-            and vocab.prompt_template_sections.search(" ".join(card.heading_path(block.section)).lower()) is not None)
+    if block.kind != "code":
+        return False
+    headings = " ".join(card.heading_path(block.section)).lower()
+    return vocab.prompt_template_sections.search(headings) is not None and _turns(lower, vocab) >= 2
+
+
+def _turns(lower: str, vocab: Vocabulary) -> int:
+    """Conversation turns marked in a block, counted up to two."""
+    count, at = 0, 0
+    while count < 2 and (match := vocab.prompt_turns.search(lower, at)) is not None:
+        count, at = count + 1, max(match.end(), at + 1)
+    return count
 
 
 def _data_record(block: Block) -> bool:
     """A JSON record in a code block ({"prompt": "Human: ... Assistant:", "chosen": ...}) shows the format of
     training data a tutorial asks for, not the prompt format this model was tuned to."""
-    return block.kind == "code" and (block.lang.lower() in ("json", "jsonl") or block.text.lstrip().startswith("{"))
+    return block.kind == "code" and (block.lang.lower() in ("json", "jsonl") or block.text.lstrip().startswith(('{"', "{'")))
 
 
 def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:

@@ -100,21 +100,26 @@ def identify_one(text: str) -> Licence | None:
 
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)?")
-_NAME_END = re.compile(r"\.(?:\s|$)|[;(\[<]| for | and | while | but ")
+_NAME_END = re.compile(r"\.(?:\s|$)|[;(\[<]")
+_NAME_PARTS = re.compile(r",|/| and | or | for | while | but ")
 _NAME_SUFFIX = re.compile(r"\s+(licen[cs]e|terms)$")
 
 
-def named(phrase: str) -> Licence | None:
-    """The licence a short phrase names by its name or id, as written after "released under" ("the Apache License 2.0.",
-    "[Apache-2.0](https://...)", "BSD-3-Clause license, see LICENSE"); None when it names none, or several."""
+def _by_id(text: str) -> Licence | None:
+    name = text.strip(" *_:`'\".").lower().removeprefix("the ").strip()
+    bare = _NAME_SUFFIX.sub("", name)
+    return next((found for key in (name, bare, bare.replace(" ", "-")) if (found := lookup(key)) is not None), None)
+
+
+def by_name(phrase: str) -> Licence | None:
+    """The licence a short phrase names by its name or id, as written after a link or "released under" ("the Apache
+    License 2.0.", "[Apache-2.0](https://...)", "BSD-3-Clause license, see LICENSE"); None when it names none, or
+    several ("CC-BY-NC-4.0 for the weights, MIT for the code")."""
     clause = _NAME_END.split(_LINK.sub(r"\1", phrase).strip(), 1)[0]
-    for text in (clause.split(",", 1)[0], clause):
-        name = text.strip(" *_:`'\".").lower().removeprefix("the ").strip()
-        bare = _NAME_SUFFIX.sub("", name)
-        for key in (name, bare, bare.replace(" ", "-")):
-            if (licence := lookup(key)) is not None:
-                return licence
-    return identify_one(clause)
+    named = {found.id for part in _NAME_PARTS.split(clause) if (found := _by_id(part)) is not None}
+    if len(named) > 1:
+        return None
+    return _by_id(clause) or _by_id(_NAME_PARTS.split(clause, 1)[0]) or identify_one(clause)
 
 
 def level(side: str, licence: Licence | None) -> int:

@@ -115,6 +115,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     usage_loads: LazyPattern  # a code block that loads or runs the model (not only installs it)
     prompt_templates: LazyPattern
     prompt_template_sections: LazyPattern  # headings over a code block that is the prompt format
+    prompt_turns: LazyPattern  # a conversation turn's marker in a prompt format
     library_files: dict[str, str]
     release_files: tuple[ReleaseFile, ...]
     routing: Routing
@@ -127,7 +128,6 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     comparisons: LazyPattern  # a sentence setting the model against others
     safety_classifier: LazyPattern  # the model is itself a safety/moderation classifier
     data_hosts: LazyPattern  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
-    code_licence: tuple[LazyPattern, ...]  # a card stating its own code's licence (group `licence`)
     alignment_context: LazyPattern
     pretraining_context: LazyPattern
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
@@ -202,6 +202,7 @@ def vocabulary() -> Vocabulary:
         usage_loads=any_of(data["usage_loads"]),
         prompt_templates=LazyPattern("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
         prompt_template_sections=any_of(data.get("prompt_template_sections", [])),
+        prompt_turns=any_of(data.get("prompt_turns", [])),
         library_files=data["library_files"],
         release_files=tuple(ReleaseFile(LazyPattern(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
         routing=_routing(data["routing"]),
@@ -213,7 +214,6 @@ def vocabulary() -> Vocabulary:
         other_copies=any_of(data.get("other_copies", [])),
         comparisons=any_of(data.get("comparisons", [])),
         data_hosts=any_of(data.get("data_hosts", [])),
-        code_licence=tuple(LazyPattern(p) for p in data.get("code_licence", [])),
         safety_classifier=any_of(data.get("safety_classifier", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
