@@ -344,8 +344,12 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
     # ... or where a sentence states a result obtained with it ("a 63.3% win rate ... on AlpacaEval")
-    if artefact.plays("evaluation-harness") and ((linked and harness_only) or _EVALUATION.search(context) or vocab.evaluation.sections.search(context)
-                                                 or vocab.evaluation.phrases.search(mention.sentence)):
+    # ... but not where the sentence says the results are still to come ("we will report our results on the Open LLM
+    # Leaderboard once we receive them")
+    pending = vocab.evaluation.pending.search(mention.sentence) is not None
+    if artefact.plays("evaluation-harness") and not pending and ((linked and harness_only) or _EVALUATION.search(context)
+                                                                 or vocab.evaluation.sections.search(context)
+                                                                 or vocab.evaluation.phrases.search(mention.sentence)):
         found.role("evaluation-harness").pointers.append(_pointer(artefact, mention.evidence))
         found.evaluation.append(mention.evidence)
     if artefact.plays("safety-evaluation-code") and vocab.safety_context.search(context):
