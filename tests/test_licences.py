@@ -89,8 +89,14 @@ def test_a_field_line_names_one_licence_or_none(line, expected):
     ("our terms", None),
     # several licences: which one covers the artefact is not for openlint to guess
     ("cc-by-nc-4.0 for the weights, mit for the code", None),
+    ("CC-BY-NC-4.0 for the weights; MIT for the code", None),
     ("mit, apache-2.0 or bsd licences", None),
     ("apache-2.0 / mit", None),
+    ("GPL-3.0 / CC-BY-NC-4.0 dual licence", None),
+    ("MIT and Apache 2.0 licences", None),
+    # ... unless they are offered as a choice: the most open one may be taken
+    ("MIT or CC-BY-NC-4.0 licences", "mit"),
+    ("GPL-3.0 or MIT", "mit"),
 ])
 def test_a_licence_named_after_a_link_is_found_by_its_name(phrase, expected):
     found = licences.by_name(phrase)

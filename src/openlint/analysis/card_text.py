@@ -292,7 +292,7 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
     evaluation = vocab.evaluation
     if evaluation.pending.search(lower):
         found.pending_results.append(_evidence(card, block))
-    elif (evaluation.leaderboard.search(lower) or evaluation.leaderboard.search(heads)) and _NUMBER.search(lower):
+    elif _leaderboard_result(lower, heads, vocab):
         found.leaderboard.append(_evidence(card, block))
     elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
@@ -301,6 +301,18 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
         found.evaluation.append(_evidence(card, block))
     elif block.kind != "heading" and _states_result(block.text, lower, heads, vocab):
         found.evaluation.append(_evidence(card, block))
+
+
+def _leaderboard_result(lower: str, heads: str, vocab: Vocabulary) -> bool:
+    """A leaderboard named with a number, in the text or over it; not results still to come."""
+    leaderboard = vocab.evaluation.leaderboard
+    return bool((leaderboard.search(lower) or leaderboard.search(heads)) and _NUMBER.search(lower) and not _to_come(lower, vocab))
+
+
+def _to_come(lower: str, vocab: Vocabulary) -> bool:
+    """Text saying this model's results are still to come, with no score of its own ("we will report our results on
+    the HuggingFaceH4 Open LLM Leaderboard once we receive them")."""
+    return vocab.evaluation.future_results.search(lower) is not None and not _has_score(lower)
 
 
 def _has_score(lower: str) -> bool:
@@ -344,9 +356,9 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
     # a project repository that also holds evaluation scripts counts only where the card talks about evaluation
     harness_only = artefact.roles <= {"evaluation-harness", "safety-evaluation-code"}
     # ... or where a sentence states a result obtained with it ("a 63.3% win rate ... on AlpacaEval")
-    # ... but not where the sentence says the results are still to come ("we will report our results on the Open LLM
-    # Leaderboard once we receive them")
-    pending = vocab.evaluation.pending.search(mention.sentence) is not None
+    # ... but not where its sentence says this model's results are still to come ("we will report our results on the
+    # Open LLM Leaderboard once we receive them")
+    pending = _to_come(mention.sentence, vocab)
     if artefact.plays("evaluation-harness") and not pending and ((linked and harness_only) or _EVALUATION.search(context)
                                                                  or vocab.evaluation.sections.search(context)
                                                                  or vocab.evaluation.phrases.search(mention.sentence)):

@@ -12,13 +12,14 @@ a vLLM snippet): that is an alternative path of its own (disclosure._runtimes).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from openlint.analysis.collect import Collector, Runtime
 from openlint.analysis.model import Pointer
 from openlint.knowledge import patterns
 from openlint.knowledge.catalogue import Artefact, Catalogue
-from openlint.knowledge.vocabulary import Vocabulary
+from openlint.knowledge.vocabulary import PromptTurns, Vocabulary
 from openlint.readers import weights as weight_reader
 from openlint.release.model import CODE_MAP_FILES, Block, Card, Evidence, Problem, Release
 from openlint.support.text import snippet
@@ -89,8 +90,8 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 
 def _prompt_template(card: Card, block: Block, lower: str, vocab: Vocabulary) -> bool:
     """A prompt format the model was tuned to: a block with a known chat format's markers, or a code block under a
-    heading (or under one) that names the prompt format and shows two conversation turns in markers of its own ("<#user#>",
-    "<#bot#>"); not a training-data record, nor a base model's few-shot example or "{prompt}" (no turns)."""
+    heading (or under one) that names the prompt format and marks two different turns in a way of its own; not a
+    training-data record, nor a base model's few-shot example or "{prompt}" alone."""
     if _data_record(block):
         return False
     if vocab.prompt_templates.search(lower):
@@ -98,21 +99,37 @@ def _prompt_template(card: Card, block: Block, lower: str, vocab: Vocabulary) ->
     if block.kind != "code":
         return False
     headings = " ".join(card.heading_path(block.section)).lower()
-    return vocab.prompt_template_sections.search(headings) is not None and _turns(lower, vocab) >= 2
+    return vocab.prompt_template_sections.search(headings) is not None and _marks_turns(lower, vocab.prompt_turns)
 
 
-def _turns(lower: str, vocab: Vocabulary) -> int:
-    """Conversation turns marked in a block, counted up to two."""
-    count, at = 0, 0
-    while count < 2 and (match := vocab.prompt_turns.search(lower, at)) is not None:
-        count, at = count + 1, max(match.end(), at + 1)
-    return count
+def _marks_turns(lower: str, turns: PromptTurns) -> bool:
+    """Two different special tokens ("<|user|>" ... "<|assistant|>"), or a placeholder for the prompt and two
+    different line labels ("### Question:\n{prompt}\n### Answer:"): a filled-in few-shot example has no placeholder."""
+    if _distinct((match.group(0) for match in turns.tokens.compiled.finditer(lower)), 2):
+        return True
+    if turns.placeholders.search(lower) is None:
+        return False
+    labels = (match.group(1).strip() for pattern in turns.labels for match in pattern.compiled.finditer(lower))
+    return _distinct(labels, 2)
+
+
+def _distinct(items: Iterator[str], enough: int) -> bool:
+    """Whether the items hold `enough` different values (read only as far as needed)."""
+    seen: set[str] = set()
+    for item in items:
+        seen.add(item)
+        if len(seen) >= enough:
+            return True
+    return False
+
+
+_JSON_RECORD = _RE(r"\s*[\[{]\s*[\"']")  # '{"prompt": ...', '[ {"prompt"', over one line or several
 
 
 def _data_record(block: Block) -> bool:
     """A JSON record in a code block ({"prompt": "Human: ... Assistant:", "chosen": ...}) shows the format of
     training data a tutorial asks for, not the prompt format this model was tuned to."""
-    return block.kind == "code" and (block.lang.lower() in ("json", "jsonl") or block.text.lstrip().startswith(('{"', "{'")))
+    return block.kind == "code" and (block.lang.lower() in ("json", "jsonl") or _JSON_RECORD.match(block.text) is not None)
 
 
 def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalogue: Catalogue, found: Collector, ships_code: bool) -> None:

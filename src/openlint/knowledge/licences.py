@@ -100,9 +100,9 @@ def identify_one(text: str) -> Licence | None:
 
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)?")
-_NAME_END = re.compile(r"\.(?:\s|$)|[;(\[<]")
-_NAME_PARTS = re.compile(r",|/| and | or | for | while | but ")
-_NAME_SUFFIX = re.compile(r"\s+(licen[cs]e|terms)$")
+_NAME_END = re.compile(r"\.(?:\s|$)|[(\[<]")
+_NAME_PARTS = re.compile(r"[,;/]| and | or | for | while | but ")
+_NAME_SUFFIX = re.compile(r"(\s+(dual[- ])?(licen[cs](e|es|ed)|terms))+$")
 
 
 def _by_id(text: str) -> Licence | None:
@@ -113,12 +113,15 @@ def _by_id(text: str) -> Licence | None:
 
 def by_name(phrase: str) -> Licence | None:
     """The licence a short phrase names by its name or id, as written after a link or "released under" ("the Apache
-    License 2.0.", "[Apache-2.0](https://...)", "BSD-3-Clause license, see LICENSE"); None when it names none, or
-    several ("CC-BY-NC-4.0 for the weights, MIT for the code")."""
+    License 2.0.", "[Apache-2.0](https://...)", "BSD-3-Clause license, see LICENSE"). Several licences offered as a
+    choice ("MIT or Apache-2.0") give the most open; several otherwise ("CC-BY-NC-4.0 for the weights; MIT for the
+    code", "GPL-3.0 / CC-BY-NC-4.0 dual licence") give None: which covers the artefact is not for openlint to guess."""
     clause = _NAME_END.split(_LINK.sub(r"\1", phrase).strip(), 1)[0]
-    named = {found.id for part in _NAME_PARTS.split(clause) if (found := _by_id(part)) is not None}
+    named = {found.id: found for part in _NAME_PARTS.split(clause) if (found := _by_id(part)) is not None}
     if len(named) > 1:
-        return None
+        alternatives = [part for part in re.split(r" or ", clause) if part.strip()]
+        choice = len(alternatives) == len(named) and all(_by_id(part) is not None for part in alternatives)
+        return max(named.values(), key=lambda licence: licence.points) if choice else None
     return _by_id(clause) or _by_id(_NAME_PARTS.split(clause, 1)[0]) or identify_one(clause)
 
 

@@ -77,6 +77,14 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
 
 
+class PromptTurns(Record, frozen=True, eq=False):  # compared by identity
+    """How a prompt format marks conversation turns (rules/disclosure.yaml `prompt_turns`)."""
+
+    tokens: LazyPattern  # a special token that opens a turn ("<|user|>", "<#bot#>")
+    labels: tuple[LazyPattern, ...]  # a line label ("### Question:"), its name in group 1
+    placeholders: LazyPattern  # where the prompt goes ("{prompt}", "[USER QUESTION]")
+
+
 class Evaluation(Record, frozen=True, eq=False):  # compared by identity
     """The vocabulary of evaluation results: sections, phrases, leaderboards, claims."""
 
@@ -86,6 +94,7 @@ class Evaluation(Record, frozen=True, eq=False):  # compared by identity
     leaderboard_harness: str
     code: LazyPattern  # a code block that computes metrics
     pending: LazyPattern  # results announced, not given ("benchmarks coming soon")
+    future_results: LazyPattern  # a sentence saying this model's results are still to come
     claims: LazyPattern  # phrases that claim a result: results only with a number or a results heading
     charts: LazyPattern  # headings under which any image is a chart of results
     index_harnesses: dict[str, str]  # model-index dataset prefix -> catalogue id of the harness that writes it
@@ -115,7 +124,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     usage_loads: LazyPattern  # a code block that loads or runs the model (not only installs it)
     prompt_templates: LazyPattern
     prompt_template_sections: LazyPattern  # headings over a code block that is the prompt format
-    prompt_turns: LazyPattern  # a conversation turn's marker in a prompt format
+    prompt_turns: PromptTurns  # how a prompt format marks its turns
     library_files: dict[str, str]
     release_files: tuple[ReleaseFile, ...]
     routing: Routing
@@ -171,9 +180,15 @@ def _lineage(data: dict[str, Any]) -> Lineage:
     )
 
 
+def _prompt_turns(data: dict[str, Any]) -> PromptTurns:
+    return PromptTurns(any_of(data.get("tokens", [])), tuple(LazyPattern(p) for p in data.get("labels", [])),
+                       any_of(data.get("placeholders", [])))
+
+
 def _evaluation(data: dict[str, Any]) -> Evaluation:
     return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
-                      any_of(data.get("code", [])), any_of(data.get("pending", [])), any_of(data.get("claims", [])),
+                      any_of(data.get("code", [])), any_of(data.get("pending", [])), any_of(data.get("future_results", [])),
+                      any_of(data.get("claims", [])),
                       any_of(data.get("chart_sections", [])), dict(data.get("index_harnesses", {})))
 
 
@@ -202,7 +217,7 @@ def vocabulary() -> Vocabulary:
         usage_loads=any_of(data["usage_loads"]),
         prompt_templates=LazyPattern("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
         prompt_template_sections=any_of(data.get("prompt_template_sections", [])),
-        prompt_turns=any_of(data.get("prompt_turns", [])),
+        prompt_turns=_prompt_turns(data.get("prompt_turns", {})),
         library_files=data["library_files"],
         release_files=tuple(ReleaseFile(LazyPattern(f["pattern"]), f.get("path"), f.get("suffix"), f["component"]) for f in data["release_files"]),
         routing=_routing(data["routing"]),
