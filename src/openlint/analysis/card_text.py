@@ -358,8 +358,8 @@ def _route_code(mention: Mention, vocab: Vocabulary, found: Collector, linked: b
     # ... or where a sentence states a result obtained with it ("a 63.3% win rate ... on AlpacaEval")
     # ... but not where its sentence says this model's results are still to come ("we will report our results on the
     # Open LLM Leaderboard once we receive them")
-    pending = _to_come(mention.sentence, vocab)
-    if artefact.plays("evaluation-harness") and not pending and ((linked and harness_only) or _EVALUATION.search(context)
+    to_come = _to_come(mention.sentence, vocab)
+    if artefact.plays("evaluation-harness") and not to_come and ((linked and harness_only) or _EVALUATION.search(context)
                                                                  or vocab.evaluation.sections.search(context)
                                                                  or vocab.evaluation.phrases.search(mention.sentence)):
         found.role("evaluation-harness").pointers.append(_pointer(artefact, mention.evidence))

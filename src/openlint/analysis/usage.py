@@ -89,9 +89,9 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
 
 
 def _prompt_template(card: Card, block: Block, lower: str, vocab: Vocabulary) -> bool:
-    """A prompt format the model was tuned to: a block with a known chat format's markers, or a code block under a
-    heading (or under one) that names the prompt format and marks two different turns in a way of its own; not a
-    training-data record, nor a base model's few-shot example or "{prompt}" alone."""
+    """A prompt format the model was tuned to: a block with a known chat format's markers, or a code block in a
+    section about the prompt format (its heading or one above it says so) that marks two different turns in a way of
+    its own; not a training-data record, nor a base model's few-shot example or "{prompt}" alone."""
     if _data_record(block):
         return False
     if vocab.prompt_templates.search(lower):
