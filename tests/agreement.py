@@ -135,6 +135,14 @@ class Tally:
     wrong_released: list[str] = field(default_factory=list, repr=False)
     misses: list[str] = field(default_factory=list, repr=False)
     confusion: dict[str, Counter] = field(default_factory=dict)
+    kinds: Counter = field(default_factory=Counter)  # (labelled lineage kind, openlint's)
+
+    def add_kind(self, expected: str | None, got: str | None) -> None:
+        if expected:
+            self.kinds[(expected, got)] += 1
+
+    def kind_agreement(self) -> float:
+        return sum(n for (e, g), n in self.kinds.items() if e == g) / max(1, sum(self.kinds.values()))
 
     def add(self, card: str, key: str, expected: str, got: dict) -> None:
         label = got["label"]
@@ -196,6 +204,7 @@ def measure_splits(splits: list[str], openlint: list[str] | None = None) -> dict
             components = {c["id"]: c for c in found[card]["components"]}
             for key, cid in KEYS.items():
                 tally.add(card, key, level_of(labels[card][key]), components[cid])
+            tally.add_kind(labels[card].get("kind"), (found[card].get("lineage") or {}).get("kind"))
     return tallies
 
 
@@ -217,6 +226,9 @@ def _print(split: str, tally: Tally, misses: bool) -> None:
     print(f"{split}: {tally.overall():.1%} overall over {sum(tally.total.values())} judgements; "
           f"wrong released {len(tally.wrong_released)}/{tally.released_calls} ({tally.wrong_released_rate():.1%})")
     print("  " + ", ".join(f"{k} {v:.0%}" for k, v in per.items()))
+    kinds = {pair: n for pair, n in tally.kinds.items() if pair[0] != pair[1]}
+    print(f"  lineage kind {tally.kind_agreement():.1%} of {sum(tally.kinds.values())}: "
+          + ", ".join(f"{e}->{g} x{n}" for (e, g), n in sorted(kinds.items(), key=lambda x: -x[1])[:6]))
     for key in KEYS:
         off = {pair: n for pair, n in tally.confusion[key].items() if pair[0] != pair[1]}
         if off:

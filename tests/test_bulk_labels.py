@@ -26,14 +26,17 @@ HELD_OUT = {
     "test": (0.906, 0.917, 0.015),  # 90.7% of 1020; w 97.6%, inf 91.8%; 15 wrong released (1.5%)
     # test2 90.7% -> 90.6%: a catalogue licence corrected from its source (a dataset whose card states none) parts
     # from one first label; the relabels and the adjudicated labels gained from the same corrections
-    "test2": (0.908, 0.866, 0.019),  # 90.8% of 720; w 100%, inf 86.7%; 13 wrong released (1.8%)
+    "test2": (0.910, 0.866, 0.019),  # 91.1% of 720; w 100%, inf 86.7%; 13 wrong released (1.8%)
     # the held-out splits labelled again, blind, under sections 1-9 by other readers
     "retest": (0.909, 0.929, 0.019),  # 91.0% of 1020; w 97.6%, inf 92.9%; 19 wrong released (1.9%)
-    "retest2": (0.906, 0.883, 0.017),  # 90.7% of 720; w 100%, inf 88.3%; 12 wrong released (1.7%)
+    "retest2": (0.909, 0.883, 0.017),  # 91.0% of 720; w 100%, inf 88.3%; 12 wrong released (1.7%)
     # their disputes settled by a third reader, blind to openlint: the careful reader's labels
     "adjudicated": (0.905, 0.929, 0.018),  # 90.6% of 1020; w 97.6%, inf 92.9%; 18 wrong released (1.8%)
-    "adjudicated2": (0.905, 0.866, 0.017),  # 90.6% of 720; w 100%, inf 86.7%; 12 wrong released (1.7%)
+    "adjudicated2": (0.907, 0.866, 0.017),  # 90.8% of 720; w 100%, inf 86.7%; 12 wrong released (1.7%)
 }
+# the lineage kind (base, fine-tune, merge, quantisation, adapter, other) agreeing with the first labels, held out
+# (not a target of the issue; a regression guard on what the report's lineage line says): 68 of 85, 47 of 60
+KIND_HELD_OUT = {"test": 0.800, "test2": 0.783}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,7 @@ def test_agreement_on_both_halves(tallies, capsys):
             judgements = sum(tally.total.values())
             print(f"\n{split}: {tally.overall():.1%} of {judgements} judgements; wrong released {len(tally.wrong_released)} "
                   f"({len(tally.wrong_released) / judgements:.1%} of judgements, {tally.wrong_released_rate():.1%} of released calls)")
-            print("  " + ", ".join(f"{k} {v:.0%}" for k, v in tally.per_component().items()))
+            print("  " + ", ".join(f"{k} {v:.0%}" for k, v in tally.per_component().items()) + f"; lineage kind {tally.kind_agreement():.0%}")
         overall, per, count = between_labellers()
         print(f"between labellers ({count} cards): {overall:.1%}")
     assert min(tallies["dev"].overall(), tallies["dev2"].overall()) >= MIN_DEV_OVERALL
@@ -59,6 +62,8 @@ def test_agreement_on_both_halves(tallies, capsys):
         # counts only: a failure must not print the held-out cards one by one (nobody looks at them card by card)
         wrong, judgements = len(tally.wrong_released), sum(tally.total.values())
         assert wrong / judgements <= wrong_released, (split, wrong)
+    for split, kind in KIND_HELD_OUT.items():
+        assert tallies[split].kind_agreement() >= kind, (split, f"{tallies[split].kind_agreement():.3f}")
 
 
 @pytest.mark.parametrize("split", sorted(RELABELLED))

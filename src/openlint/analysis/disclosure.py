@@ -35,7 +35,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
         card_text.read_training_tags(card, vocab, catalogue, found)
     usage.read(release, vocab, catalogue, found)
     traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), "pretraining" in found.stage_hits, assess_root,
-                           found.stage_hits.get("finetuning"))
+                           found.stage_hits.get("finetuning"), stages.task_model(release, vocab))
     inferred = stages.infer(release, traced, found, vocab)
     _attribute(found, inferred, vocab)
     _training(found, inferred, traced, vocab)

@@ -34,9 +34,10 @@ AssessRoot = Callable[[Release], "dict[str, ComponentResult]"]
 
 
 def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot,
-          tuned_by: Evidence | None = None) -> Lineage:
+          tuned_by: Evidence | None = None, task_model: Evidence | None = None) -> Lineage:
     """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base), and
     `tuned_by` the card's sentence that says so, if any;
+    `task_model`: where the card shows a task model (a classifier's pipeline_tag or head), a fine-tuned encoder;
     `pretrained`: the card describes pre-training this model (a base, even when its name shares a family's);
     `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
     card = release.card
@@ -49,7 +50,7 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
                      if c.inherited and c.id in itself.pipeline}
         return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
                        inherited=MappingProxyType(inherited))
-    kind, evidence, note = _kind(release, meta, bases, vocab, (tuned, tuned_by), catalogue, pretrained)
+    kind, evidence, note = _kind(release, meta, bases, vocab, (tuned, tuned_by), catalogue, pretrained, task_model)
     if kind == "base":
         return Lineage("base", evidence, note)
     root, source, facts = _root(release, bases, catalogue, vocab)
@@ -131,9 +132,9 @@ def _own_names(release: Release) -> set[str]:
 
 
 def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: tuple[bool, Evidence | None],
-          catalogue: Catalogue, pretrained: bool) -> tuple[str, Evidence | None, str]:
+          catalogue: Catalogue, pretrained: bool, task_model: Evidence | None = None) -> tuple[str, Evidence | None, str]:
     """What the release is: the metadata's relation, its tags, its name, the top of its card, a precision in its name
-    (a format copy), a named base, a tuned name, a family; else a model trained from scratch."""
+    (a format copy), a named base, a tuned name, a family, a task model; else a model trained from scratch."""
     for decide in (_by_relation, _by_tags, _by_name, _by_text, _by_precision):
         found = decide(release, meta, vocab)
         if found is not None:
@@ -148,11 +149,20 @@ def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocab
         return "fine-tune", None, f"The catalogue knows {itself.name} as made from {itself.base}"
     if tuned[0]:
         return _tuned(tuned[1])
-    family = family_of(release, catalogue, vocab)
-    if family is not None and not pretrained:
-        return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"
+    return _by_family_or_task(release, catalogue, vocab, pretrained, task_model)
+
+
+def _by_family_or_task(release: Release, catalogue: Catalogue, vocab: Vocabulary, pretrained: bool,
+                       task_model: Evidence | None) -> tuple[str, Evidence | None, str]:
+    """Without a named base: a family's name or licence, else a task model, makes a derivative, unless the card
+    describes pre-training this model."""
     if pretrained:
         return "base", None, "The card describes pre-training this model"
+    family = family_of(release, catalogue, vocab)
+    if family is not None:
+        return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"
+    if task_model is not None:
+        return "fine-tune", task_model, "A task model (classifier, tagger, question answering, sentence encoder): a pre-trained encoder fine-tuned for its task"
     return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
 
 

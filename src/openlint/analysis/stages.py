@@ -71,13 +71,10 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
     if lineage.kind == "quantisation":
         return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
-    if (task := _task_model(release, vocab)) is not None:
-        return Stage(True, task, "A task model (classifier, tagger, question answering, sentence encoder): a pre-trained encoder "
-                     "fine-tuned for its task")
     return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
 
 
-def _task_model(release: Release, vocab: Vocabulary) -> Evidence | None:
+def task_model(release: Release, vocab: Vocabulary) -> Evidence | None:
     """Where the card shows a task model: its pipeline_tag, or a usage snippet loading a task head
     ("BertForSequenceClassification", "CrossEncoder(")."""
     card = release.card
