@@ -457,7 +457,7 @@ def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evide
     url = link.url
     stated = _licence_after(sentence, link.text)
     if match := HUB_DATASET.match(url):
-        cid = data_component(f"{sentence} {heads}".lower(), vocab)
+        cid = data_component(f"{sentence} {heads}".lower(), vocab) if not vocab.evaluation_outputs.search(match.group(1).lower()) else None
         if cid is not None:
             found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence, stated))
     elif match := CODE_HOST.match(url):
@@ -556,8 +556,8 @@ def _dataset_ids_in(card: Card, block: Block, vocab: Vocabulary, catalogue: Cata
             continue
         if match.group(1) is None and _PLAIN_PAIR.match(repo):
             continue
-        if catalogue.find(repo) is not None:
-            continue  # named artefacts are routed by the mention pass
+        if catalogue.find(repo) is not None or vocab.evaluation_outputs.search(repo.lower()):
+            continue  # named artefacts are routed by the mention pass; a leaderboard's outputs are no data
         cid = data_component(context, vocab) or (vocab.routing.default_data if not _EVALUATION.search(context) else None)
         if cid is not None and not any(p.target == repo for p in found.components[cid].pointers):
             found.components[cid].pointers.append(Pointer("hub-dataset", repo, _evidence(card, block)))

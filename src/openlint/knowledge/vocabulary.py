@@ -137,6 +137,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     comparisons: LazyPattern  # a sentence setting the model against others
     safety_classifier: LazyPattern  # the model is itself a safety/moderation classifier
     data_hosts: LazyPattern  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
+    evaluation_outputs: LazyPattern  # Hub dataset ids of a leaderboard's per-model outputs: no training data
     alignment_context: LazyPattern
     pretraining_context: LazyPattern
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
@@ -229,6 +230,7 @@ def vocabulary() -> Vocabulary:
         other_copies=any_of(data.get("other_copies", [])),
         comparisons=any_of(data.get("comparisons", [])),
         data_hosts=any_of(data.get("data_hosts", [])),
+        evaluation_outputs=any_of(data.get("evaluation_outputs", [])),
         safety_classifier=any_of(data.get("safety_classifier", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
