@@ -11,6 +11,7 @@ import yaml
 
 from agreement import KEYS, weight_file
 from conftest import DATA, report_of
+from weightgen import gguf_bytes
 
 CASES = yaml.safe_load((DATA / "judgement_cases.yaml").read_text(encoding="utf-8"))["cases"]
 
@@ -41,3 +42,46 @@ def test_lineage_of_a_huge_base_model_list_is_bounded(run, release):
     folder = release({"README.md": f"---\nlicense: mit\nbase_model:\n{bases}\n---\n# m\n", "model.safetensors": weight_file()})
     report = report_of(run, folder)
     assert report["lineage"]["kind"] == "fine-tune" and len(report["lineage"]["bases"]) == 8
+
+
+# -- lineage from the release's files: cases that need other files than the card and one safetensors file ----------
+
+CARD = "---\nlicense: apache-2.0\n---\n# Acme-7B\nA language model.\n"
+
+
+def _content(code: str) -> str | bytes:
+    """"W": a valid safetensors file; "G": a valid GGUF file; anything else: that text."""
+    return weight_file() if code == "W" else gguf_bytes({"general.architecture": "llama"}) if code == "G" else code
+
+
+def test_a_gguf_that_is_no_weights_makes_no_quantisation(run, release):
+    folder = release({"README.md": CARD, "acme-7b.gguf": "not a GGUF file"})
+    assert report_of(run, folder)["lineage"]["kind"] == "base"
+
+
+@pytest.mark.parametrize("files, kind, evidence", [
+    # an adapter's own files make an adapter, whatever the card says
+    ({"adapter_config.json": '{"peft_type": "LORA"}', "adapter_model.safetensors": "W"}, "adapter", "adapter_config.json"),
+    ({"pytorch_lora_weights.safetensors": "W"}, "adapter", "pytorch_lora_weights.safetensors"),
+    # weights only in GGUF: a quantised copy
+    ({"acme-7b.Q4_K_M.gguf": "G"}, "quantisation", "acme-7b.Q4_K_M.gguf"),
+    # a config.json naming a post-training quantisation method
+    ({"config.json": '{"model_type": "llama", "quantization_config": {"quant_method": "gptq", "bits": 4}}',
+      "model.safetensors": "W"}, "quantisation", "config.json"),
+])
+def test_the_files_say_what_the_release_is(run, release, files, kind, evidence):
+    folder = release({"README.md": CARD, **{p: _content(c) for p, c in files.items()}})
+    lineage = report_of(run, folder)["lineage"]
+    assert (lineage["kind"], lineage["evidence"]["file"]) == (kind, evidence)
+
+
+@pytest.mark.parametrize("files", [
+    # a base model may ship a GGUF beside its full weights; a native fp8 checkpoint is not a quantised copy
+    {"model.safetensors": "W", "acme-7b.gguf": "G"},
+    # an adapter beside the full weights it was merged into: the files alone do not say which the release is
+    {"model.safetensors": "W", "adapter_config.json": '{"peft_type": "LORA"}', "adapter_model.safetensors": "W"},
+    {"model.safetensors": "W", "config.json": '{"model_type": "deepseek_v3", "quantization_config": {"quant_method": "fp8"}}'},
+])
+def test_files_that_do_not_make_a_derivative(run, release, files):
+    folder = release({"README.md": CARD, **{p: _content(c) for p, c in files.items()}})
+    assert report_of(run, folder)["lineage"]["kind"] == "base"

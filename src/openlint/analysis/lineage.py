@@ -135,7 +135,7 @@ def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocab
           catalogue: Catalogue, pretrained: bool, task_model: Evidence | None = None) -> tuple[str, Evidence | None, str]:
     """What the release is: the metadata's relation, its tags, its name, the top of its card, a precision in its name
     (a format copy), a named base, a tuned name, a family, a task model; else a model trained from scratch."""
-    for decide in (_by_relation, _by_tags, _by_name, _by_text, _by_precision):
+    for decide in (_by_relation, _by_files, _by_tags, _by_name, _by_text, _by_precision):
         found = decide(release, meta, vocab)
         if found is not None:
             return found
@@ -178,6 +178,26 @@ def _by_relation(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> t
     card = release.card
     evidence = Evidence(card.path if card else None, card.key_line("base_model_relation") if card else None, f"base_model_relation: {relation}", "card-metadata")
     return vocab.lineage.relations[relation], evidence, "The card's metadata says so"
+
+
+def _by_files(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    """What the release's files show: an adapter's own files, weights only in a quantised format, or a config.json
+    naming a post-training quantisation method."""
+    names = vocab.lineage
+    weights = [weight for weight in release.weights if weight.safety != "invalid"]  # garbage is no weights
+    adapter = next((path for path in sorted(release.files) if names.adapter_files.search(path.lower())), None)
+    # an adapter needs its base to run: not when the release also holds full weights of its own (a merged copy)
+    if adapter is not None and all(names.adapter_files.search(weight.path.lower()) for weight in weights):
+        return "adapter", Evidence(adapter, None, "an adapter's file", "file"), "The release holds an adapter's files"
+    formats = {weight.format for weight in weights}
+    if formats and formats <= names.quantised_formats:
+        first = min(weight.path for weight in weights)
+        return "quantisation", Evidence(first, None, f"weights only in {', '.join(sorted(formats))}", "file"), "The release's weights are only in a quantised format"
+    quantisation = release.config.get("quantization_config")
+    method = quantisation.get("quant_method") if isinstance(quantisation, dict) else None
+    if isinstance(method, str) and method.lower() in names.quantisation_methods:
+        return "quantisation", Evidence("config.json", None, f"quantization_config: {method[:40]}", "file"), "Its config.json says it was quantised"
+    return None
 
 
 def _by_tags(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:

@@ -75,6 +75,9 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     architecture: LazyPattern  # ... unless what follows them is an architecture or code, not a model
     family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
     family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
+    adapter_files: LazyPattern  # a file only an adapter holds (adapter_config.json)
+    quantised_formats: frozenset[str]  # weight formats that, when they are all the weights, make a quantisation
+    quantisation_methods: frozenset[str]  # config.json quantization_config.quant_method values of a quantised copy
 
 
 class PromptTurns(Record, frozen=True, eq=False):  # compared by identity
@@ -178,6 +181,9 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         architecture=any_of(data["made_from_architecture"]),
         family_licences=dict(data["family_licences"]),
         family_tags=dict(data["family_tags"]),
+        adapter_files=any_of(data.get("files", {}).get("adapter", [])),
+        quantised_formats=frozenset(data.get("files", {}).get("quantised_formats", [])),
+        quantisation_methods=frozenset(data.get("files", {}).get("quantisation_methods", [])),
     )
 
 
