@@ -35,7 +35,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
         card_text.read_training_tags(card, vocab, catalogue, found)
     usage.read(release, vocab, catalogue, found)
     traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), "pretraining" in found.stage_hits, assess_root,
-                           found.stage_hits.get("finetuning"), stages.task_model(release, vocab))
+                           found.stage_hits.get("finetuning"), lineage.shows_task_model(release, vocab))
     inferred = stages.infer(release, traced, found, vocab)
     _attribute(found, inferred, vocab)
     _training(found, inferred, traced, vocab)
@@ -159,6 +159,8 @@ def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, S
         return
     seen: dict[str, set[str]] = {}  # per component, the targets pointed to: a list of 100,000 stays linear
     for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
+        if vocab.evaluation_outputs.search(dataset.lower()):
+            continue  # a leaderboard's per-model outputs: results, not training data
         known = catalogue.find_hub_id(dataset)
         known = known if known is not None and known.section == "datasets" else None
         if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):

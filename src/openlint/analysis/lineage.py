@@ -22,6 +22,7 @@ from openlint.release.model import Ancestor, Block, Card, Evidence, Release
 
 PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quantisation; a LoRA of a merge an adapter
 INTRO_BLOCKS = 40  # where a card says what it is
+MAX_BLOCK_SCAN = 20_000  # characters of one block searched for model ids or a task head
 _RE = patterns.Constants(__name__)
 _HUB_MODEL = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
 _HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
@@ -147,9 +148,52 @@ def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocab
     itself = catalogued(release, catalogue)
     if itself is not None and itself.base:
         return "fine-tune", None, f"The catalogue knows {itself.name} as made from {itself.base}"
+    listed = _ingredients(release.card, vocab) if release.card is not None and not pretrained else None
+    if listed is not None:
+        return "merge", listed, "The card lists the models merged into it"
     if tuned[0]:
         return _tuned(tuned[1])
     return _by_family_or_task(release, catalogue, vocab, pretrained, task_model)
+
+
+def _ingredients(card: Card, vocab: Vocabulary) -> Evidence | None:
+    """A heading that is exactly "Models used" (or "Models and LoRAs used") over at least two model ids: what a
+    community merge was made of. Other headings over model lists ("Models used for comparison") say nothing."""
+    listing = {index for index, section in enumerate(card.sections) if vocab.lineage.ingredients.search(section.title.strip().lower())}
+    if not listing:
+        return None
+    ids: dict[int, set[str]] = {index: set() for index in listing}
+    for block in card.blocks:  # one pass: the blocks right under such a heading
+        if block.section in ids and len(ids[block.section]) < 2:
+            ids[block.section].update(match.group(1) for match in _TEXT_ID.finditer(block.text[:MAX_BLOCK_SCAN]))
+    index = next((index for index in sorted(listing) if len(ids[index]) >= 2), None)
+    return None if index is None else Evidence(card.path, card.sections[index].line, card.sections[index].title[:160], "card-text")
+
+
+def shows_task_model(release: Release, vocab: Vocabulary) -> Evidence | None:
+    """Where the card shows a task model, a pre-trained encoder fine-tuned for its task: its pipeline_tag, or (with no
+    pipeline_tag) a usage snippet loading this very release with a task head ("BertForSequenceClassification",
+    "CrossEncoder("), not one setting up a new head to fine-tune (num_labels=). Not a library whose task models are
+    trained from scratch (fastText, spaCy)."""
+    card = release.card
+    if card is None:
+        return None
+    names = vocab.lineage
+    library = card.metadata.get("library_name")
+    if isinstance(library, str) and library.strip().lower() in names.from_scratch_libraries:
+        return None
+    tag = card.metadata.get("pipeline_tag")
+    if isinstance(tag, str) and tag.strip():
+        found = tag.strip().lower() in names.task_pipelines
+        return Evidence(card.path, card.key_line("pipeline_tag"), f"pipeline_tag: {tag.strip()[:40]}", "card-metadata") if found else None
+    own = release.name.replace("__", "/").rsplit("/", 1)[-1].lower()
+    for block in card.blocks:
+        lower = block.text[:MAX_BLOCK_SCAN].lower()
+        # the release's own id closes a string in the snippet: from_pretrained("org/name"), model_id = 'org/name'
+        if (block.kind == "code" and (f'{own}"' in lower or f"{own}'" in lower) and not names.fine_tuning_example.search(lower)
+                and (head := names.task_heads.search(lower))):
+            return Evidence(card.path, block.line, f"usage loads it as a task model ({head.group(0)[:60]})", "card-text")
+    return None
 
 
 def _by_family_or_task(release: Release, catalogue: Catalogue, vocab: Vocabulary, pretrained: bool,

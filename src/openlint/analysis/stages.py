@@ -74,21 +74,6 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
     return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
 
 
-def task_model(release: Release, vocab: Vocabulary) -> Evidence | None:
-    """Where the card shows a task model: its pipeline_tag, or a usage snippet loading a task head
-    ("BertForSequenceClassification", "CrossEncoder(")."""
-    card = release.card
-    if card is None:
-        return None
-    tag = card.metadata.get("pipeline_tag")
-    if isinstance(tag, str) and vocab.stages["task_pipeline"].search(tag.strip().lower()):
-        return Evidence(card.path, card.key_line("pipeline_tag"), f"pipeline_tag: {tag.strip()[:40]}", "card-metadata")
-    for block in card.blocks:
-        if block.kind == "code" and (head := vocab.stages["task_head"].search(block.text.lower())):
-            return Evidence(card.path, block.line, f"usage loads a task model ({head.group(0)[:60]})", "card-text")
-    return None
-
-
 def _alignment(names: str, hits: dict[str, Evidence], finetuning: Stage) -> Stage:
     if named := _ALIGNMENT_NAME.search(names):
         return Stage(True, None, f"The model's name, tags or base model name an alignment method ({named.group(0)!r})")

@@ -78,6 +78,11 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     adapter_files: LazyPattern  # a file only an adapter holds (adapter_config.json)
     quantised_formats: frozenset[str]  # weight formats that, when they are all the weights, make a quantisation
     quantisation_methods: frozenset[str]  # config.json quantization_config.quant_method values of a quantised copy
+    task_pipelines: frozenset[str]  # pipeline_tag values of a task model (a fine-tuned encoder)
+    task_heads: LazyPattern  # a usage snippet loading a task head
+    fine_tuning_example: LazyPattern  # ... set up as a new head: how to fine-tune it yourself
+    from_scratch_libraries: frozenset[str]  # library_name values whose task models are trained from scratch
+    ingredients: LazyPattern  # a heading listing a merge's ingredients
 
 
 class PromptTurns(Record, frozen=True, eq=False):  # compared by identity
@@ -184,6 +189,11 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         adapter_files=any_of(data.get("files", {}).get("adapter", [])),
         quantised_formats=frozenset(data.get("files", {}).get("quantised_formats", [])),
         quantisation_methods=frozenset(data.get("files", {}).get("quantisation_methods", [])),
+        task_pipelines=frozenset(data.get("task_model", {}).get("pipelines", [])),
+        task_heads=any_of(data.get("task_model", {}).get("heads", [])),
+        fine_tuning_example=any_of(data.get("task_model", {}).get("fine_tuning_example", [])),
+        from_scratch_libraries=frozenset(data.get("task_model", {}).get("from_scratch_libraries", [])),
+        ingredients=any_of(data.get("ingredients", [])),
     )
 
 
