@@ -49,6 +49,10 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
         # a model the catalogue knows as trained from scratch: its own publisher's facts are its pre-training's
         inherited = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id]) for c in taxonomy.components().values()
                      if c.inherited and c.id in itself.pipeline}
+        if (variant := _tuned_variant(release, itself, vocab)) is not None:
+            # the catalogue files a family's chat and instruct variants under its base: the release is one of them
+            return Lineage("fine-tune", None, f"A tuned variant ({variant!r} in its name) of {itself.name}, a model trained from scratch",
+                           root=itself.name, source="catalogue", inherited=MappingProxyType(inherited))
         return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
                        inherited=MappingProxyType(inherited))
     kind, evidence, note = _kind(release, meta, bases, vocab, (tuned, tuned_by), catalogue, pretrained, task_model)
@@ -208,6 +212,15 @@ def _by_family_or_task(release: Release, catalogue: Catalogue, vocab: Vocabulary
     if task_model is not None:
         return "fine-tune", task_model, "A task model (classifier, tagger, question answering, sentence encoder): a pre-trained encoder fine-tuned for its task"
     return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
+
+
+def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str | None:
+    """What in the release's own name says it is a tuned variant ("-instruct", "-chat") of the base the catalogue files
+    it under, when the catalogue's entry itself is not named so."""
+    own = vocab.stages["tuned_name"].search(release.name.replace("__", "/").rsplit("/", 1)[-1].lower())
+    if own is None or vocab.stages["tuned_name"].search(f"{itself.id} {itself.name}".lower()):
+        return None
+    return own.group(0)
 
 
 def _tuned(said: Evidence | None) -> tuple[str, Evidence | None, str]:
