@@ -48,4 +48,7 @@ def _result(release: Release, component: taxonomy.Component, stated: DeclaredCom
         return result
     if component.id in lineage.inherited:  # from its root; or, for a catalogued base, its publisher's own facts
         return lineage.inherited[component.id]
-    return components.from_evidence(release, component, signals, own)
+    result = components.from_evidence(release, component, signals, own)
+    if component.role == "weights" and signals.weights_delta is not None and result.status == "released":
+        return components.delta_weights(result, component, signals.weights_delta, lineage)
+    return result

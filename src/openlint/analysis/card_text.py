@@ -130,6 +130,20 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
 
 
+DELTA_BLOCKS = 20  # the top of the card, where it says what its weights are (a quantisation quotes its original below)
+
+
+def read_weights_delta(card: Card, vocab: Vocabulary, found: Collector) -> None:
+    """The top of the card saying its weights are a delta (or XOR) to apply to the base model's weights, above any
+    original card it quotes."""
+    for block in card.blocks[:DELTA_BLOCKS]:
+        if block.kind == "heading" and vocab.quoted_card_headings.search(block.text.lower()):
+            return
+        if block.kind in ("paragraph", "item", "heading") and vocab.weights_delta.search(block.text.lower()):
+            found.weights_delta.append(_evidence(card, block))
+            return
+
+
 def _anchors(card: Card, catalogue: Catalogue) -> dict[int, set[str]]:
     """Per block, the catalogued datasets the anchor texts of its dataset links name (a link to a Hub dataset, or to a
     catalogued dataset's URL): "[ShareGPT](huggingface.co/datasets/anon8231489123/ShareGPT_Vicuna_unfiltered)" names

@@ -62,6 +62,7 @@ class Collector(Record, eq=False):  # compared by identity
     leaderboard: list[Evidence] = field(default_factory=list)  # results from a public leaderboard
     pending_results: list[Evidence] = field(default_factory=list)  # results announced, not given
     safety_evaluation: list[Evidence] = field(default_factory=list)
+    weights_delta: list[Evidence] = field(default_factory=list)  # the card says its weights are a delta to its base's
     problems: list[Problem] = field(default_factory=list)
 
     def role(self, role: str) -> Found:
@@ -78,4 +79,5 @@ class Collector(Record, eq=False):  # compared by identity
             base_models=tuple(base_models),
             library=library,
             problems=tuple(self.problems),
+            weights_delta=self.weights_delta[0] if self.weights_delta else None,
         )

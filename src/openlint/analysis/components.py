@@ -10,10 +10,11 @@ this: declared.py.)
 from __future__ import annotations
 
 from openlint.analysis.licence import gated
-from openlint.analysis.model import ComponentResult, Disclosure, Pointer, ReleaseLicence, Signals
+from openlint.analysis.model import ComponentResult, Disclosure, Lineage, Pointer, ReleaseLicence, Signals
 from openlint.knowledge import licences
 from openlint.knowledge.taxonomy import Component
 from openlint.release.model import Evidence, Release
+from openlint.support.record import replace
 
 GATED_MAX = 4  # gated: public with limits on access, so semi-open whatever the licence (taxonomy.md, section 2)
 
@@ -134,6 +135,22 @@ def _released(release: Release, component: Component, pointers: tuple[Pointer, .
         note = (note + "; " if note else "") + "gated, so semi-open at most"
     return ComponentResult(component, "released", level(component, licence, limited), licence, raw,
                            tuple(p.evidence for p in pointers[:5]), pointers, note=note)
+
+
+def delta_weights(result: ComponentResult, component: Component, said: Evidence, lineage: Lineage) -> ComponentResult:
+    """Weights published as a delta (or XOR) to apply to the base model's weights are usable only with those: as open
+    as the weaker of the release's licence and its root's. A root openlint does not know, or whose licence it cannot
+    identify, leaves the usable weights' licence unidentified: no rubric points."""
+    base = licences.lookup(lineage.root_licence) if lineage.root_licence else None
+    evidence = (*result.evidence, said)
+    if lineage.root is None or base is None or not base.identified:
+        return replace(result, level=level(component, None), licence=None, evidence=evidence,
+                       note=f"A delta to apply to its base model's weights ({lineage.root or 'not identified'}), whose licence openlint "
+                            "cannot identify: no rubric points")
+    if result.level is not None and result.level <= level(component, base):
+        return replace(result, evidence=evidence, note=f"{result.note}; a delta to apply to {lineage.root}'s weights ({base.id})")
+    return replace(result, level=level(component, base), licence=base, licence_raw=lineage.root_licence, evidence=evidence,
+                   note=f"A delta to apply to {lineage.root}'s weights: usable only under their licence ({base.id})")
 
 
 def licence_note(own: ReleaseLicence) -> str:

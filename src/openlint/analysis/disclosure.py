@@ -33,6 +33,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
         card_text.read_links(release, vocab, catalogue, found)
         card_text.read_dataset_ids(card, vocab, catalogue, found)
         card_text.read_training_tags(card, vocab, catalogue, found)
+        card_text.read_weights_delta(card, vocab, found)
     usage.read(release, vocab, catalogue, found)
     traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), "pretraining" in found.stage_hits, assess_root,
                            found.stage_hits.get("finetuning"), lineage.shows_task_model(release, vocab))

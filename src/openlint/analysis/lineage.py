@@ -62,8 +62,19 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     found = assess_root(_as_release(facts)) if source == "hub" else {}
     dead = bool(bases) and release.missing_on_hub(bases[0])
     inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
-    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _made_from(bases, catalogue, vocab))
+    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _made_from(bases, catalogue, vocab),
+                   _root_licence(source, facts))
 
+
+
+def _root_licence(source: str, facts: Any) -> str | None:
+    """The root's own licence: its catalogue entry's, or the one its card's metadata states (Hub mode)."""
+    if source == "catalogue" and isinstance(facts, Artefact):
+        return facts.licence
+    if source == "hub" and isinstance(facts, Ancestor) and facts.card is not None:
+        stated = facts.card.metadata.get("license")
+        return stated if isinstance(stated, str) else None
+    return None
 
 
 def _made_from(bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> str:

@@ -63,6 +63,7 @@ class Disclosure(Record, frozen=True, eq=False):  # compared by identity
     base_models: tuple[str, ...]
     library: str | None
     problems: tuple[Problem, ...] = ()  # what the reading found wrong with the card's pointers
+    weights_delta: Evidence | None = None  # where the card says its weights are a delta to apply to its base's
 
 
 class ReleaseLicence(Record, frozen=True):
@@ -128,6 +129,7 @@ class Lineage(Record, frozen=True):
     source: str = ""  # where the root's facts come from: "catalogue", "hub" (its card, read), "" (not found)
     inherited: Mapping[str, ComponentResult] = field(default_factory=dict)  # what it has from the root
     made_from: str = ""  # what the catalogue knows the model it was made from to be: "derivative", "root" or "" (unknown)
+    root_licence: str | None = None  # the root's own licence, as its catalogue entry or its card states it
 
     @property
     def derived(self) -> bool:

@@ -146,6 +146,8 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     safety_classifier: LazyPattern  # the model is itself a safety/moderation classifier
     data_hosts: LazyPattern  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
     evaluation_outputs: LazyPattern  # Hub dataset ids of a leaderboard's per-model outputs: no training data
+    weights_delta: LazyPattern  # the top of a card saying its weights are a delta to apply to its base's
+    quoted_card_headings: LazyPattern  # a heading over the original card a quantisation quotes
     alignment_context: LazyPattern
     pretraining_context: LazyPattern
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
@@ -247,6 +249,8 @@ def vocabulary() -> Vocabulary:
         comparisons=any_of(data.get("comparisons", [])),
         data_hosts=any_of(data.get("data_hosts", [])),
         evaluation_outputs=any_of(data.get("evaluation_outputs", [])),
+        weights_delta=any_of(data.get("weights_delta", [])),
+        quoted_card_headings=any_of(data.get("quoted_card_headings", [])),
         safety_classifier=any_of(data.get("safety_classifier", [])),
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
