@@ -50,13 +50,35 @@ CARD = "---\nlicense: apache-2.0\n---\n# Acme-7B\nA language model.\n"
 
 
 def _content(code: str) -> str | bytes:
-    """"W": a valid safetensors file; "G": a valid GGUF file; anything else: that text."""
+    """"W": a valid safetensors file; "G": a valid GGUF file; "T": a trainer's pickled state (bytes, never loaded);
+    anything else: that text."""
+    if code == "T":
+        return b"\x80\x04N."  # a pickle of None
     return weight_file() if code == "W" else gguf_bytes({"general.architecture": "llama"}) if code == "G" else code
 
 
-def test_a_gguf_that_is_no_weights_makes_no_quantisation(run, release):
-    folder = release({"README.md": CARD, "acme-7b.gguf": "not a GGUF file"})
+def test_an_empty_gguf_makes_no_quantisation(run, release):
+    # judged by name and size, as a Hub listing gives them: an empty file holds no model (a garbage one is judged
+    # alike in both modes, whether or not its header could be read)
+    folder = release({"README.md": CARD, "acme-7b.gguf": ""})
     assert report_of(run, folder)["lineage"]["kind"] == "base"
+
+
+@pytest.mark.parametrize("card, files, kind", [
+    # the HF Trainer's saved state beside an adapter is no full weights
+    (CARD, {"adapter_config.json": "{}", "adapter_model.safetensors": "W", "training_args.bin": "T"}, "adapter"),
+    # a fine-tune or a model trained from scratch published only as GGUF is what its card says, not a quantised copy
+    ("---\nlicense: apache-2.0\nbase_model: acme/base-7b\n---\n# Acme-Stories-7B\nWe fine-tuned acme/base-7b on 10k stories.\n",
+     {"acme-stories-7b.Q8_0.gguf": "G"}, "fine-tune"),
+    ("---\nlicense: apache-2.0\n---\n# Acme-1B\nWe trained this model from scratch on 100B tokens.\n", {"acme-1b.f16.gguf": "G"}, "base"),
+    # a LoRA in GGUF: the card's tag says adapter
+    ("---\nlicense: apache-2.0\ntags: [lora]\n---\n# Acme style LoRA\n", {"acme-style-f16.gguf": "G"}, "adapter"),
+    # a GGUF copy whose card says nothing more is a quantisation
+    ("---\nlicense: apache-2.0\nbase_model: acme/base-7b\n---\n# Acme-7B GGUF files\n", {"acme-7b.Q4_K_M.gguf": "G"}, "quantisation"),
+])
+def test_the_card_and_the_files_together(run, release, card, files, kind):
+    folder = release({"README.md": card, **{p: _content(c) for p, c in files.items()}})
+    assert report_of(run, folder)["lineage"]["kind"] == kind
 
 
 @pytest.mark.parametrize("files, kind, evidence", [

@@ -39,9 +39,8 @@ def weakest(pointers: tuple[Pointer, ...] | list[Pointer], fallback: licences.Li
 
 def from_evidence(release: Release, component: Component, disclosure: Disclosure, own: ReleaseLicence) -> ComponentResult:
     signals = disclosure.components[component.id]
-    if component.exists_if and not disclosure.stages[component.exists_if].present:
-        stage = disclosure.stages[component.exists_if]
-        return ComponentResult(component, "not-applicable", None, evidence=(stage.evidence,) if stage.evidence else (), note=stage.note)
+    if (absent := _stage_absent(component, disclosure)) is not None:
+        return absent
     if component.role == "weights" and release.weights:
         return _weights(release, component, own)
     if component.role == "inference-runtime" and signals.pointers:
@@ -53,6 +52,15 @@ def from_evidence(release: Release, component: Component, disclosure: Disclosure
     if signals.pointers:
         return _released(release, component, signals.pointers, own)
     return _not_released(component, signals)
+
+
+def _stage_absent(component: Component, disclosure: Disclosure) -> ComponentResult | None:
+    """A component of a stage that did not happen is not applicable; of one that cannot be told, not assessed."""
+    stage = disclosure.stages[component.exists_if] if component.exists_if else None
+    if stage is None or (stage.present and not stage.unknown):
+        return None
+    return ComponentResult(component, "unknown" if stage.unknown else "not-applicable", None,
+                           evidence=(stage.evidence,) if stage.evidence else (), note=stage.note)
 
 
 def _inference(component: Component, pointers: tuple[Pointer, ...], own: ReleaseLicence) -> ComponentResult:

@@ -18,7 +18,7 @@ from openlint.analysis.model import ComponentResult, Lineage
 from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue, Inherited
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Ancestor, Block, Card, Evidence, Release
+from openlint.release.model import Ancestor, Block, Card, Evidence, Release, WeightFile
 
 PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quantisation; a LoRA of a merge an adapter
 INTRO_BLOCKS = 40  # where a card says what it is
@@ -27,6 +27,7 @@ _RE = patterns.Constants(__name__)
 _HUB_MODEL = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
 _HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
+_HUB_MODEL_IN_TEXT = _RE(r"\b(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/)([\w.-]{1,96}/[\w.-]{1,96})")
 _TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
 
 
@@ -149,12 +150,21 @@ def _own_names(release: Release) -> set[str]:
 
 def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: tuple[bool, Evidence | None],
           catalogue: Catalogue, pretrained: bool, task_model: Evidence | None = None) -> tuple[str, Evidence | None, str]:
-    """What the release is: the metadata's relation, its tags, its name, the top of its card, a precision in its name
-    (a format copy), a named base, a tuned name, a family, a task model; else a model trained from scratch."""
-    for decide in (_by_relation, _by_files, _by_tags, _by_name, _by_text, _by_precision):
+    """What the release is: the metadata's relation, an adapter's files, its tags, its name, the top of its card, a
+    precision in its name (a format copy), quantised weight files (unless the card says the model was pre-trained or
+    fine-tuned), a named base, a tuned name, a family, a task model; else a model trained from scratch."""
+    for decide in (_by_relation, _by_adapter_files, _by_tags, _by_name, _by_text, _by_precision):
         found = decide(release, meta, vocab)
         if found is not None:
             return found
+    quantised = _by_quantised_files(release, vocab) if not pretrained and tuned[1] is None else None
+    return quantised or _by_base(release, bases, vocab, tuned, catalogue, pretrained, task_model)
+
+
+def _by_base(release: Release, bases: list[str], vocab: Vocabulary, tuned: tuple[bool, Evidence | None], catalogue: Catalogue,
+             pretrained: bool, task_model: Evidence | None) -> tuple[str, Evidence | None, str]:
+    """A named base, the catalogue's knowledge of the release, a list of merged models, a tuned name, a family, a task
+    model; else a model trained from scratch."""
     if bases:
         card = release.card
         line = card.key_line("base_model") if card and "base_model" in card.metadata else None
@@ -180,7 +190,9 @@ def _ingredients(card: Card, vocab: Vocabulary) -> Evidence | None:
     ids: dict[int, set[str]] = {index: set() for index in listing}
     for block in card.blocks:  # one pass: the blocks right under such a heading
         if block.section in ids and len(ids[block.section]) < 2:
-            ids[block.section].update(match.group(1) for match in _TEXT_ID.finditer(block.text[:MAX_BLOCK_SCAN]))
+            text = block.text[:MAX_BLOCK_SCAN]
+            ids[block.section].update(match.group(1) for match in _TEXT_ID.finditer(text))
+            ids[block.section].update(match.group(1) for match in _HUB_MODEL_IN_TEXT.finditer(text))
     index = next((index for index in sorted(listing) if len(ids[index]) >= 2), None)
     return None if index is None else Evidence(card.path, card.sections[index].line, card.sections[index].title[:160], "card-text")
 
@@ -202,10 +214,11 @@ def shows_task_model(release: Release, vocab: Vocabulary) -> Evidence | None:
         found = tag.strip().lower() in names.task_pipelines
         return Evidence(card.path, card.key_line("pipeline_tag"), f"pipeline_tag: {tag.strip()[:40]}", "card-metadata") if found else None
     own = release.name.replace("__", "/").rsplit("/", 1)[-1].lower()
+    # the release's own id, whole, closes a string in the snippet: from_pretrained("org/name"), model_id = 'name'
+    loads_itself = re.compile(rf"""(?<![\w.-]){re.escape(own)}["']""")
     for block in card.blocks:
         lower = block.text[:MAX_BLOCK_SCAN].lower()
-        # the release's own id closes a string in the snippet: from_pretrained("org/name"), model_id = 'org/name'
-        if (block.kind == "code" and (f'{own}"' in lower or f"{own}'" in lower) and not names.fine_tuning_example.search(lower)
+        if (block.kind == "code" and loads_itself.search(lower) and not names.fine_tuning_example.search(lower)
                 and (head := names.task_heads.search(lower))):
             return Evidence(card.path, block.line, f"usage loads it as a task model ({head.group(0)[:60]})", "card-text")
     return None
@@ -248,15 +261,22 @@ def _by_relation(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> t
     return vocab.lineage.relations[relation], evidence, "The card's metadata says so"
 
 
-def _by_files(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
-    """What the release's files show: an adapter's own files, weights only in a quantised format, or a config.json
-    naming a post-training quantisation method."""
+def _by_adapter_files(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    """An adapter's own files (adapter_config.json, pytorch_lora_weights.*), when the release holds no full weights
+    besides (a merged copy): a trainer's saved state does not count. Judged by name and size alone, which a Hub
+    listing and a folder give alike."""
     names = vocab.lineage
-    weights = [weight for weight in release.weights if weight.safety != "invalid"]  # garbage is no weights
     adapter = next((path for path in sorted(release.files) if names.adapter_files.search(path.lower())), None)
-    # an adapter needs its base to run: not when the release also holds full weights of its own (a merged copy)
-    if adapter is not None and all(names.adapter_files.search(weight.path.lower()) for weight in weights):
-        return "adapter", Evidence(adapter, None, "an adapter's file", "file"), "The release holds an adapter's files"
+    if adapter is None:
+        return None
+    others = [w for w in _model_weights(release, vocab) if not names.adapter_files.search(w.path.lower())]
+    return None if others else ("adapter", Evidence(adapter, None, "an adapter's file", "file"), "The release holds an adapter's files")
+
+
+def _by_quantised_files(release: Release, vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
+    """Weights only in a quantised format (GGUF, GGML), or a config.json naming a post-training quantisation method."""
+    names = vocab.lineage
+    weights = _model_weights(release, vocab)
     formats = {weight.format for weight in weights}
     if formats and formats <= names.quantised_formats:
         first = min(weight.path for weight in weights)
@@ -266,6 +286,12 @@ def _by_files(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tupl
     if isinstance(method, str) and method.lower() in names.quantisation_methods:
         return "quantisation", Evidence("config.json", None, f"quantization_config: {method[:40]}", "file"), "Its config.json says it was quantised"
     return None
+
+
+def _model_weights(release: Release, vocab: Vocabulary) -> list[WeightFile]:
+    """The weight files that can hold the model: not empty, not a trainer's saved state. (Not judged by their headers,
+    which a Hub check reads only for some files: the lineage must not depend on what could be read.)"""
+    return [w for w in release.weights if w.size > 0 and not vocab.lineage.trainer_state.search(w.path.lower())]
 
 
 def _by_tags(release: Release, meta: dict[str, Any], vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:

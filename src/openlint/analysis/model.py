@@ -49,6 +49,7 @@ class Stage(Record, frozen=True):
     present: bool
     evidence: Evidence | None
     note: str
+    unknown: bool = False  # whether it took place cannot be told (a copy of a model openlint cannot identify)
 
 
 class Disclosure(Record, frozen=True, eq=False):  # compared by identity

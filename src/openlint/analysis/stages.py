@@ -70,7 +70,9 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
     if lineage.kind == "quantisation":
-        return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
+        # the training components are those of the model it copies, which nothing here identifies
+        return Stage(False, lineage.evidence, "A quantisation of a model openlint cannot identify: whether it was fine-tuned is not "
+                     "known; name it in `base_model`", unknown=True)
     return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
 
 

@@ -78,6 +78,7 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     adapter_files: LazyPattern  # a file only an adapter holds (adapter_config.json)
     quantised_formats: frozenset[str]  # weight formats that, when they are all the weights, make a quantisation
     quantisation_methods: frozenset[str]  # config.json quantization_config.quant_method values of a quantised copy
+    trainer_state: LazyPattern  # a trainer's state saved beside the weights: no weights of the model
     task_pipelines: frozenset[str]  # pipeline_tag values of a task model (a fine-tuned encoder)
     task_heads: LazyPattern  # a usage snippet loading a task head
     fine_tuning_example: LazyPattern  # ... set up as a new head: how to fine-tune it yourself
@@ -188,14 +189,15 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         architecture=any_of(data["made_from_architecture"]),
         family_licences=dict(data["family_licences"]),
         family_tags=dict(data["family_tags"]),
-        adapter_files=any_of(data.get("files", {}).get("adapter", [])),
-        quantised_formats=frozenset(data.get("files", {}).get("quantised_formats", [])),
-        quantisation_methods=frozenset(data.get("files", {}).get("quantisation_methods", [])),
-        task_pipelines=frozenset(data.get("task_model", {}).get("pipelines", [])),
-        task_heads=any_of(data.get("task_model", {}).get("heads", [])),
-        fine_tuning_example=any_of(data.get("task_model", {}).get("fine_tuning_example", [])),
-        from_scratch_libraries=frozenset(data.get("task_model", {}).get("from_scratch_libraries", [])),
-        ingredients=any_of(data.get("ingredients", [])),
+        adapter_files=any_of(data["files"]["adapter"]),
+        quantised_formats=frozenset(data["files"]["quantised_formats"]),
+        quantisation_methods=frozenset(data["files"]["quantisation_methods"]),
+        trainer_state=any_of(data["files"]["trainer_state"]),
+        task_pipelines=frozenset(data["task_model"]["pipelines"]),
+        task_heads=any_of(data["task_model"]["heads"]),
+        fine_tuning_example=any_of(data["task_model"]["fine_tuning_example"]),
+        from_scratch_libraries=frozenset(data["task_model"]["from_scratch_libraries"]),
+        ingredients=any_of(data["ingredients"]),
     )
 
 
