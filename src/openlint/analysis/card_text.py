@@ -139,7 +139,7 @@ def read_weights_delta(card: Card, vocab: Vocabulary, found: Collector) -> None:
     for block in card.blocks[:DELTA_BLOCKS]:
         if block.kind == "heading" and vocab.quoted_card_headings.search(block.text.lower()):
             return
-        if block.kind in ("paragraph", "item", "heading") and vocab.weights_delta.search(block.text.lower()):
+        if block.kind in ("paragraph", "item", "heading", "html") and vocab.weights_delta.search(block.text.lower()):
             found.weights_delta.append(_evidence(card, block))
             return
 

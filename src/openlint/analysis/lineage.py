@@ -12,7 +12,7 @@ import re
 from types import MappingProxyType
 from typing import Any
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from openlint.analysis.model import ComponentResult, Lineage
 from openlint.knowledge import licences, patterns, taxonomy
@@ -50,12 +50,7 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
         # a model the catalogue knows as trained from scratch: its own publisher's facts are its pre-training's
         inherited = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id]) for c in taxonomy.components().values()
                      if c.inherited and c.id in itself.pipeline}
-        if (variant := _tuned_variant(release, itself, vocab)) is not None:
-            # the catalogue files a family's chat and instruct variants under its base: the release is one of them
-            return Lineage("fine-tune", None, f"A tuned variant ({variant!r} in its name) of {itself.name}, a model trained from scratch",
-                           root=itself.name, source="catalogue", inherited=MappingProxyType(inherited))
-        return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
-                       inherited=MappingProxyType(inherited))
+        return _catalogued_base(release, itself, meta, vocab, MappingProxyType(inherited))
     kind, evidence, note = _kind(release, meta, bases, vocab, (tuned, tuned_by), catalogue, pretrained, task_model)
     if kind == "base":
         return Lineage("base", evidence, note)
@@ -65,7 +60,6 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
     return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _made_from(bases, catalogue, vocab),
                    _root_licence(source, facts))
-
 
 
 def _root_licence(source: str, facts: Any) -> str | None:
@@ -236,6 +230,24 @@ def _by_family_or_task(release: Release, catalogue: Catalogue, vocab: Vocabulary
     if task_model is not None:
         return "fine-tune", task_model, "A task model (classifier, tagger, question answering, sentence encoder): a pre-trained encoder fine-tuned for its task"
     return "base", None, "Nothing says it was made from another model: treated as trained from scratch"
+
+
+def _catalogued_base(release: Release, itself: Artefact, meta: dict[str, Any], vocab: Vocabulary,
+                     inherited: Mapping[str, ComponentResult]) -> Lineage:
+    """A release the catalogue knows as (one of the names of) a model trained from scratch: that model, a quantised copy
+    or adapter its own name or tags say it is ("TheBloke/Yi-34B-Chat-AWQ"), or a tuned variant ("-instruct") the
+    catalogue files under the base."""
+    variant = _tuned_variant(release, itself, vocab)
+    copy = _by_name(release, meta, vocab) or _by_tags(release, meta, vocab)
+    if copy is not None and copy[0] in ("quantisation", "adapter"):
+        return Lineage(copy[0], copy[1], f"{copy[2]}, of {itself.name}", root=itself.name, source="catalogue", inherited=inherited,
+                       made_from="derivative" if variant else "root", root_licence=itself.licence)
+    if variant is not None:
+        # the catalogue files a family's chat and instruct variants under its base: the release is one of them
+        return Lineage("fine-tune", None, f"A tuned variant ({variant!r} in its name) of {itself.name}, a model trained from scratch",
+                       root=itself.name, source="catalogue", inherited=inherited, root_licence=itself.licence)
+    return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
+                   inherited=inherited, root_licence=itself.licence)
 
 
 def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str | None:
