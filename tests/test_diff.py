@@ -118,3 +118,12 @@ def test_broken_inputs_are_one_line_errors(run, tmp_path):
     bad.write_text("[1, 2]", encoding="utf-8")
     result = run("diff", str(bad), str(bad))
     assert result.code == 2 and "not an openlint JSON report" in result.err and "Traceback" not in result.err
+
+
+def test_a_component_that_did_not_apply_and_is_now_not_assessed_is_no_loss():
+    """N/A -> UNK (a copy of a model nothing identifies, read more carefully by a newer openlint) loses no openness;
+    a graded component that can no longer be assessed does."""
+    from openlint.compare import _direction
+
+    assert _direction({"status": "not-applicable", "level": None}, {"status": "unknown", "level": None}) == "changed"
+    assert _direction({"status": "released", "level": 5}, {"status": "unknown", "level": None}) == "down"

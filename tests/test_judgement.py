@@ -73,6 +73,9 @@ def test_an_empty_gguf_makes_no_quantisation(run, release):
     ("---\nlicense: apache-2.0\n---\n# Acme-1B\nWe trained this model from scratch on 100B tokens.\n", {"acme-1b.f16.gguf": "G"}, "base"),
     # a LoRA in GGUF: the card's tag says adapter
     ("---\nlicense: apache-2.0\ntags: [lora]\n---\n# Acme style LoRA\n", {"acme-style-f16.gguf": "G"}, "adapter"),
+    # what a quoted original card says of its own model is no statement about this copy
+    ("---\nlicense: apache-2.0\nbase_model: acme/scratchy-7b\n---\n# Scratchy-7B GGUF\nGGUF weights.\n\n# Original model card\n"
+     "Scratchy-7B was trained from scratch on 2T tokens. We fine-tuned it on chats.\n", {"scratchy-7b.Q4_K_M.gguf": "G"}, "quantisation"),
     # a GGUF copy whose card says nothing more is a quantisation
     ("---\nlicense: apache-2.0\nbase_model: acme/base-7b\n---\n# Acme-7B GGUF files\n", {"acme-7b.Q4_K_M.gguf": "G"}, "quantisation"),
 ])

@@ -90,8 +90,10 @@ def _evidence(component: dict[str, Any]) -> str:
 
 
 def _direction(before: dict[str, Any], after: dict[str, Any]) -> str:
+    # a graded component that can no longer be assessed counts as going down; one that did not apply (N/A) has no
+    # openness to lose
     if before["status"] != "unknown" and after["status"] == "unknown":
-        return "down"
+        return "down" if before["level"] is not None else "changed"
     if before["level"] is not None and after["level"] is not None:
         return "down" if after["level"] < before["level"] else "up" if after["level"] > before["level"] else "changed"
     return "changed"

@@ -27,7 +27,7 @@ _RE = patterns.Constants(__name__)
 _HUB_MODEL = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
 _HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
-_HUB_MODEL_IN_TEXT = _RE(r"\b(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/)([\w.-]{1,96}/[\w.-]{1,96})")
+_HUB_MODEL_IN_TEXT = _RE(r"\b(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]{1,96}/[\w.-]{1,96})")
 _TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
 
 
@@ -58,8 +58,16 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     found = assess_root(_as_release(facts)) if source == "hub" else {}
     dead = bool(bases) and release.missing_on_hub(bases[0])
     inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
-    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), _made_from(bases, catalogue, vocab),
-                   _root_licence(source, facts))
+    made_from = _made_from(bases, catalogue, vocab) or _traced_from(bases, source, facts)
+    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), made_from, _root_licence(source, facts))
+
+
+def _traced_from(bases: list[str], source: str, facts: Any) -> str:
+    """What the Hub trace shows the model a release was made from to be: the root itself (its card names no base), or
+    a derivative of it."""
+    if source != "hub" or not bases or not isinstance(facts, Ancestor):
+        return ""
+    return "root" if facts.repo_id.lower() == bases[0].lower() else "derivative"
 
 
 def _root_licence(source: str, facts: Any) -> str | None:
@@ -240,14 +248,23 @@ def _catalogued_base(release: Release, itself: Artefact, meta: dict[str, Any], v
     variant = _tuned_variant(release, itself, vocab)
     copy = _by_name(release, meta, vocab) or _by_tags(release, meta, vocab)
     if copy is not None and copy[0] in ("quantisation", "adapter"):
-        return Lineage(copy[0], copy[1], f"{copy[2]}, of {itself.name}", root=itself.name, source="catalogue", inherited=inherited,
-                       made_from="derivative" if variant else "root", root_licence=itself.licence)
+        return Lineage(copy[0], copy[1], f"{copy[2]}, of {itself.name}", bases=(itself.id,), root=itself.name, source="catalogue",
+                       inherited=inherited, made_from="derivative" if variant else "root", root_licence=itself.licence)
     if variant is not None:
         # the catalogue files a family's chat and instruct variants under its base: the release is one of them
         return Lineage("fine-tune", None, f"A tuned variant ({variant!r} in its name) of {itself.name}, a model trained from scratch",
                        root=itself.name, source="catalogue", inherited=inherited, root_licence=itself.licence)
     return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
                    inherited=inherited, root_licence=itself.licence)
+
+
+def _enclosing(card: Card, section: int) -> set[int]:
+    """A section and those enclosing it (at most 8 levels)."""
+    found: set[int] = set()
+    while 0 <= section < len(card.sections) and len(found) < 8:
+        found.add(section)
+        section = card.sections[section].parent
+    return found
 
 
 def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str | None:
@@ -380,9 +397,12 @@ def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -
 
 def _stated_kind(card: Card, vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
     """What the top of the card says the release is."""
+    # not what an original card the release quotes says of its own model ("# Original model card")
+    quoted = {i for i, section in enumerate(card.sections) if vocab.quoted_card_headings.search(section.title.lower())}
+    own = [b for b in card.blocks[:INTRO_BLOCKS] if not quoted or not quoted.intersection(_enclosing(card, b.section))]
     for kind in (*PRIORITY, "base"):
         pattern = vocab.lineage.text.get(kind)
-        for block in card.blocks[:INTRO_BLOCKS] if pattern else ():
+        for block in own if pattern else ():
             if pattern.search(block.text.lower()):
                 return kind, Evidence(card.path, block.line, block.text[:160], "card-text"), f"The card says it is a {kind}" if kind != "base" else "The card says it was trained from scratch"
     return None

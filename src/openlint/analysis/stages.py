@@ -62,18 +62,28 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
     if lineage.kind == "base" and lineage.evidence is not None:
         # so does a card that says this model was trained from scratch ("we finetuned MPT-7B-StoryWriter" is another model)
         return Stage(False, lineage.evidence, "The card says this model was trained from scratch: its tuned variants are other releases")
-    if lineage.kind == "quantisation" and lineage.made_from == "derivative":
-        return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
-    if lineage.kind == "quantisation" and lineage.made_from == "root":
-        # the original card a quantisation quotes describes its family's tuned variants, which are other releases
-        return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a base model: no fine-tuning stage")
+    if lineage.kind == "quantisation":
+        return _copied(lineage, found.stage_hits.get("finetuning"))
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
-    if lineage.kind == "quantisation":
+    return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
+
+
+def _copied(lineage: Lineage, described: Evidence | None) -> Stage:
+    """A quantisation went through the fine-tuning of the model it copies: that of a model known to be a fine-tune,
+    none of a root (the original card it quotes describes its family's tuned variants, which are other releases);
+    otherwise what the card describes; and for a copy of a model nothing identifies, it cannot be told."""
+    if lineage.made_from == "derivative" and lineage.bases:
+        return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
+    if lineage.made_from == "root" and lineage.bases:
+        return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a base model: no fine-tuning stage")
+    if described is not None:
+        return Stage(True, described, "The card describes a fine-tuning stage")
+    if not lineage.bases and lineage.root is None:
         # the training components are those of the model it copies, which nothing here identifies
         return Stage(False, lineage.evidence, "A quantisation of a model openlint cannot identify: whether it was fine-tuned is not "
                      "known; name it in `base_model`", unknown=True)
-    return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
+    return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
 
 
 def _alignment(names: str, hits: dict[str, Evidence], finetuning: Stage) -> Stage:
