@@ -130,14 +130,10 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
 
 
-def quoted(card: Card, evidence: Evidence | None, vocab: Vocabulary) -> bool:
+def quoted(card: Card, line: int | None, vocab: Vocabulary) -> bool:
     """Whether a line of the card sits under a heading over the original card it quotes ("Original model card"): what
     follows describes another release."""
-    if evidence is None or evidence.line is None:
-        return False
-    section = card.section_at(evidence.line)
-    index = card.sections.index(section) if section is not None else -1
-    return any(vocab.quoted_card_headings.search(title.lower()) for title in card.heading_path(index))
+    return line is not None and any(vocab.quoted_card_headings.search(title.lower()) for title in card.headings_at(line))
 
 
 DELTA_BLOCKS = 20  # the top of the card, where it says what its weights are (a quantisation quotes its original below)

@@ -36,10 +36,11 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
         card_text.read_weights_delta(card, vocab, found)
     usage.read(release, vocab, catalogue, found)
     # what an original card a copy quotes says ("trained from scratch") is said of that other release
-    own_pretraining = card is not None and "pretraining" in found.stage_hits and not card_text.quoted(card, found.stage_hits["pretraining"], vocab)
-    tuned_by = found.stage_hits.get("finetuning")
-    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), own_pretraining, assess_root,
-                           None if card is None or card_text.quoted(card, tuned_by, vocab) else tuned_by, lineage.shows_task_model(release, vocab))
+    pretrained, tuned_by = found.stage_hits.get("pretraining"), found.stage_hits.get("finetuning")
+    own_pretraining = card is not None and pretrained is not None and not card_text.quoted(card, pretrained.line, vocab)
+    own_tuning = None if card is None or tuned_by is None or card_text.quoted(card, tuned_by.line, vocab) else tuned_by
+    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), own_pretraining, assess_root, own_tuning,
+                           lineage.shows_task_model(release, vocab))
     inferred = stages.infer(release, traced, found, vocab)
     _attribute(found, inferred, vocab)
     _training(found, inferred, traced, vocab)

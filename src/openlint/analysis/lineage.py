@@ -14,6 +14,7 @@ from typing import Any
 
 from collections.abc import Callable, Mapping
 
+from openlint.analysis.card_text import quoted
 from openlint.analysis.model import ComponentResult, Lineage
 from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue, Inherited
@@ -258,15 +259,6 @@ def _catalogued_base(release: Release, itself: Artefact, meta: dict[str, Any], v
                    inherited=inherited, root_licence=itself.licence)
 
 
-def _enclosing(card: Card, section: int) -> set[int]:
-    """A section and those enclosing it (at most 8 levels)."""
-    found: set[int] = set()
-    while 0 <= section < len(card.sections) and len(found) < 8:
-        found.add(section)
-        section = card.sections[section].parent
-    return found
-
-
 def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str | None:
     """What in the release's own name says it is a tuned variant ("-instruct", "-chat") of the base the catalogue files
     it under, when the catalogue's entry itself is not named so."""
@@ -398,8 +390,7 @@ def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -
 def _stated_kind(card: Card, vocab: Vocabulary) -> tuple[str, Evidence | None, str] | None:
     """What the top of the card says the release is."""
     # not what an original card the release quotes says of its own model ("# Original model card")
-    quoted = {i for i, section in enumerate(card.sections) if vocab.quoted_card_headings.search(section.title.lower())}
-    own = [b for b in card.blocks[:INTRO_BLOCKS] if not quoted or not quoted.intersection(_enclosing(card, b.section))]
+    own = [block for block in card.blocks[:INTRO_BLOCKS] if not quoted(card, block.line, vocab)]
     for kind in (*PRIORITY, "base"):
         pattern = vocab.lineage.text.get(kind)
         for block in own if pattern else ():

@@ -155,6 +155,10 @@ class Card(Record, eq=False):  # compared by identity
         """Line of a top-level metadata key, or 1 when it is not in the front matter."""
         return self.key_lines.get(key, 1)
 
+    def headings_at(self, line: int) -> tuple[str, ...]:
+        """The titles of the sections enclosing a line, outermost first."""
+        return tuple(section.title for section in (self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()))
+
     def section_at(self, line: int) -> Section | None:
         """The innermost section containing a line."""
         stack = self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()
