@@ -110,3 +110,10 @@ def test_the_files_say_what_the_release_is(run, release, files, kind, evidence):
 def test_files_that_do_not_make_a_derivative(run, release, files):
     folder = release({"README.md": CARD, **{p: _content(c) for p, c in files.items()}})
     assert report_of(run, folder)["lineage"]["kind"] == "base"
+
+
+def test_a_copy_of_an_unidentified_model_is_not_called_a_base_for_its_alignment(run, release):
+    card = "---\nlicense: apache-2.0\ntags: [gguf]\n---\n# Acme-7B GGUF\nQuantised files of a model aligned with DPO.\n"
+    report = report_of(run, release({"README.md": card, "acme-7b.Q4_K_M.gguf": _content("G")}))
+    alignment = {c["id"]: c for c in report["components"]}["training.code.alignment"]
+    assert alignment["label"] == "N/A" and "nothing says what this copy was made from" in alignment["note"], alignment["note"]

@@ -92,7 +92,9 @@ def _alignment(names: str, hits: dict[str, Evidence], finetuning: Stage) -> Stag
     if "alignment" in hits and finetuning.present:
         return Stage(True, hits["alignment"], "The card describes an alignment stage")
     if "alignment" in hits:
-        return Stage(False, hits["alignment"], "The card mentions alignment methods but this looks like a base model; declare the component if it applies")
+        # a copy of a model nothing identifies is no base model: what it copies is unknown (its fine-tuning is UNK)
+        what = "nothing says what this copy was made from" if finetuning.unknown else "this looks like a base model"
+        return Stage(False, hits["alignment"], f"The card mentions alignment methods but {what}; declare the component if it applies")
     return Stage(False, None, "No alignment stage (RLHF, DPO, ...) is mentioned: treated as absent")
 
 
