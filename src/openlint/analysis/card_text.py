@@ -143,7 +143,7 @@ def read_weights_delta(card: Card, vocab: Vocabulary, found: Collector) -> None:
     """The top of the card saying its weights are a delta (or XOR) to apply to the base model's weights, above any
     original card it quotes."""
     for block in card.blocks[:DELTA_BLOCKS]:
-        if block.kind == "heading" and vocab.quoted_card_headings.search(block.text.lower()):
+        if quoted(card, block.line, vocab):
             return
         if block.kind in ("paragraph", "item", "heading", "html") and vocab.weights_delta.search(block.text.lower()):
             found.weights_delta.append(_evidence(card, block))

@@ -57,7 +57,7 @@ def from_evidence(release: Release, component: Component, disclosure: Disclosure
 def _stage_absent(component: Component, disclosure: Disclosure) -> ComponentResult | None:
     """A component of a stage that did not happen is not applicable; of one that cannot be told, not assessed."""
     stage = disclosure.stages[component.exists_if] if component.exists_if else None
-    if stage is None or (stage.present and not stage.unknown):
+    if stage is None or stage.present:  # a stage that cannot be told is not present either
         return None
     return ComponentResult(component, "unknown" if stage.unknown else "not-applicable", None,
                            evidence=(stage.evidence,) if stage.evidence else (), note=stage.note)

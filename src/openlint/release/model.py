@@ -155,13 +155,16 @@ class Card(Record, eq=False):  # compared by identity
         """Line of a top-level metadata key, or 1 when it is not in the front matter."""
         return self.key_lines.get(key, 1)
 
+    def _sections_around(self, line: int) -> tuple[Section, ...]:
+        return self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()
+
     def headings_at(self, line: int) -> tuple[str, ...]:
         """The titles of the sections enclosing a line, outermost first."""
-        return tuple(section.title for section in (self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()))
+        return tuple(section.title for section in self._sections_around(line))
 
     def section_at(self, line: int) -> Section | None:
         """The innermost section containing a line."""
-        stack = self.enclosing[line - 1] if 1 <= line <= len(self.enclosing) else ()
+        stack = self._sections_around(line)
         return stack[-1] if stack else None
 
     def headings_at(self, line: int) -> list[str]:
