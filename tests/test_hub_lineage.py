@@ -97,3 +97,11 @@ def test_a_base_model_that_does_not_exist_is_a_dead_pointer_and_releases_nothing
     for cid in ("training.code.pretraining", "training.data.pretraining"):
         assert (found[cid]["status"], found[cid]["level"]) == ("described", 1) and "does not exist on the Hub" in found[cid]["note"]
     assert report["complete"] is True
+
+
+def test_an_adapter_configs_base_is_the_first_hop(hub):
+    config = b'{"peft_type": "LORA", "base_model_name_or_path": "org/base"}'
+    hub.add_model(Repo("org/lora", "1" * 40, files={"README.md": b"---\nlicense: mit\n---\n# a LoRA\n", "adapter_config.json": config,
+                                                   "adapter_model.safetensors": b"x" * 16}, card_data={"license": "mit"}))
+    add(hub, "org/base")
+    assert lineage("org/lora") == [("org/base", 1, True, "")]

@@ -117,3 +117,45 @@ def test_a_copy_of_an_unidentified_model_is_not_called_a_base_for_its_alignment(
     report = report_of(run, release({"README.md": card, "acme-7b.Q4_K_M.gguf": _content("G")}))
     alignment = {c["id"]: c for c in report["components"]}["training.code.alignment"]
     assert alignment["label"] == "N/A" and "nothing says what this copy was made from" in alignment["note"], alignment["note"]
+
+
+# -- an adapter's config names what it adapts ------------------------------------------------------------------------
+
+def _adapter_config(base: str) -> str:
+    return f'{{"peft_type": "LORA", "base_model_name_or_path": "{base}", "r": 16}}'
+
+
+def test_an_adapter_config_names_the_base_and_its_root_is_graded_from_the_catalogue(run, release):
+    folder = release({"README.md": CARD, "adapter_config.json": _adapter_config("meta-llama/Llama-2-7b-hf"),
+                      "adapter_model.safetensors": _content("W")})
+    report = report_of(run, folder)
+    lineage = report["lineage"]
+    assert (lineage["kind"], lineage["bases"]) == ("adapter", ["meta-llama/Llama-2-7b-hf"])
+    data = {c["id"]: c for c in report["components"]}["training.data.pretraining"]
+    assert data["label"] != "UNK" and "LLaMA" in data["note"], data["note"]
+
+
+@pytest.mark.parametrize("base", ["output/checkpoint-500", "/home/me/llama-7b", "models/llama-7b", "./base", "not a model id"])
+def test_an_adapter_config_naming_a_local_folder_names_no_base(run, release, base):
+    folder = release({"README.md": CARD, "adapter_config.json": _adapter_config(base), "adapter_model.safetensors": _content("W")})
+    lineage = report_of(run, folder)["lineage"]
+    assert (lineage["kind"], lineage["bases"]) == ("adapter", [])
+
+
+def test_full_weights_beside_an_adapter_config_naming_a_base_are_a_fine_tune_of_it(run, release):
+    folder = release({"README.md": CARD, "model.safetensors": _content("W"), "adapter_model.safetensors": _content("W"),
+                      "adapter_config.json": _adapter_config("acme/base-7b")})
+    lineage = report_of(run, folder)["lineage"]
+    assert (lineage["kind"], lineage["bases"], lineage["evidence"]["file"]) == ("fine-tune", ["acme/base-7b"], "adapter_config.json")
+
+
+def test_the_cards_base_model_is_taken_over_the_adapter_configs(run, release):
+    card = "---\nlicense: apache-2.0\nbase_model: acme/chat-7b\n---\n# Acme LoRA\n"
+    folder = release({"README.md": card, "adapter_config.json": _adapter_config("acme/base-7b"), "adapter_model.safetensors": _content("W")})
+    assert report_of(run, folder)["lineage"]["bases"] == ["acme/chat-7b"]
+
+
+def test_a_broken_adapter_config_still_makes_an_adapter(run, release):
+    folder = release({"README.md": CARD, "adapter_config.json": "{not json", "adapter_model.safetensors": _content("W")})
+    lineage = report_of(run, folder)["lineage"]
+    assert (lineage["kind"], lineage["bases"]) == ("adapter", [])

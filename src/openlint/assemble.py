@@ -23,6 +23,7 @@ from openlint.support.record import Record, field
 
 from openlint.errors import HubError, HubIncomplete, HubNotCached, HubRevisionNotFound, printable
 from openlint.knowledge import patterns, taxonomy
+from openlint.knowledge.vocabulary import vocabulary
 from openlint.readers import card as card_reader
 from openlint.readers import declaration as declaration_reader
 from openlint.readers import lfs as lfs_reader
@@ -31,7 +32,7 @@ from openlint.readers import safetensors as safetensors_reader
 from openlint.readers import shards as shard_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
-from openlint.release.model import CODE_MAP_FILES, Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
+from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES, Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
 from openlint.sources.base import Fetch, Fetched, InvalidHeader, Listing, Source, Unreadable
 from openlint.sources.ids import is_repo_id
 
@@ -149,6 +150,7 @@ def _linked_and_lineage(release: Release, source: Source, first: Fetched, metada
     asked = {repo for _, repo in metadata_lookups}
     more = [key for key in _text_lookups(release.card) if key[1] not in asked]
     bases = base_models(release.card.metadata.get("base_model")) if release.card else []
+    bases = bases or ([release.adapter_base] if release.adapter_base else [])
     release.lineage, second = _lineage(source, release.name, bases, dict(first.cards), reads, more)
     release.linked = {}
     for (kind, repo), found in [(key, first.lookups.get(key[1])) for key in metadata_lookups] + [(key, second.lookups.get(key[1])) for key in more]:
@@ -228,6 +230,8 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             continue
         if path == CONFIG:
             wanted[path] = limits.CONFIG_BYTES
+        elif path == ADAPTER_CONFIG:
+            wanted[path] = limits.TEXT_BYTES
         elif licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
         elif _is_index(path) and entry.size <= limits.INDEX_BYTES:
@@ -291,6 +295,8 @@ def _invalid_ids(release: Release) -> None:
 def _text_kind(path: str) -> str:
     if path == CONFIG:
         return "config"
+    if path == ADAPTER_CONFIG:
+        return "lineage"
     if _is_index(path):
         return "weights"
     return "card"  # the card, a licence file, a declaration: everything
@@ -301,6 +307,8 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
     _read_card(release, texts, fetched.texts, listing.card_data)
     if CONFIG in texts:
         _read_config(release, texts[CONFIG])
+    if ADAPTER_CONFIG in texts:
+        release.adapter_base = _adapter_base(texts[ADAPTER_CONFIG])
     for path in sorted(texts):
         if licence_reader.is_licence_file(path):
             text = texts[path].decode("utf-8", errors="replace")
@@ -337,6 +345,19 @@ def _read_config(release: Release, raw: bytes) -> None:
         return
     if isinstance(data, dict):
         release.config = data
+
+
+def _adapter_base(raw: bytes) -> str | None:
+    """The Hub id an adapter's config names as its base model; a folder on the trainer's machine
+    ("output/checkpoint-500") or anything but a valid id names nothing the Hub or the catalogue would know."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None  # not an adapter config a loader could use either; the adapter's files still make it one
+    value = data.get("base_model_name_or_path") if isinstance(data, dict) else None
+    if not isinstance(value, str) or not is_repo_id(value.strip(), namespaced=True):
+        return None
+    return None if vocabulary().lineage.local_paths.search(value.strip().lower()) else value.strip()
 
 
 def _read_code_maps(release: Release, source: Source, reads: Reads) -> None:

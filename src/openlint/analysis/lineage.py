@@ -19,7 +19,7 @@ from openlint.analysis.model import ComponentResult, Lineage
 from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue, Inherited
 from openlint.knowledge.vocabulary import Vocabulary
-from openlint.release.model import Ancestor, Block, Card, Evidence, Release, WeightFile
+from openlint.release.model import ADAPTER_CONFIG, Ancestor, Block, Card, Evidence, Release, WeightFile
 
 PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quantisation; a LoRA of a merge an adapter
 INTRO_BLOCKS = 40  # where a card says what it is
@@ -102,14 +102,16 @@ def _as_ids(value: Any) -> list[str]:
 
 
 def named_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> list[str]:
-    """The models a release says it was made from: `base_model`, else Hub model links or known models named right
+    """The models a release says it was made from: `base_model`, else the base its adapter config names, else Hub model links or known models named right
     after "fine-tuned from", "original model", "based on" and the like, near the top of the card."""
     card = release.card
-    if card is None:
-        return []
-    bases = [b for b in _as_ids(card.metadata.get("base_model")) if _HUB_ID.match(b)]
+    bases = [b for b in _as_ids(card.metadata.get("base_model")) if _HUB_ID.match(b)] if card is not None else []
     if bases:
         return bases[:8]
+    if release.adapter_base and _short(release.adapter_base) not in _own_names(release):
+        return [release.adapter_base]
+    if card is None:
+        return []
     found = [name for index, block in enumerate(card.blocks[:INTRO_BLOCKS]) for name in _bases_in(card, index, block, catalogue, vocab)]
     own = _own_names(release)
     return [b for b in dict.fromkeys(found) if _short(b) not in own and not _not_a_model(b, catalogue)][:8]
@@ -168,6 +170,8 @@ def _by_base(release: Release, bases: list[str], vocab: Vocabulary, tuned: tuple
              pretrained: bool, task_model: Evidence | None) -> tuple[str, Evidence | None, str]:
     """A named base, the catalogue's knowledge of the release, a list of merged models, a tuned name, a family, a task
     model; else a model trained from scratch."""
+    if bases and bases == [release.adapter_base]:
+        return "fine-tune", Evidence(ADAPTER_CONFIG, None, f"base_model_name_or_path: {bases[0]}", "file"), "Made from another model"
     if bases:
         card = release.card
         line = card.key_line("base_model") if card and "base_model" in card.metadata else None

@@ -79,6 +79,7 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     quantised_formats: frozenset[str]  # weight formats that, when they are all the weights, make a quantisation
     quantisation_methods: frozenset[str]  # config.json quantization_config.quant_method values of a quantised copy
     trainer_state: LazyPattern  # a trainer's state saved beside the weights: no weights of the model
+    local_paths: LazyPattern  # an adapter's base_model_name_or_path that is a local folder, not a Hub id
     task_pipelines: frozenset[str]  # pipeline_tag values of a task model (a fine-tuned encoder)
     task_heads: LazyPattern  # a usage snippet loading a task head
     fine_tuning_example: LazyPattern  # ... set up as a new head: how to fine-tune it yourself
@@ -193,6 +194,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         quantised_formats=frozenset(data["files"]["quantised_formats"]),
         quantisation_methods=frozenset(data["files"]["quantisation_methods"]),
         trainer_state=any_of(data["files"]["trainer_state"]),
+        local_paths=any_of(data["files"]["local_paths"]),
         task_pipelines=frozenset(data["task_model"]["pipelines"]),
         task_heads=any_of(data["task_model"]["heads"]),
         fine_tuning_example=any_of(data["task_model"]["fine_tuning_example"]),

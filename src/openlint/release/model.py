@@ -239,6 +239,7 @@ class WeightFile(Record):
 # beside config.json, the small configs whose `auto_map` can make Transformers load remote code (a tokenizer's or a
 # processor's, possibly from another repository: "org/base--tokenization_x.XTokenizer")
 CODE_MAP_FILES = ("tokenizer_config.json", "processor_config.json", "preprocessor_config.json")
+ADAPTER_CONFIG = "adapter_config.json"  # a PEFT adapter's config: base_model_name_or_path names what it adapts
 
 
 class Release(Record, eq=False):  # compared by identity
@@ -253,6 +254,8 @@ class Release(Record, eq=False):  # compared by identity
     # the other configs that may name remote code (CODE_MAP_FILES), as read: whether each does (auto_map), or could
     # not be told (not JSON, over the size limit: True)
     code_maps: dict[str, bool] = field(default_factory=dict)
+    # the Hub id adapter_config.json's base_model_name_or_path names (not a folder on the trainer's machine)
+    adapter_base: str | None = None
     licences: list[LicenceClaim] = field(default_factory=list)
     declaration: Declaration | None = None
     weights: list[WeightFile] = field(default_factory=list)
