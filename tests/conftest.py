@@ -192,7 +192,7 @@ def corpus_ids() -> dict[str, str]:
 
 def corpus_repo(folder: str, repo_id: str, sha: str | None = None, **options):
     """A fake Hub repository from a corpus entry: its card and small files as they are, its listed files as
-    virtual files of their real sizes (safetensors ones with a valid header), its recorded API response if any."""
+    virtual files of their real sizes (safetensors and GGUF ones with a valid header), its recorded API response if any."""
     import hashlib as _hashlib
 
     import yaml as _yaml
@@ -211,6 +211,9 @@ def corpus_repo(folder: str, repo_id: str, sha: str | None = None, **options):
             if path.endswith(".safetensors") and size > 64:
                 head, data = _fit_header(size)
                 files[path] = VirtualFile(head, size)
+            elif path.endswith(".gguf") and size >= 24:  # as corpus_release writes it: an empty, valid header
+                from weightgen import gguf_bytes
+                files[path] = VirtualFile(gguf_bytes({}), size)
             else:
                 files[path] = VirtualFile(b"", size)
     for item in source.iterdir():

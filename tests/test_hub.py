@@ -249,3 +249,44 @@ def test_a_tokenizer_config_is_read_only_when_it_decides_whether_remote_code_shi
     hub.fail(r"/org/failing/resolve/[0-9a-f]+/tokenizer_config\.json", *[Fault(503) for _ in range(8)])
     failing = run("check", "org/failing")
     assert failing.code == 2 and "tokenizer_config.json" in failing.err
+
+
+def _gguf_with_vocabulary(licence: str, tokens: int) -> bytes:
+    """A GGUF header as llama.cpp writes one: general.* keys first, then a vocabulary that runs past the Hub probe."""
+    import struct
+
+    def string(text: str) -> bytes:
+        raw = text.encode()
+        return struct.pack("<Q", len(raw)) + raw
+
+    kv = string("general.architecture") + struct.pack("<I", 8) + string("llama")
+    kv += string("general.license") + struct.pack("<I", 8) + string(licence)
+    kv += string("tokenizer.ggml.tokens") + struct.pack("<IIQ", 9, 8, tokens) + b"".join(string(f"token{i}") for i in range(tokens))
+    tensor = string("t0") + struct.pack("<I", 2) + struct.pack("<QQ", 4, 8) + struct.pack("<IQ", 0, 0)
+    return b"GGUF" + struct.pack("<IQQ", 3, 1, 3) + kv + tensor + bytes(128)
+
+
+@pytest.mark.parametrize("name, content", [
+    ("garbage", b"<html>not found</html>" * 50),
+    ("counts beyond the file", b"GGUF" + __import__("struct").pack("<IQQ", 3, 10**9, 1) + bytes(4000)),
+    ("valid, header past the probe", _gguf_with_vocabulary("apache-2.0", 20_000)),
+])
+def test_a_gguf_file_is_judged_alike_on_the_hub_and_locally(run, hub, tmp_path, name, content):
+    card = b"---\nlicense: mit\n---\n# m\n"
+    repo = hub.add_model(Repo("someone/quant", "5" * 40, files={"README.md": card, "m.Q4_K_M.gguf": content}, card_data={"license": "mit"}))
+    folder = tmp_path / "quant"
+    folder.mkdir()
+    (folder / "README.md").write_bytes(card)
+    (folder / "m.Q4_K_M.gguf").write_bytes(content)
+    remote, local = run("check", repo.id, "-f", "json").json(), run("check", str(folder), "-f", "json").json()
+
+    def judged(report: dict) -> tuple:
+        weight = next(w for w in report["weights"] if w["path"] == "m.Q4_K_M.gguf")
+        component = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
+        return (weight["safety"], weight["metadata"].get("general.license"), component["label"], component["licence"],
+                sorted(f["code"] for f in report["findings"] if f.get("file") == "m.Q4_K_M.gguf"))
+
+    assert judged(remote) == judged(local), (judged(remote), judged(local))
+    assert judged(local)[0] == ("safe" if name.startswith("valid") else "invalid")
+    ranges = [r["range"] for r in hub.requests(pattern=r"\.gguf$")]
+    assert ranges == ["bytes=0-99999"] if len(content) > 100_000 else ranges == [f"bytes=0-{len(content) - 1}"]

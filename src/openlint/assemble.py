@@ -245,7 +245,8 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
 
 
 def _remote_headers(release: Release, reads: Reads) -> list[str]:
-    paths = sorted(p for p in release.files if weight_reader.identify(p) and p.endswith(".safetensors"))
+    """The weight files whose header a Hub check reads: safetensors (whole) and GGUF (the start)."""
+    paths = sorted(p for p in release.files if (found := weight_reader.identify(p)) and found["scan"] in ("safetensors", "gguf"))
     for path in paths[limits.HUB_MAX_HEADERS:]:
         reads.usable(f"{path} (header)", Unreadable(f"over openlint's limit of {limits.HUB_MAX_HEADERS} headers per check", failed=True), "weights")
     return paths[: limits.HUB_MAX_HEADERS]
@@ -482,6 +483,8 @@ def _apply_remote_header(release: Release, weight: WeightFile, result: Any, size
             weight.detail = f"header could not be read ({result.reason})"
         else:  # over a limit: as for a local file, unverified is not a pass
             weight_reader.mark_unverified(weight, result.reason, release.problems)
+    elif weight.format == "gguf":
+        weight_reader.judge_gguf_prefix(weight, result, release.problems)
     else:
         try:
             header = safetensors_reader.parse_header(result, size or None)

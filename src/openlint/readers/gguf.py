@@ -8,6 +8,7 @@ element unless it is evidence (general.* keys, short arrays). Hitting a cap rais
 
 from __future__ import annotations
 
+import io
 import math
 import struct
 import time
@@ -40,20 +41,26 @@ class GGUFLimit(GGUFError):
     """The header may be valid but is beyond openlint's limits: the file cannot be verified."""
 
 
+class PrefixEnd(Exception):
+    """Reading went past the bytes at hand (the start of a remote file) into the rest of the file."""
+
+
 class GGUFHeader(Record):
     version: int
     tensor_count: int
     kv_count: int
     metadata: dict[str, Any] = field(default_factory=dict)  # general.* keys only
     parameters: int = 0
+    complete: bool = True  # False: only the start of the header was read (a remote file's first bytes)
 
 
 class _Cursor:
     """Reads through a 1 MiB block buffer; skips seek. `left` is what remains of the file from the cursor."""
 
-    def __init__(self, handle: BinaryIO, size: int) -> None:
+    def __init__(self, handle: BinaryIO, size: int, prefix: bool = False) -> None:
         self.handle = handle
         self.left = size
+        self.prefix = prefix  # the handle holds only the file's first bytes
         self.buffer = b""
         self.pos = 0
         self.deadline = time.monotonic() + SCAN_SECONDS
@@ -74,6 +81,8 @@ class _Cursor:
             self.buffer, self.pos = rest + more, 0
             end = n
             if len(self.buffer) < n:
+                if self.prefix:  # the file goes on (n <= left was checked): only what was fetched ended
+                    raise PrefixEnd(what)
                 raise GGUFError(f"file ended while reading {what}")
         data = self.buffer[self.pos:end]
         self.pos = end
@@ -111,6 +120,25 @@ def read_header(handle: BinaryIO, file_size: int) -> GGUFHeader:
     header = _read_counts(cursor)
     _read_metadata(cursor, header)
     _read_tensor_infos(cursor, header)
+    return header
+
+
+def read_prefix(data: bytes, file_size: int) -> GGUFHeader:
+    """The header as far as `data`, the first bytes of a file of `file_size` bytes, holds it (a Hub check reads one
+    Range of a remote file): every check a local read makes on those bytes, the same errors, and the general.* keys
+    met there. `complete` says whether the whole header was in `data`."""
+    if len(data) >= file_size:
+        return read_header(io.BytesIO(data[:file_size]), file_size)
+    cursor = _Cursor(io.BytesIO(data), file_size, prefix=True)
+    try:
+        header = _read_counts(cursor)
+    except PrefixEnd:
+        raise GGUFLimit(f"only {len(data)} bytes of the header could be read") from None
+    try:
+        _read_metadata(cursor, header)
+        _read_tensor_infos(cursor, header)
+    except PrefixEnd:
+        header.complete = False
     return header
 
 

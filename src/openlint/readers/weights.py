@@ -173,8 +173,22 @@ def _kept(metadata: dict[str, Any]) -> dict[str, Any]:
 def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:
     from openlint.readers import gguf  # imported when a release has GGUF files, like the pickle scanner
 
+    _judge_gguf(weight, lambda: gguf.read_header(handle, weight.size), problems)
+
+
+def judge_gguf_prefix(weight: WeightFile, data: bytes, problems: list[Problem]) -> None:
+    """A remote GGUF file from its first bytes: the same checks, errors and general.* keys as a local read of those
+    bytes, so that a garbage file is invalid in both modes; the rest of the header is not fetched."""
+    from openlint.readers import gguf
+
+    _judge_gguf(weight, lambda: gguf.read_prefix(data, weight.size), problems)
+
+
+def _judge_gguf(weight: WeightFile, read: Callable[[], Any], problems: list[Problem]) -> None:
+    from openlint.readers import gguf
+
     try:
-        header = gguf.read_header(handle, weight.size)
+        header = read()
     except gguf.GGUFLimit as exc:
         mark_unverified(weight, str(exc), problems)
         return
@@ -182,9 +196,9 @@ def _scan_gguf(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) ->
         mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
         return
     weight.safety = "safe"
-    weight.parameters = header.parameters
+    weight.parameters = header.parameters if header.complete else 0
     weight.metadata = header.metadata
-    weight.detail = f"GGUF v{header.version}, {header.tensor_count} tensors"
+    weight.detail = f"GGUF v{header.version}, {header.tensor_count} tensors" + ("" if header.complete else " (the start of its header read)")
 
 
 def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:

@@ -2,7 +2,7 @@
 
 Requests: one for the repository's metadata (files with sizes and LFS hashes, card metadata, gating, scan status),
 which resolves the revision to a commit; then, concurrently, one GET per small text file and one Range request per
-safetensors header (two when a header is longer than the first 100 KB), none of them when cached at that commit;
+safetensors header (two when a header is longer than the first 100 KB) and per GGUF file (its first 100 KB), none of them when cached at that commit;
 one per linked dataset or model (only the fields openlint uses) and one per base model's card. Every identifier the
 server sends is validated before use (sources/ids.py); every answer is bounded (sources/transport.py).
 
@@ -188,9 +188,10 @@ class HubSource:
         self.cache.set_data(self.sha, body, *key, *self._scope)
         return body
 
-    # -- safetensors headers ----------------------------------------------------------------------------------------
+    # -- weight headers ---------------------------------------------------------------------------------------------
     def _header(self, path: str) -> bytes | Unreadable | InvalidHeader:
-        """The raw JSON header of a remote safetensors file; cached by the file's (validated) LFS sha256."""
+        """The raw JSON header of a remote safetensors file, or a GGUF file's first bytes; cached by the file's
+        (validated) LFS sha256."""
         entry = self.files.get(path)
         sha = entry.lfs_sha256 if entry is not None else None
         shared = sha and not self._scope  # headers are shared by LFS hash across repositories, unless gated
@@ -221,6 +222,8 @@ class HubSource:
         assert self.transport is not None
         url = self.transport.url(self.repo_id, "resolve", self.sha, path)
         what = f"{path} (header)"
+        if path.lower().endswith(".gguf"):
+            return self._gguf_start(url, what, size)
         probe = self._range(url, what, limits.HUB_HEADER_PROBE)
         if len(probe) < 8:
             return InvalidHeader("header too small: the file is shorter than the 8-byte length prefix")
@@ -233,6 +236,17 @@ class HubSource:
         if len(whole) < 8 + length:
             raise HubInvalidResponse(f"{self.repo_id}: {what}: the Hub sent {len(whole)} bytes of the {8 + length} asked for")
         return redact_bytes(whole[8 : 8 + length])
+
+    def _gguf_start(self, url: str, what: str, size: int) -> bytes:
+        """A GGUF file's first bytes (one Range): its header is read as far as they hold it (a real header runs to
+        megabytes of vocabulary, after the general.* keys)."""
+        count = min(size, limits.HUB_HEADER_PROBE) if size else limits.HUB_HEADER_PROBE
+        if count == 0:
+            return b""
+        start = self._range(url, what, count)
+        if size and len(start) < count:
+            raise HubInvalidResponse(f"{self.repo_id}: {what}: the Hub sent {len(start)} bytes of the {count} asked for")
+        return redact_bytes(start)
 
     def _range(self, url: str, what: str, count: int) -> bytes:
         """The first `count` bytes of a file: a server that ignores the Range and sends it all is cut there."""
