@@ -280,3 +280,26 @@ def test_the_users_min_grade_survives_a_release_configuration_and_the_displaceme
     # the command line overrides a kept setting as it overrides any configuration, and then it is not listed
     overridden = run("check", str(release), "-f", "json", "--fail-on", "error").json()["configuration"]["changes"]
     assert not any(change.startswith("fail-on warning") for change in overridden)
+
+
+def test_a_house_rule_may_not_take_a_security_rules_name(run, release):
+    # named like OLW003, a harmless house rule let a declaration's waiver of that name pass the security check and
+    # then cover OLW003 itself
+    house = {"kind": "rules", "rules": [{**REDEFINED["rules"][0], "code": "AAA001",
+                                          "check": {"function": "component-status", "options": {"component": "deployment.data.weights", "statuses": ["undisclosed"]}}}]}
+    folder = release({"README.md": CARD, "model.bin": PICKLE, "house.yaml": yaml.safe_dump(house), ".openlint.yaml": "rules: [house.yaml]\n"})
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 2 and "AAA001" in result.err and "name of rule OLW003" in result.err, result.err
+
+
+def test_a_waiver_by_name_is_refused_when_any_rule_it_names_is_a_security_rule():
+    from openlint.rules.engine import Policy, Waiver, _refusal
+    from openlint.rules.ruleset import Rule
+
+    def rule(code: str, security: bool) -> Rule:
+        return Rule(code=code, name="shared-name", severity="error", summary="", message="", recommendation="", fix="",
+                    function="problem", options={}, security=security)
+
+    waiver = Waiver(rule="shared-name", reason="ours", origin="declaration")
+    # two rules under one name (the merge refuses it; the refusal must not depend on which is found first)
+    assert _refusal(Policy(rules=(), known=(rule("AAA001", False), rule("OLW003", True))), waiver) == "security"

@@ -39,9 +39,11 @@ class Waiver(Record, frozen=True):
     line: int | None = None
     origin: str = "configuration"  # "configuration" or "declaration"
 
+    def names(self, rule: Rule) -> bool:
+        return self.rule.strip().upper() == rule.code or self.rule.strip().lower() == rule.name
+
     def covers(self, rule: Rule, component: str | None) -> bool:
-        named = self.rule.upper() == rule.code or self.rule.lower() == rule.name
-        return named and (self.component is None or self.component == component)
+        return self.names(rule) and (self.component is None or self.component == component)
 
 
 class Policy(Record, frozen=True, eq=False):  # compared by identity
@@ -198,7 +200,7 @@ def _refusal(policy: Policy, waiver: Waiver) -> str | None:
     rule = find(list(policy.known), waiver.rule)
     if rule is None:
         return "names no rule"
-    if rule.security:
+    if any(known.security for known in policy.known if waiver.names(known)):  # every rule it would cover
         return "security"
     # a finding about what the declaration itself claims (OLD003-OLD007) is not the declaration's to acknowledge
     kinds = rule.options.get("kinds", []) if rule.function == "problem" else []

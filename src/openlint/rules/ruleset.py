@@ -133,10 +133,18 @@ def validate_options(rules: list[Rule]) -> None:
 
 
 def merge(base: list[Rule], extra: list[Rule]) -> list[Rule]:
-    """Rules of later files replace bundled rules with the same code."""
+    """Rules of later files replace bundled rules with the same code. A name is a rule's other key (selectors,
+    waivers), so a rule may not take another code's name: a house rule named like a security rule would let a waiver
+    of that name through the security check and then cover the security rule too."""
     by_code = {rule.code: rule for rule in base}
     for rule in extra:
         by_code[rule.code] = rule
+    later = {id(rule) for rule in extra}
+    owners: dict[str, Rule] = {}
+    for rule in sorted(by_code.values(), key=lambda r: (id(r) in later, r.code)):  # bundled names are claimed first
+        other = owners.setdefault(rule.name, rule)
+        if other is not rule:
+            raise DataFileError(rule.source, f"rule {rule.code} is named {rule.name!r}, the name of rule {other.code}", f"rule {rule.code}.name")
     return sorted(by_code.values(), key=lambda r: r.code)
 
 
