@@ -112,6 +112,20 @@ def test_a_shard_mapped_under_a_name_judged_safe_by_name_is_unverified(run, rele
     assert result.code == 1 and {f["file"] for f in by_code(result.json())["OLW011"]} == {"model.onnx"}
 
 
+@pytest.mark.parametrize("mapped", ["./shard.dat", "sub/../shard.dat", "/tmp/shard.dat", "sub//shard.dat", "sub\\shard.dat"])
+def test_a_shard_mapped_by_a_path_a_loader_resolves_elsewhere_is_unverified(run, release, mapped):
+    """A loader joins the mapped name to the folder: './shard.dat' opens shard.dat, a pickle openlint never scanned
+    (not a weight file's name). Not a missing shard (OLW006, which a declaration may waive): an unverified file."""
+    from weightgen import global_pickle, torch_zip
+
+    folder = release({"README.md": CARD})
+    (folder / "shard.dat").write_bytes(torch_zip(global_pickle("os", "system")))
+    (folder / "pytorch_model.bin.index.json").write_text(json.dumps({"metadata": {}, "weight_map": {"a": mapped}}))
+    result = run("check", str(folder), "-f", "json")
+    unverified = by_code(result.json())["OLW011"]
+    assert result.code == 1 and any(repr(mapped) in f["message"] for f in unverified), unverified
+
+
 def test_incomplete_shard_numbering_is_reported(run, release):
     folder = release({"README.md": CARD})
     write_sharded(folder, shards=3, tensors_per_shard=1, shape=[2], sparse=False)

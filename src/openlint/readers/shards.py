@@ -54,10 +54,22 @@ def _check_index(release: Release, path: str, text: str, by_path: dict[str, Weig
     shards: dict[str, list[str]] = {}
     for tensor, shard in index["weight_map"].items():
         shards.setdefault(shard, []).append(tensor)
+    for shard in [s for s in sorted(shards) if not _plain(s)]:
+        # a loader joins the name to the folder ("./x", "a/../x", "/abs"): what it opens is not the file of that name
+        # openlint looked for, so it is neither missing nor scanned
+        del shards[shard]
+        release.problems.append(Problem("weights.unverified", path, None, f"the index maps tensors to {shard!r}, a path a loader resolves "
+                                        "to some other file than one of that name in the release, so it is not checked"))
     _check_shards_exist(release, path, folder, shards)
     _check_shards_scanned(release, path, folder, shards, by_path)
     if path.endswith(".safetensors.index.json"):
         _check_against_headers(release.problems, path, folder, shards, index, by_path)
+
+
+def _plain(shard: str) -> bool:
+    """A relative path of named parts only: no "." or ".." part, no empty part, no backslash or NUL, not absolute."""
+    parts = shard.split("/")
+    return bool(shard) and "\\" not in shard and "\x00" not in shard and all(part not in ("", ".", "..") for part in parts)
 
 
 def _parse(text: str) -> dict[str, Any] | None:
