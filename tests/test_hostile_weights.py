@@ -625,3 +625,31 @@ def test_gguf_keys_do_not_use_up_the_kept_metadata_budget(run, release):
     kv["general.license"] = "mit"
     safety, found, code = check(run, release, {"m.gguf": gguf_bytes(kv)})
     assert "OLW007" not in found and safety["m.gguf"] in PASSING
+
+
+def test_a_folder_symlink_out_of_the_release_is_unverified(run, release, tmp_path):
+    """diffusers loads subfolder="unet" through the link: the weights outside are never checked, so not a pass."""
+    from weightgen import global_pickle, torch_zip
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "diffusion_pytorch_model.bin").write_bytes(torch_zip(global_pickle("os", "system")))
+    folder = release({"README.md": CARD})
+    (folder / "unet").symlink_to(outside, target_is_directory=True)
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 1 and [f["file"] for f in by_code(result.json())["OLW011"]] == ["unet"]
+
+
+def test_a_folder_past_the_file_limit_is_an_incomplete_check_not_a_pass(run, release, monkeypatch):
+    """Files past the inventory limit were never listed, so a malicious pickle among them would go unseen."""
+    from openlint.sources import local
+    from weightgen import global_pickle, torch_zip
+
+    folder = release({"README.md": CARD, "aaa/pytorch_model.bin": torch_zip(global_pickle("os", "system"))})
+    for i in range(5):
+        (folder / f"zzz-{i}.txt").write_text("x")
+    monkeypatch.setattr(local, "MAX_FILES", 3)
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 2 and "not graded" in result.err, (result.code, result.err)
+    partial = run("check", str(folder), "-f", "json", "--partial")
+    assert partial.code != 0 and partial.json()["complete"] is False

@@ -121,7 +121,8 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
                       problems=list(listing.problems), hub=listing.hub)
     reads = Reads(release)
     # a folder or file the system would not list: what it holds is unknown, so the check is incomplete
-    reads.failed += [Missing(p.file or ".", p.detail, ("*",)) for p in listing.problems if p.kind == "fs.unreadable"]
+    # (a folder past the file limit too: a malicious pickle may be among the files never listed)
+    reads.failed += [Missing(p.file or ".", p.detail, ("*",)) for p in listing.problems if p.kind in ("fs.unreadable", "fs.too-many-files")]
     scans_whole_files = source.opener is not None
     # the first hop of the lineage rides with the first batch: the Hub's API names the base models before the card is read
     known_bases = base_models((listing.card_data or {}).get("base_model"))

@@ -112,7 +112,11 @@ class LocalSource:
         real = os.path.realpath(entry.path)
         if not self._inside(real):
             files[relative] = FileEntry(relative, 0, special="symlink outside the release")
-            problems.append(Problem("fs.symlink-outside", relative, None, "a symlink to a path outside the release folder; not followed"))
+            if os.path.isdir(real):  # a loader follows it (diffusers' subfolder="unet"): weights there go unchecked
+                problems.append(Problem("weights.unverified", relative, None, "a symlink to a folder outside the release: a loader follows "
+                                        "it, and the files it holds are not checked"))
+            else:
+                problems.append(Problem("fs.symlink-outside", relative, None, "a symlink to a path outside the release folder; not followed"))
             return
         try:
             info = os.stat(real)
