@@ -35,6 +35,7 @@ NAMES = [
     "a\n::error title=pwned::injected.bin",          # a new line that is a workflow command
     "::stop-commands::token.bin",                    # a name that starts as one
     "##[error]legacy.bin",                           # the legacy syntax
+    "w ##[stop-commands]mid-line.bin",               # ... which the runner finds anywhere in a line
     "\x9b31mc1-csi.bin",                             # the 8-bit CSI
     "bell\x07\rcarriage.bin",
     "\u2066isolate\u2069.bin",

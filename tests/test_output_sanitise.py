@@ -28,6 +28,8 @@ from openlint.support.text import clean, cleaned, escape_json, is_clean
     ("  ::stop-commands::t", "  \\x3a:stop-commands::t"),
     ("##[error]x", "\\x23#[error]x"),
     ("##VSO[task.setvariable]x", "\\x23#VSO[task.setvariable]x"),
+    ("w ##[stop-commands]pwn.bin", "w \\x23#[stop-commands]pwn.bin"),   # the runner finds "##[" anywhere in a line
+    ("a ##vso[task.setvariable]x", "a \\x23#vso[task.setvariable]x"),
 ])
 def test_clean_shows_every_control_as_a_visible_escape(raw, shown):
     assert clean(raw) == shown

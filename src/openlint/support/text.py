@@ -31,7 +31,9 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u
 # layout)
 _UNSAFE_IN_JSON_CHARS = ("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
                          "\U000e0000-\U000e007f]")
-_COMMAND_START = re.compile(r"^(\s*)(?:(:)(?=:)|(#)(?=#\[|#vso\[))", re.IGNORECASE)
+# "::cmd::" is a workflow command at a line's start; the older "##[cmd]" and "##vso[" forms anywhere in a line (the
+# runner's fallback parser looks for "##[" at any position)
+_COMMAND_START = re.compile(r"^(\s*)(:)(?=:)|()(#)(?=#\[|#vso\[)", re.IGNORECASE)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -49,9 +51,9 @@ def _visible(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """One line of release text, safe for any terminal, log or document: every control character as a visible
-    escape, and no CI workflow command at its start."""
+    escape, and no CI workflow command in it ("::cmd::" at its start, "##[cmd]" anywhere)."""
     text = _UNSAFE.sub(_visible, text)
-    return _COMMAND_START.sub(lambda m: f"{m.group(1)}\\x{ord(m.group(2) or m.group(3)):02x}", text)
+    return _COMMAND_START.sub(lambda m: f"{m.group(1) or ''}\\x{ord(m.group(2) or m.group(4)):02x}", text)
 
 
 def is_clean(text: str) -> bool:
