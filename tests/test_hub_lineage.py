@@ -105,3 +105,23 @@ def test_an_adapter_configs_base_is_the_first_hop(hub):
                                                    "adapter_model.safetensors": b"x" * 16}, card_data={"license": "mit"}))
     add(hub, "org/base")
     assert lineage("org/lora") == [("org/base", 1, True, "")]
+
+
+def test_id_lists_are_read_only_as_far_as_their_limits(monkeypatch):
+    """A card (or the Hub's cardData) may list 100 000 ids: each list is read up to its limit, with constant-time
+    de-duplication, never id against id (a quadratic scan took minutes)."""
+    from openlint import assemble as assembly
+
+    calls = []
+
+    def counting(value, **options):
+        calls.append(value)
+        return True
+
+    monkeypatch.setattr(assembly, "is_repo_id", counting)
+    ids = [f"org/m{i}" for i in range(100_000)]
+    assert assembly.base_models(["org/m0"] * 1000 + ids) == ids[: limits.MAX_BASES]
+    assert len(calls) <= 1000 + limits.MAX_BASES
+    calls.clear()
+    lookups = assembly._metadata_lookups({"datasets": ids, "base_model": ids})
+    assert len(lookups) == limits.MAX_LINKED and len(calls) == limits.MAX_LINKED

@@ -166,11 +166,13 @@ def _linked_and_lineage(release: Release, source: Source, first: Fetched, metada
 def base_models(value: Any) -> list[str]:
     """The Hub ids a `base_model` field names (a string or a list), valid ones only, at most MAX_BASES."""
     items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    found = []
+    found: dict[str, None] = {}  # ordered, with constant-time membership: a card may list 100 000 ids
     for item in items:
-        if isinstance(item, str) and is_repo_id(item.strip(), namespaced=True) and item.strip() not in found:
-            found.append(item.strip())
-    return found[: limits.MAX_BASES]
+        if isinstance(item, str) and is_repo_id(item.strip(), namespaced=True):
+            found.setdefault(item.strip())
+            if len(found) >= limits.MAX_BASES:
+                break
+    return list(found)
 
 
 def _lineage(source: Source, name: str, bases: list[str], cards: dict[str, Any], reads: Reads,
@@ -261,22 +263,26 @@ def _listed(value: Any) -> list[str]:
 def _metadata_lookups(card_data: dict[str, Any]) -> list[tuple[str, str]]:
     """Hub datasets and base models the card's metadata names (the Hub's API gives it before the card is read);
     only valid ids: an invalid one is a finding about the card (`_invalid_ids`), never a request."""
-    keys: list[tuple[str, str]] = []
+    keys: dict[tuple[str, str], None] = {}
     for name, kind in LINKED_KEYS:
         for item in _listed(card_data.get(name)):
-            if is_repo_id(item) and (kind, item) not in keys:
-                keys.append((kind, item))
-    return keys[: limits.MAX_LINKED]
+            if len(keys) >= limits.MAX_LINKED:
+                return list(keys)
+            if is_repo_id(item):
+                keys.setdefault((kind, item))
+    return list(keys)
 
 
 def _text_lookups(card: Card | None) -> list[tuple[str, str]]:
     """Hub datasets the card's text links to."""
-    found: list[tuple[str, str]] = []
+    found: dict[tuple[str, str], None] = {}
     for link in card.links if card is not None else ():
         match = HUB_DATASET_URL.match(link.url)
-        if match and is_repo_id(match.group(1)) and ("dataset", match.group(1)) not in found:
-            found.append(("dataset", match.group(1)))
-    return found[: limits.MAX_LINKED]
+        if match and is_repo_id(match.group(1)):
+            found.setdefault(("dataset", match.group(1)))
+            if len(found) >= limits.MAX_LINKED:
+                break
+    return list(found)
 
 
 def _invalid_ids(release: Release) -> None:
