@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXAMPLE, corpus_repo
+from conftest import EXAMPLE, by_code, corpus_repo
 from fakehub import Fault, Repo, VirtualFile
 
 BERT = "google-bert/bert-base-uncased"
@@ -290,3 +290,20 @@ def test_a_gguf_file_is_judged_alike_on_the_hub_and_locally(run, hub, tmp_path, 
     assert judged(local)[0] == ("safe" if name.startswith("valid") else "invalid")
     ranges = [r["range"] for r in hub.requests(pattern=r"\.gguf$")]
     assert ranges == ["bytes=0-99999"] if len(content) > 100_000 else ranges == [f"bytes=0-{len(content) - 1}"]
+
+
+def test_a_pickle_a_loader_would_run_is_unverified_on_the_hub(run, hub):
+    """A Hub check reads no weight file's body: a pickle with no safetensors file beside it was never scanned, and the
+    Hub's own scan (a list of known-bad imports, and the server's word) is no pass."""
+    from weightgen import global_pickle, safetensors_bytes, torch_zip
+
+    pickle = torch_zip(global_pickle("os", "system"))
+    card = b"---\nlicense: mit\n---\n# m\n"
+    hub.add_model(Repo("org/pickled", "4" * 40, files={"README.md": card, "pytorch_model.bin": pickle}, card_data={"license": "mit"},
+                       security={"scansDone": True, "filesWithIssues": []}))
+    result = run("check", "org/pickled", "-f", "json")
+    assert result.code == 1 and [f["file"] for f in by_code(result.json())["OLW011"]] == ["pytorch_model.bin"]
+    head, data = safetensors_bytes({"w": ("F32", [4])})
+    hub.add_model(Repo("org/both", "3" * 40, files={"README.md": card, "pytorch_model.bin": pickle, "model.safetensors": head + bytes(data)},
+                       card_data={"license": "mit"}))
+    assert "OLW011" not in by_code(run("check", "org/both", "-f", "json").json())  # loaders take the safetensors file

@@ -465,7 +465,19 @@ def _judge_remote_weights(release: Release, headers: dict[str, Any], reads: Read
         weight = WeightFile(path=path, format=found["format"], loads=found["loads"], size=entry.size)
         _judge_remote(release, weight, found, headers.get(path), flagged.get(path), reads)
         _add_weight(release, weight)
+    _unscanned_pickles(release)
     shard_reader.check_indexes(release, None)
+
+
+def _unscanned_pickles(release: Release) -> None:
+    """Pickles a loader would unpickle (no safetensors file beside them) that a Hub check did not scan: it reads no
+    weight file's body, and the Hub's own scan is a list of known-bad imports, not openlint's allow-list. Not a pass."""
+    beside = {path.rsplit("/", 1)[0] if "/" in path else "" for path in (w.path for w in release.weights if w.format == "safetensors")}
+    for weight in release.weights:
+        folder = weight.path.rsplit("/", 1)[0] if "/" in weight.path else ""
+        if weight.loads == "pickle" and weight.format != "numpy" and weight.safety == "unchecked" and folder not in beside:
+            release.problems.append(Problem("weights.unverified", weight.path, None, "a pickle a loader would run, not scanned: a Hub check "
+                                            "reads no weight file's body; check a local download to scan it"))
 
 
 def _judge_remote(release: Release, weight: WeightFile, found: dict[str, Any], header: Any, flag: str | None, reads: Reads) -> None:
