@@ -442,7 +442,7 @@ def _scan_weights(release: Release, source: Source, reads: Reads) -> None:
                 release.problems.append(Problem(weight_reader.unreadable_kind(format_entry), path, None,
                                                 f"a weight file that cannot be read ({entry.special})"))
             continue
-        late = f"not scanned: the check's {limits.WEIGHT_SCAN_SECONDS:g} s for pickle scans ran out" if time.monotonic() > deadline else None
+        late = f"not scanned: the check's {limits.WEIGHT_SCAN_SECONDS:g} s for weight scans ran out" if time.monotonic() > deadline else None
         weight = weight_reader.inspect(path, entry.size, noting_failures, release.problems, late)
         if weight is not None:
             _add_weight(release, weight)

@@ -94,13 +94,13 @@ def mark_unverified(weight: WeightFile, message: str, problems: list[Problem]) -
 
 
 def inspect(path: str, size: int, opener: Opener, problems: list[Problem], out_of_time: str | None = None) -> WeightFile | None:
-    """A weight file judged from its header. `out_of_time`: why the check has no time left for pickle scans; such a
-    file is then unverified without being opened (an error, never a pass)."""
+    """A weight file judged from its header. `out_of_time`: why the check has no time left for header scans; a file
+    that needs one is then unverified without being opened (an error, never a pass)."""
     entry = identify(path)
     if entry is None:
         return None
     weight = WeightFile(path=path, format=entry["format"], loads=entry["loads"], size=size)
-    if out_of_time and entry.get("scan") == "pickle" and size:
+    if out_of_time and entry.get("scan") != "none" and size:
         mark_unverified(weight, out_of_time, problems)
         return weight
     if size == 0:
