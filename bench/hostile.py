@@ -105,6 +105,7 @@ def cases(base: Path, want: str = "") -> dict[str, Path]:
     folder("YAML alias bomb", {"README.md": b"---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n"})
     folder("YAML flow nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"[" * 30_000 + b"\n---\n# m\n"})
     folder("card: 90 000 datasets in the metadata", {"README.md": b"---\nlicense: mit\ndatasets:\n" + b"".join(b"- a/d%06d\n" % i for i in range(90_000)) + b"---\n# m\n"})
+    folder("card: 115 000 base_model ids", {"README.md": b"---\nlicense: mit\nbase_model:\n" + b"".join(b"- a/m%06d\n" % i for i in range(115_000)) + b"---\n# m\n"})
     folder("YAML mapping nesting 30 000 deep", {"README.md": b"---\nlicense: " + b"{a: " * 30_000 + b"\n---\n# m\n"})
     folder("YAML invalid date, 5000-digit int", {"README.md": b"---\nlicense: mit\ndate: 2024-13-45\nn: " + b"9" * 5000 + b"\n---\n# m\n"})
     # the file system
