@@ -284,3 +284,10 @@ def test_config_and_no_config_together_are_refused(run, example, tmp_path):
                  ("check", str(example), "--no-config", "--config", str(config), "-f", "json")):
         result = run(*args)
         assert result.code == 2 and "contradict each other" in result.err and result.err.count("\n") == 1, result.err
+
+
+@pytest.mark.parametrize("args, command", [(["check", ".", "--format"], "openlint check"), (["rules", "--format"], "openlint rules"),
+                                           (["check", ".", "-o"], "openlint check")])
+def test_an_option_missing_its_value_points_at_its_commands_help(run, args, command):
+    result = run(*args)
+    assert result.code == 2 and result.err.strip().endswith(f"(see '{command} --help')"), result.err

@@ -167,7 +167,15 @@ _register_many()
 
 
 def main(argv: list[str] | None = None) -> None:
-    _handled(lambda: cli.main(args=argv, prog_name="openlint", standalone_mode=False))
+    args = sys.argv[1:] if argv is None else argv
+    _handled(lambda: cli.main(args=argv, prog_name="openlint", standalone_mode=False), _command_named(args))
+
+
+def _command_named(args: list[str]) -> str:
+    """The command a usage error belongs to when click gives no context (an option missing its value): the first
+    argument that names a subcommand."""
+    name = next((arg for arg in args if arg in cli.commands), None)
+    return f"openlint {name}" if name else "openlint"
 
 
 def replay(exc: BaseException) -> None:
@@ -178,10 +186,10 @@ def replay(exc: BaseException) -> None:
     def check() -> None:
         raise exc
 
-    _handled(lambda: check.main(args=[], prog_name="openlint", standalone_mode=False))
+    _handled(lambda: check.main(args=[], prog_name="openlint", standalone_mode=False), "openlint check")
 
 
-def _handled(invoke: Callable[[], object]) -> None:
+def _handled(invoke: Callable[[], object], command_hint: str = "openlint") -> None:
     try:
         invoke()
     except click.exceptions.Exit as exc:
@@ -196,7 +204,7 @@ def _handled(invoke: Callable[[], object]) -> None:
             sys.exit(2)
         # a usage error is one line, as every other exit-2 error: what is wrong, and where the help is
         ctx = getattr(exc, "ctx", None)
-        command = ctx.command_path if ctx is not None else "openlint COMMAND"
+        command = ctx.command_path if ctx is not None else command_hint
         where = f" (see '{command} --help')" if isinstance(exc, click.UsageError) else ""
         message = clean(exc.format_message())
         click.echo(f"openlint: error: {message.rstrip('.') + where if where else message}", err=True)
