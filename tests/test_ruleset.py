@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import jsonschema
 import pytest
 import yaml
@@ -122,3 +125,46 @@ def test_a_user_rule_replacing_a_bundled_one_is_said(run, release, tmp_path):
     report = run("check", str(folder), "--rules", str(extra), "-f", "json").json()
     assert [f["message"] for f in report["findings"] if f["code"] == "OLP001"] == ["Say what the model is for (intended use)."]
     assert f"OLP001: the bundled rule is replaced by the one in {extra}" in run("check", str(folder), "--rules", str(extra)).out
+
+
+@pytest.mark.parametrize("named_by", ["configuration", "command line"])
+def test_a_huge_rule_file_is_refused_without_being_read(run, example, named_by, monkeypatch):
+    """A sparse rule file past 5 MB: read to 5 MB and refused (exit 2, one line naming it), never loaded whole (a
+    3 GB one took 6 GB of memory before the YAML reader's own size check refused it)."""
+    from openlint.support import yamlsafe
+
+    parsed: list[int] = []
+    parse = yamlsafe.load
+    monkeypatch.setattr(yamlsafe, "load", lambda text, *a, **k: parsed.append(len(text)) or parse(text, *a, **k))
+    with open(example / "house.yaml", "wb") as handle:
+        handle.truncate(100 * 1024 ** 2)
+    if named_by == "configuration":
+        (example / ".openlint.yaml").write_text("rules: [house.yaml]\n")
+        result = run("check", str(example))
+    else:
+        result = run("check", str(example), "--no-config", "--rules", str(example / "house.yaml"))
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert f"{example / 'house.yaml'}: larger than 5000000 bytes, openlint's limit for a rule file" in result.err, result.err
+    assert max(parsed, default=0) <= 5_000_000  # no text past the limit reached the YAML reader
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_rule_file_that_is_a_fifo_is_refused_without_waiting_for_a_writer(run, example):
+    fifo = example / "house.yaml"
+    os.mkfifo(fifo)
+    (example / ".openlint.yaml").write_text("rules: [house.yaml]\n")
+
+    def unblock() -> None:  # a reader blocked on the FIFO (the bug) gets an end of file instead of hanging the suite
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass  # no reader: the rule file was refused without waiting
+
+    timer = threading.Timer(3, unblock)
+    timer.start()
+    try:
+        result = run("check", str(example))
+    finally:
+        timer.cancel()
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert str(fifo) in result.err and "not a regular file" in result.err, result.err

@@ -18,10 +18,11 @@ from openlint.support.record import Record, field
 from openlint.errors import DataFileError
 from openlint.knowledge import store
 from openlint.rules.checks import registry
-from openlint.support import yamlsafe
+from openlint.support import files, yamlsafe
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+RULE_FILE_BYTES = 5_000_000  # as a configuration file (config.CONFIG_FILE_BYTES): a rule file is a few KB
 
 
 class Rule(Record, frozen=True):
@@ -106,10 +107,7 @@ def load_user_file(path: str | Path) -> list[Rule]:
     from openlint.support import schemas
 
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(file, f"cannot be read ({'not UTF-8' if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__})") from None
+    text = _bounded_text(file)
     try:
         document = yamlsafe.load(text)
     except yamlsafe.YamlError as exc:
@@ -119,6 +117,18 @@ def load_user_file(path: str | Path) -> list[Rule]:
     rules = _rules_of(document, file)
     validate_options(rules)
     return rules
+
+
+def _bounded_text(file: str) -> str:
+    """A user rule file's text, read no further than RULE_FILE_BYTES: a larger one (or a FIFO, a device) is a one-line
+    error naming the file, not gigabytes of memory."""
+    try:
+        raw = files.read_bounded(file, RULE_FILE_BYTES)
+        if len(raw) > RULE_FILE_BYTES:
+            raise DataFileError(file, f"larger than {RULE_FILE_BYTES} bytes, openlint's limit for a rule file")
+        return raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(file, f"cannot be read ({'not UTF-8' if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__})") from None
 
 
 def validate_options(rules: list[Rule]) -> None:

@@ -1,12 +1,25 @@
-"""Writing report files: atomically, so that a failure never leaves half a file behind."""
+"""Reading input files boundedly (a regular file only, never further than a limit) and writing report files
+atomically, so that a failure never leaves half a file behind."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 from openlint.errors import OpenlintError
+
+
+def read_bounded(path: Path | str, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file: the caller refuses a longer one without holding it in memory.
+    Opened non-blocking, and anything but a regular file is an OSError: a FIFO must not hang a run, a device not
+    stream into memory."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read(limit + 1)
 
 
 def write_atomic(path: Path | str, text: str) -> None:
