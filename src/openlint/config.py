@@ -25,7 +25,7 @@ from openlint.support.record import Record, field, replace
 from openlint.errors import DataFileError, OpenlintError
 from openlint.rules import ruleset
 from openlint.rules.engine import Policy, Waiver
-from openlint.support import schemas, yamlsafe
+from openlint.support import files, schemas, yamlsafe
 
 FILE_NAMES = (".openlint.yaml", ".openlint.yml")
 NAMED = "named with --config"
@@ -95,8 +95,7 @@ CONFIG_FILE_BYTES = 5_000_000  # a configuration of a few KB; a release may hold
 
 def _bounded_text(path: Path, errors: str = "strict") -> str:
     """A configuration file's text, read no further than CONFIG_FILE_BYTES: a larger one is an error, not memory."""
-    with path.open("rb") as handle:
-        raw = handle.read(CONFIG_FILE_BYTES + 1)
+    raw = files.read_bounded(path, CONFIG_FILE_BYTES)  # a regular file only: checked on the descriptor, not by name
     if len(raw) > CONFIG_FILE_BYTES:
         raise DataFileError(str(path), f"larger than {CONFIG_FILE_BYTES} bytes, openlint's limit for a configuration file")
     return raw.decode("utf-8", errors=errors)
