@@ -279,6 +279,56 @@ def test_other_formats_are_identified_and_classed(run, release):
     assert {f["file"] for f in found["OLW008"]} == {"tf_model.h5", "saved_model/saved_model.pb"}
 
 
+# -- remote code -----------------------------------------------------------------------------------------------------
+
+CROSS_REPO = {"model_type": "llama", "auto_map": {
+    "AutoConfig": "evil/repo--configuration_x.XConfig", "AutoModelForCausalLM": "evil/repo--modeling_x.XModel",
+    "AutoTokenizer": ["other/tok--tokenization_x.XTokenizer", None]}}  # [slow, fast]: either may be null
+
+
+def test_auto_map_naming_another_repositorys_code_is_remote_code_without_a_python_file(run, release):
+    """transformers' org/repo--module.Class fetches and runs org/repo's code: no .py file need ship for that."""
+    found = by_code(report_of(run, release({"README.md": CARD, "config.json": json.dumps(CROSS_REPO)})))
+    (finding,) = found["OLW009"]
+    assert finding["file"] == "config.json"
+    assert finding["message"] == ("config.json's auto_map names code from 2 other repositories: evil/repo (configuration_x.XConfig, "
+                                  "modeling_x.XModel), other/tok (tokenization_x.XTokenizer); loading with trust_remote_code runs that code.")
+
+
+def test_shipped_code_and_another_repositorys_code_are_two_findings(run, release):
+    config = {"auto_map": {"AutoModel": "modeling_custom.Model", "AutoTokenizer": [None, "org/base--tokenization_b.Fast"]}}
+    found = by_code(report_of(run, release({"README.md": CARD, "config.json": json.dumps(config), "modeling_custom.py": "import os\n"})))
+    messages = sorted(f["message"] for f in found["OLW009"])
+    assert len(messages) == 2 and "1 Python file(s) ship with the model (modeling_custom.py)" in messages[0]
+    assert "another repository: org/base (tokenization_b.Fast)" in messages[1]
+
+
+@pytest.mark.parametrize("auto_map", [{"AutoModel": "modeling_custom.Model"}, {"AutoTokenizer": [None, None]}, ["evil/repo--x.X"], "evil/repo--x.X", {}])
+def test_auto_map_naming_no_other_repository_and_no_shipped_code_is_no_remote_code(run, release, auto_map):
+    found = by_code(report_of(run, release({"README.md": CARD, "config.json": json.dumps({"auto_map": auto_map})})))
+    assert "OLW009" not in found
+
+
+def test_another_repositorys_name_is_printable_in_the_finding(run, release):
+    config = {"auto_map": {"AutoModel": "evil/\x1b]8;;https://x\x07repo\n::error::pwned\u202e--modeling_x.X" + "y" * 500}}
+    found = by_code(report_of(run, release({"README.md": CARD, "config.json": json.dumps(config)})))
+    (finding,) = found["OLW009"]
+    message = finding["message"]
+    assert "\x1b" not in message and "\n" not in message and "\u202e" not in message and "\x07" not in message
+    assert "evil/\\x1b]8;;https://x\\x07repo\\n::error::pwned\\u202e" in message and len(message) < 400
+
+
+def test_a_hub_repositorys_reference_to_its_own_code_is_the_shipped_files_finding(run, hub):
+    from fakehub import Repo
+
+    config = json.dumps({"auto_map": {"AutoModel": "org/self--modeling_s.S", "AutoConfig": "org/base--configuration_b.B"}}).encode()
+    hub.add_model(Repo("org/self", "5" * 40, files={"README.md": CARD.encode(), "config.json": config, "modeling_s.py": b"class S: ...\n"}))
+    report = run("check", "org/self", "-f", "json").json()
+    messages = sorted(f["message"] for f in report["findings"] if f["code"] == "OLW009")
+    assert len(messages) == 2 and "modeling_s.py" in messages[0] and "org/self" not in messages[1]
+    assert "another repository: org/base (configuration_b.B)" in messages[1]
+
+
 def test_lfs_pointer_is_not_mistaken_for_weights(run, release):
     folder = release({"README.md": CARD, "model.safetensors": "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"})
     found = by_code(report_of(run, folder))

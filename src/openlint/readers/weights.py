@@ -62,6 +62,20 @@ def names_own_code(config: dict[str, Any], files: Iterable[str]) -> bool:
     return bool(config.get("auto_map")) or any(is_code(path) for path in files)
 
 
+def foreign_code(config: dict[str, Any]) -> dict[str, list[str]]:
+    """The code config.json's auto_map names in other repositories, by repository: "org/repo--modeling_x.XModel" is
+    how Transformers names a class whose module lives in org/repo, which trust_remote_code downloads and runs. A value
+    is a reference or a list of them (AutoTokenizer: [slow, fast], either may be null); anything else names nothing."""
+    auto_map = config.get("auto_map")
+    found: dict[str, set[str]] = {}
+    for value in auto_map.values() if isinstance(auto_map, dict) else ():
+        for reference in value if isinstance(value, list) else [value]:
+            if isinstance(reference, str) and "--" in reference:
+                repo, _, name = reference.partition("--")
+                found.setdefault(repo.strip(), set()).add(name.strip())
+    return {repo: sorted(names) for repo, names in sorted(found.items())}
+
+
 def classify_global(qualified: str) -> str:
     """'safe' (on the allow-list), 'dangerous' (on the deny-list, or unresolvable) or 'suspicious' (on neither) for
     one imported global such as 'os.system'. Only 'safe' passes: the other two are both errors."""

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from openlint.analysis.model import Assessment
+from openlint.errors import printable
 from openlint.knowledge import taxonomy
-from openlint.readers.weights import is_code
-from openlint.release.model import WeightFile
+from openlint.readers.weights import foreign_code, is_code
+from openlint.release.model import Release, WeightFile
 from openlint.rules.registry import Hit, check
 
 _SAFETY = ["may-execute", "suspicious", "dangerous", "invalid", "unchecked", "unverified"]
@@ -50,9 +51,38 @@ def weights_safety(assessment: Assessment, options: dict[str, Any]) -> Iterator[
 
 @check("remote-code")
 def remote_code(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
-    release = assessment.release
+    """One finding for the Python files the release ships, when config.json's auto_map or a modelling file's name
+    says they are the model's; one for the modules auto_map names in other repositories (org/repo--module.Class),
+    which loading fetches from there even when the release ships no code."""
+    component = taxonomy.by_role("inference-runtime").id
+    yield from _shipped_code(assessment.release, component)
+    yield from _code_elsewhere(assessment.release, component)
+
+
+def _shipped_code(release: Release, component: str) -> Iterator[Hit]:
     files = [p for p in release.files if is_code(p)]
     auto_map = release.config.get("auto_map")
     if files and (auto_map or any(p.rsplit("/", 1)[-1].startswith(_MODELLING) for p in files)):
-        listed = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
-        yield Hit({"files": listed, "count": len(files)}, "config.json" if auto_map else files[0], None, taxonomy.by_role("inference-runtime").id)
+        listed = _listed(files, 5)
+        yield Hit({"files": listed, "count": len(files), "detail": f"{len(files)} Python file(s) ship with the model ({listed})"},
+                  "config.json" if auto_map else files[0], None, component)
+
+
+def _code_elsewhere(release: Release, component: str) -> Iterator[Hit]:
+    own = release.location.lower() if release.source == "hub" else None  # its own code is the shipped files' finding
+    elsewhere = {repo: names for repo, names in foreign_code(release.config).items() if repo.lower() != own}
+    if not elsewhere:
+        return
+    references = [f"{repo}--{name}" for repo, names in elsewhere.items() for name in names]
+    # a release's text, shown escaped and cut (errors.printable); only the names shown are escaped
+    named = [f"{printable(repo, 80)} ({_listed(names, 3, 80)})" for repo, names in list(elsewhere.items())[:3]]
+    other = "another repository" if len(elsewhere) == 1 else f"{len(elsewhere)} other repositories"
+    more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
+    yield Hit({"files": _listed(references, 5, 160), "count": len(references), "repositories": _listed(list(elsewhere), 3, 80),
+               "detail": f"config.json's auto_map names code from {other}: {', '.join(named)}{more}"},
+              "config.json", None, component, key="auto_map")
+
+
+def _listed(items: list[str], shown: int, width: int = 0) -> str:
+    head = [printable(item, width) if width else item for item in items[:shown]]
+    return ", ".join(head) + (f" and {len(items) - shown} more" if len(items) > shown else "")
