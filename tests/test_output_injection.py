@@ -220,3 +220,74 @@ def test_a_release_that_is_a_symlink_loop_itself_is_an_error_not_a_crash(run, tm
     for fmt in ("github", "sarif"):
         result = run("check", str(tmp_path / "x"), "-f", fmt, "--no-config")
         assert result.code == 2 and "internal error" not in result.err and len(result.err.splitlines()) == 1
+
+
+# -- openlint table: release names in markdown and CSV ----------------------------------------------------------------
+
+TABLE_NAMES = ["<img src=x onerror=alert(1)> @octocat [click](https:evil.example) `x` | y",
+               '=HYPERLINK("https:evil.example","x")', "+SUM(1)", "-2+3", "@SUM(1)", "\tHYPERLINK", "\rHYPERLINK"]
+
+
+@pytest.fixture
+def hostile_table(run, tmp_path, example):
+    import shutil
+
+    for folder in TABLE_NAMES:
+        shutil.copytree(example, tmp_path / "releases" / folder)
+    db = tmp_path / "hostile.db"
+    result = run("audit", "run", "--db", str(db), "--", *(str(tmp_path / "releases" / f) for f in TABLE_NAMES))
+    assert result.code == 0, result.err
+    return db
+
+
+def test_table_markdown_renders_no_markup_link_or_mention_from_a_release_name(run, hostile_table):
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    markdown = run("table", str(hostile_table)).out
+    rendered = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    parsed = _tags(rendered)
+    assert "img" not in parsed.tags and "a" not in parsed.tags and "@octocat" not in parsed.prose
+    assert "<img src=x onerror=alert(1)> @octocat [click](https:evil.example) `x` | y" in parsed.text  # shown as written
+    rows = rendered.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == len(TABLE_NAMES) and all(row.count("<td") == rows.split("<tr>")[1].count("<td")
+                                                           for row in rows.split("<tr>")[1:])  # no cell broken out of
+
+
+def test_table_csv_cells_never_start_a_formula(run, hostile_table):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(run("table", str(hostile_table), "-f", "csv").out)))[1:]
+    # shown whole, as text: a tab or carriage return is already a visible escape (the report's sanitising)
+    expected = ["'" + name if name[:1] in "=+-@" else clean(name) for name in TABLE_NAMES]
+    assert sorted(row[0] for row in rows) == sorted(expected)
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and cell != "-"]
+
+
+def test_table_from_a_hand_written_json_report_escapes_every_cell(run, tmp_path, example):
+    import csv
+    import io
+
+    report = run("check", str(example), "-f", "json", "--no-config").json()
+    report["components"][0]["label"] = "<img src=x onerror=alert(1)>"
+    report["grade"]["grade"] = "=HYPERLINK(\"https:evil.example\",\"x\")"
+    report["release"]["name"] = "\t=HYPERLINK(\"https:evil.example\")\n| x"  # a report written by hand, not sanitised
+    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    markdown = run("table", str(tmp_path / "report.json"))
+    assert markdown.code == 0, markdown.err
+    assert "<img" not in markdown.out and "&lt;img src=x onerror=alert\\(1\\)&gt;" in markdown.out
+    assert '| `\\t=HYPERLINK("https:evil.example")\\n\\| x` |' in markdown.out  # one row: controls shown as escapes
+    (row,) = list(csv.reader(io.StringIO(run("table", str(tmp_path / "report.json"), "-f", "csv").out)))[1:]
+    assert "'=HYPERLINK(\"https:evil.example\",\"x\")" in row and row[0] == "\\t=HYPERLINK(\"https:evil.example\")\\n| x"
+    assert not [cell for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and cell != "-"]
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1+1", "'-1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("-", "-"), ("org/model", "org/model"), ("a=b", "a=b"), ("", ""), (87.5, 87.5),
+])
+def test_a_csv_cell_that_starts_like_a_formula_gets_a_leading_apostrophe(value, shown):
+    from openlint.formats.table import _inert
+
+    assert _inert(value) == shown

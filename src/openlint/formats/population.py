@@ -9,6 +9,7 @@ from typing import Any
 from openlint.support.record import Record
 
 from openlint.errors import OpenlintError
+from openlint.support.text import cleaned
 
 CATEGORIES = ("fully open", "semi-open", "fully closed", "not applicable", "not assessed")
 FRAMEWORKS = (("mof", "MOF"), ("osaid", "OSAID"))
@@ -79,7 +80,8 @@ def load(sources: list[Path]) -> Population:
     from openlint.knowledge import taxonomy
 
     columns = tuple(Column(c.id, c.title, c.stage, c.side) for c in taxonomy.components().values())
-    return Population(columns, tuple(rows), not_graded)
+    # a JSON report may be written by anyone: its text is sanitised as a check's own is, before any format
+    return Population(columns, tuple(cleaned(rows)), not_graded)
 
 
 def left_out(population: Population) -> str:

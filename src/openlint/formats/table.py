@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+
+from openlint.formats import markdown
 from openlint.formats.population import CATEGORIES, FRAMEWORKS, Population, framework, left_out, load, name
 
 __all__ = ["load", "render"]
@@ -32,7 +34,8 @@ def _markdown(population: Population) -> str:
     for row in population.rows:
         cells = [(population.cell(row, c) or {}).get("label", "-") for c in population.columns]
         verdicts = [framework(row, fid) for fid, _ in FRAMEWORKS]
-        out.append("| " + " | ".join(_cell(x) for x in [name(row), *cells, row["grade"]["grade"], *verdicts]) + " |")
+        # a release's name (and, from a JSON report anyone may write, every value) as inert markdown: no HTML, link or @mention
+        out.append("| " + " | ".join([markdown.code(name(row)), *(markdown.text(str(x)) for x in [*cells, row["grade"]["grade"], *verdicts])]) + " |")
     note = left_out(population)
     out += ["", f"Per component, over {len(population.rows)} release(s):" + (f" {note}" if note else ""), "",
             "| Component | " + " | ".join(CATEGORIES) + " |", "|---|" + "---|" * len(CATEGORIES)]
@@ -50,7 +53,19 @@ def _csv(population: Population) -> str:
     for row in population.rows:
         cells = [(population.cell(row, c) or {}).get("label", "") for c in population.columns]
         crosswalk = {f["framework"]: f["verdict"] for f in row.get("crosswalk", [])}
-        writer.writerow([name(row), row["release"]["source"], row["release"].get("revision") or "", *cells,
+        writer.writerow([_inert(x) for x in [name(row), row["release"]["source"], row["release"].get("revision") or "", *cells,
                          row["grade"]["grade"], row["grade"]["score"], *(framework(row, fid) for fid, _ in FRAMEWORKS),
-                         json.dumps(crosswalk, ensure_ascii=False)])
+                         json.dumps(crosswalk, ensure_ascii=False)]])
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula (=HYPERLINK(...) in a release's name): one that
+    starts like a formula gets a leading apostrophe (OWASP, CSV injection). A number stays a number; the lone "-"
+    that stands for no verdict is no formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and value != "-":
+        return "'" + value
+    return value
