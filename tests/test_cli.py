@@ -291,3 +291,10 @@ def test_config_and_no_config_together_are_refused(run, example, tmp_path):
 def test_an_option_missing_its_value_points_at_its_commands_help(run, args, command):
     result = run(*args)
     assert result.code == 2 and result.err.strip().endswith(f"(see '{command} --help')"), result.err
+
+
+@pytest.mark.parametrize("key", ["select", "ignore"])
+def test_an_unknown_selector_in_a_configuration_names_the_file_and_the_key(run, release, key):
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n", ".openlint.yaml": f"{key}: [NOPE01]\n"})
+    result = run("check", str(folder))
+    assert result.code == 2 and f".openlint.yaml: {key}: unknown rule selector(s): NOPE01" in result.err, result.err

@@ -286,6 +286,10 @@ def policy(options: Options, config: Config) -> Policy:
     rules = all_rules(config.rules + options.rule_files)
     select = list(options.select or config.select)
     ignore = list(options.ignore + config.ignore)
+    for key, configured in (("select", config.select), ("ignore", config.ignore)):  # a file's own selectors: name it
+        unknown = ruleset.unknown_selectors(rules, list(configured))
+        if unknown and config.path:
+            raise OpenlintError(f"{config.path}: {key}: unknown rule selector(s): {', '.join(unknown)}; `openlint rules` lists the codes")
     unknown = ruleset.unknown_selectors(rules, select + ignore)
     if unknown:
         raise OpenlintError(f"unknown rule selector(s): {', '.join(unknown)}; `openlint rules` lists the codes")
