@@ -299,3 +299,11 @@ def test_an_unknown_selector_in_a_configuration_names_the_file_and_the_key(run, 
     (tmp_path / "mine.yaml").write_text(f"{key}: [NOPE01]\n")  # the user's own (a release's may not narrow select)
     result = run("check", str(folder), "--config", str(tmp_path / "mine.yaml"))
     assert result.code == 2 and f"mine.yaml: {key}: unknown rule selector(s): NOPE01" in result.err, result.err
+
+
+def test_a_configuration_named_relative_to_the_working_folder_is_shown_where_it_is(run, release, tmp_path, monkeypatch):
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n"})
+    (tmp_path / "c.yaml").write_text("fail-on: error\n")
+    monkeypatch.chdir(tmp_path)
+    text = run("check", str(folder.relative_to(tmp_path)), "--config", "c.yaml").out
+    assert "  c.yaml (configuration, named with --config)" in text and f"{folder.name}/c.yaml" not in text, text

@@ -216,12 +216,13 @@ class Settings(Record, frozen=True, eq=False):  # compared by identity
         return None
 
     def files(self) -> tuple[tuple[str, str], ...]:
-        """The configuration files applied, each with its role."""
+        """The configuration files applied, each with its role; absolute, so that a report never shows a path typed
+        relative to the working folder as if it were the release's ("c.yaml" is not "rel/c.yaml")."""
         files = [(self.config.path, f"configuration, {self.config.origin}")] if self.config.path else []
         files += [(path, "rule file, named by the configuration") for path in self.config.rules]
         files += [(path, "rule file, named with --rules") for path in self.options.rule_files]
         files += [(path, "catalogue file, named by the configuration") for path in self.config.catalogue]
-        return tuple(files)
+        return tuple((os.path.abspath(path), role) for path, role in files)
 
 
 def configuration(options: Options) -> Config:
