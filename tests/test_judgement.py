@@ -159,3 +159,11 @@ def test_a_broken_adapter_config_still_makes_an_adapter(run, release):
     folder = release({"README.md": CARD, "adapter_config.json": "{not json", "adapter_model.safetensors": _content("W")})
     lineage = report_of(run, folder)["lineage"]
     assert (lineage["kind"], lineage["bases"]) == ("adapter", [])
+
+
+@pytest.mark.parametrize("named, base", [("the Mistral-7B-v0.3", "mistralai/Mistral-7B-v0.3"), ("Mistral 7B", "mistralai/Mistral-7B-v0.1")])
+def test_the_base_named_is_the_version_the_card_names(run, release, named, base):
+    # the catalogue files Mistral-7B's versions under one entry; the card's own version is the base
+    card = f"---\nlicense: apache-2.0\n---\n# Acme-7B-Instruct\nThis model is an instruct fine-tuned version of {named}.\n"
+    lineage = report_of(run, release({"README.md": card, "model.safetensors": _content("W")}))["lineage"]
+    assert (lineage["kind"], lineage["bases"]) == ("fine-tune", [base])

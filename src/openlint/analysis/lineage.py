@@ -126,8 +126,19 @@ def _bases_in(card: Card, index: int, block: Block, catalogue: Catalogue, vocab:
     found = [m.group(1) for link in card.links if link.block == index and (m := _HUB_MODEL.match(link.url))]
     # a Hub id written as text starts near the phrase; it is read whole, never cut at the window's edge
     found += [m.group(1).rstrip(".") for m in _TEXT_ID.finditer(block.text, phrase.end()) if m.start() < phrase.end() + 200]
-    found += [artefact.id for artefact, _ in catalogue.mentions(lower[phrase.end():phrase.end() + 120]) if artefact.section == "models"]
+    found += [_named_version(artefact, key) for artefact, key in catalogue.mentions(lower[phrase.end():phrase.end() + 120])
+              if artefact.section == "models"]
     return found
+
+
+def _named_version(artefact: Artefact, key: str) -> str:
+    """The Hub id of the very model the text names: the catalogue files a family's versions under one entry
+    ("Mistral-7B-v0.3" under Mistral-7B-v0.1), and among its aliases is that version's own id."""
+    if "/" not in key:
+        for alias in artefact.aliases:
+            if "/" in alias and alias.rsplit("/", 1)[-1].lower() == key and _HUB_ID.match(alias):
+                return alias
+    return artefact.id
 
 
 def _not_a_model(name: str, catalogue: Catalogue) -> bool:
