@@ -18,6 +18,9 @@ else
   echo "Installing openlint from the Action's checkout${OPENLINT_ACTION_REF:+ at $OPENLINT_ACTION_REF}"
 fi
 "$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --constraint "$constraints" "$spec"
-"$venv/bin/openlint" --version
-echo "$venv/bin" >> "$GITHUB_PATH"
+# a venv keeps its programs in bin/, except on Windows runners: Scripts/
+bin="$venv/bin"
+[ -d "$venv/Scripts" ] && [ ! -d "$bin" ] && bin="$venv/Scripts"
+"$bin/python" -m pip install --quiet --disable-pip-version-check --constraint "$constraints" "$spec"
+"$bin/openlint" --version
+echo "$bin" >> "$GITHUB_PATH"
