@@ -21,6 +21,7 @@ PLAIN = [
     ["check", "-q", "-q", "-v", "--fail-on", "warning", "--min-grade", "C", "--color"],
     ["check", "--no-color", "--statistics", "--fail-on=never", "--min-grade=A", "--verbose", "--quiet", "x"],
     ["check", "--format", "text", "--format", "github", "--color", "--no-color"],
+    ["check", "--min-grade", "c", "x"],  # a grade in lower case, as --select takes codes
 ]
 NOT_PLAIN = [
     [], ["rules"], ["--version"], ["check", "--help"], ["check", "-h"], ["check", "a", "b"], ["check", "--format"],

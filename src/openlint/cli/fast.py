@@ -47,6 +47,7 @@ def _option(arg: str, rest: list[str]) -> tuple[str, Any, int] | None:
     else:
         return None
     parameter, choices = CHOICES[name]
+    value = value.upper() if parameter == "min_grade" else value  # as click's Choice(case_sensitive=False)
     return (parameter, value, used) if value in choices else None
 
 
