@@ -425,26 +425,3 @@ def test_a_hundred_thousand_small_files(run, scratch_folder):
             os.close(os.open(sub / f"f{j}.txt", os.O_CREAT | os.O_WRONLY, 0o644))
     report = report_of(run, folder)
     assert report["components"][-1]["status"] == "undisclosed"
-
-
-def test_openvino_weights_are_raw_data_not_pickles(run, release):
-    """OpenVINO IR keeps the weights of openvino_model.xml as raw bytes in openvino_model.bin: no loader unpickles it
-    (sentence-transformers repositories ship an openvino/ folder)."""
-    head, data = safetensors_bytes({"w": ("F32", [4])})
-    folder = release({"README.md": CARD, "model.safetensors": head + bytes(data), "openvino/openvino_model.xml": "<net/>",
-                      "openvino/openvino_model.bin": bytes(range(256)) * 8, "openvino/openvino_model_qint8_quantized.bin": b"\x01" * 64})
-    report = report_of(run, folder)
-    found = by_code(report)
-    assert "OLW002" not in found and "OLW010" not in found, found
-    formats = {w["path"]: (w["format"], w["safety"]) for w in report["weights"]}
-    assert formats["openvino/openvino_model.bin"] == ("openvino-ir", "safe")
-
-
-def test_a_shard_index_mapping_an_openvino_named_file_still_needs_it_scanned(run, release):
-    from weightgen import global_pickle, torch_zip
-
-    folder = release({"README.md": CARD})
-    (folder / "openvino_model.bin").write_bytes(torch_zip(global_pickle("os", "system")))
-    (folder / "pytorch_model.bin.index.json").write_text(json.dumps({"metadata": {}, "weight_map": {"a": "openvino_model.bin"}}))
-    result = run("check", str(folder), "-f", "json")
-    assert result.code == 1 and [f["file"] for f in by_code(result.json())["OLW011"]] == ["openvino_model.bin"]

@@ -24,23 +24,21 @@ LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 
 @cache
-def _formats() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], tuple[str, ...], tuple[dict[str, Any], ...]]:
-    """(format by exact file name, format by suffix, suffixes of code files, formats known by a name prefix):
-    lookups, not scans, because a release can hold 100 000 files (the prefixed formats are a handful)."""
+def _formats() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], tuple[str, ...]]:
+    """(format by exact file name, format by suffix, suffixes of code files): lookups, not scans, because a
+    release can hold 100 000 files."""
     data = store.load("weight-formats")
     by_name = {name: entry for entry in data["formats"] for name in entry.get("names", ())}
-    by_suffix = {suffix: entry for entry in data["formats"] if not entry.get("prefixes") for suffix in entry.get("suffixes", ())}
-    prefixed = tuple(entry for entry in data["formats"] if entry.get("prefixes"))
-    return by_name, by_suffix, tuple(data["code_suffixes"]), prefixed
+    by_suffix = {suffix: entry for entry in data["formats"] for suffix in entry.get("suffixes", ())}
+    return by_name, by_suffix, tuple(data["code_suffixes"])
 
 
 def identify(path: str) -> dict[str, Any] | None:
     """The format entry of a file name, or None when it is not a weight or model artifact."""
     lower = path.lower()
     name = lower.rsplit("/", 1)[-1]
-    by_name, by_suffix, _, prefixed = _formats()
-    found = by_name.get(name) or next((entry for entry in prefixed if name.startswith(tuple(entry["prefixes"]))
-                                       and name.endswith(tuple(entry.get("suffixes", ())))), None)
+    by_name, by_suffix, _ = _formats()
+    found = by_name.get(name)
     dot = name.find(".")
     while found is None and dot != -1:
         entry = by_suffix.get(name[dot:])
