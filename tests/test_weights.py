@@ -112,7 +112,8 @@ def test_a_shard_mapped_under_a_name_judged_safe_by_name_is_unverified(run, rele
     assert result.code == 1 and {f["file"] for f in by_code(result.json())["OLW011"]} == {"model.onnx"}
 
 
-@pytest.mark.parametrize("mapped", ["./shard.dat", "sub/../shard.dat", "/tmp/shard.dat", "sub//shard.dat", "sub\\shard.dat"])
+@pytest.mark.parametrize("mapped", ["./shard.dat", "sub/../shard.dat", "/tmp/shard.dat", "sub//shard.dat", "sub\\shard.dat",
+                                    "C:shard.dat", "shard.dat.", "shard.dat ", "shard.dat:stream", "shard\x01.dat"])
 def test_a_shard_mapped_by_a_path_a_loader_resolves_elsewhere_is_unverified(run, release, mapped):
     """A loader joins the mapped name to the folder: './shard.dat' opens shard.dat, a pickle openlint never scanned
     (not a weight file's name). Not a missing shard (OLW006, which a declaration may waive): an unverified file."""

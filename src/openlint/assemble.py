@@ -39,6 +39,8 @@ from openlint.sources.ids import is_repo_id
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "README.MD", "readme.md", "ModelCard.md", "model_card.md")
 CONFIG = "config.json"
 _RE = patterns.Constants(__name__)
+_TRANSFORMERS_PICKLE = _RE(r"^pytorch_model(-\d{5}-of-\d{5})?\.bin(\.index\.json)?$")
+_TRANSFORMERS_SAFETENSORS = _RE(r"^model(-\d{5}-of-\d{5})?\.safetensors(\.index\.json)?$")
 HUB_DATASET_URL = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
 LINKED_KEYS = (("datasets", "dataset"), ("base_model", "model"))
 
@@ -249,7 +251,9 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
 
 def _remote_headers(release: Release, reads: Reads) -> list[str]:
     """The weight files whose header a Hub check reads: safetensors (whole) and GGUF (the start)."""
-    paths = sorted(p for p in release.files if (found := weight_reader.identify(p)) and found["scan"] in ("safetensors", "gguf"))
+    # (a GGUF file listed with size 0, empty or of unknown size, is judged by name: there is no start to read)
+    paths = sorted(p for p, entry in release.files.items() if (found := weight_reader.identify(p))
+                   and (found["scan"] == "safetensors" or (found["scan"] == "gguf" and entry.size > 0)))
     for path in paths[limits.HUB_MAX_HEADERS:]:
         reads.usable(f"{path} (header)", Unreadable(f"over openlint's limit of {limits.HUB_MAX_HEADERS} headers per check", failed=True), "weights")
     return paths[: limits.HUB_MAX_HEADERS]
@@ -470,12 +474,18 @@ def _judge_remote_weights(release: Release, headers: dict[str, Any], reads: Read
 
 
 def _unscanned_pickles(release: Release) -> None:
-    """Pickles a loader would unpickle (no safetensors file beside them) that a Hub check did not scan: it reads no
-    weight file's body, and the Hub's own scan is a list of known-bad imports, not openlint's allow-list. Not a pass."""
-    beside = {path.rsplit("/", 1)[0] if "/" in path else "" for path in (w.path for w in release.weights if w.format == "safetensors")}
+    """Pickles a loader would unpickle that a Hub check did not scan: it reads no weight file's body, and the Hub's own
+    scan is a list of known-bad imports, not openlint's allow-list. Not a pass, unless the safetensors file a loader
+    takes instead is there (model.safetensors for pytorch_model.bin, the same stem for the others): any other
+    safetensors file beside it does not stop Transformers from loading the pickle."""
+    # the folders holding Transformers' own safetensors weights, once (a listing may hold 20 000 files)
+    transformers = {path.rpartition("/")[0] for path in release.files if _TRANSFORMERS_SAFETENSORS.match(path.rpartition("/")[2])}
     for weight in release.weights:
-        folder = weight.path.rsplit("/", 1)[0] if "/" in weight.path else ""
-        if weight.loads == "pickle" and weight.format != "numpy" and weight.safety == "unchecked" and folder not in beside:
+        if weight.loads != "pickle" or weight.format == "numpy" or weight.safety != "unchecked":
+            continue
+        folder, _, name = weight.path.rpartition("/")
+        preferred = folder in transformers if _TRANSFORMERS_PICKLE.match(name) else f"{weight.path.rsplit('.', 1)[0]}.safetensors" in release.files
+        if not preferred:
             release.problems.append(Problem("weights.unverified", weight.path, None, "a pickle a loader would run, not scanned: a Hub check "
                                             "reads no weight file's body; check a local download to scan it"))
 

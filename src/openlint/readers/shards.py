@@ -67,9 +67,11 @@ def _check_index(release: Release, path: str, text: str, by_path: dict[str, Weig
 
 
 def _plain(shard: str) -> bool:
-    """A relative path of named parts only: no "." or ".." part, no empty part, no backslash or NUL, not absolute."""
+    """A relative path of named parts only: no "." or ".." part, no empty part, not absolute; nothing a Windows loader
+    reads otherwise (a backslash, a drive or stream colon, a part ending in a dot or a space) and no control character."""
     parts = shard.split("/")
-    return bool(shard) and "\\" not in shard and "\x00" not in shard and all(part not in ("", ".", "..") for part in parts)
+    return (bool(shard) and not any(c in shard for c in "\\:") and all(ord(c) >= 32 for c in shard)
+            and all(part not in ("", ".", "..") and not part.endswith((".", " ")) for part in parts))
 
 
 def _parse(text: str) -> dict[str, Any] | None:

@@ -209,10 +209,13 @@ def _judge_gguf(weight: WeightFile, read: Callable[[], Any], problems: list[Prob
     except gguf.GGUFError as exc:
         mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
         return
-    weight.safety = "safe"
-    weight.parameters = header.parameters if header.complete else 0
     weight.metadata = header.metadata
-    weight.detail = f"GGUF v{header.version}, {header.tensor_count} tensors" + ("" if header.complete else " (the start of its header read)")
+    if not header.complete:  # what the rest of the header holds was not read: not a pass, as before it was fetched
+        weight.detail = f"GGUF v{header.version}, {header.tensor_count} tensors; only the start of its header was read (a Hub check)"
+        return
+    weight.safety = "safe"
+    weight.parameters = header.parameters
+    weight.detail = f"GGUF v{header.version}, {header.tensor_count} tensors"
 
 
 def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) -> None:

@@ -14,6 +14,7 @@ HUB_MAX_FILES = 20_000  # files a repository's listing may name (the largest rea
 HUB_INFO_BYTES = 32_000_000  # the repository metadata with 20 000 files listed
 HUB_LOOKUP_BYTES = 4_000_000  # a linked dataset's or model's metadata (cardData, tags, gating only)
 HUB_HEADER_PROBE = 100_000  # bytes of a safetensors file read first: most headers fit
+HUB_GGUF_PROBE = 32_768  # bytes of a GGUF file read on the Hub: magic, counts and the general.* keys, which come first
 HUB_MAX_INDEXES = 32  # shard index files read per check
 HUB_MAX_HEADERS = 2_000  # safetensors headers read per check
 HUB_CHECK_BYTES = 256_000_000  # bytes read per check, all responses together

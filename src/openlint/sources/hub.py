@@ -2,7 +2,7 @@
 
 Requests: one for the repository's metadata (files with sizes and LFS hashes, card metadata, gating, scan status),
 which resolves the revision to a commit; then, concurrently, one GET per small text file and one Range request per
-safetensors header (two when a header is longer than the first 100 KB) and per GGUF file (its first 100 KB), none of them when cached at that commit;
+safetensors header (two when a header is longer than the first 100 KB) and per GGUF file (its first 32 KB), none of them when cached at that commit;
 one per linked dataset or model (only the fields openlint uses) and one per base model's card. Every identifier the
 server sends is validated before use (sources/ids.py); every answer is bounded (sources/transport.py).
 
@@ -194,7 +194,9 @@ class HubSource:
         (validated) LFS sha256."""
         entry = self.files.get(path)
         sha = entry.lfs_sha256 if entry is not None else None
-        shared = sha and not self._scope  # headers are shared by LFS hash across repositories, unless gated
+        # headers are shared by LFS hash across repositories, unless gated; a GGUF file's start is kept per commit,
+        # never under a hash a hostile listing could claim for a safetensors file (or the reverse)
+        shared = sha and not self._scope and not path.lower().endswith(".gguf")
         cached = self.cache.header(sha) if shared else self.cache.data(self.sha, "header", path, *self._scope)
         if isinstance(cached, bytes):
             return cached
@@ -238,13 +240,11 @@ class HubSource:
         return redact_bytes(whole[8 : 8 + length])
 
     def _gguf_start(self, url: str, what: str, size: int) -> bytes:
-        """A GGUF file's first bytes (one Range): its header is read as far as they hold it (a real header runs to
-        megabytes of vocabulary, after the general.* keys)."""
-        count = min(size, limits.HUB_HEADER_PROBE) if size else limits.HUB_HEADER_PROBE
-        if count == 0:
-            return b""
+        """A GGUF file's first bytes (one Range; `size` > 0, see assemble._remote_headers): its header is read as far
+        as they hold it (a real header runs to megabytes of vocabulary, after the general.* keys)."""
+        count = min(size, limits.HUB_GGUF_PROBE)
         start = self._range(url, what, count)
-        if size and len(start) < count:
+        if len(start) < count:
             raise HubInvalidResponse(f"{self.repo_id}: {what}: the Hub sent {len(start)} bytes of the {count} asked for")
         return redact_bytes(start)
 

@@ -1,6 +1,6 @@
 """What a Hub check read, kept so that a warm run makes fewer requests and --offline reproduces the online report.
 
-Layout, under openlint's cache folder (XDG_CACHE_HOME/openlint/hub/v1):
+Layout, under openlint's cache folder (XDG_CACHE_HOME/openlint/hub/v2):
   <repo key>/refs/<revision key>.json       the commit a revision resolved to
   <repo key>/<commit>/<item key>.json       the listing, small files, linked-repository answers, base models' cards
   headers/<lfs sha256>.bin                  safetensors headers (after their own sha256), shared by every repository
@@ -24,7 +24,7 @@ from typing import Any
 
 from openlint.sources.ids import is_commit, is_sha256
 
-VERSION = "v1"
+VERSION = "v2"  # v2: a check also reads GGUF files' starts and adapter_config.json, which a v1 cache lacks
 
 
 def _digest(*parts: str) -> str:
