@@ -303,3 +303,10 @@ def test_a_waiver_by_name_is_refused_when_any_rule_it_names_is_a_security_rule()
     waiver = Waiver(rule="shared-name", reason="ours", origin="declaration")
     # two rules under one name (the merge refuses it; the refusal must not depend on which is found first)
     assert _refusal(Policy(rules=(), known=(rule("AAA001", False), rule("OLW003", True))), waiver) == "security"
+
+
+def test_a_house_rule_may_not_be_named_like_another_rules_code(run, release, tmp_path):
+    house = {"kind": "rules", "rules": [{**REDEFINED["rules"][0], "code": "AAA001", "name": "olw003"}]}
+    (tmp_path / "house.yaml").write_text(yaml.safe_dump(house))
+    result = run("check", str(release({"README.md": CARD})), "--rules", str(tmp_path / "house.yaml"))
+    assert result.code == 2 and "name of rule OLW003" in result.err, result.err
