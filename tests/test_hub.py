@@ -320,7 +320,13 @@ def test_a_pickle_a_loader_would_run_is_unverified_on_the_hub(run, hub):
     for sha, files, unverified in [("2", {"pytorch_model.bin": pickle, "training_extras.safetensors": head + bytes(data)}, ["pytorch_model.bin"]),
                                    ("1", {"unet/diffusion_pytorch_model.bin": pickle, "unet/diffusion_pytorch_model.fp16.safetensors": head + bytes(data)},
                                     ["unet/diffusion_pytorch_model.bin"]),
-                                   ("0", {"unet/diffusion_pytorch_model.bin": pickle, "unet/diffusion_pytorch_model.safetensors": head + bytes(data)}, [])]:
+                                   ("0", {"unet/diffusion_pytorch_model.bin": pickle, "unet/diffusion_pytorch_model.safetensors": head + bytes(data)}, []),
+                                   # a lone shard is not what Transformers looks for; .pt, .pkl loaders never look for safetensors
+                                   ("5", {"pytorch_model.bin": pickle, "model-00001-of-00001.safetensors": head + bytes(data)}, ["pytorch_model.bin"]),
+                                   ("6", {"optimizer.pt": pickle, "optimizer.safetensors": head + bytes(data)}, ["optimizer.pt"]),
+                                   ("7", {"model.pkl": pickle, "model.safetensors": head + bytes(data)}, ["model.pkl"]),
+                                   ("8", {"text_encoder/pytorch_model.fp16.bin": pickle, "text_encoder/model.fp16.safetensors": head + bytes(data)}, []),
+                                   ("9", {"open_clip_pytorch_model.bin": pickle, "open_clip_model.safetensors": head + bytes(data)}, [])]:
         hub.add_model(Repo(f"org/case{sha}", sha * 40, files={"README.md": card, **files}, card_data={"license": "mit"}))
         found = by_code(run("check", f"org/case{sha}", "-f", "json").json()).get("OLW011", [])
         assert [f["file"] for f in found] == unverified, (files, found)

@@ -39,8 +39,6 @@ from openlint.sources.ids import is_repo_id
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "README.MD", "readme.md", "ModelCard.md", "model_card.md")
 CONFIG = "config.json"
 _RE = patterns.Constants(__name__)
-_TRANSFORMERS_PICKLE = _RE(r"^pytorch_model(-\d{5}-of-\d{5})?\.bin(\.index\.json)?$")
-_TRANSFORMERS_SAFETENSORS = _RE(r"^model(-\d{5}-of-\d{5})?\.safetensors(\.index\.json)?$")
 HUB_DATASET_URL = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
 LINKED_KEYS = (("datasets", "dataset"), ("base_model", "model"))
 
@@ -475,19 +473,38 @@ def _judge_remote_weights(release: Release, headers: dict[str, Any], reads: Read
 
 def _unscanned_pickles(release: Release) -> None:
     """Pickles a loader would unpickle that a Hub check did not scan: it reads no weight file's body, and the Hub's own
-    scan is a list of known-bad imports, not openlint's allow-list. Not a pass, unless the safetensors file a loader
-    takes instead is there (model.safetensors for pytorch_model.bin, the same stem for the others): any other
-    safetensors file beside it does not stop Transformers from loading the pickle."""
-    # the folders holding Transformers' own safetensors weights, once (a listing may hold 20 000 files)
-    transformers = {path.rpartition("/")[0] for path in release.files if _TRANSFORMERS_SAFETENSORS.match(path.rpartition("/")[2])}
+    scan is a list of known-bad imports, not openlint's allow-list. Not a pass, unless the safetensors file that very
+    loader takes instead is there (_PREFERRED): a stub safetensors file of any other name stops no loader."""
     for weight in release.weights:
         if weight.loads != "pickle" or weight.format == "numpy" or weight.safety != "unchecked":
             continue
         folder, _, name = weight.path.rpartition("/")
-        preferred = folder in transformers if _TRANSFORMERS_PICKLE.match(name) else f"{weight.path.rsplit('.', 1)[0]}.safetensors" in release.files
-        if not preferred:
+        prefix = f"{folder}/" if folder else ""
+        if not any(f"{prefix}{candidate}" in release.files for candidate in _preferred(name)):
             release.problems.append(Problem("weights.unverified", weight.path, None, "a pickle a loader would run, not scanned: a Hub check "
                                             "reads no weight file's body; check a local download to scan it"))
+
+
+# the loaders that take a safetensors file over a .bin, and which one: Transformers (model[.VARIANT].safetensors or
+# its index), Diffusers, PEFT, open_clip, timm (the same name); a .pt, .pkl or .ckpt loader never looks for one
+_PREFERRED = (
+    (_RE(r"^pytorch_model(?:\.(?P<v>[\w-]+?))?(?:-\d{5}-of-\d{5})?\.bin$"), ("model{v}.safetensors", "model.safetensors.index{v}.json")),
+    (_RE(r"^diffusion_pytorch_model(?:\.(?P<v>[\w-]+?))?(?:-\d{5}-of-\d{5})?\.bin$"),
+     ("diffusion_pytorch_model{v}.safetensors", "diffusion_pytorch_model.safetensors.index{v}.json")),
+    (_RE(r"^open_clip_pytorch_model\.bin$"), ("open_clip_model.safetensors",)),
+    (_RE(r"^(?!training_args\.bin$)(?P<stem>[^/]+)\.bin$"), ("{stem}.safetensors",)),  # not a trainer's state
+)
+
+
+def _preferred(name: str) -> tuple[str, ...]:
+    for pattern, candidates in _PREFERRED:
+        match = pattern.match(name)
+        if match:
+            named = match.groupdict()
+            variant = f".{named['v']}" if named.get("v") else ""
+            stem = named.get("stem") or ""
+            return tuple(c.format(v=variant, stem=stem) for c in candidates)
+    return ()
 
 
 def _judge_remote(release: Release, weight: WeightFile, found: dict[str, Any], header: Any, flag: str | None, reads: Reads) -> None:

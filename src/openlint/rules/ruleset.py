@@ -150,10 +150,11 @@ def merge(base: list[Rule], extra: list[Rule]) -> list[Rule]:
     for rule in extra:
         by_code[rule.code] = rule
     later = {id(rule) for rule in extra}
+    codes = {code.lower(): rule for code, rule in by_code.items()}
     owners: dict[str, Rule] = {}
     for rule in sorted(by_code.values(), key=lambda r: (id(r) in later, r.code)):  # bundled names are claimed first
         other = owners.setdefault(rule.name, rule)
-        other = other if other is not rule else next((r for r in by_code.values() if r is not rule and r.code.lower() == rule.name.lower()), rule)
+        other = other if other is not rule else codes.get(rule.name.lower(), rule)
         if other is not rule:
             raise DataFileError(rule.source, f"rule {rule.code} is named {rule.name!r}, the name of rule {other.code}", f"rule {rule.code}.name")
     return sorted(by_code.values(), key=lambda r: r.code)

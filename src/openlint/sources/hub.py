@@ -243,6 +243,8 @@ class HubSource:
         """A GGUF file's first bytes (one Range; `size` > 0, see assemble._remote_headers): its header is read as far
         as they hold it (a real header runs to megabytes of vocabulary, after the general.* keys)."""
         count = min(size, limits.HUB_GGUF_PROBE)
+        if count <= 0:  # an empty file (or one of unknown size) has no start to read
+            return b""
         start = self._range(url, what, count)
         if len(start) < count:
             raise HubInvalidResponse(f"{self.repo_id}: {what}: the Hub sent {len(start)} bytes of the {count} asked for")
