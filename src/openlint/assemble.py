@@ -233,9 +233,7 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             continue
         if path == CONFIG:
             wanted[path] = limits.CONFIG_BYTES
-        elif path == ADAPTER_CONFIG:
-            wanted[path] = limits.TEXT_BYTES
-        elif licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
+        elif path == ADAPTER_CONFIG or licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
         elif _is_index(path) and entry.size <= limits.INDEX_BYTES:
             indexes.append(path)
