@@ -127,6 +127,18 @@ def test_a_shard_mapped_by_a_path_a_loader_resolves_elsewhere_is_unverified(run,
     assert result.code == 1 and any(repr(mapped) in f["message"] for f in unverified), unverified
 
 
+@pytest.mark.parametrize("index", ["pytorch_model.bin.index.fp16.json", "model.safetensors.index.fp16.json"])
+def test_a_variants_shard_index_is_checked_too(run, release, index):
+    """from_pretrained(..., variant="fp16") reads pytorch_model.bin.index.fp16.json: the files it maps are loaded."""
+    from weightgen import global_pickle, torch_zip
+
+    folder = release({"README.md": CARD})
+    (folder / "shard.dat").write_bytes(torch_zip(global_pickle("os", "system")))
+    (folder / index).write_text(json.dumps({"metadata": {}, "weight_map": {"a": "shard.dat"}}))
+    result = run("check", str(folder), "-f", "json")
+    assert result.code == 1 and [f["file"] for f in by_code(result.json()).get("OLW011", [])] == ["shard.dat"]
+
+
 def test_incomplete_shard_numbering_is_reported(run, release):
     folder = release({"README.md": CARD})
     write_sharded(folder, shards=3, tensors_per_shard=1, shape=[2], sparse=False)

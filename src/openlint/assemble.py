@@ -218,7 +218,7 @@ def _card_path(release: Release) -> str | None:
 
 
 def _is_index(path: str) -> bool:
-    return path.endswith(".index.json") and (".safetensors" in path or ".bin" in path)
+    return shard_reader.is_index(path)
 
 
 def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, int]:
@@ -324,7 +324,7 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
             claim = licence_reader.from_file(path, text)
             if claim is not None:
                 release.licences.append(claim)
-        elif path.endswith(".index.json"):
+        elif _is_index(path):
             release.texts[path] = texts[path].decode("utf-8", errors="replace")
     _read_declaration(release, texts, fetched.texts)
 

@@ -15,15 +15,22 @@ from openlint.release import limits
 from openlint.release.model import Problem, Release, WeightFile
 
 _RE = patterns.Constants(__name__)
+# a shard index, a variant's too: Transformers and Diffusers put the variant before ".json"
+# (pytorch_model.bin.index.fp16.json, model.safetensors.index.fp16.json)
+_INDEX = _RE(r"\.(?:safetensors|bin)\.index(?:\.[\w-]+)?\.json$")
 _SHARD = _RE(r"^(?P<prefix>.*?)-(?P<index>\d{5})-of-(?P<total>\d{5})(?P<suffix>\.[A-Za-z0-9_.]+)$")
 MAX_INDEX_BYTES = limits.INDEX_BYTES
+
+
+def is_index(path: str) -> bool:
+    return _INDEX.search(path) is not None
 
 
 def check_indexes(release: Release, opener: Opener | None) -> None:
     """Sharded checkpoints: the index names existing shards, numbered completely, matching their headers."""
     by_path = {w.path: w for w in release.weights}
     for path in sorted(release.files):
-        if not path.endswith(".index.json") or not (".safetensors" in path or ".bin" in path):
+        if not is_index(path):
             continue
         text = release.texts.get(path)
         entry = release.files[path]
@@ -62,7 +69,7 @@ def _check_index(release: Release, path: str, text: str, by_path: dict[str, Weig
                                         "to some other file than one of that name in the release, so it is not checked"))
     _check_shards_exist(release, path, folder, shards)
     _check_shards_scanned(release, path, folder, shards, by_path)
-    if path.endswith(".safetensors.index.json"):
+    if ".safetensors.index." in path:
         _check_against_headers(release.problems, path, folder, shards, index, by_path)
 
 
