@@ -217,10 +217,6 @@ def _card_path(release: Release) -> str | None:
     return next((name for name in CARD_NAMES if name in release.files and not release.files[name].special), None)
 
 
-def _is_index(path: str) -> bool:
-    return shard_reader.is_index(path)
-
-
 def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, int]:
     """Every small file that says something about the release, with the most bytes to read of it."""
     wanted: dict[str, int] = {}
@@ -235,7 +231,7 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             wanted[path] = limits.CONFIG_BYTES
         elif path == ADAPTER_CONFIG or licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
-        elif _is_index(path) and entry.size <= limits.INDEX_BYTES:
+        elif shard_reader.is_index(path) and entry.size <= limits.INDEX_BYTES:
             indexes.append(path)
     indexes.sort()
     wanted.update({path: limits.INDEX_BYTES for path in indexes[: limits.HUB_MAX_INDEXES]})
@@ -305,7 +301,7 @@ def _text_kind(path: str) -> str:
         return "config"
     if path == ADAPTER_CONFIG:
         return "lineage"
-    if _is_index(path):
+    if shard_reader.is_index(path):
         return "weights"
     return "card"  # the card, a licence file, a declaration: everything
 
@@ -324,7 +320,7 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
             claim = licence_reader.from_file(path, text)
             if claim is not None:
                 release.licences.append(claim)
-        elif _is_index(path):
+        elif shard_reader.is_index(path):
             release.texts[path] = texts[path].decode("utf-8", errors="replace")
     _read_declaration(release, texts, fetched.texts)
 
