@@ -53,7 +53,8 @@ def test_request_budget_and_warm_cache(run, bert):
     resolved = bert.requests(pattern=r"/resolve/")
     assert not bert.requests("HEAD"), "one GET per file, no HEAD first"
     small = [r for r in resolved if not r["range"]]
-    assert sorted(r["path"].rsplit("/", 1)[1] for r in small) == ["LICENSE", "README.md", "config.json"]
+    # (tokenizer_config.json: its auto_map may name another repository's code, so it is read with the first batch)
+    assert sorted(r["path"].rsplit("/", 1)[1] for r in small) == ["LICENSE", "README.md", "config.json", "tokenizer_config.json"]
     assert [r["range"] for r in resolved if r["range"]] == ["bytes=0-99999"]  # the one safetensors header fits the probe
     before = len(bert.log)
     assert run("check", BERT, "-f", "json").code in (0, 1)
@@ -230,21 +231,31 @@ def test_gated_repository_with_a_token_is_read_as_a_public_one(run, hub, tmp_pat
     assert differing <= {"deployment.data.weights"}  # gated: semi-open at most, whatever the licence
 
 
-def test_a_tokenizer_config_is_read_only_when_it_decides_whether_remote_code_ships(run, hub):
+def test_a_tokenizer_config_is_read_with_the_first_batch_and_its_foreign_code_is_a_finding(run, hub):
     card = '---\nlicense: llama2\n---\n# m\n\n```python\nm = AutoModelForCausalLM.from_pretrained("org/m", trust_remote_code=True)\n```\n'
     config = b'{"model_type": "llama", "architectures": ["LlamaForCausalLM"]}'
     elsewhere = b'{"auto_map": {"AutoTokenizer": ["org/base--tokenization_x.XTokenizer", null]}}'
     hub.add_model(Repo("org/flagged", "6" * 40, files={"README.md": card.encode(), "config.json": config, "tokenizer_config.json": elsewhere}))
+    hub.add_model(Repo("org/quiet", "9" * 40, files={"README.md": b"---\nlicense: mit\n---\n# m\n", "config.json": config,
+                                                    "tokenizer_config.json": elsewhere}))
     hub.add_model(Repo("org/plain", "7" * 40, files={"README.md": b"---\nlicense: mit\n---\n# m\n", "config.json": config,
                                                     "tokenizer_config.json": b"{}"}))
     flagged = run("check", "org/flagged", "-f", "json").json()
     # the tokenizer's code comes from another repository: the flag is needed, the release's licence bounds the path
     assert not any(f["code"] == "OLI003" for f in flagged["findings"])
     assert levels(flagged)["deployment.code.inference"] == "C3"
-    assert run("check", "org/plain", "-f", "json").code in (0, 1)
-    assert hub.requests(pattern=r"/org/flagged/resolve/[0-9a-f]+/tokenizer_config\.json")
-    assert not hub.requests(pattern=r"/org/plain/resolve/[0-9a-f]+/tokenizer_config\.json"), "not read where it decides nothing"
-    # where it decides, a read that fails is not graded around
+    # AutoTokenizer fetches that code whatever the card says: a finding, at the file that names it
+    for report in (flagged, run("check", "org/quiet", "-f", "json").json()):
+        (found,) = [f for f in report["findings"] if f["code"] == "OLW009"]
+        assert found["file"] == "tokenizer_config.json" and "org/base" in found["message"]
+    plain = run("check", "org/plain", "-f", "json").json()
+    assert not any(f["code"] == "OLW009" for f in plain["findings"])
+    # one round trip: read with the card and config.json, never on its own
+    for repo in ("flagged", "quiet", "plain"):
+        (read,) = hub.requests(pattern=rf"/org/{repo}/resolve/[0-9a-f]+/tokenizer_config\.json")
+        batch = [r for r in hub.requests(pattern=rf"/org/{repo}/resolve/") if not r["range"]]
+        assert {r["path"].rsplit("/", 1)[1] for r in batch} >= {"README.md", "config.json", "tokenizer_config.json"}
+    # a read that fails is not graded around
     hub.add_model(Repo("org/failing", "8" * 40, files={"README.md": card.encode(), "config.json": config, "tokenizer_config.json": elsewhere}))
     hub.fail(r"/org/failing/resolve/[0-9a-f]+/tokenizer_config\.json", *[Fault(503) for _ in range(8)])
     failing = run("check", "org/failing")

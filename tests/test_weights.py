@@ -316,6 +316,29 @@ def test_shipped_code_and_another_repositorys_code_are_two_findings(run, release
     assert "another repository: org/base (tokenization_b.Fast)" in messages[1]
 
 
+@pytest.mark.parametrize("path", ["tokenizer_config.json", "processor_config.json", "preprocessor_config.json"])
+def test_a_tokenizer_or_processor_config_naming_another_repositorys_code_is_remote_code(run, release, path):
+    """AutoTokenizer and AutoProcessor follow their own config's auto_map as AutoModel follows config.json's."""
+    other = {"auto_map": {"AutoTokenizer": ["evil/tok--tokenization_x.XTokenizer", None]}}
+    found = by_code(report_of(run, release({"README.md": CARD, "config.json": '{"model_type": "llama"}', path: json.dumps(other)})))
+    (finding,) = found["OLW009"]
+    assert finding["file"] == path
+    assert finding["message"].startswith(f"{path}'s auto_map names code from another repository: evil/tok (tokenization_x.XTokenizer)")
+    both = by_code(report_of(run, release({"README.md": CARD, "config.json": json.dumps(CROSS_REPO), path: json.dumps(other)}, "both")))
+    assert sorted(f["file"] for f in both["OLW009"]) == sorted(["config.json", path])
+
+
+@pytest.mark.parametrize("text, detail", [("{not json", "is not a valid JSON object"), ("[1, 2]", "is not a valid JSON object"),
+                                          ("{" * 2_000_001, "is not a valid JSON object"),
+                                          ('{"pad": "' + "x" * 5_000_001 + '"}', "is over openlint's limit of 5 MB")])
+@pytest.mark.parametrize("path", ["config.json", "tokenizer_config.json"])
+def test_a_configuration_that_cannot_be_read_as_json_is_a_finding(run, release, path, text, detail):
+    """Whether it names remote code cannot be told: said, never passed over in silence."""
+    found = by_code(report_of(run, release({"README.md": CARD, path: text})))
+    (finding,) = found["OLC006"]
+    assert finding["file"] == path and detail in finding["message"]
+
+
 @pytest.mark.parametrize("auto_map", [{"AutoModel": "modeling_custom.Model"}, {"AutoTokenizer": [None, None]}, ["evil/repo--x.X"], "evil/repo--x.X", {}])
 def test_auto_map_naming_no_other_repository_and_no_shipped_code_is_no_remote_code(run, release, auto_map):
     found = by_code(report_of(run, release({"README.md": CARD, "config.json": json.dumps({"auto_map": auto_map})})))

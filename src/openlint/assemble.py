@@ -131,7 +131,6 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
                                headers=[] if scans_whole_files else _remote_headers(release, reads),
                                lookups=metadata_lookups, cards={b: limits.CARD_BYTES for b in known_bases}))
     _read_texts(release, first, listing, reads)
-    _read_code_maps(release, source, reads)
     _linked_and_lineage(release, source, first, metadata_lookups, reads)
     if scans_whole_files:
         _scan_weights(release, source, reads)
@@ -229,6 +228,8 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             continue
         if path == CONFIG:
             wanted[path] = limits.CONFIG_BYTES
+        elif path in CODE_MAP_FILES:
+            wanted[path] = limits.CONFIG_BYTES  # read whole where it can be: its auto_map may name another repository's code
         elif path == ADAPTER_CONFIG or licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
         elif shard_reader.is_index(path) and entry.size <= limits.INDEX_BYTES:
@@ -311,6 +312,9 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
     _read_card(release, texts, fetched.texts, listing.card_data)
     if CONFIG in texts:
         _read_config(release, texts[CONFIG])
+    for path in CODE_MAP_FILES:
+        if path in texts:
+            _read_code_map(release, path, texts[path])
     if ADAPTER_CONFIG in texts:
         release.adapter_base = _adapter_base(texts[ADAPTER_CONFIG])
     for path in sorted(texts):
@@ -341,14 +345,43 @@ def _read_card(release: Release, texts: dict[str, bytes], attempted: dict[str, A
         release.problems.append(Problem("card.missing", path, None, f"the model card could not be read: {attempted[path].reason}"))
 
 
+def _json_object(release: Release, path: str, raw: bytes) -> dict[str, Any] | None:
+    """A configuration file's JSON object; None, with a finding, when it is not one (or was cut at the size limit)."""
+    entry = release.files.get(path)
+    if entry is not None and entry.size > len(raw):
+        detail = f"{path} is over openlint's limit of {len(raw) // 1_000_000} MB and was not read whole"
+    else:
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            return data
+        detail = f"{path} is not a valid JSON object"
+    release.problems.append(Problem("config.invalid", path, 1, detail))
+    return None
+
+
 def _read_config(release: Release, raw: bytes) -> None:
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        release.problems.append(Problem("config.invalid", CONFIG, 1, "config.json is not valid JSON"))
-        return
-    if isinstance(data, dict):
+    data = _json_object(release, CONFIG, raw)
+    if data is not None:
         release.config = data
+        _note_foreign_code(release, CONFIG, data)
+
+
+def _read_code_map(release: Release, path: str, raw: bytes) -> None:
+    """A tokenizer's or processor's config: whether its auto_map names remote code, and whose. One that cannot be
+    read as a JSON object cannot tell, and is taken to name some."""
+    data = _json_object(release, path, raw)
+    release.code_maps[path] = data is None or bool(data.get("auto_map"))
+    if data is not None:
+        _note_foreign_code(release, path, data)
+
+
+def _note_foreign_code(release: Release, path: str, data: dict[str, Any]) -> None:
+    elsewhere = weight_reader.foreign_code(data)
+    if elsewhere:
+        release.foreign_code[path] = elsewhere
 
 
 def _adapter_base(raw: bytes) -> str | None:
@@ -362,35 +395,6 @@ def _adapter_base(raw: bytes) -> str | None:
     if not isinstance(value, str) or not is_repo_id(value.strip(), namespaced=True):
         return None
     return None if vocabulary().lineage.local_paths.search(value.strip().lower()) else value.strip()
-
-
-def _read_code_maps(release: Release, source: Source, reads: Reads) -> None:
-    """The tokenizer's and processor's configs, read only where they decide something: the card enables remote code
-    (trust_remote_code), and neither config.json nor a Python file of the release says it ships code. One more
-    round trip for those releases only; one too large to read (a vocabulary inside) cannot tell (usage._ships_code)."""
-    wanted = {path: limits.TEXT_BYTES for path in CODE_MAP_FILES
-              if path in release.files and not release.files[path].special and release.files[path].size <= limits.TEXT_BYTES}
-    if wanted and _code_maps_decide(release):
-        for path, value in source.fetch(Fetch(texts=wanted)).texts.items():
-            if reads.usable(path, value, "config"):
-                release.code_maps[path] = _names_remote_code(value)
-
-
-def _code_maps_decide(release: Release) -> bool:
-    card = release.card
-    if card is None or not any(flag in line for line in map(str.lower, card.lines) for flag in ("trust_remote_code", "trust-remote-code")):
-        return False
-    return bool(release.config) and not weight_reader.names_own_code(release.config, release.files)
-
-
-def _names_remote_code(raw: bytes) -> bool:
-    """Whether a tokenizer's or processor's config names remote code (`auto_map`); one that is not a JSON object
-    cannot tell, and is taken to."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return True
-    return not isinstance(data, dict) or bool(data.get("auto_map"))
 
 
 def _read_declaration(release: Release, texts: dict[str, bytes], attempted: dict[str, Any]) -> None:

@@ -254,6 +254,9 @@ class Release(Record, eq=False):  # compared by identity
     # the other configs that may name remote code (CODE_MAP_FILES), as read: whether each does (auto_map), or could
     # not be told (not JSON, over the size limit: True)
     code_maps: dict[str, bool] = field(default_factory=dict)
+    # by configuration file (config.json, CODE_MAP_FILES): the modules its auto_map names in other repositories, by
+    # repository ("org/base--tokenization_x.XTokenizer"), which trust_remote_code fetches from there
+    foreign_code: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # the Hub id adapter_config.json's base_model_name_or_path names (not a folder on the trainer's machine)
     adapter_base: str | None = None
     licences: list[LicenceClaim] = field(default_factory=list)

@@ -8,7 +8,7 @@ from typing import Any
 from openlint.analysis.model import Assessment
 from openlint.errors import printable
 from openlint.knowledge import taxonomy
-from openlint.readers.weights import foreign_code, is_code
+from openlint.readers.weights import is_code
 from openlint.release.model import Release, WeightFile
 from openlint.rules.registry import Hit, check
 
@@ -69,18 +69,21 @@ def _shipped_code(release: Release, component: str) -> Iterator[Hit]:
 
 
 def _code_elsewhere(release: Release, component: str) -> Iterator[Hit]:
+    """One finding per configuration file whose auto_map names code in other repositories (config.json's, a
+    tokenizer's or a processor's: AutoTokenizer fetches and runs the one it names as readily as AutoModel)."""
     own = release.location.lower() if release.source == "hub" else None  # its own code is the shipped files' finding
-    elsewhere = {repo: names for repo, names in foreign_code(release.config).items() if repo.lower() != own}
-    if not elsewhere:
-        return
-    references = [f"{repo}--{name}" for repo, names in elsewhere.items() for name in names]
-    # a release's text, shown escaped and cut (errors.printable); only the names shown are escaped
-    named = [f"{printable(repo, 80)} ({_listed(names, 3, 80)})" for repo, names in list(elsewhere.items())[:3]]
-    other = "another repository" if len(elsewhere) == 1 else f"{len(elsewhere)} other repositories"
-    more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
-    yield Hit({"files": _listed(references, 5, 160), "count": len(references), "repositories": _listed(list(elsewhere), 3, 80),
-               "detail": f"config.json's auto_map names code from {other}: {', '.join(named)}{more}"},
-              "config.json", None, component, key="auto_map")
+    for path, found in release.foreign_code.items():
+        elsewhere = {repo: names for repo, names in found.items() if repo.lower() != own}
+        if not elsewhere:
+            continue
+        references = [f"{repo}--{name}" for repo, names in elsewhere.items() for name in names]
+        # a release's text, shown escaped and cut (errors.printable); only the names shown are escaped
+        named = [f"{printable(repo, 80)} ({_listed(names, 3, 80)})" for repo, names in list(elsewhere.items())[:3]]
+        other = "another repository" if len(elsewhere) == 1 else f"{len(elsewhere)} other repositories"
+        more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
+        yield Hit({"files": _listed(references, 5, 160), "count": len(references), "repositories": _listed(list(elsewhere), 3, 80),
+                   "detail": f"{path}'s auto_map names code from {other}: {', '.join(named)}{more}"},
+                  path, None, component, key="auto_map" if path == "config.json" else f"auto_map:{path}")
 
 
 def _listed(items: list[str], shown: int, width: int = 0) -> str:
