@@ -14,6 +14,7 @@ import pytest
 
 import hubgen
 from audit_fixtures import fake_hub, subprocess_env
+from weightgen import safetensors_bytes
 from openlint.audit import database, runner
 from openlint.audit.targets import Shard
 
@@ -280,3 +281,31 @@ def test_a_merge_that_cannot_read_an_input_writes_nothing(tmp_path):
     out = tmp_path / "merged.db"
     assert _main("audit", "merge", str(out), str(good), str(bad)) == 2
     assert not out.exists()
+
+
+def test_again_grades_targets_already_in_the_database_anew(tmp_path):
+    """A resumed audit skips what it graded; a folder changed since keeps its old row, until --again re-reads it."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    header, _ = safetensors_bytes({"w": ("F32", [2])})
+    (folder / "model.safetensors").write_bytes(header + b"\x00" * 8)
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# m\n", encoding="utf-8")
+    db = tmp_path / "audit.db"
+
+    def weights_licence() -> str:
+        connection = sqlite3.connect(db)
+        try:
+            (licence,) = connection.execute("SELECT licence FROM components WHERE component = 'deployment.data.weights'").fetchone()
+            return licence
+        finally:
+            connection.close()
+
+    assert _main("audit", str(folder), "--db", str(db)) == 0
+    assert weights_licence() == "apache-2.0"
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# m\n", encoding="utf-8")
+    assert _main("audit", str(folder), "--db", str(db)) == 0
+    assert weights_licence() == "apache-2.0", "resumed: the graded folder was skipped"
+    assert _main("audit", str(folder), "--db", str(db), "--again") == 0
+    assert weights_licence() == "mit"
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM results").fetchone() == (1,)  # replaced, not added

@@ -100,12 +100,13 @@ def _warm(targets: list[str]) -> None:
         hub.HfApi  # noqa: B018 - resolves the lazy attribute now
 
 
-def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 8,
-        progress: Progress | None = None, grade: Callable[[Settings, str], Outcome] = grade_one) -> Progress:
+def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 8, progress: Progress | None = None,
+        grade: Callable[[Settings, str], Outcome] = grade_one, again: bool = False) -> Progress:
+    """`again`: grade every target, also those already graded in `db` (else the audit resumes, skipping them)."""
     connection = database.connect(db)
     progress = progress or Progress(len(targets))
     try:
-        already = database.done(connection)
+        already = set() if again else database.done(connection)
         pending = [t for t in targets if (t, settings.options.revision or "") not in already]
         progress.skipped = len(targets) - len(pending)
         _warm(pending)

@@ -45,8 +45,9 @@ def audit() -> None:
 
     \b
     Targets: Hub ids or URLs, folders, --from FILE (one per line, # comments), or a Hub query (--author, --search,
-    --tag, --limit). An interrupted audit resumes: targets already graded in --db at the same revision are skipped.
-    A failing target is recorded with its error and the audit goes on. Exit 0 when every target was tried.
+    --tag, --limit). An interrupted audit resumes: targets already graded in --db at the same revision are skipped
+    (--again grades them anew, e.g. folders or a branch that changed since). A failing target is recorded with its
+    error and the audit goes on. Exit 0 when every target was tried.
     """
 
 
@@ -67,6 +68,8 @@ def audit() -> None:
 @click.option("--offline", is_flag=True, help=OFFLINE_HELP)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file applied to every target.")
+@click.option("--again", is_flag=True, help="Grade targets already graded in --db too, replacing their rows (an audit otherwise resumes, "
+              "and a folder or branch that changed since is not read again).")
 def audit_run(targets: tuple[str, ...], **given: Any) -> None:
     """Grade TARGETS (and --from files, and a Hub query) into --db."""
     from openlint.audit import runner, targets as target_lists
@@ -84,7 +87,8 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
                       timeout=given["timeout"], config_path=given["config_path"], no_config=given["config_path"] is None,
                       progress=False)  # the audit's own progress line; none per check
     progress = runner.Progress(len(mine), stream=runner.terminal())
-    done = runner.run(settings(options), mine, given["db"], concurrency=given["concurrency"], progress=progress)
+    done = runner.run(settings(options), mine, given["db"], concurrency=given["concurrency"], progress=progress,
+                      again=given["again"])
     shard = f" (shard {given['shard'].index}/{given['shard'].count} of {len(found)})" if given["shard"] else ""
     click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed, "
                f"{done.skipped} already done; {given['db']}", err=True)
