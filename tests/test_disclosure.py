@@ -99,7 +99,7 @@ def test_withheld_data_is_not_released_not_undisclosed(run, release):
     assert data["status"] == "not-released" and data["evidence"][0]["line"] == 8
     # said by the card, not by a declaration (the message said "declared not released"): the note says who says so
     [finding] = by_code(report)["OLT002"]
-    assert "Pre-training datasets is not released (D1). The card says it was not released." in finding["message"]
+    assert "Pre-training datasets: not released (D1). The card says it was not released." in finding["message"]
 
 
 def test_code_links_count_only_when_the_line_says_what_they_are(run, release):
