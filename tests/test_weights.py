@@ -25,6 +25,7 @@ from weightgen import (Reduce, benign_torch_pickle, global_pickle, gguf_bytes, l
                        torch_zip, write_safetensors, write_sharded)
 
 CARD = "---\nlicense: apache-2.0\n---\n# m\n"
+SAFE = (lambda header: header[0] + b"\x00" * header[1])(safetensors_bytes({"w": ("F32", [2])}))  # a valid safetensors file
 
 
 
@@ -328,15 +329,58 @@ def test_a_tokenizer_or_processor_config_naming_another_repositorys_code_is_remo
     assert sorted(f["file"] for f in both["OLW009"]) == sorted(["config.json", path])
 
 
-@pytest.mark.parametrize("text, detail", [("{not json", "is not a valid JSON object"), ("[1, 2]", "is not a valid JSON object"),
-                                          ("{" * 2_000_001, "is not a valid JSON object"),
-                                          ('{"pad": "' + "x" * 5_000_001 + '"}', "is over openlint's limit of 5 MB")])
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", "{" * 2_000_001])
 @pytest.mark.parametrize("path", ["config.json", "tokenizer_config.json"])
-def test_a_configuration_that_cannot_be_read_as_json_is_a_finding(run, release, path, text, detail):
-    """Whether it names remote code cannot be told: said, never passed over in silence."""
+def test_a_configuration_that_is_no_json_object_is_a_finding(run, release, path, text):
+    """A loader cannot read it either (the same json module): broken, not a way in."""
     found = by_code(report_of(run, release({"README.md": CARD, path: text})))
     (finding,) = found["OLC006"]
-    assert finding["file"] == path and detail in finding["message"]
+    assert finding["file"] == path and "is not a valid JSON object" in finding["message"]
+
+
+def _ignoring_everything_it_may(folder) -> None:
+    """The release's own configuration, switching off every rule a release may switch off."""
+    (folder / ".openlint.yaml").write_text("ignore: [OLC, OLD, OLI, OLP, OLT, OLL, OLW001]\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["config.json", "tokenizer_config.json", "video_preprocessor_config.json"])
+def test_a_code_config_too_large_to_read_whole_is_a_security_finding_the_release_cannot_ignore(run, release, path):
+    """A loader reads it whole, auto_map and all: cut at the limit, the code it names is unknown, not absent."""
+    padded = json.dumps({"auto_map": {"AutoTokenizer": ["evil/repo--tok.T", None]}, "pad": "x" * 5_000_001})
+    folder = release({"README.md": CARD, "model.safetensors": SAFE, path: padded})
+    _ignoring_everything_it_may(folder)
+    done = run("check", str(folder), "-f", "json")
+    (finding,) = [f for f in done.json()["findings"] if f["code"] == "OLW009"]
+    assert finding["file"] == path and "could not be checked" in finding["message"] and "limit of 5 MB" in finding["message"]
+
+
+def test_a_code_config_symlinked_out_of_the_release_is_a_security_finding(run, release, tmp_path):
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text(json.dumps({"auto_map": {"AutoTokenizer": ["evil/repo--tok.T", None]}}), encoding="utf-8")
+    folder = release({"README.md": CARD, "model.safetensors": SAFE})
+    (folder / "tokenizer_config.json").symlink_to(outside)
+    _ignoring_everything_it_may(folder)
+    (finding,) = [f for f in run("check", str(folder), "-f", "json").json()["findings"] if f["code"] == "OLW009"]
+    assert finding["file"] == "tokenizer_config.json" and "symlink outside the release" in finding["message"]
+
+
+@pytest.mark.parametrize("config", [
+    {"auto_map": ["evil/repo--tokenization_x.XTok", None]},  # AutoTokenizer's legacy form: a list, not a mapping
+    {"custom_pipelines": {"text-generation": {"impl": "evil/repo--pipe.EvilPipe", "pt": ["AutoModelForCausalLM"]}}},
+])
+def test_every_form_transformers_loads_code_from_is_read(run, release, config):
+    path = "config.json" if "custom_pipelines" in config else "tokenizer_config.json"
+    found = by_code(report_of(run, release({"README.md": CARD, path: json.dumps(config)})))
+    (finding,) = found["OLW009"]
+    assert finding["file"] == path and "evil/repo" in finding["message"]
+
+
+def test_shipped_code_named_only_by_a_tokenizers_auto_map_is_remote_code(run, release):
+    tokenizer = {"auto_map": {"AutoTokenizer": ["tok_x.XTok", None]}}
+    found = by_code(report_of(run, release({"README.md": CARD, "config.json": '{"model_type": "llama"}',
+                                            "tokenizer_config.json": json.dumps(tokenizer), "tok_x.py": "import os\n"})))
+    (finding,) = found["OLW009"]
+    assert "tok_x.py" in finding["message"]
 
 
 @pytest.mark.parametrize("auto_map", [{"AutoModel": "modeling_custom.Model"}, {"AutoTokenizer": [None, None]}, ["evil/repo--x.X"], "evil/repo--x.X", {}])

@@ -38,6 +38,7 @@ from openlint.sources.ids import is_repo_id
 
 CARD_NAMES = ("README.md", "MODEL_CARD.md", "README.MD", "readme.md", "ModelCard.md", "model_card.md")
 CONFIG = "config.json"
+TOKENIZER_CONFIG = "tokenizer_config.json"  # its auto_map may still be a list (the legacy form AutoTokenizer loads)
 _RE = patterns.Constants(__name__)
 HUB_DATASET_URL = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
 LINKED_KEYS = (("datasets", "dataset"), ("base_model", "model"))
@@ -315,6 +316,10 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
     for path in CODE_MAP_FILES:
         if path in texts:
             _read_code_map(release, path, texts[path])
+    for path in (CONFIG, *CODE_MAP_FILES):
+        entry = release.files.get(path)
+        if entry is not None and entry.special:  # a symlink out of the release: a loader follows it, openlint does not
+            release.unchecked_code[path] = entry.special
     if ADAPTER_CONFIG in texts:
         release.adapter_base = _adapter_base(texts[ADAPTER_CONFIG])
     for path in sorted(texts):
@@ -349,16 +354,17 @@ def _json_object(release: Release, path: str, raw: bytes) -> dict[str, Any] | No
     """A configuration file's JSON object; None, with a finding, when it is not one (or was cut at the size limit)."""
     entry = release.files.get(path)
     if entry is not None and entry.size > len(raw):
-        detail = f"{path} is over openlint's limit of {len(raw) // 1_000_000} MB and was not read whole"
-    else:
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            data = None
-        if isinstance(data, dict):
-            return data
-        detail = f"{path} is not a valid JSON object"
-    release.problems.append(Problem("config.invalid", path, 1, detail))
+        # a loader reads it whole: the code it names is unknown, which the remote-code check (a security rule) says
+        release.unchecked_code[path] = f"over openlint's limit of {len(raw) // 1_000_000} MB; not read whole"
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        data = None
+    if isinstance(data, dict):
+        return data
+    # a loader cannot read it either (Transformers parses it with the same json module): no code runs from it
+    release.problems.append(Problem("config.invalid", path, 1, f"{path} is not a valid JSON object"))
     return None
 
 
@@ -379,7 +385,7 @@ def _read_code_map(release: Release, path: str, raw: bytes) -> None:
 
 
 def _note_foreign_code(release: Release, path: str, data: dict[str, Any]) -> None:
-    elsewhere = weight_reader.foreign_code(data)
+    elsewhere = weight_reader.foreign_code(data, list_form=path == TOKENIZER_CONFIG)
     if elsewhere:
         release.foreign_code[path] = elsewhere
 

@@ -37,6 +37,7 @@ class Progress(Record):
     skipped: int = 0
     ok: int = 0
     failed: int = 0
+    kept: int = 0  # failed on an audit --again, and kept the grade recorded before
     stream: TextIO | None = None
     started: float = field(default_factory=time.monotonic)
 
@@ -102,15 +103,16 @@ def _warm(targets: list[str]) -> None:
 
 def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 8, progress: Progress | None = None,
         grade: Callable[[Settings, str], Outcome] = grade_one, again: bool = False) -> Progress:
-    """`again`: grade every target, also those already graded in `db` (else the audit resumes, skipping them)."""
+    """`again`: grade every target, also those already graded in `db` (else the audit resumes, skipping them); a
+    target that fails then keeps its earlier grade (a Hub that answered 503 once says nothing of the release)."""
     connection = database.connect(db)
     progress = progress or Progress(len(targets))
     try:
-        already = set() if again else database.done(connection)
-        pending = [t for t in targets if (t, settings.options.revision or "") not in already]
+        graded = database.done(connection)
+        pending = [t for t in targets if again or (t, settings.options.revision or "") not in graded]
         progress.skipped = len(targets) - len(pending)
         _warm(pending)
-        _pool(settings, pending, connection, concurrency, progress, grade)
+        _pool(settings, pending, connection, concurrency, progress, grade, graded if again else set())
     finally:
         progress.close()
         connection.close()
@@ -118,7 +120,7 @@ def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 
 
 
 def _pool(settings: Settings, pending: list[str], connection: sqlite3.Connection, concurrency: int, progress: Progress,
-          grade: Callable[[Settings, str], Outcome]) -> None:
+          grade: Callable[[Settings, str], Outcome], keep: set[tuple[str, str]]) -> None:
     queue = iter(pending)
     running: set[Future[Outcome]] = set()
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="openlint-audit") as pool:
@@ -131,7 +133,10 @@ def _pool(settings: Settings, pending: list[str], connection: sqlite3.Connection
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     outcome = future.result()
-                    database.record(connection, outcome)
+                    if outcome.report is None and (outcome.target, outcome.requested_revision or "") in keep:
+                        progress.kept += 1
+                    else:
+                        database.record(connection, outcome)
                     progress.update(outcome)
         except BaseException:
             for future in running:

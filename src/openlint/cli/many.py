@@ -69,7 +69,7 @@ def audit() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file applied to every target.")
 @click.option("--again", is_flag=True, help="Grade targets already graded in --db too, replacing their rows (an audit otherwise resumes, "
-              "and a folder or branch that changed since is not read again).")
+              "and a folder or branch that changed since is not read again); one that fails keeps its earlier grade.")
 def audit_run(targets: tuple[str, ...], **given: Any) -> None:
     """Grade TARGETS (and --from files, and a Hub query) into --db."""
     from openlint.audit import runner, targets as target_lists
@@ -90,7 +90,8 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
     done = runner.run(settings(options), mine, given["db"], concurrency=given["concurrency"], progress=progress,
                       again=given["again"])
     shard = f" (shard {given['shard'].index}/{given['shard'].count} of {len(found)})" if given["shard"] else ""
-    click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed, "
+    kept = f" ({done.kept} kept their earlier grade)" if done.kept else ""
+    click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed{kept}, "
                f"{done.skipped} already done; {given['db']}", err=True)
 
 

@@ -57,22 +57,33 @@ def is_code(path: str) -> bool:
 
 
 def names_own_code(config: dict[str, Any], files: Iterable[str]) -> bool:
-    """Whether a release says it ships code that trust_remote_code would load: config.json's auto_map, or a Python
-    file among its files."""
-    return bool(config.get("auto_map")) or any(is_code(path) for path in files)
+    """Whether a release says it ships code that trust_remote_code would load: config.json's auto_map or custom
+    pipelines, or a Python file among its files."""
+    return bool(config.get("auto_map")) or bool(config.get("custom_pipelines")) or any(is_code(path) for path in files)
 
 
-def foreign_code(config: dict[str, Any]) -> dict[str, list[str]]:
-    """The code config.json's auto_map names in other repositories, by repository: "org/repo--modeling_x.XModel" is
-    how Transformers names a class whose module lives in org/repo, which trust_remote_code downloads and runs. A value
-    is a reference or a list of them (AutoTokenizer: [slow, fast], either may be null); anything else names nothing."""
+def code_references(config: dict[str, Any], *, list_form: bool = False) -> list[str]:
+    """Every module reference a config hands to Transformers' dynamic loading: each auto_map value (a reference, or
+    a list of them: AutoTokenizer's [slow, fast], either may be null) and each custom pipeline's `impl`.
+    `list_form`: an auto_map that is itself a list counts (tokenizer_config.json's legacy form, which AutoTokenizer
+    still loads; a list anywhere else names no class a loader looks up)."""
     auto_map = config.get("auto_map")
+    values = list(auto_map.values()) if isinstance(auto_map, dict) else [auto_map] if list_form and isinstance(auto_map, list) else []
+    pipelines = config.get("custom_pipelines")
+    for task in pipelines.values() if isinstance(pipelines, dict) else ():
+        if isinstance(task, dict):
+            values.append(task.get("impl"))
+    return [reference for value in values for reference in (value if isinstance(value, list) else [value]) if isinstance(reference, str)]
+
+
+def foreign_code(config: dict[str, Any], *, list_form: bool = False) -> dict[str, list[str]]:
+    """The code a config names in other repositories, by repository: "org/repo--modeling_x.XModel" is how
+    Transformers names a class whose module lives in org/repo, which trust_remote_code downloads and runs."""
     found: dict[str, set[str]] = {}
-    for value in auto_map.values() if isinstance(auto_map, dict) else ():
-        for reference in value if isinstance(value, list) else [value]:
-            if isinstance(reference, str) and "--" in reference:
-                repo, _, name = reference.partition("--")
-                found.setdefault(repo.strip(), set()).add(name.strip())
+    for reference in code_references(config, list_form=list_form):
+        if "--" in reference:
+            repo, _, name = reference.partition("--")
+            found.setdefault(repo.strip(), set()).add(name.strip())
     return {repo: sorted(names) for repo, names in sorted(found.items())}
 
 

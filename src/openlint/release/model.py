@@ -238,7 +238,7 @@ class WeightFile(Record):
 
 # beside config.json, the small configs whose `auto_map` can make Transformers load remote code (a tokenizer's or a
 # processor's, possibly from another repository: "org/base--tokenization_x.XTokenizer")
-CODE_MAP_FILES = ("tokenizer_config.json", "processor_config.json", "preprocessor_config.json")
+CODE_MAP_FILES = ("tokenizer_config.json", "processor_config.json", "preprocessor_config.json", "video_preprocessor_config.json")
 ADAPTER_CONFIG = "adapter_config.json"  # a PEFT adapter's config: base_model_name_or_path names what it adapts
 
 
@@ -257,6 +257,9 @@ class Release(Record, eq=False):  # compared by identity
     # by configuration file (config.json, CODE_MAP_FILES): the modules its auto_map names in other repositories, by
     # repository ("org/base--tokenization_x.XTokenizer"), which trust_remote_code fetches from there
     foreign_code: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # the configuration files whose code references could not be checked (cut at the size limit, a symlink out of
+    # the release): a loader reads them whole, so what they name is unknown, not absent
+    unchecked_code: dict[str, str] = field(default_factory=dict)
     # the Hub id adapter_config.json's base_model_name_or_path names (not a folder on the trainer's machine)
     adapter_base: str | None = None
     licences: list[LicenceClaim] = field(default_factory=list)

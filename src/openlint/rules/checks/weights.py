@@ -51,9 +51,10 @@ def weights_safety(assessment: Assessment, options: dict[str, Any]) -> Iterator[
 
 @check("remote-code")
 def remote_code(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
-    """One finding for the Python files the release ships, when config.json's auto_map or a modelling file's name
-    says they are the model's; one for the modules auto_map names in other repositories (org/repo--module.Class),
-    which loading fetches from there even when the release ships no code."""
+    """One finding for the Python files the release ships, when an auto_map (config.json's, a tokenizer's or a
+    processor's), custom pipelines or a modelling file's name says they are the model's; one per config for the
+    modules it names in other repositories (org/repo--module.Class), which loading fetches from there even when the
+    release ships no code; one per config that could not be checked (over the size limit, a symlink out)."""
     component = taxonomy.by_role("inference-runtime").id
     yield from _shipped_code(assessment.release, component)
     yield from _code_elsewhere(assessment.release, component)
@@ -61,8 +62,10 @@ def remote_code(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit
 
 def _shipped_code(release: Release, component: str) -> Iterator[Hit]:
     files = [p for p in release.files if is_code(p)]
-    auto_map = release.config.get("auto_map")
-    if files and (auto_map or any(p.rsplit("/", 1)[-1].startswith(_MODELLING) for p in files)):
+    auto_map = release.config.get("auto_map") or release.config.get("custom_pipelines")
+    # a tokenizer's or processor's auto_map loads shipped code as config.json's does
+    mapped = auto_map or any(release.code_maps.values())
+    if files and (mapped or any(p.rsplit("/", 1)[-1].startswith(_MODELLING) for p in files)):
         listed = _listed(files, 5)
         yield Hit({"files": listed, "count": len(files), "detail": f"{len(files)} Python file(s) ship with the model ({listed})"},
                   "config.json" if auto_map else files[0], None, component)
@@ -72,6 +75,10 @@ def _code_elsewhere(release: Release, component: str) -> Iterator[Hit]:
     """One finding per configuration file whose auto_map names code in other repositories (config.json's, a
     tokenizer's or a processor's: AutoTokenizer fetches and runs the one it names as readily as AutoModel)."""
     own = release.location.lower() if release.source == "hub" else None  # its own code is the shipped files' finding
+    for path, why in release.unchecked_code.items():
+        yield Hit({"files": path, "count": 0, "repositories": "unknown",
+                   "detail": f"{path} could not be checked for the code it may name ({why})"},
+                  path, None, component, key=f"unchecked:{path}")
     for path, found in release.foreign_code.items():
         elsewhere = {repo: names for repo, names in found.items() if repo.lower() != own}
         if not elsewhere:
