@@ -505,3 +505,18 @@ def test_a_hundred_thousand_small_files(run, scratch_folder):
             os.close(os.open(sub / f"f{j}.txt", os.O_CREAT | os.O_WRONLY, 0o644))
     report = report_of(run, folder)
     assert report["components"][-1]["status"] == "undisclosed"
+
+
+@pytest.mark.parametrize("text", ["placeholder\n", "TODO: upload weights\n", "garbage\n"])
+@pytest.mark.parametrize("path", ["pytorch_model.bin", "model.ckpt"])
+def test_a_text_placeholder_under_a_pickle_name_is_no_weights_but_still_an_error(run, release, path, text):
+    """Text whose first byte is a pickle opcode starts a pickle that breaks at once: a loader fails on it (having run
+    what came before the break, so it stays unverified), and it holds no weights to grade."""
+    report = report_of(run, release({"README.md": CARD, path: text}))
+    found = by_code(report)
+    assert "OLW011" in found and "OLW001" in found
+    assert {c["id"]: c["label"] for c in report["components"]}["deployment.data.weights"] == "D1"
+    # a pickle that ends, then a broken one after it: weights were read, so they count (and stay unverified)
+    whole = pickle.dumps({"w": 1}, protocol=2) + text.encode()
+    both = report_of(run, release({"README.md": CARD, path: whole}, "whole"))
+    assert "OLW011" in by_code(both) and "OLW001" not in by_code(both)

@@ -263,6 +263,7 @@ def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) 
     elif result.unverified:
         weight.safety = "unchecked"
         weight.detail = f"unverified: {result.unverified[0]}"
+        weight.broken = result.broken > 0 and not result.pickles
     elif weight.format == "numpy" and not result.pickles and not result.not_pickle:
         weight.safety = "safe"
     elif result.pickles:

@@ -232,6 +232,9 @@ class WeightFile(Record):
     imports: list[str] = field(default_factory=list)
     detail: str = ""
     tensors: dict[str, int] | None = None  # safetensors: tensor name -> byte size (for shard checks)
+    # unverified, and no weights either: its pickle breaks before any ends ("placeholder", "TODO: upload"), so a
+    # loader fails on it; still an error (the loader runs what precedes the break), never released weights
+    broken: bool = False
 
 
 # -- the release --------------------------------------------------------------------------------------------------
@@ -291,8 +294,8 @@ class Release(Record, eq=False):  # compared by identity
     @property
     def holds_weights(self) -> bool:
         """Whether some weight file is weights: LFS pointers, unverified and dangerous files count; files that are not
-        weights at all (empty, garbage, no readable header: safety "invalid") do not."""
-        return any(weight.safety != "invalid" for weight in self.weights)
+        weights at all (empty, garbage, no readable header: safety "invalid"; a pickle that breaks before it ends) do not."""
+        return any(weight.safety != "invalid" and not weight.broken for weight in self.weights)
 
     def has_dir(self, path: str) -> bool:
         prefix = path.strip("/") + "/"

@@ -11,6 +11,7 @@ class ScanResult(Record):
     imports: list[Import] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # why the file cannot be verified; empty when it can
     pickles: int = 0
+    broken: int = 0  # pickles that started and then could not be followed (a loader fails there, having run what came before)
     kind: str = "pickle"  # pickle, torch-zip, torch-legacy, torch-tar, numpy, zip, tar, zlib, gzip, bz2, xz, lzma
     not_pickle: bool = False  # the bytes are no pickle at all (a loader fails on the first byte, running nothing)
 

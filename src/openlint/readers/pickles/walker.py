@@ -110,6 +110,7 @@ def walk(source: Source, member: str, result: ScanResult, index: int = 0) -> tup
     except Exception as exc:  # noqa: BLE001 - whatever genops raises, the real unpickler may have gone on
         result.unverified.append(f"{label}: malformed pickle ({type(exc).__name__}: {exc}); the unpickler may read "
                                  "it differently, so the rest cannot be verified")
+        result.broken += 1
         return "broken", None
     result.pickles += 1
     if values == 1 and first is not None and first[0] in _INT_OPS and isinstance(first[1], int):
