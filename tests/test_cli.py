@@ -9,6 +9,7 @@ import sys
 
 import jsonschema
 import pytest
+import yaml
 
 from conftest import WEIGHTS
 
@@ -246,6 +247,24 @@ def test_init_writes_a_declaration_that_keeps_the_levels(run, release):
     assert not [f for f in report["findings"] if f["code"].startswith("OLD") and f["code"] != "OLD001"]
     again = run("init", str(folder))
     assert again.code == 2 and "--force" in again.err
+
+
+@pytest.mark.parametrize("name", ["google-t5__t5-base", "runwayml__stable-diffusion-v1-5", "EleutherAI__gpt-j-6b"])
+def test_init_never_declares_a_component_inside_the_release_that_is_published_elsewhere(run, tmp_path, name):
+    """Components inherited from a catalogued root are released at the root's artefacts (or left for the releaser to
+    locate), never at "." (the release folder, which always exists, so the claim would pass unchecked)."""
+    from conftest import CORPUS, corpus_release
+
+    folder = corpus_release(CORPUS / "cards" / name, tmp_path / name)
+    before = run("check", str(folder), "-f", "json").json()
+    assert run("init", str(folder)).code == 0
+    declaration = yaml.safe_load((folder / "openness.yaml").read_text(encoding="utf-8"))
+    for cid, entry in declaration["components"].items():
+        locations = entry.get("location", [])
+        for location in [locations] if isinstance(locations, str) else locations:
+            assert location.startswith(("https://", "hf://")) or (folder / location).is_file(), (cid, location)
+    after = run("check", str(folder), "-f", "json").json()
+    assert after["grade"]["grade"] == before["grade"]["grade"] and after["grade"]["score"] == before["grade"]["score"]
 
 
 def test_version_and_module_entry_point():

@@ -492,7 +492,18 @@ def _from_catalogue(component: taxonomy.Component, root: Artefact, item: Inherit
         # openlint applies the rubric to the licence as written, as it does for every released component (the
         # authors' own tables differ for some licences; the catalogue's `why` says where)
         level = licences.level(component.side, licence)
-    return ComponentResult(component, item.status, level, licence, item.licence, evidence, note=note)
+    return ComponentResult(component, item.status, level, licence, item.licence, evidence, note=note,
+                           locations=tuple(filter(None, (_published_at(component, name) for name in item.artefacts))))
+
+
+def _published_at(component: taxonomy.Component, artefact: str) -> str | None:
+    """A catalogue artefact as a declaration's location: a code host's repository as its URL, a Hub id as hf://; a
+    bare name ("mc4") locates nothing."""
+    if artefact.startswith(("github.com/", "gitlab.com/")):
+        return f"https://{artefact}"
+    if _HUB_ID.match(artefact) and "/" in artefact:
+        return f"hf://datasets/{artefact}" if component.side == "data" else f"hf://{artefact}"
+    return None
 
 
 def _as_release(ancestor: Ancestor) -> Release:

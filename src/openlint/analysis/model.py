@@ -87,6 +87,9 @@ class ComponentResult(Record, frozen=True):
     pointers: tuple[Pointer, ...] = ()
     note: str = ""
     declared: bool = False
+    # where it is published when no pointer of the release shows it: an inherited component's artefacts, as the
+    # catalogue gives them for the root (https:// or hf:// locations, for a declaration openlint init writes)
+    locations: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

@@ -52,7 +52,12 @@ def render(assessment: Assessment) -> str:
 
 
 def _released(cid: str, result: ComponentResult) -> str:
-    locations = [_location(p) for p in result.pointers] or [e.file for e in result.evidence if e.source == "file" and e.file][:1] or ["."]
+    locations = ([_location(p) for p in result.pointers] or list(result.locations)
+                 or [e.file for e in result.evidence if e.source == "file" and e.file][:1])
+    if not locations:  # released, but openlint cannot say where: a location is the releaser's to give, never "."
+        return (f"  # {cid}:  (openlint found it released, but not where it is published: {_comment(result.note)})\n"
+                f"  #   status: released\n  #   location: https://... (where it is published)\n"
+                f"  #   license: {result.licence.id if result.licence and result.licence.identified else 'apache-2.0'}\n")
     out = f"  {cid}:\n    status: released\n"
     if len(set(locations)) == 1:
         out += f"    location: {_quote(locations[0])}\n"
@@ -61,6 +66,11 @@ def _released(cid: str, result: ComponentResult) -> str:
     if result.licence and result.licence.identified:
         return out + f"    license: {result.licence.id}\n"
     return out + "    # license: openlint could not identify it; give a Hub or SPDX licence id\n"
+
+
+def _comment(text: str) -> str:
+    """Text for a YAML comment: one line, nothing a terminal acts on."""
+    return escape_json(json.dumps(" ".join(text.split())[:160], ensure_ascii=False))[1:-1]
 
 
 def _template(cid: str, component: Component, result: ComponentResult) -> str:

@@ -36,6 +36,7 @@ class Inherited(Record, frozen=True):
     status: str
     licence: str | None
     why: str
+    artefacts: tuple[str, ...] = ()  # where it is published: Hub ids, github.com/ORG/REPO (or a bare name)
 
 
 class Artefact(Record, frozen=True, eq=False):  # compared by identity
@@ -234,7 +235,8 @@ def _artefact(entry: dict[str, Any], section: str, file: str, compile: Callable[
     if licence is None:
         raise DataFileError(file, f"licence {entry['licence']!r} is not in rules/licenses.yaml", f"entries ({entry['id']})/licence")
     pipeline = {cid: Inherited(item.get("level"), item.get("status", "released" if item.get("level", 0) and item["level"] > 1 else "not-released"),
-                               item.get("licence"), item.get("why", "")) for cid, item in (entry.get("pipeline") or {}).items()}
+                               item.get("licence"), item.get("why", ""), tuple(item.get("artefacts", ())))
+                for cid, item in (entry.get("pipeline") or {}).items()}
     return Artefact(
         id=entry["id"], name=entry["name"], section=section, roles=frozenset(entry["roles"]), licence=licence.id,
         licence_url=entry["licence_url"], aliases=tuple(entry["aliases"]), hub_ids=tuple(entry.get("hub_ids", ())), url=entry.get("url", ""), gated=bool(entry.get("gated")),
