@@ -125,6 +125,41 @@ def test_a_run_that_fails_still_writes_a_valid_sarif_log(run, release, sarif_sch
     assert notification["message"]["text"] in result.err
 
 
+@pytest.mark.parametrize("args", [
+    ("check", "release/nosuch"),  # a mistyped folder (its parent exists: said before any Hub lookup)
+    ("check", "{folder}", "--min-grade", "Z"),  # a value click refuses
+    ("check", "{folder}", "--no-such-option"),  # an option click does not know
+    ("check", "{folder}", "--config", "{folder}/README.md", "--no-config"),  # options that contradict each other
+])
+def test_a_usage_error_still_writes_the_sarif_log_asked_for(run, release, sarif_schema, tmp_path, args, monkeypatch):
+    folder = release({"README.md": "# m\n"})
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "usage.sarif"
+    result = run(*(a.format(folder=folder) for a in args), "-o", f"sarif:{out}")
+    assert result.code == 2 and result.err.count("\n") == 1
+    log = json.loads(out.read_text())
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    (notification,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notification["message"]["text"] in result.err
+
+
+@pytest.mark.parametrize("output", ["README.md", "markdown:README.md", "sarif:config.json", "json:openness.yaml", "sarif:LICENSE"])
+def test_an_output_never_overwrites_a_file_the_check_reads(run, release, output, monkeypatch):
+    """`-o README.md` in the release would replace the card with the report; refused, and nothing is written over it,
+    not even the failure log (nor after a usage error)."""
+    files = {"README.md": "---\nlicense: mit\n---\n# m\n", "config.json": "{}", "openness.yaml": "version: 1\n", "LICENSE": "MIT License\n"}
+    folder = release(files)
+    monkeypatch.chdir(folder)
+    name = output.rpartition(":")[2]
+    result = run("check", "-o", output)
+    assert result.code == 2 and f"would overwrite {name}" in result.err
+    assert run("check", "--no-such-option", "-o", output).code == 2
+    assert (folder / name).read_text() == files[name]
+    # a file the check does not read (a report of an earlier run) is written over as before
+    (folder / "report.md").write_text("old report\n")
+    assert run("check", "-o", "report.md").code in (0, 1) and "old report" not in (folder / "report.md").read_text()
+
+
 def test_an_unreachable_repository_still_writes_a_valid_sarif_log(run, hub, sarif_schema, tmp_path):
     out = tmp_path / "openlint.sarif"
     result = run("check", "nobody/nothing", "-o", f"sarif:{out}", "-o", f"json:{tmp_path / 'report.json'}")

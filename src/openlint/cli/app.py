@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from openlint import __version__
-from openlint.cli.options import FAIL_ON, GRADES, OFFLINE_HELP, TOKEN_HELP, check_options
+from openlint.cli.options import FAIL_ON, GRADES, OFFLINE_HELP, TOKEN_HELP
 from openlint.cli.params import FolderTarget, OutputSpec, RuleSelectors, Target
 from openlint.errors import OpenlintError
 from openlint.formats import FORMATS
@@ -53,7 +53,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("target", default=".", metavar="[TARGET]", type=Target())
+@click.argument("target", default=".", metavar="[TARGET]", type=Target(typo_here=False))
 @_hub_options
 @click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)),
               help="Output format on stdout [default: github on GitHub Actions, else text].")
@@ -79,9 +79,9 @@ def check(target: str, **given: object) -> None:
     (https://huggingface.co/org/name/tree/REVISION). "releases/model" where the folder "releases" exists is taken
     for a mistyped folder: write hf://releases/model for the Hub repository.
     """
-    from openlint.cli.commands import run_check
+    from openlint.cli.commands import check_command
 
-    sys.exit(run_check(check_options(target, given)))
+    sys.exit(check_command(target, given))
 
 
 _rule_files = click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -168,7 +168,7 @@ _register_many()
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    _handled(lambda: cli.main(args=argv, prog_name="openlint", standalone_mode=False), _command_named(args))
+    _handled(lambda: cli.main(args=argv, prog_name="openlint", standalone_mode=False), _command_named(args), args)
 
 
 def _command_named(args: list[str]) -> str:
@@ -189,7 +189,7 @@ def replay(exc: BaseException) -> None:
     _handled(lambda: check.main(args=[], prog_name="openlint", standalone_mode=False), "openlint check")
 
 
-def _handled(invoke: Callable[[], object], command_hint: str = "openlint") -> None:
+def _handled(invoke: Callable[[], object], command_hint: str = "openlint", args: list[str] | None = None) -> None:
     try:
         invoke()
     except click.exceptions.Exit as exc:
@@ -207,7 +207,12 @@ def _handled(invoke: Callable[[], object], command_hint: str = "openlint") -> No
         command = ctx.command_path if ctx is not None else command_hint
         where = f" (see '{command} --help')" if isinstance(exc, click.UsageError) else ""
         message = clean(exc.format_message())
-        click.echo(f"openlint: error: {message.rstrip('.') + where if where else message}", err=True)
+        line = message.rstrip('.') + where if where else message
+        if args is not None and command_hint == "openlint check":
+            from openlint.cli.commands import usage_failure
+
+            usage_failure(args, line)  # click stopped before the check: its SARIF outputs still record why
+        click.echo(f"openlint: error: {line}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("openlint: aborted", err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from openlint.support.record import replace
 
@@ -15,19 +16,63 @@ from openlint.support.files import write_atomic
 from openlint.support.text import clean
 
 
+def check_command(target: str, given: dict[str, Any]) -> int:
+    """`openlint check` from its command-line values: options that contradict each other (or a mistyped folder)
+    stop it as any other error does, SARIF failure log included."""
+    from openlint.cli.options import check_options
+
+    try:
+        options = check_options(target, given)
+    except OpenlintError as exc:
+        _write_failure(target, tuple(given.get("outputs") or ()), str(exc))
+        raise
+    return run_check(options)
+
+
 def run_check(options: Options) -> int:
     """Check, render, write, and choose the exit status. A run that stops with an error still leaves a valid SARIF
     log (one error notification, executionSuccessful false) in every SARIF file asked for with -o, so that a CI step
     that uploads it always has a file; stdout stays empty, and the error itself is raised to the caller, which prints
     it (exit 2)."""
     try:
+        _refuse_overwriting_the_release(options.target, options.outputs)
         return _check(options)
     except OpenlintError as exc:
-        _write_failure(options, str(exc))
+        _write_failure(options.target, options.outputs, str(exc))
         raise
     except Exception as exc:  # an internal error: the same one line main() prints
-        _write_failure(options, f"internal error: {type(exc).__name__}: {exc}")
+        _write_failure(options.target, options.outputs, f"internal error: {type(exc).__name__}: {exc}")
         raise
+
+
+def _refuse_overwriting_the_release(target: str, outputs: tuple[tuple[str, Path], ...]) -> None:
+    """`-o README.md` in the release folder would replace the card with the report (and the next check would grade
+    the report): an output may not overwrite a file the check reads."""
+    for _, path in outputs:
+        name = _release_file(target, path)
+        if name is not None:
+            raise OpenlintError(f"-o {clean(str(path))} would overwrite {clean(name)}, a file of the checked release that openlint "
+                                "reads; write the report elsewhere")
+
+
+def _release_file(target: str, path: Path) -> str | None:
+    """The name in the release of the existing file `path` would overwrite, when the check reads it (card, licence,
+    declaration, configuration, weights, code); None for anything else (a report of an earlier run, a new file)."""
+    from openlint import config
+    from openlint.assemble import CARD_NAMES
+    from openlint.readers import declaration, licence, shards, weights
+    from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES
+
+    root = Path(target)
+    if not root.is_dir() or not path.is_file():
+        return None
+    try:
+        name = path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+    read = (name in (*CARD_NAMES, "config.json", ADAPTER_CONFIG, *CODE_MAP_FILES, *declaration.FILE_NAMES, *config.FILE_NAMES, "pyproject.toml")
+            or licence.is_licence_file(name) or shards.is_index(name) or weights.identify(name) is not None or weights.is_code(name))
+    return name if read else None
 
 
 def _check(options: Options) -> int:
@@ -62,12 +107,33 @@ def _check(options: Options) -> int:
     return 1 if failed else 0
 
 
-def _write_failure(options: Options, message: str) -> None:
+def usage_failure(args: list[str], message: str) -> None:
+    """A usage error click stopped `check` with: the SARIF files the command line asks for (-o, --output) still get
+    the failure log, as after any other exit-2 error; a value that is not a valid output names none."""
+    import click
+
+    from openlint.cli.params import OutputSpec
+
+    outputs = []
+    for index, arg in enumerate(args):
+        value = (args[index + 1] if arg in ("-o", "--output") and index + 1 < len(args) else arg.partition("=")[2]
+                 if arg.startswith("--output=") else arg[2:] if arg.startswith("-o") and len(arg) > 2 else None)
+        try:
+            outputs.append(OutputSpec().convert(value, None, None)) if value else None
+        except click.BadParameter:
+            continue
+    # the target is not known for sure: every folder the command line names (and this one) is kept from being overwritten
+    for folder in [".", *(arg for arg in args if Path(arg).is_dir())]:
+        outputs = [(fmt, path) for fmt, path in outputs if _release_file(folder, path) is None]
+    _write_failure(".", tuple(outputs), message)
+
+
+def _write_failure(target: str, outputs: tuple[tuple[str, Path], ...], message: str) -> None:
     from openlint.formats import sarif
 
     log = sarif.failure(message)
-    for fmt, path in options.outputs:
-        if fmt == "sarif":
+    for fmt, path in outputs:
+        if fmt == "sarif" and _release_file(target, path) is None:
             try:
                 write_atomic(path, log)
             except OpenlintError:

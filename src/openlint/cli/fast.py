@@ -5,7 +5,7 @@ Only plain command lines are parsed here: `check`, at most one TARGET, and the o
 full (`--format concise`, `--format=concise`, `-f concise`) with a valid value. Anything else (another command,
 help, a value click would refuse, clustered short options, `--`, shell completion, and Windows, where click expands
 wildcards itself) goes to the click CLI, which also prints the usage errors. The values are those click would pass
-to the `check` command, and both build the check's Options with `check_options`; an exception is handed to click's
+to the `check` command, and both run it with `commands.check_command`; an exception is handed to click's
 own handling (cli/app.py: `replay`), so the output and exit status are the same either way (tests/test_cli_fast.py).
 """
 
@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from openlint.cli.options import FAIL_ON, GRADES, check_options
+from openlint.cli.options import FAIL_ON, GRADES
 from openlint.formats import FORMATS
 
 # what click passes to `check` when an option is not given
@@ -83,10 +83,10 @@ def run(target: str, given: dict[str, Any]) -> None:
     """Run the check as the click command would, and exit with its status."""
     try:
         from openlint.cli.collector import started
-        from openlint.cli.commands import run_check
+        from openlint.cli.commands import check_command
 
         started()
-        status = run_check(check_options(target, given))
+        status = check_command(target, given)
     except (SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - click's handling and main()'s, exactly as on the click path

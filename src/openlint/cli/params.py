@@ -34,13 +34,17 @@ class Target(click.ParamType):
 
     name = "TARGET"
 
+    def __init__(self, *, typo_here: bool = True) -> None:
+        # `check` says a mistyped folder itself, before any lookup, where its SARIF outputs record the error too
+        self.typo_here = typo_here
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         text = str(value)
         if not text.strip():
             self.fail("TARGET is empty: name a release folder, or a Hub repository (org/name) or URL", param, ctx)
         from openlint.sources import mistyped_folder
 
-        if typo := mistyped_folder(text):  # said at once, for every command, never after a Hub lookup
+        if self.typo_here and (typo := mistyped_folder(text)):  # said at once, never after a Hub lookup
             raise OpenlintError(typo)
         return text
 
