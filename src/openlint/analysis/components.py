@@ -51,7 +51,14 @@ def from_evidence(release: Release, component: Component, disclosure: Disclosure
                                pointers=signals.pointers, note="Partly released: " + ", ".join(p.target for p in signals.pointers[:3]) + "; the rest is withheld")
     if signals.pointers:
         return _released(release, component, signals.pointers, own)
-    return _not_released(component, signals)
+    return _not_released(component, signals, _stage_mention(component, disclosure))
+
+
+def _stage_mention(component: Component, disclosure: Disclosure) -> Evidence | None:
+    """Where the card shows the stage happened, when that mention describes the component itself (taxonomy
+    `stage_describes`: a reported internal benchmark is that benchmark)."""
+    stage = disclosure.stages[component.exists_if] if component.exists_if and component.stage_describes else None
+    return stage.evidence if stage is not None and stage.present else None
 
 
 def _stage_absent(component: Component, disclosure: Disclosure) -> ComponentResult | None:
@@ -104,11 +111,12 @@ def _licence_of(pointer: Pointer) -> licences.Licence | None:
     return found if found is not None and found.identified else None
 
 
-def _not_released(component: Component, signals: Signals) -> ComponentResult:
+def _not_released(component: Component, signals: Signals, mention: Evidence | None = None) -> ComponentResult:
     if signals.withheld:
         return ComponentResult(component, "not-released", 1, evidence=signals.withheld[:5], note="The card says it was not released")
-    if signals.described:
-        return ComponentResult(component, "described", 1, evidence=signals.described[:5], note="Described in the card without a pointer to the artefact")
+    if signals.described or mention is not None:
+        return ComponentResult(component, "described", 1, evidence=signals.described[:5] or (mention,),
+                               note="Described in the card without a pointer to the artefact")
     return ComponentResult(component, "undisclosed", 1, note="The release says nothing about it")
 
 

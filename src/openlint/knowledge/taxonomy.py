@@ -24,6 +24,7 @@ class Component(Record, frozen=True):
     recommendation: str
     role: str
     exists_if: str | None = None  # the training stage without which the component does not apply
+    stage_describes: bool = False  # the stage's evidence describes the component itself (an internal benchmark named)
     covered_by_release_licence: bool = False
     inherited: bool = False  # a derivative has it from the root of its lineage
 
