@@ -43,8 +43,10 @@ def test_concise_is_one_line_per_finding_then_the_grade(run, llama, monkeypatch)
     assert all(findings), lines
     assert [(m["code"], m["path"], int(m["line"])) for m in findings] == [
         (f["code"], f"{llama.name}/{place['file']}", place["line"] or 1) for f in active for place in f["locations"]]
+    places = sum(len(f["locations"]) for f in active)
     assert lines[-1] == f"grade {report['grade']['grade']} ({report['grade']['score']:g}/100): " + ", ".join(
-        f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in ((s, report["summary"][s]) for s in ("error", "warning", "info")) if n)
+        f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in ((s, report["summary"][s]) for s in ("error", "warning", "info")) if n) + (
+        f" (in {places} places)" if places > len(active) else "")
 
 
 def test_concise_quiet_prints_only_error_and_warning_lines(run, llama):

@@ -88,6 +88,10 @@ def test_concise_gives_one_line_per_location(run, repeated, monkeypatch):
     system = [line for line in lines if " OLW003 " in line and "os.system" in line]
     assert sorted(system) == sorted(f"{name}:1:1: OLW003 {name} imports os.system (in {name}): loading it can run arbitrary code."
                                     for name in PICKLES)
+    # the summary counts findings, and says how many lines (places) they take, which is more
+    places = [line for line in lines if re.match(r"^\S+:\d+:\d+: [A-Z]+\d+ ", line)]
+    summary = next(line for line in lines if line.startswith("grade "))
+    assert summary.endswith(f"(in {len(places)} places)") and len(places) > sum(int(n) for n in re.findall(r"(\d+) (?:error|warning|info)", summary))
 
 
 def test_text_markdown_and_html_list_the_other_places(run, repeated):

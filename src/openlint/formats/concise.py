@@ -29,4 +29,7 @@ def _summary(report: Report) -> str:
     counts = report.counts()
     found = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info") if counts[s])
     waived = f", {counts['waived']} acknowledged" if counts["waived"] else ""
-    return f"grade {report.grade_summary()}: {found or 'no findings'}{waived}"
+    # a finding in several places has a line for each: say so, or the lines above outnumber the count
+    places = sum(len(f.locations) for f in report.active)
+    spread = f" (in {places} places)" if places > len(report.active) else ""
+    return f"grade {report.grade_summary()}: {found or 'no findings'}{spread}{waived}"
