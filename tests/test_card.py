@@ -55,7 +55,8 @@ def test_an_html_block_that_is_one_heading_element_is_a_heading():
 def test_a_field_set_twice_is_a_problem_and_the_last_is_read():
     parsed, problems = parse("---\nlicense: mit\ntags:\n  - license: x\ndescription: |\n  license: y\nlicense: cc-by-nc-4.0\n---\n# x\n")
     # nested and block-scalar lines are not fields of the card
-    assert [(p.kind, p.line) for p in problems if p.kind.startswith("card.front-matter")] == [("card.front-matter-duplicate-key", 7)]
+    assert [(p.kind, p.line) for p in problems if p.kind.startswith("card.front-matter")] == [
+        ("card.front-matter-duplicate-key", 7), ("card.front-matter-invalid", 3)]  # (a mapping in `tags` is no tag either)
     assert "sets 'license' twice (lines 2 and 7)" in problems[0].detail
     assert parsed.metadata["license"] == "cc-by-nc-4.0"
 
@@ -87,6 +88,15 @@ def test_malformed_yaml_and_unclosed_front_matter():
     assert problems[0].kind == "card.front-matter-invalid" and "never closed" in problems[0].detail
     _, problems = parse("---\n- a list\n---\n")
     assert "not a mapping" in problems[0].detail
+
+
+def test_metadata_fields_of_the_wrong_shape_are_said_and_ignored():
+    card = "---\nlicense: [mit, 5, {a: b}]\nbase_model: 7\ndatasets: {x: 1}\ntags: [a, b]\nlibrary_name: [transformers]\nlanguage: [en, no]\n---\n# x\n"
+    _, problems = parse(card)
+    said = {(p.line, p.detail.split(";")[0]) for p in problems if p.kind == "card.front-matter-invalid"}
+    assert said == {(2, "item(s) 2, 3 of `license` are not strings"), (3, "`base_model` is a number, not a string or a list of strings"),
+                    (4, "`datasets` is a mapping, not a string or a list of strings"), (6, "`library_name` is a list, not a string")}
+    # Norwegian `no` reads as false in YAML 1.1: a word to the Hub, so no finding for the language list
 
 
 def test_blocks_keep_their_text_as_written_inside_containers():

@@ -111,6 +111,35 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
         return
     card.metadata = {str(k): v for k, v in (data or {}).items()}
     _field_lines(card, text, start + 1, problems)
+    _field_shapes(card, problems)
+
+
+# the Hub's model-card metadata fields openlint reads, and whether each may be a list of strings as well as a string
+# (huggingface_hub's ModelCardData); a value of another shape is ignored, and said
+_FIELD_SHAPES = {"license": True, "license_name": False, "license_link": False, "base_model": True, "base_model_relation": False,
+                 "datasets": True, "library_name": False, "pipeline_tag": False, "tags": True, "language": True, "model_name": False}
+
+
+_SHAPE_NAMES = {"int": "a number", "float": "a number", "dict": "a mapping", "list": "a list",
+                "date": "a date", "datetime": "a date"}
+
+
+def _field_shapes(card: Card, problems: list[Problem]) -> None:
+    for key, listable in _FIELD_SHAPES.items():
+        value = card.metadata.get(key)
+        # (true/false are words to the Hub's YAML 1.2 reader: Norwegian `no` in a language list, which YAML 1.1 reads as false)
+        if value is None or isinstance(value, str | bool):
+            continue
+        expected = "a string or a list of strings" if listable else "a string"
+        if listable and isinstance(value, list):
+            odd = [str(index + 1) for index, item in enumerate(value) if not isinstance(item, str | bool)]
+            if not odd:
+                continue
+            shown = ", ".join(odd[:5]) + (f" and {len(odd) - 5} more" if len(odd) > 5 else "")
+            detail = f"item(s) {shown} of `{key}` are not strings; openlint reads only the strings ({expected} expected)"
+        else:
+            detail = f"`{key}` is {_SHAPE_NAMES.get(type(value).__name__, 'a ' + type(value).__name__)}, not {expected}; openlint ignores it"
+        problems.append(Problem("card.front-matter-invalid", card.path, card.key_line(key) or 1, detail))
 
 
 def _field_lines(card: Card, text: str, offset: int, problems: list[Problem]) -> None:
