@@ -28,6 +28,9 @@ def problem(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
                       item.data.get("component"), key=f"{item.kind}:{item.file}:{item.detail}")
 
 
+_ITEM_NAMES = {"out-of-scope-use": "out-of-scope use"}  # the rest read as their words
+
+
 @check("practice", {
     "type": "object", "required": ["item"], "additionalProperties": False,
     "properties": {"item": {"enum": ["intended-use", "out-of-scope-use", "limitations", "contact", "citation", "checkpoints", "training-logs"]}},
@@ -37,7 +40,7 @@ def practice(assessment: Assessment, options: dict[str, Any]) -> Iterator[Hit]:
     # a card that could not be read (a partial check) is not a card without the section
     if card is not None and not assessment.release.unread(card.path) and assessment.disclosure.practice.get(options["item"]) is None:
         file, line = anchor(assessment)
-        yield Hit({"item": options["item"].replace("-", " ")}, file, line)
+        yield Hit({"item": _ITEM_NAMES.get(options["item"], options["item"].replace("-", " "))}, file, line)
 
 
 @check("placeholders")
