@@ -326,3 +326,10 @@ def test_a_configuration_named_relative_to_the_working_folder_is_shown_where_it_
     monkeypatch.chdir(tmp_path)
     text = run("check", str(folder.relative_to(tmp_path)), "--config", "c.yaml").out
     assert "  c.yaml (configuration, named with --config)" in text and f"{folder.name}/c.yaml" not in text, text
+
+
+@pytest.mark.parametrize("target, kind", [("https://huggingface.co/datasets/org/name", "dataset"), ("hf://datasets/org/name", "dataset"),
+                                          ("https://hf.co/spaces/org/demo", "space")])
+def test_a_hub_dataset_or_space_is_named_as_such(run, target, kind):
+    result = run("check", target)
+    assert result.code == 2 and f"a Hub {kind}, not a model repository" in result.err and result.err.count("\n") == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openlint.support.record import Record
 
-from openlint.errors import OpenlintError
+from openlint.errors import OpenlintError, printable
 from openlint.knowledge import patterns
 from openlint.sources.base import Source
 from openlint.sources.ids import is_repo_id
@@ -16,6 +16,7 @@ from openlint.sources.ids import is_repo_id
 _RE = patterns.Constants(__name__)
 _REPO_ID = _RE(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$", re.ASCII)
 _RESERVED = r"(?!(?:datasets|spaces|docs|blog|papers|models|settings|organizations|collections|api|join|login)(?:/|$))"
+_OTHER_HUB_KIND = _RE(r"^(?:https?://(?:www\.)?(?:huggingface\.co|hf\.co)/|hf://)(datasets|spaces)/", re.ASCII)
 _HUB_URL = _RE(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/{_RESERVED}([\w.-]+(?:/[\w.-]+)?)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$", re.ASCII)
 
 
@@ -62,7 +63,10 @@ def open_source(target: str, *, revision: str | None = None, token: str | None =
         return LocalSource(target, name=hub_id or gitremote.hub_remote(Path(target)))
     hub = parse_hub_target(target)
     if hub is None:
-        raise OpenlintError(f"{target}: no such folder, and not a Hub repository id (org/name) or URL")
+        kind = _OTHER_HUB_KIND.match(target)
+        if kind:  # a dataset's or a Space's page: a real Hub URL, of something openlint does not grade
+            raise OpenlintError(f"{printable(target, 200)}: a Hub {kind.group(1)[:-1]}, not a model repository; openlint checks model releases")
+        raise OpenlintError(f"{printable(target, 200)}: no such folder, and not a Hub repository id (org/name) or URL")
     if hub_id is not None:
         raise OpenlintError("--hub-id applies to a local checkout; the target is already a Hub repository")
     repo_id, url_revision = hub
