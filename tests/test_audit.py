@@ -333,3 +333,12 @@ def test_a_target_that_fails_on_again_keeps_its_earlier_grade(tmp_path):
     assert (done.failed, done.kept, done.skipped) == (2, 1, 0)
     rows = dict(sqlite3.connect(db).execute("SELECT target, status FROM results"))
     assert rows == {str(folder): "ok", str(other): "error"}  # the graded one kept; a new failure is recorded
+
+
+def test_the_summary_names_the_targets_that_failed_and_why(tmp_path, capsys):
+    folders = [tmp_path / f"missing-{i}" for i in range(runner.SHOWN_FAILURES + 2)]
+    assert _main("audit", *map(str, folders), "--db", str(tmp_path / "audit.db")) == 0
+    err = capsys.readouterr().err
+    named = [line for line in err.splitlines() if line.startswith("openlint audit: failed: ")]
+    assert len(named) == runner.SHOWN_FAILURES and all("no such folder" in line for line in named)
+    assert "and 2 more" in err and f"{len(folders)} failed" in err

@@ -333,3 +333,12 @@ def test_a_configuration_named_relative_to_the_working_folder_is_shown_where_it_
 def test_a_hub_dataset_or_space_is_named_as_such(run, target, kind):
     result = run("check", target)
     assert result.code == 2 and f"a Hub {kind}, not a model repository" in result.err and result.err.count("\n") == 1
+
+
+def test_min_grade_takes_either_case_in_a_configuration_as_on_the_command_line(run, release, tmp_path):
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n"})  # no weights: grade F
+    for value in ("c", "C"):
+        config = tmp_path / f"config-{value}.yaml"
+        config.write_text(f"min-grade: {value}\n", encoding="utf-8")
+        result = run("check", str(folder), "--config", str(config), "--fail-on", "never")
+        assert result.code == 1 and "below the minimum C" in result.err.replace("minimum grade", "minimum"), result.err

@@ -62,6 +62,10 @@ def test_json_reports_and_markdown_for_a_job_summary(run, mistral, tmp_path):
     # findings added and resolved: the non-commercial licence brings a licence finding the old release did not have
     data = json.loads(run("diff", str(before), str(after), "-f", "json").out)
     assert data["findings_added"] and all(f["code"] for f in data["findings_added"])
+    # without -f, the file's extension names its format (as check -o), and stdout stays text
+    for name, starts in (("auto.md", "## openlint diff"), ("auto.json", "{"), ("auto.txt", "openlint diff:")):
+        result = run("diff", str(before), str(after), "-o", str(tmp_path / name))
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(starts) and result.out.startswith("openlint diff:")
 
 
 def test_a_component_that_could_no_longer_be_assessed_fails_the_gate(run, mistral, tmp_path):

@@ -85,6 +85,11 @@ def test_statistics_count_every_place_per_rule_most_first(run, llama, release):
     assert as_json[0] == {"code": "OLW003", "name": "dangerous-pickle-import", "severity": "error", "count": 2, "findings": 1}
 
 
+def test_statistics_of_a_clean_release_say_there_is_nothing(run, example):
+    assert run("check", str(example), "--statistics", "--no-config").out == "no findings\n"
+    assert json.loads(run("check", str(example), "--statistics", "-f", "json", "--no-config").out) == []
+
+
 # -- HTML -------------------------------------------------------------------------------------------------------------
 
 class _Page(HTMLParser):

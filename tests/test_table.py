@@ -142,3 +142,9 @@ def test_targets_that_could_not_be_graded_are_said_to_be_left_out(run, audit_db,
     assert f"over {COUNT} release(s): {note}" in markdown.out and note in markdown.err
     assert note in run("table", str(db), "-f", "html").out and note in run("table", str(db), "-f", "csv").err
     assert note not in run("table", str(audit_db)).err
+
+
+def test_without_a_format_the_output_files_extension_names_it(run, audit_db, tmp_path):
+    for name, fmt in (("t.csv", "csv"), ("t.html", "html"), ("t.md", "markdown")):
+        assert run("table", str(audit_db), "-o", str(tmp_path / name)).code == 0
+        assert (tmp_path / name).read_text(encoding="utf-8") == run("table", str(audit_db), "-f", fmt).out

@@ -161,7 +161,7 @@ def load(path: Path, origin: str = NAMED) -> Config:
     waivers = list(data.get("waivers", ()))
     return Config(
         path=str(path), select=tuple(data.get("select", ())), ignore=tuple(data.get("ignore", ())), severity=data.get("severity", {}),
-        fail_on=data.get("fail-on"), min_grade=data.get("min-grade"),
+        fail_on=data.get("fail-on"), min_grade=data["min-grade"].upper() if "min-grade" in data else None,
         rules=tuple(_rule_file(entry, i, path) for i, entry in enumerate(data.get("rules", ()))), waivers=tuple(waivers),
         catalogue=_catalogue_files(data, path, origin),
         origin=origin, waiver_lines=_waiver_lines(text, waivers),

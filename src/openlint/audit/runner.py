@@ -30,6 +30,9 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
+SHOWN_FAILURES = 5  # failed targets named in the summary; the database holds every one
+
+
 class Progress(Record):
     """Counts, and one line on a terminal (stderr) rewritten as targets finish; nothing when not a terminal."""
 
@@ -38,6 +41,7 @@ class Progress(Record):
     ok: int = 0
     failed: int = 0
     kept: int = 0  # failed on an audit --again, and kept the grade recorded before
+    failures: list[tuple[str, str]] = field(default_factory=list)  # the first few (target, error), for the summary
     stream: TextIO | None = None
     started: float = field(default_factory=time.monotonic)
 
@@ -50,6 +54,8 @@ class Progress(Record):
             self.ok += 1
         else:
             self.failed += 1
+            if len(self.failures) < SHOWN_FAILURES:
+                self.failures.append((outcome.target, outcome.error or ""))
         if self.stream is not None:
             elapsed = time.monotonic() - self.started
             line = (f"audit: {self.finished}/{self.total - self.skipped}  ok {self.ok}  failed {self.failed}  "

@@ -91,6 +91,10 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
                       again=given["again"])
     shard = f" (shard {given['shard'].index}/{given['shard'].count} of {len(found)})" if given["shard"] else ""
     kept = f" ({done.kept} kept their earlier grade)" if done.kept else ""
+    for target, error in done.failures:  # what failed and why, without a query of the database
+        click.echo(f"openlint audit: failed: {runner.printable(target)[:120]}: {runner.printable(error)[:300]}", err=True)
+    if done.failed > len(done.failures):
+        click.echo(f"openlint audit: ... and {done.failed - len(done.failures)} more (SELECT target, error FROM results WHERE status = 'error')", err=True)
     click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed{kept}, "
                f"{done.skipped} already done; {given['db']}", err=True)
 
@@ -111,14 +115,17 @@ def audit_merge(output: Path, inputs: tuple[Path, ...]) -> None:
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-f", "--format", "output_format", type=click.Choice(["markdown", "csv", "html"]), default="markdown", show_default=True)
+@click.option("-f", "--format", "output_format", type=click.Choice(["markdown", "csv", "html"]),
+              help="Output format [default: from the -o file's extension (.md .csv .html), else markdown].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
-def table(sources: tuple[Path, ...], output_format: str, output: Path | None) -> None:
+def table(sources: tuple[Path, ...], output_format: str | None, output: Path | None) -> None:
     """The paper's table for a population: releases as rows, the 12 components as columns, and per component how
     many releases are open, semi-open and closed. SOURCES: audit databases, JSON reports, or folders of JSON reports."""
     from openlint.formats import table as tables
     from openlint.support.files import write_atomic
 
+    output_format = output_format or _by_extension(output, {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".html": "html",
+                                                            ".htm": "html"}, "markdown")
     population = tables.load(list(sources))
     text = tables.render(output_format, population)
     if population.not_graded:  # every format, CSV too: the counts are not over every target
@@ -135,12 +142,13 @@ def table(sources: tuple[Path, ...], output_format: str, output: Path | None) ->
 @click.command()
 @click.argument("old", type=Target())
 @click.argument("new", type=Target())
-@click.option("-f", "--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("-f", "--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+              help="Output format [default: from the -o file's extension (.md .json), else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the diff to FILE.")
 @click.option("--token", help=TOKEN_HELP)
 @click.option("--offline", is_flag=True, help=OFFLINE_HELP)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
-def diff(old: str, new: str, output_format: str, output: Path | None, **hub: Any) -> None:
+def diff(old: str, new: str, output_format: str | None, output: Path | None, **hub: Any) -> None:
     """Compare two releases: OLD and NEW are JSON reports, folders, or Hub repositories (org/name@REVISION).
 
     Exit 1 when openness went down (the grade's score, or any component's level), else 0.
@@ -149,8 +157,13 @@ def diff(old: str, new: str, output_format: str, output: Path | None, **hub: Any
     from openlint.support.files import write_atomic
 
     change = compare.compare(compare.load(old, **hub), compare.load(new, **hub))
-    text = compare.render(change, output_format)
-    if output is not None:
-        write_atomic(output, text)
-    sys.stdout.write(text)
+    if output is not None:  # -f, else the file's extension, as `check -o`; stdout has -f, else text
+        written = output_format or _by_extension(output, {".md": "markdown", ".markdown": "markdown", ".json": "json"}, "text")
+        write_atomic(output, compare.render(change, written))
+    sys.stdout.write(compare.render(change, output_format or "text"))
     sys.exit(1 if change.worse else 0)
+
+
+def _by_extension(output: Path | None, formats: dict[str, str], default: str) -> str:
+    """The format an output file's extension names (as `check -o` reads one), else the command's default."""
+    return formats.get(output.suffix.lower(), default) if output is not None else default

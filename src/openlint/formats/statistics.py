@@ -13,6 +13,6 @@ def render(report: Report, options: RenderOptions) -> str:
     if options.as_json:
         return json.dumps(rows, indent=2) + "\n"
     if not rows:
-        return ""
+        return "no findings\n"  # said, as the other text formats say it: an empty output reads as a failure to run
     width = max(len(str(row["count"])) for row in rows)
     return "".join(f"{row['count']:>{width}}\t{row['code']}\t{row['severity']:<7}\t{row['name']}\n" for row in rows)
