@@ -520,3 +520,18 @@ def test_a_text_placeholder_under_a_pickle_name_is_no_weights_but_still_an_error
     whole = pickle.dumps({"w": 1}, protocol=2) + text.encode()
     both = report_of(run, release({"README.md": CARD, path: whole}, "whole"))
     assert "OLW011" in by_code(both) and "OLW001" not in by_code(both)
+
+
+def test_a_diffusers_pipelines_custom_components_are_remote_code(run, release):
+    """model_index.json ["my_unet", "MyUNet"] for "unet" with unet/my_unet.py: Diffusers loads that file."""
+    index = {"_class_name": "StableDiffusionPipeline", "unet": ["my_unet", "MyUNet"], "vae": ["diffusers", "AutoencoderKL"]}
+    custom = by_code(report_of(run, release({"README.md": CARD, "model_index.json": json.dumps(index), "unet/my_unet.py": "import os\n"})))
+    (finding,) = custom["OLW009"]
+    assert "unet/my_unet.py" in finding["message"]
+    pipeline = {"_class_name": ["pipeline", "MyPipeline"], "vae": ["diffusers", "AutoencoderKL"]}
+    root = by_code(report_of(run, release({"README.md": CARD, "model_index.json": json.dumps(pipeline), "pipeline.py": "import os\n"}, "root")))
+    assert "pipeline.py" in root["OLW009"][0]["message"]
+    # library components, and a script the index names nowhere: no code the pipeline loads
+    plain = by_code(report_of(run, release({"README.md": CARD, "model_index.json": json.dumps({"unet": ["diffusers", "UNet2DConditionModel"]}),
+                                            "train.py": "import os\n"}, "plain")))
+    assert "OLW009" not in plain

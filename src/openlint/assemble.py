@@ -32,7 +32,7 @@ from openlint.readers import safetensors as safetensors_reader
 from openlint.readers import shards as shard_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
-from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES, Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
+from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES, MODEL_INDEX, Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
 from openlint.sources.base import Fetch, Fetched, InvalidHeader, Listing, Source, Unreadable
 from openlint.sources.ids import is_repo_id
 
@@ -229,7 +229,7 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             continue
         if path == CONFIG:
             wanted[path] = limits.CONFIG_BYTES
-        elif path in CODE_MAP_FILES:
+        elif path in CODE_MAP_FILES or path == MODEL_INDEX:
             wanted[path] = limits.CONFIG_BYTES  # read whole where it can be: its auto_map may name another repository's code
         elif path == ADAPTER_CONFIG or licence_reader.is_licence_file(path) or path in declaration_reader.FILE_NAMES:
             wanted[path] = limits.TEXT_BYTES
@@ -311,15 +311,7 @@ def _text_kind(path: str) -> str:
 def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Reads) -> None:
     texts = {p: v for p, v in fetched.texts.items() if reads.usable(p, v, _text_kind(p))}
     _read_card(release, texts, fetched.texts, listing.card_data)
-    if CONFIG in texts:
-        _read_config(release, texts[CONFIG])
-    for path in CODE_MAP_FILES:
-        if path in texts:
-            _read_code_map(release, path, texts[path])
-    for path in (CONFIG, *CODE_MAP_FILES):
-        entry = release.files.get(path)
-        if entry is not None and entry.special:  # a symlink out of the release: a loader follows it, openlint does not
-            release.unchecked_code[path] = entry.special
+    _read_code_configs(release, texts)
     if ADAPTER_CONFIG in texts:
         release.adapter_base = _adapter_base(texts[ADAPTER_CONFIG])
     for path in sorted(texts):
@@ -332,6 +324,21 @@ def _read_texts(release: Release, fetched: Fetched, listing: Listing, reads: Rea
         elif shard_reader.is_index(path):
             release.texts[path] = texts[path].decode("utf-8", errors="replace")
     _read_declaration(release, texts, fetched.texts)
+
+
+def _read_code_configs(release: Release, texts: dict[str, bytes]) -> None:
+    """config.json, the tokenizer's and processor's configs, a Diffusers index: the code a loader would run."""
+    if CONFIG in texts:
+        _read_config(release, texts[CONFIG])
+    for path in CODE_MAP_FILES:
+        if path in texts:
+            _read_code_map(release, path, texts[path])
+    if MODEL_INDEX in texts and (index := _json_object(release, MODEL_INDEX, texts[MODEL_INDEX])) is not None:
+        release.code_maps[MODEL_INDEX] = bool(weight_reader.custom_components(index, release.files))
+    for path in (CONFIG, *CODE_MAP_FILES, MODEL_INDEX):
+        entry = release.files.get(path)
+        if entry is not None and entry.special:  # a symlink out of the release: a loader follows it, openlint does not
+            release.unchecked_code[path] = entry.special
 
 
 def _read_card(release: Release, texts: dict[str, bytes], attempted: dict[str, Any], card_data: dict[str, Any] | None) -> None:

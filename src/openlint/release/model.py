@@ -242,6 +242,10 @@ class WeightFile(Record):
 # beside config.json, the small configs whose `auto_map` can make Transformers load remote code (a tokenizer's or a
 # processor's, possibly from another repository: "org/base--tokenization_x.XTokenizer")
 CODE_MAP_FILES = ("tokenizer_config.json", "processor_config.json", "preprocessor_config.json", "video_preprocessor_config.json")
+# a Diffusers pipeline's index: a component [module, class] whose module is a Python file of the release in that
+# component's folder ("unet": ["my_unet", "MyUNet"] with unet/my_unet.py), or a `_class_name` [module, class] at the
+# root, is custom code the pipeline loads
+MODEL_INDEX = "model_index.json"
 ADAPTER_CONFIG = "adapter_config.json"  # a PEFT adapter's config: base_model_name_or_path names what it adapts
 
 
@@ -254,8 +258,8 @@ class Release(Record, eq=False):  # compared by identity
     files: dict[str, FileEntry] = field(default_factory=dict)
     card: Card | None = None
     config: dict[str, Any] = field(default_factory=dict)
-    # the other configs that may name remote code (CODE_MAP_FILES), as read: whether each does (auto_map), or could
-    # not be told (not JSON, over the size limit: True)
+    # the other configs that may name remote code (CODE_MAP_FILES, MODEL_INDEX), as read: whether each does (an
+    # auto_map; custom components), or could not be told (not JSON, over the size limit: True)
     code_maps: dict[str, bool] = field(default_factory=dict)
     # by configuration file (config.json, CODE_MAP_FILES): the modules its auto_map names in other repositories, by
     # repository ("org/base--tokenization_x.XTokenizer"), which trust_remote_code fetches from there
