@@ -160,6 +160,47 @@ def test_an_output_never_overwrites_a_file_the_check_reads(run, release, output,
     assert run("check", "-o", "report.md").code in (0, 1) and "old report" not in (folder / "report.md").read_text()
 
 
+@pytest.mark.parametrize("output", ["README.md", "model_index.json", "Config.JSON", "sub/../LICENSE"])
+def test_an_output_is_refused_by_name_even_before_the_file_exists(run, release, output, monkeypatch):
+    """Written, it would be read as the release's next time (a card, an index); case-blind, as on macOS."""
+    folder = release({"model.safetensors": "", "sub/x.txt": "x"})
+    monkeypatch.chdir(folder)
+    result = run("check", "-o", f"json:{output}")
+    assert result.code == 2 and "would overwrite" in result.err
+    assert not (folder / output).exists()
+    assert run("diff", ".", ".", "-o", output).code == 2 and not (folder / output).exists()
+
+
+def test_a_symlinked_report_is_replaced_not_written_through(run, release, monkeypatch):
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n"})
+    monkeypatch.chdir(folder)
+    (folder / "out.md").symlink_to("README.md")
+    assert run("check", "-o", "out.md").code in (0, 1)
+    assert not (folder / "out.md").is_symlink() and (folder / "README.md").read_text().startswith("---\nlicense: mit")
+
+
+def test_a_usage_error_writes_only_the_outputs_click_would_have_taken(run, release, tmp_path, monkeypatch):
+    """`--token -o`: -o is the token; the next word the target. Nothing is written over a file named there."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("notes\n")
+    assert run("check", "--token", "-o", "sarif:notes.txt", "--bogus").code == 2
+    assert (tmp_path / "notes.txt").read_text() == "notes\n"
+    # an argument the system refuses to look up is a one-line error, never a traceback
+    for args in (("--bogus", "a" * 300), ("--bogus", "-o", "sarif:" + "a" * 300), ("a" * 300,)):
+        result = run("check", *args)
+        assert result.code == 2 and result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+def test_an_output_never_replaces_a_device_or_fifo(run, release, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.sarif"
+    os.mkfifo(fifo)
+    result = run("check", str(release({"README.md": "# m\n"})), "-o", f"sarif:{fifo}")
+    assert result.code == 2 and "not a regular file" in result.err
+    assert fifo.is_fifo()
+
+
 def test_an_unreachable_repository_still_writes_a_valid_sarif_log(run, hub, sarif_schema, tmp_path):
     out = tmp_path / "openlint.sarif"
     result = run("check", "nobody/nothing", "-o", f"sarif:{out}", "-o", f"json:{tmp_path / 'report.json'}")

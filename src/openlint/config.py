@@ -232,7 +232,9 @@ def configuration(options: Options) -> Config:
         if not options.config_path.is_file():
             raise OpenlintError(f"{options.config_path}: configuration file not found")
         return load(options.config_path, NAMED)
-    start = Path(options.target) if Path(options.target).exists() else Path.cwd()
+    from openlint.sources import is_local
+
+    start = Path(options.target) if is_local(options.target) else Path.cwd()
     found = discover(start)
     if found is None:
         return Config()

@@ -211,7 +211,7 @@ def _handled(invoke: Callable[[], object], command_hint: str = "openlint", args:
         if args is not None and command_hint == "openlint check":
             from openlint.cli.commands import usage_failure
 
-            usage_failure(args, line)  # click stopped before the check: its SARIF outputs still record why
+            usage_failure(cli.commands["check"], args, line)  # click stopped before the check: its SARIF outputs still record why
         click.echo(f"openlint: error: {line}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ def check_command(target: str, given: dict[str, Any]) -> int:
     except OpenlintError as exc:
         _write_failure(target, tuple(given.get("outputs") or ()), str(exc))
         raise
+    except Exception as exc:  # an internal error: the same one line main() prints
+        _write_failure(target, tuple(given.get("outputs") or ()), f"internal error: {type(exc).__name__}: {exc}")
+        raise
     return run_check(options)
 
 
@@ -35,7 +39,7 @@ def run_check(options: Options) -> int:
     that uploads it always has a file; stdout stays empty, and the error itself is raised to the caller, which prints
     it (exit 2)."""
     try:
-        _refuse_overwriting_the_release(options.target, options.outputs)
+        refuse_overwriting_the_release(options.target, options.outputs)
         return _check(options)
     except OpenlintError as exc:
         _write_failure(options.target, options.outputs, str(exc))
@@ -45,7 +49,7 @@ def run_check(options: Options) -> int:
         raise
 
 
-def _refuse_overwriting_the_release(target: str, outputs: tuple[tuple[str, Path], ...]) -> None:
+def refuse_overwriting_the_release(target: str, outputs: tuple[tuple[str, Path], ...]) -> None:
     """`-o README.md` in the release folder would replace the card with the report (and the next check would grade
     the report): an output may not overwrite a file the check reads."""
     for _, path in outputs:
@@ -56,23 +60,30 @@ def _refuse_overwriting_the_release(target: str, outputs: tuple[tuple[str, Path]
 
 
 def _release_file(target: str, path: Path) -> str | None:
-    """The name in the release of the existing file `path` would overwrite, when the check reads it (card, licence,
-    declaration, configuration, weights, code); None for anything else (a report of an earlier run, a new file)."""
+    """The name in the release of the file `path` would write, when the check reads a file of that name (card,
+    licence, declaration, configuration, weights, code), whether or not it exists yet (written, it would be read
+    next time); None for anything else (a report, a badge). Names are compared case-blind (macOS, Windows)."""
     from openlint import config
     from openlint.assemble import CARD_NAMES
     from openlint.readers import declaration, licence, shards, weights
-    from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES
+    from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES, MODEL_INDEX
 
-    root = Path(target)
-    if not root.is_dir() or not path.is_file():
-        return None
     try:
-        name = path.resolve().relative_to(root.resolve()).as_posix()
+        root = os.path.realpath(target)
+        if not os.path.isdir(root):
+            return None
+        # the folder it lands in, symlinks resolved; the last part as given (the write replaces a symlink, never
+        # writes through it)
+        where = Path(os.path.realpath(path.parent if str(path.parent) else ".")) / path.name
+        name = where.relative_to(root).as_posix()
     except (ValueError, OSError):
         return None
-    read = (name in (*CARD_NAMES, "config.json", ADAPTER_CONFIG, *CODE_MAP_FILES, *declaration.FILE_NAMES, *config.FILE_NAMES, "pyproject.toml")
-            or licence.is_licence_file(name) or shards.is_index(name) or weights.identify(name) is not None or weights.is_code(name))
-    return name if read else None
+    read = {n.casefold() for n in (*CARD_NAMES, "config.json", ADAPTER_CONFIG, MODEL_INDEX, *CODE_MAP_FILES, *declaration.FILE_NAMES,
+                                   *config.FILE_NAMES, "pyproject.toml")}
+    folded = name.casefold()
+    hit = (folded in read or licence.is_licence_file(name) or licence.is_licence_file(folded) or shards.is_index(folded)
+           or weights.identify(folded) is not None or weights.is_code(folded))
+    return name if hit else None
 
 
 def _check(options: Options) -> int:
@@ -107,25 +118,21 @@ def _check(options: Options) -> int:
     return 1 if failed else 0
 
 
-def usage_failure(args: list[str], message: str) -> None:
-    """A usage error click stopped `check` with: the SARIF files the command line asks for (-o, --output) still get
-    the failure log, as after any other exit-2 error; a value that is not a valid output names none."""
-    import click
-
-    from openlint.cli.params import OutputSpec
-
-    outputs = []
-    for index, arg in enumerate(args):
-        value = (args[index + 1] if arg in ("-o", "--output") and index + 1 < len(args) else arg.partition("=")[2]
-                 if arg.startswith("--output=") else arg[2:] if arg.startswith("-o") and len(arg) > 2 else None)
-        try:
-            outputs.append(OutputSpec().convert(value, None, None)) if value else None
-        except click.BadParameter:
-            continue
-    # the target is not known for sure: every folder the command line names (and this one) is kept from being overwritten
-    for folder in [".", *(arg for arg in args if Path(arg).is_dir())]:
-        outputs = [(fmt, path) for fmt, path in outputs if _release_file(folder, path) is None]
-    _write_failure(".", tuple(outputs), message)
+def usage_failure(command: Any, args: list[str], message: str) -> None:
+    """A usage error click stopped `check` with: the SARIF files it was asked for still get the failure log, as after
+    any other exit-2 error. The outputs are the ones click's own parser finds (not any "-o" in the line: a token's
+    value, the target), leniently (an unknown option or a refused value elsewhere still leaves them); best effort,
+    never an error of its own. `command`: the click `check` command."""
+    try:
+        rest = args[args.index("check") + 1:]
+        ctx = command.make_context("check", rest, resilient_parsing=True, ignore_unknown_options=True)
+        outputs = tuple(ctx.params.get("outputs") or ())
+        target = ctx.params.get("target") or "."
+        # the target is not known for sure: this folder's files are kept from being overwritten too
+        outputs = tuple((fmt, path) for fmt, path in outputs if _release_file(".", path) is None)
+        _write_failure(str(target), outputs, message)
+    except Exception:  # noqa: BLE001 - the usage error is the one to report
+        return
 
 
 def _write_failure(target: str, outputs: tuple[tuple[str, Path], ...], message: str) -> None:

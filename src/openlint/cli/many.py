@@ -156,6 +156,11 @@ def diff(old: str, new: str, output_format: str | None, output: Path | None, **h
     from openlint import compare
     from openlint.support.files import write_atomic
 
+    if output is not None:
+        from openlint.cli.commands import refuse_overwriting_the_release
+
+        for side in (old, new):
+            refuse_overwriting_the_release(side, (("text", output),))
     change = compare.compare(compare.load(old, **hub), compare.load(new, **hub))
     if output is not None:  # -f, else the file's extension, as `check -o`; stdout has -f, else text
         written = output_format or _by_extension(output, {".md": "markdown", ".markdown": "markdown", ".json": "json"}, "text")

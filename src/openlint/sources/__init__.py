@@ -37,14 +37,20 @@ def mistyped_folder(target: str) -> str | None:
     exists but the folder "releases" does, looks like a Hub id and is almost surely a typo (said at once, not after
     the Hub's retries). Only for a command line's TARGET: ids from a list or a Hub query are what they say."""
     parent = Path(target).parent
-    if is_local(target) or not _REPO_ID.match(target) or target.startswith("hf://") or str(parent) == "." or not parent.is_dir():
+    try:
+        if is_local(target) or not _REPO_ID.match(target) or target.startswith("hf://") or str(parent) == "." or not parent.is_dir():
+            return None
+    except OSError:
         return None
     return f"{target}: no such folder (though {parent} is one); a Hub repository is written hf://{target}"
 
 
 def is_local(target: str) -> bool:
     path = Path(target)
-    return path.exists() or path.is_symlink()
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:  # a name the system refuses to look up (too long): no folder of that name
+        return False
 
 
 def open_source(target: str, *, revision: str | None = None, token: str | None = None, offline: bool = False,

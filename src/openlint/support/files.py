@@ -27,8 +27,15 @@ def write_atomic(path: Path | str, text: str) -> None:
 
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
+    try:
+        existing = os.lstat(path).st_mode
+    except OSError:
+        existing = None
+    if existing is not None and stat.S_ISDIR(existing):
         raise OpenlintError(f"{path}: cannot write (it is a directory; give a file name)")
+    if existing is not None and not (stat.S_ISREG(existing) or stat.S_ISLNK(existing)):
+        # /dev/null, a FIFO: replacing it with a regular file would break it for everything else (as root, /dev/null)
+        raise OpenlintError(f"{path}: cannot write (not a regular file)")
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
