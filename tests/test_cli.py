@@ -342,3 +342,31 @@ def test_min_grade_takes_either_case_in_a_configuration_as_on_the_command_line(r
         config.write_text(f"min-grade: {value}\n", encoding="utf-8")
         result = run("check", str(folder), "--config", str(config), "--fail-on", "never")
         assert result.code == 1 and "below the minimum C" in result.err.replace("minimum grade", "minimum"), result.err
+
+
+def test_init_keeps_the_grade_of_a_derivative_of_every_catalogued_model(tmp_path):
+    """A fine-tune naming a catalogued base inherits its root's components; the declaration init writes for it
+    (locations from the catalogue, or entries left to the releaser) must give the same grade when checked."""
+    from openlint import config, pipeline
+    from openlint.formats import declaration
+    from openlint.knowledge import catalogue
+
+    changed = []
+    models = [a for a in catalogue.bundled().artefacts if a.section == "models" and a.pipeline and "/" in a.id]
+    assert len(models) > 50
+    for index, model in enumerate(models):
+        folder = tmp_path / f"ft-{index}"
+        folder.mkdir()
+        (folder / "README.md").write_text(f"---\nlicense: {model.licence}\nbase_model: {model.id}\n---\n# A fine-tune\n", encoding="utf-8")
+        (folder / "model.safetensors").write_bytes(WEIGHTS)
+
+        def grade() -> tuple:
+            report = pipeline.check(config.settings(config.Options(target=str(folder), no_config=True)))
+            return report.grade.letter, report.grade.score, report.assessment
+
+        before, score, assessment = grade()
+        (folder / "openness.yaml").write_text(declaration.render(assessment), encoding="utf-8")
+        after = grade()[:2]
+        if (before, score) != after:
+            changed.append((model.id, (before, score), after))
+    assert not changed

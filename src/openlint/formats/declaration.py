@@ -54,6 +54,11 @@ def render(assessment: Assessment) -> str:
 def _released(cid: str, result: ComponentResult) -> str:
     locations = ([_location(p) for p in result.pointers] or list(result.locations)
                  or [e.file for e in result.evidence if e.source == "file" and e.file][:1])
+    identified = bool(result.licence and result.licence.identified)
+    if not result.pointers and result.locations and not identified:
+        # inherited at a level the catalogue gives a licence openlint cannot identify ("other"): a declaration
+        # without that licence would lower it, so the entry is left for the releaser, and the inherited level stands
+        locations = []
     if not locations:  # released, but openlint cannot say where: a location is the releaser's to give, never "."
         return (f"  # {cid}:  (openlint found it released, but not where it is published: {_comment(result.note)})\n"
                 f"  #   status: released\n  #   location: https://... (where it is published)\n"
