@@ -311,8 +311,8 @@ def test_again_grades_targets_already_in_the_database_anew(tmp_path):
     assert connection.execute("SELECT COUNT(*) FROM results").fetchone() == (1,)  # replaced, not added
 
 
-def test_a_target_that_fails_on_again_keeps_its_earlier_grade(tmp_path):
-    """--again re-reads what changed; a transient failure (a Hub answering 503) says nothing of the release."""
+def test_a_target_that_fails_on_again_records_the_failure_in_place_of_its_grade(tmp_path):
+    """A release openlint now fails on (its new revision, a changed folder) must not keep the grade it had."""
     from openlint import config
 
     folder = tmp_path / "release"
@@ -320,19 +320,17 @@ def test_a_target_that_fails_on_again_keeps_its_earlier_grade(tmp_path):
     header, size = safetensors_bytes({"w": ("F32", [2])})
     (folder / "model.safetensors").write_bytes(header + b"\x00" * size)
     (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# m\n", encoding="utf-8")
-    other = tmp_path / "other"
-    other.mkdir()
     db = tmp_path / "audit.db"
     assert _main("audit", str(folder), "--db", str(db)) == 0
     settings = config.settings(config.Options(target=".", no_config=True, progress=False))
 
     def failing(settings, target):
-        return database.Outcome(target, None, error="Hub: 503 Service Unavailable")
+        return database.Outcome(target, None, error="internal error: RecursionError")
 
-    done = runner.run(settings, [str(folder), str(other)], db, grade=failing, again=True)
-    assert (done.failed, done.kept, done.skipped) == (2, 1, 0)
-    rows = dict(sqlite3.connect(db).execute("SELECT target, status FROM results"))
-    assert rows == {str(folder): "ok", str(other): "error"}  # the graded one kept; a new failure is recorded
+    done = runner.run(settings, [str(folder)], db, grade=failing, again=True)
+    assert (done.failed, done.skipped, done.failures) == (1, 0, [(str(folder), "internal error: RecursionError")])
+    rows = list(sqlite3.connect(db).execute("SELECT target, status, error FROM results"))
+    assert rows == [(str(folder), "error", "internal error: RecursionError")]
 
 
 def test_the_summary_names_the_targets_that_failed_and_why(tmp_path, capsys):

@@ -366,13 +366,29 @@ def _json_object(release: Release, path: str, raw: bytes) -> dict[str, Any] | No
         return None
     try:
         data = json.loads(raw)
-    except (ValueError, RecursionError):
+    except RecursionError:  # whether a loader's parser gets through depends on its stack: what it names is unknown
+        release.unchecked_code[path] = "nested too deeply to read"
+        return None
+    except ValueError:
         data = None
     if isinstance(data, dict):
-        return data
+        return _shallow(data, _CONFIG_DEPTH)
     # a loader cannot read it either (Transformers parses it with the same json module): no code runs from it
     release.problems.append(Problem("config.invalid", path, 1, f"{path} is not a valid JSON object"))
     return None
+
+
+_CONFIG_DEPTH = 32  # nesting kept of a config: what openlint reads sits at the top; deeper parts are dropped
+
+
+def _shallow(value: Any, depth: int) -> Any:
+    """`value` with containers nested deeper than `depth` replaced by None: a 600-deep list in a config would
+    otherwise recurse through every later walk of the release (the report's cleaning)."""
+    if isinstance(value, dict):
+        return {k: _shallow(v, depth - 1) for k, v in value.items()} if depth > 0 else None
+    if isinstance(value, list):
+        return [_shallow(v, depth - 1) for v in value] if depth > 0 else None
+    return value
 
 
 def _read_config(release: Release, raw: bytes) -> None:

@@ -40,7 +40,6 @@ class Progress(Record):
     skipped: int = 0
     ok: int = 0
     failed: int = 0
-    kept: int = 0  # failed on an audit --again, and kept the grade recorded before
     failures: list[tuple[str, str]] = field(default_factory=list)  # the first few (target, error), for the summary
     stream: TextIO | None = None
     started: float = field(default_factory=time.monotonic)
@@ -110,7 +109,8 @@ def _warm(targets: list[str]) -> None:
 def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 8, progress: Progress | None = None,
         grade: Callable[[Settings, str], Outcome] = grade_one, again: bool = False) -> Progress:
     """`again`: grade every target, also those already graded in `db` (else the audit resumes, skipping them); a
-    target that fails then keeps its earlier grade (a Hub that answered 503 once says nothing of the release)."""
+    target that fails then records its failure in place of its grade (a release that openlint now fails on must not
+    keep a grade it no longer earns; `audit merge` of an older database keeps the graded row)."""
     connection = database.connect(db)
     progress = progress or Progress(len(targets))
     try:
@@ -118,7 +118,7 @@ def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 
         pending = [t for t in targets if again or (t, settings.options.revision or "") not in graded]
         progress.skipped = len(targets) - len(pending)
         _warm(pending)
-        _pool(settings, pending, connection, concurrency, progress, grade, graded if again else set())
+        _pool(settings, pending, connection, concurrency, progress, grade)
     finally:
         progress.close()
         connection.close()
@@ -126,7 +126,7 @@ def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 
 
 
 def _pool(settings: Settings, pending: list[str], connection: sqlite3.Connection, concurrency: int, progress: Progress,
-          grade: Callable[[Settings, str], Outcome], keep: set[tuple[str, str]]) -> None:
+          grade: Callable[[Settings, str], Outcome]) -> None:
     queue = iter(pending)
     running: set[Future[Outcome]] = set()
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="openlint-audit") as pool:
@@ -139,10 +139,7 @@ def _pool(settings: Settings, pending: list[str], connection: sqlite3.Connection
                 finished, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     outcome = future.result()
-                    if outcome.report is None and (outcome.target, outcome.requested_revision or "") in keep:
-                        progress.kept += 1
-                    else:
-                        database.record(connection, outcome)
+                    database.record(connection, outcome)
                     progress.update(outcome)
         except BaseException:
             for future in running:

@@ -69,7 +69,7 @@ def audit() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file applied to every target.")
 @click.option("--again", is_flag=True, help="Grade targets already graded in --db too, replacing their rows (an audit otherwise resumes, "
-              "and a folder or branch that changed since is not read again); one that fails keeps its earlier grade.")
+              "and a folder or branch that changed since is not read again); one that fails then has its error recorded.")
 def audit_run(targets: tuple[str, ...], **given: Any) -> None:
     """Grade TARGETS (and --from files, and a Hub query) into --db."""
     from openlint.audit import runner, targets as target_lists
@@ -90,12 +90,11 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
     done = runner.run(settings(options), mine, given["db"], concurrency=given["concurrency"], progress=progress,
                       again=given["again"])
     shard = f" (shard {given['shard'].index}/{given['shard'].count} of {len(found)})" if given["shard"] else ""
-    kept = f" ({done.kept} kept their earlier grade)" if done.kept else ""
     for target, error in done.failures:  # what failed and why, without a query of the database
         click.echo(f"openlint audit: failed: {runner.printable(target)[:120]}: {runner.printable(error)[:300]}", err=True)
     if done.failed > len(done.failures):
         click.echo(f"openlint audit: ... and {done.failed - len(done.failures)} more (SELECT target, error FROM results WHERE status = 'error')", err=True)
-    click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed{kept}, "
+    click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed, "
                f"{done.skipped} already done; {given['db']}", err=True)
 
 

@@ -52,25 +52,31 @@ def render(assessment: Assessment) -> str:
 
 
 def _released(cid: str, result: ComponentResult) -> str:
-    locations = ([_location(p) for p in result.pointers] or list(result.locations)
-                 or [e.file for e in result.evidence if e.source == "file" and e.file][:1])
+    locations = _locations(result)
     identified = bool(result.licence and result.licence.identified)
-    if not result.pointers and result.locations and not identified:
-        # inherited at a level the catalogue gives a licence openlint cannot identify ("other"): a declaration
-        # without that licence would lower it, so the entry is left for the releaser, and the inherited level stands
-        locations = []
     if not locations:  # released, but openlint cannot say where: a location is the releaser's to give, never "."
         return (f"  # {cid}:  (openlint found it released, but not where it is published: {_comment(result.note)})\n"
                 f"  #   status: released\n  #   location: https://... (where it is published)\n"
-                f"  #   license: {result.licence.id if result.licence and result.licence.identified else 'apache-2.0'}\n")
+                f"  #   license: {result.licence.id if identified else 'apache-2.0'}\n")
     out = f"  {cid}:\n    status: released\n"
     if len(set(locations)) == 1:
         out += f"    location: {_quote(locations[0])}\n"
     else:
         out += "    location:\n" + "".join(f"      - {_quote(loc)}\n" for loc in dict.fromkeys(locations))
-    if result.licence and result.licence.identified:
+    if identified:
         return out + f"    license: {result.licence.id}\n"
     return out + "    # license: openlint could not identify it; give a Hub or SPDX licence id\n"
+
+
+def _locations(result: ComponentResult) -> list[str]:
+    """Where a released component is: its pointers, else the catalogue's artefacts of the root it is inherited from,
+    else a file of the release. None for one inherited under a licence openlint cannot identify ("other"): a
+    declaration without that licence would lower the level the catalogue gives, so it is left to the releaser."""
+    if result.pointers:
+        return [_location(p) for p in result.pointers]
+    if result.locations:
+        return list(result.locations) if result.licence and result.licence.identified else []
+    return [e.file for e in result.evidence if e.source == "file" and e.file][:1]
 
 
 def _comment(text: str) -> str:

@@ -89,7 +89,7 @@ def _code_elsewhere(release: Release, component: str) -> Iterator[Hit]:
         other = "another repository" if len(elsewhere) == 1 else f"{len(elsewhere)} other repositories"
         more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
         yield Hit({"files": _listed(references, 5, 160), "count": len(references), "repositories": _listed(list(elsewhere), 3, 80),
-                   "detail": f"{path}'s auto_map names code from {other}: {', '.join(named)}{more}"},
+                   "detail": f"{path} names code from {other} for loading to fetch: {', '.join(named)}{more}"},
                   path, None, component, key="auto_map" if path == "config.json" else f"auto_map:{path}")
 
 
