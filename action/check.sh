@@ -28,8 +28,19 @@ escape() {  # workflow-command data: %, CR and LF are escaped
   printf '%s' "${text//$'\n'/%0A}"
 }
 
+boolean() {  # a true/false input, either case; anything else is a mistake to say, not to read as false
+  case "${2,,}" in
+    true) echo true ;;
+    false | "") echo false ;;
+    *) echo "::error title=openlint::$(escape "input $1 must be true or false, not '$2'")" >&2; return 1 ;;
+  esac
+}
+summary_wanted="$(boolean summary "${OPENLINT_SUMMARY:-true}")" || exit 2
+fail_on_decrease="$(boolean fail-on-decrease "${OPENLINT_FAIL_ON_DECREASE:-false}")" || exit 2
+
 args=(check "$target" --format "$format" -o "sarif:$sarif" -o "json:$report_json" -o "markdown:$report_md")
-args+=(--fail-on "${OPENLINT_FAIL_ON:-error}")
+# fail-on: the input when given, else the configuration's, else openlint's default (error)
+[ -n "${OPENLINT_FAIL_ON:-}" ] && args+=(--fail-on "$OPENLINT_FAIL_ON")
 [ -n "${OPENLINT_REVISION:-}" ] && args+=(--revision "$OPENLINT_REVISION")
 [ -n "${OPENLINT_MIN_GRADE:-}" ] && args+=(--min-grade "$OPENLINT_MIN_GRADE")
 [ -n "${OPENLINT_CONFIG:-}" ] && args+=(--config "$OPENLINT_CONFIG")
@@ -40,20 +51,28 @@ if [ -n "${OPENLINT_ARGS:-}" ]; then
 fi
 
 mkdir -p "$(dirname "$sarif")"
-rm -f "$sarif" "$report_json" "$report_md"
+# the user's SARIF path is never removed first (it may name a file of the release, which openlint refuses to write
+# over): a marker tells a log written by this run from an older one
+rm -f "$report_json" "$report_md"
+started="$work/started"
+: > "$started"
+sleep 1  # file times may have one-second resolution: anything written from here on is newer than the marker
 openlint "${args[@]}" 2> "$errors"
 status=$?
 cat "$errors" >&2
 python="$(dirname "$(command -v openlint)")/python"
 summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
-[ "${OPENLINT_SUMMARY:-true}" = "true" ] || summary=/dev/null
+[ "$summary_wanted" = "true" ] || summary=/dev/null
 
 if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
   message="$(grep -v '^\s*$' "$errors" | tail -n 1)"
   message="${message:-openlint exited with status $status}"
-  if [ ! -s "$sarif" ]; then  # openlint stopped before reading its options (a usage error)
-    "$python" -c 'import sys; from openlint.formats import sarif; open(sys.argv[1], "w", encoding="utf-8").write(sarif.failure(sys.argv[2]))' "$sarif" "$message"
+  if [ ! "$sarif" -nt "$started" ]; then  # openlint wrote no log this run (it could not start): one is written here,
+    # through openlint's own writer, which never writes over a file of the release
+    "$python" -c 'import sys; from pathlib import Path; from openlint.cli.commands import write_failure; write_failure(sys.argv[3], (("sarif", Path(sys.argv[1])),), sys.argv[2])' "$sarif" "$message" "$target" 2>/dev/null
   fi
+  written="$sarif"
+  [ "$sarif" -nt "$started" ] || written=""
   echo "::error title=openlint::$(escape "openlint could not check $target: $message")"
   {
     echo "## openlint could not check \`$target\`"
@@ -64,7 +83,7 @@ if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
     echo "grade="
     echo "score="
     echo "findings="
-    echo "sarif-file=$sarif"
+    echo "sarif-file=$written"
     echo "compared-to="
     echo "openness-decreased="
   } >> "${GITHUB_OUTPUT:-/dev/null}"
@@ -75,8 +94,10 @@ fi
 import json, sys
 report = json.load(open(sys.argv[1], encoding="utf-8"))
 counts = report["summary"]
-print(f"grade={report['grade']['grade']}")
-print(f"score={report['grade']['score']:g}")
+# an incomplete check (--partial) has no grade: never an F it did not earn
+complete = report.get("complete", True)
+print(f"grade={report['grade']['grade'] if complete else ''}")
+print(f"score={format(report['grade']['score'], 'g') if complete else ''}")
 print(f"findings={counts['error'] + counts['warning'] + counts['info']}")
 PY
 echo "sarif-file=$sarif" >> "${GITHUB_OUTPUT:-/dev/null}"
@@ -87,7 +108,8 @@ fi
 
 source "$(dirname "${BASH_SOURCE[0]}")/compare.sh"  # compare-to: the diff with an earlier release, in the summary
 [ "$compare_status" -eq 2 ] && exit 2
-if [ "$compare_status" -eq 1 ] && [ "${OPENLINT_FAIL_ON_DECREASE:-false}" = "true" ] && [ "$status" -eq 0 ]; then
+if [ "$compare_status" -eq 1 ] && [ "$fail_on_decrease" = "true" ] && [ "$status" -eq 0 ]; then
+  echo "::error title=openlint fail-on-decrease::$(escape "openness went down since $compared, and fail-on-decrease is true")"
   status=1
 fi
 exit "$status"

@@ -256,7 +256,9 @@ def test_action_compares_with_the_previous_release_tag(tmp_path):
 
     runner.inputs["fail-on-decrease"] = "true"
     runner.reset()
-    assert runner.run(STEPS[2]).returncode == 1
+    gated = runner.run(STEPS[2])
+    assert gated.returncode == 1  # and the log says why the step failed
+    assert any(line.startswith("::error title=openlint fail-on-decrease::openness went down since v1.0") for line in gated.stdout.splitlines())
 
     runner.inputs.update({"compare-to": "v1.0", "fail-on-decrease": "false"})  # a ref named explicitly: the same diff
     runner.reset()
@@ -271,6 +273,41 @@ def test_action_compares_with_the_previous_release_tag(tmp_path):
     runner.inputs["compare-to"] = "none"
     runner.reset()
     assert runner.run(STEPS[2]).returncode == 0 and "openlint diff" not in runner.files["summary"].read_text()
+
+
+def test_action_never_removes_a_release_file_and_reads_its_inputs_as_documented(tmp_path):
+    runner = Runner(tmp_path, Path(sys.executable), {"target": "release", "compare-to": "none"})
+    runner.steps["python"] = {"python-path": sys.executable}
+    runner.path = [str(Path(sys.executable).parent)]
+    release = runner.workspace / "release"
+    shutil.copytree(EXAMPLE, release)
+    (release / "openness.yaml").unlink()  # info findings only (no declaration): passes at the default fail-on
+    card = (release / "README.md").read_text()
+
+    # a sarif-file naming the release's card: refused, never removed or written over, and no path output
+    runner.inputs["sarif-file"] = "release/README.md"
+    runner.reset()
+    refused = runner.run(STEPS[2])
+    assert refused.returncode == 2 and (release / "README.md").read_text() == card
+    assert runner.outputs()["sarif-file"] == "" and "would overwrite README.md" in refused.stdout
+
+    # fail-on: the configuration's when the input is empty; the input when given
+    runner.inputs["sarif-file"] = "openlint.sarif"
+    (release / ".openlint.yaml").write_text("fail-on: info\n", encoding="utf-8")
+    runner.reset()
+    assert runner.run(STEPS[2]).returncode == 1 and runner.outputs()["sarif-file"] == "openlint.sarif"
+    runner.inputs["fail-on"] = "error"
+    runner.reset()
+    assert runner.run(STEPS[2]).returncode == 0
+
+    # true/false inputs in either case; anything else is said, not read as false
+    runner.inputs["summary"] = "False"
+    runner.reset()
+    assert runner.run(STEPS[2]).returncode == 0 and runner.files["summary"].read_text() == ""
+    runner.inputs.update({"summary": "true", "fail-on-decrease": "yes"})
+    runner.reset()
+    odd = runner.run(STEPS[2])
+    assert odd.returncode == 2 and "input fail-on-decrease must be true or false, not 'yes'" in odd.stdout + odd.stderr
 
 
 def test_args_given_as_a_block_of_lines_are_all_passed(tmp_path):

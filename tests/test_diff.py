@@ -131,3 +131,20 @@ def test_a_component_that_did_not_apply_and_is_now_not_assessed_is_no_loss():
 
     assert _direction({"status": "not-applicable", "level": None}, {"status": "unknown", "level": None}) == "changed"
     assert _direction({"status": "released", "level": 5}, {"status": "unknown", "level": None}) == "down"
+
+
+def test_a_folder_is_compared_under_its_own_configuration_as_check_would(run, release, tmp_path):
+    """A finding the configuration ignores is neither added nor resolved: the old folder is checked as `check` would
+    check it (its own .openlint.yaml), not bare, against a report made under that configuration."""
+    card = "---\nlicense: mit\n---\n# m\n"
+    old = release({"README.md": card, ".openlint.yaml": "ignore: [OLD001]\n"}, "old")
+    new = release({"README.md": card, ".openlint.yaml": "ignore: [OLD001]\n"}, "new")
+    report = tmp_path / "new.json"
+    report.write_text(run("check", str(new), "-f", "json").out, encoding="utf-8")
+    data = json.loads(run("diff", str(old), str(report), "-f", "json").out)
+    assert "OLD001" not in {f["code"] for f in data["findings_resolved"] + data["findings_added"]}
+    # --config: both checked releases under the one named
+    named = tmp_path / "named.yaml"
+    named.write_text("ignore: [OLP]\n", encoding="utf-8")
+    both = json.loads(run("diff", str(old), str(new), "-f", "json", "--config", str(named)).out)
+    assert not both["findings_resolved"] and not both["findings_added"]

@@ -59,8 +59,11 @@ def _hub_revision(target: str) -> tuple[str, str | None]:
     return (hub[0], revision or hub[1]) if hub else (name, revision)
 
 
-def load(target: str, *, token: str | None = None, offline: bool = False, timeout: float = 10.0) -> dict[str, Any]:
-    """A JSON report: read from a .json file, or made by checking a folder or a Hub repository (org/name@REV)."""
+def load(target: str, *, token: str | None = None, offline: bool = False, timeout: float = 10.0,
+         config_path: Path | None = None) -> dict[str, Any]:
+    """A JSON report: read from a .json file, or made by checking a folder or a Hub repository (org/name@REV) as
+    `openlint check` would: under `config_path`, else the configuration found from it upward (each release under its
+    own, so that findings it ignores are not "resolved" by the comparison)."""
     from openlint.report import serialise
 
     path = Path(target)
@@ -73,7 +76,7 @@ def load(target: str, *, token: str | None = None, offline: bool = False, timeou
     if revision and is_local(name):
         raise OpenlintError(f"{target}: @{revision} names a revision of a Hub repository, but {name} is a local folder "
                             "(to compare with a commit of a checkout, export it to a folder first)")
-    options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, no_config=True)
+    options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, config_path=config_path)
     try:
         return serialise.report(pipeline.check(config.settings(options)))
     except HubIncomplete as exc:

@@ -25,10 +25,10 @@ def check_command(target: str, given: dict[str, Any]) -> int:
     try:
         options = check_options(target, given)
     except OpenlintError as exc:
-        _write_failure(target, tuple(given.get("outputs") or ()), str(exc))
+        write_failure(target, tuple(given.get("outputs") or ()), str(exc))
         raise
     except Exception as exc:  # an internal error: the same one line main() prints
-        _write_failure(target, tuple(given.get("outputs") or ()), f"internal error: {type(exc).__name__}: {exc}")
+        write_failure(target, tuple(given.get("outputs") or ()), f"internal error: {type(exc).__name__}: {exc}")
         raise
     return run_check(options)
 
@@ -42,10 +42,10 @@ def run_check(options: Options) -> int:
         refuse_overwriting_the_release(options.target, options.outputs)
         return _check(options)
     except OpenlintError as exc:
-        _write_failure(options.target, options.outputs, str(exc))
+        write_failure(options.target, options.outputs, str(exc))
         raise
     except Exception as exc:  # an internal error: the same one line main() prints
-        _write_failure(options.target, options.outputs, f"internal error: {type(exc).__name__}: {exc}")
+        write_failure(options.target, options.outputs, f"internal error: {type(exc).__name__}: {exc}")
         raise
 
 
@@ -130,12 +130,12 @@ def usage_failure(command: Any, args: list[str], message: str) -> None:
         target = ctx.params.get("target") or "."
         # the target is not known for sure: this folder's files are kept from being overwritten too
         outputs = tuple((fmt, path) for fmt, path in outputs if _release_file(".", path) is None)
-        _write_failure(str(target), outputs, message)
+        write_failure(str(target), outputs, message)
     except Exception:  # noqa: BLE001 - the usage error is the one to report
         return
 
 
-def _write_failure(target: str, outputs: tuple[tuple[str, Path], ...], message: str) -> None:
+def write_failure(target: str, outputs: tuple[tuple[str, Path], ...], message: str) -> None:
     from openlint.formats import sarif
 
     log = sarif.failure(message)
