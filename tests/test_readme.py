@@ -81,6 +81,9 @@ def test_readme_pins_a_commit_that_has_the_action_and_the_hook():
         assert hooks == yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()), f"{pin}: the hook has changed since; pin a newer commit"
         current = yaml.safe_load((ROOT / "action.yml").read_text())
         assert set(action["inputs"]) == set(current["inputs"]), f"{pin}: the Action's inputs have changed since; pin a newer commit"
+        # and the pinned Action runs today's scripts (its inputs' names alone do not say what they do)
+        changed = _git("diff", "--name-only", pin, "HEAD", "--", "action", "action.yml", ".pre-commit-hooks.yaml").stdout.split()
+        assert not changed, f"{pin}: {', '.join(changed)} changed since; pin a newer commit"
 
 
 def test_readme_configuration_and_rule_file_examples_work_as_written(run, release, tmp_path):
