@@ -71,7 +71,7 @@ run_compare() {
         return 0
       fi
       if ! tag="$(previous_tag)"; then
-        compare_fail "no tag before this commit"
+        compare_fail "no tag before this commit (a shallow checkout has none: actions/checkout with fetch-depth: 0)"
         return 0
       fi
       old_from_git "$tag" || return 0

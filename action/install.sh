@@ -6,9 +6,16 @@ set -euo pipefail
 python="${OPENLINT_PYTHON:-python3}"
 venv="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/openlint-venv"
 constraints="$GITHUB_ACTION_PATH/action/constraints.txt"
-if [ -n "${OPENLINT_VERSION:-}" ]; then
+version="${OPENLINT_VERSION:-}"
+version="${version#v}"  # v0.2.0, as the tags will be named, is 0.2.0 on PyPI
+if ! "$python" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))'; then
+  echo "::error title=openlint::openlint needs Python 3.10 to 3.13; python-version gave $("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'an unknown one')"
+  exit 2
+fi
+if [ -n "$version" ]; then
+  OPENLINT_VERSION="$version"
   if ! [[ "$OPENLINT_VERSION" =~ ^[0-9]+(\.[0-9]+)*((a|b|rc|\.post|\.dev)[0-9]+)*$ ]]; then
-    echo "::error title=openlint::version must be a released openlint version such as 0.2.0, not '${OPENLINT_VERSION//[^A-Za-z0-9._-]/?}'"
+    echo "::error title=openlint::version must be a released openlint version such as 0.2.0 (or v0.2.0), not '${OPENLINT_VERSION//[^A-Za-z0-9._-]/?}'"
     exit 2
   fi
   spec="openlint==$OPENLINT_VERSION"

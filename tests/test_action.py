@@ -213,6 +213,20 @@ def test_action_rejects_a_version_that_is_not_a_release(tmp_path):
     assert not (tmp_path / "runner-temp" / "openlint-venv").exists() and runner.path == []
 
 
+def test_action_says_which_python_it_needs(tmp_path):
+    """python-version: 3.9 ended in pip's ResolutionImpossible; it is now said before anything is installed."""
+    old = tmp_path / "bin" / "python3.9"
+    old.parent.mkdir()
+    old.write_text('#!/usr/bin/env bash\ncase "$*" in *platform*) echo 3.9.18 ;; *) exit 1 ;; esac\n')
+    old.chmod(0o755)
+    runner = Runner(tmp_path, Path(sys.executable), {})
+    runner.steps["python"] = {"python-path": str(old)}
+    runner.reset()
+    refused = runner.run(STEPS[1])
+    assert refused.returncode == 2 and "openlint needs Python 3.10 to 3.13; python-version gave 3.9.18" in refused.stdout
+    assert not (tmp_path / "runner-temp" / "openlint-venv").exists() and runner.path == []
+
+
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
                    cwd=cwd, check=True, capture_output=True)

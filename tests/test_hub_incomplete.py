@@ -144,12 +144,12 @@ def test_a_card_that_could_not_be_read_gives_no_grade_and_no_findings_about_its_
     report = run("check", BERT, "--partial", "-f", "json").json()
     codes = {f["code"] for f in report["findings"]}
     assert not {code for code in codes if code.startswith("OLP")} and "OLD001" not in codes  # nothing says the card lacks them
-    for fmt, expected in (("concise", "grade not graded (incomplete: 1 item(s) could not be read, nothing was assessed)"),
+    for fmt, expected in (("concise", "\nnot graded (incomplete: 1 item(s) could not be read, nothing was assessed)"),
                           ("text", "grade: not graded (incomplete: 1 item(s) could not be read, nothing was assessed)"),
                           ("markdown", "## openlint: not graded")):
         bert.fail(rf"^GET /{BERT}/resolve/{BERT_SHA}/README.md$", *failing())
         out = run("check", BERT, "--partial", "-f", fmt).out
-        assert expected in out and "grade F" not in out and "**F**" not in out, fmt
+        assert expected in "\n" + out and "grade F" not in out and "grade not graded" not in out and "**F**" not in out, fmt
 
 
 def test_every_format_marks_an_incomplete_grade(run, bert):

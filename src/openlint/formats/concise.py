@@ -32,4 +32,5 @@ def _summary(report: Report) -> str:
     # a finding in several places has a line for each: say so, or the lines above outnumber the count
     places = sum(len(f.locations) for f in report.active)
     spread = f" (in {places} places)" if places > len(report.active) else ""
-    return f"grade {report.grade_summary()}: {found or 'no findings'}{spread}{waived}"
+    grade = f"grade {report.grade_summary()}" if report.graded else report.grade_summary()  # never "grade not graded"
+    return f"{grade}: {found or 'no findings'}{spread}{waived}"
