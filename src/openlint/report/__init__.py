@@ -178,6 +178,10 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
                 continue
             place = f"{self.uri(waiver.source)}:{waiver.line}" if waiver.line else self.uri(waiver.source)
             lines.append(f"waiver of {waiver.rule}{on} ({place}): {count} finding{'' if count == 1 else 's'} acknowledged: {waiver.reason}")
+        aside = self.release.set_aside
+        if aside:  # said, so that nobody wonders why a file there was not checked
+            shown = ", ".join(aside[:5]) + (f" and {len(aside) - 5} more" if len(aside) > 5 else "")
+            lines.append(f"left out as no part of the release (environments git does not track): {shown}")
         return lines
 
     def weights_summary(self) -> dict[str, Any]:

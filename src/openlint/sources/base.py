@@ -29,6 +29,8 @@ class Listing(Record, eq=False):  # compared by identity
     problems: list[Problem] = field(default_factory=list)
     hub: HubFacts | None = None
     card_data: dict[str, Any] | None = None  # the card's metadata as the Hub's API gives it, readable when the card is not
+    # folders of a checkout left out as no part of the release: a Python environment or node_modules git does not track
+    set_aside: list[str] = field(default_factory=list)
 
 
 class Unreadable(Record, frozen=True):

@@ -67,14 +67,16 @@ class LocalSource:
     # -- the listing ---------------------------------------------------------------------------------------
     def listing(self) -> Listing:
         problems: list[Problem] = []
-        files = self._inventory(problems)
+        set_aside: list[str] = []
+        files = self._inventory(problems, set_aside)
         if self.as_hub is not None:
             return Listing(self.as_hub.repo_id, "hub", self.as_hub.repo_id, files, problems, self.as_hub)
         name = self.name or os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root
-        return Listing(name, "local", str(self.root), files, problems)
+        return Listing(name, "local", str(self.root), files, problems, set_aside=sorted(set_aside))
 
-    def _inventory(self, problems: list[Problem]) -> dict[str, FileEntry]:
+    def _inventory(self, problems: list[Problem], set_aside: list[str]) -> dict[str, FileEntry]:
         files: dict[str, FileEntry] = {}
+        holding = _tracked_folders(self.root)
         pending = [""]
         while pending:
             folder = pending.pop()
@@ -89,7 +91,11 @@ class LocalSource:
                     return files
                 relative = f"{folder}/{entry.name}" if folder else entry.name
                 if entry.is_dir(follow_symlinks=False) and not entry.is_symlink():
-                    if entry.name != ".git":
+                    if entry.name == ".git":
+                        continue
+                    if holding is not None and relative not in holding and _environment(entry):
+                        set_aside.append(relative)  # untracked: never committed, so never released
+                    else:
                         pending.append(relative)
                     continue
                 self._add(entry, relative, files, problems)
@@ -144,3 +150,35 @@ class LocalSource:
                 fetched.texts[path] = Unreadable(exc.strerror or str(exc), failed=exc.errno is not None)
         fetched.cards = {repo: Unreadable("not looked up: a local check does not use the network") for repo in request.cards}
         return fetched
+
+
+# folders a tool makes beside a project, never part of it: left out when git does not track a file in them
+_ENVIRONMENT_NAMES = ("node_modules", "__pycache__")
+
+
+def _tracked_folders(root: Path) -> frozenset[str] | None:
+    """Every folder holding a file the checkout at `root` tracks (from .git/index), or None when that cannot be
+    told (not a checkout's root, an index this reader does not take): then nothing is left out."""
+    from openlint.sources import gitindex
+
+    if not (root / ".git").is_dir():
+        return None
+    paths = gitindex.tracked(root)
+    if paths is None:
+        return None
+    folders = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folders.add("/".join(parts[:depth]))
+    return frozenset(folders)
+
+
+def _environment(entry: os.DirEntry[str]) -> bool:
+    """A Python virtual environment (its pyvenv.cfg) or a package manager's folder."""
+    if entry.name in _ENVIRONMENT_NAMES:
+        return True
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(entry.path, "pyvenv.cfg")).st_mode)
+    except OSError:
+        return False
