@@ -29,7 +29,7 @@ escape() {  # workflow-command data: %, CR and LF are escaped
 }
 
 boolean() {  # a true/false input, either case; anything else is a mistake to say, not to read as false
-  case "${2,,}" in
+  case "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" in  # (not ${2,,}: macOS's /bin/bash 3.2 lacks it)
     true) echo true ;;
     false | "") echo false ;;
     *) echo "::error title=openlint::$(escape "input $1 must be true or false, not '$2'")" >&2; return 1 ;;

@@ -63,6 +63,7 @@ def test_an_untracked_environment_is_left_out_and_said(run, tmp_path, monkeypatc
     flagged = {line.split(":", 1)[0] for line in result.out.splitlines() if " OLW003 " in line}
     assert flagged == {"scratch/pytorch_model.bin"}  # an untracked folder that is no environment still counts
     assert "left out as no part of the release (environments git does not track): .venv, node_modules" in result.out
+    assert report_of(run, root)["release"]["set_aside"] == [".venv", "node_modules"]
 
 
 def test_a_tracked_file_counts_wherever_it_sits(run, tmp_path):
@@ -84,3 +85,42 @@ def test_without_a_checkout_nothing_is_left_out(run, tmp_path):
     (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
     (root / ".venv" / "pytorch_model.bin").write_bytes(DANGEROUS)
     assert "OLW003" in {f["code"] for f in report_of(run, root)["findings"]}
+
+
+def test_a_folder_dressed_as_an_environment_never_hides_weights_a_loader_takes(run, tmp_path):
+    """A downloaded folder's .git is the release's to write: an empty index says nothing is tracked, and a component
+    folder with a pyvenv.cfg must still have its weights scanned."""
+    root = tmp_path / "model"
+    shutil.copytree(EXAMPLE, root)
+    for name in ("unet", "node_modules"):
+        (root / name).mkdir()
+        (root / name / "diffusion_pytorch_model.bin").write_bytes(DANGEROUS)
+    (root / "unet" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / ".git").mkdir()
+    (root / ".git" / "index").write_bytes(b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big") + b"\x00" * 20)
+    flagged = {place["file"] for f in report_of(run, root)["findings"] if f["code"] == "OLW003" for place in f["locations"]}
+    assert flagged == {"unet/diffusion_pytorch_model.bin", "node_modules/diffusion_pytorch_model.bin"}
+
+
+def test_a_submodule_split_or_sparse_index_leaves_nothing_out_that_git_tracks(tmp_path):
+    root = tmp_path / "repo"
+    (root / "unet").mkdir(parents=True)
+    (root / "unet" / "pyvenv.cfg").write_text("x")
+    (root / "r.md").write_text("x")
+    _git(root, "init", "-q")
+    _git(root, "add", "r.md")
+    _git(root, "update-index", "--add", "--cacheinfo", "160000," + "1" * 40 + ",unet")  # a submodule at unet
+    assert "unet/" in gitindex.tracked(root)
+    from openlint.sources.local import _tracked_folders
+    assert "unet" in _tracked_folders(root)
+    _git(root, "update-index", "--split-index")  # the entries move to a shared index this reader does not follow
+    assert gitindex.tracked(root) is None
+
+
+@pytest.mark.parametrize("entries", [500_001, 60_000])
+def test_a_hostile_index_is_refused_in_bounded_time(tmp_path, entries):
+    """Version 4 paths each one step longer than the last: quadratic if followed; refused by the count or total."""
+    (tmp_path / ".git").mkdir()
+    entry = b"\x00" * 60 + b"\x00\x00" + b"\x00" + b"a/" + b"\x00"
+    (tmp_path / ".git" / "index").write_bytes(b"DIRC" + (4).to_bytes(4, "big") + entries.to_bytes(4, "big") + entry * entries)
+    assert gitindex.tracked(tmp_path) is None

@@ -83,7 +83,7 @@ def _release(release: Release) -> dict[str, Any]:
         "name": release.name, "source": release.source, "location": release.location,
         "revision": release.revision, "requested_revision": release.hub.requested_revision if release.hub else None,
         "card": release.card_path(), "declaration": release.declaration.path if release.declaration else None,
-        "hub": _hub(release),
+        "hub": _hub(release), "set_aside": list(release.set_aside),
     }
 
 

@@ -16,9 +16,17 @@ import stat
 import struct
 from pathlib import Path
 
-MAX_INDEX_BYTES = 256 * 1024 * 1024  # the index of a repository of a few million files; a larger one is not read
+MAX_INDEX_BYTES = 64 * 1024 * 1024  # the index of a repository of about a million files; a larger one is not read
+MAX_ENTRIES = 500_000
+MAX_PATH_BYTES = 64 * 1024 * 1024  # all paths together: a version-4 index compresses them; a hostile one could not end
+MAX_PATH = 4096  # bytes of one path: git's own limit on most systems; a longer one is no index git wrote
 _STAT_BYTES = 40
+_MODE_OFFSET = 24  # within the stat data: ctime, mtime (8 each), dev, ino (4 each), then the mode
+_GITLINK = 0o160000  # a submodule: its path is a folder whose files the checkout tracks too
 _EXTENDED = 0x4000
+# extensions that move entries elsewhere (a split index's shared file) or collapse them (a sparse index's
+# directories): this reader does not follow them, so such an index cannot tell what is tracked
+_UNTOLD = (b"link", b"sdir")
 
 
 def tracked(root: Path) -> frozenset[str] | None:
@@ -53,32 +61,41 @@ def _read(path: Path, limit: int = MAX_INDEX_BYTES) -> bytes | None:
 
 
 def _entries(raw: bytes, hash_size: int) -> frozenset[str]:
+    """Every tracked path; a submodule's path ends with "/" (everything beneath it is tracked)."""
     signature, version, count = struct.unpack_from(">4sII", raw, 0)
-    if signature != b"DIRC" or version not in (2, 3, 4) or count > len(raw) // 8:
+    if signature != b"DIRC" or version not in (2, 3, 4) or count > min(len(raw) // 8, MAX_ENTRIES):
         raise ValueError("not an index this reader takes")
     paths: list[str] = []
-    offset, previous = 12, b""
+    offset, previous, total = 12, b"", 0
     for _ in range(count):
-        start = offset
-        offset += _STAT_BYTES + hash_size
-        (flags,) = struct.unpack_from(">H", raw, offset)
-        offset += 2
-        if version >= 3 and flags & _EXTENDED:
-            offset += 2
-        if version == 4:
-            strip, offset = _varint(raw, offset)
-            end = raw.index(b"\0", offset)
-            if strip > len(previous):
-                raise ValueError("a prefix longer than the previous path")
-            path = previous[: len(previous) - strip] + raw[offset:end]
-            offset = end + 1
-        else:
-            end = raw.index(b"\0", offset)
-            path = raw[offset:end]
-            offset = start + ((end - start) // 8 + 1) * 8  # the NUL and the padding: 1 to 8 bytes
-        paths.append(path.decode("utf-8", errors="surrogateescape"))
+        (mode,) = struct.unpack_from(">I", raw, offset + _MODE_OFFSET)
+        path, offset = _path(raw, offset, hash_size, version, previous)
+        total += len(path)
+        if len(path) > MAX_PATH or not path or path.endswith(b"/") or total > MAX_PATH_BYTES:  # (a sparse index's directory entry ends in /)
+            raise ValueError("a path this reader does not take")
+        name = path.decode("utf-8", errors="surrogateescape")
+        paths.append(name + "/" if mode & 0o170000 == _GITLINK else name)
         previous = path
+    if any(raw.find(signature, offset, len(raw)) != -1 for signature in _UNTOLD):
+        raise ValueError("a split or sparse index")
     return frozenset(paths)
+
+
+def _path(raw: bytes, start: int, hash_size: int, version: int, previous: bytes) -> tuple[bytes, int]:
+    """One entry's path, and where the next entry starts."""
+    offset = start + _STAT_BYTES + hash_size
+    (flags,) = struct.unpack_from(">H", raw, offset)
+    offset += 2
+    if version >= 3 and flags & _EXTENDED:
+        offset += 2
+    if version == 4:
+        strip, offset = _varint(raw, offset)
+        end = raw.index(b"\0", offset)
+        if strip > len(previous):
+            raise ValueError("a prefix longer than the previous path")
+        return previous[: len(previous) - strip] + raw[offset:end], end + 1
+    end = raw.index(b"\0", offset)
+    return raw[offset:end], start + ((end - start) // 8 + 1) * 8  # the NUL and the padding: 1 to 8 bytes
 
 
 def _varint(raw: bytes, offset: int) -> tuple[int, int]:

@@ -166,19 +166,25 @@ def _tracked_folders(root: Path) -> frozenset[str] | None:
     paths = gitindex.tracked(root)
     if paths is None:
         return None
-    folders = set()
+    folders: set[str] = set()
     for path in paths:
-        parts = path.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            folders.add("/".join(parts[:depth]))
+        folder = path.rstrip("/") if path.endswith("/") else path.rpartition("/")[0]  # a submodule is a tracked folder
+        while folder and folder not in folders:  # up to the first folder already known: linear in the index's size
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
     return frozenset(folders)
 
 
 def _environment(entry: os.DirEntry[str]) -> bool:
-    """A Python virtual environment (its pyvenv.cfg) or a package manager's folder."""
-    if entry.name in _ENVIRONMENT_NAMES:
-        return True
+    """A Python virtual environment (its pyvenv.cfg) or a package manager's folder, holding no weight file at its
+    top, where a loader given that folder (Diffusers' "unet", a `subfolder=`) would look: a folder dressed as an
+    environment never hides weights from the scan, whatever an index a release may have written says."""
+    from openlint.readers.weights import identify
+
     try:
-        return stat.S_ISREG(os.lstat(os.path.join(entry.path, "pyvenv.cfg")).st_mode)
+        if entry.name not in _ENVIRONMENT_NAMES and not stat.S_ISREG(os.lstat(os.path.join(entry.path, "pyvenv.cfg")).st_mode):
+            return False
+        with os.scandir(entry.path) as inside:
+            return not any(identify(item.name) is not None for item in inside)
     except OSError:
         return False
