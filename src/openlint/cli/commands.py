@@ -24,11 +24,8 @@ def check_command(target: str, given: dict[str, Any]) -> int:
 
     try:
         options = check_options(target, given)
-    except OpenlintError as exc:
-        write_failure(target, tuple(given.get("outputs") or ()), str(exc))
-        raise
-    except Exception as exc:  # an internal error: the same one line main() prints
-        write_failure(target, tuple(given.get("outputs") or ()), f"internal error: {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        write_failure(target, tuple(given.get("outputs") or ()), _failure(exc))
         raise
     return run_check(options)
 
@@ -41,12 +38,14 @@ def run_check(options: Options) -> int:
     try:
         refuse_overwriting_the_release(options.target, options.outputs)
         return _check(options)
-    except OpenlintError as exc:
-        write_failure(options.target, options.outputs, str(exc))
+    except Exception as exc:
+        write_failure(options.target, options.outputs, _failure(exc))
         raise
-    except Exception as exc:  # an internal error: the same one line main() prints
-        write_failure(options.target, options.outputs, f"internal error: {type(exc).__name__}: {exc}")
-        raise
+
+
+def _failure(exc: Exception) -> str:
+    """The one line main() prints for an error: openlint's own message, or an internal error's type and text."""
+    return str(exc) if isinstance(exc, OpenlintError) else f"internal error: {type(exc).__name__}: {exc}"
 
 
 def refuse_overwriting_the_release(target: str, outputs: tuple[tuple[str, Path], ...]) -> None:
