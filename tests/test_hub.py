@@ -262,6 +262,18 @@ def test_a_tokenizer_config_is_read_with_the_first_batch_and_its_foreign_code_is
     assert failing.code == 2 and "tokenizer_config.json" in failing.err
 
 
+def test_a_pipeline_components_config_is_read_from_the_hub_with_the_first_batch(run, hub):
+    index = b'{"_class_name": "MyPipeline", "transformer": ["diffusers", "AutoModel"]}'
+    named = b'{"auto_map": {"AutoModel": "org/elsewhere--my_model.MyModel"}}'
+    hub.add_model(Repo("org/pipeline", "6" * 40, files={"README.md": b"---\nlicense: mit\n---\n# p\n", "model_index.json": index,
+                                                      "transformer/config.json": named}))
+    report = run("check", "org/pipeline", "-f", "json").json()
+    (found,) = [f for f in report["findings"] if f["code"] == "OLW009"]
+    assert found["file"] == "transformer/config.json" and "org/elsewhere" in found["message"]
+    batch = {r["path"].split("/resolve/", 1)[1].split("/", 1)[1] for r in hub.requests(pattern=r"/org/pipeline/resolve/") if not r["range"]}
+    assert batch >= {"README.md", "model_index.json", "transformer/config.json"}
+
+
 def _gguf_with_vocabulary(licence: str, tokens: int) -> bytes:
     """A GGUF header as llama.cpp writes one: general.* keys first, then a vocabulary that runs past the Hub probe."""
     import struct

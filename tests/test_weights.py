@@ -545,3 +545,42 @@ def test_a_deeply_nested_config_is_read_to_its_top_and_never_crashes_the_check(r
     deeper = '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"
     (unchecked,) = by_code(report_of(run, release({"README.md": CARD, "config.json": deeper}, "deeper")))["OLW009"]
     assert "nested too deeply" in unchecked["message"]
+
+
+def test_a_pipeline_components_config_names_code_as_a_models_does(run, release):
+    """Diffusers' AutoModel loads a component from its folder and runs the code its config.json auto_map names
+    (transformer/config.json); a component's tokenizer is loaded by AutoTokenizer the same way."""
+    index = json.dumps({"_class_name": "MyPipeline", "transformer": ["diffusers", "AutoModel"], "tokenizer": ["transformers", "AutoTokenizer"]})
+    shipped = {"README.md": CARD, "model_index.json": index, "transformer/my_model.py": "import os\n",
+               "transformer/config.json": json.dumps({"auto_map": {"AutoModel": "my_model.MyModel"}})}
+    (finding,) = by_code(report_of(run, release(shipped)))["OLW009"]
+    assert "transformer/my_model.py" in finding["message"]
+    elsewhere = {"README.md": CARD, "model_index.json": index,
+                 "tokenizer/tokenizer_config.json": json.dumps({"auto_map": ["evil/repo--tok.Slow", None]})}
+    (finding,) = by_code(report_of(run, release(elsewhere, "elsewhere")))["OLW009"]
+    assert "evil/repo" in finding["message"] and finding["file"] == "tokenizer/tokenizer_config.json"
+    # a component's config that could not be read whole names unknown code: a security finding, never a pass
+    padded = {"README.md": CARD, "model_index.json": index,
+              "unet/config.json": '{"auto_map": {"AutoModel": "evil/repo--m.M"}, "pad": "' + "x" * 5_000_001 + '"}'}
+    (finding,) = by_code(report_of(run, release(padded, "padded")))["OLW009"]
+    assert "unet/config.json could not be checked" in finding["message"]
+    linked = release({"README.md": CARD, "model_index.json": index, "unet/placeholder": "x"}, "linked")
+    (linked / "unet" / "config.json").symlink_to(linked.parent / "padded" / "unet" / "config.json")
+    (finding,) = by_code(report_of(run, linked))["OLW009"]
+    assert "unet/config.json could not be checked" in finding["message"] and "outside" in finding["message"]
+    # a plain pipeline, and a folder of checkpoints outside any pipeline: nothing named
+    plain = {"README.md": CARD, "model_index.json": json.dumps({"unet": ["diffusers", "UNet2DConditionModel"]}),
+             "unet/config.json": json.dumps({"_class_name": "UNet2DConditionModel"}), "train.py": "import os\n"}
+    assert "OLW009" not in by_code(report_of(run, release(plain, "plain")))
+    checkpoints = {"README.md": CARD, "train.py": "import os\n",
+                   "checkpoint-500/config.json": json.dumps({"auto_map": {"AutoModel": "evil/repo--m.M"}})}
+    assert "OLW009" not in by_code(report_of(run, release(checkpoints, "checkpoints")))
+
+
+def test_a_pipeline_with_more_component_configs_than_openlint_reads_is_not_a_pass(run, release):
+    index = json.dumps({"_class_name": "MyPipeline"})
+    files = {"README.md": CARD, "model_index.json": index}
+    files.update({f"part{i:02}/config.json": "{}" for i in range(40)})
+    (found,) = by_code(report_of(run, release(files)))["OLW009"]
+    assert "limit of 32 component configs" in found["message"]
+    assert sorted(place["file"] for place in found["locations"]) == [f"part{i}/config.json" for i in range(32, 40)]

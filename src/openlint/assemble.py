@@ -32,7 +32,8 @@ from openlint.readers import safetensors as safetensors_reader
 from openlint.readers import shards as shard_reader
 from openlint.readers import weights as weight_reader
 from openlint.release import limits
-from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES, MODEL_INDEX, Ancestor, Card, HubFacts, LinkedRepo, Missing, Problem, Release, WeightFile
+from openlint.release.model import ADAPTER_CONFIG, CODE_MAP_FILES, MAX_COMPONENT_CONFIGS, MODEL_INDEX, Ancestor, Card, HubFacts
+from openlint.release.model import LinkedRepo, Missing, Problem, Release, WeightFile, component_configs
 from openlint.sources.base import Fetch, Fetched, InvalidHeader, Listing, Source, Unreadable
 from openlint.sources.ids import is_repo_id
 
@@ -237,9 +238,25 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
             indexes.append(path)
     indexes.sort()
     wanted.update({path: limits.INDEX_BYTES for path in indexes[: limits.HUB_MAX_INDEXES]})
+    wanted.update(_component_configs(release))
     if remote:  # a local checkout's other indexes are read whole through the opener
         for path in indexes[limits.HUB_MAX_INDEXES:]:
             reads.usable(path, Unreadable(f"over openlint's limit of {limits.HUB_MAX_INDEXES} shard indexes per check", failed=True), "weights")
+    return wanted
+
+
+def _component_configs(release: Release) -> dict[str, int]:
+    """A Diffusers pipeline's component configs to read; one that cannot be (a symlink out, past the limit) names
+    unknown code."""
+    components = component_configs(release.files)
+    wanted = {}
+    for path in components[:MAX_COMPONENT_CONFIGS]:
+        if release.files[path].special:  # a symlink out of the release: a loader follows it, openlint does not
+            release.unchecked_code[path] = release.files[path].special
+        else:
+            wanted[path] = limits.CONFIG_BYTES
+    for path in components[MAX_COMPONENT_CONFIGS:]:
+        release.unchecked_code[path] = f"over openlint's limit of {MAX_COMPONENT_CONFIGS} component configs per pipeline"
     return wanted
 
 
@@ -335,6 +352,9 @@ def _read_code_configs(release: Release, texts: dict[str, bytes]) -> None:
             _read_code_map(release, path, texts[path])
     if MODEL_INDEX in texts and (index := _json_object(release, MODEL_INDEX, texts[MODEL_INDEX])) is not None:
         release.code_maps[MODEL_INDEX] = bool(weight_reader.custom_components(index, release.files))
+    for path in component_configs(release.files):
+        if path in texts:
+            _read_code_map(release, path, texts[path])
     for path in (CONFIG, *CODE_MAP_FILES, MODEL_INDEX):
         entry = release.files.get(path)
         if entry is not None and entry.special:  # a symlink out of the release: a loader follows it, openlint does not
@@ -399,8 +419,8 @@ def _read_config(release: Release, raw: bytes) -> None:
 
 
 def _read_code_map(release: Release, path: str, raw: bytes) -> None:
-    """A tokenizer's or processor's config: whether its auto_map names remote code, and whose. One that cannot be
-    read as a JSON object cannot tell, and is taken to name some."""
+    """A tokenizer's, processor's or pipeline component's config: whether its auto_map names remote code, and whose.
+    One that cannot be read as a JSON object cannot tell, and is taken to name some."""
     data = _json_object(release, path, raw)
     release.code_maps[path] = data is None or bool(data.get("auto_map"))
     if data is not None:
@@ -408,7 +428,7 @@ def _read_code_map(release: Release, path: str, raw: bytes) -> None:
 
 
 def _note_foreign_code(release: Release, path: str, data: dict[str, Any]) -> None:
-    elsewhere = weight_reader.foreign_code(data, list_form=path == TOKENIZER_CONFIG)
+    elsewhere = weight_reader.foreign_code(data, list_form=path.rsplit("/", 1)[-1] == TOKENIZER_CONFIG)
     if elsewhere:
         release.foreign_code[path] = elsewhere
 
