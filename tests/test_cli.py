@@ -329,10 +329,17 @@ def test_a_configuration_named_relative_to_the_working_folder_is_shown_where_it_
 
 
 @pytest.mark.parametrize("target, kind", [("https://huggingface.co/datasets/org/name", "dataset"), ("hf://datasets/org/name", "dataset"),
-                                          ("https://hf.co/spaces/org/demo", "space")])
+                                          ("https://hf.co/spaces/org/demo", "space"), ("hf://datasets/squad", "dataset"),
+                                          ("hf://spaces/demo", "space")])
 def test_a_hub_dataset_or_space_is_named_as_such(run, target, kind):
     result = run("check", target)
     assert result.code == 2 and f"a Hub {kind}, not a model repository" in result.err and result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("target", ["datasets/squad", "spaces/demo", "hf://models/datasets"])
+def test_the_hubs_own_paths_are_never_taken_for_a_model_id(run, target):
+    result = run("check", target)
+    assert result.code == 2 and "not a Hub repository id" in result.err and result.err.count("\n") == 1
 
 
 def test_min_grade_takes_either_case_in_a_configuration_as_on_the_command_line(run, release, tmp_path):

@@ -14,8 +14,9 @@ from openlint.sources.ids import is_repo_id
 
 # org/name; a URL or hf:// may also name a legacy single-segment id (gpt2), which bare would be a folder name
 _RE = patterns.Constants(__name__)
-_REPO_ID = _RE(r"^(?:hf://(?:models/)?([A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,95})?)|([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}))$", re.ASCII)
+# the Hub's own paths, which no user or organisation can be named: "datasets/foo" is a dataset, never a model's id
 _RESERVED = r"(?!(?:datasets|spaces|docs|blog|papers|models|settings|organizations|collections|api|join|login)(?:/|$))"
+_REPO_ID = _RE(rf"^(?:hf://(?:models/)?{_RESERVED}([A-Za-z0-9][\w.-]{{0,95}}(?:/[\w.-]{{1,95}})?)|{_RESERVED}([A-Za-z0-9][\w.-]{{0,95}}/[\w.-]{{1,95}}))$", re.ASCII)
 _OTHER_HUB_KIND = _RE(r"^(?:https?://(?:www\.)?(?:huggingface\.co|hf\.co)/|hf://)(datasets|spaces)/", re.ASCII)
 _HUB_URL = _RE(rf"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/{_RESERVED}([\w.-]+(?:/[\w.-]+)?)(?:/(?:tree|blob|resolve)/([^/?#]+(?:%2F[^/?#]+)*))?/?(?:[?#].*)?$", re.ASCII)
 
