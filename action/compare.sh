@@ -91,7 +91,9 @@ run_compare() {
   # the earlier release under the configuration the check used: the one named, else its own (found as check finds one)
   local config=()
   [ -n "${OPENLINT_CONFIG:-}" ] && config=(--config "$OPENLINT_CONFIG")
-  "$python" -m openlint diff "$old" "$report_json" --format markdown ${config[@]+"${config[@]}"} > "$work/diff.md" 2> "$work/diff-stderr.txt"
+  # the earlier release is named as it was asked for (a tag and its commit), not by the folder it was exported to
+  "$python" -m openlint diff "$old" "$report_json" --format markdown --old-name "$compared" ${config[@]+"${config[@]}"} \
+    > "$work/diff.md" 2> "$work/diff-stderr.txt"
   status=$?
   cat "$work/diff-stderr.txt" >&2
   if [ "$status" -ge 2 ]; then

@@ -264,6 +264,8 @@ def test_action_compares_with_the_previous_release_tag(tmp_path):
     summary = runner.files["summary"].read_text()
     assert "## openlint diff: grade" in summary and "**Openness went down**" in summary
     diff = summary.split("## openlint diff: grade", 1)[1]  # after the check's own report
+    # the earlier release is named by its tag, not by the temporary folder it was exported to
+    assert re.search(r"^`v1\.0 \([0-9a-f]{12}\)` -> ", diff, re.MULTILINE) and "/previous/" not in diff
     row = next(line for line in diff.splitlines() if line.startswith("| Pre-training data"))
     assert "| down |" in row and row.count("D1") == 1
     assert any(line.startswith("::warning title=openlint compare-to::openness went down since v1.0") for line in worse.stdout.splitlines())

@@ -49,6 +49,14 @@ def test_the_same_release_twice_is_no_change(run, mistral):
     assert data["components"] == [] and data["findings_added"] == [] and data["findings_resolved"] == [] and not data["worse"]
 
 
+def test_each_side_can_be_named_as_the_user_knows_it(run, mistral):
+    old, new = mistral
+    named = run("diff", str(old), str(new), "--old-name", "v1.0", "--new-name", "v1.1\x1b[31m")
+    assert named.out.startswith("openlint diff: v1.0 -> v1.1") and "\x1b" not in named.out and str(old) not in named.out
+    data = json.loads(run("diff", str(old), str(new), "--old-name", "v1.0", "-f", "json").out)
+    assert data["old"] == "v1.0" and data["new"] != "v1.0" and data["new"].endswith(new.name)
+
+
 def test_json_reports_and_markdown_for_a_job_summary(run, mistral, tmp_path):
     old, new = mistral
     before, after = tmp_path / "before.json", tmp_path / "after.json"

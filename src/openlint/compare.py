@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from openlint.errors import HubIncomplete, OpenlintError
+from openlint.errors import HubIncomplete, OpenlintError, printable
 from openlint.support.record import Record, asdict, field
 
 
@@ -130,7 +130,8 @@ def _name(report: dict[str, Any]) -> str:
     return release["location"] + (f"@{release['revision']}" if release.get("revision") else "")
 
 
-def compare(old: dict[str, Any], new: dict[str, Any]) -> Change:
+def compare(old: dict[str, Any], new: dict[str, Any], names: tuple[str | None, str | None] = (None, None)) -> Change:
+    """`names`: what to call each side instead of its location (the Action names the tag it exported)."""
     components = _components(old, new)
     old_keys = {_key(f) for f in old["findings"] if not f.get("waived")}
     new_keys = {_key(f) for f in new["findings"] if not f.get("waived")}
@@ -141,7 +142,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Change:
                for c in components if c.direction == "down"]
     if score_after < score_before:
         reasons.insert(0, f"grade {old['grade']['grade']} ({score_before:g}) -> {new['grade']['grade']} ({score_after:g})")
-    return Change(_name(old), _name(new), old["grade"]["grade"], new["grade"]["grade"], score_before, score_after,
+    return Change(names[0] or _name(old), names[1] or _name(new), old["grade"]["grade"], new["grade"]["grade"], score_before, score_after,
                   tuple(components), added, resolved, tuple(_frameworks(old, new)), tuple(reasons))
 
 
@@ -165,7 +166,7 @@ def _finding_data(finding: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(change: Change) -> str:
-    out = [f"openlint diff: {change.old} -> {change.new}",
+    out = [f"openlint diff: {printable(change.old, 200)} -> {printable(change.new, 200)}",
            f"grade {change.grade_before} ({change.score_before:g}) -> {change.grade_after} ({change.score_after:g})"]
     for c in change.components:
         out.append(f"  {c.direction:<7} {c.title}: {c.before} -> {c.after}  [{c.licence_before or '-'} -> {c.licence_after or '-'}]")

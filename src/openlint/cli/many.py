@@ -149,7 +149,10 @@ def table(sources: tuple[Path, ...], output_format: str | None, output: Path | N
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Configuration for the releases checked here (not JSON reports); by default each its own, as `check` finds it.")
-def diff(old: str, new: str, output_format: str | None, output: Path | None, **hub: Any) -> None:
+@click.option("--old-name", metavar="NAME", help="What to call OLD in the output (a tag, say) [default: its location].")
+@click.option("--new-name", metavar="NAME", help="What to call NEW in the output [default: its location].")
+def diff(old: str, new: str, output_format: str | None, output: Path | None, old_name: str | None, new_name: str | None,
+         **hub: Any) -> None:
     """Compare two releases: OLD and NEW are JSON reports, folders, or Hub repositories (org/name@REVISION).
 
     Exit 1 when openness went down (the grade's score, or any component's level), else 0.
@@ -162,7 +165,8 @@ def diff(old: str, new: str, output_format: str | None, output: Path | None, **h
 
         for side in (old, new):
             refuse_overwriting_the_release(side, (("text", output),))
-    change = compare.compare(compare.load(old, **hub), compare.load(new, **hub))  # hub: the Hub options and --config
+    change = compare.compare(compare.load(old, **hub), compare.load(new, **hub),  # hub: the Hub options and --config
+                             names=(old_name, new_name))
     if output is not None:  # -f, else the file's extension, as `check -o`; stdout has -f, else text
         written = output_format or _by_extension(output, {".md": "markdown", ".markdown": "markdown", ".json": "json"}, "text")
         write_atomic(output, compare.render(change, written))
