@@ -67,6 +67,10 @@ summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
 if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
   message="$(grep -v '^\s*$' "$errors" | tail -n 1)"
   message="${message:-openlint exited with status $status}"
+  # an option openlint refused is one of this Action's inputs (or of `args`): say which, in the Action's own terms
+  for input in format fail-on min-grade revision config; do
+    case "$message" in *"'--$input'"*) message="$message (the Action's input \`$input\`)"; break ;; esac
+  done
   if [ ! "$sarif" -nt "$started" ]; then  # openlint wrote no log this run (it could not start): one is written here,
     # through openlint's own writer, which never writes over a file of the release
     "$python" -c 'import sys; from pathlib import Path; from openlint.cli.commands import write_failure; write_failure(sys.argv[3], (("sarif", Path(sys.argv[1])),), sys.argv[2])' "$sarif" "$message" "$target" 2>/dev/null

@@ -325,6 +325,13 @@ def test_action_never_removes_a_release_file_and_reads_its_inputs_as_documented(
     odd = runner.run(STEPS[2])
     assert odd.returncode == 2 and "input fail-on-decrease must be true or false, not 'yes'" in odd.stdout + odd.stderr
 
+    # an input openlint refuses is named as the Action's input, not only as the command-line option it became
+    runner.inputs.update({"fail-on-decrease": "false", "format": "tabular"})
+    runner.reset()
+    wrong = runner.run(STEPS[2])
+    (error,) = [line for line in wrong.stdout.splitlines() if line.startswith("::error title=openlint::")]
+    assert wrong.returncode == 2 and "'tabular' is not one of" in error and error.endswith("(the Action's input `format`)")
+
 
 def test_args_given_as_a_block_of_lines_are_all_passed(tmp_path):
     # `args: |` in a workflow gives one option per line; each must reach openlint (the first line only did)
