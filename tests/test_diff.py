@@ -4,6 +4,8 @@ openness went down, 0 otherwise, 2 for a broken invocation."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +158,22 @@ def test_a_folder_is_compared_under_its_own_configuration_as_check_would(run, re
     named.write_text("ignore: [OLP]\n", encoding="utf-8")
     both = json.loads(run("diff", str(old), str(new), "-f", "json", "--config", str(named)).out)
     assert not both["findings_resolved"] and not both["findings_added"]
+
+
+def test_an_earlier_version_in_a_folder_of_another_name_is_the_same_release(run, tmp_path):
+    """docs/audit.md's recipe, `git worktree add ../previous v1.0` then `openlint diff ../previous .`: a release's
+    name places it in its family, so the earlier folder is checked under the later one's name (or a report's)."""
+    source = Path(__file__).parent / "data" / "corpus" / "cards" / "google-t5__t5-base"
+    for name in ("t5-base", "previous"):
+        (tmp_path / name).mkdir()
+        for file in ("README.md", "config.json"):
+            shutil.copy(source / file, tmp_path / name / file)
+    for old, new in (("previous", "t5-base"), ("t5-base", "previous")):
+        result = run("diff", str(tmp_path / old), str(tmp_path / new), "-f", "json")
+        data = json.loads(result.out)
+        assert result.code == 0 and data["components"] == [] and not data["worse"], (old, new, data["reasons"])
+    # a report of the later release names the earlier folder too
+    report = tmp_path / "t5.json"
+    report.write_text(run("check", str(tmp_path / "t5-base"), "-f", "json").out, encoding="utf-8")
+    assert run("diff", str(tmp_path / "previous"), str(report)).code == 0
+    assert run("diff", str(report), str(tmp_path / "previous")).code == 0

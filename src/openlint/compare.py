@@ -59,11 +59,29 @@ def _hub_revision(target: str) -> tuple[str, str | None]:
     return (hub[0], revision or hub[1]) if hub else (name, revision)
 
 
+def load_pair(old: str, new: str, **hub: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both sides, as two versions of one release: a folder is checked under the other side's release name (a
+    release's name places it in its family: the same files in a folder called "previous" would grade otherwise).
+    The named side is a Hub repository or a report where there is one, else NEW."""
+    if _is_folder(new) and not _is_folder(old):
+        before = load(old, **hub)
+        return before, load(new, release_name=before["release"]["name"], **hub)
+    after = load(new, **hub)
+    return load(old, release_name=after["release"]["name"] if _is_folder(old) else None, **hub), after
+
+
+def _is_folder(target: str) -> bool:
+    try:
+        return Path(target).is_dir()
+    except OSError:
+        return False
+
+
 def load(target: str, *, token: str | None = None, offline: bool = False, timeout: float = 10.0,
-         config_path: Path | None = None) -> dict[str, Any]:
+         config_path: Path | None = None, release_name: str | None = None) -> dict[str, Any]:
     """A JSON report: read from a .json file, or made by checking a folder or a Hub repository (org/name@REV) as
     `openlint check` would: under `config_path`, else the configuration found from it upward (each release under its
-    own, so that findings it ignores are not "resolved" by the comparison)."""
+    own, so that findings it ignores are not "resolved" by the comparison). `release_name`: a folder's name as a release."""
     from openlint.report import serialise
 
     path = Path(target)
@@ -76,7 +94,8 @@ def load(target: str, *, token: str | None = None, offline: bool = False, timeou
     if revision and is_local(name):
         raise OpenlintError(f"{target}: @{revision} names a revision of a Hub repository, but {name} is a local folder "
                             "(to compare with a commit of a checkout, export it to a folder first)")
-    options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, config_path=config_path)
+    options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, config_path=config_path,
+                             release_name=release_name)
     try:
         return serialise.report(pipeline.check(config.settings(options)))
     except HubIncomplete as exc:

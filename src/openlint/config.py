@@ -180,6 +180,9 @@ class Options(Record, frozen=True):
     timeout: float = 10.0
     partial: bool = False  # report what could be read when something could not (else exit 2)
     hub_id: str | None = None  # the Hub repository a local checkout comes from (for its Git LFS pointers)
+    # a local folder's name as a release, when the caller knows it better than the folder does (diff: an earlier
+    # version of the same release, exported to a folder of another name)
+    release_name: str | None = None
     progress: bool = True  # a Hub check's progress line on a terminal (off where the caller shows its own: audit)
     output_format: str = "text"
     outputs: tuple[tuple[str, Path], ...] = ()

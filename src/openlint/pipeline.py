@@ -19,7 +19,7 @@ from openlint.sources import lfs_remote, open_source
 def assess(options: Options, *, use_declaration: bool = True, catalogue: tuple[str, ...] = ()) -> Assessment:
     """`catalogue`: the user's own catalogue files, extending the bundled one."""
     hub = {"token": options.token, "offline": options.offline, "timeout": options.timeout, "quiet": options.verbosity < 0 or not options.progress}
-    source = open_source(options.target, revision=options.revision, hub_id=options.hub_id, **hub)
+    source = open_source(options.target, revision=options.revision, hub_id=options.hub_id, name=options.release_name, **hub)
     release = assemble(source, partial=options.partial, lfs_remote=lfs_remote(options.target, options.hub_id, **hub))
     return analyse(release, use_declaration=use_declaration, catalogue=catalogues.extended(catalogue))
 

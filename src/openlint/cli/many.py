@@ -155,7 +155,11 @@ def diff(old: str, new: str, output_format: str | None, output: Path | None, old
          **hub: Any) -> None:
     """Compare two releases: OLD and NEW are JSON reports, folders, or Hub repositories (org/name@REVISION).
 
-    Exit 1 when openness went down (the grade's score, or any component's level), else 0.
+    Both are taken as versions of one release: a folder is checked under the other side's release name (an earlier
+    version exported to ../previous is still the same model).
+
+    Exit 1 when openness went down (the grade's score, or any component's level, including one that can no longer
+    be assessed), 0 when it did not, 2 when a side could not be read or checked.
     """
     from openlint import compare
     from openlint.support.files import write_atomic
@@ -165,8 +169,8 @@ def diff(old: str, new: str, output_format: str | None, output: Path | None, old
 
         for side in (old, new):
             refuse_overwriting_the_release(side, (("text", output),))
-    change = compare.compare(compare.load(old, **hub), compare.load(new, **hub),  # hub: the Hub options and --config
-                             names=(old_name, new_name))
+    before, after = compare.load_pair(old, new, **hub)  # hub: the Hub options and --config
+    change = compare.compare(before, after, names=(old_name, new_name))
     if output is not None:  # -f, else the file's extension, as `check -o`; stdout has -f, else text
         written = output_format or _by_extension(output, {".md": "markdown", ".markdown": "markdown", ".json": "json"}, "text")
         write_atomic(output, compare.render(change, written))

@@ -55,8 +55,9 @@ def is_local(target: str) -> bool:
 
 
 def open_source(target: str, *, revision: str | None = None, token: str | None = None, offline: bool = False,
-                timeout: float = 10.0, hub_id: str | None = None, quiet: bool = True) -> Source:
-    """`quiet`: no progress line on stderr. `hub_id` is checked here and used by lfs_remote()."""
+                timeout: float = 10.0, hub_id: str | None = None, quiet: bool = True, name: str | None = None) -> Source:
+    """`quiet`: no progress line on stderr. `hub_id` is checked here and used by lfs_remote(). `name`: a local
+    folder's name as a release, where the caller knows it (else --hub-id's, its Hub remote's or the folder's)."""
     if hub_id is not None and not is_repo_id(hub_id, namespaced=True):
         raise OpenlintError(f"--hub-id {hub_id!r} is not a Hub repository id (ORG/NAME)")
     if is_local(target):
@@ -67,7 +68,7 @@ def open_source(target: str, *, revision: str | None = None, token: str | None =
 
         # a checkout is named as its Hub repository when that is known, not by whatever its folder is called: the
         # name places a release in its family and says what it is ("...-GPTQ")
-        return LocalSource(target, name=hub_id or gitremote.hub_remote(Path(target)))
+        return LocalSource(target, name=name or hub_id or gitremote.hub_remote(Path(target)))
     hub = parse_hub_target(target)
     if hub is None:
         kind = _OTHER_HUB_KIND.match(target)
