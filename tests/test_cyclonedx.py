@@ -81,3 +81,10 @@ def test_hub_weight_files_carry_their_hashes(run, hub):
 def test_corpus_releases_give_valid_boms(run, tmp_path, name):
     bom = _bom(run, corpus_release(CORPUS / "cards" / name, tmp_path / name))
     assert bom["specVersion"] == "1.6"
+
+
+def test_the_releases_own_remote_code_is_part_of_the_model_not_a_component_it_points_to(run, tmp_path):
+    """Qwen-VL-Chat-Int4's card loads it with trust_remote_code: that code is the release's, not a dependency."""
+    bom = _bom(run, corpus_release(CORPUS / "cards" / "Qwen__Qwen-VL-Chat-Int4", tmp_path / "qwen"))
+    names = [c["name"] for c in bom.get("components", [])]
+    assert names and not any("own code" in name for name in names), names

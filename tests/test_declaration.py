@@ -165,3 +165,20 @@ def test_init_offers_not_applicable_only_for_a_stage_a_model_may_not_have(run, r
     text = run("init", str(folder), "--stdout").out
     templates = dict(block.split(":", 1) for block in text.split("\n  # ")[1:])
     assert "not-applicable" not in templates["deployment.data.weights"] and "not-applicable" not in templates["training.code.pretraining"]
+
+
+def test_init_leaves_a_stage_it_saw_no_sign_of_for_the_releaser_to_declare(run, release, tmp_path):
+    """Silence is no statement: not applicable by the conventions, but a declaration outranks the card from then on,
+    so init writes it commented. A folder with nothing in it gets a declaration of comments the check accepts."""
+    folder = release({"README.md": CARD}, name="silent-card")
+    assert run("init", str(folder)).code == 0
+    text = (folder / "openness.yaml").read_text(encoding="utf-8")
+    stated = yaml.safe_load(text)["components"] or {}
+    assert "training.code.alignment" not in stated and "# training.code.alignment:" in text
+    assert all(entry["status"] != "not-applicable" for entry in stated.values())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    made = run("init", str(empty))
+    assert made.code == 0 and "0 of 12" in made.err and "no model card" in made.err
+    codes = {f["code"] for f in run("check", str(empty), "-f", "json").json()["findings"]}
+    assert "OLD002" not in codes and "OLD001" in codes

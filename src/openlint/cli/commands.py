@@ -192,7 +192,9 @@ def write_declaration(target: Path, *, force: bool, to_stdout: bool) -> str:
     write_atomic(path, text)
     filled = declaration.filled(assessment)
     rest = "review them" if filled == 12 else "complete the commented ones"
-    return f"wrote {path}: {filled} of 12 components filled in from the release; {rest}"
+    # without a card, openlint had nothing to fill the declaration from: say so rather than leave the user guessing
+    bare = "; the release has no model card, so every entry is for you to write" if assessment.release.card is None else ""
+    return f"wrote {path}: {filled} of 12 components filled in from the release; {rest}{bare}"
 
 
 def write_badge(options: Options, output: Path, components: bool) -> str:

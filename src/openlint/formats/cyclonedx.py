@@ -80,8 +80,8 @@ def _pointed(report: Report) -> tuple[list[dict[str, Any]], list[str]]:
     weight_files = {w.path for w in report.release.weights}  # written as file components, with their hashes
     for result in report.components.values():
         for pointer in result.pointers:
-            if pointer.target in weight_files:
-                continue
+            if pointer.target in weight_files or pointer.kind == "remote-code":
+                continue  # the release's own files: part of the model component, not something it points to
             kind = KINDS.get(pointer.kind) or BY_SIDE[result.component.side]
             ref = f"{pointer.kind}:{pointer.target}"
             entry = found.setdefault(ref, {"type": kind, "bom-ref": ref, "name": pointer.target[:200], "properties": []})

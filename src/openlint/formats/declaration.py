@@ -44,8 +44,10 @@ def render(assessment: Assessment) -> str:
         result = results[cid]
         if result.status == "released":
             out.append(_released(cid, result))
-        elif result.status == "not-released" or (result.status == "not-applicable" and component.exists_if is not None):
+        elif result.status == "not-released" or (result.status == "not-applicable" and component.exists_if is not None and result.evidence):
             out.append(f"  {cid}:\n    status: {result.status}\n    note: {_quote(result.note)}\n")
+        elif result.status == "not-applicable" and component.exists_if is not None:
+            out.append(_unseen(cid, component, result))
         else:
             out.append(_template(cid, component, result))
     return "".join(out)
@@ -72,8 +74,8 @@ def _locations(result: ComponentResult) -> list[str]:
     """Where a released component is: its pointers, else the catalogue's artefacts of the root it is inherited from,
     else a file of the release. None for one inherited under a licence openlint cannot identify ("other"): a
     declaration without that licence would lower the level the catalogue gives, so it is left to the releaser."""
-    if result.pointers:
-        return [_location(p) for p in result.pointers]
+    if result.pointers:  # "the release's own code" (trust_remote_code) names no place: a path of it would
+        return [_location(p) for p in result.pointers if p.kind != "remote-code"]
     if result.locations:
         return list(result.locations) if result.licence and result.licence.identified else []
     return [e.file for e in result.evidence if e.source == "file" and e.file][:1]
@@ -95,6 +97,17 @@ def _template(cid: str, component: Component, result: ComponentResult) -> str:
             f"  #   license: apache-2.0\n")
 
 
+def _unseen(cid: str, component: Component, result: ComponentResult) -> str:
+    """A stage openlint saw no sign of: not applicable by the conventions, but silence is no statement; the
+    releaser says so (a declaration outranks the card from then on)."""
+    return (f"  # {cid}:  ({component.title}; {_comment(result.note)}: uncomment if so)\n"
+            f"  #   status: not-applicable\n"
+            f"  #   note: \"why this stage did not happen\"\n")
+
+
 def filled(assessment: Assessment) -> int:
-    """How many components the declaration states (the rest are commented templates)."""
-    return sum(1 for r in assessment.components.values() if r.status in ("released", "not-applicable", "not-released"))
+    """How many components the declaration states (the rest are commented)."""
+    components = taxonomy.components()
+    return sum(1 for cid, r in assessment.components.items() if r.status == "not-released"
+               or (r.status == "released" and _locations(r))
+               or (r.status == "not-applicable" and components[cid].exists_if is not None and r.evidence))

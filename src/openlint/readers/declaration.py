@@ -17,6 +17,9 @@ CARD_KEY = "openness"
 
 def parse(data: Any, path: str, lines: list[str], first_line: int, problems: list[Problem]) -> Declaration | None:
     """Validate and read a declaration; a broken one is a finding, not an error."""
+    if isinstance(data, dict) and "components" in data and data["components"] is None and set(data) <= {"version", "components"}:
+        # every entry commented out (as `openlint init` leaves a release it found nothing in): nothing declared yet
+        return None
     invalid = schemas.errors("declaration", data)
     if invalid:
         for where, message in invalid[:20]:
