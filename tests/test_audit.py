@@ -268,6 +268,20 @@ def test_one_repository_spelled_three_ways_is_one_target():
     assert collect(spelled, [], Query(None, None, (), None)) == ["google-bert/bert-base-uncased", "org/x", "org/x@v1"]
 
 
+def test_one_folder_written_four_ways_is_graded_once_and_resumed_under_any_spelling(run, example, tmp_path, monkeypatch):
+    import sqlite3
+
+    monkeypatch.chdir(example.parent)
+    name = example.name
+    db = tmp_path / "a.db"
+    result = run("audit", name, f"./{name}", f"{name}/", str(example), "--db", str(db))
+    assert result.code == 0 and "1 graded" in result.err, result.err
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT target FROM results").fetchall() == [(name,)]
+    again = run("audit", str(example), "--db", str(db))
+    assert "1 already" in again.err and "0 graded" in again.err, again.err
+
+
 def test_a_query_that_matches_nothing_says_so(run, hub, tmp_path):
     result = run("audit", "--author", "nobody-at-all", "--db", str(tmp_path / "a.db"))
     assert result.code == 2 and "the Hub query (--author, --search, --tag) matched no model" in result.err
@@ -340,3 +354,38 @@ def test_the_summary_names_the_targets_that_failed_and_why(tmp_path, capsys):
     named = [line for line in err.splitlines() if line.startswith("openlint audit: failed: ")]
     assert len(named) == runner.SHOWN_FAILURES and all("no such folder" in line for line in named)
     assert "and 2 more" in err and f"{len(folders)} failed" in err
+
+
+def test_offline_a_hub_query_is_refused_at_once_without_the_network(run, tmp_path):
+    result = run("audit", "--author", "google", "--offline", "--db", str(tmp_path / "q.db"))
+    assert result.code == 2 and "needs the network" in result.err and result.err.count("\n") == 1
+    assert not (tmp_path / "q.db").exists()
+
+
+def test_revision_applies_to_the_hub_targets_and_folders_are_graded_as_they_are(run, example, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "r.db"
+    result = run("audit", str(example), "--revision", "v1.0", "--db", str(db))
+    assert result.code == 0 and "1 graded, 0 failed" in result.err, result.err
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT status, requested_revision FROM results").fetchall() == [("ok", "")]
+    assert "0 graded" in run("audit", str(example), "--revision", "v1.0", "--db", str(db)).err
+
+
+def test_a_failed_target_is_named_once_in_the_summary(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "real").mkdir()
+    result = run("audit", "real", "missing-folder-xyz", "--db", str(tmp_path / "f.db"))
+    (line,) = [line for line in result.err.splitlines() if "failed: missing-folder-xyz" in line]
+    assert line.count("missing-folder-xyz") == 1, line
+
+
+def test_a_hub_listing_that_keeps_failing_is_one_line_without_the_clients_retry_log(hub, run, tmp_path):
+    from fakehub import Fault
+
+    hubgen.populate(hub, 3)
+    hub.fail(r"^GET /api/models$", *[Fault(503) for _ in range(20)])
+    result = run("audit", "--author", "org1", "--db", str(tmp_path / "q.db"))
+    assert result.code == 2 and "the Hub model listing failed" in result.err
+    assert result.err.count("\n") == 1 and "Retry" not in result.err and "http" not in result.err, result.err

@@ -20,6 +20,7 @@ from openlint.support.record import Record, field
 from openlint.support.record import replace
 
 from openlint.audit import database
+from openlint.audit import targets as targets_module
 from openlint.audit.database import Outcome
 from openlint.config import Settings
 from openlint.errors import HubIncomplete, OpenlintError
@@ -74,9 +75,9 @@ def grade_one(settings: Settings, target: str) -> Outcome:
     from openlint.report import serialise
 
     started = time.monotonic()
-    revision = settings.options.revision
+    revision = revision_for(settings, target)
     try:
-        report = pipeline.check(replace(settings, options=replace(settings.options, target=target)))
+        report = pipeline.check(replace(settings, options=replace(settings.options, target=target, revision=revision)))
         return Outcome(target, revision, serialise.report(report), seconds=time.monotonic() - started)
     except HubIncomplete as exc:
         error = exc.without_hint()  # the audit has no --partial
@@ -85,6 +86,13 @@ def grade_one(settings: Settings, target: str) -> Outcome:
     except Exception as exc:  # a bug on one release must not stop the audit of the others
         error = f"internal error: {type(exc).__name__}: {exc}"
     return Outcome(target, revision, error=error[:2000], seconds=time.monotonic() - started)
+
+
+def revision_for(settings: Settings, target: str) -> str | None:
+    """--revision is a Hub target's; a folder in the same list is graded as it is."""
+    from openlint.sources import is_local
+
+    return None if is_local(target) else settings.options.revision
 
 
 def _warm(targets: list[str]) -> None:
@@ -114,8 +122,9 @@ def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 
     connection = database.connect(db)
     progress = progress or Progress(len(targets))
     try:
-        graded = database.done(connection)
-        pending = [t for t in targets if again or (t, settings.options.revision or "") not in graded]
+        # a target graded before under another spelling of the same folder or repository is done too
+        graded = {(targets_module.identity(target), revision) for target, revision in database.done(connection)}
+        pending = [t for t in targets if again or (targets_module.identity(t), revision_for(settings, t) or "") not in graded]
         progress.skipped = len(targets) - len(pending)
         _warm(pending)
         _pool(settings, pending, connection, concurrency, progress, grade)

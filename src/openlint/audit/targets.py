@@ -4,6 +4,7 @@ of them one shard takes."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,10 +52,13 @@ def read_file(path: Path) -> list[str]:
 
 def hub_query(query: Query, *, token: str | None, timeout: float) -> list[str]:
     """Repository ids from the Hub's model listing (HfApi.list_models), in the order the Hub gives."""
-    import os
+    import logging
 
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     from huggingface_hub import HfApi
+
+    # its retries are logged as warnings with the URL; the audit says in one line whether the listing worked
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
 
     api = HfApi(token=token)
     try:
@@ -74,8 +78,9 @@ def collect(named: Iterable[str], files: Iterable[Path], query: Query, *, token:
     if query.given:
         found += hub_query(query, token=token, timeout=timeout)
     # one release once, however it is spelled (org/name, hf://org/name, its huggingface.co URL), first spelling kept
+    # ... and a folder once, however its path is written (./x, x/, its absolute path)
     seen: set[str] = set()
-    unique = [target for target in found if not (_identity(target) in seen or seen.add(_identity(target)))]
+    unique = [_spelling(target) for target in found if not (identity(target) in seen or seen.add(identity(target)))]
     if not unique:
         if query.given and not found:
             raise OpenlintError("no targets: the Hub query (--author, --search, --tag) matched no model")
@@ -83,12 +88,22 @@ def collect(named: Iterable[str], files: Iterable[Path], query: Query, *, token:
     return unique
 
 
-def _identity(target: str) -> str:
-    """What a target names: a folder as given, a Hub repository by its id and revision."""
+def identity(target: str) -> str:
+    """What a target names: a folder by its real path, a Hub repository by its id and revision."""
     from openlint.sources import is_local, parse_hub_target
 
-    hub = None if is_local(target) else parse_hub_target(target)
+    if is_local(target):
+        return "local:" + os.path.realpath(target)
+    hub = parse_hub_target(target)
     return target if hub is None else f"hub:{hub[0]}@{hub[1] or ''}"
+
+
+def _spelling(target: str) -> str:
+    """A folder's path without ./ or a trailing slash (kept relative: a database merged from machines compares
+    them); anything else as given."""
+    from openlint.sources import is_local
+
+    return os.path.normpath(target) if is_local(target) else target
 
 
 def shard(targets: list[str], part: Shard | None) -> list[str]:

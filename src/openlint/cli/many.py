@@ -63,7 +63,7 @@ def audit() -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Hub query: at most this many repositories.")
 @click.option("--shard", type=ShardSpec(), help="Grade only the I-th of N shares of the targets (stable hash).")
 @click.option("-j", "--concurrency", type=click.IntRange(1, 64), default=8, show_default=True, help="Targets graded at once.")
-@click.option("--revision", help="Hub revision to grade for every Hub target.")
+@click.option("--revision", help="Hub revision to grade for every Hub target (folders are graded as they are).")
 @click.option("--token", help=TOKEN_HELP)
 @click.option("--offline", is_flag=True, help=OFFLINE_HELP)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
@@ -71,7 +71,11 @@ def audit() -> None:
 @click.option("--again", is_flag=True, help="Grade targets already graded in --db too, replacing their rows (an audit otherwise resumes, "
               "and a folder or branch that changed since is not read again); one that fails then has its error recorded.")
 def audit_run(targets: tuple[str, ...], **given: Any) -> None:
-    """Grade TARGETS (and --from files, and a Hub query) into --db."""
+    """Grade TARGETS (and --from files, and a Hub query) into --db.
+
+    Every target is graded under one configuration, --config's if given: a release's own .openlint.yaml is not
+    read, so that every row of the database is graded alike.
+    """
     from openlint.audit import runner, targets as target_lists
     from openlint.config import Options, settings
 
@@ -81,6 +85,10 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
         if typo := mistyped_folder(target):
             raise OpenlintError(typo)
     query = target_lists.Query(given["author"], given["search"], tuple(given["tags"]), given["limit"])
+    from openlint.sources.hub import is_offline
+
+    if query.given and is_offline(given["offline"]):
+        raise OpenlintError("--offline: a Hub query (--author, --search, --tag) needs the network; name the targets, or list them with --from FILE")
     found = target_lists.collect(targets, given["files"], query, token=given["token"], timeout=given["timeout"])
     mine = target_lists.shard(found, given["shard"])
     options = Options(target=".", revision=given["revision"], token=given["token"], offline=given["offline"],
@@ -91,7 +99,8 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
                       again=given["again"])
     shard = f" (shard {given['shard'].index}/{given['shard'].count} of {len(found)})" if given["shard"] else ""
     for target, error in done.failures:  # what failed and why, without a query of the database
-        click.echo(f"openlint audit: failed: {runner.printable(target)[:120]}: {runner.printable(error)[:300]}", err=True)
+        said = error.removeprefix(f"{target}: ")  # most errors start by naming their target: once is enough
+        click.echo(f"openlint audit: failed: {runner.printable(target)[:120]}: {runner.printable(said)[:300]}", err=True)
     if done.failed > len(done.failures):
         click.echo(f"openlint audit: ... and {done.failed - len(done.failures)} more (SELECT target, error FROM results WHERE status = 'error')", err=True)
     click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed, "
