@@ -102,6 +102,41 @@ def test_a_folder_dressed_as_an_environment_never_hides_weights_a_loader_takes(r
     assert flagged == {"unet/diffusion_pytorch_model.bin", "node_modules/diffusion_pytorch_model.bin"}
 
 
+def test_nothing_in_a_submodule_is_left_out_as_an_environment(run, tmp_path):
+    """A submodule's files are tracked by its own index: a plain `git submodule add` of a repository holding a
+    venv-looking folder with a pickle and code deeper down hid both (grade A, exit 0)."""
+    upstream = tmp_path / "up"
+    (upstream / "venv" / "deep").mkdir(parents=True)
+    (upstream / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (upstream / "venv" / "deep" / "pytorch_model.bin").write_bytes(DANGEROUS)
+    _git(upstream, "init", "-q")
+    _git(upstream, "add", "-A")
+    _git(upstream, "commit", "-q", "-m", "up")
+    root = _checkout(tmp_path)
+    _git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(upstream), "unet")
+    _git(root, "commit", "-q", "-m", "submodule")
+    report = report_of(run, root)
+    flagged = {place["file"] for f in report["findings"] if f["code"] == "OLW003" for place in f["locations"]}
+    assert flagged == {"unet/venv/deep/pytorch_model.bin"} and report["release"]["set_aside"] == []
+
+
+@pytest.mark.parametrize("shipped", ["my_unet.py", "config.json"])
+def test_a_folder_dressed_as_an_environment_never_hides_code_or_configs_a_loader_takes(run, tmp_path, shipped):
+    root = tmp_path / "model"
+    shutil.copytree(EXAMPLE, root)
+    (root / "model_index.json").write_text('{"_class_name": "P", "unet": ["my_unet", "MyUNet"]}')
+    (root / "unet").mkdir()
+    (root / "unet" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / "unet" / "my_unet.py").write_text("import os\n")
+    if shipped == "config.json":
+        (root / "unet" / "my_unet.py").unlink()
+        (root / "unet" / "config.json").write_text('{"auto_map": {"AutoModel": "evil/repo--m.M"}}')
+    (root / ".git").mkdir()
+    (root / ".git" / "index").write_bytes(b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big") + b"\x00" * 20)
+    report = report_of(run, root)
+    assert report["release"]["set_aside"] == [] and "OLW009" in {f["code"] for f in report["findings"]}
+
+
 def test_a_submodule_split_or_sparse_index_leaves_nothing_out_that_git_tracks(tmp_path):
     root = tmp_path / "repo"
     (root / "unet").mkdir(parents=True)
@@ -112,7 +147,8 @@ def test_a_submodule_split_or_sparse_index_leaves_nothing_out_that_git_tracks(tm
     _git(root, "update-index", "--add", "--cacheinfo", "160000," + "1" * 40 + ",unet")  # a submodule at unet
     assert "unet/" in gitindex.tracked(root)
     from openlint.sources.local import _tracked_folders
-    assert "unet" in _tracked_folders(root)
+    tracked = _tracked_folders(root)
+    assert "unet" in tracked.folders and tracked.inside_submodule("unet/venv") and not tracked.inside_submodule("unet")
     _git(root, "update-index", "--split-index")  # the entries move to a shared index this reader does not follow
     assert gitindex.tracked(root) is None
 
@@ -124,3 +160,18 @@ def test_a_hostile_index_is_refused_in_bounded_time(tmp_path, entries):
     entry = b"\x00" * 60 + b"\x00\x00" + b"\x00" + b"a/" + b"\x00"
     (tmp_path / ".git" / "index").write_bytes(b"DIRC" + (4).to_bytes(4, "big") + entries.to_bytes(4, "big") + entry * entries)
     assert gitindex.tracked(tmp_path) is None
+
+
+@pytest.mark.parametrize("folder", [".git", ".venv/lib"])
+def test_a_shard_index_pointing_into_a_folder_left_out_is_unverified(run, tmp_path, folder):
+    """Transformers joins weight_map values onto the model folder and loads them: a shard in .git or in an untracked
+    environment is read by the loader though openlint never lists it. OLW006 alone could be ignored by the release."""
+    root = _checkout(tmp_path)
+    (root / ".venv" / "lib").mkdir(parents=True)
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / folder / "pytorch_model-00001-of-00001.bin").write_bytes(DANGEROUS)
+    (root / "pytorch_model.bin.index.json").write_text(f'{{"weight_map": {{"w": "{folder}/pytorch_model-00001-of-00001.bin"}}}}')
+    (root / ".openlint.yaml").write_text("ignore: [OLW006]\n")
+    result = run("check", str(root), "-f", "json")
+    unverified = {place["file"] for f in result.json()["findings"] if f["code"] == "OLW011" for place in f["locations"]}
+    assert result.code == 1 and f"{folder}/pytorch_model-00001-of-00001.bin" in unverified

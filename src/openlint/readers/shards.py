@@ -103,11 +103,18 @@ def _check_shards_exist(release: Release, path: str, folder: str, shards: dict[s
         full = folder + shard
         if full not in release.files:
             release.problems.append(Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}))
+            if _left_out(release, full):  # there, and a loader reads it: not scanned is unverified, never a pass
+                release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, in a folder "
+                                                "openlint leaves out of the release (a checkout's .git or an untracked environment)"))
     for (_, total), present in totals.items():
         missing = sorted(set(range(1, int(total) + 1)) - present)
         if missing:
             names = ", ".join(f"{i:05d}" for i in missing[:5])
             release.problems.append(Problem("weights.shard-missing", path, None, f"shard numbering of {total} is incomplete: no tensors mapped to shard(s) {names}"))
+
+
+def _left_out(release: Release, path: str) -> bool:
+    return path.startswith(".git/") or any(path.startswith(f"{folder}/") for folder in release.set_aside)
 
 
 def _check_shards_scanned(release: Release, path: str, folder: str, shards: dict[str, list[str]], by_path: dict[str, WeightFile]) -> None:

@@ -91,9 +91,10 @@ class LocalSource:
                     return files
                 relative = f"{folder}/{entry.name}" if folder else entry.name
                 if entry.is_dir(follow_symlinks=False) and not entry.is_symlink():
-                    if entry.name == ".git":
+                    if relative == ".git":  # the checkout's own history; a .git deeper down is files like any other
                         continue
-                    if holding is not None and relative not in holding and _environment(entry):
+                    if holding is not None and relative not in holding.folders and not holding.inside_submodule(relative) \
+                            and _environment(entry):
                         set_aside.append(relative)  # untracked: never committed, so never released
                     else:
                         pending.append(relative)
@@ -156,9 +157,26 @@ class LocalSource:
 _ENVIRONMENT_NAMES = ("node_modules", "__pycache__")
 
 
-def _tracked_folders(root: Path) -> frozenset[str] | None:
-    """Every folder holding a file the checkout at `root` tracks (from .git/index), or None when that cannot be
-    told (not a checkout's root, an index this reader does not take): then nothing is left out."""
+class Tracked:
+    """What a checkout's .git/index says is committed: the folders holding a tracked file, and its submodules, whose
+    own files are tracked by the submodule's index (not read): nothing beneath one is ever left out."""
+
+    def __init__(self, folders: frozenset[str], submodules: frozenset[str]) -> None:
+        self.folders = folders
+        self.submodules = submodules
+
+    def inside_submodule(self, relative: str) -> bool:
+        folder = relative.rpartition("/")[0]
+        while folder:  # as deep as the folder is: the walk reaches it once
+            if folder in self.submodules:
+                return True
+            folder = folder.rpartition("/")[0]
+        return False
+
+
+def _tracked_folders(root: Path) -> Tracked | None:
+    """The checkout at `root` as its .git/index tracks it, or None when that cannot be told (not a checkout's root,
+    an index this reader does not take): then nothing is left out."""
     from openlint.sources import gitindex
 
     if not (root / ".git").is_dir():
@@ -167,24 +185,27 @@ def _tracked_folders(root: Path) -> frozenset[str] | None:
     if paths is None:
         return None
     folders: set[str] = set()
+    submodules = {path.rstrip("/") for path in paths if path.endswith("/")}
     for path in paths:
         folder = path.rstrip("/") if path.endswith("/") else path.rpartition("/")[0]  # a submodule is a tracked folder
         while folder and folder not in folders:  # up to the first folder already known: linear in the index's size
             folders.add(folder)
             folder = folder.rpartition("/")[0]
-    return frozenset(folders)
+    return Tracked(frozenset(folders), frozenset(submodules))
 
 
 def _environment(entry: os.DirEntry[str]) -> bool:
-    """A Python virtual environment (its pyvenv.cfg) or a package manager's folder, holding no weight file at its
-    top, where a loader given that folder (Diffusers' "unet", a `subfolder=`) would look: a folder dressed as an
-    environment never hides weights from the scan, whatever an index a release may have written says."""
-    from openlint.readers.weights import identify
+    """A Python virtual environment (its pyvenv.cfg) or a package manager's folder, holding at its top, where a
+    loader given that folder would look (Diffusers' "unet", a `subfolder=`), no weight file, no Python file and no
+    JSON config: a folder dressed as an environment never hides what loading reads, whatever index a release may
+    have written says. (An environment's own files sit deeper: bin/, lib/, a package's folder.)"""
+    from openlint.readers.weights import identify, is_code
 
     try:
         if entry.name not in _ENVIRONMENT_NAMES and not stat.S_ISREG(os.lstat(os.path.join(entry.path, "pyvenv.cfg")).st_mode):
             return False
         with os.scandir(entry.path) as inside:
-            return not any(identify(item.name) is not None for item in inside)
+            return not any(identify(item.name) is not None or is_code(item.name)
+                           or (item.name.lower().endswith(".json") and not item.name.startswith(".")) for item in inside)
     except OSError:
         return False
