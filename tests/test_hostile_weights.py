@@ -17,7 +17,7 @@ import zlib
 
 import pytest
 
-from conftest import by_code
+from conftest import by_code, report_of
 from picklescan.scanner import scan_file_path
 
 from openlint.readers import pickles
@@ -654,3 +654,16 @@ def test_a_folder_past_the_file_limit_is_an_incomplete_check_not_a_pass(run, rel
     assert result.code == 2 and "not graded" in result.err, (result.code, result.err)
     partial = run("check", str(folder), "-f", "json", "--partial")
     assert partial.code != 0 and partial.json()["complete"] is False
+
+
+def test_a_shard_index_naming_thousands_of_series_is_read_in_one_pass_and_said_in_bounded_findings(run, release):
+    """Each "-00001-of-99999" series named its 99998 missing shards as a set (15 ms a series: a 15 MB index ran for
+    hours), and each missing file was a finding of its own."""
+    from openlint.readers.shards import MAX_SAID, _first_missing
+
+    assert _first_missing({1, 2, 4}, 10**12, 3) == [3, 5, 6] and _first_missing({1, 2}, 2, 5) == []
+    index = {"weight_map": {f"t{i}": f"s{i}-00001-of-99999.bin" for i in range(3000)}}
+    report = report_of(run, release({"README.md": CARD, "pytorch_model.bin.index.json": json.dumps(index)}))
+    places = [place for f in report["findings"] if f["code"] == "OLW006" for place in f["locations"]]
+    said = " ".join(place["message"] for place in places)
+    assert len(places) <= 2 * MAX_SAID + 2 and "2980 more files not in the release" in said and "2980 more numbered series" in said

@@ -90,7 +90,13 @@ def load_bundled() -> list[Rule]:
 
 def is_bundled(rule: Rule) -> bool:
     """Whether a rule is one openlint ships (as shipped), not one of a user's rule files."""
-    return rule in _bundled()
+    shipped = _bundled_by_code().get(rule.code)  # asked once per finding's place: one comparison, not one per rule
+    return shipped is not None and (shipped is rule or shipped == rule)
+
+
+@cache
+def _bundled_by_code() -> dict[str, Rule]:
+    return {rule.code: rule for rule in _bundled()}
 
 
 @cache
