@@ -247,6 +247,38 @@ def test_a_release_configuration_keeps_what_the_users_own_made_stricter(run, tmp
     assert f"fail-on warning (kept from {tmp_path / '.openlint.yaml'})" in changes
 
 
+HOUSE = """kind: rules
+rules:
+- code: HSE001
+  name: house-weights-released
+  severity: error
+  summary: The house rule.
+  message: House policy fired.
+  recommendation: r
+  fix: f
+  check: {function: component-status, options: {component: deployment.data.weights, statuses: [released]}}
+"""
+
+
+@pytest.mark.parametrize("release_config, refused", [("{}\n", None), ("severity: {OLP001: info}\n", None),
+                                                     ("ignore: [HSE001]\n", "ignore HSE001"),
+                                                     ("select: [OLW]\n", "leaves out HSE001"),
+                                                     ("ignore: [OLP001]\n", "ignore OLP001")])
+def test_a_release_configuration_keeps_the_users_house_rules_and_raised_severities(run, tmp_path, example, release_config, refused):
+    """A review: an empty .openlint.yaml in the release displaced the user's, and its house rules and raised
+    severities of ordinary rules vanished (exit 1 became 0). They are kept, and protected as security rules are."""
+    (tmp_path / "house.yaml").write_text(HOUSE, encoding="utf-8")
+    release = _release_under_user_config(tmp_path, example, "rules: [house.yaml]\nseverity: {OLP001: error}\n", release_config)
+    result = run("check", str(release), "-f", "json")
+    if refused:
+        assert result.code == 2 and refused in result.err and "added or raised" in result.err, result.err
+        return
+    found = result.json()
+    assert result.code == 1 and "HSE001" in by_code(found), result.err
+    assert all(f["severity"] == "error" for f in by_code(found).get("OLP001", []))
+    assert f"the release's configuration displaces {tmp_path / '.openlint.yaml'}" in found["configuration"]["changes"]
+
+
 def test_a_configuration_symlinked_from_the_release_to_outside_is_still_the_releases(run, tmp_path, example):
     """A .openlint.yaml in the release that links to a file outside is found in the release: untrusted."""
     outside = tmp_path / "outside.yaml"

@@ -48,6 +48,9 @@ class Config(Record, frozen=True, eq=False):  # compared by identity
     origin: str = NAMED  # NAMED, OUTSIDE or INSIDE
     waiver_lines: tuple[int | None, ...] = ()  # the line of each waiver, where it could be found
     kept: tuple[str, ...] = ()  # settings kept from a configuration this one displaced (_keep_stricter)
+    # rules the displaced configuration defined or raised: the release may weaken them no more than a security rule
+    protected: tuple[str, ...] = ()
+    trusted_rules: tuple[str, ...] = ()  # the displaced configuration's rule files, kept: the user's, not the release's
 
     @property
     def trusted(self) -> bool:
@@ -255,18 +258,24 @@ FAIL_ON_RANK = {"never": 0, "error": 1, "warning": 2, "info": 3}  # how much fai
 
 
 def _keep_stricter(inside: Config, outside: Config) -> Config:
-    """The release's configuration, keeping what the user's displaced configuration made stricter: a raised severity
-    of a security rule, a fail-on that fails on more, a higher min-grade. A release cannot undo them by shipping its
-    own; and the output says the user's configuration was displaced."""
-    rules = ruleset.load_bundled()
+    """The release's configuration, keeping what the user's displaced configuration made stricter: its rule files
+    (house rules) and catalogue, a raised severity of any rule, a fail-on that fails on more, a higher min-grade.
+    A release cannot undo them by shipping its own: the rules the user added or raised are protected as security
+    rules are (policy: refuse_weakening); and the output says the user's configuration was displaced."""
+    rules = all_rules(outside.rules)
     # one spelling per rule (its code): a release keying a rule by name and the user by code name the same rule
     severity = {(found.code if (found := ruleset.find(rules, key)) else key): level for key, level in inside.severity.items()}
     kept = [f"the release's configuration displaces {outside.path}"]
+    house = [rule.code for path in outside.rules for rule in ruleset.load_user_file(path)]
+    kept += [f"catalogue {path} (kept from {outside.path})" for path in outside.catalogue]
+    raised = []
     for key, level in outside.severity.items():
         rule = ruleset.find(rules, key)
-        if rule is not None and rule.security and ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[severity.get(rule.code, rule.severity)]:
-            severity[rule.code] = level
-            kept.append(f"severity {rule.code} {level} (kept from {outside.path})")
+        if rule is not None and ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[rule.severity]:
+            raised.append(rule.code)
+            if ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[severity.get(rule.code, rule.severity)]:
+                severity[rule.code] = level
+                kept.append(f"severity {rule.code} {level} (kept from {outside.path})")
     fail_on = inside.fail_on
     if outside.fail_on and FAIL_ON_RANK[outside.fail_on] > FAIL_ON_RANK[inside.fail_on or "error"]:
         fail_on = outside.fail_on
@@ -275,7 +284,9 @@ def _keep_stricter(inside: Config, outside: Config) -> Config:
     if outside.min_grade and (min_grade is None or outside.min_grade < min_grade):  # "A" < "C": A asks for more
         min_grade = outside.min_grade
         kept.append(f"min-grade {min_grade} (kept from {outside.path})")
-    return replace(inside, severity=severity, fail_on=fail_on, min_grade=min_grade, kept=tuple(kept))
+    return replace(inside, severity=severity, fail_on=fail_on, min_grade=min_grade, kept=tuple(kept),
+                   rules=(*outside.rules, *inside.rules), catalogue=(*outside.catalogue, *inside.catalogue),
+                   protected=tuple(dict.fromkeys(house + raised)), trusted_rules=outside.rules)
 
 
 def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
@@ -286,7 +297,7 @@ def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
 
 
 def policy(options: Options, config: Config) -> Policy:
-    trusted_rules = all_rules(options.rule_files)
+    trusted_rules = all_rules(config.trusted_rules + options.rule_files)
     if not config.trusted:
         refuse_weakening(config, trusted_rules)
     rules = all_rules(config.rules + options.rule_files)
@@ -319,8 +330,9 @@ def settings(options: Options) -> Settings:
 # -- what a configuration changes -----------------------------------------------------------------------------------
 
 def weakening(config: Config, rules: list[ruleset.Rule]) -> list[str]:
-    """Every entry of a configuration that would weaken a security rule, in words."""
-    security = [rule for rule in rules if rule.security]
+    """Every entry of a configuration that would weaken a security rule, or a rule the user's displaced
+    configuration added or raised, in words."""
+    security = [rule for rule in rules if rule.security or rule.code in config.protected]
     return [*_weakening_selection(config, security), *_weakening_levels(config, security),
             *[f"waiver of {w['rule']}" for w in config.waivers if ruleset.find(security, w["rule"]) is not None],
             *_weakening_rule_files(config, security)]
@@ -346,6 +358,8 @@ def _weakening_levels(config: Config, security: list[ruleset.Rule]) -> list[str]
 def _weakening_rule_files(config: Config, security: list[ruleset.Rule]) -> list[str]:
     found = []
     for path in config.rules:
+        if path in config.trusted_rules:
+            continue
         redefined = sorted({r.code for r in ruleset.load_user_file(path)} & {r.code for r in security})
         if redefined:
             found.append(f"rule file {path} redefines {', '.join(redefined)}")
@@ -356,7 +370,7 @@ def refuse_weakening(config: Config, rules: list[ruleset.Rule]) -> None:
     found = weakening(config, rules)
     if found:
         raise OpenlintError(
-            f"{config.path}: this configuration was {INSIDE}, so it may not weaken security rules ({'; '.join(found)}); "
+            f"{config.path}: this configuration was {INSIDE}, so it may not weaken security rules, nor rules a configuration above it added or raised ({'; '.join(found)}); "
             "a release cannot configure away its own security checks. Name a configuration you trust with --config, "
             "or remove these entries")
 
