@@ -267,3 +267,14 @@ def test_broken_cards_become_findings(run, release, files, code):
     result = run("check", str(release(files)), "-f", "json")
     assert result.code == 1
     assert code in {f["code"] for f in result.json()["findings"]}
+
+
+def test_tags_are_read_once_each_and_at_most_a_thousand():
+    from openlint.readers.card import MAX_LABELS, parse
+
+    problems: list = []
+    tags = "".join(f"- Tag{i % 1500}\n- tag{i % 1500}\n" for i in range(3000))  # 1500 different, each four times
+    card = parse(f"---\nlicense: mit\ntags:\n{tags}language: [en, EN, fr]\n---\n# m\n", "README.md", problems)
+    assert card.metadata["tags"] == [f"Tag{i}" for i in range(MAX_LABELS)] and card.metadata["language"] == ["en", "fr"]
+    (said,) = [p.detail for p in problems]
+    assert "`tags` lists 1500 different items; openlint reads the first 1000" in said

@@ -112,6 +112,7 @@ def _read_front_matter(card: Card, problems: list[Problem]) -> None:
     card.metadata = {str(k): v for k, v in (data or {}).items()}
     _field_lines(card, text, start + 1, problems)
     _field_shapes(card, problems)
+    _bounded_lists(card, problems)
 
 
 # the Hub's model-card metadata fields openlint reads, and whether each may be a list of strings as well as a string
@@ -140,6 +141,26 @@ def _field_shapes(card: Card, problems: list[Problem]) -> None:
         else:
             detail = f"`{key}` is {_SHAPE_NAMES.get(type(value).__name__, 'a ' + type(value).__name__)}, not {expected}; openlint ignores it"
         problems.append(Problem("card.front-matter-invalid", card.path, card.key_line(key) or 1, detail))
+
+
+MAX_LABELS = 1_000  # tags or languages read per card (the Hub's own listing keeps 1 000 tags); real cards have tens
+_LABEL_LISTS = ("tags", "language")  # lists every tag of which is matched against the vocabularies
+
+
+def _bounded_lists(card: Card, problems: list[Problem]) -> None:
+    """Tags and languages once each, and at most MAX_LABELS: every one is tried against each model family's
+    pattern, so 240 000 tags in a card under 1 MB took ten seconds. (Ids, datasets and base models have their own
+    limits where they are looked up.)"""
+    for key in _LABEL_LISTS:
+        value = card.metadata.get(key)
+        if not isinstance(value, list) or len(value) <= 1:
+            continue
+        seen: set[str] = set()
+        unique = [item for item in value if not ((k := item.lower() if isinstance(item, str) else repr(item)) in seen or seen.add(k))]
+        if len(unique) > MAX_LABELS:
+            problems.append(Problem("card.front-matter-invalid", card.path, card.key_line(key) or 1,
+                                    f"`{key}` lists {len(unique)} different items; openlint reads the first {MAX_LABELS}"))
+        card.metadata[key] = unique[:MAX_LABELS]
 
 
 def _field_lines(card: Card, text: str, offset: int, problems: list[Problem]) -> None:
