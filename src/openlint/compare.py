@@ -149,6 +149,10 @@ def _name(report: dict[str, Any]) -> str:
     return release["location"] + (f"@{release['revision']}" if release.get("revision") else "")
 
 
+def _names(old: dict[str, Any], new: dict[str, Any], names: tuple[str | None, str | None]) -> tuple[str, str]:
+    return names[0] or _name(old), names[1] or _name(new)
+
+
 def compare(old: dict[str, Any], new: dict[str, Any], names: tuple[str | None, str | None] = (None, None)) -> Change:
     """`names`: what to call each side instead of its location (the Action names the tag it exported)."""
     components = _components(old, new)
@@ -161,7 +165,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], names: tuple[str | None, s
                for c in components if c.direction == "down"]
     if score_after < score_before:
         reasons.insert(0, f"grade {old['grade']['grade']} ({score_before:g}) -> {new['grade']['grade']} ({score_after:g})")
-    return Change(names[0] or _name(old), names[1] or _name(new), old["grade"]["grade"], new["grade"]["grade"], score_before, score_after,
+    return Change(*_names(old, new, names), old["grade"]["grade"], new["grade"]["grade"], score_before, score_after,
                   tuple(components), added, resolved, tuple(_frameworks(old, new)), tuple(reasons))
 
 

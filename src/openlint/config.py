@@ -257,17 +257,10 @@ def configuration(options: Options) -> Config:
 FAIL_ON_RANK = {"never": 0, "error": 1, "warning": 2, "info": 3}  # how much fails: more is stricter
 
 
-def _keep_stricter(inside: Config, outside: Config) -> Config:
-    """The release's configuration, keeping what the user's displaced configuration made stricter: its rule files
-    (house rules) and catalogue, a raised severity of any rule, a fail-on that fails on more, a higher min-grade.
-    A release cannot undo them by shipping its own: the rules the user added or raised are protected as security
-    rules are (policy: refuse_weakening); and the output says the user's configuration was displaced."""
-    rules = all_rules(outside.rules)
+def _kept_severities(inside: Config, outside: Config, rules: list[ruleset.Rule], kept: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The release's severities, with any the user's configuration raised higher; and the rules it raised."""
     # one spelling per rule (its code): a release keying a rule by name and the user by code name the same rule
     severity = {(found.code if (found := ruleset.find(rules, key)) else key): level for key, level in inside.severity.items()}
-    kept = [f"the release's configuration displaces {outside.path}"]
-    house = [rule.code for path in outside.rules for rule in ruleset.load_user_file(path)]
-    kept += [f"catalogue {path} (kept from {outside.path})" for path in outside.catalogue]
     raised = []
     for key, level in outside.severity.items():
         rule = ruleset.find(rules, key)
@@ -276,6 +269,19 @@ def _keep_stricter(inside: Config, outside: Config) -> Config:
             if ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[severity.get(rule.code, rule.severity)]:
                 severity[rule.code] = level
                 kept.append(f"severity {rule.code} {level} (kept from {outside.path})")
+    return severity, raised
+
+
+def _keep_stricter(inside: Config, outside: Config) -> Config:
+    """The release's configuration, keeping what the user's displaced configuration made stricter: its rule files
+    (house rules) and catalogue, a raised severity of any rule, a fail-on that fails on more, a higher min-grade.
+    A release cannot undo them by shipping its own: the rules the user added or raised are protected as security
+    rules are (policy: refuse_weakening); and the output says the user's configuration was displaced."""
+    rules = all_rules(outside.rules)
+    kept = [f"the release's configuration displaces {outside.path}"]
+    house = [rule.code for path in outside.rules for rule in ruleset.load_user_file(path)]
+    kept += [f"catalogue {path} (kept from {outside.path})" for path in outside.catalogue]
+    severity, raised = _kept_severities(inside, outside, rules, kept)
     fail_on = inside.fail_on
     if outside.fail_on and FAIL_ON_RANK[outside.fail_on] > FAIL_ON_RANK[inside.fail_on or "error"]:
         fail_on = outside.fail_on

@@ -103,6 +103,11 @@ def _check_shards_exist(release: Release, path: str, folder: str, shards: dict[s
             totals.setdefault((match["prefix"] + match["suffix"], match["total"]), set()).add(int(match["index"]))
         if folder + shard not in release.files:
             absent.append(shard)
+    _absent(release, path, folder, shards, absent)
+    _incomplete(release, path, totals)
+
+
+def _absent(release: Release, path: str, folder: str, shards: dict[str, list[str]], absent: list[str]) -> None:
     for shard in absent[:MAX_SAID]:
         release.problems.append(Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}))
     if len(absent) > MAX_SAID:
@@ -114,13 +119,20 @@ def _check_shards_exist(release: Release, path: str, folder: str, shards: dict[s
     if len(hidden) > MAX_SAID:
         release.problems.append(Problem("weights.unverified", path, None, f"it maps tensors to {len(hidden) - MAX_SAID} more files in folders "
                                         "openlint leaves out of the release"))
+
+
+def _incomplete(release: Release, path: str, totals: dict[tuple[str, str], set[int]]) -> None:
+    """Numbered series with a number no tensor is mapped to: the first MAX_SAID named, the rest counted."""
     incomplete = 0
     for (_, total), present in totals.items():
-        missing = _first_missing(present, int(total), 5) if incomplete < MAX_SAID else [] if sum(1 <= i <= int(total) for i in present) == int(total) else [0]
-        if missing and incomplete < MAX_SAID:
-            names = ", ".join(f"{i:05d}" for i in missing)
-            release.problems.append(Problem("weights.shard-missing", path, None, f"shard numbering of {total} is incomplete: no tensors mapped to shard(s) {names}"))
-        incomplete += bool(missing)
+        if incomplete < MAX_SAID:
+            missing = _first_missing(present, int(total), 5)
+            if missing:
+                names = ", ".join(f"{i:05d}" for i in missing)
+                release.problems.append(Problem("weights.shard-missing", path, None, f"shard numbering of {total} is incomplete: no tensors mapped to shard(s) {names}"))
+            incomplete += bool(missing)
+        else:
+            incomplete += sum(1 <= i <= int(total) for i in present) != int(total)
     if incomplete > MAX_SAID:
         release.problems.append(Problem("weights.shard-missing", path, None, f"{incomplete - MAX_SAID} more numbered series of shards are incomplete"))
 

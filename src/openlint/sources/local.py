@@ -91,15 +91,9 @@ class LocalSource:
                     return files
                 relative = f"{folder}/{entry.name}" if folder else entry.name
                 if entry.is_dir(follow_symlinks=False) and not entry.is_symlink():
-                    if relative == ".git":  # the checkout's own history; a .git deeper down is files like any other
-                        continue
-                    if holding is not None and relative not in holding.folders and not holding.inside_submodule(relative) \
-                            and _environment(entry):
-                        set_aside.append(relative)  # untracked: never committed, so never released
-                    else:
-                        pending.append(relative)
-                    continue
-                self._add(entry, relative, files, problems)
+                    _folder(entry, relative, holding, pending, set_aside)
+                else:
+                    self._add(entry, relative, files, problems)
         return files
 
     def _add(self, entry: os.DirEntry[str], relative: str, files: dict[str, FileEntry], problems: list[Problem]) -> None:
@@ -172,6 +166,16 @@ class Tracked:
                 return True
             folder = folder.rpartition("/")[0]
         return False
+
+
+def _folder(entry: os.DirEntry[str], relative: str, holding: Tracked | None, pending: list[str], set_aside: list[str]) -> None:
+    """A folder: walked, or set aside as an environment git does not track (never committed, so never released)."""
+    if relative == ".git":  # the checkout's own history; a .git deeper down is files like any other
+        return
+    if holding is not None and relative not in holding.folders and not holding.inside_submodule(relative) and _environment(entry):
+        set_aside.append(relative)
+    else:
+        pending.append(relative)
 
 
 def _tracked_folders(root: Path) -> Tracked | None:
