@@ -7,7 +7,9 @@ from openlint.support.record import Record
 
 from openlint.analysis.model import Assessment, ComponentResult
 from openlint.knowledge import taxonomy
+from openlint.analysis import card_text
 from openlint.knowledge.crosswalk import EvidenceSpec
+from openlint.release.model import Card, Link
 
 RELEASED = "released"
 DOCUMENTED = ("released", "described")
@@ -93,7 +95,27 @@ def card_section(assessment: Assessment, spec: EvidenceSpec) -> str | None:
 
 
 def link(assessment: Assessment, spec: EvidenceSpec) -> str | None:
+    """The first link of the kind `spec.pattern` names that the card presents as the model's own: said so by its
+    anchor text or sentence ("our paper", "Paper:") or the section it is in ("Citation"). A link in a table cell
+    cites a source for a value (the RoPE paper in a hyper-parameter table), and "the Pile paper" is a dataset's."""
     card = assessment.release.card
     if card is None or spec.pattern is None:
         return None
-    return next((item.url for item in card.links if spec.pattern.search(item.url)), None)
+    for item in card.links:
+        if spec.pattern.search(item.url) and _presented_as_own(card, item, spec):
+            return item.url
+    return None
+
+
+def _presented_as_own(card: Card, item: Link, spec: EvidenceSpec) -> bool:
+    if spec.context is None and spec.sections is None:
+        return True
+    block = card.blocks[item.block] if 0 <= item.block < len(card.blocks) else None
+    if block is not None and block.kind == "table":
+        return False
+    text = block.text if block is not None else card.line(item.line)
+    sentence = next((s for s in card_text.sentences(text) if item.text and item.text in s), text)
+    if spec.context is not None and (spec.context.search(item.text) or spec.context.search(sentence)):
+        return True
+    heads = " ".join(card.heading_path(block.section)) if block is not None else ""
+    return spec.sections is not None and bool(spec.sections.search(heads))

@@ -32,6 +32,9 @@ class EvidenceSpec(Record, frozen=True):
     practice: tuple[str, ...] = ()
     metadata: tuple[str, ...] = ()
     pattern: re.Pattern[str] | None = None
+    # a link: what says it is the model's own document, in its anchor text or sentence, or in the headings above it
+    context: re.Pattern[str] | None = None
+    sections: re.Pattern[str] | None = None
     reason: str = ""
 
 
@@ -88,8 +91,13 @@ def _evidence(raw: dict, where: str) -> EvidenceSpec:
     return EvidenceSpec(
         kind=raw["kind"], roles=tuple(raw.get("roles", ())), fallback_roles=tuple(raw.get("fallback_roles", ())),
         practice=(practice,) if isinstance(practice, str) else tuple(practice), metadata=tuple(raw.get("metadata", ())),
-        pattern=re.compile(raw["pattern"], re.IGNORECASE) if raw.get("pattern") else None, reason=raw.get("reason", ""),
+        pattern=_pattern(raw, "pattern"), context=_pattern(raw, "context"), sections=_pattern(raw, "sections"),
+        reason=raw.get("reason", ""),
     )
+
+
+def _pattern(raw: dict, key: str) -> re.Pattern[str] | None:
+    return re.compile(raw[key], re.IGNORECASE) if raw.get(key) else None
 
 
 def _sets(names: list[str], where: str) -> tuple[str, ...]:
