@@ -126,3 +126,10 @@ def test_a_declaration_waiver_without_reason_is_an_invalid_declaration(run, rele
     report = _report(run, folder, "--no-config")
     (invalid,) = by_code(report)["OLD002"]
     assert "waivers/0" in invalid["message"] and "reason" in invalid["message"]
+
+
+def test_a_configuration_waiver_naming_no_component_is_a_configuration_error(run, release, tmp_path):
+    config = tmp_path / "mine.yaml"
+    config.write_text(yaml.safe_dump({"waivers": [{"rule": "OLL001", "component": "training.data.foo", "reason": "a component id with a typo"}]}))
+    result = run("check", str(release({"README.md": CARD})), "--config", str(config))
+    assert result.code == 2 and "waivers: no component 'training.data.foo'" in result.err and result.err.count("\n") == 1

@@ -22,7 +22,8 @@ from typing import Any
 
 from openlint.support.record import Record, field, replace
 
-from openlint.errors import DataFileError, OpenlintError
+from openlint.errors import DataFileError, OpenlintError, printable
+from openlint.knowledge import taxonomy
 from openlint.rules import ruleset
 from openlint.rules.engine import Policy, Waiver
 from openlint.support import files, schemas, yamlsafe
@@ -320,9 +321,13 @@ def policy(options: Options, config: Config) -> Policy:
     source = os.path.abspath(config.path) if config.path else ""
     lines = config.waiver_lines or (None,) * len(config.waivers)
     waivers = tuple(Waiver(w["rule"], w["reason"], w.get("component"), source, line) for w, line in zip(config.waivers, lines))
+    components = taxonomy.components()
     for waiver in waivers:
         if ruleset.find(rules, waiver.rule) is None:
             raise OpenlintError(f"{config.path}: waivers: no rule {waiver.rule!r}")
+        if waiver.component is not None and waiver.component not in components:
+            raise OpenlintError(f"{config.path}: waivers: no component {printable(waiver.component, 80)!r} "
+                                f"(the components are {', '.join(components)})")
     return Policy(tuple(ruleset.select(rules, select, ignore)), severity, waivers, tuple(rules))
 
 
