@@ -232,6 +232,10 @@ def test_rules_lists_every_rule_and_explain_documents_one(run):
     assert explained.code == 0
     assert "## Why it matters" in explained.out and "safety" in explained.out.lower()
     assert run("explain", "safety-evaluation-code-undisclosed").out == explained.out
+    for typo, meant in (("weights-missng", "weights-missing"), ("olw09", "OLW009")):
+        wrong = run("explain", typo)
+        assert wrong.code == 2 and f"did you mean {meant}?" in wrong.err
+    assert "did you mean" not in run("explain", "XYZ123").err
 
 
 def test_init_writes_a_declaration_that_keeps_the_levels(run, release):

@@ -111,7 +111,7 @@ def test_the_same_configuration_named_with_config_is_applied_and_reported(run, d
 
 def test_a_harmless_configuration_inside_the_release_is_applied_and_every_format_says_so(run, release, tmp_path):
     folder = release({"README.md": CARD, "model.bin": PICKLE, ".openlint.yaml": yaml.safe_dump({
-        "ignore": ["OLP005"], "severity": {"OLP001": "error", "OLW002": "error"},
+        "ignore": ["OLP005", "OLP005"], "severity": {"OLP001": "error", "OLW002": "error"},  # a selector twice: said once
         "waivers": [{"rule": "OLP004", "reason": "the contact is on the organisation page"}]})})
     expected = ["ignore OLP005", "severity OLP001: warning -> error", "severity OLW002: warning -> error",
                 "waiver of OLP004", "1 finding acknowledged: the contact is on the organisation page", ".openlint.yaml"]
@@ -126,7 +126,7 @@ def test_a_harmless_configuration_inside_the_release_is_applied_and_every_format
                                                  "role": "configuration, found in the checked release or its repository"}]
     assert report["configuration"]["changes"] == expected[:3]
     (waiver,) = report["configuration"]["waivers"]
-    assert waiver["rule"] == "OLP004" and waiver["findings"] == 1 and waiver["line"] == 8 and not waiver["refused"]  # `rule: OLP004`
+    assert waiver["rule"] == "OLP004" and waiver["findings"] == 1 and waiver["line"] == 9 and not waiver["refused"]  # `rule: OLP004`
     assert by_code(report)["OLW003"][0]["severity"] == "error"
 
 

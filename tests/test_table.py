@@ -125,7 +125,19 @@ def test_table_from_json_reports_and_errors(run, tmp_path, example):
     assert bad.code == 2 and "not an openlint JSON report" in bad.err
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run("table", str(empty)).code == 2
+    (empty / "README.md").write_text("# a release folder, not reports\n", encoding="utf-8")
+    nothing = run("table", str(empty))
+    assert nothing.code == 2 and "not release folders" in nothing.err
+    # a BOM and a statistics file beside the reports are passed over, not a reason to stop
+    (reports / "bom.json").write_text(run("check", str(example), "-f", "cyclonedx", "--no-config").out, encoding="utf-8")
+    (reports / "stats.json").write_text(run("check", str(example), "-f", "json", "--statistics", "--no-config").out, encoding="utf-8")
+    beside = run("table", str(reports), "-f", "csv")
+    assert beside.code == 0 and len(list(csv.DictReader(io.StringIO(beside.out)))) == 1
+    # an audit database given to diff is named as one
+    database = tmp_path / "a.db"
+    assert run("audit", str(example), "--db", str(database)).code == 0
+    wrong = run("diff", str(database), str(reports / "example.json"))
+    assert wrong.code == 2 and "an audit database, not a JSON report" in wrong.err
 
 
 def test_targets_that_could_not_be_graded_are_said_to_be_left_out(run, audit_db, tmp_path):

@@ -417,7 +417,7 @@ def _selection_changes(options: Options, config: Config, rules: list[ruleset.Rul
     if config.select and not options.select:
         off = [r.code for r in rules if not any(ruleset.matches(r, s) for s in config.select)]
         found.append(f"select {', '.join(config.select)}: {len(off)} rule(s) off")
-    for selector in config.ignore:
+    for selector in dict.fromkeys(config.ignore):  # a selector written twice is said once
         matched = [r.code for r in rules if ruleset.matches(r, selector)]
         found.append(f"ignore {selector}" + (f" ({', '.join(matched)})" if matched != [selector.upper()] else ""))
     return found

@@ -16,7 +16,7 @@ import click
 from openlint import __version__
 from openlint.cli.options import FAIL_ON, GRADES, OFFLINE_HELP, TOKEN_HELP
 from openlint.cli.params import FolderTarget, OutputSpec, RuleSelectors, Target
-from openlint.errors import OpenlintError
+from openlint.errors import OpenlintError, printable
 from openlint.formats import FORMATS
 from openlint.support.text import clean
 
@@ -111,10 +111,16 @@ def explain(code: str, rule_files: tuple[Path, ...]) -> None:
     from openlint.config import all_rules
     from openlint.rules import docs, ruleset
 
-    rule = ruleset.find(all_rules(tuple(str(p) for p in rule_files)), code)
+    rules = all_rules(tuple(str(p) for p in rule_files))
+    rule = ruleset.find(rules, code)
     if rule is None:
-        hint = "`openlint rules` lists them" + ("" if rule_files else "; a rule of your own rule file needs --rules FILE")
-        raise OpenlintError(f"no rule {code!r}; {hint}")
+        import difflib
+
+        spelled = {**{r.name.lower(): r.name for r in rules}, **{r.code.lower(): r.code for r in rules}}
+        close = [spelled[m] for m in difflib.get_close_matches(code.lower(), list(spelled), n=1, cutoff=0.8)]
+        hint = (f"did you mean {close[0]}? " if close else "") + "`openlint rules` lists them" + \
+            ("" if rule_files else "; a rule of your own rule file needs --rules FILE")
+        raise OpenlintError(f"no rule {printable(code, 80)!r}; {hint}")
     # a rule file of a release's configuration is the release's text: never raw on a terminal
     click.echo("\n".join(clean(line) for line in docs.explain(rule).split("\n")))
 

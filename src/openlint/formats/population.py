@@ -53,6 +53,20 @@ def _from_database(path: Path) -> tuple[list[dict[str, Any]], int]:
         connection.close()
 
 
+def _from_folder(folder: Path) -> list[dict[str, Any]]:
+    """The openlint reports among a folder's .json files: a BOM or a statistics file beside them is no report, and
+    is passed over (a file named on the command line must be one)."""
+    from openlint.report import serialise
+
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            found.append(serialise.read(path))
+        except OpenlintError:
+            continue
+    return found
+
+
 def _from_file(path: Path) -> list[dict[str, Any]]:
     from openlint.report import serialise
 
@@ -70,13 +84,15 @@ def load(sources: list[Path]) -> Population:
     rows: list[dict[str, Any]] = []
     not_graded = 0
     for source in sources:
-        files = sorted(source.glob("*.json")) if source.is_dir() else [source]
-        for path in files:
-            found, failed = _from_database(path) if _is_database(path) else (_from_file(path), 0)
-            rows += found
-            not_graded += failed
+        if source.is_dir():
+            rows += _from_folder(source)
+            continue
+        found, failed = _from_database(source) if _is_database(source) else (_from_file(source), 0)
+        rows += found
+        not_graded += failed
     if not rows:
-        raise OpenlintError("no graded releases in " + ", ".join(str(s) for s in sources))
+        raise OpenlintError("no graded releases in " + ", ".join(str(s) for s in sources) + " (table reads audit databases, "
+                            "JSON reports of `openlint check -f json`, and folders of such reports; not release folders)")
     from openlint.knowledge import taxonomy
 
     columns = tuple(Column(c.id, c.title, c.stage, c.side) for c in taxonomy.components().values())

@@ -163,6 +163,9 @@ def rule(item: Rule) -> dict[str, Any]:
 def read(path: Path) -> dict[str, Any]:
     """A JSON report written earlier (by `-f json`), checked to be one of this major version."""
     try:
+        with path.open("rb") as handle:
+            if handle.read(16) == b"SQLite format 3\x00":
+                raise OpenlintError(f"{path}: an audit database, not a JSON report (`openlint table` reads databases)")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise OpenlintError(f"{path}: not a JSON report ({exc})") from None
