@@ -78,6 +78,17 @@ def test_pyproject_inside_the_release_is_refused_too(run, dangerous, config, wor
     _refused(run("check", str(dangerous)), dangerous / "pyproject.toml", words)
 
 
+def test_a_configuration_in_the_superproject_of_a_submodule_release_is_the_releases(run, release, tmp_path):
+    """A workflow checking a submodule's folder: its .git is a file, and the superproject above it is the same pull
+    request's checkout, so its configuration may not weaken security rules either."""
+    superproject = tmp_path / "super"
+    folder = release({"README.md": CARD, "model.bin": PICKLE}, name="super/models/m")
+    (superproject / ".openlint.yaml").write_text("ignore: [OLW003]\n")
+    _git(superproject, "init", "-q")
+    (folder / ".git").write_text("gitdir: ../../.git/modules/m\n")
+    _refused(run("check", str(folder)), (superproject / ".openlint.yaml").resolve(), "ignore OLW003")
+
+
 def test_a_configuration_above_the_release_in_its_repository_is_the_releases(run, release, tmp_path):
     repository = tmp_path / "repository"
     folder = release({"README.md": CARD, "model.bin": PICKLE}, name="repository/models/m")

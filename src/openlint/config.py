@@ -80,14 +80,21 @@ def discover(start: Path) -> Path | None:
 
 def checked_tree(target: str) -> Path | None:
     """The tree a check treats as untrusted input: a local release folder, widened to the git work tree that holds
-    it (a pull request controls the whole checkout). None for a Hub repository: nothing local comes from it."""
+    it (a pull request controls the whole checkout), and past a submodule's to its superproject's. None for a Hub
+    repository: nothing local comes from it."""
     path = Path(target)
     if not path.exists():
         return None
     folder = path.resolve()
     if not folder.is_dir():
         folder = folder.parent
-    return next((candidate for candidate in (folder, *folder.parents) if (candidate / ".git").exists()), folder)
+    tree = folder
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").is_dir():
+            return candidate
+        if (candidate / ".git").exists():
+            tree = candidate  # a submodule's (.git is a file): the superproject above it is the checkout, if there is one
+    return tree
 
 
 def _inside(path: Path, root: Path) -> bool:
