@@ -175,3 +175,26 @@ def test_a_shard_index_pointing_into_a_folder_left_out_is_unverified(run, tmp_pa
     result = run("check", str(root), "-f", "json")
     unverified = {place["file"] for f in result.json()["findings"] if f["code"] == "OLW011" for place in f["locations"]}
     assert result.code == 1 and f"{folder}/pytorch_model-00001-of-00001.bin" in unverified
+
+
+
+def test_an_ordinary_node_modules_with_its_bin_folder_is_left_out(run, tmp_path):
+    """npm makes node_modules/.bin for any dependency with a command: a folder, never a ".bin" weight file."""
+    root = _checkout(tmp_path)
+    (root / "node_modules" / ".bin").mkdir(parents=True)
+    (root / "node_modules" / "lodash").mkdir()
+    (root / "node_modules" / "lodash" / "package.json").write_text("{}")
+    (root / "node_modules" / ".package-lock.json").write_text("{}")
+    assert report_of(run, root)["release"]["set_aside"] == ["node_modules"]
+
+
+def test_a_shard_index_pointing_into_a_submodule_not_checked_out_is_unverified(run, tmp_path):
+    """A recursive clone fills the submodule in, and the loader then reads a file nobody scanned."""
+    root = _checkout(tmp_path)
+    (root / "sub").mkdir()
+    _git(root, "update-index", "--add", "--cacheinfo", "160000," + "1" * 40 + ",sub")
+    (root / "pytorch_model.bin.index.json").write_text('{"weight_map": {"w": "sub/pytorch_model-00001-of-00001.bin"}}')
+    (root / ".openlint.yaml").write_text("ignore: [OLW006]\n")
+    result = run("check", str(root), "-f", "json")
+    unverified = {place["file"] for f in result.json()["findings"] if f["code"] == "OLW011" for place in f["locations"]}
+    assert result.code == 1 and "sub/pytorch_model-00001-of-00001.bin" in unverified

@@ -667,3 +667,20 @@ def test_a_shard_index_naming_thousands_of_series_is_read_in_one_pass_and_said_i
     places = [place for f in report["findings"] if f["code"] == "OLW006" for place in f["locations"]]
     said = " ".join(place["message"] for place in places)
     assert len(places) <= 2 * MAX_SAID + 2 and "2980 more files not in the release" in said and "2980 more numbered series" in said
+
+
+
+@pytest.mark.parametrize("name", ["./s{}.safetensors", "s{}.bin.txt"])
+def test_every_kind_of_shard_finding_is_said_in_bounded_findings(run, release, name):
+    """A review: paths a loader resolves elsewhere ("./x") were a finding each, 300 000 of them in a 10 MB index (a
+    440 MB report); so were mapped files openlint does not scan."""
+    from openlint.readers.shards import MAX_SAID
+
+    files = {"README.md": CARD}
+    if not name.startswith("./"):
+        files.update({name.format(i): "x" for i in range(60)})
+    index = {"weight_map": {f"t{i}": name.format(i) for i in range(3000 if name.startswith("./") else 60)}}
+    files["model.safetensors.index.json"] = json.dumps(index)
+    report = report_of(run, release(files))
+    places = [place for f in report["findings"] if f["code"] == "OLW011" for place in f["locations"]]
+    assert MAX_SAID < len(places) <= MAX_SAID + 1 and "more" in places[-1]["message"] + " ".join(p["message"] for p in places)

@@ -120,7 +120,8 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
     local checkout, where the weights behind its Git LFS pointers can be read (sources.LfsRemote)."""
     listing = source.listing()
     release = Release(name=listing.name, source=listing.kind, location=listing.location, files=listing.files,
-                      problems=list(listing.problems), hub=listing.hub, set_aside=list(listing.set_aside))
+                      problems=list(listing.problems), hub=listing.hub, set_aside=list(listing.set_aside),
+                      submodules=list(listing.submodules))
     reads = Reads(release)
     # a folder or file the system would not list: what it holds is unknown, so the check is incomplete
     # (a folder past the file limit too: a malicious pickle may be among the files never listed)

@@ -61,12 +61,16 @@ def _check_index(release: Release, path: str, text: str, by_path: dict[str, Weig
     shards: dict[str, list[str]] = {}
     for tensor, shard in index["weight_map"].items():
         shards.setdefault(shard, []).append(tensor)
-    for shard in [s for s in sorted(shards) if not _plain(s)]:
-        # a loader joins the name to the folder ("./x", "a/../x", "/abs"): what it opens is not the file of that name
-        # openlint looked for, so it is neither missing nor scanned
+    crooked = [s for s in sorted(shards) if not _plain(s)]
+    for shard in crooked:
         del shards[shard]
+    # a loader joins the name to the folder ("./x", "a/../x", "/abs"): what it opens is not the file of that name
+    # openlint looked for, so it is neither missing nor scanned
+    for shard in crooked[:MAX_SAID]:
         release.problems.append(Problem("weights.unverified", path, None, f"the index maps tensors to {shard!r}, a path a loader resolves "
                                         "to some other file than one of that name in the release, so it is not checked"))
+    if len(crooked) > MAX_SAID:
+        release.problems.append(Problem("weights.unverified", path, None, f"the index maps tensors to {len(crooked) - MAX_SAID} more such paths"))
     _check_shards_exist(release, path, folder, shards)
     _check_shards_scanned(release, path, folder, shards, by_path)
     if ".safetensors.index." in path:
@@ -115,7 +119,8 @@ def _absent(release: Release, path: str, folder: str, shards: dict[str, list[str
     hidden = [folder + shard for shard in absent if _left_out(release, folder + shard)]
     for full in hidden[:MAX_SAID]:  # there, and a loader reads it: not scanned is unverified, never a pass
         release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, in a folder "
-                                        "openlint leaves out of the release (a checkout's .git or an untracked environment)"))
+                                        "openlint leaves out of the release or cannot see whole (a checkout's .git, an untracked "
+                                        "environment, a submodule)"))
     if len(hidden) > MAX_SAID:
         release.problems.append(Problem("weights.unverified", path, None, f"it maps tensors to {len(hidden) - MAX_SAID} more files in folders "
                                         "openlint leaves out of the release"))
@@ -153,21 +158,29 @@ def _first_missing(present: set[int], total: int, wanted: int) -> list[int]:
 
 
 def _left_out(release: Release, path: str) -> bool:
-    return path.startswith(".git/") or any(path.startswith(f"{folder}/") for folder in release.set_aside)
+    """A path openlint did not list though a loader may find a file there: the checkout's .git, a folder set aside,
+    a submodule (a recursive clone fills in what this checkout lacks)."""
+    return path.startswith(".git/") or any(path.startswith(f"{folder}/") for folder in (*release.set_aside, *release.submodules))
 
 
 def _check_shards_scanned(release: Release, path: str, folder: str, shards: dict[str, list[str]], by_path: dict[str, WeightFile]) -> None:
     """A loader reads every file a shard index maps, whatever its name: transformers torch.loads each shard not named
     .safetensors, whichever index maps it. One openlint did not scan as a pickle (an unknown name, or one judged by
     its name alone such as model.onnx) is unverified."""
+    unscanned = []
     for shard in sorted(shards):
         full = folder + shard
         if full.endswith(".safetensors") or full not in release.files:
             continue
         entry = identify(full)
         if full not in by_path or entry is None or entry.get("scan") != "pickle":
-            release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, so a loader "
-                                            "reads it as weights, but its name is not one openlint scans as a weight file"))
+            unscanned.append(full)
+    for full in unscanned[:MAX_SAID]:
+        release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, so a loader "
+                                        "reads it as weights, but its name is not one openlint scans as a weight file"))
+    if len(unscanned) > MAX_SAID:
+        release.problems.append(Problem("weights.unverified", path, None, f"it maps tensors to {len(unscanned) - MAX_SAID} more files "
+                                        "openlint does not scan as weight files"))
 
 
 def _check_against_headers(problems: list[Problem], path: str, folder: str, shards: dict[str, list[str]],
@@ -176,15 +189,19 @@ def _check_against_headers(problems: list[Problem], path: str, folder: str, shar
     shard's header was read."""
     summed = 0
     complete = True
+    differing = 0
     for shard, tensors in shards.items():
         weight = by_path.get(folder + shard)
         if weight is None or weight.tensors is None:
             complete = False
             continue
         difference = _difference(set(tensors), set(weight.tensors))
-        if difference:
+        if difference and differing < MAX_SAID:
             problems.append(Problem("weights.shard-mismatch", path, None, f"{shard}: {difference}", {"shard": shard}))
+        differing += bool(difference)
         summed += sum(weight.tensors.values())
+    if differing > MAX_SAID:
+        problems.append(Problem("weights.shard-mismatch", path, None, f"{differing - MAX_SAID} more shards hold other tensors than it maps to them"))
     total_size = index.get("metadata", {}).get("total_size") if isinstance(index.get("metadata"), dict) else None
     if complete and isinstance(total_size, int) and total_size != summed:
         problems.append(Problem("weights.shard-mismatch", path, None, f"metadata.total_size is {total_size} but the shard headers hold {summed} tensor bytes"))

@@ -277,6 +277,8 @@ class Release(Record, eq=False):  # compared by identity
     code_maps: dict[str, bool] = field(default_factory=dict)
     # a checkout's folders left out as no part of the release (an environment git does not track: sources.local)
     set_aside: list[str] = field(default_factory=list)
+    # a checkout's submodules: a recursive clone fills them, so what a loader reads there may be absent here
+    submodules: list[str] = field(default_factory=list)
     # by configuration file (config.json, CODE_MAP_FILES): the modules its auto_map names in other repositories, by
     # repository ("org/base--tokenization_x.XTokenizer"), which trust_remote_code fetches from there
     foreign_code: dict[str, dict[str, list[str]]] = field(default_factory=dict)

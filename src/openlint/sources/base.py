@@ -31,6 +31,7 @@ class Listing(Record, eq=False):  # compared by identity
     card_data: dict[str, Any] | None = None  # the card's metadata as the Hub's API gives it, readable when the card is not
     # folders of a checkout left out as no part of the release: a Python environment or node_modules git does not track
     set_aside: list[str] = field(default_factory=list)
+    submodules: list[str] = field(default_factory=list)  # a checkout's submodule folders: their files may be absent
 
 
 class Unreadable(Record, frozen=True):

@@ -68,15 +68,19 @@ class LocalSource:
     def listing(self) -> Listing:
         problems: list[Problem] = []
         set_aside: list[str] = []
-        files = self._inventory(problems, set_aside)
+        submodules: list[str] = []
+        files = self._inventory(problems, set_aside, submodules)
         if self.as_hub is not None:
             return Listing(self.as_hub.repo_id, "hub", self.as_hub.repo_id, files, problems, self.as_hub)
         name = self.name or os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root
-        return Listing(name, "local", str(self.root), files, problems, set_aside=sorted(set_aside))
+        return Listing(name, "local", str(self.root), files, problems, set_aside=sorted(set_aside), submodules=sorted(submodules))
 
-    def _inventory(self, problems: list[Problem], set_aside: list[str]) -> dict[str, FileEntry]:
+    def _inventory(self, problems: list[Problem], set_aside: list[str], submodules: list[str]) -> dict[str, FileEntry]:
+        """The release's files; `set_aside` and `submodules` are filled with a checkout's environments left out and its
+        submodule folders."""
         files: dict[str, FileEntry] = {}
         holding = _tracked_folders(self.root)
+        submodules.extend(holding.submodules if holding is not None else ())
         pending = [""]
         while pending:
             folder = pending.pop()
@@ -208,8 +212,9 @@ def _environment(entry: os.DirEntry[str]) -> bool:
     try:
         if entry.name not in _ENVIRONMENT_NAMES and not stat.S_ISREG(os.lstat(os.path.join(entry.path, "pyvenv.cfg")).st_mode):
             return False
-        with os.scandir(entry.path) as inside:
-            return not any(identify(item.name) is not None or is_code(item.name)
-                           or (item.name.lower().endswith(".json") and not item.name.startswith(".")) for item in inside)
+        with os.scandir(entry.path) as inside:  # files only: npm's node_modules/.bin is a folder, not a ".bin" weight
+            return not any(item.is_file(follow_symlinks=False) and (
+                identify(item.name) is not None or is_code(item.name) or (item.name.lower().endswith(".json") and not item.name.startswith(".")))
+                for item in inside)
     except OSError:
         return False
