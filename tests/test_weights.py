@@ -568,19 +568,22 @@ def test_a_pipeline_components_config_names_code_as_a_models_does(run, release):
     (linked / "unet" / "config.json").symlink_to(linked.parent / "padded" / "unet" / "config.json")
     (finding,) = by_code(report_of(run, linked))["OLW009"]
     assert "unet/config.json could not be checked" in finding["message"] and "outside" in finding["message"]
-    # a plain pipeline, and a folder of checkpoints outside any pipeline: nothing named
+    # a plain pipeline: nothing named
     plain = {"README.md": CARD, "model_index.json": json.dumps({"unet": ["diffusers", "UNet2DConditionModel"]}),
              "unet/config.json": json.dumps({"_class_name": "UNet2DConditionModel"}), "train.py": "import os\n"}
     assert "OLW009" not in by_code(report_of(run, release(plain, "plain")))
+    # a folder outside any pipeline: AutoModel.from_pretrained(repo, subfolder="checkpoint-500") reads it too
     checkpoints = {"README.md": CARD, "train.py": "import os\n",
                    "checkpoint-500/config.json": json.dumps({"auto_map": {"AutoModel": "evil/repo--m.M"}})}
-    assert "OLW009" not in by_code(report_of(run, release(checkpoints, "checkpoints")))
+    (finding,) = [f for f in by_code(report_of(run, release(checkpoints, "checkpoints")))["OLW009"] if "evil/repo" in f["message"]]
+    assert finding["file"] == "checkpoint-500/config.json"
+    plain_folders = {"README.md": CARD, "train.py": "import os\n", "checkpoint-500/config.json": json.dumps({"model_type": "llama"})}
+    assert "OLW009" not in by_code(report_of(run, release(plain_folders, "plain-folders")))
 
 
-def test_a_pipeline_with_more_component_configs_than_openlint_reads_is_not_a_pass(run, release):
-    index = json.dumps({"_class_name": "MyPipeline"})
-    files = {"README.md": CARD, "model_index.json": index}
-    files.update({f"part{i:02}/config.json": "{}" for i in range(40)})
+def test_more_folder_configs_than_openlint_reads_is_not_a_pass(run, release):
+    files = {"README.md": CARD}
+    files.update({f"part{i:02}/config.json": "{}" for i in range(70)})
     (found,) = by_code(report_of(run, release(files)))["OLW009"]
-    assert "limit of 32 component configs" in found["message"]
-    assert sorted(place["file"] for place in found["locations"]) == [f"part{i}/config.json" for i in range(32, 40)]
+    assert "limit of 64 folder configs" in found["message"]
+    assert sorted(place["file"] for place in found["locations"]) == [f"part{i}/config.json" for i in range(64, 70)]

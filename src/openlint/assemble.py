@@ -257,7 +257,7 @@ def _component_configs(release: Release) -> dict[str, int]:
         else:
             wanted[path] = limits.CONFIG_BYTES
     for path in components[MAX_COMPONENT_CONFIGS:]:
-        release.unchecked_code[path] = f"over openlint's limit of {MAX_COMPONENT_CONFIGS} component configs per pipeline"
+        release.unchecked_code[path] = f"over openlint's limit of {MAX_COMPONENT_CONFIGS} folder configs per check"
     return wanted
 
 

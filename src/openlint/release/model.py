@@ -247,19 +247,17 @@ CODE_MAP_FILES = ("tokenizer_config.json", "processor_config.json", "preprocesso
 # component's folder ("unet": ["my_unet", "MyUNet"] with unet/my_unet.py), or a `_class_name` [module, class] at the
 # root, is custom code the pipeline loads
 MODEL_INDEX = "model_index.json"
-# a Diffusers pipeline loads each component from its folder, and Diffusers' AutoModel (like Transformers' Auto
-# classes) runs the code a component's config.json auto_map names there ("transformer/config.json")
+# a Diffusers pipeline loads each component from its folder, and an Auto class given `subfolder=` (Transformers',
+# Diffusers' AutoModel) runs the code the config.json auto_map there names ("transformer/config.json")
 COMPONENT_CODE_MAPS = ("config.json", *CODE_MAP_FILES)
-MAX_COMPONENT_CONFIGS = 32  # component configs read per pipeline (Stable Diffusion XL has 7 components)
+MAX_COMPONENT_CONFIGS = 64  # folder configs read per check (Stable Diffusion XL has 7 components; a trainer's
+# output a checkpoint folder per save): past it, the rest could not be checked
 
 
 def component_configs(files: Iterable[str]) -> list[str]:
-    """The configs of a Diffusers release's component folders that can name code ("unet/config.json",
-    "tokenizer/tokenizer_config.json"), sorted: those a loader of the pipeline or one of its components reads."""
-    paths = list(files)
-    if MODEL_INDEX not in paths:
-        return []
-    return sorted(p for p in paths if p.count("/") == 1 and p.split("/", 1)[1] in COMPONENT_CODE_MAPS)
+    """The configs one folder down that can name code ("unet/config.json", "tokenizer/tokenizer_config.json",
+    "checkpoint-500/config.json"), sorted: what a loader given that folder as `subfolder=` reads."""
+    return sorted(p for p in files if p.count("/") == 1 and p.split("/", 1)[1] in COMPONENT_CODE_MAPS)
 ADAPTER_CONFIG = "adapter_config.json"  # a PEFT adapter's config: base_model_name_or_path names what it adapts
 
 
