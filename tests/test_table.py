@@ -133,6 +133,7 @@ def test_table_from_json_reports_and_errors(run, tmp_path, example):
     (reports / "stats.json").write_text(run("check", str(example), "-f", "json", "--statistics", "--no-config").out, encoding="utf-8")
     beside = run("table", str(reports), "-f", "csv")
     assert beside.code == 0 and len(list(csv.DictReader(io.StringIO(beside.out)))) == 1
+    assert "2 .json file(s) in the folders are no openlint report" in beside.err and "bom.json" in beside.err
     # an audit database given to diff is named as one
     database = tmp_path / "a.db"
     assert run("audit", str(example), "--db", str(database)).code == 0

@@ -136,7 +136,7 @@ def table(sources: tuple[Path, ...], output_format: str | None, output: Path | N
                                                             ".htm": "html"}, "markdown")
     population = tables.load(list(sources))
     text = tables.render(output_format, population)
-    if population.not_graded:  # every format, CSV too: the counts are not over every target
+    if population.not_graded or population.passed_over:  # every format, CSV too: the counts are not over every target
         from openlint.formats.population import left_out
 
         click.echo(f"openlint: {left_out(population)}", err=True)

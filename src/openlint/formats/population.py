@@ -8,7 +8,7 @@ from typing import Any
 
 from openlint.support.record import Record
 
-from openlint.errors import OpenlintError
+from openlint.errors import OpenlintError, printable
 from openlint.support.text import cleaned
 
 CATEGORIES = ("fully open", "semi-open", "fully closed", "not applicable", "not assessed")
@@ -26,6 +26,7 @@ class Population(Record, frozen=True):
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Any], ...]  # JSON reports
     not_graded: int = 0  # targets of the audit databases that could not be graded: left out, and said so
+    passed_over: tuple[str, ...] = ()  # .json files of a folder that are no readable openlint report: said, not counted
 
     def cell(self, row: dict[str, Any], column: Column) -> dict[str, Any] | None:
         return next((c for c in row["components"] if c["id"] == column.id), None)
@@ -53,9 +54,10 @@ def _from_database(path: Path) -> tuple[list[dict[str, Any]], int]:
         connection.close()
 
 
-def _from_folder(folder: Path) -> list[dict[str, Any]]:
-    """The openlint reports among a folder's .json files: a BOM or a statistics file beside them is no report, and
-    is passed over (a file named on the command line must be one)."""
+def _from_folder(folder: Path, passed_over: list[str]) -> list[dict[str, Any]]:
+    """The openlint reports among a folder's .json files. Anything else (a BOM, a statistics file, a cut or newer
+    report) is passed over and named in `passed_over`, never silently (a file named on the command line must be a
+    report)."""
     from openlint.report import serialise
 
     found = []
@@ -63,7 +65,7 @@ def _from_folder(folder: Path) -> list[dict[str, Any]]:
         try:
             found.append(serialise.read(path))
         except OpenlintError:
-            continue
+            passed_over.append(str(path))
     return found
 
 
@@ -83,9 +85,10 @@ def _is_database(path: Path) -> bool:
 def load(sources: list[Path]) -> Population:
     rows: list[dict[str, Any]] = []
     not_graded = 0
+    passed_over: list[str] = []
     for source in sources:
         if source.is_dir():
-            rows += _from_folder(source)
+            rows += _from_folder(source, passed_over)
             continue
         found, failed = _from_database(source) if _is_database(source) else (_from_file(source), 0)
         rows += found
@@ -97,15 +100,21 @@ def load(sources: list[Path]) -> Population:
 
     columns = tuple(Column(c.id, c.title, c.stage, c.side) for c in taxonomy.components().values())
     # a JSON report may be written by anyone: its text is sanitised as a check's own is, before any format
-    return Population(columns, tuple(cleaned(rows)), not_graded)
+    return Population(columns, tuple(cleaned(rows)), not_graded, tuple(passed_over))
 
 
 def left_out(population: Population) -> str:
     """What the counts do not cover, in one sentence ("" when nothing was left out)."""
-    if not population.not_graded:
-        return ""
-    return (f"{population.not_graded} target(s) of the audit database(s) could not be graded and are left out "
-            "(the audit's rows say why).")
+    said = []
+    if population.not_graded:
+        said.append(f"{population.not_graded} target(s) of the audit database(s) could not be graded and are left out "
+                    "(the audit's rows say why).")
+    if population.passed_over:
+        shown = ", ".join(printable(p, 120) for p in population.passed_over[:3])
+        more = f" and {len(population.passed_over) - 3} more" if len(population.passed_over) > 3 else ""
+        said.append(f"{len(population.passed_over)} .json file(s) in the folders are no openlint report it can read and are "
+                    f"left out: {shown}{more}.")
+    return " ".join(said)
 
 
 def name(row: dict[str, Any]) -> str:

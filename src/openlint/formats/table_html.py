@@ -77,6 +77,6 @@ def render(population: Population) -> str:
     legend = " ".join(f'<span style="background:{colour};padding:0 6px">{level}</span>' for level, colour in LEVEL_COLOURS.items())
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>openlint: openness of "
             f"{len(population.rows)} release(s)</title></head><body>\n<h1>Openness of {len(population.rows)} release(s)</h1>\n"
-            + (f"<p>{escape(left_out(population))}</p>\n" if population.not_graded else "")
+            + (f"<p>{escape(left_out(population))}</p>\n" if population.not_graded or population.passed_over else "")
             + f"<p>Levels 1 (fully closed) to 5 (fully open): {legend}; grey: not applicable; white: not assessed.</p>\n"
             f"<figure>\n{svg(population)}\n</figure>\n</body></html>\n")
