@@ -280,6 +280,11 @@ def test_one_folder_written_four_ways_is_graded_once_and_resumed_under_any_spell
         assert connection.execute("SELECT target FROM results").fetchall() == [(name,)]
     again = run("audit", str(example), "--db", str(db))
     assert "1 already" in again.err and "0 graded" in again.err, again.err
+    # graded anew under another spelling: its row replaces the old one, never a second row for one release
+    assert run("audit", str(example), "--db", str(db), "--again").code == 0
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT target FROM results").fetchall() == [(str(example),)]
+        assert connection.execute("SELECT COUNT(*) FROM components").fetchone()[0] == 12
 
 
 def test_a_query_that_matches_nothing_says_so(run, hub, tmp_path):

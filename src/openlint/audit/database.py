@@ -119,6 +119,17 @@ def done(connection: sqlite3.Connection) -> set[tuple[str, str]]:
     return set(connection.execute("SELECT target, requested_revision FROM results WHERE status = 'ok'"))
 
 
+def every_target(connection: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every row's (target, requested revision), graded or failed."""
+    return list(connection.execute("SELECT target, requested_revision FROM results"))
+
+
+def forget(connection: sqlite3.Connection, rows: list[tuple[str, str]]) -> None:
+    """Remove these rows (their components and verdicts go with them: ON DELETE CASCADE)."""
+    with connection:
+        connection.executemany("DELETE FROM results WHERE target = ? AND requested_revision = ?", rows)
+
+
 def _component_rows(outcome: Outcome, revision: str) -> list[tuple[Any, ...]]:
     report = outcome.report or {}
     return [(outcome.target, revision, c["id"], c["label"], c["level"], c["category"], c["status"], c["licence"],

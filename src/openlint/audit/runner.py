@@ -88,6 +88,16 @@ def grade_one(settings: Settings, target: str) -> Outcome:
     return Outcome(target, revision, error=error[:2000], seconds=time.monotonic() - started)
 
 
+def _forget_other_spellings(connection: sqlite3.Connection, pending: list[str], settings: Settings) -> None:
+    """Rows of a target about to be graded under another spelling ("./t5" before, "t5" now): its new row replaces
+    them, as a row of the same spelling would be replaced, so that a table counts the release once."""
+    wanted = {(targets_module.identity(t), revision_for(settings, t) or ""): t for t in pending}
+    stale = [(target, revision) for target, revision in database.every_target(connection)
+             if wanted.get((targets_module.identity(target), revision), target) != target]
+    if stale:
+        database.forget(connection, stale)
+
+
 def revision_for(settings: Settings, target: str) -> str | None:
     """--revision is a Hub target's; a folder in the same list is graded as it is."""
     from openlint.sources import is_local
@@ -125,6 +135,7 @@ def run(settings: Settings, targets: list[str], db: Path, *, concurrency: int = 
         # a target graded before under another spelling of the same folder or repository is done too
         graded = {(targets_module.identity(target), revision) for target, revision in database.done(connection)}
         pending = [t for t in targets if again or (targets_module.identity(t), revision_for(settings, t) or "") not in graded]
+        _forget_other_spellings(connection, pending, settings)
         progress.skipped = len(targets) - len(pending)
         _warm(pending)
         _pool(settings, pending, connection, concurrency, progress, grade)
