@@ -177,3 +177,12 @@ def test_an_earlier_version_in_a_folder_of_another_name_is_the_same_release(run,
     report.write_text(run("check", str(tmp_path / "t5-base"), "-f", "json").out, encoding="utf-8")
     assert run("diff", str(tmp_path / "previous"), str(report)).code == 0
     assert run("diff", str(report), str(tmp_path / "previous")).code == 0
+    # a checkout of a Hub repository keeps that repository's name: it is a release of its own
+    checkout = tmp_path / "checkout"
+    shutil.copytree(tmp_path / "previous", checkout)
+    (checkout / ".git").mkdir()
+    (checkout / ".git" / "config").write_text('[remote "origin"]\n\turl = https://huggingface.co/someone/t5-copy\n')
+    named = json.loads(run("check", str(checkout), "-f", "json").out)["release"]["name"]
+    assert named == "someone/t5-copy"
+    kept = run("diff", str(report), str(checkout), "-f", "json")  # graded as someone/t5-copy: not T5's own
+    assert kept.code == 1 and json.loads(kept.out)["components"]

@@ -71,8 +71,11 @@ def load_pair(old: str, new: str, **hub: Any) -> tuple[dict[str, Any], dict[str,
 
 
 def _is_folder(target: str) -> bool:
+    """A folder without a name of its own: not a checkout of a Hub repository (whose name is that repository's)."""
+    from openlint.sources import gitremote
+
     try:
-        return Path(target).is_dir()
+        return Path(target).is_dir() and gitremote.hub_remote(Path(target)) is None
     except OSError:
         return False
 

@@ -165,7 +165,8 @@ def diff(old: str, new: str, output_format: str | None, output: Path | None, old
     """Compare two releases: OLD and NEW are JSON reports, folders, or Hub repositories (org/name@REVISION).
 
     Both are taken as versions of one release: a folder is checked under the other side's release name (an earlier
-    version exported to ../previous is still the same model).
+    version exported to ../previous is still the same model), unless it is a checkout of a Hub repository, whose
+    name it keeps. To compare two different releases, compare their JSON reports (check -f json).
 
     Exit 1 when openness went down (the grade's score, or any component's level, including one that can no longer
     be assessed), 0 when it did not, 2 when a side could not be read or checked.
