@@ -259,7 +259,7 @@ def configuration(options: Options) -> Config:
     inside = load(found, INSIDE)
     # a configuration in the release displaces the user's own above it; what that one made stricter stays
     outside = discover(tree.parent) if tree.parent != tree else None
-    return _keep_stricter(inside, load(outside, OUTSIDE)) if outside is not None else inside
+    return _keep_stricter(inside, load(outside, OUTSIDE), tree) if outside is not None else inside
 
 
 FAIL_ON_RANK = {"never": 0, "error": 1, "warning": 2, "info": 3}  # how much fails: more is stricter
@@ -280,14 +280,16 @@ def _kept_severities(inside: Config, outside: Config, rules: list[ruleset.Rule],
     return severity, raised
 
 
-def _keep_stricter(inside: Config, outside: Config) -> Config:
+def _keep_stricter(inside: Config, outside: Config, tree: Path) -> Config:
     """The release's configuration, keeping what the user's displaced configuration made stricter: its rule files
     (house rules) and catalogue, a raised severity of any rule, a fail-on that fails on more, a higher min-grade.
     A release cannot undo them by shipping its own: the rules the user added or raised are protected as security
     rules are (policy: refuse_weakening); and the output says the user's configuration was displaced."""
-    rules = all_rules(outside.rules)
+    # a rule file of the user's that lies in the checked tree, the pull request can edit: checked as the release's
+    trusted = tuple(path for path in outside.rules if not _inside(Path(path).resolve(), tree))
+    rules = all_rules(trusted)
     kept = [f"the release's configuration displaces {outside.path}"]
-    house = [rule.code for path in outside.rules for rule in ruleset.load_user_file(path)]
+    house = [rule.code for path in trusted for rule in ruleset.load_user_file(path)]
     kept += [f"catalogue {path} (kept from {outside.path})" for path in outside.catalogue]
     severity, raised = _kept_severities(inside, outside, rules, kept)
     fail_on = inside.fail_on
@@ -300,7 +302,7 @@ def _keep_stricter(inside: Config, outside: Config) -> Config:
         kept.append(f"min-grade {min_grade} (kept from {outside.path})")
     return replace(inside, severity=severity, fail_on=fail_on, min_grade=min_grade, kept=tuple(kept),
                    rules=(*outside.rules, *inside.rules), catalogue=(*outside.catalogue, *inside.catalogue),
-                   protected=tuple(dict.fromkeys(house + raised)), trusted_rules=outside.rules)
+                   protected=tuple(dict.fromkeys(house + raised)), trusted_rules=trusted)
 
 
 def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
