@@ -302,6 +302,16 @@ def test_a_house_rule_file_inside_the_checkout_is_the_releases_to_edit_and_may_n
     assert result.code == 2 and "redefines OLW003" in result.err, result.err
 
 
+def test_the_users_own_configuration_naming_a_rule_file_inside_the_checkout_may_not_let_it_redefine_a_security_rule(run, tmp_path, example):
+    release = _release_under_user_config(tmp_path, example, "rules: [checkout/house.yaml]\n", None)
+    house = tmp_path / "checkout" / "house.yaml"
+    house.write_text(HOUSE, encoding="utf-8")
+    assert run("check", str(release)).code == 1  # the house rule applies
+    house.write_text(HOUSE.replace("HSE001", "OLW003").replace("house-weights-released", "dangerous-pickle-imports"), encoding="utf-8")
+    result = run("check", str(release))
+    assert result.code == 2 and "redefines OLW003" in result.err, result.err
+
+
 def test_a_configuration_symlinked_from_the_release_to_outside_is_still_the_releases(run, tmp_path, example):
     """A .openlint.yaml in the release that links to a file outside is found in the release: untrusted."""
     outside = tmp_path / "outside.yaml"

@@ -52,6 +52,9 @@ class Config(Record, frozen=True, eq=False):  # compared by identity
     # rules the displaced configuration defined or raised: the release may weaken them no more than a security rule
     protected: tuple[str, ...] = ()
     trusted_rules: tuple[str, ...] = ()  # the displaced configuration's rule files, kept: the user's, not the release's
+    # a trusted configuration's rule files that lie in the checked tree, which a pull request can edit: they may not
+    # redefine a security rule
+    untrusted_rules: tuple[str, ...] = ()
 
     @property
     def trusted(self) -> bool:
@@ -255,7 +258,9 @@ def configuration(options: Options) -> Config:
     tree = checked_tree(options.target)
     # where the file was found decides, not where a symlink there leads: the release chose to put it in its tree
     if tree is None or not _inside(found, tree):
-        return load(found, OUTSIDE)
+        outside = load(found, OUTSIDE)
+        in_tree = tuple(path for path in outside.rules if tree is not None and _inside(Path(path).resolve(), tree))
+        return replace(outside, untrusted_rules=in_tree) if in_tree else outside
     inside = load(found, INSIDE)
     # a configuration in the release displaces the user's own above it; what that one made stricter stays
     outside = discover(tree.parent) if tree.parent != tree else None
@@ -316,6 +321,9 @@ def policy(options: Options, config: Config) -> Policy:
     trusted_rules = all_rules(config.trusted_rules + options.rule_files)
     if not config.trusted:
         refuse_weakening(config, trusted_rules)
+    elif config.untrusted_rules and (found := _weakening_rule_files(config, [r for r in trusted_rules if r.security])):
+        raise OpenlintError(f"{config.path}: names rule files in the checked release or its repository, which it can edit, and "
+                            f"such a file may not redefine a security rule ({'; '.join(found)})")
     rules = all_rules(config.rules + options.rule_files)
     select = list(options.select or config.select)
     ignore = list(options.ignore + config.ignore)
@@ -377,7 +385,7 @@ def _weakening_levels(config: Config, security: list[ruleset.Rule]) -> list[str]
 
 def _weakening_rule_files(config: Config, security: list[ruleset.Rule]) -> list[str]:
     found = []
-    for path in config.rules:
+    for path in config.untrusted_rules or config.rules:
         if path in config.trusted_rules:
             continue
         redefined = sorted({r.code for r in ruleset.load_user_file(path)} & {r.code for r in security})
