@@ -317,13 +317,19 @@ def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
     return rules
 
 
-def policy(options: Options, config: Config) -> Policy:
+def _refuse_untrusted(options: Options, config: Config) -> None:
+    """A configuration from the release may not weaken what it is checked against; a trusted one's rule files in the
+    checked tree (editable by the pull request) may not redefine a security rule."""
     trusted_rules = all_rules(config.trusted_rules + options.rule_files)
     if not config.trusted:
         refuse_weakening(config, trusted_rules)
     elif config.untrusted_rules and (found := _weakening_rule_files(config, [r for r in trusted_rules if r.security])):
         raise OpenlintError(f"{config.path}: names rule files in the checked release or its repository, which it can edit, and "
                             f"such a file may not redefine a security rule ({'; '.join(found)})")
+
+
+def policy(options: Options, config: Config) -> Policy:
+    _refuse_untrusted(options, config)
     rules = all_rules(config.rules + options.rule_files)
     select = list(options.select or config.select)
     ignore = list(options.ignore + config.ignore)
