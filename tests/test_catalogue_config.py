@@ -67,3 +67,14 @@ def test_a_catalogue_file_outside_the_configurations_folder_is_refused(run, tmp_
     (release / "README.md").write_text(CARD)
     result = run("check", str(release), "--config", str(config))
     assert result.code == 2 and "catalogue/0" in result.err
+
+
+def test_the_users_configuration_naming_a_catalogue_file_inside_the_checked_release_is_refused(run, tmp_path):
+    """A pull request can edit a file in the checkout: the catalogue says how open what a release points to is."""
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "README.md").write_text(CARD)
+    (release / "acme.yaml").write_text(_catalogue([_entry()]))
+    (tmp_path / ".openlint.yaml").write_text(yaml.safe_dump({"catalogue": ["release/acme.yaml"]}))
+    result = run("check", str(release))
+    assert result.code == 2 and "lies in the checked release" in result.err and result.err.count("\n") == 1

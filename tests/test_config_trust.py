@@ -312,6 +312,18 @@ def test_the_users_own_configuration_naming_a_rule_file_inside_the_checkout_may_
     assert result.code == 2 and "redefines OLW003" in result.err, result.err
 
 
+@pytest.mark.parametrize("release_config", [None, "ignore: [OLW006]\n"])
+def test_the_releases_declaration_may_not_waive_a_rule_the_users_configuration_added_or_raised(run, tmp_path, example, release_config):
+    (tmp_path / "house.yaml").write_text(HOUSE, encoding="utf-8")
+    release = _release_under_user_config(tmp_path, example, "rules: [house.yaml]\n", release_config)
+    declaration = yaml.safe_load((release / "openness.yaml").read_text())
+    declaration["components"]["deployment.data.weights"]["waivers"] = [{"rule": "HSE001", "reason": "the release says it is fine"}]
+    (release / "openness.yaml").write_text(yaml.safe_dump(declaration, sort_keys=False))
+    result = run("check", str(release), "-f", "json")
+    (house,) = by_code(result.json())["HSE001"]
+    assert result.code == 1 and not house.get("waived"), house
+
+
 def test_a_configuration_symlinked_from_the_release_to_outside_is_still_the_releases(run, tmp_path, example):
     """A .openlint.yaml in the release that links to a file outside is found in the release: untrusted."""
     outside = tmp_path / "outside.yaml"

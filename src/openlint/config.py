@@ -259,8 +259,13 @@ def configuration(options: Options) -> Config:
     # where the file was found decides, not where a symlink there leads: the release chose to put it in its tree
     if tree is None or not _inside(found, tree):
         outside = load(found, OUTSIDE)
-        in_tree = tuple(path for path in outside.rules if tree is not None and _inside(Path(path).resolve(), tree))
-        return replace(outside, untrusted_rules=in_tree) if in_tree else outside
+        if tree is None:
+            return outside
+        in_tree = tuple(path for path in outside.rules if _inside(Path(path).resolve(), tree))
+        _refuse_catalogue_in_tree(outside, tree)
+        # what the user's own configuration adds or raises, the release's declaration may not waive
+        trusted = tuple(path for path in outside.rules if path not in in_tree)
+        return replace(outside, untrusted_rules=in_tree, protected=_added_or_raised(outside, trusted))
     inside = load(found, INSIDE)
     # a configuration in the release displaces the user's own above it; what that one made stricter stays
     outside = discover(tree.parent) if tree.parent != tree else None
@@ -268,6 +273,24 @@ def configuration(options: Options) -> Config:
 
 
 FAIL_ON_RANK = {"never": 0, "error": 1, "warning": 2, "info": 3}  # how much fails: more is stricter
+
+
+def _refuse_catalogue_in_tree(config: Config, tree: Path) -> None:
+    """A catalogue file of the user's inside the checked tree is the pull request's to edit, and a catalogue says how
+    open what a release points to is: it is refused, as a release's own catalogue entries are."""
+    inside = [path for path in config.catalogue if _inside(Path(path).resolve(), tree)]
+    if inside:
+        raise OpenlintError(f"{config.path}: catalogue: {inside[0]} lies in the checked release or its repository, which can "
+                            "edit it; keep the catalogue files you trust outside it")
+
+
+def _added_or_raised(config: Config, rule_files: tuple[str, ...]) -> tuple[str, ...]:
+    """The rules a trusted configuration adds (its rule files) or raises above their own severity."""
+    rules = all_rules(rule_files)
+    house = [rule.code for path in rule_files for rule in ruleset.load_user_file(path)]
+    raised = [rule.code for key, level in config.severity.items()
+              if (rule := ruleset.find(rules, key)) is not None and ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[rule.severity]]
+    return tuple(dict.fromkeys(house + raised))
 
 
 def _kept_severities(inside: Config, outside: Config, rules: list[ruleset.Rule], kept: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -292,6 +315,7 @@ def _keep_stricter(inside: Config, outside: Config, tree: Path) -> Config:
     rules are (policy: refuse_weakening); and the output says the user's configuration was displaced."""
     # a rule file of the user's that lies in the checked tree, the pull request can edit: checked as the release's
     trusted = tuple(path for path in outside.rules if not _inside(Path(path).resolve(), tree))
+    _refuse_catalogue_in_tree(outside, tree)
     rules = all_rules(trusted)
     kept = [f"the release's configuration displaces {outside.path}"]
     house = [rule.code for path in trusted for rule in ruleset.load_user_file(path)]
@@ -351,7 +375,7 @@ def policy(options: Options, config: Config) -> Policy:
         if waiver.component is not None and waiver.component not in components:
             raise OpenlintError(f"{config.path}: waivers: no component {printable(waiver.component, 80)!r} "
                                 f"(the components are {', '.join(components)})")
-    return Policy(tuple(ruleset.select(rules, select, ignore)), severity, waivers, tuple(rules))
+    return Policy(tuple(ruleset.select(rules, select, ignore)), severity, waivers, tuple(rules), config.protected)
 
 
 def settings(options: Options) -> Settings:

@@ -53,6 +53,8 @@ class Policy(Record, frozen=True, eq=False):  # compared by identity
     severity: dict[str, str] = field(default_factory=dict)  # code -> severity override
     waivers: tuple[Waiver, ...] = ()
     known: tuple[Rule, ...] = ()  # every rule loaded, selected or not: what a waiver may name
+    # rules the user's configuration added or raised: a release's declaration may not waive them, as a security rule
+    protected: tuple[str, ...] = ()
 
 
 class Location(Record, frozen=True):
@@ -200,7 +202,7 @@ def _refusal(policy: Policy, waiver: Waiver) -> str | None:
     rule = find(list(policy.known), waiver.rule)
     if rule is None:
         return "names no rule"
-    if any(known.security for known in policy.known if waiver.names(known)):  # every rule it would cover
+    if any(known.security or known.code in policy.protected for known in policy.known if waiver.names(known)):  # every rule it would cover
         return "security"
     # a finding about what the declaration itself claims (OLD003-OLD007) is not the declaration's to acknowledge
     kinds = rule.options.get("kinds", []) if rule.function == "problem" else []
