@@ -198,3 +198,45 @@ def test_a_shard_index_pointing_into_a_submodule_not_checked_out_is_unverified(r
     result = run("check", str(root), "-f", "json")
     unverified = {place["file"] for f in result.json()["findings"] if f["code"] == "OLW011" for place in f["locations"]}
     assert result.code == 1 and "sub/pytorch_model-00001-of-00001.bin" in unverified
+
+
+EMPTY_INDEX = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big") + b"\x00" * 20
+
+
+@pytest.mark.parametrize("hidden", [".git/stash/unet", ".venv/lib/unet"])
+def test_a_folder_symlink_into_a_folder_openlint_leaves_out_is_unverified(run, tmp_path, hidden):
+    """A re-review: "unet" -> .git/stash/unet (or into a set-aside venv) held a pickle a loader reads through the link,
+    and nothing listed it: grade A, exit 0."""
+    root = tmp_path / "model"
+    shutil.copytree(EXAMPLE, root)
+    (root / ".git").mkdir()
+    (root / ".git" / "index").write_bytes(EMPTY_INDEX)
+    (root / ".venv").mkdir()
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / hidden).mkdir(parents=True)
+    (root / hidden / "diffusion_pytorch_model.bin").write_bytes(DANGEROUS)
+    (root / "unet").symlink_to(root / hidden)
+    result = run("check", str(root), "-f", "json")
+    unverified = {place["file"] for f in result.json()["findings"] if f["code"] == "OLW011" for place in f["locations"]}
+    assert result.code == 1 and "unet" in unverified
+
+
+def test_a_symlink_at_an_environments_top_counts_as_what_it_names(run, tmp_path):
+    """unet/pyvenv.cfg with unet/diffusion_pytorch_model.bin a symlink to unet/lib/x.bin: a loader opens the link."""
+    root = tmp_path / "model"
+    shutil.copytree(EXAMPLE, root)
+    (root / ".git").mkdir()
+    (root / ".git" / "index").write_bytes(EMPTY_INDEX)
+    (root / "unet" / "lib").mkdir(parents=True)
+    (root / "unet" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / "unet" / "lib" / "x.bin").write_bytes(DANGEROUS)
+    (root / "unet" / "diffusion_pytorch_model.bin").symlink_to(root / "unet" / "lib" / "x.bin")
+    report = report_of(run, root)
+    assert report["release"]["set_aside"] == [] and "OLW003" in {f["code"] for f in report["findings"]}
+
+
+def test_a_shard_under_a_differently_cased_git_folder_is_unverified(run, tmp_path):
+    root = _checkout(tmp_path)
+    (root / "pytorch_model.bin.index.json").write_text('{"weight_map": {"w": ".GIT/stash/pytorch_model-00001-of-00001.bin"}}')
+    unverified = {place["file"] for f in report_of(run, root)["findings"] if f["code"] == "OLW011" for place in f["locations"]}
+    assert ".GIT/stash/pytorch_model-00001-of-00001.bin" in unverified

@@ -116,7 +116,8 @@ def _absent(release: Release, path: str, folder: str, shards: dict[str, list[str
         release.problems.append(Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}))
     if len(absent) > MAX_SAID:
         release.problems.append(Problem("weights.shard-missing", path, None, f"the index maps tensors to {len(absent) - MAX_SAID} more files not in the release"))
-    hidden = [folder + shard for shard in absent if _left_out(release, folder + shard)]
+    folders = frozenset((*release.set_aside, *release.submodules))
+    hidden = [folder + shard for shard in absent if _left_out(release, folder + shard, folders)]
     for full in hidden[:MAX_SAID]:  # there, and a loader reads it: not scanned is unverified, never a pass
         release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, in a folder "
                                         "openlint leaves out of the release or cannot see whole (a checkout's .git, an untracked "
@@ -157,10 +158,14 @@ def _first_missing(present: set[int], total: int, wanted: int) -> list[int]:
     return found
 
 
-def _left_out(release: Release, path: str) -> bool:
-    """A path openlint did not list though a loader may find a file there: the checkout's .git, a folder set aside,
-    a submodule (a recursive clone fills in what this checkout lacks)."""
-    return path.startswith(".git/") or any(path.startswith(f"{folder}/") for folder in (*release.set_aside, *release.submodules))
+def _left_out(release: Release, path: str, hidden: frozenset[str]) -> bool:
+    """A path openlint did not list though a loader may find a file there: under the checkout's .git (any case: a
+    case-folding system opens .GIT/x as .git/x), a folder set aside, a submodule (a recursive clone fills in what
+    this checkout lacks). `hidden`: those folders; each of the path's parents is looked up once."""
+    if path.lower().startswith(".git/"):
+        return True
+    parts = path.split("/")[:-1]
+    return any("/".join(parts[:i]) in hidden for i in range(1, len(parts) + 1))
 
 
 def _check_shards_scanned(release: Release, path: str, folder: str, shards: dict[str, list[str]], by_path: dict[str, WeightFile]) -> None:

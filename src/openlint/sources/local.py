@@ -69,7 +69,9 @@ class LocalSource:
         problems: list[Problem] = []
         set_aside: list[str] = []
         submodules: list[str] = []
+        self._folder_links: dict[str, str] = {}
         files = self._inventory(problems, set_aside, submodules)
+        _links_into_hidden(self._folder_links, set_aside, problems)
         if self.as_hub is not None:
             return Listing(self.as_hub.repo_id, "hub", self.as_hub.repo_id, files, problems, self.as_hub)
         name = self.name or os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root
@@ -131,7 +133,9 @@ class LocalSource:
             return
         if stat.S_ISREG(info.st_mode):
             files[relative] = FileEntry(relative, info.st_size)
-        # symlinked folders inside the release are not descended into: their files are inventoried at their target
+        elif stat.S_ISDIR(info.st_mode):
+            # not descended into: its files are inventoried at its target, unless the target is left out (below)
+            self._folder_links[relative] = os.path.relpath(real, self.real_root).replace(os.sep, "/")
 
     # -- reads ---------------------------------------------------------------------------------------------
     def fetch(self, request: Fetch) -> Fetched:
@@ -170,6 +174,23 @@ class Tracked:
                 return True
             folder = folder.rpartition("/")[0]
         return False
+
+
+def _links_into_hidden(links: dict[str, str], set_aside: list[str], problems: list[Problem]) -> None:
+    """A folder symlink whose target openlint never lists (the checkout's .git, a folder set aside): a loader follows
+    it ("unet" -> .git/x/unet), so what it holds is unverified, never passed over."""
+    hidden = {".git", *set_aside}
+    for link, target in links.items():
+        if any(part in hidden for part in _prefixes(target)):
+            problems.append(Problem("weights.unverified", link, None, f"a symlink to {target}, a folder openlint leaves out of the "
+                                    "release: a loader follows it, and the files it holds are not checked"))
+
+
+def _prefixes(path: str) -> list[str]:
+    """"a/b/c" -> ["a", "a/b", "a/b/c"]; case-folded for ".git" on systems that fold case."""
+    parts = path.split("/")
+    found = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return found + [p.lower() for p in found if p.lower().startswith(".git")]
 
 
 def _folder(entry: os.DirEntry[str], relative: str, holding: Tracked | None, pending: list[str], set_aside: list[str]) -> None:
@@ -212,8 +233,9 @@ def _environment(entry: os.DirEntry[str]) -> bool:
     try:
         if entry.name not in _ENVIRONMENT_NAMES and not stat.S_ISREG(os.lstat(os.path.join(entry.path, "pyvenv.cfg")).st_mode):
             return False
-        with os.scandir(entry.path) as inside:  # files only: npm's node_modules/.bin is a folder, not a ".bin" weight
-            return not any(item.is_file(follow_symlinks=False) and (
+        # every entry but a real folder (npm's node_modules/.bin is one, not a ".bin" weight); a symlink counts
+        with os.scandir(entry.path) as inside:
+            return not any(not item.is_dir(follow_symlinks=False) and (
                 identify(item.name) is not None or is_code(item.name) or (item.name.lower().endswith(".json") and not item.name.startswith(".")))
                 for item in inside)
     except OSError:
