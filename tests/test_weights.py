@@ -587,3 +587,14 @@ def test_more_folder_configs_than_openlint_reads_is_not_a_pass(run, release):
     (found,) = by_code(report_of(run, release(files)))["OLW009"]
     assert "limit of 64 folder configs" in found["message"]
     assert sorted(place["file"] for place in found["locations"]) == [f"part{i}/config.json" for i in range(64, 70)]
+
+
+def test_a_component_folder_that_is_a_symlink_is_read_at_its_target(run, release):
+    """A re-review: "unet" -> src/pkg/unet_impl with my_unet.py and a config naming another repository's code; the
+    loader reads them through the link, and OLW009 said nothing."""
+    folder = release({"README.md": CARD, "model_index.json": json.dumps({"_class_name": "P", "unet": ["my_unet", "MyUNet"]}),
+                      "src/pkg/unet_impl/my_unet.py": "import os\n",
+                      "src/pkg/unet_impl/config.json": json.dumps({"auto_map": {"AutoModel": "evil/repo--m.M"}})})
+    (folder / "unet").symlink_to(folder / "src" / "pkg" / "unet_impl")
+    messages = " ".join(f["message"] for f in by_code(report_of(run, folder))["OLW009"])
+    assert "evil/repo" in messages and "my_unet.py" in messages

@@ -121,7 +121,7 @@ def assemble(source: Source, *, partial: bool = False, lfs_remote: Any = None) -
     listing = source.listing()
     release = Release(name=listing.name, source=listing.kind, location=listing.location, files=listing.files,
                       problems=list(listing.problems), hub=listing.hub, set_aside=list(listing.set_aside),
-                      submodules=list(listing.submodules))
+                      submodules=list(listing.submodules), folder_links=dict(listing.folder_links))
     reads = Reads(release)
     # a folder or file the system would not list: what it holds is unknown, so the check is incomplete
     # (a folder past the file limit too: a malicious pickle may be among the files never listed)
@@ -249,7 +249,7 @@ def _small_files(release: Release, reads: Reads, *, remote: bool) -> dict[str, i
 def _component_configs(release: Release) -> dict[str, int]:
     """A Diffusers pipeline's component configs to read; one that cannot be (a symlink out, past the limit) names
     unknown code."""
-    components = component_configs(release.files)
+    components = component_configs(release.files, release.folder_links)
     wanted = {}
     for path in components[:MAX_COMPONENT_CONFIGS]:
         if release.files[path].special:  # a symlink out of the release: a loader follows it, openlint does not
@@ -352,8 +352,8 @@ def _read_code_configs(release: Release, texts: dict[str, bytes]) -> None:
         if path in texts:
             _read_code_map(release, path, texts[path])
     if MODEL_INDEX in texts and (index := _json_object(release, MODEL_INDEX, texts[MODEL_INDEX])) is not None:
-        release.code_maps[MODEL_INDEX] = bool(weight_reader.custom_components(index, release.files))
-    for path in component_configs(release.files):
+        release.code_maps[MODEL_INDEX] = bool(weight_reader.custom_components(index, release.files, release.folder_links))
+    for path in component_configs(release.files, release.folder_links):
         if path in texts:
             _read_code_map(release, path, texts[path])
     for path in (CONFIG, *CODE_MAP_FILES, MODEL_INDEX):

@@ -62,7 +62,7 @@ def names_own_code(config: dict[str, Any], files: Iterable[str]) -> bool:
     return bool(config.get("auto_map")) or bool(config.get("custom_pipelines")) or any(is_code(path) for path in files)
 
 
-def custom_components(index: dict[str, Any], files: Iterable[str]) -> list[str]:
+def custom_components(index: dict[str, Any], files: Iterable[str], links: dict[str, str] | None = None) -> list[str]:
     """The release's Python files a Diffusers model_index.json has the pipeline load: a component's [module, class]
     whose module is `FOLDER/MODULE.py` of the release, and a `_class_name` [module, class] whose module is `MODULE.py`
     at the root (a custom pipeline). Library names (["diffusers", "UNet2DConditionModel"]) name no such file."""
@@ -70,7 +70,8 @@ def custom_components(index: dict[str, Any], files: Iterable[str]) -> list[str]:
     found = []
     for key, value in index.items():
         if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and value[0]:
-            path = f"{value[0]}.py" if key == "_class_name" else f"{key}/{value[0]}.py"
+            folder = (links or {}).get(key, key)  # a component folder that is a symlink: its module is at the target
+            path = f"{value[0]}.py" if key == "_class_name" else f"{folder}/{value[0]}.py"
             if path in present:
                 found.append(path)
     return found

@@ -254,10 +254,16 @@ MAX_COMPONENT_CONFIGS = 64  # folder configs read per check (Stable Diffusion XL
 # output a checkpoint folder per save): past it, the rest could not be checked
 
 
-def component_configs(files: Iterable[str]) -> list[str]:
+def component_configs(files: Iterable[str], links: dict[str, str] | None = None) -> list[str]:
     """The configs one folder down that can name code ("unet/config.json", "tokenizer/tokenizer_config.json",
-    "checkpoint-500/config.json"), sorted: what a loader given that folder as `subfolder=` reads."""
-    return sorted(p for p in files if p.count("/") == 1 and p.split("/", 1)[1] in COMPONENT_CODE_MAPS)
+    "checkpoint-500/config.json"), sorted: what a loader given that folder as `subfolder=` reads; for a folder that is
+    a symlink ("unet" -> "src/unet_impl"), the configs at its target, where openlint lists them."""
+    present = set(files)
+    found = {p for p in present if p.count("/") == 1 and p.split("/", 1)[1] in COMPONENT_CODE_MAPS}
+    for link, target in (links or {}).items():
+        if "/" not in link:
+            found |= {f"{target}/{name}" for name in COMPONENT_CODE_MAPS if f"{target}/{name}" in present}
+    return sorted(found)
 ADAPTER_CONFIG = "adapter_config.json"  # a PEFT adapter's config: base_model_name_or_path names what it adapts
 
 
@@ -277,6 +283,8 @@ class Release(Record, eq=False):  # compared by identity
     set_aside: list[str] = field(default_factory=list)
     # a checkout's submodules: a recursive clone fills them, so what a loader reads there may be absent here
     submodules: list[str] = field(default_factory=list)
+    # folder symlinks inside the release, to their targets: "unet" -> "src/unet_impl" is read by a loader as unet/
+    folder_links: dict[str, str] = field(default_factory=dict)
     # by configuration file (config.json, CODE_MAP_FILES): the modules its auto_map names in other repositories, by
     # repository ("org/base--tokenization_x.XTokenizer"), which trust_remote_code fetches from there
     foreign_code: dict[str, dict[str, list[str]]] = field(default_factory=dict)

@@ -32,6 +32,7 @@ class Listing(Record, eq=False):  # compared by identity
     # folders of a checkout left out as no part of the release: a Python environment or node_modules git does not track
     set_aside: list[str] = field(default_factory=list)
     submodules: list[str] = field(default_factory=list)  # a checkout's submodule folders: their files may be absent
+    folder_links: dict[str, str] = field(default_factory=dict)  # a folder symlink inside the release -> its target
 
 
 class Unreadable(Record, frozen=True):

@@ -75,7 +75,8 @@ class LocalSource:
         if self.as_hub is not None:
             return Listing(self.as_hub.repo_id, "hub", self.as_hub.repo_id, files, problems, self.as_hub)
         name = self.name or os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root
-        return Listing(name, "local", str(self.root), files, problems, set_aside=sorted(set_aside), submodules=sorted(submodules))
+        return Listing(name, "local", str(self.root), files, problems, set_aside=sorted(set_aside), submodules=sorted(submodules),
+                       folder_links=dict(self._folder_links))
 
     def _inventory(self, problems: list[Problem], set_aside: list[str], submodules: list[str]) -> dict[str, FileEntry]:
         """The release's files; `set_aside` and `submodules` are filled with a checkout's environments left out and its
