@@ -28,15 +28,36 @@ escape() {  # workflow-command data: %, CR and LF are escaped
   printf '%s' "${text//$'\n'/%0A}"
 }
 
+python="$(dirname "$(command -v openlint)")/python"
+
+write_failure_log() {  # the SARIF log of a run that could not check, through openlint's writer (never over a release file)
+  "$python" -c 'import sys; from pathlib import Path; from openlint.cli.commands import write_failure; write_failure(sys.argv[3], (("sarif", Path(sys.argv[1])),), sys.argv[2])' "$sarif" "$1" "$target" 2>/dev/null
+}
+
 boolean() {  # a true/false input, either case; anything else is a mistake to say, not to read as false
   case "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" in  # (not ${2,,}: macOS's /bin/bash 3.2 lacks it)
     true) echo true ;;
     false | "") echo false ;;
-    *) echo "::error title=openlint::$(escape "input $1 must be true or false, not '$2'")" >&2; return 1 ;;
+    *) echo "input $1 must be true or false, not '$2'"; return 1 ;;
   esac
 }
-summary_wanted="$(boolean summary "${OPENLINT_SUMMARY:-true}")" || exit 2
-fail_on_decrease="$(boolean fail-on-decrease "${OPENLINT_FAIL_ON_DECREASE:-false}")" || exit 2
+for pair in "summary:${OPENLINT_SUMMARY:-true}" "fail-on-decrease:${OPENLINT_FAIL_ON_DECREASE:-false}"; do
+  if ! said="$(boolean "${pair%%:*}" "${pair#*:}")"; then
+    # a mistaken input still leaves a SARIF log and empty outputs, as a check that could not run does
+    echo "::error title=openlint::$(escape "$said")"
+    mkdir -p "$(dirname "$sarif")"
+    marker="$work/started"
+    : > "$marker"
+    sleep 1  # as below: a log written from here on is newer than the marker
+    write_failure_log "$said"
+    written=""
+    [ "$sarif" -nt "$marker" ] && written="$sarif"
+    printf 'grade=\nscore=\nfindings=\nsarif-file=%s\ncompared-to=\nopenness-decreased=\n' "$written" >> "${GITHUB_OUTPUT:-/dev/null}"
+    exit 2
+  fi
+done
+summary_wanted="$(boolean summary "${OPENLINT_SUMMARY:-true}")"
+fail_on_decrease="$(boolean fail-on-decrease "${OPENLINT_FAIL_ON_DECREASE:-false}")"
 
 args=(check "$target" --format "$format" -o "sarif:$sarif" -o "json:$report_json" -o "markdown:$report_md")
 # fail-on: the input when given, else the configuration's, else openlint's default (error)
@@ -60,7 +81,6 @@ sleep 1  # file times may have one-second resolution: anything written from here
 openlint "${args[@]}" 2> "$errors"
 status=$?
 cat "$errors" >&2
-python="$(dirname "$(command -v openlint)")/python"
 summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
 [ "$summary_wanted" = "true" ] || summary=/dev/null
 
@@ -73,7 +93,7 @@ if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
   done
   if [ ! "$sarif" -nt "$started" ]; then  # openlint wrote no log this run (it could not start): one is written here,
     # through openlint's own writer, which never writes over a file of the release
-    "$python" -c 'import sys; from pathlib import Path; from openlint.cli.commands import write_failure; write_failure(sys.argv[3], (("sarif", Path(sys.argv[1])),), sys.argv[2])' "$sarif" "$message" "$target" 2>/dev/null
+    write_failure_log "$message"
   fi
   written="$sarif"
   [ "$sarif" -nt "$started" ] || written=""

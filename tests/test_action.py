@@ -324,6 +324,10 @@ def test_action_never_removes_a_release_file_and_reads_its_inputs_as_documented(
     runner.reset()
     odd = runner.run(STEPS[2])
     assert odd.returncode == 2 and "input fail-on-decrease must be true or false, not 'yes'" in odd.stdout + odd.stderr
+    # ... and still leaves the SARIF log an upload step with `if: always()` names, and empty outputs
+    assert runner.outputs()["sarif-file"] == "openlint.sarif" and runner.outputs()["grade"] == ""
+    log = json.loads((runner.workspace / "openlint.sarif").read_text())
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False
 
     # an input openlint refuses is named as the Action's input, not only as the command-line option it became
     runner.inputs.update({"fail-on-decrease": "false", "format": "tabular"})
