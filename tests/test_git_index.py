@@ -240,3 +240,32 @@ def test_a_shard_under_a_differently_cased_git_folder_is_unverified(run, tmp_pat
     (root / "pytorch_model.bin.index.json").write_text('{"weight_map": {"w": ".GIT/stash/pytorch_model-00001-of-00001.bin"}}')
     unverified = {place["file"] for f in report_of(run, root)["findings"] if f["code"] == "OLW011" for place in f["locations"]}
     assert ".GIT/stash/pytorch_model-00001-of-00001.bin" in unverified
+
+
+def _venv(folder: Path) -> None:
+    (folder / ".venv" / "lib").mkdir(parents=True)
+    (folder / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (folder / ".venv" / "lib" / "distutils-precedence.pth").write_text("import os; x = 1\n")
+
+
+def test_an_untracked_environment_is_left_out_of_a_worktree_and_of_a_release_in_a_subfolder(run, tmp_path):
+    """A new user's trial: a venv blocked the hook in a `git worktree` (its .git is a file) and in a checkout whose
+    release sits in a subfolder (models/flan)."""
+    root = _checkout(tmp_path)
+    _git(root, "worktree", "add", "-q", str(tmp_path / "previous"))
+    worktree = tmp_path / "previous"
+    _venv(worktree)
+    assert report_of(run, worktree)["release"]["set_aside"] == [".venv"]
+    mono = tmp_path / "mono"
+    shutil.copytree(EXAMPLE, mono / "models" / "flan")
+    _git(mono, "init", "-q")
+    _git(mono, "add", "-A")
+    _git(mono, "commit", "-q", "-m", "models")
+    _venv(mono / "models" / "flan")
+    (mono / "models" / "flan" / "unet").mkdir()
+    (mono / "models" / "flan" / "unet" / "pyvenv.cfg").write_text("x")  # committed: counts wherever it sits
+    (mono / "models" / "flan" / "unet" / "pytorch_model.bin").write_bytes(DANGEROUS)
+    _git(mono, "add", "models/flan/unet")
+    _git(mono, "commit", "-q", "-m", "unet")
+    report = report_of(run, mono / "models" / "flan")
+    assert report["release"]["set_aside"] == [".venv"] and "OLW003" in {f["code"] for f in report["findings"]}

@@ -31,12 +31,32 @@ _UNTOLD = (b"link", b"sdir")
 
 def tracked(root: Path) -> frozenset[str] | None:
     """The paths the checkout at `root` tracks (root holds its .git folder), or None when that cannot be told: no
-    .git folder (a worktree's .git file, a plain folder), no index, a format or size this reader does not take."""
-    git = root / ".git"
+    .git folder (a plain folder), no index, a format or size this reader does not take."""
+    return tracked_in(root / ".git")
+
+
+def git_dir(top: Path) -> Path | None:
+    """The git folder of the work tree at `top`: its .git folder, or where its .git file points (a worktree's or a
+    submodule's: "gitdir: ..."), or None."""
+    dot_git = top / ".git"
+    if dot_git.is_dir() and not dot_git.is_symlink():
+        return dot_git
+    text = (_read(dot_git, 4096) or b"").decode("utf-8", "replace").strip()
+    if not text.startswith("gitdir:"):
+        return None
+    target = Path(text.removeprefix("gitdir:").strip())
+    return target if target.is_absolute() else top / target
+
+
+def tracked_in(git: Path) -> frozenset[str] | None:
+    """The paths the index in git folder `git` tracks; None when it cannot be told."""
     raw = _read(git / "index")
     if raw is None:
         return None
-    hash_size = 32 if "objectformat = sha256" in (_read(git / "config", 65_536) or b"").decode("utf-8", "replace").replace("\t", " ").lower() else 20
+    config = _read(git / "config", 65_536)
+    if config is None and (common := _read(git / "commondir", 4096)) is not None:  # a worktree's config is the main one's
+        config = _read(git / common.decode("utf-8", "replace").strip() / "config", 65_536)
+    hash_size = 32 if "objectformat = sha256" in (config or b"").decode("utf-8", "replace").replace("\t", " ").lower() else 20
     try:
         return _entries(raw, hash_size)
     except (ValueError, IndexError, struct.error, UnicodeDecodeError):

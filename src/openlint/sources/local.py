@@ -160,6 +160,18 @@ class LocalSource:
 _ENVIRONMENT_NAMES = ("node_modules", "__pycache__")
 
 
+def _work_tree(root: Path) -> tuple[Path, Path] | None:
+    """(work tree, git folder) of the checkout holding `root`: the first folder up from it with a .git."""
+    from openlint.sources import gitindex
+
+    folder = Path(os.path.realpath(root))
+    for candidate in [folder, *folder.parents][:MAX_CHECKOUT_DEPTH]:
+        if os.path.lexists(candidate / ".git"):
+            git = gitindex.git_dir(candidate)
+            return (candidate, git) if git is not None else None
+    return None
+
+
 class Tracked:
     """What a checkout's .git/index says is committed: the folders holding a tracked file, and its submodules, whose
     own files are tracked by the submodule's index (not read): nothing beneath one is ever left out."""
@@ -204,16 +216,25 @@ def _folder(entry: os.DirEntry[str], relative: str, holding: Tracked | None, pen
         pending.append(relative)
 
 
+MAX_CHECKOUT_DEPTH = 64  # folders walked up from a release to the work tree holding it
+
+
 def _tracked_folders(root: Path) -> Tracked | None:
-    """The checkout at `root` as its .git/index tracks it, or None when that cannot be told (not a checkout's root,
-    an index this reader does not take): then nothing is left out."""
+    """The release at `root` as the index of the git work tree holding it tracks it (its own .git folder, a
+    worktree's or submodule's .git file, or a work tree above it: a model in a subfolder), or None when that cannot
+    be told (no work tree, an index this reader does not take): then nothing is left out."""
     from openlint.sources import gitindex
 
-    if not (root / ".git").is_dir():
+    found = _work_tree(root)
+    if found is None:
         return None
-    paths = gitindex.tracked(root)
+    top, git = found
+    paths = gitindex.tracked_in(git)
     if paths is None:
         return None
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
+    if prefix != ".":  # the release is a subfolder of the work tree: its paths, relative to it
+        paths = frozenset(path[len(prefix) + 1:] for path in paths if path.startswith(prefix + "/"))
     folders: set[str] = set()
     submodules = {path.rstrip("/") for path in paths if path.endswith("/")}
     for path in paths:
