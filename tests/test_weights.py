@@ -598,3 +598,9 @@ def test_a_component_folder_that_is_a_symlink_is_read_at_its_target(run, release
     (folder / "unet").symlink_to(folder / "src" / "pkg" / "unet_impl")
     messages = " ".join(f["message"] for f in by_code(report_of(run, folder))["OLW009"])
     assert "evil/repo" in messages and "my_unet.py" in messages
+
+
+def test_another_repositorys_code_is_flagged_at_the_line_that_names_it(run, release):
+    config = '{\n  "model_type": "llama",\n  "architectures": ["X"],\n  "auto_map": {\n    "AutoModel": "evil/repo--m.M"\n  }\n}\n'
+    (finding,) = [f for f in by_code(report_of(run, release({"README.md": CARD, "config.json": config})))["OLW009"] if "evil/repo" in f["message"]]
+    assert finding["file"] == "config.json" and finding["line"] == 4

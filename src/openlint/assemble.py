@@ -416,7 +416,7 @@ def _read_config(release: Release, raw: bytes) -> None:
     data = _json_object(release, CONFIG, raw)
     if data is not None:
         release.config = data
-        _note_foreign_code(release, CONFIG, data)
+        _note_foreign_code(release, CONFIG, data, raw)
 
 
 def _read_code_map(release: Release, path: str, raw: bytes) -> None:
@@ -425,13 +425,17 @@ def _read_code_map(release: Release, path: str, raw: bytes) -> None:
     data = _json_object(release, path, raw)
     release.code_maps[path] = data is None or bool(data.get("auto_map"))
     if data is not None:
-        _note_foreign_code(release, path, data)
+        _note_foreign_code(release, path, data, raw)
 
 
-def _note_foreign_code(release: Release, path: str, data: dict[str, Any]) -> None:
+def _note_foreign_code(release: Release, path: str, data: dict[str, Any], raw: bytes) -> None:
     elsewhere = weight_reader.foreign_code(data, list_form=path.rsplit("/", 1)[-1] == TOKENIZER_CONFIG)
     if elsewhere:
         release.foreign_code[path] = elsewhere
+        # the line that names it, for an annotation there (the first "auto_map" or "custom_pipelines" key)
+        at = min((i for i in (raw.find(b'"auto_map"'), raw.find(b'"custom_pipelines"')) if i >= 0), default=-1)
+        if at >= 0:
+            release.code_map_lines[path] = raw.count(b"\n", 0, at) + 1
 
 
 def _adapter_base(raw: bytes) -> str | None:

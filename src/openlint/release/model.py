@@ -288,6 +288,7 @@ class Release(Record, eq=False):  # compared by identity
     # by configuration file (config.json, CODE_MAP_FILES): the modules its auto_map names in other repositories, by
     # repository ("org/base--tokenization_x.XTokenizer"), which trust_remote_code fetches from there
     foreign_code: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    code_map_lines: dict[str, int] = field(default_factory=dict)  # the line of each such config that names the code
     # the configuration files whose code references could not be checked (cut at the size limit, a symlink out of
     # the release): a loader reads them whole, so what they name is unknown, not absent
     unchecked_code: dict[str, str] = field(default_factory=dict)

@@ -90,7 +90,7 @@ def _code_elsewhere(release: Release, component: str) -> Iterator[Hit]:
         more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
         yield Hit({"files": _listed(references, 5, 160), "count": len(references), "repositories": _listed(list(elsewhere), 3, 80),
                    "detail": f"{path} names code from {other} for loading to fetch: {', '.join(named)}{more}"},
-                  path, None, component, key="auto_map" if path == "config.json" else f"auto_map:{path}")
+                  path, release.code_map_lines.get(path), component, key="auto_map" if path == "config.json" else f"auto_map:{path}")
 
 
 def _listed(items: list[str], shown: int, width: int = 0) -> str:
