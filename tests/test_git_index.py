@@ -178,6 +178,14 @@ def test_a_shard_index_pointing_into_a_folder_left_out_is_unverified(run, tmp_pa
 
 
 
+def test_an_untracked_conda_environment_is_left_out(run, tmp_path):
+    root = _checkout(tmp_path)
+    (root / "env" / "conda-meta").mkdir(parents=True)
+    (root / "env" / "lib" / "numpy" / "tests").mkdir(parents=True)
+    (root / "env" / "lib" / "numpy" / "tests" / "data.pkl").write_bytes(DANGEROUS)
+    assert report_of(run, root)["release"]["set_aside"] == ["env"]
+
+
 def test_an_ordinary_node_modules_with_its_bin_folder_is_left_out(run, tmp_path):
     """npm makes node_modules/.bin for any dependency with a command: a folder, never a ".bin" weight file."""
     root = _checkout(tmp_path)

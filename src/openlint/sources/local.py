@@ -245,15 +245,28 @@ def _tracked_folders(root: Path) -> Tracked | None:
     return Tracked(frozenset(folders), frozenset(submodules))
 
 
+def _marked_environment(path: str) -> bool:
+    """A venv's pyvenv.cfg (a file) or a conda environment's conda-meta (a folder), as the tools that make them leave them."""
+    try:
+        if stat.S_ISREG(os.lstat(os.path.join(path, "pyvenv.cfg")).st_mode):
+            return True
+    except OSError:
+        pass
+    try:
+        return stat.S_ISDIR(os.lstat(os.path.join(path, "conda-meta")).st_mode)
+    except OSError:
+        return False
+
+
 def _environment(entry: os.DirEntry[str]) -> bool:
-    """A Python virtual environment (its pyvenv.cfg) or a package manager's folder, holding at its top, where a
+    """A Python virtual environment (its pyvenv.cfg, a conda env's conda-meta) or a package manager's folder, holding at its top, where a
     loader given that folder would look (Diffusers' "unet", a `subfolder=`), no weight file, no Python file and no
     JSON config: a folder dressed as an environment never hides what loading reads, whatever index a release may
     have written says. (An environment's own files sit deeper: bin/, lib/, a package's folder.)"""
     from openlint.readers.weights import identify, is_code
 
     try:
-        if entry.name not in _ENVIRONMENT_NAMES and not stat.S_ISREG(os.lstat(os.path.join(entry.path, "pyvenv.cfg")).st_mode):
+        if entry.name not in _ENVIRONMENT_NAMES and not _marked_environment(entry.path):
             return False
         # every entry but a real folder (npm's node_modules/.bin is one, not a ".bin" weight); a symlink counts
         with os.scandir(entry.path) as inside:
