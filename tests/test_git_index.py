@@ -277,3 +277,42 @@ def test_an_untracked_environment_is_left_out_of_a_worktree_and_of_a_release_in_
     _git(mono, "commit", "-q", "-m", "unet")
     report = report_of(run, mono / "models" / "flan")
     assert report["release"]["set_aside"] == [".venv"] and "OLW003" in {f["code"] for f in report["findings"]}
+
+
+def test_the_index_of_a_project_holding_a_downloaded_release_says_nothing_about_it(run, tmp_path):
+    """A re-review: a release dropped untracked into someone's checkout had its venv-looking folder set aside (and a
+    pickle deeper in it unscanned): that index tracks nothing of the release."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "a").write_text("x")
+    _git(project, "init", "-q")
+    _git(project, "add", "a")
+    _git(project, "commit", "-q", "-m", "x")
+    release = project / "downloads" / "m"
+    shutil.copytree(EXAMPLE, release)
+    (release / "venv" / "lib").mkdir(parents=True)
+    (release / "venv" / "pyvenv.cfg").write_text("x")
+    (release / "venv" / "lib" / "model.pkl").write_bytes(DANGEROUS)
+    report = report_of(run, release)
+    assert report["release"]["set_aside"] == [] and "OLW003" in {f["code"] for f in report["findings"]}
+
+
+@pytest.mark.parametrize("gitdir", ["/net/attacker.example/export/repo", "//attacker/share/.git/modules/x", "a\0b", "elsewhere"])
+def test_a_git_file_pointing_anywhere_but_where_git_puts_a_worktree_is_never_opened(tmp_path, gitdir, monkeypatch):
+    from openlint.sources import gitindex
+
+    (tmp_path / ".git").write_bytes(f"gitdir: {gitdir}\n".encode())
+    opened = []
+    monkeypatch.setattr(gitindex, "_read", lambda path, limit=0, real=gitindex._read: opened.append(str(path)) or real(path, limit or 4096))
+    assert gitindex.git_dir(tmp_path) is None
+    assert all(path.endswith(".git") for path in opened)  # only the .git file itself was read
+
+
+def test_symlinks_into_a_left_out_folder_are_said_in_bounded_findings(run, tmp_path):
+    root = tmp_path / "model"
+    shutil.copytree(EXAMPLE, root)
+    (root / ".git" / "x").mkdir(parents=True)
+    for i in range(50):
+        (root / f"l{i}").symlink_to(root / ".git" / "x")
+    places = [place for f in report_of(run, root)["findings"] if f["code"] == "OLW011" for place in f["locations"]]
+    assert len(places) == 21 and "30 more symlinks" in " ".join(p["message"] for p in places)

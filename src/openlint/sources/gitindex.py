@@ -16,6 +16,8 @@ import stat
 import struct
 from pathlib import Path
 
+from openlint.knowledge import patterns
+
 MAX_INDEX_BYTES = 64 * 1024 * 1024  # the index of a repository of about a million files; a larger one is not read
 MAX_ENTRIES = 500_000
 MAX_PATH_BYTES = 64 * 1024 * 1024  # all paths together: a version-4 index compresses them; a hostile one could not end
@@ -35,16 +37,26 @@ def tracked(root: Path) -> frozenset[str] | None:
     return tracked_in(root / ".git")
 
 
+_RE = patterns.Constants(__name__)
+_GIT_SHAPED = _RE(r"(^|/)\.git/(worktrees|modules)/[^/]+(/[^/]+)*$")
+_REMOTE_PATH = _RE(r"^(//|\\\\|/(net|Network|afs)/)")
+
+
 def git_dir(top: Path) -> Path | None:
-    """The git folder of the work tree at `top`: its .git folder, or where its .git file points (a worktree's or a
-    submodule's: "gitdir: ..."), or None."""
+    """The git folder of the work tree at `top`: its .git folder, or where its .git file points, when that is where
+    git itself puts a worktree's or a submodule's (…/.git/worktrees/NAME, …/.git/modules/NAME), else None. The .git
+    file is the release's to write: a path of another shape, or one on a network share (//host, /net/host), is
+    never opened."""
     dot_git = top / ".git"
     if dot_git.is_dir() and not dot_git.is_symlink():
         return dot_git
     text = (_read(dot_git, 4096) or b"").decode("utf-8", "replace").strip()
     if not text.startswith("gitdir:"):
         return None
-    target = Path(text.removeprefix("gitdir:").strip())
+    written = text.removeprefix("gitdir:").strip()
+    if "\0" in written or _REMOTE_PATH.match(written) or not _GIT_SHAPED.search(written.replace("\\", "/")):
+        return None
+    target = Path(written)
     return target if target.is_absolute() else top / target
 
 
@@ -54,8 +66,8 @@ def tracked_in(git: Path) -> frozenset[str] | None:
     if raw is None:
         return None
     config = _read(git / "config", 65_536)
-    if config is None and (common := _read(git / "commondir", 4096)) is not None:  # a worktree's config is the main one's
-        config = _read(git / common.decode("utf-8", "replace").strip() / "config", 65_536)
+    if config is None and git.parent.name == "worktrees":  # a worktree's config is its repository's, two folders up
+        config = _read(git.parent.parent / "config", 65_536)
     hash_size = 32 if "objectformat = sha256" in (config or b"").decode("utf-8", "replace").replace("\t", " ").lower() else 20
     try:
         return _entries(raw, hash_size)
@@ -66,7 +78,7 @@ def tracked_in(git: Path) -> frozenset[str] | None:
 def _read(path: Path, limit: int = MAX_INDEX_BYTES) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path a release wrote
         return None
     try:
         info = os.fstat(fd)

@@ -71,7 +71,7 @@ class LocalSource:
         submodules: list[str] = []
         self._folder_links: dict[str, str] = {}
         files = self._inventory(problems, set_aside, submodules)
-        _links_into_hidden(self._folder_links, set_aside, problems)
+        _links_into_hidden(self.root, self._folder_links, set_aside, problems)
         if self.as_hub is not None:
             return Listing(self.as_hub.repo_id, "hub", self.as_hub.repo_id, files, problems, self.as_hub)
         name = self.name or os.path.basename(self.real_root.rstrip(os.sep)) or self.real_root
@@ -93,7 +93,7 @@ class LocalSource:
                 problems.append(Problem("fs.unreadable", folder or ".", None, f"folder could not be listed: {exc.strerror or exc}"))
                 continue
             for entry in entries:
-                if len(files) >= MAX_FILES:
+                if len(files) + len(self._folder_links) >= MAX_FILES:
                     problems.append(Problem("fs.too-many-files", ".", None, f"more than {MAX_FILES} files; the rest were not inventoried"))
                     return files
                 relative = f"{folder}/{entry.name}" if folder else entry.name
@@ -135,7 +135,8 @@ class LocalSource:
         if stat.S_ISREG(info.st_mode):
             files[relative] = FileEntry(relative, info.st_size)
         elif stat.S_ISDIR(info.st_mode):
-            # not descended into: its files are inventoried at its target, unless the target is left out (below)
+            # not descended into: its files are inventoried at its target, unless the target is left out (below);
+            # counted toward the inventory's limit, so that a million links meet it as a million files do
             self._folder_links[relative] = os.path.relpath(real, self.real_root).replace(os.sep, "/")
 
     # -- reads ---------------------------------------------------------------------------------------------
@@ -189,21 +190,34 @@ class Tracked:
         return False
 
 
-def _links_into_hidden(links: dict[str, str], set_aside: list[str], problems: list[Problem]) -> None:
+MAX_SAID = 20  # links into left-out folders named one by one; the rest are counted
+
+
+def _links_into_hidden(root: Path, links: dict[str, str], set_aside: list[str], problems: list[Problem]) -> None:
     """A folder symlink whose target openlint never lists (the checkout's .git, a folder set aside): a loader follows
-    it ("unet" -> .git/x/unet), so what it holds is unverified, never passed over."""
-    hidden = {".git", *set_aside}
-    for link, target in links.items():
-        if any(part in hidden for part in _prefixes(target)):
-            problems.append(Problem("weights.unverified", link, None, f"a symlink to {target}, a folder openlint leaves out of the "
-                                    "release: a loader follows it, and the files it holds are not checked"))
+    it ("unet" -> .git/x/unet), so what it holds is unverified, never passed over. Folders are compared as the
+    system sees them (device and inode), not by spelling: ".VENV/x" is .venv/x where names fold case."""
+    hidden = {identity for folder in (".git", *set_aside) if (identity := _identity(root / folder)) is not None}
+    found = [link for link, target in links.items() if hidden and _under(root, target, hidden)]
+    for link in found[:MAX_SAID]:
+        problems.append(Problem("weights.unverified", link, None, f"a symlink to {links[link]}, a folder openlint leaves out of the "
+                                "release: a loader follows it, and the files it holds are not checked"))
+    if len(found) > MAX_SAID:
+        problems.append(Problem("weights.unverified", found[MAX_SAID], None, f"{len(found) - MAX_SAID} more symlinks to folders openlint "
+                                "leaves out of the release"))
 
 
-def _prefixes(path: str) -> list[str]:
-    """"a/b/c" -> ["a", "a/b", "a/b/c"]; case-folded for ".git" on systems that fold case."""
-    parts = path.split("/")
-    found = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    return found + [p.lower() for p in found if p.lower().startswith(".git")]
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _under(root: Path, target: str, hidden: set[tuple[int, int]]) -> bool:
+    parts = target.split("/")
+    return any(_identity(root.joinpath(*parts[:i])) in hidden for i in range(1, len(parts) + 1))
 
 
 def _folder(entry: os.DirEntry[str], relative: str, holding: Tracked | None, pending: list[str], set_aside: list[str]) -> None:
@@ -235,6 +249,8 @@ def _tracked_folders(root: Path) -> Tracked | None:
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
     if prefix != ".":  # the release is a subfolder of the work tree: its paths, relative to it
         paths = frozenset(path[len(prefix) + 1:] for path in paths if path.startswith(prefix + "/"))
+        if not paths:  # the index tracks nothing of it (a download dropped into a project, an ignored folder): it
+            return None  # says nothing about the release, so nothing is left out
     folders: set[str] = set()
     submodules = {path.rstrip("/") for path in paths if path.endswith("/")}
     for path in paths:
