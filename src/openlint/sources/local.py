@@ -248,6 +248,8 @@ def _tracked_folders(root: Path) -> Tracked | None:
         return None
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
     if prefix != ".":  # the release is a subfolder of the work tree: its paths, relative to it
+        if prefix + "/" in paths:  # the release is a submodule git records, not its files: its own index is not here
+            return None
         paths = frozenset(path[len(prefix) + 1:] for path in paths if path.startswith(prefix + "/"))
         if not paths:  # the index tracks nothing of it (a download dropped into a project, an ignored folder): it
             return None  # says nothing about the release, so nothing is left out
