@@ -316,3 +316,19 @@ def test_symlinks_into_a_left_out_folder_are_said_in_bounded_findings(run, tmp_p
         (root / f"l{i}").symlink_to(root / ".git" / "x")
     places = [place for f in report_of(run, root)["findings"] if f["code"] == "OLW011" for place in f["locations"]]
     assert len(places) == 21 and "30 more symlinks" in " ".join(p["message"] for p in places)
+
+
+def test_a_release_at_a_submodule_path_of_the_checkout_above_it_leaves_nothing_out(run, tmp_path):
+    top = tmp_path / "top"
+    top.mkdir()
+    (top / "r.md").write_text("x")
+    _git(top, "init", "-q")
+    _git(top, "add", "r.md")
+    _git(top, "update-index", "--add", "--cacheinfo", "160000," + "1" * 40 + ",sub")
+    release = top / "sub"
+    shutil.copytree(EXAMPLE, release)
+    (release / "venv" / "lib").mkdir(parents=True)
+    (release / "venv" / "pyvenv.cfg").write_text("x")
+    (release / "venv" / "lib" / "model.pkl").write_bytes(DANGEROUS)
+    report = report_of(run, release)
+    assert report["release"]["set_aside"] == [] and "OLW003" in {f["code"] for f in report["findings"]}
