@@ -293,19 +293,17 @@ def _added_or_raised(config: Config, rule_files: tuple[str, ...]) -> tuple[str, 
     return tuple(dict.fromkeys(house + raised))
 
 
-def _kept_severities(inside: Config, outside: Config, rules: list[ruleset.Rule], kept: list[str]) -> tuple[dict[str, str], list[str]]:
-    """The release's severities, with any the user's configuration raised higher; and the rules it raised."""
+def _kept_severities(inside: Config, outside: Config, rules: list[ruleset.Rule], kept: list[str]) -> dict[str, str]:
+    """The release's severities, with any the user's configuration raised higher."""
     # one spelling per rule (its code): a release keying a rule by name and the user by code name the same rule
     severity = {(found.code if (found := ruleset.find(rules, key)) else key): level for key, level in inside.severity.items()}
-    raised = []
     for key, level in outside.severity.items():
         rule = ruleset.find(rules, key)
-        if rule is not None and ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[rule.severity]:
-            raised.append(rule.code)
-            if ruleset.SEVERITY_RANK[level] > ruleset.SEVERITY_RANK[severity.get(rule.code, rule.severity)]:
-                severity[rule.code] = level
-                kept.append(f"severity {rule.code} {level} (kept from {outside.path})")
-    return severity, raised
+        if rule is not None and ruleset.SEVERITY_RANK[level] > max(ruleset.SEVERITY_RANK[rule.severity],
+                                                                   ruleset.SEVERITY_RANK[severity.get(rule.code, rule.severity)]):
+            severity[rule.code] = level
+            kept.append(f"severity {rule.code} {level} (kept from {outside.path})")
+    return severity
 
 
 def _keep_stricter(inside: Config, outside: Config, tree: Path) -> Config:
@@ -316,11 +314,9 @@ def _keep_stricter(inside: Config, outside: Config, tree: Path) -> Config:
     # a rule file of the user's that lies in the checked tree, the pull request can edit: checked as the release's
     trusted = tuple(path for path in outside.rules if not _inside(Path(path).resolve(), tree))
     _refuse_catalogue_in_tree(outside, tree)
-    rules = all_rules(trusted)
     kept = [f"the release's configuration displaces {outside.path}"]
-    house = [rule.code for path in trusted for rule in ruleset.load_user_file(path)]
     kept += [f"catalogue {path} (kept from {outside.path})" for path in outside.catalogue]
-    severity, raised = _kept_severities(inside, outside, rules, kept)
+    severity = _kept_severities(inside, outside, all_rules(trusted), kept)
     fail_on = inside.fail_on
     if outside.fail_on and FAIL_ON_RANK[outside.fail_on] > FAIL_ON_RANK[inside.fail_on or "error"]:
         fail_on = outside.fail_on
@@ -331,7 +327,7 @@ def _keep_stricter(inside: Config, outside: Config, tree: Path) -> Config:
         kept.append(f"min-grade {min_grade} (kept from {outside.path})")
     return replace(inside, severity=severity, fail_on=fail_on, min_grade=min_grade, kept=tuple(kept),
                    rules=(*outside.rules, *inside.rules), catalogue=(*outside.catalogue, *inside.catalogue),
-                   protected=tuple(dict.fromkeys(house + raised)), trusted_rules=trusted)
+                   protected=_added_or_raised(outside, trusted), trusted_rules=trusted)
 
 
 def all_rules(extra_files: tuple[str, ...] | list[str]) -> list[ruleset.Rule]:
