@@ -12,6 +12,7 @@ from typing import Any
 from openlint.knowledge import patterns
 from openlint.readers.weights import Opener, identify
 from openlint.release import limits
+from openlint.release.limits import said
 from openlint.release.model import Problem, Release, WeightFile
 
 _RE = patterns.Constants(__name__)
@@ -66,11 +67,10 @@ def _check_index(release: Release, path: str, text: str, by_path: dict[str, Weig
         del shards[shard]
     # a loader joins the name to the folder ("./x", "a/../x", "/abs"): what it opens is not the file of that name
     # openlint looked for, so it is neither missing nor scanned
-    for shard in crooked[:MAX_SAID]:
-        release.problems.append(Problem("weights.unverified", path, None, f"the index maps tensors to {shard!r}, a path a loader resolves "
-                                        "to some other file than one of that name in the release, so it is not checked"))
-    if len(crooked) > MAX_SAID:
-        release.problems.append(Problem("weights.unverified", path, None, f"the index maps tensors to {len(crooked) - MAX_SAID} more such paths"))
+    said(release.problems, crooked,
+         lambda shard: Problem("weights.unverified", path, None, f"the index maps tensors to {shard!r}, a path a loader resolves "
+                               "to some other file than one of that name in the release, so it is not checked"),
+         lambda more: Problem("weights.unverified", path, None, f"the index maps tensors to {more} more such paths"))
     _check_shards_exist(release, path, folder, shards)
     _check_shards_scanned(release, path, folder, shards, by_path)
     if ".safetensors.index." in path:
@@ -112,19 +112,15 @@ def _check_shards_exist(release: Release, path: str, folder: str, shards: dict[s
 
 
 def _absent(release: Release, path: str, folder: str, shards: dict[str, list[str]], absent: list[str]) -> None:
-    for shard in absent[:MAX_SAID]:
-        release.problems.append(Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}))
-    if len(absent) > MAX_SAID:
-        release.problems.append(Problem("weights.shard-missing", path, None, f"the index maps tensors to {len(absent) - MAX_SAID} more files not in the release"))
+    said(release.problems, absent,
+         lambda shard: Problem("weights.shard-missing", path, None, f"the index maps {len(shards[shard])} tensors to {shard}, which is not in the release", {"shard": shard}),
+         lambda more: Problem("weights.shard-missing", path, None, f"the index maps tensors to {more} more files not in the release"))
     folders = frozenset((*release.set_aside, *release.submodules))
     hidden = [folder + shard for shard in absent if _left_out(release, folder + shard, folders)]
-    for full in hidden[:MAX_SAID]:  # there, and a loader reads it: not scanned is unverified, never a pass
-        release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, in a folder "
-                                        "openlint leaves out of the release or cannot see whole (a checkout's .git, an untracked "
-                                        "environment, a submodule)"))
-    if len(hidden) > MAX_SAID:
-        release.problems.append(Problem("weights.unverified", path, None, f"it maps tensors to {len(hidden) - MAX_SAID} more files in folders "
-                                        "openlint leaves out of the release"))
+    said(release.problems, hidden,  # there, and a loader reads it: not scanned is unverified, never a pass
+         lambda full: Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, in a folder openlint leaves "
+                              "out of the release or cannot see whole (a checkout's .git, an untracked environment, a submodule)"),
+         lambda more: Problem("weights.unverified", path, None, f"it maps tensors to {more} more files in folders openlint leaves out of the release"))
 
 
 def _incomplete(release: Release, path: str, totals: dict[tuple[str, str], set[int]]) -> None:
@@ -143,7 +139,7 @@ def _incomplete(release: Release, path: str, totals: dict[tuple[str, str], set[i
         release.problems.append(Problem("weights.shard-missing", path, None, f"{incomplete - MAX_SAID} more numbered series of shards are incomplete"))
 
 
-MAX_SAID = 20  # files named one by one per index and kind of problem; the rest are counted (a crafted index maps thousands)
+MAX_SAID = limits.MAX_SAID
 
 
 def _first_missing(present: set[int], total: int, wanted: int) -> list[int]:
@@ -180,12 +176,10 @@ def _check_shards_scanned(release: Release, path: str, folder: str, shards: dict
         entry = identify(full)
         if full not in by_path or entry is None or entry.get("scan") != "pickle":
             unscanned.append(full)
-    for full in unscanned[:MAX_SAID]:
-        release.problems.append(Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, so a loader "
-                                        "reads it as weights, but its name is not one openlint scans as a weight file"))
-    if len(unscanned) > MAX_SAID:
-        release.problems.append(Problem("weights.unverified", path, None, f"it maps tensors to {len(unscanned) - MAX_SAID} more files "
-                                        "openlint does not scan as weight files"))
+    said(release.problems, unscanned,
+         lambda full: Problem("weights.unverified", full, None, f"the shard index {path} maps tensors to it, so a loader "
+                              "reads it as weights, but its name is not one openlint scans as a weight file"),
+         lambda more: Problem("weights.unverified", path, None, f"it maps tensors to {more} more files openlint does not scan as weight files"))
 
 
 def _check_against_headers(problems: list[Problem], path: str, folder: str, shards: dict[str, list[str]],

@@ -1,5 +1,10 @@
 """How much of a release openlint reads: one set of limits, whatever the source."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 CARD_BYTES = 1_000_000  # 30x the largest real card in the corpus; a larger card is read up to here and reported
 TEXT_BYTES = 1_000_000  # licence texts, use policies, declarations
 CONFIG_BYTES = 5_000_000  # config.json of large multimodal models reaches a few hundred KB
@@ -25,3 +30,13 @@ HUB_MAX_HEADERS_PER_RESPONSE = 256  # HTTP header lines in one answer (the HTTP 
 HUB_ERROR_BYTES = 65_536  # an error answer's body, read for its error code only
 HUB_RETRIES = 3  # retries of a request that timed out, was refused or answered 429/5xx
 HUB_RATE_LIMIT_WAIT = 30.0  # seconds per check spent honouring Retry-After before giving up as rate limited
+
+MAX_SAID = 20  # places named one by one per kind of problem; the rest are counted (a crafted index maps thousands)
+
+
+def said(problems: list, items: list, one: Callable[[Any], Any], rest: Callable[[int], Any]) -> None:
+    """A problem for each of the first MAX_SAID items, and one that counts the rest: findings stay bounded however
+    many a release crafts."""
+    problems.extend(one(item) for item in items[:MAX_SAID])
+    if len(items) > MAX_SAID:
+        problems.append(rest(len(items) - MAX_SAID))

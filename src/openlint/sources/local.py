@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from openlint.errors import OpenlintError
+from openlint.release import limits
 from openlint.release.model import FileEntry, HubFacts, Problem
 from openlint.sources.base import Fetch, Fetched, Listing, Opener, Unreadable
 
@@ -190,21 +191,17 @@ class Tracked:
         return False
 
 
-MAX_SAID = 20  # links into left-out folders named one by one; the rest are counted
-
-
 def _links_into_hidden(root: Path, links: dict[str, str], set_aside: list[str], problems: list[Problem]) -> None:
     """A folder symlink whose target openlint never lists (the checkout's .git, a folder set aside): a loader follows
     it ("unet" -> .git/x/unet), so what it holds is unverified, never passed over. Folders are compared as the
     system sees them (device and inode), not by spelling: ".VENV/x" is .venv/x where names fold case."""
     hidden = {identity for folder in (".git", *set_aside) if (identity := _identity(root / folder)) is not None}
     found = [link for link, target in links.items() if hidden and _under(root, target, hidden)]
-    for link in found[:MAX_SAID]:
-        problems.append(Problem("weights.unverified", link, None, f"a symlink to {links[link]}, a folder openlint leaves out of the "
-                                "release: a loader follows it, and the files it holds are not checked"))
-    if len(found) > MAX_SAID:
-        problems.append(Problem("weights.unverified", found[MAX_SAID], None, f"{len(found) - MAX_SAID} more symlinks to folders openlint "
-                                "leaves out of the release"))
+    limits.said(problems, found,
+                lambda link: Problem("weights.unverified", link, None, f"a symlink to {links[link]}, a folder openlint leaves out of the "
+                                     "release: a loader follows it, and the files it holds are not checked"),
+                lambda more: Problem("weights.unverified", found[limits.MAX_SAID], None, f"{more} more symlinks to folders openlint "
+                                     "leaves out of the release"))
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
