@@ -186,3 +186,19 @@ def test_an_earlier_version_in_a_folder_of_another_name_is_the_same_release(run,
     assert named == "someone/t5-copy"
     kept = run("diff", str(report), str(checkout), "-f", "json")  # graded as someone/t5-copy: not T5's own
     assert kept.code == 1 and json.loads(kept.out)["components"]
+
+
+def test_a_licence_file_removed_is_openness_down_though_the_level_stays(run, tmp_path):
+    """Llama 2 without its LICENSE.txt: the weights are D3 either way (3 rubric points, then none), but what may be
+    done with them shrank, and a release gate (`fail-on-decrease`) must see it."""
+    old = corpus_release(CORPUS / "cards" / "meta-llama__Llama-2-7b-hf", tmp_path / "old")
+    new = corpus_release(CORPUS / "cards" / "meta-llama__Llama-2-7b-hf", tmp_path / "new")
+    (new / "LICENSE.txt").unlink()
+    result = run("diff", str(old), str(new), "-f", "json")
+    assert result.code == 1, result.out + result.err
+    data = json.loads(result.out)
+    weights = next(c for c in data["components"] if c["id"] == "deployment.data.weights")
+    assert (weights["before"], weights["after"], weights["direction"]) == ("D3", "D3", "down")
+    assert any("fewer permissions" in reason and "llama2" in reason for reason in data["reasons"])
+    # and back: a licence added is no loss
+    assert run("diff", str(new), str(old)).code == 0

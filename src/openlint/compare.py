@@ -1,7 +1,8 @@
 """`openlint diff`: two releases compared on their JSON reports: components whose level changed and why (evidence
 before and after), findings added and resolved, the grade and the crosswalk verdicts before and after. Openness went
-down when the grade's score fell, a component's level fell, or a component assessed before could not be assessed
-now (a release gate must not pass on a check that could not finish)."""
+down when the grade's score fell, a component's level fell, its licence granted fewer rubric points at the same level
+(Llama 2's licence removed: D3 either way), or a component assessed before could not be assessed now (a release gate
+must not pass on a check that could not finish)."""
 
 from __future__ import annotations
 
@@ -120,8 +121,19 @@ def _direction(before: dict[str, Any], after: dict[str, Any]) -> str:
     if before["status"] != "unknown" and after["status"] == "unknown":
         return "down" if before["level"] is not None else "changed"
     if before["level"] is not None and after["level"] is not None:
-        return "down" if after["level"] < before["level"] else "up" if after["level"] > before["level"] else "changed"
+        if after["level"] != before["level"]:
+            return "down" if after["level"] < before["level"] else "up"
+        # the same level on a licence that grants less (Llama 2's 3 points to no licence's 0 are both D3): what may
+        # be done with the component shrank, and a release gate must see it
+        points = _points(before), _points(after)
+        if None not in points and points[0] != points[1]:
+            return "down" if points[1] < points[0] else "up"
     return "changed"
+
+
+def _points(component: dict[str, Any]) -> int | None:
+    rubric = component.get("rubric")
+    return rubric.get("points") if isinstance(rubric, dict) and isinstance(rubric.get("points"), int) else None
 
 
 def _components(old: dict[str, Any], new: dict[str, Any]) -> list[ComponentChange]:
@@ -135,6 +147,14 @@ def _components(old: dict[str, Any], new: dict[str, Any]) -> list[ComponentChang
             before["id"], before.get("title", before["id"]), before["label"], now["label"], _direction(before, now),
             before["licence"], now["licence"], before["status"], now["status"], _evidence(before), _evidence(now)))
     return changes
+
+
+def _reason(change: ComponentChange) -> str:
+    if change.after == "UNK":
+        return f"{change.title}: {change.before} -> {change.after} (could not be assessed)"
+    if change.before == change.after:  # the same level, a licence granting less
+        return f"{change.title}: {change.before} under {change.licence_before or 'no identified licence'} -> {change.after} under {change.licence_after or 'no identified licence'} (fewer permissions)"
+    return f"{change.title}: {change.before} -> {change.after}"
 
 
 def _key(finding: dict[str, Any]) -> tuple[Any, ...]:
@@ -164,8 +184,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], names: tuple[str | None, s
     added = tuple(f for f in new["findings"] if not f.get("waived") and _key(f) not in old_keys)
     resolved = tuple(f for f in old["findings"] if not f.get("waived") and _key(f) not in new_keys)
     score_before, score_after = old["grade"]["score"], new["grade"]["score"]
-    reasons = [f"{c.title}: {c.before} -> {c.after}" + (" (could not be assessed)" if c.after == "UNK" else "")
-               for c in components if c.direction == "down"]
+    reasons = [_reason(c) for c in components if c.direction == "down"]
     if score_after < score_before:
         reasons.insert(0, f"grade {old['grade']['grade']} ({score_before:g}) -> {new['grade']['grade']} ({score_after:g})")
     return Change(*_names(old, new, names), old["grade"]["grade"], new["grade"]["grade"], score_before, score_after,
