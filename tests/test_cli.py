@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -383,3 +384,25 @@ def test_init_keeps_the_grade_of_a_derivative_of_every_catalogued_model(tmp_path
         if (before, score) != after:
             changed.append((model.id, (before, score), after))
     assert not changed
+
+
+def test_a_minimum_grade_is_not_met_by_leaving_components_unassessed(run, release):
+    """Naming a base nobody can look up leaves its pre-training out of the grade (UNK). That must not lift a release
+    past a --min-grade its known parts do not reach: the gate counts what was not assessed at level 1, and says so,
+    while the grade shown stays the one over what was assessed."""
+    from conftest import WEIGHTS
+
+    card = "---\nlicense: apache-2.0\nbase_model: acme/unknown-base-7b\n---\n# tuned\n"
+    folder = release({"README.md": card, "model.safetensors": WEIGHTS}, name="tuned-unknown-base")
+    grade = json.loads(run("check", str(folder), "--no-config", "-f", "json").out)["grade"]
+    assert grade["lowest_grade"] > grade["grade"]  # a worse letter: pre-training at level 1 costs points
+    gated = run("check", str(folder), "--no-config", "--fail-on", "never", "--min-grade", grade["grade"])
+    assert gated.code == 1 and "only if what was not assessed (pre-training code, pre-training datasets) is open" in gated.err
+    assert f"at level 1 it would be {grade['lowest_grade']}" in gated.err
+    assert run("check", str(folder), "--no-config", "--fail-on", "never", "--min-grade", grade["lowest_grade"]).code == 0
+    # declared, the components are assessed, and the gate is decided on them
+    (folder / "openness.yaml").write_text("version: 1\ncomponents:\n  training.data.pretraining:\n    status: not-released\n"
+                                          "  training.code.pretraining:\n    status: not-released\n")
+    declared = json.loads(run("check", str(folder), "--no-config", "-f", "json").out)["grade"]
+    assert declared["grade"] == declared["lowest_grade"]
+    assert run("check", str(folder), "--no-config", "--fail-on", "never", "--min-grade", declared["grade"]).code == 0

@@ -63,7 +63,7 @@ def cli() -> None:
 @click.option("--select", multiple=True, type=RuleSelectors(), help="Only these rules: codes, code prefixes (OLS) or names; comma-separated.")
 @click.option("--ignore", multiple=True, type=RuleSelectors(), help="Skip these rules; comma-separated.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit status 1 [default: error].")
-@click.option("--min-grade", type=click.Choice(GRADES, case_sensitive=False), help="Exit 1 when the grade is below this letter.")
+@click.option("--min-grade", type=click.Choice(GRADES, case_sensitive=False), help="Exit 1 when the grade is below this letter, counting components not assessed (UNK) at level 1.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Configuration file [default: .openlint.yaml or pyproject.toml [tool.openlint], searched from TARGET upward].")
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")

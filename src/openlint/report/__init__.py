@@ -137,10 +137,15 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
     def min_grade_failure(self, min_grade: str | None, source: str | None = None) -> str | None:
         """Why the run fails the minimum grade, in one sentence, or None when it does not. `source`: where the
         minimum was set (default: the --min-grade option)."""
-        if not self.below(min_grade):
-            return None
-        grade = self.grade
-        return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} ({source or f'--min-grade {min_grade}'})."
+        grade, where = self.grade, source or f"--min-grade {min_grade}"
+        if self.below(min_grade):
+            return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} ({where})."
+        if min_grade and grade.lowest and not at_least(grade.lowest, min_grade):
+            # the gate cannot be decided on what was assessed: a check that could not finish is not a pass
+            return (f"Openness grade {grade.letter} ({grade.score:g}/100) meets the minimum {min_grade} ({where}) only if what "
+                    f"was not assessed ({', '.join(self.not_assessed())}) is open; at level 1 it would be {grade.lowest}. "
+                    "Check the base model (openlint check BASE) or declare those components in openness.yaml.")
+        return None
     def statistics(self) -> list[dict[str, Any]]:
         """Per rule, how often it fired (every location counts, as ruff counts every violation), most first;
         acknowledged findings are left out."""

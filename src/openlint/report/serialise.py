@@ -74,7 +74,8 @@ def lineage(value: Report) -> dict[str, Any] | None:
 
 def grade(value: Report) -> dict[str, Any]:
     result = value.grade
-    return {"grade": result.letter, "score": result.score, "uncapped_grade": result.uncapped, "caps": list(result.caps),
+    return {"grade": result.letter, "score": result.score, "uncapped_grade": result.uncapped, "lowest_grade": result.lowest or result.letter,
+            "caps": list(result.caps),
             "breakdown": list(result.breakdown)}
 
 
