@@ -95,6 +95,7 @@ def test_min_grade(run, example, release):
     (["check", ".", "--select", "NOPE999"], "unknown rule selector"),
     (["check", ".", "--format", "yaml"], "Invalid value"),
     (["check", ".", "--min-grade", "Z"], "Invalid value"),
+    (["check", ".", "-q", "-v"], "contradict each other"),
     (["check", ".", "--timeout", "0"], "Invalid value"),
     (["check", ".", "--no-such-option"], "No such option"),
     (["check", ".", "-o"], "requires an argument"),

@@ -18,8 +18,8 @@ PLAIN = [
     ["check", "--format", "concise", "--quiet-on-success"],
     ["check", "some/folder", "-f", "json", "--no-config"],
     ["check", "--format=sarif", "org/name", "--offline", "--partial"],
-    ["check", "-q", "-q", "-v", "--fail-on", "warning", "--min-grade", "C", "--color"],
-    ["check", "--no-color", "--statistics", "--fail-on=never", "--min-grade=A", "--verbose", "--quiet", "x"],
+    ["check", "-q", "-q", "--fail-on", "warning", "--min-grade", "C", "--color"],
+    ["check", "--no-color", "--statistics", "--fail-on=never", "--min-grade=A", "--verbose", "-v", "x"],
     ["check", "--format", "text", "--format", "github", "--color", "--no-color"],
     ["check", "--min-grade", "c", "x"],  # a grade in lower case, as --select takes codes
 ]

@@ -34,6 +34,8 @@ def check_options(target: str, given: dict[str, Any]) -> Options:
         raise OpenlintError(f"--statistics prints text, or JSON with -f json; -f {given['output_format']} has no statistics form")
     if given["config_path"] is not None and given["no_config"]:
         raise OpenlintError(f"--config {given['config_path']} and --no-config contradict each other: give one")
+    if given["quiet"] and given["verbose"]:  # netting them out silently would print what neither asked for
+        raise OpenlintError("-q/--quiet and -v/--verbose contradict each other: give one")
     if typo := mistyped_folder(target):
         raise OpenlintError(typo)
     output_format = given["output_format"] or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
