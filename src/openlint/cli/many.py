@@ -47,7 +47,8 @@ def audit() -> None:
     Targets: Hub ids or URLs, folders, --from FILE (one per line, # comments), or a Hub query (--author, --search,
     --tag, --limit). An interrupted audit resumes: targets already graded in --db at the same revision are skipped
     (--again grades them anew, e.g. folders or a branch that changed since). A failing target is recorded with its
-    error and the audit goes on. Exit 0 when every target was tried.
+    error and the audit goes on. Exit 0 when every target was graded (or already was), 1 when any failed (its row
+    holds the error; the same command tries it again), 2 for a broken invocation.
     """
 
 
@@ -105,6 +106,8 @@ def audit_run(targets: tuple[str, ...], **given: Any) -> None:
         click.echo(f"openlint audit: ... and {done.failed - len(done.failures)} more (SELECT target, error FROM results WHERE status = 'error')", err=True)
     click.echo(f"openlint audit: {len(mine)} target(s){shard}: {done.ok} graded, {done.failed} failed, "
                f"{done.skipped} already done; {given['db']}", err=True)
+    # a script (a nightly audit) must see that some rows are errors; running the command again retries them
+    sys.exit(1 if done.failed else 0)
 
 
 @audit.command("merge")
