@@ -210,6 +210,8 @@ EVERY_PICKLE = {
         stub_pickle(("0", "cpu", Global("torch", "FloatStorage"))), 2, 4),
         (stub_pickle(("1", Call(Global("os", "system"), ("x",)), Global("torch", "FloatStorage"))), 1, 4)])),
     "a legacy tar checkpoint's tensor record": ("model.bin", _tar_with(tensors=[global_pickle("os", "system")])),
+    # torch unpickles the storage views after the last storage (a security review's find)
+    "a legacy tar checkpoint's storage views": ("model.bin", _tar_with(views=OS_SYSTEM_PROTOCOL0)),
     "a .pt2 archive nesting a torch.save archive": ("model.pt2", _pt2(torch_zip(global_pickle("os", "system")))),
     "a deflated .pt2 member": ("model.pt2", _pt2(torch_zip(global_pickle("os", "system")), zipfile.ZIP_DEFLATED)),
     "a .nemo tar holding a checkpoint": ("model.nemo", None),
@@ -531,6 +533,27 @@ def test_a_tar_checkpoint_with_duplicate_member_names_is_unverified(run, release
     assert result.code == 1
     unverified = [f for f in result.json()["findings"] if f["code"] == "OLW011"]
     assert unverified and "duplicate" in unverified[0]["message"]
+
+
+@pytest.mark.parametrize("link_type", ["LNKTYPE", "SYMTYPE"])
+def test_a_tar_checkpoint_member_that_links_to_another_is_unverified(run, release, link_type):
+    """torch's tar.extract("storages") and extractfile("pickle") follow a link to the member it names: a hard link
+    named `storages` ran a pickle kept in `notes.txt` (a security review's find)."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name, content in {"notes.txt": pickle.dumps(0, protocol=2) + OS_SYSTEM_PROTOCOL0,
+                              "tensors": pickle.dumps(0, protocol=2), "pickle": benign_torch_pickle()}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+        link = tarfile.TarInfo("storages")
+        link.type, link.linkname = getattr(tarfile, link_type), "notes.txt"
+        archive.addfile(link)
+    found = assert_refused(run, release, "model.bin", buffer.getvalue(), {"OLW011"})
+    assert any("is a link to 'notes.txt'" in f["message"] for f in found["OLW011"])
 
 
 @pytest.mark.parametrize("name, content", [

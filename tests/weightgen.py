@@ -244,8 +244,10 @@ def npy_bytes(descr: str, payload: bytes, shape: tuple = (1,)) -> bytes:
     return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + payload
 
 
-def torch_tar(pickle_member: bytes, storages: list[tuple[bytes, int, int]] | None = None, tensors: list[bytes] | None = None) -> bytes:
-    """torch's oldest checkpoint format: a tar of sys_info, pickle, storages and tensors (legacy_load)."""
+def torch_tar(pickle_member: bytes, storages: list[tuple[bytes, int, int]] | None = None, tensors: list[bytes] | None = None,
+              views: bytes | None = None) -> bytes:
+    """torch's oldest checkpoint format: a tar of sys_info, pickle, storages (ending with the storage views' pickle)
+    and tensors (legacy_load)."""
     import tarfile
 
     if storages is None:
@@ -253,6 +255,7 @@ def torch_tar(pickle_member: bytes, storages: list[tuple[bytes, int, int]] | Non
     stor = pickle.dumps(len(storages), protocol=2)
     for args, numel, size in storages:
         stor += args + struct.pack("<q", numel) + bytes(numel * size)
+    stor += pickle.dumps([], protocol=2) if views is None else views
     tens = pickle.dumps(len(tensors or []), protocol=2)
     for args in tensors or []:
         tens += args + struct.pack("<ii", 1, 0) + struct.pack("<qqq", 4, 1, 0)

@@ -61,6 +61,18 @@ def scan_tar(handle: Any, name: str, result: ScanResult, budget: Budget, depth: 
     for member in members:
         if member.isreg():
             _scan_member(handle, member, f"{name}:{member.name}", result, budget, depth, nested)
+        elif (member.islnk() or member.issym()) and _loaded(member.name):
+            # torch's extract() and extractfile() follow a link to the member it names, whose bytes were never read
+            # as this member's
+            raise Unverifiable(f"{name}: tar member {member.name!r} is a link to {member.linkname!r}; a loader reads it as "
+                               "the member it links to")
+
+
+_TORCH_MEMBERS = ("sys_info", "pickle", "storages", "tensors")
+
+
+def _loaded(member_name: str) -> bool:
+    return member_name in _TORCH_MEMBERS or member_name.rsplit("/", 1)[-1].lower().endswith(NESTED_SUFFIXES)
 
 
 def _members(handle: Any, name: str, budget: Budget) -> list[Any]:
@@ -114,7 +126,7 @@ def _count(source: Source, label: str, result: ScanResult, what: str) -> int:
 
 def _scan_storages(source: Source, label: str, result: ScanResult) -> None:
     """storages: a count, then per storage a pickle (key, location, storage type), an 8-byte element count and the
-    raw elements, which torch reads with no unpickling."""
+    raw elements, which torch reads with no unpickling; then one more pickle, the storage views, which it loads."""
     for _ in range(_count(source, label, result, "storage")):
         before = len(result.imports)
         if scan_pickles(source, label, result, limit=1) == []:
@@ -128,6 +140,7 @@ def _scan_storages(source: Source, label: str, result: ScanResult) -> None:
         (elements,) = struct.unpack("<q", raw)
         if elements < 0 or not source.skip(elements * _ELEMENT_SIZE[types[-1]]):
             raise Unverifiable(f"{label}: a storage claims more bytes than the member holds")
+    scan_pickles(source, label, result, limit=1)  # storage_views: torch unpickles it after the storages
 
 
 def _scan_tensors(source: Source, label: str, result: ScanResult) -> None:
