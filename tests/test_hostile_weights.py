@@ -535,6 +535,55 @@ def test_a_tar_checkpoint_with_duplicate_member_names_is_unverified(run, release
     assert unverified and "duplicate" in unverified[0]["message"]
 
 
+def _two_directories() -> bytes:
+    """One zip, two central directories: Python's zipfile adds the bytes it infers were prepended to every offset and
+    reads the second (a benign data.pkl); torch's miniz takes the end record's offsets as written and reads the first
+    (os.system)."""
+    def local(name: bytes, data: bytes) -> bytes:
+        return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, zlib.crc32(data), len(data), len(data), len(name), 0) + name + data
+
+    def central(name: bytes, data: bytes, offset: int) -> bytes:
+        return struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, zlib.crc32(data), len(data), len(data),
+                           len(name), 0, 0, 0, 0, 0, offset) + name
+
+    evil, benign, version = OS_SYSTEM_PROTOCOL0, benign_torch_pickle(), b"3\n"
+    pkl, ver = b"archive/data.pkl", b"archive/version"
+    body = local(pkl, evil) + bytes(200)
+    at_benign = len(body)
+    body += local(pkl, benign)
+    at_version = len(body)
+    body += local(ver, version)
+    for_torch = central(pkl, evil, 0) + central(ver, version, at_version)
+    shift = len(for_torch)
+    for_python = central(pkl, benign, at_benign - shift) + central(ver, version, at_version - shift)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 2, 2, len(for_torch), len(body), 0)
+    return body + for_torch + for_python + end
+
+
+def _unicode_path_renamed() -> bytes:
+    """A member stored as archive/data.pkl whose Unicode Path extra field renames it, in Python 3.12+'s zipfile, to
+    a raw-storage name openlint never unpickles; torch finds it by the stored name."""
+    renamed = struct.pack("<BL", 1, zlib.crc32(b"archive/data.pkl")) + b"archive/data/0"
+    info = zipfile.ZipInfo("archive/data.pkl")
+    info.extra = struct.pack("<HH", 0x7075, len(renamed)) + renamed
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(info, OS_SYSTEM_PROTOCOL0)
+        archive.writestr("archive/extra.pkl", benign_torch_pickle())
+        archive.writestr("archive/version", "3\n")
+    return buffer.getvalue()
+
+
+def test_a_zip_whose_readers_would_see_different_central_directories_is_unverified(run, release):
+    found = assert_refused(run, release, "model.bin", _two_directories(), {"OLW011"})
+    assert any("bytes before the zip archive" in f["message"] for f in found["OLW011"])
+
+
+def test_a_zip_member_renamed_by_its_unicode_path_field_is_not_trusted_by_its_new_name(run, release):
+    # Python 3.12+ renames it (unverified: OLW011); before 3.12, zipfile reads the stored name and finds os.system
+    assert_refused(run, release, "model.bin", _unicode_path_renamed(), {"OLW011", "OLW003"})
+
+
 @pytest.mark.parametrize("link_type", ["LNKTYPE", "SYMTYPE"])
 def test_a_tar_checkpoint_member_that_links_to_another_is_unverified(run, release, link_type):
     """torch's tar.extract("storages") and extractfile("pickle") follow a link to the member it names: a hard link

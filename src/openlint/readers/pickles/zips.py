@@ -32,12 +32,22 @@ def zip_layout(handle: Any, name: str) -> tuple[Any, list[Any], dict[str, int]]:
     Returns the archive, its members and where each member's data starts."""
     archive = _open_bounded(handle, name)
     members = archive.infolist()
+    if archive.start_dir != archive_offset(handle):
+        # zipfile shifts every offset by the bytes it finds before the archive; torch's reader (miniz) takes them as
+        # written: a second central directory laid out for each shows each a different data.pkl
+        raise Unverifiable(f"{name}: {archive.start_dir - archive_offset(handle)} bytes before the zip archive; readers "
+                           "disagree on where its members are")
     if len(members) > limits.MAX_ZIP_MEMBERS:
         raise LimitHit(f"{name}: {len(members)} zip members; more than {limits.MAX_ZIP_MEMBERS}")
     seen: set[str] = set()
     spans: list[tuple[int, int, str]] = []
     starts: dict[str, int] = {}
     for info in members:
+        if info.filename != info.orig_filename:
+            # zipfile renames a member by its Unicode Path extra field (Python 3.12+) or cuts it at a NUL; torch looks
+            # members up by the name as stored
+            raise Unverifiable(f"{name}: zip member {info.orig_filename!r} reads as {info.filename!r} in Python's zipfile; "
+                               "readers disagree on its name")
         if info.filename in seen:
             raise Unverifiable(f"{name}: duplicate zip member {info.filename!r}; readers disagree on which one counts")
         seen.add(info.filename)
@@ -46,6 +56,13 @@ def zip_layout(handle: Any, name: str) -> tuple[Any, list[Any], dict[str, int]]:
         spans.append((info.header_offset, data + info.compress_size, info.filename))
     _refuse_overlaps(spans, archive.start_dir, name)
     return archive, members, starts
+
+
+def archive_offset(handle: Any) -> int:
+    """Where the end record says the central directory starts, as written (zipfile's own end-record reader)."""
+    import zipfile
+
+    return zipfile._EndRecData(handle)[zipfile._ECD_OFFSET]
 
 
 def _open_bounded(handle: Any, name: str) -> Any:
