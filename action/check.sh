@@ -31,7 +31,7 @@ escape() {  # workflow-command data: %, CR and LF are escaped
 python="$(dirname "$(command -v openlint)")/python"
 
 write_failure_log() {  # the SARIF log of a run that could not check, through openlint's writer (never over a release file)
-  "$python" -c 'import sys; from pathlib import Path; from openlint.cli.commands import write_failure; write_failure(sys.argv[3], (("sarif", Path(sys.argv[1])),), sys.argv[2])' "$sarif" "$1" "$target" 2>/dev/null
+  "$python" -I -c 'import sys; from pathlib import Path; from openlint.cli.commands import write_failure; write_failure(sys.argv[3], (("sarif", Path(sys.argv[1])),), sys.argv[2])' "$sarif" "$1" "$target" 2>/dev/null
 }
 
 boolean() {  # a true/false input, either case; anything else is a mistake to say, not to read as false
@@ -98,10 +98,13 @@ if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
   written="$sarif"
   [ "$sarif" -nt "$started" ] || written=""
   echo "::error title=openlint::$(escape "openlint could not check $target: $message")"
+  # the message may quote the release (a key of its configuration): inert markdown, never a link or an image
+  inert="$("$python" -I -c 'import sys; from openlint.formats.markdown import code, text; print(code(sys.argv[1]), text(sys.argv[2]), sep="\n")' "$target" "$message" 2>/dev/null)" \
+    || inert=$'the target\nopenlint could not be run (see the step log)'
   {
-    echo "## openlint could not check \`$target\`"
+    echo "## openlint could not check ${inert%%$'\n'*}"
     echo
-    echo "> $message"
+    echo "> ${inert#*$'\n'}"
   } >> "$summary"
   {
     echo "grade="
@@ -114,7 +117,7 @@ if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
   exit 2
 fi
 
-"$python" - "$report_json" >> "${GITHUB_OUTPUT:-/dev/null}" <<'PY'
+"$python" -I - "$report_json" >> "${GITHUB_OUTPUT:-/dev/null}" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1], encoding="utf-8"))
 counts = report["summary"]
@@ -126,7 +129,7 @@ print(f"findings={counts['error'] + counts['warning'] + counts['info']}")
 PY
 echo "sarif-file=$sarif" >> "${GITHUB_OUTPUT:-/dev/null}"
 cat "$report_md" >> "$summary"
-if [ "$format" != "github" ] && reason="$(grep -m 1 'below the minimum' "$errors")"; then
+if [ "$format" != "github" ] && reason="$(grep -m 1 -E 'below the minimum|meets the minimum [A-F] .* only if' "$errors")"; then
   echo "::error title=openlint min-grade::$(escape "${reason#openlint: }")"  # the github format writes it itself
 fi
 

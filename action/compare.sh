@@ -92,7 +92,7 @@ run_compare() {
   local config=()
   [ -n "${OPENLINT_CONFIG:-}" ] && config=(--config "$OPENLINT_CONFIG")
   # the earlier release is named as it was asked for (a tag and its commit), not by the folder it was exported to
-  "$python" -m openlint diff "$old" "$report_json" --format markdown --old-name "$compared" ${config[@]+"${config[@]}"} \
+  "$python" -I -m openlint diff "$old" "$report_json" --format markdown --old-name "$compared" ${config[@]+"${config[@]}"} \
     > "$work/diff.md" 2> "$work/diff-stderr.txt"
   status=$?
   cat "$work/diff-stderr.txt" >&2

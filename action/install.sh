@@ -8,8 +8,8 @@ venv="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/openlint-venv"
 constraints="$GITHUB_ACTION_PATH/action/constraints.txt"
 version="${OPENLINT_VERSION:-}"
 version="${version#v}"  # v0.2.0, as the tags will be named, is 0.2.0 on PyPI
-if ! "$python" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))'; then
-  echo "::error title=openlint::openlint needs Python 3.10 to 3.13; python-version gave $("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'an unknown one')"
+if ! "$python" -I -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))'; then
+  echo "::error title=openlint::openlint needs Python 3.10 to 3.13; python-version gave $("$python" -I -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'an unknown one')"
   exit 2
 fi
 if [ -n "$version" ]; then
@@ -24,10 +24,10 @@ else
   spec="$GITHUB_ACTION_PATH"
   echo "Installing openlint from the Action's checkout${OPENLINT_ACTION_REF:+ at $OPENLINT_ACTION_REF}"
 fi
-"$python" -m venv "$venv"
+"$python" -I -m venv "$venv"
 # a venv keeps its programs in bin/, except on Windows runners: Scripts/
 bin="$venv/bin"
 [ -d "$venv/Scripts" ] && [ ! -d "$bin" ] && bin="$venv/Scripts"
-"$bin/python" -m pip install --quiet --disable-pip-version-check --constraint "$constraints" "$spec"
+"$bin/python" -I -m pip install --quiet --disable-pip-version-check --constraint "$constraints" "$spec"
 "$bin/openlint" --version
 echo "$bin" >> "$GITHUB_PATH"

@@ -370,3 +370,43 @@ fi
     calls = log.read_text().splitlines()
     assert calls[0].startswith("python -m pip install") and calls[1] == "openlint --version"
     assert path_file.read_text().strip() == str(tmp_path / "openlint-venv" / "Scripts")
+
+
+def test_a_failure_quoting_the_release_is_inert_in_the_job_summary(tmp_path):
+    """openlint's one-line error can quote the release's own configuration (an unknown key): in the job summary it
+    is text, never a link, an image or HTML (a security review's find: "> $message" was written as markdown)."""
+    release = tmp_path / "release"
+    shutil.copytree(EXAMPLE, release)
+    (release / ".openlint.yaml").write_text('"[Click to approve](https://evil.example/x) <img src=https://evil.example/p.png>": 1\n')
+    summary = tmp_path / "summary.md"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path),
+                "OPENLINT_TARGET": "release", "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_STEP_SUMMARY": str(summary)})
+    done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 2, done.stdout + done.stderr
+    written = summary.read_text()
+    assert written.startswith("## openlint could not check `release`") and "Click to approve" in written
+    assert "<img" not in written and "](https://evil.example/x)" not in written
+
+
+def test_the_action_never_imports_a_module_from_the_checked_out_release(tmp_path):
+    """The Action runs in the workspace: the pull request's files. `python -c`, `python -m` and `python -` put that
+    folder first on sys.path, so a release's json.py or openlint/ package was imported by the Action's own Python
+    (a security review's find). Every interpreter the scripts start is isolated (-I)."""
+    workspace = tmp_path / "workspace"
+    shutil.copytree(EXAMPLE, workspace)
+    marker = tmp_path / "imported"
+    planted = f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n"
+    for module in ("json.py", "platform.py", "pathlib.py", "openlint/__init__.py", "openlint/__main__.py"):
+        (workspace / module).parent.mkdir(exist_ok=True)
+        (workspace / module).write_text(planted)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
+                "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+                "GITHUB_OUTPUT": str(tmp_path / "output"), "OPENLINT_COMPARE_TO": str(EXAMPLE)})
+    # a check that runs, its outputs (json) and a comparison (python -m openlint diff); then one that cannot run
+    for extra in ({}, {"OPENLINT_CONFIG": "missing.yaml", "OPENLINT_COMPARE_TO": "none"}):
+        done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env | extra, cwd=workspace, capture_output=True, text=True)
+        assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr, done.stderr
+    assert "openlint diff" in (tmp_path / "summary.md").read_text()  # the comparison ran
+    assert not marker.exists(), marker.read_text()
