@@ -179,6 +179,26 @@ def test_a_symlinked_report_is_replaced_not_written_through(run, release, monkey
     assert not (folder / "out.md").is_symlink() and (folder / "README.md").read_text().startswith("---\nlicense: mit")
 
 
+def test_an_output_is_never_written_through_a_folder_link_the_release_holds(run, release, tmp_path, monkeypatch):
+    """A pull request can make `reports/` a link to anywhere: the report, the failure log after a usage error, and a
+    diff's output are refused there (exit 2) and nothing is written where the link points (a security review's find)."""
+    folder = release({"README.md": "---\nlicense: mit\n---\n# m\n"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (folder / "reports").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.chdir(folder)
+    result = run("check", "-o", "sarif:reports/openlint.sarif")
+    assert result.code == 2 and "goes through reports, a symbolic link in the checked release" in result.err
+    assert run("check", "--no-such-option", "-o", "sarif:reports/openlint.sarif").code == 2
+    assert run("diff", ".", ".", "-o", "reports/diff.md").code == 2
+    assert list(elsewhere.iterdir()) == []
+    # a link above the release (the user's own choice of folder) is no concern
+    above = tmp_path / "linked-release"
+    above.symlink_to(folder, target_is_directory=True)
+    assert run("check", str(above), "-o", f"sarif:{above / 'openlint.sarif'}").code in (0, 1)
+    assert (folder / "openlint.sarif").exists()
+
+
 def test_a_usage_error_writes_only_the_outputs_click_would_have_taken(run, release, tmp_path, monkeypatch):
     """`--token -o`: -o is the token; the next word the target. Nothing is written over a file named there."""
     monkeypatch.chdir(tmp_path)

@@ -56,6 +56,33 @@ def refuse_overwriting_the_release(target: str, outputs: tuple[tuple[str, Path],
         if name is not None:
             raise OpenlintError(f"-o {clean(str(path))} would overwrite {clean(name)}, a file of the checked release that openlint "
                                 "reads; write the report elsewhere")
+        link = _link_in_release(target, path)
+        if link is not None:
+            raise OpenlintError(f"-o {clean(str(path))} goes through {clean(link)}, a symbolic link in the checked release: the "
+                                "release would choose where the report is written; write it elsewhere")
+
+
+def _writable(target: str, path: Path) -> bool:
+    """Neither a file of the release openlint reads, nor reached through a link the release holds."""
+    return _release_file(target, path) is None and _link_in_release(target, path) is None
+
+
+def _link_in_release(target: str, path: Path) -> str | None:
+    """A folder of the output's path that is a symbolic link inside the release folder (a pull request can make
+    `reports/` a link to anywhere); None when there is none. The release folder itself, and anything above it, the
+    user chose."""
+    try:
+        roots = {Path(os.path.abspath(target)), Path(os.path.realpath(target))}
+        if not os.path.isdir(target):
+            return None
+        folder = Path(os.path.abspath(path)).parent
+        for part in (folder, *folder.parents):
+            inside = [root for root in roots if part != root and part.is_relative_to(root)]
+            if inside and part.is_symlink():
+                return part.relative_to(inside[0]).as_posix()
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def _release_file(target: str, path: Path) -> str | None:
@@ -128,7 +155,7 @@ def usage_failure(command: Any, args: list[str], message: str) -> None:
         outputs = tuple(ctx.params.get("outputs") or ())
         target = ctx.params.get("target") or "."
         # the target is not known for sure: this folder's files are kept from being overwritten too
-        outputs = tuple((fmt, path) for fmt, path in outputs if _release_file(".", path) is None)
+        outputs = tuple((fmt, path) for fmt, path in outputs if _writable(".", path))
         write_failure(str(target), outputs, message)
     except Exception:  # noqa: BLE001 - the usage error is the one to report
         return
@@ -139,7 +166,7 @@ def write_failure(target: str, outputs: tuple[tuple[str, Path], ...], message: s
 
     log = sarif.failure(message)
     for fmt, path in outputs:
-        if fmt == "sarif" and _release_file(target, path) is None:
+        if fmt == "sarif" and _writable(target, path):
             try:
                 write_atomic(path, log)
             except OpenlintError:
