@@ -355,11 +355,11 @@ def test_the_install_step_finds_a_windows_venvs_scripts_folder(tmp_path):
     """On windows-latest a venv keeps python and openlint in Scripts/, not bin/: the step must use and export that."""
     log = tmp_path / "calls.txt"
     fake = tmp_path / "fakepython"
-    # a stand-in for the runner's Python: `-m venv DIR` lays out DIR as Windows does; the venv's programs log their calls
+    # a stand-in for the runner's Python: `-I -m venv DIR` lays out DIR as Windows does; the venv's programs log their calls
     fake.write_text(f"""#!/usr/bin/env bash
-if [ "$1 $2" = "-m venv" ]; then
-  mkdir -p "$3/Scripts"
-  for tool in python openlint; do printf '#!/usr/bin/env bash\\necho "%s $*" >> {log}\\n' "$tool" > "$3/Scripts/$tool"; chmod +x "$3/Scripts/$tool"; done
+if [ "$1 $2 $3" = "-I -m venv" ]; then
+  mkdir -p "$4/Scripts"
+  for tool in python openlint; do printf '#!/usr/bin/env bash\\necho "%s $*" >> {log}\\n' "$tool" > "$4/Scripts/$tool"; chmod +x "$4/Scripts/$tool"; done
 fi
 """)
     fake.chmod(0o755)
@@ -368,7 +368,7 @@ fi
     done = subprocess.run(["bash", str(ROOT / "action" / "install.sh")], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     calls = log.read_text().splitlines()
-    assert calls[0].startswith("python -m pip install") and calls[1] == "openlint --version"
+    assert calls[0].startswith("python -I -m pip install") and calls[1] == "openlint --version"
     assert path_file.read_text().strip() == str(tmp_path / "openlint-venv" / "Scripts")
 
 

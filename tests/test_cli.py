@@ -141,7 +141,7 @@ def test_a_mistyped_folder_is_not_looked_up_on_the_hub(run, tmp_path, monkeypatc
     # ids an audit reads from a list (or a Hub query) are Hub ids whatever folders exist here: offline, the error
     # is the Hub cache's, not a typo's
     (tmp_path / "list.txt").write_text("releases/model-1\n")
-    assert run("audit", "--from", str(tmp_path / "list.txt"), "--db", str(tmp_path / "a.db"), "--offline").code == 0
+    assert run("audit", "--from", str(tmp_path / "list.txt"), "--db", str(tmp_path / "a.db"), "--offline").code == 1  # the target failed
     import sqlite3
 
     [error] = sqlite3.connect(tmp_path / "a.db").execute("SELECT error FROM results").fetchone()
