@@ -437,6 +437,8 @@ def _safetensors(header: bytes, data: int) -> bytes:
     (lambda: _safetensors(b'{"__metadata__": {"x": "' + b"a" * (17 * 2**20) + b'"}}', 0), "header of"),
     (lambda: _safetensors(b"{" + b",".join(b'"t%d":{"dtype":"U8","shape":[1],"data_offsets":[%d,%d]}' % (i, i, i + 1) for i in range(30_000)) + b"}", 30_000), "tensors"),
     (lambda: _safetensors(b'{"__metadata__": {"x": "' + b"{" * 30_000 + b'"}}', 0), "tensors"),  # braces in a string count too
+    # millions of one-element dimensions: a Python call each, 3.5 s a file before they were counted
+    (lambda: _safetensors(b'{"a":{"dtype":"U8","shape":[' + b",".join([b"1"] * 2_000_000) + b'],"data_offsets":[0,1]}}', 1), "integers"),
 ])
 def test_safetensors_past_the_caps_are_unverified(run, release, content, fragment):
     safety, found, code = check(run, release, {"model.safetensors": content()})
@@ -673,6 +675,23 @@ def test_weight_metadata_kept_for_the_report_is_bounded(run, release):
     kept = weights["model.safetensors"]["metadata"]
     assert kept["license"] == "mit" and kept["x"].startswith("\\x85") and len(kept["x"]) <= 65_537 * 4  # each escaped as \x85
     assert sum(len(v) for v in weights["m.gguf"]["metadata"].values() if isinstance(v, str)) <= 1_000_000
+
+
+def test_gguf_number_arrays_kept_for_the_report_are_bounded():
+    """general.* arrays of 1024 numbers each, 2000 of them: two million values were kept and escaped for every output
+    (8 such files took 2.2 GB; a security review's find). Numbers count toward the file's kept total as strings do."""
+    import struct as packing
+
+    entries = b""
+    for i in range(2000):
+        key = f"general.k{i}".encode()
+        values = packing.pack("<1024Q", *range(i * 1024, i * 1024 + 1024))
+        entries += packing.pack("<Q", len(key)) + key + packing.pack("<IIQ", 9, 10, 1024) + values
+    data = b"GGUF" + packing.pack("<IQQ", 3, 0, 2000) + entries
+    from openlint.readers import gguf
+
+    kept = gguf.read_header(io.BytesIO(data), len(data)).metadata
+    assert 0 < sum(len(v) for v in kept.values() if isinstance(v, list)) <= gguf.MAX_KEPT_TOTAL // 16
 
 
 def test_weight_scans_share_one_time_budget_per_check(run, release, monkeypatch):

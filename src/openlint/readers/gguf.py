@@ -223,7 +223,10 @@ def _read_scalar_array(cursor: _Cursor, key: str, keep: bool, item_type: int, co
     size = _SCALARS[item_type][1]
     if count * size > cursor.left:
         raise GGUFError(f"{key} claims {count} elements; the file is too small to hold them")
-    if keep and count <= MAX_KEPT_ARRAY:
+    # kept numbers count toward the file's kept total as strings do (16 bytes each, as a report writes one): 8000
+    # general.* arrays of 1024 numbers were 8 million values to keep and escape for every output
+    if keep and count <= MAX_KEPT_ARRAY and cursor.kept + 16 * count <= MAX_KEPT_TOTAL:
+        cursor.kept += 16 * count
         fmt = _SCALARS[item_type][0][1]
         return list(struct.unpack(f"<{count}{fmt}", cursor.take(count * size, key)))
     cursor.skip(count * size, key)

@@ -16,6 +16,9 @@ from openlint.support.record import Record, field
 LIBRARY_MAX_HEADER = 100_000_000  # the safetensors library's own cap: a longer header is invalid
 MAX_HEADER = 16 * 1024 * 1024  # openlint's cap, lower: a longer (valid) header is not read, the file is unverified
 MAX_TENSORS = 25_000  # ~0.3 s and ~25 MiB to check; real files hold at most a few thousand
+# integers in the header (shapes and offsets): 16 a tensor at the tensor limit. Each costs a Python call to check,
+# and 8 million one-element shape entries took 3.5 s a file (a security review's find)
+MAX_INTEGERS = 16 * MAX_TENSORS
 
 DTYPE_BITS = {
     "BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8, "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8,
@@ -110,8 +113,19 @@ def _decode(raw: bytes, header: SafetensorsHeader) -> dict[str, Any]:
         raise HeaderError("invalid header: it does not start with '{'")
     if stripped is not text:
         header.warnings.append("the header starts with spaces before '{'")
+    counted = 0
+
+    def integer(digits: str) -> int:
+        nonlocal counted
+        counted += 1
+        if counted > MAX_INTEGERS:
+            raise HeaderLimit(f"more than {MAX_INTEGERS} integers in the header; more than openlint's limit")
+        return _u64(digits)
+
     try:
-        document = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_int=_u64)
+        document = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_int=integer)
+    except HeaderLimit:
+        raise
     except (ValueError, RecursionError) as exc:
         raise HeaderError(f"invalid JSON in header: {exc}") from None
     if not isinstance(document, dict):
