@@ -213,7 +213,7 @@ def corpus_repo(folder: str, repo_id: str, sha: str | None = None, **options):
                 files[path] = VirtualFile(head, size)
             elif path.endswith(".gguf") and size >= 24:  # as corpus_release writes it: an empty, valid header
                 from weightgen import gguf_bytes
-                files[path] = VirtualFile(gguf_bytes({}), size)
+                files[path] = VirtualFile(gguf_bytes({}, tensors=1), size)
             else:
                 files[path] = VirtualFile(b"", size)
     for item in source.iterdir():

@@ -341,7 +341,7 @@ def test_keeping_the_stricter_level_compares_one_rule_however_it_is_spelled(run,
     """The release raises OLW008 to error by code; the user's configuration names it warning by name. The release's
     error stands (the stricter), and nothing is said to be kept from the user's."""
     release = _release_under_user_config(tmp_path, example, "severity:\n  code-on-load-format: warning\n", "severity:\n  OLW008: error\n")
-    (release / "model.h5").write_bytes(b"x")
+    (release / "model.h5").write_bytes(b"\x89HDF\r\n\x1a\n")
     report = run("check", str(release), "-f", "json").json()
     assert {f["severity"] for f in by_code(report)["OLW008"]} == {"error"}
     assert not any("OLW008 warning" in change for change in report["configuration"]["changes"])

@@ -668,7 +668,7 @@ def test_weight_metadata_kept_for_the_report_is_bounded(run, release):
     header = json.dumps({"__metadata__": {"license": "mit", "x": value}, "t": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}},
                         ensure_ascii=False).encode()
     many = {f"general.k{i}": "a" * 60_000 for i in range(40)}  # 2.4 MB of general.* strings
-    folder = release({"README.md": CARD, "model.safetensors": _safetensors(header, 1), "m.gguf": gguf_bytes(many)})
+    folder = release({"README.md": CARD, "model.safetensors": _safetensors(header, 1), "m.gguf": gguf_bytes(many, tensors=1)})
     result = run("check", str(folder), "-f", "json", "--no-config")
     assert result.code in (0, 1), result.err
     weights = {w["path"]: w for w in result.json()["weights"]}
@@ -715,7 +715,7 @@ def test_gguf_keys_do_not_use_up_the_kept_metadata_budget(run, release):
     used = sum(len(k) + len(v) for k, v in kv.items())
     kv["general.pad"] = "y" * (1_000_000 - used - len("general.pad") - 5)  # the kept total now a few bytes short of 1 MB
     kv["general.license"] = "mit"
-    safety, found, code = check(run, release, {"m.gguf": gguf_bytes(kv)})
+    safety, found, code = check(run, release, {"m.gguf": gguf_bytes(kv, tensors=1)})
     assert "OLW007" not in found and safety["m.gguf"] in PASSING
 
 

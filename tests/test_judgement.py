@@ -54,7 +54,7 @@ def _content(code: str) -> str | bytes:
     anything else: that text."""
     if code == "T":
         return b"\x80\x04N."  # a pickle of None
-    return weight_file() if code == "W" else gguf_bytes({"general.architecture": "llama"}) if code == "G" else code
+    return weight_file() if code == "W" else gguf_bytes({"general.architecture": "llama"}, tensors=1) if code == "G" else code
 
 
 def test_an_empty_gguf_makes_no_quantisation(run, release):

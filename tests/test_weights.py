@@ -259,7 +259,7 @@ def test_gguf_metadata_becomes_evidence(run, release):
 
 
 def test_gguf_licence_conflicting_with_the_card_is_reported(run, release):
-    folder = release({"README.md": CARD, "m.gguf": gguf_bytes({"general.license": "llama2"})})
+    folder = release({"README.md": CARD, "m.gguf": gguf_bytes({"general.license": "llama2"}, tensors=1)})
     (conflict,) = by_code(report_of(run, folder))["OLL003"]
     assert "apache-2.0 in README.md:2" in conflict["message"] and "llama2 in m.gguf" in conflict["message"]
 
@@ -280,7 +280,7 @@ def test_hostile_gguf_is_rejected_before_allocating(content, fragment):
 # -- other formats ---------------------------------------------------------------------------------------------------
 
 def test_other_formats_are_identified_and_classed(run, release):
-    folder = release({"README.md": CARD, "model.onnx": b"\x08\x07", "tf_model.h5": b"\x89HDF\r\n", "flax_model.msgpack": b"\x80",
+    folder = release({"README.md": CARD, "model.onnx": b"\x08\x07", "tf_model.h5": b"\x89HDF\r\n\x1a\n", "flax_model.msgpack": b"\x80",
                       "saved_model/saved_model.pb": b"\x08", "modeling_custom.py": "import os\n", "config.json": '{"auto_map": {"AutoModel": "modeling_custom.Model"}}'})
     report = report_of(run, folder)
     safety = {w["path"]: (w["format"], w["safety"]) for w in report["weights"]}
@@ -291,6 +291,34 @@ def test_other_formats_are_identified_and_classed(run, release):
     found = by_code(report)
     assert "modeling_custom.py" in found["OLW009"][0]["message"]
     assert {f["file"] for f in found["OLW008"]} == {"tf_model.h5", "saved_model/saved_model.pb"}
+
+
+@pytest.mark.parametrize("name, content", [
+    ("model.onnx", b"placeholder\n"), ("tf_model.h5", b"placeholder\n"), ("flax_model.msgpack", b"placeholder\n"),
+    ("model.tflite", b"placeholder\n"), ("model.mlmodel", b"placeholder\n"), ("model.ggmlv3", b"placeholder\n"),
+    ("model.safetensors", b"\x02\x00\x00\x00\x00\x00\x00\x00{}"),  # a valid header with no tensors
+    ("model.gguf", b"GGUF" + struct.pack("<IQQ", 3, 0, 0)),  # a valid header with no tensors
+])
+def test_a_placeholder_with_a_weight_files_name_releases_no_weights(run, release, name, content):
+    """`echo placeholder > model.onnx` graded the weights D5 and lifted the no-weights cap (a new user's find); so did
+    ten bytes of safetensors holding no tensor (a security review's). A file of a format judged by name must start as
+    that format does; a header must hold a tensor."""
+    report = report_of(run, release({"README.md": CARD, name: content}))
+    (weight,) = report["weights"]
+    assert weight["safety"] == "invalid"
+    assert by_code(report)["OLW012"][0]["file"] == name
+    weights = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
+    assert weights["status"] != "released" and weights["level"] in (None, 1)
+
+
+def test_real_starts_of_the_formats_judged_by_name_are_weights(run, release):
+    files = {"a.onnx": b"\x08\x07\x12\x04onnx", "b.h5": bytes(512) + b"\x89HDF\r\n\x1a\n", "c.keras": b"PK\x03\x04" + bytes(26),
+             "d.msgpack": b"\x81\xa6params\x80", "e.tflite": b"\x1c\x00\x00\x00TFL3", "f.mlmodel": b"\x08\x04",
+             "g.ggml": b"tjgg\x01\x00\x00\x00"}
+    report = report_of(run, release({"README.md": CARD, **files}))
+    assert {w["path"]: w["safety"] for w in report["weights"]} == {
+        "a.onnx": "safe", "b.h5": "may-execute", "c.keras": "may-execute", "d.msgpack": "safe", "e.tflite": "safe",
+        "f.mlmodel": "safe", "g.ggml": "safe"}
 
 
 # -- remote code -----------------------------------------------------------------------------------------------------

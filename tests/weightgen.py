@@ -281,7 +281,7 @@ def smallest_weights(path: str) -> bytes | None:
         head, data = safetensors_bytes({"w": ("U8", [1])})
         return head + b"\0" * data
     if scan == "gguf":
-        return gguf_bytes({})
+        return gguf_bytes({}, tensors=1)
     if scan == "pickle":
         return torch_zip(benign_torch_pickle())
     return None

@@ -147,6 +147,8 @@ def inspect(path: str, size: int, opener: Opener, problems: list[Problem], out_o
         # judged by name alone, an empty .onnx_data or .msgpack would pass for weights: a placeholder is not weights
         mark_invalid(weight, "weights.empty", "an empty file, not weights", problems)
         return weight
+    if entry.get("magic") and not _starts_as(entry, path, opener, weight, problems):
+        return weight
     if not judge_by_format(weight, entry):
         try:
             with opener(path) as handle:
@@ -161,6 +163,29 @@ def inspect(path: str, size: int, opener: Opener, problems: list[Problem], out_o
             weight.detail = f"could not be read: {exc.strerror or exc}"
             problems.append(Problem(unreadable_kind(entry), path, None, weight.detail))
     return weight
+
+
+def _starts_as(entry: dict[str, Any], path: str, opener: Opener, weight: WeightFile, problems: list[Problem]) -> bool:
+    """Whether a file of a format judged by name starts as files of that format do (rules/weight-formats.yaml
+    `magic`): a text placeholder named model.onnx is not weights. A file that cannot be read is left to the format's
+    own judgement."""
+    span = max(len(LFS_POINTER), *(at + len(bytes.fromhex(raw)) for at, raw in _magic(entry)))
+    try:
+        with opener(path) as handle:
+            head = handle.read(span)
+    except OSError:
+        return True
+    if head.startswith(LFS_POINTER):  # as for the formats scanned: a checkout without its LFS objects
+        mark_invalid(weight, "weights.lfs-pointer", "a Git LFS pointer, not the weights (fetch with git lfs pull)", problems)
+        return False
+    if any(head[at:at + len(bytes.fromhex(raw))] == bytes.fromhex(raw) for at, raw in _magic(entry)):
+        return True
+    mark_invalid(weight, "weights.placeholder", f"it does not start as a {entry['format']} file does, so it holds no weights", problems)
+    return False
+
+
+def _magic(entry: dict[str, Any]) -> list[tuple[int, str]]:
+    return [(item.get("at", 0), item["hex"].replace(" ", "")) for item in entry["magic"]]
 
 
 def unreadable_kind(entry: dict[str, Any]) -> str:
@@ -182,6 +207,9 @@ def _scan_safetensors(weight: WeightFile, handle: BinaryIO, problems: list[Probl
 
 
 def apply_safetensors_header(weight: WeightFile, header: safetensors.SafetensorsHeader, problems: list[Problem]) -> None:
+    if not header.tensors:  # `{}`: ten bytes that would pass for fully open weights
+        mark_invalid(weight, "weights.placeholder", "a safetensors file that holds no tensors, not weights", problems)
+        return
     weight.safety = "safe"
     weight.parameters = header.parameters
     weight.dtypes = header.dtypes()
@@ -234,6 +262,9 @@ def _judge_gguf(weight: WeightFile, read: Callable[[], Any], problems: list[Prob
         return
     except gguf.GGUFError as exc:
         mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
+        return
+    if header.tensor_count == 0:
+        mark_invalid(weight, "weights.placeholder", "a GGUF file that holds no tensors, not weights", problems)
         return
     weight.metadata = header.metadata
     if not header.complete:  # what the rest of the header holds was not read: not a pass, as before it was fetched
