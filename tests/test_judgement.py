@@ -30,6 +30,8 @@ def test_judgement_case(run, tmp_path, name):
     got = {key: components[KEYS[key]]["label"] for key in case["expect"] if key in KEYS}
     if "kind" in case["expect"]:
         got["kind"] = report["lineage"]["kind"]
+    if "bases" in case["expect"]:
+        got["bases"] = report["lineage"]["bases"]
     notes = {key: components[KEYS[key]]["note"] for key in case["expect"] if key in KEYS}
     assert got == case["expect"], notes
     # where the way of being at a level matters ("not released" is stated, "undisclosed" is a documentation gap)

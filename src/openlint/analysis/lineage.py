@@ -113,8 +113,18 @@ def named_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> li
     if card is None:
         return []
     found = [name for index, block in enumerate(card.blocks[:INTRO_BLOCKS]) for name in _bases_in(card, index, block, catalogue, vocab)]
-    own = _own_names(release)
-    return [b for b in dict.fromkeys(found) if _short(b) not in own and not _not_a_model(b, catalogue)][:8]
+    own, data = _own_names(release), _not_models(card)
+    return [b for b in dict.fromkeys(found) if _short(b) not in own and b.lower() not in data and not _not_a_model(b, catalogue)][:8]
+
+
+_HUB_OTHER = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets|spaces)/([\w.-]+/[\w.-]+)")
+
+
+def _not_models(card: Card) -> set[str]:
+    """Ids the card itself gives as datasets or Spaces (a link to huggingface.co/datasets/ID, its `datasets:` list):
+    "fine-tuned on the instruction data [my-org/sft-mix](.../datasets/my-org/sft-mix)" names no base model."""
+    ids = {m.group(1).lower() for link in card.links if (m := _HUB_OTHER.match(link.url))}
+    return ids | {d.lower() for d in _as_ids(card.metadata.get("datasets"))}
 
 
 def _bases_in(card: Card, index: int, block: Block, catalogue: Catalogue, vocab: Vocabulary) -> list[str]:
