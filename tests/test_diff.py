@@ -202,3 +202,22 @@ def test_a_licence_file_removed_is_openness_down_though_the_level_stays(run, tmp
     assert any("fewer permissions" in reason and "llama2" in reason for reason in data["reasons"])
     # and back: a licence added is no loss
     assert run("diff", str(new), str(old)).code == 0
+
+
+def test_evaluation_results_deleted_are_openness_down_though_the_score_rises(run, release):
+    """A card reporting results with no pointer to the code grades general evaluation C1; deleting the results makes
+    it N/A (out of the score), so the score rose and diff passed the release (a new user's find). A component graded
+    before that no longer applies is openness down: the gate sees what the release stopped saying."""
+    from conftest import WEIGHTS
+
+    card = "---\nlicense: apache-2.0\n---\n# my-model\n\nA small language model.\n"
+    results = "\n## Evaluation\n\n| Benchmark | Score |\n|---|---|\n| MMLU | 45.3 |\n| HellaSwag | 77.2 |\n"
+    old = release({"README.md": card + results, "model.safetensors": WEIGHTS}, name="a/my-model")
+    new = release({"README.md": card, "model.safetensors": WEIGHTS}, name="b/my-model")
+    result = run("diff", str(old), str(new), "-f", "json")
+    assert result.code == 1, result.out + result.err
+    data = json.loads(result.out)
+    general = next(c for c in data["components"] if c["id"] == "evaluation.code.general")
+    assert (general["before"], general["after"], general["direction"]) == ("C1", "N/A", "down")
+    assert data["grade"]["score_after"] > data["grade"]["score_before"]  # the score alone would have passed it
+    assert any("General evaluation code: C1 -> N/A (no longer applies" in reason for reason in data["reasons"])

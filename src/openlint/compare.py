@@ -1,8 +1,9 @@
 """`openlint diff`: two releases compared on their JSON reports: components whose level changed and why (evidence
 before and after), findings added and resolved, the grade and the crosswalk verdicts before and after. Openness went
 down when the grade's score fell, a component's level fell, its licence granted fewer rubric points at the same level
-(Llama 2's licence removed: D3 either way), or a component assessed before could not be assessed now (a release gate
-must not pass on a check that could not finish)."""
+(Llama 2's licence removed: D3 either way), a component graded before no longer applies (its evaluation results
+deleted: N/A, out of the score), or a component assessed before could not be assessed now (a release gate must not
+pass on a check that could not finish)."""
 
 from __future__ import annotations
 
@@ -120,6 +121,10 @@ def _direction(before: dict[str, Any], after: dict[str, Any]) -> str:
     # openness to lose
     if before["status"] != "unknown" and after["status"] == "unknown":
         return "down" if before["level"] is not None else "changed"
+    if before["level"] is not None and after["status"] == "not-applicable":
+        # graded before, left out of the grade now: deleting a card's evaluation results made its evaluation N/A
+        # and the score rose; a gate must see what the release stopped saying
+        return "down"
     if before["level"] is not None and after["level"] is not None:
         if after["level"] != before["level"]:
             return "down" if after["level"] < before["level"] else "up"
@@ -152,6 +157,8 @@ def _components(old: dict[str, Any], new: dict[str, Any]) -> list[ComponentChang
 def _reason(change: ComponentChange) -> str:
     if change.after == "UNK":
         return f"{change.title}: {change.before} -> {change.after} (could not be assessed)"
+    if change.status_after == "not-applicable":
+        return f"{change.title}: {change.before} -> {change.after} (no longer applies, so left out of the grade: what did the release stop saying?)"
     if change.before == change.after:  # the same level, a licence granting less
         return f"{change.title}: {change.before} under {change.licence_before or 'no identified licence'} -> {change.after} under {change.licence_after or 'no identified licence'} (fewer permissions)"
     return f"{change.title}: {change.before} -> {change.after}"

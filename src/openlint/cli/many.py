@@ -172,7 +172,7 @@ def diff(old: str, new: str, output_format: str | None, output: Path | None, old
     name it keeps. To compare two different releases, compare their JSON reports (check -f json).
 
     Exit 1 when openness went down (the grade's score, any component's level, including one that can no longer be
-    assessed, or the rubric points of a component's licence at the same level), 0 when it did not, 2 when a side could not be read or checked.
+    assessed or no longer applies, or the rubric points of a component's licence at the same level), 0 when it did not, 2 when a side could not be read or checked.
     """
     from openlint import compare
     from openlint.support.files import write_atomic
