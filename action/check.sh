@@ -65,6 +65,7 @@ args=(check "$target" --format "$format" -o "sarif:$sarif" -o "json:$report_json
 [ -n "${OPENLINT_REVISION:-}" ] && args+=(--revision "$OPENLINT_REVISION")
 [ -n "${OPENLINT_MIN_GRADE:-}" ] && args+=(--min-grade "$OPENLINT_MIN_GRADE")
 [ -n "${OPENLINT_CONFIG:-}" ] && args+=(--config "$OPENLINT_CONFIG")
+extra=()
 if [ -n "${OPENLINT_ARGS:-}" ]; then
   # split on white space, newlines included: an `args: |` block gives one option per line (no shell evaluation)
   read -r -d '' -a extra <<< "$OPENLINT_ARGS" || true

@@ -89,8 +89,16 @@ run_compare() {
       ;;
   esac
   # the earlier release under the configuration the check used: the one named, else its own (found as check finds one)
-  local config=()
+  local config=() word i
   [ -n "${OPENLINT_CONFIG:-}" ] && config=(--config "$OPENLINT_CONFIG")
+  # ... and the same rule selection as the check (`args`): else findings the check ignores count as resolved
+  for ((i = 0; i < ${#extra[@]}; i++)); do
+    word="${extra[i]}"
+    case "$word" in
+      --select | --ignore | --rules) config+=("$word" "${extra[i + 1]:-}"); i=$((i + 1)) ;;
+      --select=* | --ignore=* | --rules=*) config+=("$word") ;;
+    esac
+  done
   # the earlier release is named as it was asked for (a tag and its commit), not by the folder it was exported to
   "$python" -I -m openlint diff "$old" "$report_json" --format markdown --old-name "$compared" ${config[@]+"${config[@]}"} \
     > "$work/diff.md" 2> "$work/diff-stderr.txt"

@@ -410,3 +410,23 @@ def test_the_action_never_imports_a_module_from_the_checked_out_release(tmp_path
         assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr, done.stderr
     assert "openlint diff" in (tmp_path / "summary.md").read_text()  # the comparison ran
     assert not marker.exists(), marker.read_text()
+
+
+def test_the_comparison_uses_the_checks_rule_selection(tmp_path):
+    """`args: --ignore OLP`: the diff in the job summary listed OLP001-OLP007 as resolved, since the earlier release
+    was checked without it (a new user's find). The selection in `args` reaches `openlint diff` too (here the
+    example's own findings, OLL004 and OLS002, are ignored)."""
+    workspace = tmp_path / "workspace"
+    shutil.copytree(EXAMPLE, workspace / "release")
+    shutil.copytree(EXAMPLE, workspace / "previous")
+    for folder in ("release", "previous"):
+        (workspace / folder / "openness.yaml").unlink()  # info findings to ignore
+    summary = tmp_path / "summary.md"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
+                "OPENLINT_TARGET": "release", "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_STEP_SUMMARY": str(summary),
+                "OPENLINT_COMPARE_TO": "previous", "OPENLINT_ARGS": "--ignore OLL004\n--ignore=OLS --select OL"})
+    done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=workspace, capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    written = summary.read_text()
+    assert "openlint diff" in written and "resolved `OL" not in written, written[-2000:]

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from openlint.cli.options import OFFLINE_HELP, TOKEN_HELP
-from openlint.cli.params import Target
+from openlint.cli.options import OFFLINE_HELP, TOKEN_HELP, flatten
+from openlint.cli.params import RuleSelectors, Target
 from openlint.errors import OpenlintError
 
 
@@ -161,10 +161,14 @@ def table(sources: tuple[Path, ...], output_format: str | None, output: Path | N
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Hub: seconds per request.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Configuration for the releases checked here (not JSON reports); by default each its own, as `check` finds it.")
+@click.option("--select", multiple=True, type=RuleSelectors(), help="As `check --select`, for the releases checked here (not JSON reports).")
+@click.option("--ignore", multiple=True, type=RuleSelectors(), help="As `check --ignore`, for the releases checked here.")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="As `check --rules`, for the releases checked here. Repeatable.")
 @click.option("--old-name", metavar="NAME", help="What to call OLD in the output (a tag, say) [default: its location].")
 @click.option("--new-name", metavar="NAME", help="What to call NEW in the output [default: its location].")
 def diff(old: str, new: str, output_format: str | None, output: Path | None, old_name: str | None, new_name: str | None,
-         **hub: Any) -> None:
+         select: tuple[tuple[str, ...], ...], ignore: tuple[tuple[str, ...], ...], rule_files: tuple[Path, ...], **hub: Any) -> None:
     """Compare two releases: OLD and NEW are JSON reports, folders, or Hub repositories (org/name@REVISION).
 
     Both are taken as versions of one release: a folder is checked under the other side's release name (an earlier
@@ -182,7 +186,9 @@ def diff(old: str, new: str, output_format: str | None, output: Path | None, old
 
         for side in (old, new):
             refuse_overwriting_the_release(side, (("text", output),))
-    before, after = compare.load_pair(old, new, **hub)  # hub: the Hub options and --config
+    # hub: the Hub options and --config; a side checked here is checked as `check` would with these options
+    selection = {"select": flatten(select), "ignore": flatten(ignore), "rule_files": tuple(str(p) for p in rule_files)}
+    before, after = compare.load_pair(old, new, **hub, **selection)
     change = compare.compare(before, after, names=(old_name, new_name))
     if output is not None:  # -f, else the file's extension, as `check -o`; stdout has -f, else text
         written = output_format or _by_extension(output, {".md": "markdown", ".markdown": "markdown", ".json": "json"}, "text")
