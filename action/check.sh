@@ -63,6 +63,7 @@ args=(check "$target" --format "$format" -o "sarif:$sarif" -o "json:$report_json
 # fail-on: the input when given, else the configuration's, else openlint's default (error)
 [ -n "${OPENLINT_FAIL_ON:-}" ] && args+=(--fail-on "$OPENLINT_FAIL_ON")
 [ -n "${OPENLINT_REVISION:-}" ] && args+=(--revision "$OPENLINT_REVISION")
+[ -n "${OPENLINT_HUB_ID:-}" ] && args+=(--hub-id "$OPENLINT_HUB_ID")
 [ -n "${OPENLINT_MIN_GRADE:-}" ] && args+=(--min-grade "$OPENLINT_MIN_GRADE")
 [ -n "${OPENLINT_CONFIG:-}" ] && args+=(--config "$OPENLINT_CONFIG")
 extra=()
@@ -89,7 +90,7 @@ if [ "$status" -ge 2 ] || [ ! -s "$report_json" ]; then
   message="$(grep -v '^\s*$' "$errors" | tail -n 1)"
   message="${message:-openlint exited with status $status}"
   # an option openlint refused is one of this Action's inputs (or of `args`): say which, in the Action's own terms
-  for input in format fail-on min-grade revision config; do
+  for input in format fail-on min-grade revision hub-id config; do
     case "$message" in *"'--$input'"*) message="$message (the Action's input \`$input\`)"; break ;; esac
   done
   if [ ! "$sarif" -nt "$started" ]; then  # openlint wrote no log this run (it could not start): one is written here,

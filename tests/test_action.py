@@ -345,10 +345,11 @@ def test_args_given_as_a_block_of_lines_are_all_passed(tmp_path):
     stub.chmod(0o755)
     (tmp_path / "bin" / "python").symlink_to(sys.executable)
     env = {"PATH": f"{stub.parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path), "OPENLINT_SARIF": str(tmp_path / "o.sarif"),
-           "OPENLINT_ARGS": "--select OLD\n--min-grade A\n  --ignore  OLP006 "}
+           "OPENLINT_ARGS": "--select OLD\n--min-grade A\n  --ignore  OLP006 ", "OPENLINT_HUB_ID": "org/name"}
     subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=tmp_path, capture_output=True, text=True)
     argv = (tmp_path / "argv.txt").read_text().splitlines()
     assert argv[-6:] == ["--select", "OLD", "--min-grade", "A", "--ignore", "OLP006"]
+    assert argv[argv.index("--hub-id") + 1] == "org/name"  # the hub-id input: the release's name
 
 
 def test_the_install_step_finds_a_windows_venvs_scripts_folder(tmp_path):
