@@ -221,3 +221,16 @@ def test_evaluation_results_deleted_are_openness_down_though_the_score_rises(run
     assert (general["before"], general["after"], general["direction"]) == ("C1", "N/A", "down")
     assert data["grade"]["score_after"] > data["grade"]["score_before"]  # the score alone would have passed it
     assert any("General evaluation code: C1 -> N/A (no longer applies" in reason for reason in data["reasons"])
+
+
+def test_a_licence_openlint_cannot_identify_is_shown_as_the_release_states_it(run, release):
+    """`license: other` was shown as "-" in diff, where check shows "other" (a new user's find)."""
+    from conftest import WEIGHTS
+
+    old = release({"README.md": "---\nlicense: other\n---\n# m\n", "model.safetensors": WEIGHTS}, name="a/m")
+    new = release({"README.md": "---\nlicense: mit\n---\n# m\n", "model.safetensors": WEIGHTS}, name="b/m")
+    text = run("diff", str(old), str(new)).out
+    assert "Model architecture and weights: D3 -> D5  [other (unidentified) -> mit]" in text, text
+    data = json.loads(run("diff", str(old), str(new), "-f", "json").out)
+    weights = next(c for c in data["components"] if c["id"] == "deployment.data.weights")
+    assert (weights["licence_before"], weights["stated_before"], weights["licence_after"]) == (None, "other", "mit")

@@ -27,6 +27,16 @@ class ComponentChange(Record, frozen=True):
     status_after: str
     evidence_before: str
     evidence_after: str
+    # the licence as the release states it where openlint could not identify it ("other"): shown, never graded
+    stated_before: str | None = None
+    stated_after: str | None = None
+
+    def licences(self) -> tuple[str, str]:
+        return _licence_label(self.licence_before, self.stated_before), _licence_label(self.licence_after, self.stated_after)
+
+
+def _licence_label(identified: str | None, stated: str | None) -> str:
+    return identified or (f"{stated} (unidentified)" if stated else "-")
 
 
 class Change(Record, frozen=True):
@@ -151,7 +161,8 @@ def _components(old: dict[str, Any], new: dict[str, Any]) -> list[ComponentChang
             continue
         changes.append(ComponentChange(
             before["id"], before.get("title", before["id"]), before["label"], now["label"], _direction(before, now),
-            before["licence"], now["licence"], before["status"], now["status"], _evidence(before), _evidence(now)))
+            before["licence"], now["licence"], before["status"], now["status"], _evidence(before), _evidence(now),
+            None if before["licence"] else before.get("licence_stated"), None if now["licence"] else now.get("licence_stated")))
     return changes
 
 
@@ -222,7 +233,7 @@ def _text(change: Change) -> str:
     out = [f"openlint diff: {printable(change.old, 200)} -> {printable(change.new, 200)}",
            f"grade {change.grade_before} ({change.score_before:g}) -> {change.grade_after} ({change.score_after:g})"]
     for c in change.components:
-        out.append(f"  {c.direction:<7} {c.title}: {c.before} -> {c.after}  [{c.licence_before or '-'} -> {c.licence_after or '-'}]")
+        out.append(f"  {c.direction:<7} {c.title}: {c.before} -> {c.after}  [{printable(c.licences()[0], 80)} -> {printable(c.licences()[1], 80)}]")
         out += [f"          before: {c.evidence_before}", f"          after:  {c.evidence_after}"]
     out += [f"  framework {name}: {before} -> {after}" for name, before, after in change.frameworks]
     out += [f"  + {f['code']} {f['message']}" for f in change.added]
@@ -250,7 +261,7 @@ def _markdown(change: Change) -> str:
            f"{_code(change.old)} -> {_code(change.new)}", "", verdict, ""]
     if change.components:
         out += ["| Component | Before | After | Change | Evidence before | Evidence after |", "|---|---|---|---|---|---|"]
-        out += [f"| {_cell(c.title)} | {c.before} {_cell(c.licence_before)} | {c.after} {_cell(c.licence_after)} | {c.direction} | "
+        out += [f"| {_cell(c.title)} | {c.before} {_cell(c.licences()[0])} | {c.after} {_cell(c.licences()[1])} | {c.direction} | "
                 f"{_cell(c.evidence_before)} | {_cell(c.evidence_after)} |" for c in change.components]
         out.append("")
     out += [f"- {_cell(name)}: {_cell(before)} -> {_cell(after)}" for name, before, after in change.frameworks]
