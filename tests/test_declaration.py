@@ -182,3 +182,14 @@ def test_init_leaves_a_stage_it_saw_no_sign_of_for_the_releaser_to_declare(run, 
     assert made.code == 0 and "0 of 12" in made.err and "no model card" in made.err
     codes = {f["code"] for f in run("check", str(empty), "-f", "json").json()["findings"]}
     assert "OLD002" not in codes and "OLD001" in codes
+
+
+def test_a_licence_declared_by_its_name_is_told_its_id(run, release):
+    """`license: Apache 2.0` got OLD004 "does not know" with no hint (a new user's find)."""
+    folder = release({"README.md": CARD, "model.safetensors": WEIGHTS, "openness.yaml": declaration(**{
+        "deployment.data.weights": {"status": "released", "location": "model.safetensors", "license": "Apache 2.0"},
+        "training.data.pretraining": {"status": "released", "location": "hf://datasets/org/corpus", "license": "my-own-terms"},
+    })})
+    messages = {f["message"] for f in by_code(report_of(run, folder))["OLD004"]}
+    assert any("'Apache 2.0'" in m and "write its id: apache-2.0" in m for m in messages), messages
+    assert any("'my-own-terms'" in m and "write its id" not in m for m in messages), messages

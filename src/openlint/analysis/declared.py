@@ -108,7 +108,11 @@ def _contradictions(release: Release, path: str, declared: DeclaredComponent) ->
     cid, line = declared.id, declared.line
     licence = licences.lookup(declared.licence) if declared.licence else None
     if declared.licence and (licence is None or not licence.identified):
-        found.append(Problem("declaration.licence-unknown", path, line, f"{cid} declares licence {declared.licence!r}, which openlint does not know", {"component": cid}))
+        # a licence written by name ("Apache 2.0") that openlint reads in a card: say its id
+        named = licences.by_name(declared.licence)
+        hint = f" (for {named.name}, write its id: {named.id})" if named is not None and named.identified else ""
+        found.append(Problem("declaration.licence-unknown", path, line,
+                             f"{cid} declares licence {declared.licence!r}, which openlint does not know{hint}", {"component": cid}))
     component = taxonomy.components().get(cid)
     if component is not None and component.role == "weights" and not release.holds_weights and all(is_inside(loc) for loc in declared.locations):
         found.append(Problem("declaration.weights-absent", path, line, "the weights are declared released in this release, but it holds no usable weight file", {"component": cid}))
