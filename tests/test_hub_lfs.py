@@ -56,6 +56,7 @@ def test_pointers_are_one_finding_with_their_sizes_and_hashes(run, checkout, hub
     report = report_of(run, checkout)
     found = by_code(report)
     assert len(found["OLH002"]) == 1 and "OLW010" not in found
+    assert found["OLH002"][0]["file"] == "model-00001-of-00003.safetensors"  # a pointer, not the card
     message = found["OLH002"][0]["message"]
     assert message.startswith("4 weight file(s) are Git LFS pointers, not the weights: model-00001-of-00003.safetensors (")
     assert f"sha256:{hub_model.oid('model-00001-of-00003.safetensors')[:12]}" in message and "5.0 MB" in message

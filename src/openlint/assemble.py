@@ -620,7 +620,8 @@ def _lfs_pointers(release: Release, source: Source, remote: Any, reads: Reads) -
     if left:
         checkout = "check out with Git LFS (`git lfs pull`; actions/checkout: `lfs: true`)"
         hint = f"{why}; {checkout}" if why else f"{checkout} or name the Hub repository with --hub-id ORG/NAME"
-        release.problems.append(Problem("lfs.pointers", None, None, f"{len(left)} weight file(s) are Git LFS pointers, not the weights: "
+        # at the first pointer (the message names the rest): a finding on the card sent readers to the wrong file
+        release.problems.append(Problem("lfs.pointers", left[0].path, None, f"{len(left)} weight file(s) are Git LFS pointers, not the weights: "
                                         f"{lfs_reader.summary(left)}; {hint}", {"count": len(left)}))
 
 
