@@ -27,15 +27,25 @@ compare_fail() {  # an explicit compare-to that cannot be honoured is an error; 
   fi
 }
 
-git_in() { git -C "$1" -c core.quotepath=off "${@:2}"; }
+# git runs in the workspace's own repository, never one found from inside the target: the target holds the pull
+# request's files, and a folder there laid out as a bare repository (HEAD, objects/, refs/, a config naming filters)
+# would be the repository git found first, its filters run by `git archive`. safe.bareRepository=explicit refuses
+# such a repository anywhere git looks.
+git_in() { git -c safe.bareRepository=explicit -c core.quotepath=off -C "$1" "${@:2}"; }
+workspace="${GITHUB_WORKSPACE:-$PWD}"
 
 old_from_git() {  # export the target folder as it was at a commit into $work/previous and set `old` to it
   local ref="$1" top prefix sha root
-  if ! top="$(git_in "$target" rev-parse --show-toplevel 2>/dev/null)"; then
-    compare_fail "$target is not in a git checkout, so \`$ref\` cannot be looked up"
+  if ! top="$(git_in "$workspace" rev-parse --show-toplevel 2>/dev/null)"; then
+    compare_fail "the workspace is not a git checkout, so \`$ref\` cannot be looked up"
     return 1
   fi
-  prefix="$(git_in "$target" rev-parse --show-prefix)"
+  # the target's place in that checkout, from the paths themselves (asking git from inside the target is what the
+  # comment above rules out)
+  if ! prefix="$("$python" -I -c 'import os, sys; p = os.path.relpath(os.path.realpath(sys.argv[1]), os.path.realpath(sys.argv[2])); sys.exit(1) if p == ".." or p.startswith("../") else print("" if p == "." else p + "/")' "$target" "$top")"; then
+    compare_fail "$target is outside the workspace's git checkout, so \`$ref\` cannot be looked up"
+    return 1
+  fi
   if ! sha="$(git_in "$top" rev-parse --verify --quiet --end-of-options "$ref^{commit}")"; then
     compare_fail "\`$ref\` is not a commit in this checkout (actions/checkout needs fetch-depth: 0 for history and tags)"
     return 1
@@ -55,8 +65,8 @@ old_from_git() {  # export the target folder as it was at a commit into $work/pr
 }
 
 previous_tag() {  # the newest tag reachable from HEAD's parent: the release before the one being checked
-  git_in "$target" rev-parse --verify --quiet HEAD^ > /dev/null 2>&1 || return 1
-  git_in "$target" describe --tags --abbrev=0 HEAD^ 2>/dev/null
+  git_in "$workspace" rev-parse --verify --quiet HEAD^ > /dev/null 2>&1 || return 1
+  git_in "$workspace" describe --tags --abbrev=0 HEAD^ 2>/dev/null
 }
 
 run_compare() {

@@ -431,3 +431,41 @@ def test_the_comparison_uses_the_checks_rule_selection(tmp_path):
     assert done.returncode in (0, 1), done.stdout + done.stderr
     written = summary.read_text()
     assert "openlint diff" in written and "resolved `OL" not in written, written[-2000:]
+
+
+def test_the_comparison_never_runs_git_in_a_repository_the_pull_request_laid_out(tmp_path):
+    """A target subfolder laid out as a bare repository (HEAD, objects/, refs/, a config with a smudge filter and
+    core.worktree) was the repository git found from the target: `git archive` ran the filter, and its tag was "the
+    previous release" (a review's find). git now runs in the workspace's own checkout, refusing bare repositories."""
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    (evil / "README.md").write_text("# x\n")
+    _git(evil, "init", "-q")
+    _git(evil, "add", ".")
+    _git(evil, "commit", "-q", "-m", "one")
+    _git(evil, "tag", "v0")
+    (evil / "README.md").write_text("# y\n")
+    _git(evil, "commit", "-q", "-am", "two")
+    workspace = tmp_path / "workspace"
+    shutil.copytree(EXAMPLE, workspace / "model")
+    _git(workspace, "init", "-q")
+    _git(workspace, "add", ".")
+    _git(workspace, "commit", "-q", "-m", "release")
+    bare = evil / ".git"
+    for part in ("HEAD", "objects", "refs"):  # what the pull request adds to its model/ folder
+        source = bare / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, workspace / "model" / part)
+    (workspace / "model" / "config").write_text(
+        f'[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n[filter "pwn"]\n\tsmudge = "touch {marker}; cat"\n')
+    (workspace / "model" / "info").mkdir()
+    (workspace / "model" / "info" / "attributes").write_text("* filter=pwn\n")
+    output = tmp_path / "output"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GIT_"))}
+    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
+                "OPENLINT_TARGET": "model", "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_WORKSPACE": str(workspace),
+                "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")})
+    done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=workspace, capture_output=True, text=True)
+    assert done.returncode in (0, 1, 2), done.stderr
+    assert not marker.exists()
+    assert "compared-to=v0" not in output.read_text()  # the pull request's tag is no previous release
