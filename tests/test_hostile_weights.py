@@ -586,6 +586,66 @@ def test_a_zip_member_renamed_by_its_unicode_path_field_is_not_trusted_by_its_ne
     assert_refused(run, release, "model.bin", _unicode_path_renamed(), {"OLW011", "OLW003"})
 
 
+def _tar_of(members: dict[str, bytes]) -> bytes:
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+def test_a_storage_record_naming_two_storage_types_is_unverified(run, release):
+    """torch skips a storage's bytes by the type its record's tuple holds; the scan took the last type the record
+    imported. A record importing DoubleStorage, then FloatStorage it drops, shifted the scan 16 bytes short of
+    torch, into a harmless pickle, while torch loaded the storage views hidden in the skipped bytes (a review's find)."""
+    record = b"\x80\x02X\x01\x00\x00\x000X\x03\x00\x00\x00cpuctorch\nDoubleStorage\nctorch\nFloatStorage\n0\x87."
+    hidden = bytes(12) + OS_SYSTEM_PROTOCOL0
+    storages = (pickle.dumps(1, protocol=2) + record + struct.pack("<q", 4) + bytes(16)
+                + b"\x80\x02U" + bytes([len(hidden)]) + hidden + b"0].")
+    content = _tar_of({"sys_info": pickle.dumps({}, protocol=2), "pickle": pickle.dumps({}, protocol=2), "storages": storages,
+                       "tensors": pickle.dumps(0, protocol=2)})
+    found = assert_refused(run, release, "model.bin", content, {"OLW011"})
+    assert any("2 storage types" in f["message"] for f in found["OLW011"])
+
+
+def test_a_sparse_tar_member_is_unverified(run, release):
+    """tarfile reads a GNU sparse member through its map; the scan read its stored bytes as they lie. A map that
+    skips a stored stop opcode hid os.system from the scan (a review's find)."""
+    import tarfile
+
+    def octal(number: int, width: int) -> bytes:
+        return b"%0*o" % (width - 1, number) + b"\0"
+
+    stored = b"\x80\x02NNN" + b".AAAA" + OS_SYSTEM_PROTOCOL0
+    real = len(stored) - 5
+    header = bytearray(512)
+    header[0:6] = b"pickle"
+    header[100:108], header[108:116], header[116:124] = octal(0o644, 8), octal(0, 8), octal(0, 8)
+    header[124:136], header[136:148] = octal(len(stored), 12), octal(0, 12)
+    header[156:157], header[257:265] = b"S", b"ustar  \0"
+    for index, (offset, size) in enumerate([(0, 5), (0, real)]):
+        at = 386 + 24 * index
+        header[at:at + 12], header[at + 12:at + 24] = octal(offset, 12), octal(size, 12)
+    header[483:495] = octal(real, 12)
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as archive:
+        for name, content in {"sys_info": pickle.dumps({}, protocol=2), "storages": pickle.dumps(0, protocol=2) + pickle.dumps([], protocol=2),
+                              "tensors": pickle.dumps(0, protocol=2)}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+        archive.fileobj.write(bytes(header) + stored + bytes(-len(stored) % 512))
+        archive.offset += 512 + len(stored) + (-len(stored) % 512)
+    found = assert_refused(run, release, "model.bin", buffer.getvalue(), {"OLW011"})
+    assert any("sparse" in f["message"] for f in found["OLW011"])
+
+
 @pytest.mark.parametrize("link_type", ["LNKTYPE", "SYMTYPE"])
 def test_a_tar_checkpoint_member_that_links_to_another_is_unverified(run, release, link_type):
     """torch's tar.extract("storages") and extractfile("pickle") follow a link to the member it names: a hard link

@@ -59,6 +59,10 @@ def scan_tar(handle: Any, name: str, result: ScanResult, budget: Budget, depth: 
     if depth == 0 and any(member.name == "storages" for member in members):
         result.kind = "torch-tar"
     for member in members:
+        if member.issparse() and _loaded(member.name):
+            # tarfile reads a sparse member through its map (holes read as zeros, stored bytes skipped); the scan
+            # reads the stored bytes as they lie (a review's find)
+            raise Unverifiable(f"{name}: tar member {member.name!r} is a sparse file; a loader reads it otherwise than it is stored")
         if member.isreg():
             _scan_member(handle, member, f"{name}:{member.name}", result, budget, depth, nested)
         elif (member.islnk() or member.issym()) and _loaded(member.name):
@@ -131,14 +135,18 @@ def _scan_storages(source: Source, label: str, result: ScanResult) -> None:
         before = len(result.imports)
         if scan_pickles(source, label, result, limit=1) == []:
             raise Unverifiable(f"{label}: a storage record is not a pickle")
-        types = [i.name for i in result.imports[before:] if i.name in _ELEMENT_SIZE and i.module in ("torch", "torch.cuda")]
+        types = {i.name for i in result.imports[before:] if i.name in _ELEMENT_SIZE and i.module in ("torch", "torch.cuda")}
         if not types:
             raise Unverifiable(f"{label}: a storage record names no known storage type, so its bytes cannot be skipped")
+        if len(types) > 1:
+            # torch skips by the type the record's tuple holds; one imported and dropped would shift the scan
+            # against torch's reading, past a pickle torch then loads (a review's find)
+            raise Unverifiable(f"{label}: a storage record names {len(types)} storage types, so its bytes cannot be skipped as torch does")
         raw = source.raw(8)
         if len(raw) != 8:
             raise Unverifiable(f"{label}: the file ends inside a storage record")
         (elements,) = struct.unpack("<q", raw)
-        if elements < 0 or not source.skip(elements * _ELEMENT_SIZE[types[-1]]):
+        if elements < 0 or not source.skip(elements * _ELEMENT_SIZE[types.pop()]):
             raise Unverifiable(f"{label}: a storage claims more bytes than the member holds")
     scan_pickles(source, label, result, limit=1)  # storage_views: torch unpickles it after the storages
 
