@@ -576,6 +576,67 @@ def _unicode_path_renamed() -> bytes:
     return buffer.getvalue()
 
 
+def _two_zip64_records() -> bytes:
+    """Two zip64 end records: Python's zipfile reads the one right before the locator (a benign data.pkl), torch's
+    miniz the one the locator points at (os.system)."""
+    def local(name: bytes, data: bytes) -> bytes:
+        return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, zlib.crc32(data), len(data), len(data), len(name), 0) + name + data
+
+    def central(name: bytes, data: bytes, offset: int) -> bytes:
+        return struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 20, 0, 0, 0, 0, zlib.crc32(data), len(data), len(data),
+                           len(name), 0, 0, 0, 0, 0, offset) + name
+
+    def record(count: int, size: int, offset: int) -> bytes:
+        return struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
+
+    pkl, ver = b"archive/data.pkl", b"archive/version"
+    body = local(pkl, OS_SYSTEM_PROTOCOL0)
+    at_benign = len(body)
+    body += local(pkl, benign_torch_pickle())
+    at_version = len(body)
+    body += local(ver, b"3\n")
+    for_torch = central(pkl, OS_SYSTEM_PROTOCOL0, 0) + central(ver, b"3\n", at_version)
+    at_torch = len(body)
+    body += for_torch
+    at_torch_record = len(body)
+    body += record(2, len(for_torch), at_torch)
+    for_python = central(pkl, benign_torch_pickle(), at_benign) + central(ver, b"3\n", at_version)
+    at_python = len(body)
+    body += for_python + record(2, len(for_python), at_python)
+    body += struct.pack("<4sLQL", b"PK\x06\x07", 0, at_torch_record, 1)
+    return body + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+
+
+def test_a_zip64_record_away_from_its_locator_is_unverified(run, release):
+    found = assert_refused(run, release, "model.bin", _two_zip64_records(), {"OLW011"})
+    assert any("zip64 end record" in f["message"] for f in found["OLW011"])
+
+
+def test_a_zip64_archive_laid_out_as_writers_do_is_read(run, release):
+    """One zip64 end record, right before its locator (as Python's zipfile, numpy and torch write one for a large
+    archive): every reader agrees, and the checkpoint is allowlisted."""
+    def local(name: bytes, data: bytes) -> bytes:
+        return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, zlib.crc32(data), len(data), len(data), len(name), 0) + name + data
+
+    def central(name: bytes, data: bytes, offset: int) -> bytes:
+        return struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 20, 0, 0, 0, 0, zlib.crc32(data), len(data), len(data),
+                           len(name), 0, 0, 0, 0, 0, offset) + name
+
+    pkl, ver = b"archive/data.pkl", b"archive/version"
+    body = local(pkl, benign_torch_pickle())
+    at_version = len(body)
+    body += local(ver, b"3\n")
+    directory = central(pkl, benign_torch_pickle(), 0) + central(ver, b"3\n", at_version)
+    at_directory = len(body)
+    body += directory
+    at_record = len(body)
+    body += struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 2, 2, len(directory), at_directory)
+    body += struct.pack("<4sLQL", b"PK\x06\x07", 0, at_record, 1)
+    body += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    safety, found, code = check(run, release, {"model.bin": body})
+    assert safety["model.bin"] in PASSING and "OLW011" not in found, found.get("OLW011")
+
+
 def test_a_zip_whose_readers_would_see_different_central_directories_is_unverified(run, release):
     found = assert_refused(run, release, "model.bin", _two_directories(), {"OLW011"})
     assert any("bytes before the zip archive" in f["message"] for f in found["OLW011"])

@@ -31,6 +31,7 @@ def zip_layout(handle: Any, name: str) -> tuple[Any, list[Any], dict[str, int]]:
     members: local headers that match the central directory, no duplicate names, no overlapping entries.
     Returns the archive, its members and where each member's data starts."""
     archive = _open_bounded(handle, name)
+    _refuse_a_zip64_record_out_of_place(handle, name)
     members = archive.infolist()
     if archive.start_dir != archive_offset(handle):
         # zipfile shifts every offset by the bytes it finds before the archive; torch's reader (miniz) takes them as
@@ -56,6 +57,26 @@ def zip_layout(handle: Any, name: str) -> tuple[Any, list[Any], dict[str, int]]:
         spans.append((info.header_offset, data + info.compress_size, info.filename))
     _refuse_overlaps(spans, archive.start_dir, name)
     return archive, members, starts
+
+
+def _refuse_a_zip64_record_out_of_place(handle: Any, name: str) -> None:
+    """A zip64 end record where its locator says it is, right before the locator: Python's zipfile reads the 56 bytes
+    before the locator, torch's miniz goes where the locator points, and a second record laid out for each gave each
+    its own central directory (a review's find)."""
+    import zipfile
+
+    end = zipfile._EndRecData(handle)[zipfile._ECD_LOCATION]
+    if end < 20:
+        return
+    handle.seek(end - 20)
+    locator = handle.read(20)
+    if locator[:4] != b"PK\x06\x07":
+        return
+    (record,) = struct.unpack("<Q", locator[8:16])
+    handle.seek(record)
+    if record != end - 20 - 56 or handle.read(4) != b"PK\x06\x06":
+        raise Unverifiable(f"{name}: the zip64 end record is not where its locator says; readers disagree on where the "
+                           "central directory is")
 
 
 def archive_offset(handle: Any) -> int:
