@@ -311,13 +311,23 @@ def test_a_placeholder_with_a_weight_files_name_releases_no_weights(run, release
     assert weights["status"] != "released" and weights["level"] in (None, 1)
 
 
+def test_a_split_ggufs_metadata_only_first_file_is_no_placeholder(run, release):
+    """gguf-split (and convert_hf_to_gguf --no-tensor-first-split) write a first file holding the metadata alone: part
+    of the weights, not a placeholder (a review's find)."""
+    from weightgen import gguf_bytes
+
+    report = report_of(run, release({"README.md": CARD, "m-00001-of-00002.gguf": gguf_bytes({"split.count": "2"}),
+                                     "m-00002-of-00002.gguf": gguf_bytes({}, tensors=1)}))
+    assert "OLW012" not in by_code(report) and {w["safety"] for w in report["weights"]} == {"safe"}
+
+
 def test_real_starts_of_the_formats_judged_by_name_are_weights(run, release):
-    files = {"a.onnx": b"\x08\x07\x12\x04onnx", "b.h5": bytes(512) + b"\x89HDF\r\n\x1a\n", "c.keras": b"PK\x03\x04" + bytes(26),
+    files = {"a.onnx": b"\x08\x07\x12\x04onnx", "b.h5": bytes(512) + b"\x89HDF\r\n\x1a\n", "b2.hdf5": bytes(4096) + b"\x89HDF\r\n\x1a\n", "c.keras": b"PK\x03\x04" + bytes(26),
              "d.msgpack": b"\x81\xa6params\x80", "e.tflite": b"\x1c\x00\x00\x00TFL3", "f.mlmodel": b"\x08\x04",
              "g.ggml": b"tjgg\x01\x00\x00\x00"}
     report = report_of(run, release({"README.md": CARD, **files}))
     assert {w["path"]: w["safety"] for w in report["weights"]} == {
-        "a.onnx": "safe", "b.h5": "may-execute", "c.keras": "may-execute", "d.msgpack": "safe", "e.tflite": "safe",
+        "a.onnx": "safe", "b.h5": "may-execute", "b2.hdf5": "may-execute", "c.keras": "may-execute", "d.msgpack": "safe", "e.tflite": "safe",
         "f.mlmodel": "safe", "g.ggml": "safe"}
 
 

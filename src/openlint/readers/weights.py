@@ -6,6 +6,8 @@ anything but a regular file inside the release.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from functools import cache
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_GGUF_SPLIT = re.compile(r"-\d{5}-of-\d{5}\.gguf$", re.IGNORECASE)  # gguf-split's names
 
 
 @cache
@@ -263,7 +266,8 @@ def _judge_gguf(weight: WeightFile, read: Callable[[], Any], problems: list[Prob
     except gguf.GGUFError as exc:
         mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
         return
-    if header.tensor_count == 0:
+    if header.tensor_count == 0 and not _GGUF_SPLIT.search(weight.path):
+        # a split's first file may hold the metadata alone (gguf-split, convert_hf_to_gguf --no-tensor-first-split)
         mark_invalid(weight, "weights.placeholder", "a GGUF file that holds no tensors, not weights", problems)
         return
     weight.metadata = header.metadata
