@@ -192,10 +192,20 @@ def test_an_output_is_never_written_through_a_folder_link_the_release_holds(run,
     assert run("check", "--no-such-option", "-o", "sarif:reports/openlint.sarif").code == 2
     assert run("diff", ".", ".", "-o", "reports/diff.md").code == 2
     assert list(elsewhere.iterdir()) == []
-    # a link above the release (the user's own choice of folder) is no concern
-    above = tmp_path / "linked-release"
-    above.symlink_to(folder, target_is_directory=True)
-    assert run("check", str(above), "-o", f"sarif:{above / 'openlint.sarif'}").code in (0, 1)
+    # through a link and back out of it (`link/..`): the system goes through the link (a review's find)
+    (elsewhere / "sub").mkdir()
+    (folder / "deep").symlink_to(elsewhere / "sub", target_is_directory=True)
+    assert run("check", "-o", "sarif:deep/../escaped.sarif").code == 2
+    # the release folder itself a link (a pull request can make it one)
+    linked = tmp_path / "linked-release"
+    linked.symlink_to(folder, target_is_directory=True)
+    assert run("check", str(linked), "-o", f"sarif:{linked / 'openlint.sarif'}").code == 2
+    assert list(elsewhere.rglob("*.sarif")) == [] and not (folder / "openlint.sarif").exists()
+    # a link above the release folder (the user's own choice of where it lives) is no concern
+    alias = tmp_path / "alias"
+    alias.symlink_to(folder.parent, target_is_directory=True)
+    through = alias / folder.name
+    assert run("check", str(through), "-o", f"sarif:{through / 'openlint.sarif'}").code in (0, 1)
     assert (folder / "openlint.sarif").exists()
 
 

@@ -68,18 +68,21 @@ def _writable(target: str, path: Path) -> bool:
 
 
 def _link_in_release(target: str, path: Path) -> str | None:
-    """A folder of the output's path that is a symbolic link inside the release folder (a pull request can make
-    `reports/` a link to anywhere); None when there is none. The release folder itself, and anything above it, the
-    user chose."""
+    """A folder of the output's path that is a symbolic link at or inside the release folder (a pull request can make
+    `reports/`, or the release folder itself, a link to anywhere); None when there is none. The path is walked as
+    written, so that `link/../x` is seen going through `link`, as the system goes. Folders above the release folder
+    the user chose."""
     try:
-        roots = {Path(os.path.abspath(target)), Path(os.path.realpath(target))}
         if not os.path.isdir(target):
             return None
-        folder = Path(os.path.abspath(path)).parent
-        for part in (folder, *folder.parents):
-            inside = [root for root in roots if part != root and part.is_relative_to(root)]
-            if inside and part.is_symlink():
-                return part.relative_to(inside[0]).as_posix()
+        root = os.path.normpath(os.path.abspath(target))
+        given = path if path.is_absolute() else Path.cwd() / path
+        current = Path(given.anchor)
+        for part in given.parent.parts[1:]:
+            current = current / part
+            lexical = os.path.normpath(current)
+            if (lexical == root or lexical.startswith(root.rstrip(os.sep) + os.sep)) and os.path.islink(current):
+                return os.path.basename(root) if lexical == root else os.path.relpath(lexical, root)
     except (OSError, ValueError):
         return None
     return None
