@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from openlint.support.record import Record
 
 from openlint.analysis.model import Assessment, ComponentResult
+from openlint.errors import printable
 from openlint.grading import Grade, at_least
 from openlint.release.model import Release
 from openlint.rules.engine import Finding, Location, Waiver
@@ -142,9 +143,12 @@ class Report(Record, frozen=True, eq=False, dict=True):  # compared by identity;
             return f"Openness grade {grade.letter} ({grade.score:g}/100) is below the minimum {min_grade} ({where})."
         if min_grade and grade.lowest and not at_least(grade.lowest, min_grade):
             # the gate cannot be decided on what was assessed: a check that could not finish is not a pass
+            traced = self.assessment.lineage
+            base = printable(traced.bases[0], 100) if traced is not None and traced.bases else "BASE"
             return (f"Openness grade {grade.letter} ({grade.score:g}/100) meets the minimum {min_grade} ({where}) only if what "
                     f"was not assessed ({', '.join(self.not_assessed())}) is open; at level 1 it would be {grade.lowest}. "
-                    "Check the base model (openlint check BASE) or declare those components in openness.yaml.")
+                    f"Check online (the base model's card is read from the Hub; `openlint check {base}` shows it), or declare "
+                    "those components as the base model released them in openness.yaml.")
         return None
     def statistics(self) -> list[dict[str, Any]]:
         """Per rule, how often it fired (every location counts, as ruff counts every violation), most first;
