@@ -298,6 +298,7 @@ def test_other_formats_are_identified_and_classed(run, release):
     ("model.tflite", b"placeholder\n"), ("model.mlmodel", b"placeholder\n"), ("model.ggmlv3", b"placeholder\n"),
     ("model.safetensors", b"\x02\x00\x00\x00\x00\x00\x00\x00{}"),  # a valid header with no tensors
     ("model.gguf", b"GGUF" + struct.pack("<IQQ", 3, 0, 0)),  # a valid header with no tensors
+    ("pytorch_model.bin", pickle.dumps([1, 2, 3], protocol=2)),  # a pickle that rebuilds no tensor (a new user's find)
 ])
 def test_a_placeholder_with_a_weight_files_name_releases_no_weights(run, release, name, content):
     """`echo placeholder > model.onnx` graded the weights D5 and lifted the no-weights cap (a new user's find); so did

@@ -191,6 +191,10 @@ def _magic(entry: dict[str, Any]) -> list[tuple[int, str]]:
     return [(item.get("at", 0), item["hex"].replace(" ", "")) for item in entry["magic"]]
 
 
+def _holds_arrays(qualified: str) -> bool:
+    return qualified.split(".", 1)[0] in ("torch", "numpy")
+
+
 def unreadable_kind(entry: dict[str, Any]) -> str:
     """A file a loader would unpickle that cannot be read is unverified (an error: the loader may follow a symlink
     or read a FIFO the scan would not); one of a format that runs no code on load is only uninspected."""
@@ -308,6 +312,11 @@ def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) 
                                     {"global": qualified}))
     for reason in result.unverified:
         problems.append(Problem("weights.unverified", weight.path, None, reason))
+    _judge_pickle(weight, result, refused, found, problems)
+    weight.detail = weight.detail or f"{result.kind}, {result.pickles} pickle(s), {len(found)} import(s)"
+
+
+def _judge_pickle(weight: WeightFile, result: Any, refused: bool, found: dict[str, Any], problems: list[Problem]) -> None:
     if refused:
         weight.safety = "dangerous"
     elif result.unverified:
@@ -316,13 +325,16 @@ def _scan_pickle(weight: WeightFile, handle: BinaryIO, problems: list[Problem]) 
         weight.broken = result.broken > 0 and not result.pickles
     elif weight.format == "numpy" and not result.pickles and not result.not_pickle:
         weight.safety = "safe"
+    elif result.pickles and weight.format == "pytorch-pickle" and not any(_holds_arrays(q) for q in found):
+        # `pickle.dump([1, 2, 3], open("pytorch_model.bin", "wb"))` is no checkpoint: torch's tensors and numpy's
+        # arrays are rebuilt by their own globals, and a pickle naming none of them holds no weights
+        mark_invalid(weight, "weights.placeholder", "a pickle that rebuilds no tensor or array, so it holds no weights", problems)
     elif result.pickles:
         weight.safety = "allowlisted"
     else:
         weight.safety = "invalid"
         weight.detail = "no pickle could be read from this file"
         problems.append(Problem("weights.invalid-pickle", weight.path, None, weight.detail))
-    weight.detail = weight.detail or f"{result.kind}, {result.pickles} pickle(s), {len(found)} import(s)"
 
 
 _SCANNERS = {"safetensors": _scan_safetensors, "gguf": _scan_gguf, "pickle": _scan_pickle}
