@@ -121,9 +121,12 @@ _HUB_OTHER = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets|sp
 
 
 def _not_models(card: Card) -> set[str]:
-    """Ids the card itself gives as datasets or Spaces (a link to huggingface.co/datasets/ID, its `datasets:` list):
-    "fine-tuned on the instruction data [my-org/sft-mix](.../datasets/my-org/sft-mix)" names no base model."""
+    """Ids the card itself gives as something other than a model: a link to huggingface.co/datasets/ID or a Space,
+    the text of a link that goes anywhere but a Hub model (`[my-org/my-model-sft](https://github.com/...)`: code),
+    its `datasets:` list. "fine-tuned on the instruction data [my-org/sft-mix](.../datasets/my-org/sft-mix)" names no
+    base model."""
     ids = {m.group(1).lower() for link in card.links if (m := _HUB_OTHER.match(link.url))}
+    ids |= {link.text.strip().lower() for link in card.links if link.text and not _HUB_MODEL.match(link.url)}
     return ids | {d.lower() for d in _as_ids(card.metadata.get("datasets"))}
 
 
