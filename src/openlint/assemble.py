@@ -668,10 +668,10 @@ def _from_hub(release: Release, pointers: list[lfs_reader.Pointer], by_path: dic
 
 def _unread_remote(remote: Any, exc: HubError, reads: Reads) -> str:
     """Why the pointers stay a finding. A read that could be made later (the network, a limit) leaves the check
-    incomplete, and so does offline without a cache when the repository was asked for (--hub-id); a remote only found
-    in .git/config is read when it can be, and offline it is not (the pre-commit hook). A repository that says no
-    (missing, private) is an answer."""
-    if exc.transient or (isinstance(exc, HubNotCached) and remote.explicit):
+    incomplete. Offline, the repository is not looked up, however it was named (--hub-id or .git/config): the
+    pre-commit hook runs offline, and a GitHub mirror names its Hub repository with --hub-id for the name's sake; the
+    pointers stay the finding they are without one. A repository that says no (missing, private) is an answer."""
+    if exc.transient:
         reads.usable(f"the Hub repository {remote.repo_id}", Unreadable(exc.detail, failed=True), "weights")
     return f"the Hub repository {remote.repo_id} could not be read ({printable(exc.detail, 300)})"
 
