@@ -81,7 +81,15 @@ run_compare() {
         return 0
       fi
       if ! tag="$(previous_tag)"; then
+        if [ "$(git_in "$workspace" rev-parse --is-shallow-repository 2>/dev/null)" = "true" ] && [ "${fail_on_decrease:-false}" = "true" ]; then
+          # actions/checkout is shallow by default: without history the gate cannot be decided, which is no pass
+          echo "::error title=openlint compare-to::$(escape "fail-on-decrease is true, but the checkout is shallow, so no earlier release can be found: check out with fetch-depth: 0")"
+          { echo; echo "**No comparison**: the checkout is shallow (actions/checkout needs \`fetch-depth: 0\`), so fail-on-decrease could not be decided."; } >> "$summary"
+          compare_status=2
+          return 0
+        fi
         compare_fail "no tag before this commit (a shallow checkout has none: actions/checkout with fetch-depth: 0)"
+        { echo; echo "No comparison: no tag before this commit (a first release, or a shallow checkout: \`fetch-depth: 0\`)."; } >> "$summary"
         return 0
       fi
       old_from_git "$tag" || return 0

@@ -469,3 +469,30 @@ def test_the_comparison_never_runs_git_in_a_repository_the_pull_request_laid_out
     assert done.returncode in (0, 1, 2), done.stderr
     assert not marker.exists()
     assert "compared-to=v0" not in output.read_text()  # the pull request's tag is no previous release
+
+
+def test_fail_on_decrease_in_a_shallow_checkout_is_not_a_silent_pass(tmp_path):
+    """actions/checkout is shallow by default: the previous tag cannot be found, and fail-on-decrease passed with a
+    notice nobody reads (a second new user's find). It fails the step now, saying why; without the gate the summary
+    says there was no comparison."""
+    origin = tmp_path / "origin"
+    shutil.copytree(EXAMPLE, origin)
+    _git(origin, "init", "-q")
+    _git(origin, "add", ".")
+    _git(origin, "commit", "-q", "-m", "v1")
+    _git(origin, "tag", "v1")
+    (origin / "README.md").write_text((origin / "README.md").read_text() + "\nMore.\n")
+    _git(origin, "commit", "-q", "-am", "v2")
+    workspace = tmp_path / "workspace"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(workspace)], check=True, capture_output=True)
+    summary = tmp_path / "summary.md"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GIT_"))}
+    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
+                "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_WORKSPACE": str(workspace), "GITHUB_STEP_SUMMARY": str(summary)})
+    gated = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env | {"OPENLINT_FAIL_ON_DECREASE": "true"},
+                           cwd=workspace, capture_output=True, text=True)
+    assert gated.returncode == 2 and "the checkout is shallow" in gated.stdout, gated.stdout
+    assert "fail-on-decrease could not be decided" in summary.read_text()
+    summary.write_text("")
+    plain = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=workspace, capture_output=True, text=True)
+    assert plain.returncode in (0, 1) and "No comparison: no tag before this commit" in summary.read_text()

@@ -63,7 +63,9 @@ def _head(report: Report, options: RenderOptions) -> list[str]:
     release = report.release
     title = f"openness grade **{grade.letter}** ({grade.score:g}/100)" if report.graded else "not graded"
     head = [f"## openlint: {title}", "",
-            code(release.location) + (f" at {code(release.revision)}" if release.revision else ""), ""]
+            # the release's name, and where it was read when that says more ("." in CI said nothing)
+            f"Release {code(release.name)}" + (f" ({code(release.location)})" if release.location != release.name else "")
+            + (f" at {code(release.revision)}" if release.revision else ""), ""]
     if release.missing:
         head += [f"> **Incomplete check:** {text(report.grade_label())}; components marked UNK were not assessed and are "
                  "left out of the grade.", ""]
