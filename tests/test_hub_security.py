@@ -226,3 +226,26 @@ def test_a_token_in_the_servers_metadata_or_errors_is_printed_nowhere(run, hub, 
     hub.fail(r"^GET /api/models/org/model$", Fault(403, {"X-Error-Message": f"token {SECRET} rejected"}, f"bad {SECRET}".encode()))
     denied = run("check", "org/model")
     assert denied.code == 2 and "access denied (403)" in denied.err and SECRET not in denied.err
+
+
+INVALID_HEADER = (20).to_bytes(8, "little") + b'{"w": not json!!!!!}'
+
+
+def test_one_refusal_is_not_kept_as_a_fact_nor_taken_from_a_repository_that_is_not_gated(run, hub, tmp_path):
+    """One 403 on a gated repository's weight header was recorded as a refusal for good: the file was "unchecked"
+    instead of the invalid header it is, a better grade (D for E) on every later run. And a 401 GatedRepo from a
+    repository whose listing says it is not gated was taken as a refusal too (a review's finds)."""
+    head, data = safetensors_bytes({"w": ("F32", [4])})
+    model(hub, gated="manual", files={"model.safetensors": VirtualFile(INVALID_HEADER, len(head) + data)})
+    args = ("check", "org/model", "-f", "json", "--token", "hf_ThisIsMyTestToken1234567890abcd")
+    hub.fail(r"^GET /org/model/resolve/.*/model\.safetensors$", Fault(403))
+    refused = run(*args)
+    assert {w["safety"] for w in refused.json()["weights"]} == {"unchecked"}  # gated, refused: said as such
+    again = run(*args).json()  # the server healthy again: asked again, not served the refusal
+    assert {w["safety"] for w in again["weights"]} == {"invalid"} and again["grade"]["grade"] > refused.json()["grade"]["grade"]
+    # not gated: a 401 GatedRepo is a read that failed, not a fact about who may read
+    hub.add_model(Repo("org/open", SHA, files={"README.md": CARD, "model.safetensors": VirtualFile(INVALID_HEADER, len(head) + data)},
+                       card_data={"license": "mit"}))
+    hub.fail(r"^GET /org/open/resolve/.*/model\.safetensors$", Fault(401, {"X-Error-Code": "GatedRepo"}))
+    failed = run("check", "org/open", "-f", "json")
+    assert failed.code == 2 and "not graded" in failed.err

@@ -146,9 +146,11 @@ class HubSource:
             self.progress.step(what)
 
     def _refusal(self, error: HubError) -> Unreadable | None:
-        """Access refused because the repository is gated (or, for a gated one, denied): a fact about who may read."""
-        if isinstance(error, HubGated) or (isinstance(error, HubAccessDenied) and self.gated):
-            return Unreadable(f"gated ({self.gated or 'yes'}): needs a token that has accepted the terms", refused=True)
+        """Access refused because the repository is gated: a fact about who may read. Only a repository its listing
+        says is gated refuses so; a 401 or 403 from one that is not is a read that failed (else one stray answer
+        graded an unreadable weight file above the invalid one it was)."""
+        if self.gated and isinstance(error, (HubGated, HubAccessDenied)):
+            return Unreadable(f"gated ({self.gated}): needs a token that has accepted the terms", refused=True)
         return None
 
     @property
@@ -161,7 +163,9 @@ class HubSource:
         cached = self.cache.data(self.sha, *key, *self._scope)
         if isinstance(cached, bytes):
             return cached
-        refused = self.cache.item(self.sha, *key, self.viewer)
+        # a refusal is asked again online (a token may have accepted the terms since, and one answer is no fact to
+        # keep); offline it stands for the answer it was
+        refused = self.cache.item(self.sha, *key, self.viewer) if self.transport is None else None
         if isinstance(refused, dict) and isinstance(refused.get("refused"), str):
             return Unreadable(refused["refused"], refused=True)
         return None
