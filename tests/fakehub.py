@@ -82,6 +82,7 @@ class Fault:
     header_lines: int = 0  # this many extra header lines
     header_bytes: int = 0  # one header of this many bytes
     no_length: bool = False  # no Content-Length: the body runs until the connection closes
+    header_drip: float = 0.0  # seconds: the status line, then one header name's bytes one at a time for this long
 
 
 class FakeHub:
@@ -175,6 +176,19 @@ class FakeHub:
     def _fault(self, handler: BaseHTTPRequestHandler, method: str, fault: Fault) -> None:
         if fault.stall:
             time.sleep(fault.stall)
+        if fault.header_drip:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            end = time.monotonic() + fault.header_drip
+            try:
+                while time.monotonic() < end:
+                    handler.wfile.write(b"X")
+                    handler.wfile.flush()
+                    time.sleep(0.2)
+                handler.wfile.write(b": y\r\nContent-Length: 2\r\n\r\n{}")
+            except OSError:
+                pass  # the client gave up, as it should
+            handler.close_connection = True
+            return
         headers = dict(fault.headers)
         headers.update({f"X-Filler-{i}": "x" for i in range(fault.header_lines)})
         if fault.header_bytes:

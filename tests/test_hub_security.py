@@ -121,6 +121,15 @@ def test_a_body_that_drips_is_abandoned(run, hub):
     assert result.code == 2 and "README.md: the answer arrives too slowly" in result.err
 
 
+def test_headers_that_drip_are_abandoned_at_the_timeout(run, hub):
+    """The HTTP layer's timeouts are per read: a server sending its headers a byte at a time kept the check waiting
+    past --timeout and the check's 300 s (a review's find). The headers must arrive within --timeout."""
+    model(hub)
+    hub.fail(r"^GET /org/model/resolve/.*/README\.md$", *[Fault(200, header_drip=4) for _ in range(4)])
+    result = run("check", "org/model", "--timeout", "0.5")
+    assert result.code == 2 and "did not send its answer's headers within 0.5 s" in result.err, result.err
+
+
 def test_a_listing_over_twenty_thousand_files_is_refused(run, hub):
     files = {f"shard-{i:05d}.bin": VirtualFile(b"", 10) for i in range(20_001)}
     hub.add_model(Repo("org/huge", SHA, files=files))

@@ -133,6 +133,9 @@ class _Decoder:
             raise self.fail("the answer's compressed body is corrupt") from None
 
 
+HEADER_GRACE = 1.0  # seconds past --timeout before an answer's headers are given up on (the HTTP layer's own first)
+
+
 class Transport:
     """GET requests to one Hub endpoint for one check."""
 
@@ -180,15 +183,44 @@ class Transport:
 
     def _once(self, url: str, what: str, limit: int, truncate: bool, params: list[tuple[str, str]] | None,
               byte_range: tuple[int, int] | None) -> Answer:
-        httpx = self.httpx
+        """One exchange, on a thread of its own that is abandoned when it overruns: the HTTP layer's timeouts are per
+        read, so a server sending its headers a byte every half second kept a check waiting for hours (a review's
+        find). The headers must arrive within --timeout, the whole answer within the check's time."""
         self.budget.request(self.name)
         timeout = max(min(self.timeout, self.budget.remaining()), 0.01)
+        headers_in = threading.Event()
+        outcome: list[Any] = []
+
+        def exchange() -> None:
+            try:
+                outcome.append(self._exchange(url, what, limit, truncate, params, byte_range, timeout, headers_in))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread as it is
+                outcome.append(exc)
+            finally:
+                headers_in.set()
+
+        worker = threading.Thread(target=exchange, name="openlint-hub-request", daemon=True)
+        worker.start()
+        if not headers_in.wait(timeout + HEADER_GRACE):
+            raise self._fail(HubUnavailable, what, f"the Hub did not send its answer's headers within {timeout:g} s (see --timeout)")
+        worker.join(max(self.budget.remaining(), 0) + HEADER_GRACE)
+        if not outcome:
+            self.budget.deadline(self.name)
+            raise self._fail(HubUnavailable, what, "the answer did not finish within the check's time")
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
+
+    def _exchange(self, url: str, what: str, limit: int, truncate: bool, params: list[tuple[str, str]] | None,
+                  byte_range: tuple[int, int] | None, timeout: float, headers_in: threading.Event) -> Answer:
+        httpx = self.httpx
         headers = {**self.headers, "Accept-Encoding": "identity"}
         if byte_range is not None:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
         try:
             with self.session.stream("GET", url, params=params, headers=headers, timeout=httpx.Timeout(timeout),
                                      follow_redirects=True) as response:
+                headers_in.set()
                 if response.history:
                     self.budget.request(self.name, len(response.history))
                 if len(response.headers.raw) > limits.HUB_MAX_HEADERS_PER_RESPONSE:
