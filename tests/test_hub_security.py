@@ -280,3 +280,29 @@ def test_a_token_echoed_across_a_read_limit_is_masked_in_the_cache_too(run, hub,
             except (ValueError, AttributeError, UnicodeDecodeError):
                 pass
     assert SECRET[:20].encode() not in stored
+
+
+def test_a_header_read_from_one_endpoint_is_never_served_for_another(run, hub, monkeypatch):
+    """Headers are cached by LFS hash; a hostile endpoint claimed an honest file's hash for a valid header of its
+    own, and the honest repository's invalid header was then never read (grade E became C: a review's find)."""
+    import huggingface_hub.constants as constants
+
+    from fakehub import FakeHub
+
+    head, data = safetensors_bytes({"w": ("F32", [4])})
+    victim = model(hub, "org/victim", files={"model.safetensors": VirtualFile(INVALID_HEADER, len(head) + data)})
+    claimed = victim.oid("model.safetensors")
+    hostile = FakeHub().start()
+    try:
+        model(hostile, "x/bait", files={"model.safetensors": head + bytes(data)},
+              hostile={"siblings": [{"rfilename": "model.safetensors", "size": len(head) + data,
+                                     "lfs": {"sha256": claimed, "size": len(head) + data}},
+                                    {"rfilename": "README.md", "size": len(CARD)}]})
+        with monkeypatch.context() as patch:
+            patch.setattr(constants, "ENDPOINT", hostile.endpoint)
+            patch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", hostile.endpoint + "/{repo_id}/resolve/{revision}/{filename}")
+            assert run("check", "x/bait", "-f", "json").code in (0, 1)
+    finally:
+        hostile.stop()
+    report = run("check", "org/victim", "-f", "json").json()
+    assert {w["safety"] for w in report["weights"]} == {"invalid"}

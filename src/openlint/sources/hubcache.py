@@ -35,6 +35,9 @@ class HubCache:
     def __init__(self, root: Path, endpoint: str, kind: str, repo_id: str) -> None:
         self.root = root / "hub" / VERSION
         self.repo = self.root / _digest(endpoint, kind, repo_id)
+        # headers are shared by LFS hash across the repositories of one endpoint, never across endpoints: a hostile
+        # endpoint (HF_ENDPOINT, a mirror) could claim an honest file's hash for a header of its own (a review's find)
+        self.headers = self.root / "headers" / _digest(endpoint)
 
     # -- refs and listings --------------------------------------------------------------------------------------
     def commit_of(self, revision: str | None) -> str | None:
@@ -76,7 +79,7 @@ class HubCache:
 
     def header(self, sha256: str) -> bytes | None:
         """A header stored after the sha256 of its own bytes, which must match (a damaged file is not a header)."""
-        path = self.root / "headers" / f"{_sha256(sha256)}.bin"
+        path = self.headers / f"{_sha256(sha256)}.bin"
         try:
             stored = path.read_bytes() if path.is_file() else b""
         except OSError:
@@ -85,7 +88,7 @@ class HubCache:
         return raw if len(stored) >= 32 and hashlib.sha256(raw).digest() == digest else None
 
     def set_header(self, sha256: str, raw: bytes) -> None:
-        _write(self.root / "headers" / f"{_sha256(sha256)}.bin", hashlib.sha256(raw).digest() + raw)
+        _write(self.headers / f"{_sha256(sha256)}.bin", hashlib.sha256(raw).digest() + raw)
 
     # -- files ------------------------------------------------------------------------------------------------------
     @staticmethod
