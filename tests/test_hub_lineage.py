@@ -3,6 +3,8 @@ offline; a gated, missing or private base is reported (Ancestor.reason), never a
 
 from __future__ import annotations
 
+import pytest
+
 from fakehub import Fault, Repo
 from openlint.assemble import assemble
 from openlint.release import limits
@@ -20,7 +22,8 @@ def add(hub, repo_id: str, *bases: str, **options) -> None:
 
 
 def lineage(target: str, **options) -> list[tuple[str, int, bool, str]]:
-    release = assemble(open_source(target, **options), partial=options.pop("partial", False))
+    partial = options.pop("partial", False)
+    release = assemble(open_source(target, **options), partial=partial)
     return [(a.repo_id, a.depth, a.card is not None, a.reason) for a in release.lineage]
 
 
@@ -54,12 +57,32 @@ def test_missing_private_and_refused_bases_are_reported_not_fatal(hub):
     add(hub, "org/private", private=True)
     add(hub, "org/gated", gated="manual")  # a gated model's card is public
     add(hub, "org/refused")
-    hub.fail(r"^GET /org/refused/resolve/main/README.md$", Fault(403, {"X-Error-Code": "GatedRepo"}))
     found = {repo: (has_card, reason) for repo, _, has_card, reason in lineage("org/child")}
     assert found["org/gone"] == (False, "not found on the Hub (or private)")
     assert found["org/private"] == (False, "not found on the Hub (or private)")
     assert found["org/gated"] == (True, "")
-    assert found["org/refused"] == (False, "access refused")
+
+
+def test_a_refused_base_card_is_a_read_that_failed_not_a_base_left_out(hub):
+    """A card is public, a gated repository's too: a 403 for one is no fact about the base. Taken as one, it left the
+    base's pre-training out of the grade and raised a fine-tune's (a review's find); now the check is incomplete."""
+    from openlint.errors import HubIncomplete
+
+    add(hub, "org/child", "org/refused")
+    add(hub, "org/refused")
+    hub.fail(r"^GET /org/refused/resolve/main/README.md$", *[Fault(403, {"X-Error-Code": "GatedRepo"})] * 4)
+    with pytest.raises(HubIncomplete):
+        lineage("org/child")
+    assert dict((repo, has_card) for repo, _, has_card, _ in lineage("org/child", partial=True))["org/refused"] is False
+
+
+def test_a_base_without_a_card_is_a_base_that_says_nothing(hub):
+    """The repository exists, its README.md does not (404 EntryNotFound): its pre-training is undisclosed, not
+    unknown (a review's find: taken as missing, it left the base's pre-training out of the grade)."""
+    add(hub, "org/child", "org/bare")
+    add(hub, "org/bare")
+    hub.fail(r"^GET /org/bare/resolve/main/README.md$", Fault(404, {"X-Error-Code": "EntryNotFound"}))
+    assert dict((repo, (has_card, reason)) for repo, _, has_card, reason in lineage("org/child"))["org/bare"] == (True, "")
 
 
 def test_lineage_is_the_same_offline(hub):

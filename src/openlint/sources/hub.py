@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubError, HubGated, HubInvalidResponse, HubLimitExceeded,
+from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubEntryNotFound, HubError, HubGated, HubInvalidResponse, HubLimitExceeded,
                              HubNotCached, HubNotFound, HubRevisionNotFound, OpenlintError, printable)
 from openlint.knowledge.store import cache_dir
 from openlint.readers import safetensors
@@ -296,12 +296,13 @@ class HubSource:
         try:
             body = redact_bytes(self.transport.get(self.transport.url(repo, "resolve", "main", "README.md"), f"the card of {repo}",
                                                    limit, truncate=True).body)
+        except HubEntryNotFound:
+            body = b""  # the repository, without a card: it says nothing of its pre-training (undisclosed, not unknown)
         except (HubNotFound, HubRevisionNotFound):
             self.cache.set_data(self.sha, {"unreadable": "not found on the Hub (or private)"}, *key)
             return Unreadable("not found on the Hub (or private)")
-        except (HubGated, HubAccessDenied):
-            self.cache.set_data(self.sha, {"unreadable": "access refused", "refused": True}, *key)
-            return Unreadable("access refused", refused=True)
+        # a card is public, a gated repository's too: a 401 or 403 for one is a read that failed, never a fact that
+        # leaves the base's pre-training out of the grade (it raised a fine-tune's grade: a review's find)
         self.cache.set_data(self.sha, body, *key)
         return body
 
