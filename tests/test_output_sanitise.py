@@ -24,6 +24,8 @@ from openlint.support.text import clean, cleaned, escape_json, is_clean
     ("a\u2028b\u2029", "a\\u2028b\\u2029"),                          # line and paragraph separators
     ("bad\udcff\udcfename", "bad\\xff\\xfename"),                    # non-UTF-8 bytes kept by surrogateescape
     ("tag\U000e0041", "tag\\U000e0041"),                             # invisible tag characters
+    # characters that show as nothing, so that a name looks like another (a review's find)
+    ("model\u200b.bin \u00ad\u034f\u115f\u2060\ufeff\u3164", "model\\u200b.bin \\xad\\u034f\\u115f\\u2060\\ufeff\\u3164"),
     ("::error::x", "\\x3a:error::x"),                                # a workflow command at the start
     ("  ::stop-commands::t", "  \\x3a:stop-commands::t"),
     ("##[error]x", "\\x23#[error]x"),

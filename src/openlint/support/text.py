@@ -22,15 +22,18 @@ from openlint.support.record import Record, fields, replace
 SNIPPET = 160
 
 # C0 and C1 controls and DEL (ESC, BEL, CR, LF, CSI ...), surrogates (non-UTF-8 bytes of file names), line and
-# paragraph separators, bidirectional controls (Trojan Source), and the invisible tag characters
+# paragraph separators, bidirectional controls (Trojan Source), the invisible tag characters, and the characters that
+# show as nothing (soft hyphen, zero-width space, word joiner, BOM, Hangul fillers...: a file name made to look like
+# another). The zero-width joiners, which scripts and emoji need, are left.
+_INVISIBLE = "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2064\u3164\ufeff\uffa0"
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-                     "\U000e0000-\U000e007f]")
+                     "\U000e0000-\U000e007f" + _INVISIBLE + "]")
 # a line that starts (after blanks) with one of these is a command to a CI runner: GitHub Actions (`::cmd::`,
 # the legacy `##[cmd]`) and Azure Pipelines (`##vso[`)
 # what json.dumps(ensure_ascii=False) leaves raw: all of the above but C0 (which it escapes, and whose \n is its own
 # layout)
 _UNSAFE_IN_JSON_CHARS = ("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-                         "\U000e0000-\U000e007f]")
+                         "\U000e0000-\U000e007f" + _INVISIBLE + "]")
 # "::cmd::" is a workflow command at a line's start; the older "##[cmd]" and "##vso[" forms anywhere in a line (the
 # runner's fallback parser looks for "##[" at any position)
 _COMMAND_START = re.compile(r"^(\s*)(:)(?=:)|()(#)(?=#\[|#vso\[)", re.IGNORECASE)
