@@ -99,6 +99,8 @@ def test_a_range_request_answered_with_two_gigabytes_is_cut_at_the_range(run, hu
     (Fault(200, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, gzip.compress(bytes(100_000_000))), "over openlint's limit"),
     (Fault(200, {"Content-Encoding": "br"}, b"{}"), "unsupported content encoding"),
     (Fault(200, header_lines=1_000, body=b"{}"), "more than 256 HTTP headers"),
+    # a million empty objects under the byte limit: parsed, 10 million took 1.5 GB (a review's find)
+    (Fault(200, body=b'{"id": "org/model", "cardData": [' + b",".join([b"{}"] * 1_000_000) + b"]}"), "more than 250000 JSON objects"),
 ])
 def test_oversized_metadata_answers_are_clear_errors(run, hub, fault, fragment):
     model(hub)

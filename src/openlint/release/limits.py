@@ -18,6 +18,9 @@ MAX_BASES = 8  # base models read per hop (a merge names several parents)
 HUB_MAX_FILES = 20_000  # files a repository's listing may name (the largest real model repositories hold a few thousand)
 HUB_INFO_BYTES = 32_000_000  # the repository metadata with 20 000 files listed
 HUB_LOOKUP_BYTES = 4_000_000  # a linked dataset's or model's metadata (cardData, tags, gating only)
+# JSON objects and arrays in one metadata answer: a listing of 20 000 files holds ~40 000; 10 million empty ones in
+# 30 MB took 1.5 GB to parse (a review's find)
+HUB_MAX_JSON_CONTAINERS = 250_000
 HUB_HEADER_PROBE = 100_000  # bytes of a safetensors file read first: most headers fit
 HUB_GGUF_PROBE = 32_768  # bytes of a GGUF file read on the Hub: magic, counts and the general.* keys, which come first
 HUB_MAX_INDEXES = 32  # shard index files read per check

@@ -310,6 +310,9 @@ class HubSource:
 # -- the server's answers, validated --------------------------------------------------------------------------------
 
 def _json(body: bytes, name: str, what: str) -> Any:
+    # counted before parsing (a bracket inside a string counts too: at worst an over-count), so memory is bounded
+    if body.count(b"{") + body.count(b"[") > limits.HUB_MAX_JSON_CONTAINERS:
+        raise HubLimitExceeded(f"{name}: {what}: more than {limits.HUB_MAX_JSON_CONTAINERS} JSON objects and arrays (openlint's limit)")
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
