@@ -137,8 +137,9 @@ fi
 
 source "$(dirname "${BASH_SOURCE[0]}")/compare.sh"  # compare-to: the diff with an earlier release, in the summary
 [ "$compare_status" -eq 2 ] && exit 2
-if [ "$compare_status" -eq 1 ] && [ "$fail_on_decrease" = "true" ] && [ "$status" -eq 0 ]; then
+if [ "$compare_status" -eq 1 ] && [ "$fail_on_decrease" = "true" ]; then
   echo "::error title=openlint fail-on-decrease::$(escape "openness went down since $compared, and fail-on-decrease is true")"
+  { echo; echo "> **Failed:** openness went down since the compared release, and \`fail-on-decrease\` is true (the diff above)."; } >> "$summary"
   status=1
 fi
 exit "$status"

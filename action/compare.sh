@@ -130,7 +130,9 @@ run_compare() {
   compare_status=$status
   { echo; cat "$work/diff.md"; } >> "$summary"
   if [ "$status" -eq 1 ]; then
-    echo "::warning title=openlint compare-to::$(escape "openness went down since $compared (see the job summary)")"
+    local where=" (see the job summary)"
+    [ "$summary" = /dev/null ] && where=""
+    echo "::warning title=openlint compare-to::$(escape "openness went down since $compared$where")"
   fi
 }
 

@@ -275,6 +275,7 @@ def test_action_compares_with_the_previous_release_tag(tmp_path):
     gated = runner.run(STEPS[2])
     assert gated.returncode == 1  # and the log says why the step failed
     assert any(line.startswith("::error title=openlint fail-on-decrease::openness went down since v1.0") for line in gated.stdout.splitlines())
+    assert "> **Failed:** openness went down" in runner.files["summary"].read_text()  # as a min-grade failure is shown
 
     runner.inputs.update({"compare-to": "v1.0", "fail-on-decrease": "false"})  # a ref named explicitly: the same diff
     runner.reset()
