@@ -475,7 +475,7 @@ def _licence_after(sentence: str, anchor: str) -> str | None:
 
 def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
-    stated = _licence_after(sentence, link.text)
+    stated = _licence_after(sentence, link.text or url)  # a bare URL has no anchor: the licence follows the URL itself
     if match := HUB_DATASET.match(url):
         cid = data_component(f"{sentence} {heads}".lower(), vocab) if not vocab.evaluation_outputs.search(match.group(1).lower()) else None
         if cid is not None:
