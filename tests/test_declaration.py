@@ -193,3 +193,18 @@ def test_a_licence_declared_by_its_name_is_told_its_id(run, release):
     messages = {f["message"] for f in by_code(report_of(run, folder))["OLD004"]}
     assert any("'Apache 2.0'" in m and "write its id: apache-2.0" in m for m in messages), messages
     assert any("'my-own-terms'" in m and "write its id" not in m for m in messages), messages
+
+
+def test_an_invalid_entry_drops_only_itself(run, release):
+    """One misspelt status (`withheld`) threw the whole declaration away, so the other entries' claims went
+    unchecked (a new user's find). The broken entry is OLD002; the rest is read and checked."""
+    folder = release({"README.md": CARD, "model.safetensors": WEIGHTS, "openness.yaml": declaration(**{
+        "training.data.sft": {"status": "withheld"},
+        "training.code.finetuning": {"status": "released", "location": "scripts/finetune.py", "license": "apache-2.0"},
+    })})
+    found = by_code(report_of(run, folder))
+    assert "training.data.sft/status" in found["OLD002"][0]["message"]
+    assert "'scripts/finetune.py', which is not in the release" in found["OLD003"][0]["message"]
+    # a broken document (its version) is still no declaration at all
+    (folder / "openness.yaml").write_text((folder / "openness.yaml").read_text().replace("version: 1", "version: 2"))
+    assert "OLD003" not in by_code(report_of(run, folder))

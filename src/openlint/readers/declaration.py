@@ -24,7 +24,9 @@ def parse(data: Any, path: str, lines: list[str], first_line: int, problems: lis
     if invalid:
         for where, message in invalid[:20]:
             problems.append(Problem("declaration.invalid", path, _line_of(lines, where.split("/")[-1], first_line), f"{where}: {message}"))
-        return None
+        data = _valid_entries(data, invalid)
+        if data is None:
+            return None
     declaration = Declaration(path=path, line=first_line)
     for cid, entry in data["components"].items():
         location = entry.get("location")
@@ -35,6 +37,20 @@ def parse(data: Any, path: str, lines: list[str], first_line: int, problems: lis
             licence=entry.get("license"), note=entry.get("note"), line=line, waivers=_waivers(entry, lines, line),
         )
     return declaration
+
+
+def _valid_entries(data: Any, invalid: list[tuple[str, str]]) -> dict[str, Any] | None:
+    """The declaration without the component entries its errors are in, when every error is inside one (a status
+    misspelt in one entry dropped every other entry with it: a new user's find); None when the document itself is
+    broken (its version, its shape, a component name nobody knows) or nothing valid is left."""
+    entries = data.get("components") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        return None
+    broken = {where.split("/")[1] for where, _ in invalid if where.startswith("components/") and where.split("/")[1] in entries}
+    if any(not where.startswith("components/") or where.split("/")[1] not in broken for where, _ in invalid):
+        return None
+    kept = {**data, "components": {cid: entry for cid, entry in entries.items() if cid not in broken}}
+    return kept if kept["components"] and not schemas.errors("declaration", kept) else None
 
 
 def _waivers(entry: dict[str, Any], lines: list[str], component_line: int) -> tuple[DeclaredWaiver, ...]:
