@@ -263,3 +263,10 @@ def test_sarif_and_cyclonedx_name_the_components_left_out_of_the_grade(run, rele
     bom = json.loads(run("check", str(folder), "--no-config", "-f", "cyclonedx").out)
     model = bom["metadata"]["component"]
     assert [p["value"] for p in model["properties"] if p["name"].endswith("not-assessed")] == ["pre-training code", "pre-training datasets"]
+
+
+def test_one_parameter_is_one_parameter(run, release):
+    from conftest import WEIGHTS  # one U8 tensor of one element
+
+    text = run("check", str(release({"README.md": "---\nlicense: mit\n---\n# m\n", "model.safetensors": WEIGHTS})), "--no-config").out
+    assert "1 parameter" in text and "1 parameters" not in text

@@ -69,7 +69,7 @@ def _weights(report: Report) -> list[str]:
     summary = report.weights_summary()
     if not summary["files"]:
         return []
-    params = f"{summary['parameters']:,} parameters" if summary["parameters"] is not None else "parameters unknown"
+    params = (f"{summary['parameters']:,} parameter{'' if summary['parameters'] == 1 else 's'}" if summary["parameters"] is not None else "parameters unknown")
     dtypes = ", ".join(f"{k} {v:,}" for k, v in sorted(summary["dtypes"].items()))
     formats = ", ".join(f"{v} {k}" for k, v in sorted(summary["formats"].items()))
     return [f"  weights: {formats}; {params}" + (f" ({dtypes})" if dtypes else "")]
