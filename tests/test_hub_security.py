@@ -308,3 +308,14 @@ def test_a_header_read_from_one_endpoint_is_never_served_for_another(run, hub, m
         hostile.stop()
     report = run("check", "org/victim", "-f", "json").json()
     assert {w["safety"] for w in report["weights"]} == {"invalid"}
+
+
+def test_offline_a_private_repository_is_shown_only_to_the_token_that_read_it(run, hub):
+    """Online without a token a private repository is "not found"; offline, a cache warmed with a token gave the whole
+    report to anyone (a review's find)."""
+    model(hub, private=True)
+    token = ("--token", "hf_PrivateReaderToken0123456789abcd")
+    assert run("check", "org/model", *token).code in (0, 1)
+    assert run("check", "org/model", "--offline", *token).code in (0, 1)  # the same viewer: reproduced
+    anonymous = run("check", "org/model", "--offline")
+    assert anonymous.code == 2 and "run the check once online" in anonymous.err

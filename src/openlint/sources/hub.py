@@ -77,6 +77,7 @@ class HubSource:
         self.sha = ""
         self.files: dict[str, FileEntry] = {}
         self.gated: str | bool = False
+        self.private = False
 
     # -- the listing ----------------------------------------------------------------------------------------------
     def listing(self) -> Listing:
@@ -86,7 +87,7 @@ class HubSource:
         finally:
             self.progress.step("the repository metadata")
             self.progress.close()
-        self.sha, self.gated = info["sha"], info["gated"]
+        self.sha, self.gated, self.private = info["sha"], info["gated"], bool(info["private"])
         self.repo_id = info["id"]  # a renamed repository: the API followed the redirect; its current name from here on
         self.files = {path: FileEntry(path, size, sha) for path, size, sha in info["files"]}
         facts = HubFacts(repo_id=self.repo_id, revision=self.sha, requested_revision=self.revision, gated=info["gated"],
@@ -105,12 +106,16 @@ class HubSource:
             raise HubRevisionNotFound(f"{self.repo_id}: revision {printable(self.revision or 'main', 80)!r} not found") from None
         info = parse_info(_json(redact_bytes(answer.body), self.repo_id, "the repository metadata"), self.repo_id)
         self.cache.set_item(info["sha"], info, "listing")
+        if info["private"]:  # offline, a private repository is shown only to the viewer whose token read it
+            self.cache.set_item(info["sha"], {"read": True}, "listing-viewer", self.viewer)
         self.cache.set_commit(self.revision, info["sha"])
         return info
 
     def _cached_info(self) -> dict[str, Any]:
         commit = self.cache.commit_of(self.revision)
         stored = self.cache.item(commit, "listing") if commit else None
+        if isinstance(stored, dict) and stored.get("private") and self.cache.item(commit, "listing-viewer", self.viewer) is None:
+            stored = None  # a private repository read with another token (or none) is not this viewer's to see (a review's find)
         if stored is None:
             at = f"revision {self.revision}" if self.revision else "its default branch"
             raise HubNotCached(f"{self.repo_id}: offline, and openlint's cache holds no check of this repository at {at} "
@@ -157,7 +162,7 @@ class HubSource:
     def _scope(self) -> tuple[str, ...]:
         """What a gated repository shows depends on who asks: what a token read is kept for that token only, so that
         an anonymous run on a warm cache reads (and is refused) as the public is. Public repositories share one copy."""
-        return (self.viewer,) if self.gated and self.token else ()
+        return (self.viewer,) if (self.gated or self.private) and self.token else ()
 
     def _recorded(self, *key: str) -> bytes | Unreadable | None:
         cached = self.cache.data(self.sha, *key, *self._scope)
