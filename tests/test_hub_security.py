@@ -18,7 +18,7 @@ from weightgen import safetensors_bytes
 
 CARD = b"---\nlicense: mit\n---\n# A model\n\nTrained on public data.\n"
 SHA = "a" * 40
-HEX_NAME = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64}(?:\.json|\.bin)?|refs|headers|hub|v2|openlint|bundled\.json)$")
+HEX_NAME = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64}(?:\.json|\.bin)?|refs|headers|hub|v3|openlint|bundled\.json)$")
 # openlint's own data cache beside the Hub cache (parsed rules, derived patterns): names from its own modules, written
 # only by the first check of a process, so whether a test sees them depends on the test order
 OWN_DATA = re.compile(r"^(?:(?:bundled|derived-[\w.-]+)-[0-9a-f]{8,16}\.json|installations\.json)$")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import by_code, report_of
+from conftest import WEIGHTS, by_code, report_of
 from picklescan.scanner import scan_file_path
 
 from openlint.readers import gguf, pickles, safetensors
@@ -320,6 +320,31 @@ def test_a_split_ggufs_metadata_only_first_file_is_no_placeholder(run, release):
     report = report_of(run, release({"README.md": CARD, "m-00001-of-00002.gguf": gguf_bytes({"split.count": "2"}),
                                      "m-00002-of-00002.gguf": gguf_bytes({}, tensors=1)}))
     assert "OLW012" not in by_code(report) and {w["safety"] for w in report["weights"]} == {"safe"}
+
+
+@pytest.mark.parametrize("files", [
+    {"m-00001-of-00001.gguf": b""},  # a "split" of one
+    {"m-00001-of-00002.gguf": b""},  # its other part missing
+    {"m-00001-of-00002.gguf": b"", "m-00002-of-00002.gguf": b""},  # every part empty
+    {"m-00002-of-00002.gguf": b""},  # not the first part
+])
+def test_a_gguf_split_whose_parts_hold_no_tensors_is_no_weights(run, release, files):
+    """The exemption went by the name alone: an empty m-00001-of-00001.gguf graded A, weights D5 (a review's find)."""
+    from weightgen import gguf_bytes
+
+    report = report_of(run, release({"README.md": CARD, **{name: gguf_bytes({}) for name in files}}))
+    assert {w["safety"] for w in report["weights"]} == {"invalid"} and "OLW012" in by_code(report)
+
+
+def test_training_state_pickles_without_tensors_are_no_placeholders(run, release):
+    """A trainer's scheduler.pt (floats and ints), an optimizer's empty state, a Lightning checkpoint of
+    hyper-parameters: no tensors, and no weights either, but no placeholder for the model's weights (a review's find:
+    OLW012 failed CI on checkpoint folders)."""
+    files = {"README.md": CARD, "model.safetensors": WEIGHTS, "checkpoint-10/scheduler.pt": pickle.dumps({"last_epoch": 3, "lr": [0.1]}, protocol=2),
+             "checkpoint-10/optimizer.pt": pickle.dumps({"state": {}, "param_groups": []}, protocol=2),
+             "lightning/last.ckpt": pickle.dumps({"hyper_parameters": {"lr": 0.1}}, protocol=2)}
+    report = report_of(run, release(files))
+    assert "OLW012" not in by_code(report), by_code(report).get("OLW012")
 
 
 def test_real_starts_of_the_formats_judged_by_name_are_weights(run, release):

@@ -500,6 +500,7 @@ def _scan_weights(release: Release, source: Source, reads: Reads) -> None:
         weight = weight_reader.inspect(path, entry.size, noting_failures, release.problems, late)
         if weight is not None:
             _add_weight(release, weight)
+    weight_reader.settle_splits(release.weights, release.problems)
     shard_reader.check_indexes(release, opener)
 
 
@@ -519,6 +520,7 @@ def _judge_remote_weights(release: Release, headers: dict[str, Any], reads: Read
         weight = WeightFile(path=path, format=found["format"], loads=found["loads"], size=entry.size)
         _judge_remote(release, weight, found, headers.get(path), flagged.get(path), reads)
         _add_weight(release, weight)
+    weight_reader.settle_splits(release.weights, release.problems)
     _unscanned_pickles(release)
     shard_reader.check_indexes(release, None)
 

@@ -23,7 +23,26 @@ if TYPE_CHECKING:
 Opener = Callable[[str], AbstractContextManager[BinaryIO]]
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
-_GGUF_SPLIT = re.compile(r"-\d{5}-of-\d{5}\.gguf$", re.IGNORECASE)  # gguf-split's names
+_GGUF_SPLIT = re.compile(r"^(?P<series>.*)-(?P<part>\d{5})-of-(?P<total>\d{5})\.gguf$", re.IGNORECASE)  # gguf-split's names
+SPLIT_METADATA_ONLY = "GGUF split: the first file, with the metadata only"
+
+
+def _first_of_split(path: str) -> bool:
+    split = _GGUF_SPLIT.match(path)
+    return split is not None and int(split["part"]) == 1 and int(split["total"]) > 1
+
+
+def settle_splits(weights: list[WeightFile], problems: list[Problem]) -> None:
+    """A split's metadata-only first file is weights when another file of the same split holds tensors; alone (or
+    beside empty parts) it is a placeholder, as any GGUF file without tensors is (a review's find: the name alone let
+    an empty `m-00001-of-00001.gguf` pass for fully open weights)."""
+    holding = {(m["series"].lower(), m["total"]) for w in weights if (m := _GGUF_SPLIT.match(w.path))
+               and w.detail != SPLIT_METADATA_ONLY and w.safety not in ("invalid",) and w.parameters != 0}
+    for weight in weights:
+        split = _GGUF_SPLIT.match(weight.path)
+        if weight.detail == SPLIT_METADATA_ONLY and split is not None and (split["series"].lower(), split["total"]) not in holding:
+            mark_invalid(weight, "weights.placeholder", "the first file of a GGUF split, holding no tensors, and no other file of "
+                         "the split holds any: not weights", problems)
 
 
 @cache
@@ -191,6 +210,12 @@ def _magic(entry: dict[str, Any]) -> list[tuple[int, str]]:
     return [(item.get("at", 0), item["hex"].replace(" ", "")) for item in entry["magic"]]
 
 
+# the names loaders take a model's weights from: a trainer's scheduler.pt, an optimizer's state, a Lightning
+# checkpoint of hyper-parameters hold no tensors and are no placeholders (a review's find)
+_MODEL_WEIGHTS = re.compile(r"^(?:pytorch_model|diffusion_pytorch_model|adapter_model|consolidated|model)(?:[.-][\w.-]*)?\.(?:bin|pt|pth)$",
+                            re.IGNORECASE)
+
+
 def _holds_arrays(qualified: str) -> bool:
     return qualified.split(".", 1)[0] in ("torch", "numpy")
 
@@ -270,8 +295,13 @@ def _judge_gguf(weight: WeightFile, read: Callable[[], Any], problems: list[Prob
     except gguf.GGUFError as exc:
         mark_invalid(weight, "weights.invalid-gguf", str(exc), problems)
         return
-    if header.tensor_count == 0 and not _GGUF_SPLIT.search(weight.path):
-        # a split's first file may hold the metadata alone (gguf-split, convert_hf_to_gguf --no-tensor-first-split)
+    if header.tensor_count == 0:
+        if _first_of_split(weight.path):
+            # a split's first file may hold the metadata alone (gguf-split, convert_hf_to_gguf
+            # --no-tensor-first-split): weights only if another file of its split holds tensors (settle_splits)
+            weight.safety, weight.parameters, weight.detail = "safe", 0, SPLIT_METADATA_ONLY
+            weight.metadata = header.metadata
+            return
         mark_invalid(weight, "weights.placeholder", "a GGUF file that holds no tensors, not weights", problems)
         return
     weight.metadata = header.metadata
@@ -325,7 +355,7 @@ def _judge_pickle(weight: WeightFile, result: Any, refused: bool, found: dict[st
         weight.broken = result.broken > 0 and not result.pickles
     elif weight.format == "numpy" and not result.pickles and not result.not_pickle:
         weight.safety = "safe"
-    elif result.pickles and weight.format == "pytorch-pickle" and not any(_holds_arrays(q) for q in found):
+    elif result.pickles and _MODEL_WEIGHTS.match(weight.path.rsplit("/", 1)[-1]) and not any(_holds_arrays(q) for q in found):
         # `pickle.dump([1, 2, 3], open("pytorch_model.bin", "wb"))` is no checkpoint: torch's tensors and numpy's
         # arrays are rebuilt by their own globals, and a pickle naming none of them holds no weights
         mark_invalid(weight, "weights.placeholder", "a pickle that rebuilds no tensor or array, so it holds no weights", problems)

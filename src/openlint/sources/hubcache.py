@@ -24,7 +24,7 @@ from typing import Any
 
 from openlint.sources.ids import is_commit, is_sha256
 
-VERSION = "v2"  # v2: a check also reads GGUF files' starts and adapter_config.json, which a v1 cache lacks
+VERSION = "v3"  # v3: headers kept per endpoint, refusals replayed only offline, private listings per viewer; v2: GGUF starts, adapter_config.json
 
 
 def _digest(*parts: str) -> str:
