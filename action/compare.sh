@@ -18,8 +18,9 @@ compared=""
 
 notice() { echo "::notice title=openlint compare-to::$(escape "$1")"; }
 
-compare_fail() {  # an explicit compare-to that cannot be honoured is an error; the default one is only skipped
-  if [ "$compare_to" = "previous-tag" ]; then
+compare_fail() {  # an explicit compare-to that cannot be honoured is an error; the default one is only skipped, unless
+  # fail-on-decrease asks for the gate: a gate that could not be decided is no pass
+  if [ "$compare_to" = "previous-tag" ] && [ "${fail_on_decrease:-false}" != "true" ]; then
     notice "$1; no comparison"
   else
     echo "::error title=openlint compare-to::$(escape "$1")"
@@ -80,16 +81,20 @@ run_compare() {
         notice "previous-tag compares a release folder in a git checkout; give a revision to compare a Hub repository"
         return 0
       fi
+      if ! git_in "$workspace" rev-parse --show-toplevel > /dev/null 2>&1; then
+        compare_fail "the workspace is not a git checkout, so no earlier release can be found (actions/checkout with path: checks out elsewhere)"
+        { echo; echo "**No comparison**: the workspace is not a git checkout."; } >> "$summary"
+        return 0
+      fi
       if ! tag="$(previous_tag)"; then
-        if [ "$(git_in "$workspace" rev-parse --is-shallow-repository 2>/dev/null)" = "true" ] && [ "${fail_on_decrease:-false}" = "true" ]; then
+        if [ "$(git_in "$workspace" rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then
           # actions/checkout is shallow by default: without history the gate cannot be decided, which is no pass
-          echo "::error title=openlint compare-to::$(escape "fail-on-decrease is true, but the checkout is shallow, so no earlier release can be found: check out with fetch-depth: 0")"
-          { echo; echo "**No comparison**: the checkout is shallow (actions/checkout needs \`fetch-depth: 0\`), so fail-on-decrease could not be decided."; } >> "$summary"
-          compare_status=2
+          compare_fail "the checkout is shallow, so no earlier release can be found: check out with fetch-depth: 0"
+          { echo; echo "**No comparison**: the checkout is shallow (actions/checkout needs \`fetch-depth: 0\`)."; } >> "$summary"
           return 0
         fi
-        compare_fail "no tag before this commit (a shallow checkout has none: actions/checkout with fetch-depth: 0)"
-        { echo; echo "No comparison: no tag before this commit (a first release, or a shallow checkout: \`fetch-depth: 0\`)."; } >> "$summary"
+        notice "no tag before this commit: a first release, nothing to compare with"
+        { echo; echo "No comparison: no tag before this commit (a first release)."; } >> "$summary"
         return 0
       fi
       old_from_git "$tag" || return 0

@@ -492,8 +492,13 @@ def test_fail_on_decrease_in_a_shallow_checkout_is_not_a_silent_pass(tmp_path):
                 "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_WORKSPACE": str(workspace), "GITHUB_STEP_SUMMARY": str(summary)})
     gated = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env | {"OPENLINT_FAIL_ON_DECREASE": "true"},
                            cwd=workspace, capture_output=True, text=True)
-    assert gated.returncode == 2 and "the checkout is shallow" in gated.stdout, gated.stdout
-    assert "fail-on-decrease could not be decided" in summary.read_text()
+    assert gated.returncode == 2 and "::error title=openlint compare-to::the checkout is shallow" in gated.stdout, gated.stdout
+    assert "**No comparison**: the checkout is shallow" in summary.read_text()
     summary.write_text("")
     plain = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=workspace, capture_output=True, text=True)
-    assert plain.returncode in (0, 1) and "No comparison: no tag before this commit" in summary.read_text()
+    assert plain.returncode in (0, 1) and "**No comparison**: the checkout is shallow" in summary.read_text()
+    # a workspace that is no git checkout at all (actions/checkout with path:): the gate cannot be decided either
+    shutil.rmtree(workspace / ".git")
+    elsewhere = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env | {"OPENLINT_FAIL_ON_DECREASE": "true"},
+                               cwd=workspace, capture_output=True, text=True)
+    assert elsewhere.returncode == 2 and "the workspace is not a git checkout" in elsewhere.stdout, elsewhere.stdout
