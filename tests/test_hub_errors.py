@@ -20,7 +20,7 @@ INFO = r"^GET /api/models/google-bert/bert-base-uncased$"
     ([Fault(401)], errors.HubAccessDenied),
     ([Fault(401, {"X-Error-Code": "GatedRepo"})], errors.HubGated),
     ([Fault(403)], errors.HubAccessDenied),
-    ([Fault(403, {"X-Error-Message": "Access to this resource is disabled."})], errors.HubAccessDenied),
+    ([Fault(403, {"X-Error-Message": "Access to this resource is disabled."})], errors.HubDisabled),  # a kind of HubAccessDenied
     ([Fault(404, {"X-Error-Code": "RevisionNotFound"})], errors.HubRevisionNotFound),
     ([Fault(429)] * 4, errors.HubRateLimited),
     ([Fault(503)] * 4, errors.HubUnavailable),

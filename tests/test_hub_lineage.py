@@ -148,3 +148,12 @@ def test_id_lists_are_read_only_as_far_as_their_limits(monkeypatch):
     calls.clear()
     lookups = assembly._metadata_lookups({"datasets": ids, "base_model": ids})
     assert len(lookups) == limits.MAX_LINKED and len(calls) == limits.MAX_LINKED
+
+
+def test_a_disabled_base_is_an_answer_as_a_missing_one_is(hub):
+    """A taken-down base answers 403 "disabled": an answer about it, not a read that failed (a review's find: since
+    refusals became failed reads it left every check of its fine-tunes incomplete)."""
+    add(hub, "org/child", "org/down")
+    add(hub, "org/down")
+    hub.fail(r"^GET /org/down/resolve/main/README.md$", *[Fault(403, {"X-Error-Message": "Access to this resource is disabled."})] * 4)
+    assert dict((repo, (has_card, reason)) for repo, _, has_card, reason in lineage("org/child"))["org/down"] == (False, "disabled on the Hub")

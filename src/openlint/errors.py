@@ -67,6 +67,10 @@ class HubAccessDenied(HubError):
     """401/403 for a reason other than gating (a token without the right, a disabled repository)."""
 
 
+class HubDisabled(HubAccessDenied):
+    """403: the repository is disabled (taken down): an answer about it, as "not found" is."""
+
+
 class HubGated(HubError):
     """The repository is gated and the request had no token that accepted its terms."""
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubEntryNotFound, HubError, HubGated, HubInvalidResponse, HubLimitExceeded,
+from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubDisabled, HubEntryNotFound, HubError, HubGated, HubInvalidResponse, HubLimitExceeded,
                              HubNotCached, HubNotFound, HubRevisionNotFound, OpenlintError, printable)
 from openlint.knowledge.store import cache_dir
 from openlint.readers import safetensors
@@ -306,6 +306,9 @@ class HubSource:
         except (HubNotFound, HubRevisionNotFound):
             self.cache.set_data(self.sha, {"unreadable": "not found on the Hub (or private)"}, *key)
             return Unreadable("not found on the Hub (or private)")
+        except HubDisabled:  # taken down: an answer, as "not found" is (a review's find: it left every check incomplete)
+            self.cache.set_data(self.sha, {"unreadable": "disabled on the Hub"}, *key)
+            return Unreadable("disabled on the Hub")
         # a card is public, a gated repository's too: a 401 or 403 for one is a read that failed, never a fact that
         # leaves the base's pre-training out of the grade (it raised a fine-tune's grade: a review's find)
         self.cache.set_data(self.sha, body, *key)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from openlint.support.record import Record
 
-from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubEntryNotFound, HubError, HubGated, HubInvalidResponse,
+from openlint.errors import (HubAccessDenied, HubBadEndpoint, HubDisabled, HubEntryNotFound, HubError, HubGated, HubInvalidResponse,
                              HubLimitExceeded, HubNotCached, HubNotFound, HubRateLimited, HubRevisionNotFound,
                              HubUnavailable, printable)
 from openlint.release import limits
@@ -300,7 +300,7 @@ class Transport:
         if isinstance(exc, errors.RepositoryNotFoundError):
             return self._fail(HubNotFound, what, "repository not found on the Hub (a private repository needs --token or HF_TOKEN)")
         if isinstance(exc, errors.DisabledRepoError):
-            return self._fail(HubAccessDenied, what, "access denied: the repository is disabled")
+            return self._fail(HubDisabled, what, "access denied: the repository is disabled")
         if status == 429:
             error = self._fail(HubRateLimited, what, "rate limited by the Hub (429)")
             error.retry_after = _retry_after(headers)  # type: ignore[attr-defined]
