@@ -24,7 +24,7 @@ from openlint.readers import pickles
 from openlint.readers.pickles import policy as pickle_policy
 from openlint.readers.weights import classify_global
 from weightgen import (Call, Global, benign_torch_pickle, global_pickle, legacy_torch, npy_bytes, numpy_object_array,
-                       stub_pickle, torch_state_dict, torch_tar, torch_zip, zip_with_many_members)
+                       stub_pickle, tar_of, torch_state_dict, torch_tar, torch_zip, zip_with_many_members)
 
 CARD = "---\nlicense: apache-2.0\n---\n# m\n"
 PASSING = ("safe", "allowlisted")
@@ -647,18 +647,6 @@ def test_a_zip_member_renamed_by_its_unicode_path_field_is_not_trusted_by_its_ne
     assert_refused(run, release, "model.bin", _unicode_path_renamed(), {"OLW011", "OLW003"})
 
 
-def _tar_of(members: dict[str, bytes]) -> bytes:
-    import tarfile
-
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
-        for name, content in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            archive.addfile(info, io.BytesIO(content))
-    return buffer.getvalue()
-
-
 def test_a_storage_record_naming_two_storage_types_is_unverified(run, release):
     """torch skips a storage's bytes by the type its record's tuple holds; the scan took the last type the record
     imported. A record importing DoubleStorage, then FloatStorage it drops, shifted the scan 16 bytes short of
@@ -667,7 +655,7 @@ def test_a_storage_record_naming_two_storage_types_is_unverified(run, release):
     hidden = bytes(12) + OS_SYSTEM_PROTOCOL0
     storages = (pickle.dumps(1, protocol=2) + record + struct.pack("<q", 4) + bytes(16)
                 + b"\x80\x02U" + bytes([len(hidden)]) + hidden + b"0].")
-    content = _tar_of({"sys_info": pickle.dumps({}, protocol=2), "pickle": pickle.dumps({}, protocol=2), "storages": storages,
+    content = tar_of({"sys_info": pickle.dumps({}, protocol=2), "pickle": pickle.dumps({}, protocol=2), "storages": storages,
                        "tensors": pickle.dumps(0, protocol=2)})
     found = assert_refused(run, release, "model.bin", content, {"OLW011"})
     assert any("2 storage types" in f["message"] for f in found["OLW011"])

@@ -248,8 +248,6 @@ def torch_tar(pickle_member: bytes, storages: list[tuple[bytes, int, int]] | Non
               views: bytes | None = None) -> bytes:
     """torch's oldest checkpoint format: a tar of sys_info, pickle, storages (ending with the storage views' pickle)
     and tensors (legacy_load)."""
-    import tarfile
-
     if storages is None:
         storages = [(stub_pickle(("0", "cpu", Global("torch", "FloatStorage"))), 4, 4)]
     stor = pickle.dumps(len(storages), protocol=2)
@@ -259,8 +257,14 @@ def torch_tar(pickle_member: bytes, storages: list[tuple[bytes, int, int]] | Non
     tens = pickle.dumps(len(tensors or []), protocol=2)
     for args in tensors or []:
         tens += args + struct.pack("<ii", 1, 0) + struct.pack("<qqq", 4, 1, 0)
-    members = {"sys_info": pickle.dumps({"protocol_version": 1001, "little_endian": True}, protocol=2),
-               "pickle": pickle_member, "storages": stor, "tensors": tens}
+    return tar_of({"sys_info": pickle.dumps({"protocol_version": 1001, "little_endian": True}, protocol=2),
+                   "pickle": pickle_member, "storages": stor, "tensors": tens})
+
+
+def tar_of(members: dict[str, bytes]) -> bytes:
+    """A tar archive of regular files, in the PAX format torch wrote."""
+    import tarfile
+
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
         for name, content in members.items():
