@@ -232,6 +232,21 @@ def _git(cwd: Path, *args: str) -> None:
                    cwd=cwd, check=True, capture_output=True)
 
 
+def _check_script(cwd: Path, tmp: Path, **variables: str) -> subprocess.CompletedProcess:
+    """action/check.sh run as its step runs it, with this venv's openlint on PATH and the given variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GIT_"))}
+    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp / "runner"),
+                "OPENLINT_SARIF": str(tmp / "o.sarif"), **variables})
+    return subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=cwd, capture_output=True, text=True)
+
+
+def _repository(folder: Path, message: str) -> None:
+    """A git repository of everything in `folder`, in one commit."""
+    _git(folder, "init", "-q")
+    _git(folder, "add", ".")
+    _git(folder, "commit", "-q", "-m", message)
+
+
 def test_action_compares_with_the_previous_release_tag(tmp_path):
     """compare-to (default previous-tag): the diff with the last release in the summary, outputs, and an opt-in gate."""
     runner = Runner(tmp_path, Path(sys.executable), {"target": "release", "fail-on": "never"})
@@ -381,10 +396,7 @@ def test_a_failure_quoting_the_release_is_inert_in_the_job_summary(tmp_path):
     shutil.copytree(EXAMPLE, release)
     (release / ".openlint.yaml").write_text('"[Click to approve](https://evil.example/x) <img src=https://evil.example/p.png>": 1\n')
     summary = tmp_path / "summary.md"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
-    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path),
-                "OPENLINT_TARGET": "release", "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_STEP_SUMMARY": str(summary)})
-    done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=tmp_path, capture_output=True, text=True)
+    done = _check_script(tmp_path, tmp_path, OPENLINT_TARGET="release", GITHUB_STEP_SUMMARY=str(summary))
     assert done.returncode == 2, done.stdout + done.stderr
     written = summary.read_text()
     assert written.startswith("## openlint could not check `release`") and "Click to approve" in written
@@ -402,13 +414,11 @@ def test_the_action_never_imports_a_module_from_the_checked_out_release(tmp_path
     for module in ("json.py", "platform.py", "pathlib.py", "openlint/__init__.py", "openlint/__main__.py"):
         (workspace / module).parent.mkdir(exist_ok=True)
         (workspace / module).write_text(planted)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
-    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
-                "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-                "GITHUB_OUTPUT": str(tmp_path / "output"), "OPENLINT_COMPARE_TO": str(EXAMPLE)})
+    variables = {"GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output"),
+                 "OPENLINT_COMPARE_TO": str(EXAMPLE)}
     # a check that runs, its outputs (json) and a comparison (python -m openlint diff); then one that cannot run
     for extra in ({}, {"OPENLINT_CONFIG": "missing.yaml", "OPENLINT_COMPARE_TO": "none"}):
-        done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env | extra, cwd=workspace, capture_output=True, text=True)
+        done = _check_script(workspace, tmp_path, **(variables | extra))
         assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr, done.stderr
     assert "openlint diff" in (tmp_path / "summary.md").read_text()  # the comparison ran
     assert not marker.exists(), marker.read_text()
@@ -424,11 +434,8 @@ def test_the_comparison_uses_the_checks_rule_selection(tmp_path):
     for folder in ("release", "previous"):
         (workspace / folder / "openness.yaml").unlink()  # info findings to ignore
     summary = tmp_path / "summary.md"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
-    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
-                "OPENLINT_TARGET": "release", "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_STEP_SUMMARY": str(summary),
-                "OPENLINT_COMPARE_TO": "previous", "OPENLINT_ARGS": "--ignore OLL004\n--ignore=OLS --select OL"})
-    done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=workspace, capture_output=True, text=True)
+    done = _check_script(workspace, tmp_path, OPENLINT_TARGET="release", GITHUB_STEP_SUMMARY=str(summary),
+                         OPENLINT_COMPARE_TO="previous", OPENLINT_ARGS="--ignore OLL004\n--ignore=OLS --select OL")
     assert done.returncode in (0, 1), done.stdout + done.stderr
     written = summary.read_text()
     assert "openlint diff" in written and "resolved `OL" not in written, written[-2000:]
@@ -442,17 +449,13 @@ def test_the_comparison_never_runs_git_in_a_repository_the_pull_request_laid_out
     evil = tmp_path / "evil"
     evil.mkdir()
     (evil / "README.md").write_text("# x\n")
-    _git(evil, "init", "-q")
-    _git(evil, "add", ".")
-    _git(evil, "commit", "-q", "-m", "one")
+    _repository(evil, "one")
     _git(evil, "tag", "v0")
     (evil / "README.md").write_text("# y\n")
     _git(evil, "commit", "-q", "-am", "two")
     workspace = tmp_path / "workspace"
     shutil.copytree(EXAMPLE, workspace / "model")
-    _git(workspace, "init", "-q")
-    _git(workspace, "add", ".")
-    _git(workspace, "commit", "-q", "-m", "release")
+    _repository(workspace, "release")
     bare = evil / ".git"
     for part in ("HEAD", "objects", "refs"):  # what the pull request adds to its model/ folder
         source = bare / part
@@ -462,11 +465,8 @@ def test_the_comparison_never_runs_git_in_a_repository_the_pull_request_laid_out
     (workspace / "model" / "info").mkdir()
     (workspace / "model" / "info" / "attributes").write_text("* filter=pwn\n")
     output = tmp_path / "output"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GIT_"))}
-    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
-                "OPENLINT_TARGET": "model", "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_WORKSPACE": str(workspace),
-                "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")})
-    done = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=workspace, capture_output=True, text=True)
+    done = _check_script(workspace, tmp_path, OPENLINT_TARGET="model", GITHUB_WORKSPACE=str(workspace), GITHUB_OUTPUT=str(output),
+                         GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"))
     assert done.returncode in (0, 1, 2), done.stderr
     assert not marker.exists()
     assert "compared-to=v0" not in output.read_text()  # the pull request's tag is no previous release
@@ -478,27 +478,21 @@ def test_fail_on_decrease_in_a_shallow_checkout_is_not_a_silent_pass(tmp_path):
     says there was no comparison."""
     origin = tmp_path / "origin"
     shutil.copytree(EXAMPLE, origin)
-    _git(origin, "init", "-q")
-    _git(origin, "add", ".")
-    _git(origin, "commit", "-q", "-m", "v1")
+    _repository(origin, "v1")
     _git(origin, "tag", "v1")
     (origin / "README.md").write_text((origin / "README.md").read_text() + "\nMore.\n")
     _git(origin, "commit", "-q", "-am", "v2")
     workspace = tmp_path / "workspace"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(workspace)], check=True, capture_output=True)
     summary = tmp_path / "summary.md"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "GIT_"))}
-    env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner"),
-                "OPENLINT_SARIF": str(tmp_path / "o.sarif"), "GITHUB_WORKSPACE": str(workspace), "GITHUB_STEP_SUMMARY": str(summary)})
-    gated = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env | {"OPENLINT_FAIL_ON_DECREASE": "true"},
-                           cwd=workspace, capture_output=True, text=True)
+    variables = {"GITHUB_WORKSPACE": str(workspace), "GITHUB_STEP_SUMMARY": str(summary)}
+    gated = _check_script(workspace, tmp_path, **variables, OPENLINT_FAIL_ON_DECREASE="true")
     assert gated.returncode == 2 and "::error title=openlint compare-to::the checkout is shallow" in gated.stdout, gated.stdout
     assert "**No comparison**: the checkout is shallow" in summary.read_text()
     summary.write_text("")
-    plain = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env, cwd=workspace, capture_output=True, text=True)
+    plain = _check_script(workspace, tmp_path, **variables)
     assert plain.returncode in (0, 1) and "**No comparison**: the checkout is shallow" in summary.read_text()
     # a workspace that is no git checkout at all (actions/checkout with path:): the gate cannot be decided either
     shutil.rmtree(workspace / ".git")
-    elsewhere = subprocess.run(["bash", str(ROOT / "action" / "check.sh")], env=env | {"OPENLINT_FAIL_ON_DECREASE": "true"},
-                               cwd=workspace, capture_output=True, text=True)
+    elsewhere = _check_script(workspace, tmp_path, **variables, OPENLINT_FAIL_ON_DECREASE="true")
     assert elsewhere.returncode == 2 and "the workspace is not a git checkout" in elsewhere.stdout, elsewhere.stdout
