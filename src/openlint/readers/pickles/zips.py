@@ -30,13 +30,16 @@ def zip_layout(handle: Any, name: str) -> tuple[Any, list[Any], dict[str, int]]:
     """Open the archive only after bounding its central directory, then check that every reader would see the same
     members: local headers that match the central directory, no duplicate names, no overlapping entries.
     Returns the archive, its members and where each member's data starts."""
-    archive = _open_bounded(handle, name)
-    _refuse_a_zip64_record_out_of_place(handle, name)
+    import zipfile
+
+    archive, end = _open_bounded(handle, name)
+    _refuse_a_zip64_record_out_of_place(handle, name, end[zipfile._ECD_LOCATION])
     members = archive.infolist()
-    if archive.start_dir != archive_offset(handle):
+    written = end[zipfile._ECD_OFFSET]  # where the end record says the central directory starts, as written
+    if archive.start_dir != written:
         # zipfile shifts every offset by the bytes it finds before the archive; torch's reader (miniz) takes them as
         # written: a second central directory laid out for each shows each a different data.pkl
-        raise Unverifiable(f"{name}: {archive.start_dir - archive_offset(handle)} bytes before the zip archive; readers "
+        raise Unverifiable(f"{name}: {archive.start_dir - written} bytes before the zip archive; readers "
                            "disagree on where its members are")
     if len(members) > limits.MAX_ZIP_MEMBERS:
         raise LimitHit(f"{name}: {len(members)} zip members; more than {limits.MAX_ZIP_MEMBERS}")
@@ -59,13 +62,10 @@ def zip_layout(handle: Any, name: str) -> tuple[Any, list[Any], dict[str, int]]:
     return archive, members, starts
 
 
-def _refuse_a_zip64_record_out_of_place(handle: Any, name: str) -> None:
+def _refuse_a_zip64_record_out_of_place(handle: Any, name: str, end: int) -> None:
     """A zip64 end record where its locator says it is, right before the locator: Python's zipfile reads the 56 bytes
     before the locator, torch's miniz goes where the locator points, and a second record laid out for each gave each
-    its own central directory (a review's find)."""
-    import zipfile
-
-    end = zipfile._EndRecData(handle)[zipfile._ECD_LOCATION]
+    its own central directory (a review's find). `end`: where the end-of-central-directory record is."""
     if end < 20:
         return
     handle.seek(end - 20)
@@ -79,15 +79,9 @@ def _refuse_a_zip64_record_out_of_place(handle: Any, name: str) -> None:
                            "central directory is")
 
 
-def archive_offset(handle: Any) -> int:
-    """Where the end record says the central directory starts, as written (zipfile's own end-record reader)."""
-    import zipfile
-
-    return zipfile._EndRecData(handle)[zipfile._ECD_OFFSET]
-
-
-def _open_bounded(handle: Any, name: str) -> Any:
-    """zipfile.ZipFile, opened only once the end record it trusts bounds the members and the central directory."""
+def _open_bounded(handle: Any, name: str) -> tuple[Any, list[Any]]:
+    """zipfile.ZipFile, opened only once the end record it trusts bounds the members and the central directory; and
+    that end record."""
     import zipfile
 
     handle.seek(0)
@@ -102,7 +96,7 @@ def _open_bounded(handle: Any, name: str) -> Any:
     if end[zipfile._ECD_SIZE] > limits.MAX_CENTRAL_DIRECTORY:
         raise LimitHit(f"{name}: a zip central directory of {end[zipfile._ECD_SIZE]} bytes; more than {limits.MAX_CENTRAL_DIRECTORY}")
     try:
-        return zipfile.ZipFile(handle)
+        return zipfile.ZipFile(handle), end
     except (zipfile.BadZipFile, OSError, ValueError, struct.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise Unverifiable(f"{name}: not a readable zip archive ({exc})") from None
 
