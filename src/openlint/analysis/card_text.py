@@ -443,11 +443,17 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
         artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
+        if artefact is not None and artefact.section == "code" and _MODEL_SIZE.search(link.text.lower()):
+            continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
             _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
                                                            f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
         else:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
+
+
+# a parameter count in a link's anchor text ("Code Llama 34B", "Mixtral 8x7B"): the anchor names a model
+_MODEL_SIZE = _RE(r"\b(?:\d+x)?\d+(?:\.\d+)?b\b")
 
 
 def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:

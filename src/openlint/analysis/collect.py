@@ -57,6 +57,7 @@ class Collector(Record, eq=False):  # compared by identity
     training_data: list[Mention] = field(default_factory=list)
     runtimes: list[Runtime] = field(default_factory=list)
     remote_code: list[Evidence] = field(default_factory=list)
+    remote_code_snippets: list[Evidence] = field(default_factory=list)  # those of remote_code only a snippet's flag shows
     evaluation: list[Evidence] = field(default_factory=list)  # results reported
     evaluation_code: list[Evidence] = field(default_factory=list)  # the card's own code computing its metrics
     leaderboard: list[Evidence] = field(default_factory=list)  # results from a public leaderboard

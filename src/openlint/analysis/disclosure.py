@@ -41,6 +41,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     own_tuning = None if card is None or tuned_by is None or card_text.quoted(card, tuned_by.line, vocab) else tuned_by
     traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), own_pretraining, assess_root, own_tuning,
                            lineage.shows_task_model(release, vocab))
+    _copied_remote_code_flag(release, traced, found, vocab)
     inferred = stages.infer(release, traced, found, vocab)
     _attribute(found, inferred, vocab)
     _training(found, inferred, traced, vocab)
@@ -280,6 +281,20 @@ def _runtimes(found: Collector, vocab: Vocabulary) -> None:
                                               needs_own_code=needs))
     if found.remote_code:
         inference.pointers.append(Pointer("remote-code", "the release's own code", found.remote_code[0]))
+
+
+def _copied_remote_code_flag(release: Release, traced: Lineage, found: Collector, vocab: Vocabulary) -> None:
+    """A snippet's trust_remote_code=True for a model of a family Transformers implements (a Llama 2 fine-tune)
+    loads no code of the release's own when the release has none to load. Only the snippet can say so when there is
+    no config.json to tell (a card alone) and no Python file: the family decides. Prose about the module the flag
+    finds, or the release's files, always count."""
+    if release.config or traced.root_family not in vocab.transformers_native_families:
+        return
+    if not found.remote_code or any(e not in found.remote_code_snippets for e in found.remote_code):
+        return
+    if any(path.endswith(".py") for path in release.files):
+        return
+    found.remote_code.clear()
 
 
 def _dead_bases(release: Release, traced: Lineage, found: Collector) -> None:

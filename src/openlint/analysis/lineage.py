@@ -55,12 +55,13 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     kind, evidence, note = _kind(release, meta, bases, vocab, (tuned, tuned_by), catalogue, pretrained, task_model)
     if kind == "base":
         return Lineage("base", evidence, note)
-    root, source, facts = _root(release, bases, catalogue, vocab)
+    root, source, facts, guessed = _root(release, bases, catalogue, vocab)
     found = assess_root(_as_release(facts)) if source == "hub" else {}
     dead = bool(bases) and release.missing_on_hub(bases[0])
     inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
     made_from = _made_from(bases, catalogue, vocab) or _traced_from(bases, source, facts)
-    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), made_from, _root_licence(source, facts))
+    return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), made_from, _root_licence(source, facts),
+                   _vouched_family(source, facts, guessed))
 
 
 def _traced_from(bases: list[str], source: str, facts: Any) -> str:
@@ -69,6 +70,12 @@ def _traced_from(bases: list[str], source: str, facts: Any) -> str:
     if source != "hub" or not bases or not isinstance(facts, Ancestor):
         return ""
     return "root" if facts.repo_id.lower() == bases[0].lower() else "derivative"
+
+
+def _vouched_family(source: str, facts: Any, guessed: bool) -> str | None:
+    """The catalogued root's family, when the release names its root: one guessed from a family licence or the card's
+    prose is too weak to vouch for the model's architecture."""
+    return facts.family if source == "catalogue" and isinstance(facts, Artefact) and not guessed else None
 
 
 def _root_licence(source: str, facts: Any) -> str | None:
@@ -278,13 +285,13 @@ def _catalogued_base(release: Release, itself: Artefact, meta: dict[str, Any], v
     copy = _by_name(release, meta, vocab) or _by_tags(release, meta, vocab)
     if copy is not None and copy[0] in ("quantisation", "adapter"):
         return Lineage(copy[0], copy[1], f"{copy[2]}, of {itself.name}", bases=(itself.id,), root=itself.name, source="catalogue",
-                       inherited=inherited, made_from="derivative" if variant else "root", root_licence=itself.licence)
+                       inherited=inherited, made_from="derivative" if variant else "root", root_licence=itself.licence, root_family=itself.family)
     if variant is not None:
         # the catalogue files a family's chat and instruct variants under its base: the release is one of them
         return Lineage("fine-tune", None, f"A tuned variant ({variant!r} in its name) of {itself.name}, a model trained from scratch",
-                       root=itself.name, source="catalogue", inherited=inherited, root_licence=itself.licence)
+                       root=itself.name, source="catalogue", inherited=inherited, root_licence=itself.licence, root_family=itself.family)
     return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
-                   inherited=inherited, root_licence=itself.licence)
+                   inherited=inherited, root_licence=itself.licence, root_family=itself.family)
 
 
 def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str | None:
@@ -381,6 +388,16 @@ def _publisher(name: str) -> str:
     return name.replace("__", "/").split("/", 1)[0].lower() if "/" in name.replace("__", "/") else ""
 
 
+def _family_named(release: Release, catalogue: Catalogue) -> Artefact | None:
+    """The known family the release's name or a tag names by its pattern ("CodeFuse-CodeLlama-34B")."""
+    meta = release.card.metadata if release.card else {}
+    for name in [release.name.replace("__", "/").rsplit("/", 1)[-1], *_as_ids(meta.get("tags"))]:
+        found = catalogue.family(re.sub(r"[\s_]", "-", name))
+        if found is not None:
+            return found
+    return None
+
+
 def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
     """The known model family a release's name, tags or family licence place it in, unless the release is that
     catalogued model itself or its publisher's own (a publisher's new model in its family is not a derivative by
@@ -395,10 +412,9 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
 
 def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
     meta = release.card.metadata if release.card else {}
-    for name in [release.name.replace("__", "/").rsplit("/", 1)[-1], *_as_ids(meta.get("tags"))]:
-        found = catalogue.family(re.sub(r"[\s_]", "-", name))
-        if found is not None:
-            return found
+    found = _family_named(release, catalogue)
+    if found is not None:
+        return found
     stated = [licences.lookup(raw) for raw in _as_ids(meta.get("license"))]
     for licence in stated:
         root = vocab.lineage.family_licences.get(licence.id) if licence is not None else None
@@ -429,27 +445,33 @@ def _stated_kind(card: Card, vocab: Vocabulary) -> tuple[str, Evidence | None, s
 
 # -- its root ---------------------------------------------------------------------------------------------------------
 
-def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> tuple[str | None, str, Any]:
-    """(the root's name, where its facts come from, the facts: a catalogue entry or the root's card)."""
+def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> tuple[str | None, str, Any, bool]:
+    """(the root's name, where its facts come from, the facts: a catalogue entry or the root's card, whether it is
+    only guessed: from a family licence, a version-less family tag or the families the card's prose names)."""
     itself = catalogued(release, catalogue)
     if itself is not None:
         root = catalogue.root_of(itself)
-        return root.name, "catalogue", root
+        return root.name, "catalogue", root, False
     for ancestor in sorted(release.lineage, key=lambda a: -a.depth):  # the deepest first: the root, if it was reached
         known = _known(ancestor.repo_id, catalogue)
         if known is not None:
-            return known.name, "catalogue", known
+            return known.name, "catalogue", known, False
         if ancestor.card is not None and not _as_ids(ancestor.card.metadata.get("base_model")):
-            return ancestor.repo_id, "hub", ancestor
+            return ancestor.repo_id, "hub", ancestor, False
     for base in bases:
         known = _known(base, catalogue)
         if known is not None:
-            return known.name, "catalogue", known
-    known = family_of(release, catalogue, vocab) or family_in_text(release.card, catalogue)
+            return known.name, "catalogue", known, False
+    known = family_of(release, catalogue, vocab)
     if known is not None:
         root = catalogue.root_of(known)
-        return root.name, "catalogue", root
-    return (bases[0] if bases else None), "", None
+        # a family licence or a version-less family tag places a release in a family, but guesses its architecture
+        return root.name, "catalogue", root, _family_named(release, catalogue) is None
+    known = family_in_text(release.card, catalogue)
+    if known is not None:
+        root = catalogue.root_of(known)
+        return root.name, "catalogue", root, True
+    return (bases[0] if bases else None), "", None, False
 
 
 def family_in_text(card: Card | None, catalogue: Catalogue) -> Artefact | None:

@@ -134,6 +134,7 @@ class Lineage(Record, frozen=True):
     inherited: Mapping[str, ComponentResult] = field(default_factory=dict)  # what it has from the root
     made_from: str = ""  # what the catalogue knows the model it was made from to be: "derivative", "root" or "" (unknown)
     root_licence: str | None = None  # the root's own licence, as its catalogue entry or its card states it
+    root_family: str | None = None  # the catalogued root's family (`family` in rules/catalogue/models.yaml), if one
 
     @property
     def derived(self) -> bool:

@@ -141,7 +141,9 @@ def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalog
         _unneeded_remote_code(card, block, found)
     _block_runtime(card, block, lower, imported, remote, vocab, catalogue, found)
     if remote:
-        found.remote_code.append(Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text"))
+        flag = Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text")
+        found.remote_code.append(flag)
+        found.remote_code_snippets.append(flag)
     if vocab.evaluation.code.search(lower):
         found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
     if (harness := _playing(imported, "evaluation-harness")) is not None:

@@ -131,6 +131,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     formats: LazyPattern  # any weight format named
     remote_code: LazyPattern
     native_runtimes: frozenset[str]  # catalogue ids of runtimes that implement model architectures themselves
+    transformers_native_families: frozenset[str]  # catalogued root families whose architecture Transformers implements
     usage_loads: LazyPattern  # a code block that loads or runs the model (not only installs it)
     prompt_templates: LazyPattern
     prompt_template_sections: LazyPattern  # headings over a code block that is the prompt format
@@ -237,6 +238,7 @@ def vocabulary() -> Vocabulary:
         formats=LazyPattern(r"\b(" + "|".join(re.escape(f) for f in data["format_runtimes"]) + r")\b"),
         remote_code=any_of(data["remote_code"]),
         native_runtimes=frozenset(data["native_runtimes"]),
+        transformers_native_families=frozenset(data.get("transformers_native_families", [])),
         usage_loads=any_of(data["usage_loads"]),
         prompt_templates=LazyPattern("|".join(f"(?:{p})" for p in data["prompt_templates"]), re.DOTALL),
         prompt_template_sections=any_of(data.get("prompt_template_sections", [])),
