@@ -122,6 +122,9 @@ run_compare() {
       --select=* | --ignore=* | --rules=*) config+=("$word") ;;
     esac
   done
+  # the hub-id input names the earlier release's Hub repository too: its Git LFS pointers are read from there, as
+  # the check read the new side's (git archive exports pointers)
+  [ -n "${OPENLINT_HUB_ID:-}" ] && config+=(--hub-id "$OPENLINT_HUB_ID")
   # the earlier release is named as it was asked for (a tag and its commit), not by the folder it was exported to
   "$python" -I -m openlint diff "$old" "$report_json" --format markdown --old-name "$compared" ${config[@]+"${config[@]}"} \
     > "$work/diff.md" 2> "$work/diff-stderr.txt"

@@ -4,6 +4,7 @@ are read from the Hub by Range requests and judged as usual."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -213,3 +214,42 @@ def test_the_head_commit_from_a_loose_or_packed_ref(tmp_path):
     assert gitremote.head_commit(tmp_path) == "b" * 40
     (tmp_path / ".git" / "refs" / "heads" / "main").write_text("c" * 40 + "\n")
     assert gitremote.head_commit(tmp_path) == "c" * 40
+
+
+def test_diff_reads_both_folders_pointers_from_the_hub_repository_it_is_given(run, checkout, hub, tmp_path):
+    """The Action's comparison: the earlier release exported by `git archive` holds pointers, as the checkout did. With
+    --hub-id both sides' weights are read from the Hub's copy: the same release is no change, and the pointer finding is
+    not "resolved" by a comparison of a checkout with the Hub's copy."""
+    report = tmp_path / "new.json"
+    report.write_text(run("check", str(checkout), "--no-config", "--hub-id", "org/model", "-f", "json").out)
+    result = run("diff", str(checkout), str(report), "-f", "json", "--hub-id", "org/model")
+    assert result.code == 0, result.out + result.err
+    change = json.loads(result.out)
+    assert not change["worse"] and change["grade"]["score_before"] == change["grade"]["score_after"]
+    assert not [f for f in change["findings_added"] + change["findings_resolved"] if f["code"] == "OLH002"]
+    without = json.loads(run("diff", str(checkout), str(report), "-f", "json").out)  # the old side's pointers stay pointers
+    assert [f["code"] for f in without["findings_resolved"]].count("OLH002") == 1
+
+
+def test_the_actions_comparison_reads_the_earlier_releases_pointers_from_the_hub_id_input(hub_model, hub, tmp_path):
+    """With the hub-id input, the check reads the release's pointers from the Hub; the earlier release (exported by
+    `git archive`: pointers too) must be read from there as well, or the diff in the job summary lists the pointer
+    finding as resolved by the release."""
+    import shutil
+
+    from test_action import _check_script
+
+    workspace = tmp_path / "workspace"
+    for folder in ("release", "previous"):
+        (workspace / folder).mkdir(parents=True)
+        (workspace / folder / "README.md").write_text(CARD)
+        for path in hub_model.files:
+            if path != "README.md":
+                (workspace / folder / path).write_text(pointer(hub_model.oid(path), hub_model.size(path)))
+    summary = tmp_path / "summary.md"
+    done = _check_script(workspace, tmp_path, OPENLINT_TARGET="release", OPENLINT_COMPARE_TO="previous", OPENLINT_HUB_ID="org/model",
+                         GITHUB_STEP_SUMMARY=str(summary), HF_ENDPOINT=hub.endpoint, HF_HUB_CACHE=str(tmp_path / "hf-cache"))
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    written = summary.read_text()
+    assert "openlint diff" in written and "OLH002" not in written, written[-3000:]
+    shutil.rmtree(tmp_path / "hf-cache", ignore_errors=True)

@@ -94,10 +94,11 @@ def _is_folder(target: str) -> bool:
 
 def load(target: str, *, token: str | None = None, offline: bool = False, timeout: float = 10.0,
          config_path: Path | None = None, release_name: str | None = None, select: tuple[str, ...] = (),
-         ignore: tuple[str, ...] = (), rule_files: tuple[str, ...] = ()) -> dict[str, Any]:
+         ignore: tuple[str, ...] = (), rule_files: tuple[str, ...] = (), hub_id: str | None = None) -> dict[str, Any]:
     """A JSON report: read from a .json file, or made by checking a folder or a Hub repository (org/name@REV) as
     `openlint check` would: under `config_path`, else the configuration found from it upward (each release under its
-    own, so that findings it ignores are not "resolved" by the comparison). `release_name`: a folder's name as a release."""
+    own, so that findings it ignores are not "resolved" by the comparison). `release_name`: a folder's name as a release;
+    `hub_id`: a folder's Hub repository (`check --hub-id`: its name, and where its Git LFS pointers are read)."""
     from openlint.report import serialise
 
     path = Path(target)
@@ -110,8 +111,10 @@ def load(target: str, *, token: str | None = None, offline: bool = False, timeou
     if revision and is_local(name):
         raise OpenlintError(f"{target}: @{revision} names a revision of a Hub repository, but {name} is a local folder "
                             "(to compare with a commit of a checkout, export it to a folder first)")
+    local = is_local(name)
     options = config.Options(target=name, revision=revision, token=token, offline=offline, timeout=timeout, config_path=config_path,
-                             release_name=release_name, select=select, ignore=ignore, rule_files=rule_files)
+                             release_name=None if local and hub_id else release_name, select=select, ignore=ignore, rule_files=rule_files,
+                             hub_id=hub_id if local else None)
     try:
         return serialise.report(pipeline.check(config.settings(options)))
     except HubIncomplete as exc:

@@ -165,6 +165,8 @@ def table(sources: tuple[Path, ...], output_format: str | None, output: Path | N
 @click.option("--ignore", multiple=True, type=RuleSelectors(), help="As `check --ignore`, for the releases checked here.")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="As `check --rules`, for the releases checked here. Repeatable.")
+@click.option("--hub-id", metavar="ORG/NAME",
+              help="The Hub repository both folders are versions of (as `check --hub-id`): their name, and where their Git LFS pointers' headers are read.")
 @click.option("--old-name", metavar="NAME", help="What to call OLD in the output (a tag, say) [default: its location].")
 @click.option("--new-name", metavar="NAME", help="What to call NEW in the output [default: its location].")
 def diff(old: str, new: str, output_format: str | None, output: Path | None, old_name: str | None, new_name: str | None,
