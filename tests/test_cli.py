@@ -255,6 +255,17 @@ def test_init_writes_a_declaration_that_keeps_the_levels(run, release):
     assert again.code == 2 and "--force" in again.err
 
 
+def test_init_takes_the_checkouts_hub_repository_whose_name_says_what_the_release_is(run, release):
+    """A GitHub mirror's folder name says nothing; `check --hub-id` names the release, and init (the declaration the
+    next checks rely on) must read it the same way: here a GPTQ copy, which has no fine-tuning stage of its own."""
+    folder = release({"README.md": "---\nlicense: llama2\n---\n# Model\nA 4-bit copy.\n"}, name="mirror")
+    named = run("init", str(folder), "--stdout", "--hub-id", "TheBloke/Llama-2-7B-GPTQ", "--offline")
+    assert named.code == 0, named.err
+    assert "# training.data.sft:  (Supervised fine-tuning datasets; A quantisation of a base model" in named.out
+    unnamed = run("init", str(folder), "--stdout", "--offline")
+    assert "A quantisation" not in unnamed.out
+
+
 @pytest.mark.parametrize("name", ["google-t5__t5-base", "runwayml__stable-diffusion-v1-5", "EleutherAI__gpt-j-6b", "Qwen__Qwen-VL-Chat-Int4"])
 def test_init_never_declares_a_component_inside_the_release_that_is_published_elsewhere(run, tmp_path, name):
     """Components inherited from a catalogued root are released at the root's artefacts (or left for the releaser to

@@ -129,14 +129,17 @@ def explain(code: str, rule_files: tuple[Path, ...]) -> None:
 @click.argument("target", default=".", type=FolderTarget())
 @click.option("--force", is_flag=True, help="Overwrite an existing openness.yaml.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the declaration instead of writing it.")
-def init(target: Path, force: bool, to_stdout: bool) -> None:
+@click.option("--hub-id", metavar="ORG/NAME",
+              help="The folder's Hub repository (as `check --hub-id`): the release's name, which is evidence of what it was made from.")
+@click.option("--offline", is_flag=True, help=OFFLINE_HELP)
+def init(target: Path, force: bool, to_stdout: bool, hub_id: str | None, offline: bool) -> None:
     """Write an openness declaration (openness.yaml) for a release folder, pre-filled with what openlint found.
 
     Review it: components openlint found no evidence for are left as commented templates for you to complete.
     """
     from openlint.cli.commands import write_declaration
 
-    message = write_declaration(target, force=force, to_stdout=to_stdout)
+    message = write_declaration(target, force=force, to_stdout=to_stdout, hub_id=hub_id, offline=offline)
     if message:
         click.echo(message, err=True)
 

@@ -201,7 +201,7 @@ def write_rule_docs(rule_files: tuple[str, ...], folder: Path) -> str:
     return f"{folder}: {len(rules)} rule page(s) and the index, {len(written)} changed"
 
 
-def write_declaration(target: Path, *, force: bool, to_stdout: bool) -> str:
+def write_declaration(target: Path, *, force: bool, to_stdout: bool, hub_id: str | None = None, offline: bool = False) -> str:
     from openlint import pipeline
     from openlint.formats import declaration
     from openlint.readers.declaration import FILE_NAMES
@@ -210,7 +210,7 @@ def write_declaration(target: Path, *, force: bool, to_stdout: bool) -> str:
     if not is_local(str(target)):
         raise OpenlintError(f"{target}: no such folder")
     # the declaration describes the release as found, so a previous declaration must not feed into it
-    assessment = pipeline.assess(Options(target=str(target)), use_declaration=False)
+    assessment = pipeline.assess(Options(target=str(target), hub_id=hub_id, offline=offline), use_declaration=False)
     text = declaration.render(assessment)
     if to_stdout:
         sys.stdout.write(text)
