@@ -41,6 +41,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "data" / "bulk_labels"
 BULK = HERE / "data" / "bulk"
+TEST3 = HERE / "data" / "test3"  # fresh cards from the same collection, once the bulk corpus was all labelled
 KEYS = {"ptc": "training.code.pretraining", "ftc": "training.code.finetuning", "alc": "training.code.alignment",
         "ptd": "training.data.pretraining", "sftd": "training.data.sft", "ald": "training.data.alignment",
         "evc": "evaluation.code.general", "sfc": "evaluation.code.safety", "utd": "evaluation.data.utility",
@@ -55,7 +56,7 @@ def level_of(value: str) -> str:
 def primary_labels() -> dict[str, dict]:
     """Each card's labels from its first labeller (a fresh copy: callers may change theirs)."""
     return {card: dict(entry) for card, entry in _read_labels(("labeller-*.yaml", "dev2-*.yaml", "dev3-*.yaml", "dev4-*.yaml",
-                                                               "dev5-*.yaml", "dev6-*.yaml", "test2-*.yaml")).items()}
+                                                               "dev5-*.yaml", "dev6-*.yaml", "test2-*.yaml", "test3-*.yaml")).items()}
 
 
 def second_labels() -> dict[str, dict]:
@@ -64,7 +65,7 @@ def second_labels() -> dict[str, dict]:
 
 # held-out splits labelled again, blind, by other readers under the conventions as they stand (sections 1-9): the
 # relabelled split's name, and the split whose cards it labels again
-RELABELLED = {"retest": "test", "retest2": "test2"}
+RELABELLED = {"retest": "test", "retest2": "test2", "retest3": "test3"}
 
 
 def relabelled(split: str = "retest") -> dict[str, dict]:
@@ -88,7 +89,7 @@ def disputes(relabelled_split: str) -> dict[str, list[str]]:
 def adjudicated(split: str = "adjudicated") -> dict[str, dict]:
     """A held-out split's labels as a careful reader settles them: the level both label sets give, or, where they
     disagree, the adjudicator's decision (`split`: a key of ADJUDICATED)."""
-    first, decided = primary_labels(), _read_labels(("adjudicated-*.yaml",))
+    first, decided = primary_labels(), _read_labels(("adjudicated-*.yaml", "adjudicated3-*.yaml"))
     settled = {card: dict(first[card], split=split) for card in relabelled(ADJUDICATED[split])}
     for card, keys in disputes(ADJUDICATED[split]).items():
         settled[card].update({key: decided[card][key] for key in keys})
@@ -118,10 +119,16 @@ def clone_name(card: str) -> str:
     return name.split("_", 1)[1] if collection == "hfreadme" and "_" in name else name
 
 
+def card_file(card: str) -> Path:
+    """A labelled card's README.md: in the bulk corpus, or among the test3 cards."""
+    bulk = BULK / card / "README.md"
+    return bulk if bulk.exists() else TEST3 / card / "README.md"
+
+
 def release_folder(card: str, root: Path) -> Path:
     folder = root / card / clone_name(card)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(BULK / card / "README.md", folder / "README.md")
+    shutil.copy(card_file(card), folder / "README.md")
     (folder / "model.safetensors").write_bytes(weight_file())
     return folder
 
@@ -253,7 +260,7 @@ def _sides(split: str, again: str) -> str:
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", *RELABELLED, *ADJUDICATED] if which == "all" else [which]).items():
+    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", *RELABELLED, *ADJUDICATED] if which == "all" else [which]).items():
         _print(split, tally, "--misses" in sys.argv)
     for name, other in (("between labellers", None), *((f"{held}, first labels vs relabelled", relabelled(split)) for split, held in RELABELLED.items())):
         overall, per, count = between_labellers(other)
