@@ -17,8 +17,13 @@ retest2-*.yaml, split "retest2"): a second careful reader's view of the same hel
 Where the two label sets of a held-out card disagree, a third reader settled the component, blind to openlint
 (adjudicated-*.yaml; splits "adjudicated" for test and "adjudicated2" for test2): the careful reader's labels.
 
+With all 600 bulk cards labelled, test and test2 were tuned on too (2026-11-25), and a new held-out split took their
+place: test3, 64 fresh cards of the same collection (tests/data/test3/, MANIFEST.yaml), labelled twice and blind
+before openlint was run on them (test3-*.yaml; retest3-*.yaml, split "retest3"), their disputes settled by a third
+reader (adjudicated3-*.yaml, split "adjudicated3"). Never looked at card by card: aggregates only.
+
 Run it directly for the confusion per component:
-    python tests/agreement.py [dev|dev2|...|dev6|test|test2|retest|retest2|adjudicated|adjudicated2|all] [--misses]
+    python tests/agreement.py [dev|dev2|...|dev6|test|test2|test3|retest|retest2|retest3|adjudicated|adjudicated2|adjudicated3|all] [--misses]
 """
 
 from __future__ import annotations
@@ -76,7 +81,8 @@ def relabelled(split: str = "retest") -> dict[str, dict]:
 # held-out splits adjudicated: where the first labels and the blind relabels disagree, a third reader decided under
 # the conventions, from the card and both readings, without openlint (adjudicated-*.yaml); where they agree, that
 # level stands. The adjudicated split's name, and the relabelled split it settles
-ADJUDICATED = {"adjudicated": "retest", "adjudicated2": "retest2"}
+ADJUDICATED = {"adjudicated": "retest", "adjudicated2": "retest2", "adjudicated3": "retest3"}
+ADJUDICATION_FILES = ("adjudicated-*.yaml", "adjudicated3-*.yaml")
 
 
 def disputes(relabelled_split: str) -> dict[str, list[str]]:
@@ -89,7 +95,7 @@ def disputes(relabelled_split: str) -> dict[str, list[str]]:
 def adjudicated(split: str = "adjudicated") -> dict[str, dict]:
     """A held-out split's labels as a careful reader settles them: the level both label sets give, or, where they
     disagree, the adjudicator's decision (`split`: a key of ADJUDICATED)."""
-    first, decided = primary_labels(), _read_labels(("adjudicated-*.yaml", "adjudicated3-*.yaml"))
+    first, decided = primary_labels(), _read_labels(ADJUDICATION_FILES)
     settled = {card: dict(first[card], split=split) for card in relabelled(ADJUDICATED[split])}
     for card, keys in disputes(ADJUDICATED[split]).items():
         settled[card].update({key: decided[card][key] for key in keys})

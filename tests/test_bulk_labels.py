@@ -1,11 +1,12 @@
-"""Agreement with hand labels on all 600 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on 664 real cards openlint was not written against (tests/data/bulk_labels/).
 
 The cards were labelled before the reader was changed. `dev` to `dev6` were tuned on (dev3 to dev6 were each
 measured untuned first, after the rounds before them: 88.5%, 87.2%, 85.8%, 89.6%); `test` (split by hash from dev before any
-reader change) and `test2` (a fresh sample labelled after the first tuning, from the cards alone) were never looked at
-card by card. All figures are reported; the test fails if a held-out split drops below the figure reached when the
-README's development notes were written. Precision first: a wrong "released" is worse than a missed one, so its rate
-is reported and bounded separately."""
+reader change) and `test2` (a fresh sample labelled after the first tuning) were held out until every bulk card was
+labelled, then tuned on too; `test3` (64 fresh cards of the same collection, tests/data/test3/) is held out: never
+looked at card by card, never tuned on. All figures are reported; the test fails if a split drops below the figure
+reached when the README's development notes were written. Precision first: a wrong "released" is worse than a missed
+one, so its rate is reported and bounded separately."""
 
 from __future__ import annotations
 
@@ -18,28 +19,32 @@ CODE = {"ptc", "ftc", "alc", "evc", "sfc", "inf"}
 LEVELS = {key: {f"{'C' if key in CODE else 'D'}{n}" for n in range(1, 6)} | {"N/A", "UNK"} for key in KEYS}
 
 MIN_DEV_OVERALL = 0.92  # dev 93.0%, dev2 92.7%: the first halves tuned on, bounded too so that later tuning cannot trade them away
-# reached on the held-out splits when the README's development notes were written; a change that lowers them is a
-# regression: (overall, weights and inference code each, wrong "released" as a share of all judgements)
+# The figures each split reached when the README's development notes were written; a change that lowers one is a
+# regression: (overall, weights and inference code each, wrong "released" as a share of all judgements).
+# test and test2 were held out until 2026-11-25 (90.4% and 91.1% then, the README keeps the history); with every bulk
+# card labelled, they were then tuned on like the dev splits, and test3 (64 fresh cards, labelled twice and blind
+# before openlint ran on them) took their place: its figures are those of its first and only measurement.
 HELD_OUT = {
-    "test": (0.903, 0.917, 0.014),  # 90.4% of 1020; w 97.6%, inf 91.8%; 14 wrong released (1.4%)
-    # test2 90.7% -> 90.6%: a catalogue licence corrected from its source (a dataset whose card states none) parts
-    # from one first label; the relabels and the adjudicated labels gained from the same corrections
-    "test2": (0.910, 0.866, 0.019),  # 91.1% of 720; w 100%, inf 86.7%; 13 wrong released (1.8%)
-    # the held-out splits labelled again, blind, under sections 1-9 by other readers
-    "retest": (0.906, 0.929, 0.018),  # 90.7% of 1020; w 97.6%, inf 92.9%; 18 wrong released (1.8%)
-    "retest2": (0.912, 0.883, 0.017),  # 91.2% of 720; w 100%, inf 88.3%; 12 wrong released (1.7%)
+    "test": (0.908, 0.941, 0.013),  # 90.9% of 1020; w 97.6%, inf 94.1%; 13 wrong released (1.3%)
+    "test2": (0.912, 0.883, 0.019),  # 91.2% of 720; w 100%, inf 88.3%; 13 wrong released (1.8%)
+    "test3": (0.859, 0.937, 0.024),  # 85.9% of 768; w 98.4%, inf 93.8%; 18 wrong released (2.3%): held out
+    # the splits labelled again, blind, under sections 1-9 by other readers
+    "retest": (0.911, 0.952, 0.017),  # 91.2% of 1020; w 97.6%, inf 95.3%; 17 wrong released (1.7%)
+    "retest2": (0.916, 0.933, 0.017),  # 91.7% of 720; w 100%, inf 93.3%; 12 wrong released (1.7%)
+    "retest3": (0.852, 0.937, 0.024),  # 85.3% of 768; w 98.4%, inf 93.8%; 18 wrong released (2.3%)
     # their disputes settled by a third reader, blind to openlint: the careful reader's labels
-    "adjudicated": (0.902, 0.929, 0.017),  # 90.3% of 1020; w 97.6%, inf 92.9%; 17 wrong released (1.7%)
-    "adjudicated2": (0.907, 0.866, 0.017),  # 90.8% of 720; w 100%, inf 86.7%; 12 wrong released (1.7%)
+    "adjudicated": (0.907, 0.952, 0.016),  # 90.8% of 1020; w 97.6%, inf 95.3%; 16 wrong released (1.6%)
+    "adjudicated2": (0.912, 0.916, 0.017),  # 91.2% of 720; w 100%, inf 91.7%; 12 wrong released (1.7%)
+    "adjudicated3": (0.860, 0.937, 0.024),  # 86.1% of 768; w 98.4%, inf 93.8%; 18 wrong released (2.3%)
 }
-# the lineage kind (base, fine-tune, merge, quantisation, adapter, other) agreeing with the first labels, held out
-# (not a target of the issue; a regression guard on what the report's lineage line says): 66 of 85, 47 of 60
-KIND_HELD_OUT = {"test": 0.776, "test2": 0.783}
+# the lineage kind (base, fine-tune, merge, quantisation, adapter, other) agreeing with the first labels (not a target
+# of the issue; a regression guard on what the report's lineage line says): 67 of 85, 47 of 60, 47 of 64
+KIND_HELD_OUT = {"test": 0.788, "test2": 0.783, "test3": 0.734}
 
 
 @pytest.fixture(scope="module")
 def tallies():
-    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", *RELABELLED, *ADJUDICATED])
+    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", *RELABELLED, *ADJUDICATED])
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -77,9 +82,9 @@ def test_a_relabelled_split_is_the_whole_held_out_split_with_all_twelve_componen
 
 @pytest.mark.parametrize("split", sorted(ADJUDICATED))
 def test_an_adjudicated_split_settles_every_dispute_and_nothing_else(split):
-    from agreement import _read_labels, disputes
+    from agreement import ADJUDICATION_FILES, _read_labels, disputes
 
-    decided = _read_labels(("adjudicated-*.yaml",))
+    decided = _read_labels(ADJUDICATION_FILES)
     open_ = disputes(ADJUDICATED[split])
     held_out = {card for card, entry in decided.items() if entry["split"] == RELABELLED[ADJUDICATED[split]]}
     assert set(open_) == held_out
@@ -92,8 +97,8 @@ def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 600
-    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2"}
+    assert len(labels) == 664  # the 600 bulk cards and the 64 test3 cards
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card

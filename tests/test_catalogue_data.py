@@ -270,13 +270,19 @@ def _front_matter_datasets(card: Path) -> list[str]:
     return [d for d in ([datasets] if isinstance(datasets, str) else datasets or []) if isinstance(d, str) and d.strip()]
 
 
+def _corpus_cards() -> list[Path]:
+    """The cards of ../shared/corpus copied into tests/data (the corpus the issue asks the catalogue to cover); not the
+    test3 cards, which the catalogue must not have been written from: they measure it on releases it never saw."""
+    return sorted(card for card in (ROOT / "tests" / "data").glob("**/README.md") if "test3" not in card.relative_to(ROOT / "tests" / "data").parts)
+
+
 def test_every_dataset_the_test_cards_list_in_their_metadata_is_catalogued():
     """The issue asks for every dataset the corpus names; the metadata's `datasets:` are the ones a card names as Hub
     ids, legacy ids (`c4`) included."""
     from openlint.knowledge import catalogue
 
     bundled = catalogue.bundled()
-    cards = sorted((ROOT / "tests" / "data").glob("**/README.md"))
+    cards = _corpus_cards()
     named = {d for card in cards for d in _front_matter_datasets(card)}
     assert len(named) > 100
     assert sorted(d for d in named if bundled.find_hub_id(d) is None) == []
@@ -316,7 +322,7 @@ def test_every_github_repository_the_test_cards_link_is_catalogued():
     from openlint.knowledge import catalogue
 
     bundled = catalogue.bundled()
-    cards = sorted((ROOT / "tests" / "data").glob("**/README.md"))
+    cards = _corpus_cards()
     linked = {match.group(1).rstrip(".").removesuffix(".git").lower()
               for card in cards
               for match in re.finditer(r"https?://github\.com/([\w.-]+/[\w.-]+)", card.read_text(encoding="utf-8", errors="replace"))}
