@@ -25,19 +25,27 @@ REDEFINED = {"kind": "rules", "rules": [{
     "code": "OLW003", "name": "dangerous-pickle-import", "severity": "info", "summary": "Harmless.", "message": "{file} is fine.",
     "recommendation": "None.", "fix": "Nothing.", "check": {"function": "problem", "options": {"kinds": ["weights.dangerous-import"]}}}]}
 
-# each a configuration that would let a dangerous pickle or remote code pass, with the words the refusal uses
+# each a configuration that would let a dangerous pickle, remote code or missing weights pass, with the words the refusal uses
 WEAKENING = [
     ({"ignore": ["OLW003"]}, "ignore OLW003"),
     ({"ignore": ["OLW"]}, "ignore OLW"),
     ({"ignore": ["ALL"]}, "ignore ALL"),
     ({"ignore": ["dangerous-pickle-import"]}, "ignore dangerous-pickle-import"),
     ({"ignore": ["remote-code"]}, "ignore remote-code"),
-    ({"select": ["OLP", "OLT"]}, "leaves out OLW002, OLW003"),
+    ({"select": ["OLP", "OLT"]}, "leaves out OLW001, OLW002, OLW003"),
     ({"severity": {"OLW003": "info"}}, "severity OLW003 info"),
     ({"severity": {"remote-code": "info"}}, "severity OLW009 info"),
     ({"fail-on": "never"}, "fail-on never"),
     ({"waivers": [{"rule": "OLW003", "reason": "we built this pickle ourselves"}]}, "waiver of OLW003"),
     ({"rules": ["mine.yaml"]}, "redefines OLW003"),
+]
+# a pull request that deletes or breaks the weights may not silence that from inside the release either (a new
+# user's find: `ignore: [OLW001]` in the release passed the hook's error gate with the weights gone)
+WEIGHTS_WEAKENING = [
+    ({"ignore": ["OLW001"]}, "ignore OLW001"),
+    ({"severity": {"weights-missing": "info"}}, "severity OLW001 info"),
+    ({"waivers": [{"rule": "OLW005", "reason": "the weights come later"}]}, "waiver of OLW005"),
+    ({"ignore": ["invalid-safetensors"]}, "ignore invalid-safetensors"),
 ]
 
 
@@ -118,6 +126,19 @@ def test_the_same_configuration_named_with_config_is_applied_and_reported(run, d
 
     # it did what it says: a finding is gone, lowered or acknowledged, or the exit status changed
     assert signature(report) != signature(baseline.json()) or result.code != baseline.code
+
+
+@pytest.mark.parametrize("config, words", WEIGHTS_WEAKENING, ids=[w for _, w in WEIGHTS_WEAKENING])
+def test_a_configuration_inside_the_release_cannot_silence_missing_or_broken_weights(run, release, config, words):
+    folder = release({"README.md": CARD, "model.safetensors": "x"})  # one byte: no usable weights, an invalid header
+    path = folder / ".openlint.yaml"
+    path.write_text(yaml.safe_dump(config))
+    _refused(run("check", str(folder), "-f", "concise", "--quiet-on-success", "--offline"), path, words)
+    baseline = run("check", str(folder), "-f", "json", "--no-config")
+    trusted = run("check", str(folder), "-f", "json", "--config", str(path))  # the same entries from the user: applied
+    assert baseline.code == 1 and trusted.code in (0, 1), trusted.err
+    assert {(f["code"], f["severity"], f["waived"]) for f in trusted.json()["findings"]} != {
+        (f["code"], f["severity"], f["waived"]) for f in baseline.json()["findings"]}
 
 
 def test_a_harmless_configuration_inside_the_release_is_applied_and_every_format_says_so(run, release, tmp_path):
@@ -312,7 +333,7 @@ def test_the_users_own_configuration_naming_a_rule_file_inside_the_checkout_may_
     assert result.code == 2 and "redefines OLW003" in result.err, result.err
 
 
-@pytest.mark.parametrize("release_config", [None, "ignore: [OLW006]\n"])
+@pytest.mark.parametrize("release_config", [None, "ignore: [OLP006]\n"])
 def test_the_releases_declaration_may_not_waive_a_rule_the_users_configuration_added_or_raised(run, tmp_path, example, release_config):
     (tmp_path / "house.yaml").write_text(HOUSE, encoding="utf-8")
     release = _release_under_user_config(tmp_path, example, "rules: [house.yaml]\n", release_config)

@@ -305,16 +305,16 @@ def test_badge_renders_with_the_grade_colour(run, example, tmp_path):
 
 def test_waivers_acknowledge_findings_with_their_reason(run, release):
     folder = release({"README.md": "---\nlicense: mit\n---\n# m\n", ".openlint.yaml": yaml.safe_dump({
-        "waivers": [{"rule": "OLW001", "reason": "weights are distributed by request only, see terms"}],
+        "waivers": [{"rule": "OLP004", "reason": "the contact is on the organisation page"}],
         "severity": {"OLP001": "error"}, "fail-on": "error"})})
     result = run("check", str(folder), "-f", "json")
     report = result.json()
     waived = [f for f in report["findings"] if f["waived"]]
-    assert [(f["code"], f["waiver_reason"]) for f in waived] == [("OLW001", "weights are distributed by request only, see terms")]
+    assert [(f["code"], f["waiver_reason"]) for f in waived] == [("OLP004", "the contact is on the organisation page")]
     assert next(f for f in report["findings"] if f["code"] == "OLP001")["severity"] == "error"
     assert result.code == 1 and report["summary"]["waived"] == 1
     text = run("check", str(folder)).out
-    assert "acknowledged (1)" in text and "weights are distributed by request only" in text
+    assert "acknowledged (1)" in text and "the contact is on the organisation page" in text
 
 
 def test_waiver_without_reason_exits_2_with_the_key_path(run, release):

@@ -404,7 +404,7 @@ def test_a_configuration_that_is_no_json_object_is_a_finding(run, release, path,
 
 def _ignoring_everything_it_may(folder) -> None:
     """The release's own configuration, switching off every rule a release may switch off."""
-    (folder / ".openlint.yaml").write_text("ignore: [OLC, OLD, OLI, OLP, OLT, OLL, OLW001]\n", encoding="utf-8")
+    (folder / ".openlint.yaml").write_text("ignore: [OLC, OLD, OLI, OLP, OLT, OLL]\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", ["config.json", "tokenizer_config.json", "video_preprocessor_config.json"])

@@ -45,8 +45,9 @@ class Rule(Record, frozen=True):
     security_severity: str = ""
     source: str = ""
     example: str = ""  # a card fragment that passes the rule (documentation)
-    # a security rule guards against code execution: a configuration or declaration inside the checked release
-    # cannot ignore, deselect, lower, waive or redefine it
+    # a security rule guards against code execution, or the weights' presence and integrity (a pull request that
+    # deletes or breaks them): a configuration or declaration inside the checked release cannot ignore, deselect,
+    # lower, waive or redefine it
     security: bool = False
 
 
