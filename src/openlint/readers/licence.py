@@ -37,7 +37,7 @@ def from_card(card: Card) -> list[LicenceClaim]:
     for section in card.sections:
         if "licen" in section.title.lower():
             text = "\n".join(card.line(n) for n in range(section.line, min(section.end, section.line + SECTION_LINES) + 1))
-            licence = licences.identify_text(text)
+            licence = licences.identify_text(text) or _named_in_section(text)
             if licence is not None:
                 claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, section.line, section.title, "card-text")))
     return claims + _field_claims(card)
@@ -52,7 +52,7 @@ def _field_claims(card: Card) -> list[LicenceClaim]:
     plain = {block.line for block in card.blocks if block.kind in ("paragraph", "item") and _FIELD.match(block.text)
              and not _about_others(card, block.line)} - bold
     for number in sorted(bold | plain):
-        licence = licences.identify_one(card.line(number))
+        licence = licences.identify_one(card.line(number)) or (_named(_stated(card.line(number))) if number in bold else None)
         evidence = Evidence(card.path, number, card.line(number)[:160], "card-text" if number in bold else FIELD_SOURCE)
         if licence is not None:
             claims.append(LicenceClaim(licence.id, licence.id, evidence))
@@ -68,9 +68,41 @@ _NOT_STATED = _RE(r"^\W*(more information needed|needs? more information|none|no
                   r"not (yet )?(specified|stated|available|determined|decided)|unknown|unspecified|coming soon|\?+)?\W*$", re.IGNORECASE)
 
 
+# "released under the Apache 2.0 license", "licensed under MIT", "the license type is CC BY-NC-ND 4.0": what follows
+# names the licence
+_UNDER = _RE(r"(?:\b(?:released|licen[cs]ed|distributed|published|available|provided)\s+under|\blicen[cs]e(?:\s+type)?\s+is)\s+(?:the\s+)?"
+             r"([^\n]{1,100})", re.IGNORECASE)
+SHORT_NAME = 60  # a licence section's first line this short may be the licence's bare name ("MIT", "Apache 2.0")
+SUBJECT_WINDOW = 80  # characters before "released under" searched for what is released
+_CODE_SUBJECT = _RE(r"\b(code|software|scripts?|repo(sitory)?|source)\b", re.IGNORECASE)
+
+
+def _named(phrase: str) -> licences.Licence | None:
+    """The licence a field's value or a phrase names by its id or name ("apache-2.0", "Apache 2.0", "MIT License"),
+    when that is an identified licence."""
+    licence = licences.by_name(phrase) if phrase else None
+    return licence if licence is not None and licence.identified else None
+
+
+def _named_in_section(text: str) -> licences.Licence | None:
+    """A licence section that names its licence rather than quoting it: "This model is released under the Apache 2.0
+    license." or a first line that is the name alone ("MIT"). The heading line is skipped."""
+    lines = [line.strip(" \t*_>-#") for line in text.splitlines()[1:] if line.strip()]
+    if lines and len(lines[0]) <= SHORT_NAME and (bare := _named(lines[0])) is not None:
+        return bare
+    prose = " ".join(lines)
+    for stated in _UNDER.finditer(prose):
+        # "The code in this repo is released under Apache-2.0" is the code's licence, not the model's
+        subject = prose[max(0, stated.start() - SUBJECT_WINDOW):stated.start()].rsplit(".", 1)[-1]
+        if not _CODE_SUBJECT.search(subject):
+            return _named(stated.group(1))
+    return None
+
+
 def _stated(line: str) -> str:
-    """What a bold licence field says, without its label and markup; empty when it states none."""
+    """What a licence field says, without its label ("**License:**", "License:") and markup; empty when it states none."""
     text = re.sub(r"\*\*[^*]*licen[cs]e[^*]*\*\*\s*:?", "", line, count=1, flags=re.IGNORECASE)
+    text = re.sub(r"^[\s*_>-]*licen[cs]e\s{0,3}:", "", text, count=1, flags=re.IGNORECASE)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" :-*_")
     return "" if _NOT_STATED.match(text) else text[:120]
 
