@@ -31,3 +31,12 @@ def test_corpus_release_checks_cleanly(run, folder, tmp_path):
     # every message reads as a sentence ("the card has no YAML front matter." once started three of them); a file
     # name or a component id may start one
     assert not [f["message"] for f in report["findings"] if re.match(r"[a-z]+ ", f["message"])]
+
+
+def test_vicuna_v0_is_a_llama_1_fine_tune_not_a_llama_2_one(run, tmp_path):
+    """A new user's find: the catalogue filed the v0 and v1.1 deltas under Vicuna v1.5, a Llama 2 fine-tune, though
+    the card says "fine-tuning LLaMA" and "trained between March 2023 and April 2023", before Llama 2 existed."""
+    folder = CORPUS / "cards" / "lmsys__vicuna-7b-delta-v0"
+    root = corpus_release(folder, tmp_path / "vicuna-7b-delta-v0")
+    lineage = run("check", str(root), "-f", "json").json()["lineage"]
+    assert lineage["kind"] == "fine-tune" and lineage["root"] == "LLaMA", lineage
