@@ -153,3 +153,14 @@ def test_a_bold_licence_field_left_unfilled_states_no_licence(run, release, valu
     card = f"---\nlibrary_name: transformers\n---\n# m\n\n## Model Details\n\n- **License:** {value}\n"
     found = by_code(report_of(run, release({"README.md": card, "model.safetensors": WEIGHTS}, name="unfilled")))
     assert "OLL001" in found and "OLL002" not in found
+
+
+def test_a_restrictive_licence_finding_points_at_the_part_whose_licence_sets_the_level(run, release):
+    """A new user's find: OLL004 quoted the first dataset (Apache-2.0) for a level the second one's licence set. The
+    finding points at what to fix."""
+    folder = release({"README.md": "---\nlicense: apache-2.0\ndatasets:\n- ehartford/dolphin\n- jondurbin/airoboros-2.2.1\n---\n"
+                                   "# Model\nA fine-tuned version of mistralai/Mistral-7B-v0.1.\n", "model.safetensors": WEIGHTS})
+    report = run("check", str(folder), "-f", "json").json()
+    (finding,) = [f for f in report["findings"] if f["code"] == "OLL004" and f["message"].startswith("Supervised fine-tuning datasets")]
+    assert "under other" in finding["message"]
+    assert [place["snippet"] for place in finding["locations"]] == ["datasets: jondurbin/airoboros-2.2.1"]

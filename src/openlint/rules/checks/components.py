@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from openlint.analysis.model import STATUS_TEXT, Assessment
-from openlint.knowledge.licences import RUBRIC
+from openlint.analysis.model import STATUS_TEXT, Assessment, ComponentResult
+from openlint.knowledge.licences import RUBRIC, lookup
+from openlint.release.model import Evidence
 from openlint.rules.registry import Hit, check, where
 
 _STATUSES = {"type": "array", "minItems": 1, "items": {"enum": list(STATUS_TEXT)}}
@@ -37,10 +38,22 @@ def restrictive_licence(assessment: Assessment, options: dict[str, Any]) -> Iter
             missing = [g for g in RUBRIC if not result.licence or g not in result.licence.grants]
             if not missing:
                 continue  # the licence grants everything: what limits it is the gate (gated-access)
-            file, line, quote = where(assessment, result.evidence)
+            file, line, quote = where(assessment, _setting_the_licence(result))
             name = result.licence.id if result.licence else (result.licence_raw or "no identified licence")
             yield Hit({"component": result.component.title, "label": result.label, "licence": name, "points": result.points or 0,
                        "missing": ", ".join(missing)}, file, line, result.id, quote, result.id)
+
+
+def _setting_the_licence(result: ComponentResult) -> tuple[Evidence, ...]:
+    """The evidence of the part whose licence sets the level (the most restrictive of several datasets), so that the
+    finding points at what to fix; the component's evidence when no one part's can be told."""
+    def sets(licence: str | None) -> bool:
+        found = lookup(licence) if licence else None
+        if result.licence is not None:
+            return found is not None and found.id == result.licence.id
+        return licence is not None and (licence == result.licence_raw or found is None or not found.identified)
+
+    return tuple(p.evidence for p in result.pointers if sets(p.licence)) or result.evidence
 
 
 @check("gated-access", {"type": "object", "additionalProperties": False, "properties": {}})
