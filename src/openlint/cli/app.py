@@ -58,7 +58,7 @@ def cli() -> None:
 @click.option("-f", "--format", "output_format", type=click.Choice(list(FORMATS)),
               help="Output format on stdout [default: github on GitHub Actions, else text].")
 @click.option("-o", "--output", "outputs", multiple=True, type=OutputSpec(),
-              help="Also write a report to FILE: FORMAT:FILE (e.g. sarif:out.txt), or the format from the extension (.json .sarif .md .markdown .html .txt .log, .cdx.json for CycloneDX). Repeatable.")
+              help="Also write a report to FILE: FORMAT:FILE (e.g. sarif:out.txt), or the format from the extension (.json json, .sarif sarif, .md/.markdown markdown, .html html, .txt text, .log github: workflow annotations, .cdx.json cyclonedx). Repeatable.")
 @click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the report (JSON with -f json).")
 @click.option("--select", multiple=True, type=RuleSelectors(), help="Only these rules: codes, code prefixes (OLS) or names; comma-separated.")
 @click.option("--ignore", multiple=True, type=RuleSelectors(), help="Skip these rules; comma-separated.")
