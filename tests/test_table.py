@@ -162,3 +162,20 @@ def test_without_a_format_the_output_files_extension_names_it(run, audit_db, tmp
     assert (tmp_path / "t.csv").read_text(encoding="utf-8") == run("table", str(audit_db), "-f", "csv").out
     assert run("table", str(audit_db), "-o", str(tmp_path / "t.html")).code == 0
     assert (tmp_path / "t.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_two_releases_of_the_same_name_are_told_apart_by_their_location(run, tmp_path, example):
+    """A new user's find: two folders called `release` audited together were two rows both called `release`."""
+    import shutil
+
+    for side in ("a", "b"):
+        shutil.copytree(example, tmp_path / side / "release")
+    database = tmp_path / "x.db"
+    assert run("audit", str(tmp_path / "a" / "release"), str(tmp_path / "b" / "release"), "--db", str(database)).code == 0
+    rows = list(csv.DictReader(io.StringIO(run("table", str(database), "-f", "csv").out)))
+    names = sorted(row["release"] for row in rows)
+    assert len(set(names)) == 2 and all(name.startswith("release (") for name in names), names
+    assert any(str(tmp_path / "a" / "release") in name for name in names)
+    single = tmp_path / "single.db"
+    assert run("audit", str(tmp_path / "a" / "release"), "--db", str(single)).code == 0
+    assert [row["release"] for row in csv.DictReader(io.StringIO(run("table", str(single), "-f", "csv").out))] == ["release"]

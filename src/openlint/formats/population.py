@@ -31,6 +31,14 @@ class Population(Record, frozen=True):
     def cell(self, row: dict[str, Any], column: Column) -> dict[str, Any] | None:
         return next((c for c in row["components"] if c["id"] == column.id), None)
 
+    def label(self, row: dict[str, Any]) -> str:
+        """A row's name in a table: the release's name, with its location when another row has the same name (two
+        folders called "release" are two releases)."""
+        own = name(row)
+        if sum(1 for other in self.rows if name(other) == own) > 1 and row["release"].get("location") not in (None, own):
+            return f"{own} ({row['release']['location']})"
+        return own
+
     def summary(self) -> dict[str, dict[str, int]]:
         """Per component: how many releases fall in each category."""
         counts = {c.id: {name: 0 for name in CATEGORIES} for c in self.columns}

@@ -9,7 +9,7 @@ import io
 import json
 
 from openlint.formats import markdown
-from openlint.formats.population import CATEGORIES, FRAMEWORKS, Population, framework, left_out, load, name
+from openlint.formats.population import CATEGORIES, FRAMEWORKS, Population, framework, left_out, load
 
 __all__ = ["load", "render"]
 
@@ -35,7 +35,7 @@ def _markdown(population: Population) -> str:
         cells = [(population.cell(row, c) or {}).get("label", "-") for c in population.columns]
         verdicts = [framework(row, fid) for fid, _ in FRAMEWORKS]
         # a release's name (and, from a JSON report anyone may write, every value) as inert markdown: no HTML, link or @mention
-        out.append("| " + " | ".join([markdown.code(name(row)), *(markdown.text(str(x)) for x in [*cells, row["grade"]["grade"], *verdicts])]) + " |")
+        out.append("| " + " | ".join([markdown.code(population.label(row)), *(markdown.text(str(x)) for x in [*cells, row["grade"]["grade"], *verdicts])]) + " |")
     note = left_out(population)
     out += ["", f"Per component, over {len(population.rows)} release(s):" + (f" {note}" if note else ""), "",
             "| Component | " + " | ".join(CATEGORIES) + " |", "|---|" + "---|" * len(CATEGORIES)]
@@ -53,7 +53,7 @@ def _csv(population: Population) -> str:
     for row in population.rows:
         cells = [(population.cell(row, c) or {}).get("label", "") for c in population.columns]
         crosswalk = {f["framework"]: f["verdict"] for f in row.get("crosswalk", [])}
-        writer.writerow([_inert(x) for x in [name(row), row["release"]["source"], row["release"].get("revision") or "", *cells,
+        writer.writerow([_inert(x) for x in [population.label(row), row["release"]["source"], row["release"].get("revision") or "", *cells,
                          row["grade"]["grade"], row["grade"]["score"], *(framework(row, fid) for fid, _ in FRAMEWORKS),
                          json.dumps(crosswalk, ensure_ascii=False)]])
     return buffer.getvalue()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from openlint.formats.population import CATEGORIES, Population, framework, left_out, name
+from openlint.formats.population import CATEGORIES, Population, framework, left_out
 
 # the paper's scale: 1 fully closed (red) ... 5 fully open (green)
 LEVEL_COLOURS = {1: "#d73027", 2: "#fc8d59", 3: "#fee08b", 4: "#d9ef8b", 5: "#1a9850"}
@@ -33,12 +33,14 @@ def _header(population: Population) -> list[str]:
 
 def _row(population: Population, row: dict, index: int) -> list[str]:
     y = HEAD_H + index * CELL_H
-    out = [f'<text x="{NAME_W - 6}" y="{y + 15}" text-anchor="end" font-size="11">{escape(name(row)[:40])}</text>']
+    shown = population.label(row)
+    # at most 40 characters fit left of the cells: a long label keeps its end, where a location differs
+    out = [f'<text x="{NAME_W - 6}" y="{y + 15}" text-anchor="end" font-size="11">{escape(shown if len(shown) <= 40 else "…" + shown[-39:])}</text>']
     for number, column in enumerate(population.columns):
         cell = population.cell(row, column)
         x = NAME_W + number * CELL_W
         label = cell["label"] if cell else "-"
-        title = f"{name(row)}: {column.title}: {label}" + (f" ({cell['licence']})" if cell and cell.get("licence") else "")
+        title = f"{shown}: {column.title}: {label}" + (f" ({cell['licence']})" if cell and cell.get("licence") else "")
         out.append(f'<g><title>{escape(title)}</title><rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" '
                    f'fill="{_colour(cell)}" stroke="#ffffff"/><text x="{x + CELL_W // 2}" y="{y + 15}" '
                    f'text-anchor="middle" font-size="11">{escape(label)}</text></g>')
