@@ -37,7 +37,7 @@ def from_card(card: Card) -> list[LicenceClaim]:
     for section in card.sections:
         if "licen" in section.title.lower():
             text = "\n".join(card.line(n) for n in range(section.line, min(section.end, section.line + SECTION_LINES) + 1))
-            licence = licences.identify_text(text) or _named_in_section(text)
+            licence = licences.identify_text(text) or (None if _ABOUT_OTHERS.search(section.title) else _named_in_section(text))
             if licence is not None:
                 claims.append(LicenceClaim(licence.id, licence.id, Evidence(card.path, section.line, section.title, "card-text")))
     return claims + _field_claims(card)
@@ -71,10 +71,12 @@ _NOT_STATED = _RE(r"^\W*(more information needed|needs? more information|none|no
 # "released under the Apache 2.0 license", "licensed under MIT", "the license type is CC BY-NC-ND 4.0": what follows
 # names the licence
 _UNDER = _RE(r"(?:\b(?:released|licen[cs]ed|distributed|published|available|provided)\s+under|\blicen[cs]e(?:\s+type)?\s+is)\s+(?:the\s+)?"
-             r"([^\n]{1,100})", re.IGNORECASE)
+             r"((?:[^\n.]|\.(?=\S)){1,100})", re.IGNORECASE)  # up to the sentence's end ("2.0" is no end)
 SHORT_NAME = 60  # a licence section's first line this short may be the licence's bare name ("MIT", "Apache 2.0")
 SUBJECT_WINDOW = 80  # characters before "released under" searched for what is released
-_CODE_SUBJECT = _RE(r"\b(code|software|scripts?|repo(sitory)?|source)\b", re.IGNORECASE)
+_OTHER_SUBJECT = _RE(r"\b(code|software|scripts?|repo(sitory)?|source|data(sets?)?|corpus|corpora|base model|original model|parent model)\b",
+                     re.IGNORECASE)
+_SENTENCE_END = _RE(r"[.!?](?:\s|$)")
 
 
 def _named(phrase: str) -> licences.Licence | None:
@@ -92,10 +94,11 @@ def _named_in_section(text: str) -> licences.Licence | None:
         return bare
     prose = " ".join(lines)
     for stated in _UNDER.finditer(prose):
-        # "The code in this repo is released under Apache-2.0" is the code's licence, not the model's
-        subject = prose[max(0, stated.start() - SUBJECT_WINDOW):stated.start()].rsplit(".", 1)[-1]
-        if not _CODE_SUBJECT.search(subject):
-            return _named(stated.group(1))
+        # "The code in this repo is released under Apache-2.0" is the code's licence, not the model's; so is one
+        # stated for the data or the base model
+        subject = _SENTENCE_END.split(prose[max(0, stated.start() - SUBJECT_WINDOW):stated.start()])[-1]
+        if not _OTHER_SUBJECT.search(subject) and (named := _named(stated.group(1))) is not None:
+            return named
     return None
 
 
