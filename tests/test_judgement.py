@@ -24,6 +24,7 @@ def test_judgement_case(run, tmp_path, name):
     (folder / "README.md").write_text(case["card"], encoding="utf-8")
     (folder / "model.safetensors").write_bytes(weight_file())
     for path, text in (case.get("files") or {}).items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
         Path(folder / path).write_text(text, encoding="utf-8")
     report = report_of(run, folder)
     components = {c["id"]: c for c in report["components"]}

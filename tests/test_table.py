@@ -179,3 +179,13 @@ def test_two_releases_of_the_same_name_are_told_apart_by_their_location(run, tmp
     single = tmp_path / "single.db"
     assert run("audit", str(tmp_path / "a" / "release"), "--db", str(single)).code == 0
     assert [row["release"] for row in csv.DictReader(io.StringIO(run("table", str(single), "-f", "csv").out))] == ["release"]
+
+
+def test_two_revisions_of_one_hub_repository_are_told_apart_by_their_revision(run, tmp_path, example):
+    """A reviewer's find: for a Hub row the name is the location, so two revisions stayed two identical rows."""
+    report = json.loads(run("check", str(example), "-f", "json", "--no-config").out)
+    for revision in ("a" * 40, "b" * 40):
+        report["release"].update(source="hub", location="org/model", revision=revision)
+        (tmp_path / f"{revision[0]}.json").write_text(json.dumps(report), encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(run("table", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "-f", "csv").out)))
+    assert sorted(row["release"] for row in rows) == [f"org/model@{'a' * 40}", f"org/model@{'b' * 40}"]

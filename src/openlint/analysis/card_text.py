@@ -443,7 +443,7 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
         artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
-        if artefact is not None and artefact.section == "code" and _MODEL_SIZE.search(link.text.lower()):
+        if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
             _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
@@ -452,8 +452,15 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
 
 
-# a parameter count in a link's anchor text ("Code Llama 34B", "Mixtral 8x7B"): the anchor names a model
+# a parameter count in a link's anchor text ("Code Llama 34B", "Mixtral 8x7B")
 _MODEL_SIZE = _RE(r"\b(?:\d+x)?\d+(?:\.\d+)?b\b")
+
+
+def _names_a_model(anchor: str, catalogue: Catalogue) -> bool:
+    """An anchor that names a known model family with a size ("Code Llama 34B") names that model; "the 7B server"
+    or "these 7B scripts" name no model."""
+    lower = anchor.lower()
+    return _MODEL_SIZE.search(lower) is not None and next(catalogue.families_named(re.sub(r"\s+", "-", lower)), None) is not None
 
 
 def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:

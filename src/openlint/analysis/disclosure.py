@@ -17,7 +17,7 @@ from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
-from openlint.release.model import Evidence, Problem, Release
+from openlint.release.model import CODE_MAP_FILES, Evidence, Problem, Release
 
 SCRIPT_SUFFIXES = (".py", ".sh", ".ipynb")
 
@@ -285,14 +285,18 @@ def _runtimes(found: Collector, vocab: Vocabulary) -> None:
 
 def _copied_remote_code_flag(release: Release, traced: Lineage, found: Collector, vocab: Vocabulary) -> None:
     """A snippet's trust_remote_code=True for a model of a family Transformers implements (a Llama 2 fine-tune)
-    loads no code of the release's own when the release has none to load. Only the snippet can say so when there is
-    no config.json to tell (a card alone) and no Python file: the family decides. Prose about the module the flag
-    finds, or the release's files, always count."""
-    if release.config or traced.root_family not in vocab.transformers_native_families:
+    loads no code of the release's own when the release has none to load. Only when the release's files cannot
+    tell (no config.json, no tokenizer or processor config, no Python module at its root: a card alone) does the
+    family decide. Prose about the module the flag finds always counts."""
+    if traced.root_family not in vocab.transformers_native_families:
         return
     if not found.remote_code or any(e not in found.remote_code_snippets for e in found.remote_code):
         return
-    if any(path.endswith(".py") for path in release.files):
+    # a config.json (read or not), a tokenizer or processor config that may name code elsewhere, or a Python module
+    # trust_remote_code could load (at the release's root) says more than the family: the snippet stands
+    if "config.json" in release.files or any(path in release.files for path in CODE_MAP_FILES):
+        return
+    if any(path.endswith(".py") and "/" not in path for path in release.files):
         return
     found.remote_code.clear()
 

@@ -31,13 +31,14 @@ class Population(Record, frozen=True):
     def cell(self, row: dict[str, Any], column: Column) -> dict[str, Any] | None:
         return next((c for c in row["components"] if c["id"] == column.id), None)
 
-    def label(self, row: dict[str, Any]) -> str:
-        """A row's name in a table: the release's name, with its location when another row has the same name (two
-        folders called "release" are two releases)."""
-        own = name(row)
-        if sum(1 for other in self.rows if name(other) == own) > 1 and row["release"].get("location") not in (None, own):
-            return f"{own} ({row['release']['location']})"
-        return own
+    def labels(self) -> tuple[str, ...]:
+        """Each row's name in a table, in order: the release's name, told apart from another row's of the same name by
+        its location (two folders called "release") or its revision (two revisions of one Hub repository). The names
+        are counted once, not per row: a population may hold many thousands."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            counts[name(row)] = counts.get(name(row), 0) + 1
+        return tuple(_label(row, counts[name(row)] > 1) for row in self.rows)
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Per component: how many releases fall in each category."""
@@ -123,6 +124,15 @@ def left_out(population: Population) -> str:
         said.append(f"{len(population.passed_over)} .json file(s) in the folders are no openlint report it can read and are "
                     f"left out: {shown}{more}.")
     return " ".join(said)
+
+
+def _label(row: dict[str, Any], shared: bool) -> str:
+    own = name(row)
+    if not shared:
+        return own
+    release = row["release"]
+    where = release.get("location") if release.get("location") not in (None, own) else None
+    return f"{own} ({where})" if where else f"{own}@{release.get('revision') or '?'}"
 
 
 def name(row: dict[str, Any]) -> str:

@@ -31,11 +31,11 @@ def _cell(text: str) -> str:
 def _markdown(population: Population) -> str:
     head = ["Release", *(c.title for c in population.columns), "Grade", *(label for _, label in FRAMEWORKS)]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for row in population.rows:
+    for row, shown in zip(population.rows, population.labels()):
         cells = [(population.cell(row, c) or {}).get("label", "-") for c in population.columns]
         verdicts = [framework(row, fid) for fid, _ in FRAMEWORKS]
         # a release's name (and, from a JSON report anyone may write, every value) as inert markdown: no HTML, link or @mention
-        out.append("| " + " | ".join([markdown.code(population.label(row)), *(markdown.text(str(x)) for x in [*cells, row["grade"]["grade"], *verdicts])]) + " |")
+        out.append("| " + " | ".join([markdown.code(shown), *(markdown.text(str(x)) for x in [*cells, row["grade"]["grade"], *verdicts])]) + " |")
     note = left_out(population)
     out += ["", f"Per component, over {len(population.rows)} release(s):" + (f" {note}" if note else ""), "",
             "| Component | " + " | ".join(CATEGORIES) + " |", "|---|" + "---|" * len(CATEGORIES)]
@@ -50,10 +50,10 @@ def _csv(population: Population) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["release", "source", "revision", *(c.id for c in population.columns), "grade", "score",
                      *(fid for fid, _ in FRAMEWORKS), "crosswalk"])
-    for row in population.rows:
+    for row, shown in zip(population.rows, population.labels()):
         cells = [(population.cell(row, c) or {}).get("label", "") for c in population.columns]
         crosswalk = {f["framework"]: f["verdict"] for f in row.get("crosswalk", [])}
-        writer.writerow([_inert(x) for x in [population.label(row), row["release"]["source"], row["release"].get("revision") or "", *cells,
+        writer.writerow([_inert(x) for x in [shown, row["release"]["source"], row["release"].get("revision") or "", *cells,
                          row["grade"]["grade"], row["grade"]["score"], *(framework(row, fid) for fid, _ in FRAMEWORKS),
                          json.dumps(crosswalk, ensure_ascii=False)]])
     return buffer.getvalue()

@@ -31,9 +31,8 @@ def _header(population: Population) -> list[str]:
     return out
 
 
-def _row(population: Population, row: dict, index: int) -> list[str]:
+def _row(population: Population, row: dict, index: int, shown: str) -> list[str]:
     y = HEAD_H + index * CELL_H
-    shown = population.label(row)
     # at most 40 characters fit left of the cells: a long label keeps its end, where a location differs
     out = [f'<text x="{NAME_W - 6}" y="{y + 15}" text-anchor="end" font-size="11">{escape(shown if len(shown) <= 40 else "…" + shown[-39:])}</text>']
     for number, column in enumerate(population.columns):
@@ -68,8 +67,8 @@ def svg(population: Population) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
              f'font-family="Helvetica, Arial, sans-serif">', f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
     parts += _header(population)
-    for index, row in enumerate(population.rows):
-        parts += _row(population, row, index)
+    for index, (row, shown) in enumerate(zip(population.rows, population.labels())):
+        parts += _row(population, row, index, shown)
     parts += _summary(population, top)
     parts.append("</svg>")
     return "\n".join(parts)
