@@ -29,6 +29,7 @@ _HUB_MODEL = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|s
 _HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
 _HUB_MODEL_IN_TEXT = _RE(r"\b(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]{1,96}/[\w.-]{1,96})")
+_BARE_NAME = _RE(r"(?<![\w/.-])(?=[\w.-]*\d)(?=[\w.-]*-)[a-z0-9][\w.-]{2,80}[a-z0-9](?![\w/-])")
 _TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
 
 
@@ -45,8 +46,11 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
     card = release.card
     meta = card.metadata if card else {}
-    bases = named_bases(release, catalogue, vocab)
     itself = catalogued(release, catalogue)
+    # a catalogued model's card naming another version its own entry files tells that family's history
+    # ("initialized with the weights of Stable-Diffusion-v1-2" on a copy of SD 1.5, "initialized from
+    # deepseek-coder-33b-base" on the instruct model the entry files beside it)
+    bases = [b for b in named_bases(release, catalogue, vocab) if itself is None or getattr(catalogue.find(b), "id", None) != itself.id]
     if itself is not None and not itself.base and not bases:
         # a model the catalogue knows as trained from scratch: its own publisher's facts are its pre-training's
         inherited = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id]) for c in taxonomy.components().values()
@@ -146,8 +150,12 @@ def _bases_in(card: Card, index: int, block: Block, catalogue: Catalogue, vocab:
     found = [m.group(1) for link in card.links if link.block == index and (m := _HUB_MODEL.match(link.url))]
     # a Hub id written as text starts near the phrase; it is read whole, never cut at the window's edge
     found += [m.group(1).rstrip(".") for m in _TEXT_ID.finditer(block.text, phrase.end()) if m.start() < phrase.end() + 200]
-    found += [_named_version(artefact, key) for artefact, key in catalogue.mentions(lower[phrase.end():phrase.end() + 120])
-              if artefact.section == "models"]
+    window = lower[phrase.end():phrase.end() + 120]
+    found += [_named_version(artefact, key) for artefact, key in catalogue.mentions(window) if artefact.section == "models"]
+    # a catalogued model's own repository name written bare ("based on Bloomz-7b1-mt", "fine-tuned from
+    # roberta-large"): a name with a digit and a hyphen, which no ordinary word has
+    found += [_named_version(artefact, word) for word in _BARE_NAME.findall(window)
+              if (artefact := catalogue.find_repository(word)) is not None and artefact.section == "models"]
     return found
 
 
@@ -296,9 +304,10 @@ def _catalogued_base(release: Release, itself: Artefact, meta: dict[str, Any], v
 
 def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str | None:
     """What in the release's own name says it is a tuned variant ("-instruct", "-chat") of the base the catalogue files
-    it under, when the catalogue's entry itself is not named so."""
+    it under, when the catalogue's entry is not itself named as one (ChatGLM is; Phi-3, filed under its
+    instruct model's id, is not)."""
     own = vocab.stages["tuned_name"].search(release.name.replace("__", "/").rsplit("/", 1)[-1].lower())
-    if own is None or vocab.stages["tuned_name"].search(f"{itself.id} {itself.name}".lower()):
+    if own is None or vocab.stages["tuned_name"].search(itself.name.lower()):
         return None
     return own.group(0)
 
