@@ -47,10 +47,7 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     card = release.card
     meta = card.metadata if card else {}
     itself = catalogued(release, catalogue)
-    # a catalogued model's card naming another version its own entry files tells that family's history
-    # ("initialized with the weights of Stable-Diffusion-v1-2" on a copy of SD 1.5, "initialized from
-    # deepseek-coder-33b-base" on the instruct model the entry files beside it)
-    bases = [b for b in named_bases(release, catalogue, vocab) if itself is None or getattr(catalogue.find(b), "id", None) != itself.id]
+    bases = _other_bases(named_bases(release, catalogue, vocab), itself, catalogue)
     if itself is not None and not itself.base and not bases:
         # a model the catalogue knows as trained from scratch: its own publisher's facts are its pre-training's
         inherited = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id]) for c in taxonomy.components().values()
@@ -66,6 +63,13 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     made_from = _made_from(bases, catalogue, vocab) or _traced_from(bases, source, facts)
     return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), made_from, _root_licence(source, facts),
                    _vouched_family(source, facts, guessed))
+
+
+def _other_bases(bases: list[str], itself: Artefact | None, catalogue: Catalogue) -> list[str]:
+    """The named bases that are not the release's own catalogue entry: a catalogued model's card naming another version
+    its entry files tells that family's history ("initialized with the weights of Stable-Diffusion-v1-2" on a copy of
+    SD 1.5, "initialized from deepseek-coder-33b-base" on the instruct model the entry files beside it)."""
+    return bases if itself is None else [b for b in bases if getattr(catalogue.find(b), "id", None) != itself.id]
 
 
 def _traced_from(bases: list[str], source: str, facts: Any) -> str:

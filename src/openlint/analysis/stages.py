@@ -83,6 +83,11 @@ def _copied(lineage: Lineage, described: Evidence | None) -> Stage:
         # the training components are those of the model it copies, which nothing here identifies
         return Stage(False, lineage.evidence, "A quantisation of a model openlint cannot identify: whether it was fine-tuned is not "
                      "known; name it in `base_model`", unknown=True)
+    if not lineage.bases and lineage.evidence is not None and lineage.evidence.source == "card-text":
+        # the card says it copies a model it does not name as a Hub id, in a known family ("a re-upload of Anything V3",
+        # an SD 1.x model): not the root itself (the catalogue would have named it) but a model made from it, whose
+        # fine-tuning the copy went through
+        return Stage(True, lineage.evidence, f"A copy of a model made from {lineage.root}: it went through that model's fine-tuning")
     return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
 
 
