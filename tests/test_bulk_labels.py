@@ -98,8 +98,8 @@ def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 664  # the 600 bulk cards and the 64 test3 cards
-    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3"}
+    assert len(labels) == 724  # the 600 bulk cards, the 64 test3 cards and the 60 test4 cards
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card

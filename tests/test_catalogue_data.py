@@ -272,8 +272,10 @@ def _front_matter_datasets(card: Path) -> list[str]:
 
 def _corpus_cards() -> list[Path]:
     """The cards of ../shared/corpus copied into tests/data (the corpus the issue asks the catalogue to cover); not the
-    test3 cards, which the catalogue must not have been written from: they measure it on releases it never saw."""
-    return sorted(card for card in (ROOT / "tests" / "data").glob("**/README.md") if "test3" not in card.relative_to(ROOT / "tests" / "data").parts)
+    fresh cards of test3 and test4, which the catalogue was not written from (test4 measures it on releases it never
+    saw; test3 did, before it was tuned on)."""
+    fresh = {"test3", "test4"}
+    return sorted(card for card in (ROOT / "tests" / "data").glob("**/README.md") if not fresh & set(card.relative_to(ROOT / "tests" / "data").parts))
 
 
 def test_every_dataset_the_test_cards_list_in_their_metadata_is_catalogued():
