@@ -134,7 +134,10 @@ def clone_name(card: str) -> str:
 
 def card_file(card: str) -> Path:
     """A labelled card's README.md: in the bulk corpus, or among the test3 or test4 cards."""
-    return next((folder / card / "README.md" for folder in (BULK, TEST3) if (folder / card / "README.md").exists()), TEST4 / card / "README.md")
+    for folder in (BULK, TEST3, TEST4):
+        if (folder / card / "README.md").exists():
+            return folder / card / "README.md"
+    raise FileNotFoundError(f"no card folder for {card} in {BULK}, {TEST3} or {TEST4}")
 
 
 def release_folder(card: str, root: Path) -> Path:

@@ -63,13 +63,13 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
         # so does a card that says this model was trained from scratch ("we finetuned MPT-7B-StoryWriter" is another model)
         return Stage(False, lineage.evidence, "The card says this model was trained from scratch: its tuned variants are other releases")
     if lineage.kind == "quantisation":
-        return _copied(lineage, found.stage_hits.get("finetuning"))
+        return _copied(lineage, found.stage_hits.get("finetuning"), vocab)
     if "finetuning" in found.stage_hits:
         return Stage(True, found.stage_hits["finetuning"], "The card describes a fine-tuning stage")
     return Stage(False, None, "No fine-tuning stage is mentioned: treated as a base model")
 
 
-def _copied(lineage: Lineage, described: Evidence | None) -> Stage:
+def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> Stage:
     """A quantisation went through the fine-tuning of the model it copies: that of a model known to be a fine-tune,
     none of a root (the original card it quotes describes its family's tuned variants, which are other releases);
     otherwise what the card describes; and for a copy of a model nothing identifies, it cannot be told."""
@@ -83,9 +83,9 @@ def _copied(lineage: Lineage, described: Evidence | None) -> Stage:
         # the training components are those of the model it copies, which nothing here identifies
         return Stage(False, lineage.evidence, "A quantisation of a model openlint cannot identify: whether it was fine-tuned is not "
                      "known; name it in `base_model`", unknown=True)
-    if not lineage.bases and lineage.evidence is not None and lineage.evidence.source == "card-text":
-        # the card says it copies a model it does not name as a Hub id, in a known family ("a re-upload of Anything V3",
-        # an SD 1.x model): not the root itself (the catalogue would have named it) but a model made from it, whose
+    if not lineage.bases and lineage.evidence is not None and vocab.lineage.copy.search(lineage.evidence.snippet.strip().lower()):
+        # the card says it copies a model it names only in prose, in a known family ("a re-upload of Anything V3", an
+        # SD 1.x model), and the catalogue knows no model of that name: not the root but a model made from it, whose
         # fine-tuning the copy went through
         return Stage(True, lineage.evidence, f"A copy of a model made from {lineage.root}: it went through that model's fine-tuning")
     return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")

@@ -85,6 +85,7 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     fine_tuning_example: LazyPattern  # ... set up as a new head: how to fine-tune it yourself
     from_scratch_libraries: frozenset[str]  # library_name values whose task models are trained from scratch
     ingredients: LazyPattern  # a heading listing a merge's ingredients
+    copy: LazyPattern  # the top of a card saying the release is a copy of a model it names
 
 
 class PromptTurns(Record, frozen=True, eq=False):  # compared by identity
@@ -201,6 +202,7 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         fine_tuning_example=any_of(data["task_model"]["fine_tuning_example"]),
         from_scratch_libraries=frozenset(data["task_model"]["from_scratch_libraries"]),
         ingredients=any_of(data["ingredients"]),
+        copy=any_of(data["copy"]),
     )
 
 
