@@ -1,13 +1,14 @@
-"""Agreement with hand labels on 664 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on 724 real cards openlint was not written against (tests/data/bulk_labels/).
 
 The cards were labelled before the reader was changed. `dev` to `dev6` were tuned on (dev3 to dev6 were each
 measured untuned first, after the rounds before them: 88.5%, 87.2%, 85.8%, 89.6%); `test` (split by hash from dev before any
 reader change) and `test2` (a fresh sample labelled after the first tuning) were held out until every bulk card was
-labelled, then tuned on too; `test3` (64 fresh cards of the same collection, tests/data/test3/) is held out: never
-looked at card by card; its aggregate confusion was seen once before the round's last two lineage rules, which moved
-none of its judgements. All figures are reported; the test fails if a split drops below the figure
-reached when the README's development notes were written. Precision first: a wrong "released" is worse than a missed
-one, so its rate is reported and bounded separately."""
+labelled, then tuned on too; `test3` (64 fresh cards of the same collection, tests/data/test3/) was held out for one
+measurement (85.9%; its aggregate confusion was seen twice), then tuned on card by card; `test4` (60 more cards,
+tests/data/test4/, another sampling frame) is held out: never looked at card by card, never tuned on, measured once
+after the tuning. All figures are reported; the test fails if a split drops below the figure reached when the README's
+development notes were written. Precision first: a wrong "released" is worse than a missed one, so its rate is
+reported and bounded separately."""
 
 from __future__ import annotations
 
@@ -22,30 +23,34 @@ LEVELS = {key: {f"{'C' if key in CODE else 'D'}{n}" for n in range(1, 6)} | {"N/
 MIN_DEV_OVERALL = 0.92  # dev 93.0%, dev2 92.7%: the first halves tuned on, bounded too so that later tuning cannot trade them away
 # The figures each split reached when the README's development notes were written; a change that lowers one is a
 # regression: (overall, weights and inference code each, wrong "released" as a share of all judgements).
-# test and test2 were held out until 2026-11-25 (90.4% and 91.1% then, the README keeps the history); with every bulk
-# card labelled, they were then tuned on like the dev splits, and test3 (64 fresh cards, labelled twice and blind
-# before openlint ran on them) took their place: its figures are those of its first and only measurement.
+# test and test2 were held out until 2026-11-25 (90.4% and 91.1% then, the README keeps the history), test3 until later
+# that day (85.9% at its first and only held-out measurement); each was then tuned on like the dev splits. test4 (60
+# fresh cards, labelled twice and blind before openlint ran on them) is held out: its figures are those of its first
+# measurement, after the day's tuning was done.
 HELD_OUT = {
-    "test": (0.909, 0.941, 0.013),  # 91.0% of 1020; w 98.8%, inf 94.1%; 13 wrong released (1.3%)
-    "test2": (0.912, 0.883, 0.019),  # 91.2% of 720; w 100%, inf 88.3%; 13 wrong released (1.8%)
-    "test3": (0.859, 0.937, 0.024),  # 85.9% of 768; w 98.4%, inf 93.8%; 18 wrong released (2.3%): held out
+    "test": (0.912, 0.941, 0.013),  # 91.3% of 1020; w 98.8%, inf 94.1%; 13 wrong released (1.3%)
+    "test2": (0.913, 0.883, 0.019),  # 91.4% of 720; w 100%, inf 88.3%; 13 wrong released (1.8%)
+    "test3": (0.876, 0.953, 0.024),  # 87.6% of 768; w 98.4%, inf 95.3%; 18 wrong released (2.3%): tuned on since
+    "test4": (0.840, 0.833, 0.020),  # 84.0% of 720; w 96.7%, inf 83.3%; 14 wrong released (1.9%): held out
     # the splits labelled again, blind, under sections 1-9 by other readers
-    "retest": (0.912, 0.952, 0.017),  # 91.3% of 1020; w 98.8%, inf 95.3%; 17 wrong released (1.7%)
-    "retest2": (0.916, 0.933, 0.017),  # 91.7% of 720; w 100%, inf 93.3%; 12 wrong released (1.7%)
-    "retest3": (0.852, 0.937, 0.024),  # 85.3% of 768; w 98.4%, inf 93.8%; 18 wrong released (2.3%)
+    "retest": (0.911, 0.952, 0.017),  # 91.2% of 1020; w 98.8%, inf 95.3%; 17 wrong released (1.7%)
+    "retest2": (0.918, 0.933, 0.017),  # 91.8% of 720; w 100%, inf 93.3%; 12 wrong released (1.7%)
+    "retest3": (0.869, 0.953, 0.024),  # 87.0% of 768; w 98.4%, inf 95.3%; 18 wrong released (2.3%)
+    "retest4": (0.840, 0.866, 0.019),  # 84.0% of 720; w 96.7%, inf 86.7%; 13 wrong released (1.8%)
     # their disputes settled by a third reader, blind to openlint: the careful reader's labels
-    "adjudicated": (0.908, 0.952, 0.016),  # 90.9% of 1020; w 98.8%, inf 95.3%; 16 wrong released (1.6%)
-    "adjudicated2": (0.912, 0.916, 0.017),  # 91.2% of 720; w 100%, inf 91.7%; 12 wrong released (1.7%)
-    "adjudicated3": (0.860, 0.937, 0.024),  # 86.1% of 768; w 98.4%, inf 93.8%; 18 wrong released (2.3%)
+    "adjudicated": (0.907, 0.952, 0.016),  # 90.8% of 1020; w 98.8%, inf 95.3%; 16 wrong released (1.6%)
+    "adjudicated2": (0.913, 0.916, 0.017),  # 91.4% of 720; w 100%, inf 91.7%; 12 wrong released (1.7%)
+    "adjudicated3": (0.878, 0.953, 0.024),  # 87.9% of 768; w 98.4%, inf 95.3%; 18 wrong released (2.3%)
+    "adjudicated4": (0.838, 0.866, 0.020),  # 83.9% of 720; w 96.7%, inf 86.7%; 14 wrong released (1.9%)
 }
 # the lineage kind (base, fine-tune, merge, quantisation, adapter, other) agreeing with the first labels (not a target
-# of the issue; a regression guard on what the report's lineage line says): 67 of 85, 47 of 60, 47 of 64
-KIND_HELD_OUT = {"test": 0.788, "test2": 0.783, "test3": 0.734}
+# of the issue; a regression guard on what the report's lineage line says): 68 of 85, 47 of 60, 50 of 64, 42 of 60
+KIND_HELD_OUT = {"test": 0.800, "test2": 0.783, "test3": 0.781, "test4": 0.700}
 
 
 @pytest.fixture(scope="module")
 def tallies():
-    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", *RELABELLED, *ADJUDICATED])
+    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", *RELABELLED, *ADJUDICATED])
 
 
 def test_agreement_on_both_halves(tallies, capsys):
