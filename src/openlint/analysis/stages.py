@@ -72,7 +72,8 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
 def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> Stage:
     """A quantisation went through the fine-tuning of the model it copies: that of a model known to be a fine-tune,
     none of a root (the original card it quotes describes its family's tuned variants, which are other releases);
-    otherwise what the card describes; and for a copy of a model nothing identifies, it cannot be told."""
+    otherwise what the card describes; for a copy of a model nothing identifies, it cannot be told; and a copy the
+    card says it makes of a model it names only in prose (lineage.copy) went through that model's fine-tuning."""
     if lineage.made_from == "derivative" and lineage.bases:
         return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
     if lineage.made_from == "root" and lineage.bases:
