@@ -35,6 +35,7 @@ _HELD_OUT = _RE(r"validat|evaluat|benchmark|test (set|data|split)")  # data a mo
 _TEST_DATA = _RE(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = _RE(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = _RE(r"\d")
+_MARKUP_LINK = _RE(r"!?\[[^\]]*\]\([^)]*\)")  # a markdown image or link: its file name or URL is no score
 _TRAINING_WORDS = _RE(r"train|fine-?tun|finetun")
 _SCORE_CELL = _RE(r"^\s*[<>~]?\s*\d+(\.\d+)?\s*%?\s*(±\s*\d+(\.\d+)?\s*%?)?\s*$")
 # a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9"):
@@ -217,7 +218,7 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
         if found.practice.get(name) is None and pattern.search(lower):
             found.practice[name] = _evidence(card, block)
     if not vocab.evaluation.pending.search(lower):  # "awaiting results from the Open LLM Leaderboard" names no harness used
-        _mentions(card, block, heads, _results_table(block, lower, heads, vocab), vocab, catalogue, found, anchors)
+        _mentions(card, block, heads, _results_table(card, block, lower, heads, vocab), vocab, catalogue, found, anchors)
 
 
 def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
@@ -280,11 +281,23 @@ def _model_named_after(lower: str, name: str, vocab: Vocabulary) -> bool:
     return any(vocab.named_after.match(lower, m.end()) for m in words.finditer(lower))
 
 
-def _results_table(block: Block, lower: str, heads: str, vocab: Vocabulary) -> bool:
+def _results_table(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary) -> bool:
     """A table of numbers under a results or leaderboard heading: it names benchmarks, never training data."""
-    if block.kind != "table" or not _NUMBER.search(lower):
+    if not _scores_table(card, block, vocab):
         return False
     return bool(vocab.evaluation.sections.search(heads) or vocab.evaluation.leaderboard.search(heads))
+
+
+def _scores_table(card: Card, block: Block, vocab: Vocabulary) -> bool:
+    """A table with numbers in its body, not only in its header or in the names of the images it shows (a grid of
+    sample images under "Result"), and not under a heading that says it gives settings ("Training Config")."""
+    if block.kind != "table":
+        return False
+    path = card.heading_path(block.section)
+    if path and vocab.evaluation.settings.search(path[-1].lower()):
+        return False
+    body = " ".join(" ".join(row) for row in block.rows[1:]) if block.rows else block.text
+    return bool(_NUMBER.search(_MARKUP_LINK.sub(" ", body)))
 
 
 # a table compares models: a "-DPO" or "RLHF" in its rows names other models' stages, not this one's
@@ -314,7 +327,7 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
         found.pending_results.append(_evidence(card, block))
     elif _leaderboard_result(lower, heads, vocab):
         found.leaderboard.append(_evidence(card, block))
-    elif block.kind == "table" and _NUMBER.search(lower) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
+    elif _scores_table(card, block, vocab) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
     elif block.kind == "item" and _SCORE.search(lower) and evaluation.sections.search(heads):
         # a list of scores under a results heading ("- TextVQA - 50.9%") is a results table written as a list
@@ -401,12 +414,12 @@ def _trained_it(mention: Mention, vocab: Vocabulary) -> bool:
 
 def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
     """"You can run it with X" is how a card says what runs it; "fine-tuned with X" says what trained it, and "a GGUF
-    quantisation is available here" points to another repository's copy, and "compared to similar models (e.g.,
-    StableLM)" to another model."""
+    quantisation is available here" points to another repository's copy, "compared to similar models (e.g.,
+    StableLM)" to another model, and "ping me in the KoboldAI discord" to a community."""
     sentence = mention.sentence
     if vocab.other_copies.search(sentence):
         return False
-    if vocab.comparisons.search(sentence) and not vocab.code_context[_inference_id()].search(sentence):
+    if (vocab.comparisons.search(sentence) or vocab.communities.search(sentence)) and not vocab.code_context[_inference_id()].search(sentence):
         return False  # "faster than plain PyTorch" in a sentence about serving still names what serves it
     return not (training and vocab.training_context.search(sentence) and not vocab.code_context[_inference_id()].search(sentence))
 

@@ -128,12 +128,22 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
         role = _stage_role(mention, inferred, traced, vocab, "data")
         artefact = mention.artefact
         signals = found.role(role)
-        if not artefact.released:
-            # named, but never published: the stage cannot be rebuilt from what was released (CONVENTIONS s4: a
-            # part only described makes the stage not released, whatever its other parts)
+        if not artefact.released or _derived(mention, vocab):
+            # named, but never published, or only the source of what was trained on (a translation of it): the stage
+            # cannot be rebuilt from what was released (CONVENTIONS s4: a part only described makes the stage not
+            # released, whatever its other parts)
             signals.withheld.append(mention.evidence)
         elif not any(p.target == artefact.id for p in signals.pointers):
             signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
+
+
+def _derived(mention: Mention, vocab: Vocabulary) -> bool:
+    """The words right before the dataset's name say the model was trained on a derivative of it ("Korean-translated
+    version of X")."""
+    artefact = mention.artefact
+    at = [mention.sentence.find(n.lower()) for n in (artefact.id, artefact.name, *artefact.aliases) if n]
+    first = min((i for i in at if i >= 0), default=-1)
+    return first > 0 and bool(vocab.derived_data.search(mention.sentence[max(0, first - 60):first]))
 
 
 def _idle_merge_tool(mention: Mention, traced: Lineage, vocab: Vocabulary) -> bool:

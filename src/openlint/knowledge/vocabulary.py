@@ -108,6 +108,7 @@ class Evaluation(Record, frozen=True, eq=False):  # compared by identity
     future_results: LazyPattern  # a sentence saying this model's results are still to come
     claims: LazyPattern  # phrases that claim a result: results only with a number or a results heading
     charts: LazyPattern  # headings under which any image is a chart of results
+    settings: LazyPattern  # headings under which a table of numbers gives settings, not results
     index_harnesses: dict[str, str]  # model-index dataset prefix -> catalogue id of the harness that writes it
 
 
@@ -147,6 +148,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     advice: LazyPattern
     other_copies: LazyPattern  # a sentence pointing to someone else's quantised copy of the model
     comparisons: LazyPattern  # a sentence setting the model against others
+    communities: LazyPattern  # a sentence pointing to a project's chat community, not to what runs the model
     safety_classifier: LazyPattern  # the model is itself a safety/moderation classifier
     data_hosts: LazyPattern  # dataset pages outside the Hub (Kaggle, Zenodo): a pointer a reader can follow
     evaluation_outputs: LazyPattern  # Hub dataset ids of a leaderboard's per-model outputs: no training data
@@ -155,6 +157,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     alignment_context: LazyPattern
     pretraining_context: LazyPattern
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
+    derived_data: LazyPattern  # a dataset named as the source of a derivative the publisher trained on (a translation)
     citations: LazyPattern  # a bibliography entry: the works it names were not used by this model
     whole_model: LazyPattern  # a field naming the program that trained the whole model
     training_tags: dict[str, str]  # a metadata tag a training program adds to what it trains -> its catalogue id
@@ -215,7 +218,7 @@ def _evaluation(data: dict[str, Any]) -> Evaluation:
     return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
                       any_of(data.get("code", [])), any_of(data.get("pending", [])), any_of(data.get("future_results", [])),
                       any_of(data.get("claims", [])),
-                      any_of(data.get("chart_sections", [])), dict(data.get("index_harnesses", {})))
+                      any_of(data.get("chart_sections", [])), any_of(data.get("settings_sections", [])), dict(data.get("index_harnesses", {})))
 
 
 @cache
@@ -255,6 +258,7 @@ def vocabulary() -> Vocabulary:
         advice=any_of(data["advice"]),
         other_copies=any_of(data.get("other_copies", [])),
         comparisons=any_of(data.get("comparisons", [])),
+        communities=any_of(data.get("communities", [])),
         data_hosts=any_of(data.get("data_hosts", [])),
         evaluation_outputs=any_of(data.get("evaluation_outputs", [])),
         weights_delta=any_of(data.get("weights_delta", [])),
@@ -263,6 +267,7 @@ def vocabulary() -> Vocabulary:
         alignment_context=any_of(data["alignment_context"]),
         pretraining_context=any_of(data["pretraining_context"]),
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
+        derived_data=any_of(data.get("derived_data", [])),
         citations=any_of(data.get("citations", [])),
         whole_model=any_of(data.get("whole_model", [])),
         training_tags=dict(data.get("training_tags", {})),
