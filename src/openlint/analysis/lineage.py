@@ -439,9 +439,24 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
     if catalogued(release, catalogue) is not None:
         return None
     found = _family_by_name(release, catalogue, vocab)
-    if found is not None and _publisher(release.name) and _publisher(release.name) == _publisher(found.id):
+    publisher = _publisher(release.name) or _publisher_in_card(release)
+    if found is not None and publisher and publisher == _publisher(found.id):
         return None
     return found
+
+
+def _publisher_in_card(release: Release) -> str:
+    """A release checked from a folder has no owner in its name; its card's own Hub id (a usage snippet's
+    `from_pretrained("deepseek-ai/deepseek-moe-16b-base")` in the folder of that name) says who published it."""
+    card, own = release.card, _short(release.name)
+    if card is None or not own:
+        return ""
+    for block in card.blocks:
+        if block.kind == "code":
+            for match in _TEXT_ID.finditer(block.text):
+                if _short(match.group(1)) == own:
+                    return _publisher(match.group(1))
+    return ""
 
 
 def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
@@ -449,7 +464,9 @@ def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -
     found = _family_named(release, catalogue)
     if found is not None:
         return found
-    stated = [licences.lookup(raw) for raw in _as_ids(meta.get("license"))]
+    # `license: other` with a `license_name` states the licence by that name ("deepseek")
+    raw_ids = _as_ids(meta.get("license")) + (_as_ids(meta.get("license_name")) if meta.get("license") == "other" else [])
+    stated = [licences.lookup(raw) for raw in raw_ids]
     for licence in stated:
         root = vocab.lineage.family_licences.get(licence.id) if licence is not None else None
         if root is not None and catalogue.find(root) is not None:
