@@ -548,7 +548,7 @@ def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context:
     # issues pages are contact channels, PDFs are papers
     if re.search(r"/(issues|discussions|pulls?|blob/[^/]+/[^/]+\.(md|pdf|png|jpg))(/|$)", url) or url.lower().endswith(".pdf"):
         return
-    if _advice(lower, vocab):
+    if _advice(lower, vocab) or _conditioning_tool(anchor, lower, vocab):
         return
     cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
     # notebooks, demos and examples are not the pipeline's code: a link that is one (its text or its address), or one
@@ -563,6 +563,15 @@ def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context:
         cid = inference
     if cid is not None:
         found.components[cid].pointers.append(Pointer("code-repo", target, evidence, stated))
+
+
+def _conditioning_tool(anchor: str, lower: str, vocab: Vocabulary) -> bool:
+    """The words after a repository's name say it made the conditioning images ("trained with [PidiNet] edge detection",
+    "a [OpenPose bone] image"): a tool that prepared data, not the program that trained the model."""
+    if not anchor or anchor not in lower:
+        return False
+    rest = anchor.split(maxsplit=1)[1] if " " in anchor else ""
+    return bool(vocab.conditioning_tools.search(f"{rest} {lower.split(anchor, 1)[1][:60]}".strip()))
 
 
 def _inference_id() -> str:
