@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
-from openlint.analysis.collect import Collector, Mention, Runtime
+from openlint.analysis.collect import Collector, Mention, Runtime, name_end
 from openlint.analysis.model import Pointer
 from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
@@ -35,7 +35,7 @@ _HELD_OUT = _RE(r"validat|evaluat|benchmark|test (set|data|split)")  # data a mo
 _TEST_DATA = _RE(r"evaluat|benchmark|test (set|data|split)")  # a dataset named as test data is no training data
 _SENTENCE = _RE(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n")
 _NUMBER = _RE(r"\d")
-_MARKUP_LINK = _RE(r"!?\[[^\]]*\]\([^)]*\)")  # a markdown image or link: its file name or URL is no score
+_MARKUP_LINK = _RE(r"!?\[[^\]\n]{0,300}\]\([^)\n]{0,500}\)")  # a markdown image or link: its file name or URL is no score
 _TRAINING_WORDS = _RE(r"train|fine-?tun|finetun")
 _SCORE_CELL = _RE(r"^\s*[<>~]?\s*\d+(\.\d+)?\s*%?\s*(±\s*\d+(\.\d+)?\s*%?)?\s*$")
 # a number standing alone (a score, "by 5 points"), not one inside a name ("Qwen2", "Mask2Former", "7B", "V1.9"):
@@ -296,7 +296,8 @@ def _scores_table(card: Card, block: Block, vocab: Vocabulary) -> bool:
     path = card.heading_path(block.section)
     if path and vocab.evaluation.settings.search(path[-1].lower()):
         return False
-    body = " ".join(" ".join(row) for row in block.rows[1:]) if block.rows else block.text
+    rows = block.rows[1:] if len(block.rows) > 1 else block.rows  # a table of one row has its scores there
+    body = " ".join(" ".join(row) for row in rows) if rows else block.text
     return bool(_NUMBER.search(_MARKUP_LINK.sub(" ", body)))
 
 
@@ -419,7 +420,10 @@ def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
     sentence = mention.sentence
     if vocab.other_copies.search(sentence):
         return False
-    if (vocab.comparisons.search(sentence) or vocab.communities.search(sentence)) and not vocab.code_context[_inference_id()].search(sentence):
+    end = name_end(mention)
+    if end >= 0 and vocab.communities.search(sentence[end:end + 40]):
+        return False  # "ping me in the KoboldAI discord": that project's community
+    if vocab.comparisons.search(sentence) and not vocab.code_context[_inference_id()].search(sentence):
         return False  # "faster than plain PyTorch" in a sentence about serving still names what serves it
     return not (training and vocab.training_context.search(sentence) and not vocab.code_context[_inference_id()].search(sentence))
 
@@ -571,7 +575,7 @@ def _conditioning_tool(anchor: str, lower: str, vocab: Vocabulary) -> bool:
     if not anchor or anchor not in lower:
         return False
     rest = anchor.split(maxsplit=1)[1] if " " in anchor else ""
-    return bool(vocab.conditioning_tools.search(f"{rest} {lower.split(anchor, 1)[1][:60]}".strip()))
+    return bool(vocab.conditioning_tools.search(" ".join(f"{rest} {lower.split(anchor, 1)[1][:60]}".split())))
 
 
 def _inference_id() -> str:

@@ -113,7 +113,10 @@ def _licence_of(pointer: Pointer) -> licences.Licence | None:
 
 def _not_released(component: Component, signals: Signals, mention: Evidence | None = None) -> ComponentResult:
     if signals.withheld:
-        return ComponentResult(component, "not-released", 1, evidence=signals.withheld[:5], note="The card says it was not released")
+        derived = all(e.snippet.startswith("derived from ") for e in signals.withheld)
+        note = ("Trained on a derivative of a named dataset (a translation) that the card does not publish" if derived
+                else "The card says it was not released")
+        return ComponentResult(component, "not-released", 1, evidence=signals.withheld[:5], note=note)
     if signals.described or mention is not None:
         return ComponentResult(component, "described", 1, evidence=signals.described[:5] or (mention,),
                                note="Described in the card without a pointer to the artefact")

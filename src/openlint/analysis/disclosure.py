@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 
 from openlint.analysis import card_text, lineage, stages, usage
-from openlint.analysis.collect import Collector, Mention
+from openlint.analysis.collect import Collector, Mention, name_start
 from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
 from openlint.release.model import CODE_MAP_FILES, Evidence, Problem, Release
+from openlint.support.record import replace
 
 SCRIPT_SUFFIXES = (".py", ".sh", ".ipynb")
 
@@ -132,7 +133,8 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
             # named, but never published, or only the source of what was trained on (a translation of it): the stage
             # cannot be rebuilt from what was released (CONVENTIONS s4: a part only described makes the stage not
             # released, whatever its other parts)
-            signals.withheld.append(mention.evidence)
+            signals.withheld.append(replace(mention.evidence, snippet=f"derived from {artefact.id}, not published: {mention.evidence.snippet}")
+                                    if artefact.released else mention.evidence)
         elif not any(p.target == artefact.id for p in signals.pointers):
             signals.pointers.append(Pointer("hub-dataset", artefact.id, mention.evidence, artefact.licence, artefact.gated))
 
@@ -140,10 +142,10 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
 def _derived(mention: Mention, vocab: Vocabulary) -> bool:
     """The words right before the dataset's name say the model was trained on a derivative of it ("Korean-translated
     version of X")."""
-    artefact = mention.artefact
-    at = [mention.sentence.find(n.lower()) for n in (artefact.id, artefact.name, *artefact.aliases) if n]
-    first = min((i for i in at if i >= 0), default=-1)
-    return first > 0 and bool(vocab.derived_data.search(mention.sentence[max(0, first - 60):first]))
+    first = name_start(mention)
+    before = mention.sentence[max(0, first - 80):max(first, 0)].rstrip(" \t[(*\"'`")
+    # the phrase must end right at the name: "a translation of X; DPO used Y as is" says nothing of Y
+    return first > 0 and any(m.end() == len(before) for m in vocab.derived_data.finditer(before))
 
 
 def _idle_merge_tool(mention: Mention, traced: Lineage, vocab: Vocabulary) -> bool:

@@ -465,7 +465,7 @@ def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -
     if found is not None:
         return found
     # `license: other` with a `license_name` states the licence by that name ("deepseek")
-    raw_ids = _as_ids(meta.get("license")) + (_as_ids(meta.get("license_name")) if meta.get("license") == "other" else [])
+    raw_ids = _as_ids(meta.get("license")) + (_as_ids(meta.get("license_name")) if "other" in _as_ids(meta.get("license")) else [])
     stated = [licences.lookup(raw) for raw in raw_ids]
     for licence in stated:
         root = vocab.lineage.family_licences.get(licence.id) if licence is not None else None
