@@ -24,10 +24,12 @@ reader (adjudicated3-*.yaml, split "adjudicated3"). Measured once held out (85.9
 tuned on (2026-11-25, later), and a second fresh split took its place: test4, 60 cards of the same collection sampled
 by another mechanical frame (tests/data/test4/, MANIFEST.yaml), labelled twice and blind before openlint was run on
 them (test4-*.yaml; retest4-*.yaml, split "retest4"), disputes settled by a third reader (adjudicated4-*.yaml, split
-"adjudicated4"). Never looked at card by card: aggregates only.
+"adjudicated4"). Measured once held out (84.0%), then tuned on in its turn, and a third fresh split took its place:
+test5, 28 cards of the same collection by a third frame (tests/data/test5/, MANIFEST.yaml), labelled twice and blind
+(test5-*.yaml; retest5-*.yaml), disputes settled (adjudicated5-*.yaml). Never looked at card by card: aggregates only.
 
 Run it directly for the confusion per component:
-    python tests/agreement.py [dev|dev2|...|dev6|test|test2|test3|test4|retest|...|retest4|adjudicated|...|adjudicated4|all] [--misses]
+    python tests/agreement.py [dev|dev2|...|dev6|test|test2|...|test5|retest|...|retest5|adjudicated|...|adjudicated5|all] [--misses]
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ LABELS = HERE / "data" / "bulk_labels"
 BULK = HERE / "data" / "bulk"
 TEST3 = HERE / "data" / "test3"  # fresh cards from the same collection, once the bulk corpus was all labelled
 TEST4 = HERE / "data" / "test4"  # more, by another frame, once test3 was tuned on
+TEST5 = HERE / "data" / "test5"  # more, by a third frame, once test4 was tuned on
 KEYS = {"ptc": "training.code.pretraining", "ftc": "training.code.finetuning", "alc": "training.code.alignment",
         "ptd": "training.data.pretraining", "sftd": "training.data.sft", "ald": "training.data.alignment",
         "evc": "evaluation.code.general", "sfc": "evaluation.code.safety", "utd": "evaluation.data.utility",
@@ -66,7 +69,8 @@ def level_of(value: str) -> str:
 def primary_labels() -> dict[str, dict]:
     """Each card's labels from its first labeller (a fresh copy: callers may change theirs)."""
     return {card: dict(entry) for card, entry in _read_labels(("labeller-*.yaml", "dev2-*.yaml", "dev3-*.yaml", "dev4-*.yaml",
-                                                               "dev5-*.yaml", "dev6-*.yaml", "test2-*.yaml", "test3-*.yaml", "test4-*.yaml")).items()}
+                                                               "dev5-*.yaml", "dev6-*.yaml", "test2-*.yaml", "test3-*.yaml", "test4-*.yaml",
+                                                               "test5-*.yaml")).items()}
 
 
 def second_labels() -> dict[str, dict]:
@@ -75,7 +79,7 @@ def second_labels() -> dict[str, dict]:
 
 # held-out splits labelled again, blind, by other readers under the conventions as they stand (sections 1-9): the
 # relabelled split's name, and the split whose cards it labels again
-RELABELLED = {"retest": "test", "retest2": "test2", "retest3": "test3", "retest4": "test4"}
+RELABELLED = {"retest": "test", "retest2": "test2", "retest3": "test3", "retest4": "test4", "retest5": "test5"}
 
 
 def relabelled(split: str = "retest") -> dict[str, dict]:
@@ -86,10 +90,11 @@ def relabelled(split: str = "retest") -> dict[str, dict]:
 # held-out splits adjudicated: where the first labels and the blind relabels disagree, a third reader decided under
 # the conventions, from the card and both readings, without openlint (adjudicated-*.yaml); where they agree, that
 # level stands. The adjudicated split's name, and the relabelled split it settles
-ADJUDICATED = {"adjudicated": "retest", "adjudicated2": "retest2", "adjudicated3": "retest3", "adjudicated4": "retest4"}
-ADJUDICATION_FILES = ("adjudicated-*.yaml", "adjudicated3-*.yaml", "adjudicated4-*.yaml")
-# the splits of the held-out cards (test4 as labelled, relabelled and adjudicated): aggregates only
-HELD_OUT_SPLITS = ("test4", "retest4", "adjudicated4")
+ADJUDICATED = {"adjudicated": "retest", "adjudicated2": "retest2", "adjudicated3": "retest3", "adjudicated4": "retest4",
+               "adjudicated5": "retest5"}
+ADJUDICATION_FILES = ("adjudicated-*.yaml", "adjudicated3-*.yaml", "adjudicated4-*.yaml", "adjudicated5-*.yaml")
+# the splits of the held-out cards (test5 as labelled, relabelled and adjudicated): aggregates only
+HELD_OUT_SPLITS = ("test5", "retest5", "adjudicated5")
 
 
 def disputes(relabelled_split: str) -> dict[str, list[str]]:
@@ -133,11 +138,11 @@ def clone_name(card: str) -> str:
 
 
 def card_file(card: str) -> Path:
-    """A labelled card's README.md: in the bulk corpus, or among the test3 or test4 cards."""
-    for folder in (BULK, TEST3, TEST4):
+    """A labelled card's README.md: in the bulk corpus, or among the test3, test4 or test5 cards."""
+    for folder in (BULK, TEST3, TEST4, TEST5):
         if (folder / card / "README.md").exists():
             return folder / card / "README.md"
-    raise FileNotFoundError(f"no card folder for {card} in {BULK}, {TEST3} or {TEST4}")
+    raise FileNotFoundError(f"no card folder for {card} in {BULK}, {TEST3}, {TEST4} or {TEST5}")
 
 
 def release_folder(card: str, root: Path) -> Path:
@@ -277,7 +282,7 @@ def _sides(split: str, again: str) -> str:
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", *RELABELLED, *ADJUDICATED] if which == "all" else [which]).items():
+    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", "test5", *RELABELLED, *ADJUDICATED] if which == "all" else [which]).items():
         _print(split, tally, "--misses" in sys.argv)
     for name, other in (("between labellers", None), *((f"{held}, first labels vs relabelled", relabelled(split)) for split, held in RELABELLED.items())):
         overall, per, count = between_labellers(other)
