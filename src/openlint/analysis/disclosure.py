@@ -84,7 +84,10 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     it, the stages that happened and what the artefact can be."""
     artefact = mention.artefact
     alignment = f"alignment-{side}"
-    if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(_unnamed(mention)) or artefact.roles <= {alignment}):
+    # a program whose only training role is alignment (a reward-modelling repository that also holds its benchmark
+    # scripts) served the alignment stage wherever it is named; so did a dataset that is only alignment data
+    only = artefact.roles & {"pretraining-code", "finetuning-code", "alignment-code", "merge-code"} if side == "code" else artefact.roles
+    if inferred["alignment"].present and artefact.plays(alignment) and (vocab.alignment_context.search(_unnamed(mention)) or only <= {alignment}):
         return alignment
     pretraining = "pretraining-" + side
     # "pre-trained on X" names pre-training data: a base model's own, or a derivative's root's (inherited), unless the

@@ -134,6 +134,12 @@ def named_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> li
         return bases[:8]
     if release.adapter_base and _short(release.adapter_base) not in _own_names(release):
         return [release.adapter_base]
+    return _text_bases(release, catalogue, vocab)
+
+
+def _text_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> list[str]:
+    """The models the top of the card names right after a made-from phrase ("Finetuned from model: [X](...)")."""
+    card = release.card
     if card is None:
         return []
     found = [name for index, block in enumerate(card.blocks[:INTRO_BLOCKS]) for name in _bases_in(card, index, block, catalogue, vocab)]
@@ -237,10 +243,7 @@ def _by_base(release: Release, bases: list[str], vocab: Vocabulary, tuned: tuple
     if bases and bases == [release.adapter_base]:
         return "fine-tune", Evidence(ADAPTER_CONFIG, None, f"base_model_name_or_path: {bases[0]}", "file"), "Made from another model"
     if bases:
-        card = release.card
-        line = card.key_line("base_model") if card and "base_model" in card.metadata else None
-        said = f"base_model: {', '.join(bases[:3])}" if line else f"made from {', '.join(bases[:3])}"
-        return "fine-tune", Evidence(card.path if card else None, line, said, "card-metadata" if line else "card-text"), "Made from another model"
+        return "fine-tune", _bases_evidence(release.card, bases), "Made from another model"
     itself = catalogued(release, catalogue)
     if itself is not None and itself.base:
         return "fine-tune", None, f"The catalogue knows {itself.name} as made from {itself.base}"
@@ -335,6 +338,18 @@ def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str
     if own is None or vocab.stages["tuned_name"].search(itself.name.lower()):
         return None
     return own.group(0)
+
+
+def _bases_evidence(card: Card | None, bases: list[str]) -> Evidence:
+    """Where the card says what the release was made from: its `base_model`, else the block of its top that names
+    the first base ("Finetuned from model: [X](...)")."""
+    stated = card is not None and "base_model" in card.metadata
+    line = card.key_line("base_model") if card is not None and stated else None
+    if card is not None and not stated:
+        name = bases[0].rsplit("/", 1)[-1].lower()
+        line = next((block.line for block in card.blocks[:INTRO_BLOCKS] if name in block.text.lower()), None)
+    said = f"base_model: {', '.join(bases[:3])}" if stated else f"made from {', '.join(bases[:3])}"
+    return Evidence(card.path if card else None, line, said, "card-metadata" if stated else "card-text")
 
 
 def _tuned(said: Evidence | None) -> tuple[str, Evidence | None, str]:
@@ -509,15 +524,16 @@ def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocab
         root = catalogue.root_of(itself)
         return root.name, "catalogue", root, False
     for ancestor in sorted(release.lineage, key=lambda a: -a.depth):  # the deepest first: the root, if it was reached
-        known = _known(ancestor.repo_id, catalogue)
+        known = _exactly_known(ancestor.repo_id, catalogue)
         if known is not None:
             return known.name, "catalogue", known, False
         if ancestor.card is not None and not _as_ids(ancestor.card.metadata.get("base_model")):
             return ancestor.repo_id, "hub", ancestor, False
-    for base in bases:
-        known = _known(base, catalogue)
-        if known is not None:
-            return known.name, "catalogue", known, False
+    # then by a family's name pattern, where the card names no catalogued model more exactly
+    ancestors = [a.repo_id for a in sorted(release.lineage, key=lambda a: -a.depth) if a.repo_id not in bases]
+    known = _root_of_bases(release, bases + ancestors, catalogue, vocab)
+    if known is not None:
+        return known.name, "catalogue", known, False
     known = family_of(release, catalogue, vocab)
     if known is not None:
         root = catalogue.root_of(known)
@@ -528,6 +544,23 @@ def _root(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocab
         root = catalogue.root_of(known)
         return root.name, "catalogue", root, True
     return (bases[0] if bases else None), "", None, False
+
+
+def _root_of_bases(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
+    """The catalogued root of the models a release was made from. A model the catalogue knows by its id beats a
+    family guessed from a name's pattern: a `base_model` the catalogue does not know ("zephyr-7b-gemma-sft", which
+    Zephyr's pattern would claim) gives way to the catalogued model the card's text says it was made from
+    ("Finetuned from model: google/gemma-7b")."""
+    exact = [b for b in bases if _exactly_known(b, catalogue) is not None]
+    if bases and not exact:
+        exact = [b for b in _text_bases(release, catalogue, vocab) if _exactly_known(b, catalogue) is not None]
+    return next((known for base in exact + bases if (known := _known(base, catalogue)) is not None), None)
+
+
+def _exactly_known(name: str, catalogue: Catalogue) -> Artefact | None:
+    """The catalogued root of a model the catalogue knows by this very id or name (not by a family's pattern)."""
+    found = catalogue.find(name)
+    return catalogue.root_of(found) if found is not None and found.section == "models" else None
 
 
 def family_in_text(card: Card | None, catalogue: Catalogue) -> Artefact | None:
