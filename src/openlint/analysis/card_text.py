@@ -16,7 +16,7 @@ from openlint.analysis.collect import Collector, Mention, Runtime, name_end
 from openlint.analysis.model import Pointer
 from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
-from openlint.knowledge.vocabulary import Vocabulary
+from openlint.knowledge.vocabulary import Vocabulary, vocabulary
 from openlint.release.model import Block, Card, Evidence, Link, Problem, Release
 from openlint.support.text import snippet
 
@@ -527,11 +527,14 @@ def _stem(name: str) -> str:
 
 
 def _own_project(release: Release, url: str) -> str:
-    """The repository path of a code link that is the release's own project (its name starts like the model's)."""
+    """The repository path of a code link that is the release's own project (its name starts like the model's, and
+    not with a word that names a kind of model: "controlnet-blur-sdxl" is not lllyasviel/ControlNet's)."""
     match = CODE_HOST.match(url)
     if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
         return ""
     stem = _stem(release.name)
+    if stem in vocabulary().generic_name_words:
+        return ""
     repo = match.group(2).removesuffix(".git")
     return repo if stem and (_stem(repo) == stem or stem in repo.lower().split("/")[-1].replace("-", "")) else ""
 

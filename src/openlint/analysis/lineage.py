@@ -430,7 +430,10 @@ def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:
         found = catalogue.find_repository(name)
         if found is not None and found.section == "models":
             return found
-    return None
+    # a folder named otherwise ("facebook_dinov2-large"): the id its own usage snippet loads
+    own = _own_hub_id(release) if "/" not in release.name else ""
+    found = catalogue.find(own) if own else None
+    return found if found is not None and found.section == "models" else None
 
 
 def _publisher(name: str) -> str:
@@ -461,16 +464,23 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
 
 
 def _publisher_in_card(release: Release) -> str:
-    """A release checked from a folder has no owner in its name; its card's own Hub id (a usage snippet's
-    `from_pretrained("deepseek-ai/deepseek-moe-16b-base")` in the folder of that name) says who published it."""
+    """A release checked from a folder has no owner in its name; its card's own Hub id says who published it."""
+    own = _own_hub_id(release)
+    return _publisher(own) if own else ""
+
+
+def _own_hub_id(release: Release) -> str:
+    """The release's own Hub id as its card's usage snippet writes it (`from_pretrained("deepseek-ai/deepseek-moe-16b-base")`
+    in the folder of that name), or ""."""
     card, own = release.card, _short(release.name)
     if card is None or not own:
         return ""
     for block in card.blocks:
         if block.kind == "code":
             for match in _TEXT_ID.finditer(block.text):
-                if _short(match.group(1)) == own:
-                    return _publisher(match.group(1))
+                # the folder of that name, or one named after its owner too ("facebook_dinov2-large")
+                if own in (_short(match.group(1)), re.sub(r"[^a-z0-9]", "", match.group(1).lower())):
+                    return match.group(1)
     return ""
 
 

@@ -159,6 +159,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
     derived_data: LazyPattern  # a dataset named as the source of a derivative the publisher trained on (a translation)
     conditioning_tools: LazyPattern  # right after a repository's name: it made conditioning inputs, not the model
+    generic_name_words: frozenset[str]  # first words of a release name that name no project (controlnet, llama)
     citations: LazyPattern  # a bibliography entry: the works it names were not used by this model
     whole_model: LazyPattern  # a field naming the program that trained the whole model
     training_tags: dict[str, str]  # a metadata tag a training program adds to what it trains -> its catalogue id
@@ -270,6 +271,7 @@ def vocabulary() -> Vocabulary:
         continued_pretraining=any_of(data.get("continued_pretraining", [])),
         derived_data=any_of(data.get("derived_data", [])),
         conditioning_tools=any_of(data.get("conditioning_tools", [])),
+        generic_name_words=frozenset(w.lower() for w in data.get("generic_name_words", [])),
         citations=any_of(data.get("citations", [])),
         whole_model=any_of(data.get("whole_model", [])),
         training_tags=dict(data.get("training_tags", {})),
