@@ -49,6 +49,9 @@ def _result(release: Release, component: taxonomy.Component, stated: DeclaredCom
     if component.id in lineage.inherited:  # from its root; or, for a catalogued base, its publisher's own facts
         return lineage.inherited[component.id]
     result = components.from_evidence(release, component, signals, own)
+    if result.status in ("described", "undisclosed") and component.id in lineage.known:
+        # a catalogued model's own evaluation, released where its card only describes it ("see the paper")
+        return lineage.known[component.id]
     # a delta of a fine-tune or merge; an adapter's weights are its own (they need their base, as every adapter does)
     if component.role == "weights" and signals.weights_delta is not None and result.status == "released" and lineage.kind in ("fine-tune", "merge"):
         return components.delta_weights(result, component, signals.weights_delta, lineage)

@@ -326,8 +326,10 @@ def _catalogued_base(release: Release, itself: Artefact, meta: dict[str, Any], v
         # the catalogue files a family's chat and instruct variants under its base: the release is one of them
         return Lineage("fine-tune", None, f"A tuned variant ({variant!r} in its name) of {itself.name}, a model trained from scratch",
                        root=itself.name, source="catalogue", inherited=inherited, root_licence=itself.licence, root_family=itself.family)
+    known = {c.id: _from_catalogue(c, itself, itself.pipeline[c.id], "Released, as the catalogue knows of") for c in taxonomy.components().values()
+             if c.stage == "evaluation" and c.id in itself.pipeline and itself.pipeline[c.id].status == "released"}
     return Lineage("base", None, f"{itself.name}, a model trained from scratch", root=itself.name, source="catalogue",
-                   inherited=inherited, root_licence=itself.licence, root_family=itself.family)
+                   inherited=inherited, root_licence=itself.licence, root_family=itself.family, known=MappingProxyType(known))
 
 
 def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str | None:
@@ -613,9 +615,9 @@ def _inherit(component: taxonomy.Component, root: str | None, source: str, facts
     return ComponentResult(component, "unknown", None, note=reason[:1].upper() + reason[1:])
 
 
-def _from_catalogue(component: taxonomy.Component, root: Artefact, item: Inherited) -> ComponentResult:
+def _from_catalogue(component: taxonomy.Component, root: Artefact, item: Inherited, said: str = "Inherited from") -> ComponentResult:
     evidence = (Evidence(None, None, f"{root.name}: {item.why}"[:160], "catalogue"),)
-    note = f"Inherited from {root.name} ({root.source or root.url}): {item.why}"
+    note = f"{said} {root.name} ({root.source or root.url}): {item.why}"
     if item.level is None and item.status != "not-applicable":
         return ComponentResult(component, "unknown", None, evidence=evidence, note=note)
     if item.level is None:

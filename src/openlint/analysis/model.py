@@ -135,6 +135,9 @@ class Lineage(Record, frozen=True):
     made_from: str = ""  # what the catalogue knows the model it was made from to be: "derivative", "root" or "" (unknown)
     root_licence: str | None = None  # the root's own licence, as its catalogue entry or its card states it
     root_family: str | None = None  # the catalogued root's family (`family` in rules/catalogue/models.yaml), if one
+    # for a catalogued model trained from scratch: what its catalogue entry knows of its own evaluation (released
+    # harnesses and data a card may only point to by "see the paper"), for components its card leaves undisclosed
+    known: Mapping[str, ComponentResult] = field(default_factory=dict)
 
     @property
     def derived(self) -> bool:
