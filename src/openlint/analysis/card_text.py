@@ -16,7 +16,7 @@ from openlint.analysis.collect import Collector, Mention, Runtime, name_end
 from openlint.analysis.model import Pointer
 from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
-from openlint.knowledge.vocabulary import Vocabulary, vocabulary
+from openlint.knowledge.vocabulary import Vocabulary
 from openlint.release.model import Block, Card, Evidence, Link, Problem, Release
 from openlint.support.text import snippet
 
@@ -484,10 +484,10 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
     # the release's own project repository, when the catalogue knows it holds training code (an unknown one may hold
     # only a demo or notebooks: not assumed)
     trains = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
-    if trains and _own_project(release, url) and not _advice(mention.sentence, vocab):
+    if trains and _own_project(release, url, vocab) and not _advice(mention.sentence, vocab):
         found.own_code.append(mention)
     # the release's own repository linked (a badge, "Code") is a harness only where the card talks about evaluation
-    route(mention, vocab, found, linked=not _own_project(release, url), document=bool(_DOCUMENT.search(url)))
+    route(mention, vocab, found, linked=not _own_project(release, url, vocab), document=bool(_DOCUMENT.search(url)))
 
 
 _LICENCE_AFTER = _RE(r"\s*\(([^()\n]{2,60})\)")
@@ -526,16 +526,18 @@ def _stem(name: str) -> str:
     return word if len(word) >= 4 and not word.isdigit() else ""
 
 
-def _own_project(release: Release, url: str) -> str:
+def _own_project(release: Release, url: str, vocab: Vocabulary) -> str:
     """The repository path of a code link that is the release's own project (its name starts like the model's, and
     not with a word that names a kind of model: "controlnet-blur-sdxl" is not lllyasviel/ControlNet's)."""
     match = CODE_HOST.match(url)
     if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
         return ""
     stem = _stem(release.name)
-    if stem in vocabulary().generic_name_words:
-        return ""
     repo = match.group(2).removesuffix(".git")
+    if stem in vocab.generic_name_words:
+        # unless the repository is named after the whole release ("ControlNet", "ControlNet-v1-1-nightly")
+        whole = re.sub(r"[^a-z0-9]", "", release.name.lower().replace("__", "/").rsplit("/", 1)[-1])
+        return repo if whole and re.sub(r"[^a-z0-9]", "", repo.lower().split("/")[-1]).startswith(whole) else ""
     return repo if stem and (_stem(repo) == stem or stem in repo.lower().split("/")[-1].replace("-", "")) else ""
 
 

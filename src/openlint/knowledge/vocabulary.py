@@ -159,7 +159,7 @@ class Vocabulary(Record, frozen=True, eq=False):  # compared by identity
     continued_pretraining: LazyPattern  # a derivative's own (continued) pre-training: its tuning stage
     derived_data: LazyPattern  # a dataset named as the source of a derivative the publisher trained on (a translation)
     conditioning_tools: LazyPattern  # right after a repository's name: it made conditioning inputs, not the model
-    generic_name_words: frozenset[str]  # first words of a release name that name no project (controlnet, llama)
+    generic_name_words: frozenset[str]  # first words of a release name that name a kind of model, not a project (controlnet, lora)
     citations: LazyPattern  # a bibliography entry: the works it names were not used by this model
     whole_model: LazyPattern  # a field naming the program that trained the whole model
     training_tags: dict[str, str]  # a metadata tag a training program adds to what it trains -> its catalogue id
