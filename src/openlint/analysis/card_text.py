@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
-from openlint.analysis.collect import Collector, Mention, Runtime, name_end
+from openlint.analysis.collect import Collector, Mention, Runtime, name_span
 from openlint.analysis.model import Pointer
 from openlint.knowledge import licences, patterns, taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
@@ -420,8 +420,8 @@ def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
     sentence = mention.sentence
     if vocab.other_copies.search(sentence):
         return False
-    end = name_end(mention)
-    if end >= 0 and vocab.communities.search(sentence[end:end + 40]):
+    span = name_span(mention)
+    if span is not None and vocab.communities.search(sentence[span[1]:span[1] + 40]):
         return False  # "ping me in the KoboldAI discord": that project's community
     if vocab.comparisons.search(sentence) and not vocab.code_context[_inference_id()].search(sentence):
         return False  # "faster than plain PyTorch" in a sentence about serving still names what serves it

@@ -32,19 +32,12 @@ class Mention(Record, frozen=True):
     context: str  # lower case: the sentence with its block and heading path
 
 
-def name_start(mention: Mention) -> int:
-    """Where the sentence first names the artefact (its id, name or an alias), or -1."""
-    artefact = mention.artefact
-    found = [mention.sentence.find(n.lower()) for n in (artefact.id, artefact.name, *artefact.aliases) if n]
-    return min((i for i in found if i >= 0), default=-1)
-
-
-def name_end(mention: Mention) -> int:
-    """Where the first naming of the artefact in the sentence ends, or -1."""
+def name_span(mention: Mention) -> tuple[int, int] | None:
+    """Where the sentence first names the artefact (by its id, name or an alias): (start, end), or None."""
     artefact = mention.artefact
     sentence = mention.sentence
     spans = [(i, i + len(n)) for n in (artefact.id, artefact.name, *artefact.aliases) if n and (i := sentence.find(n.lower())) >= 0]
-    return min(spans)[1] if spans else -1
+    return min(spans) if spans else None
 
 
 class Runtime(Record, frozen=True):

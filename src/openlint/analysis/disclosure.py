@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from openlint.analysis import card_text, lineage, stages, usage
-from openlint.analysis.collect import Collector, Mention, name_start
+from openlint.analysis.collect import Collector, Mention, name_span
 from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
@@ -145,10 +145,12 @@ def _training(found: Collector, inferred: dict[str, Stage], traced: Lineage, voc
 def _derived(mention: Mention, vocab: Vocabulary) -> bool:
     """The words right before the dataset's name say the model was trained on a derivative of it ("Korean-translated
     version of X")."""
-    first = name_start(mention)
-    before = mention.sentence[max(0, first - 80):max(first, 0)].rstrip(" \t[(*\"'`")
+    span = name_span(mention)
+    if span is None or span[0] == 0:
+        return False
+    before = mention.sentence[max(0, span[0] - 80):span[0]].rstrip(" \t[(*\"'`")
     # the phrase must end right at the name: "a translation of X; DPO used Y as is" says nothing of Y
-    return first > 0 and any(m.end() == len(before) for m in vocab.derived_data.finditer(before))
+    return any(m.end() == len(before) for m in vocab.derived_data.finditer(before))
 
 
 def _idle_merge_tool(mention: Mention, traced: Lineage, vocab: Vocabulary) -> bool:
