@@ -135,12 +135,6 @@ def named_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> li
         return bases[:8]
     if release.adapter_base and _short(release.adapter_base) not in _own_names(release):
         return [release.adapter_base]
-    return _text_bases(release, catalogue, vocab)
-
-
-def _text_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> list[str]:
-    """The models the top of the card names right after a made-from phrase ("Finetuned from model: [X](...)")."""
-    card = release.card
     if card is None:
         return []
     found = [name for index, block in enumerate(card.blocks[:INTRO_BLOCKS]) for name in _bases_in(card, index, block, catalogue, vocab)]
@@ -170,8 +164,7 @@ def _bases_in(card: Card, index: int, block: Block, catalogue: Catalogue, vocab:
     found = [m.group(1) for link in card.links if link.block == index and (m := _HUB_MODEL.match(link.url))]
     # a Hub id written as text starts near the phrase, in its sentence ("the open-science/open-source project" in
     # the next one is no model); it is read whole, never cut at the window's edge
-    stop = _SENTENCE_END.search(block.text, phrase.end())
-    limit = min(phrase.end() + 200, stop.start() if stop else len(block.text))
+    limit = min(phrase.end() + 200, _sentence_end(block.text, phrase.end()))
     found += [m.group(1).rstrip(".") for m in _TEXT_ID.finditer(block.text, phrase.end()) if m.start() < limit]
     return found + _known_models_after(lower, phrase.end(), catalogue)
 
@@ -591,11 +584,16 @@ def _stated_bases(card: Card | None, catalogue: Catalogue, vocab: Vocabulary) ->
         phrase = vocab.lineage.made_from.search(lower) if block.kind != "code" else None
         if phrase is None:
             continue
-        stop = _SENTENCE_END.search(block.text, phrase.end())
-        sentence = lower[:stop.start() if stop else len(lower)]
-        found += [m.group(1) for m in _TEXT_ID.finditer(block.text[:len(sentence)], phrase.end())]
-        found += _known_models_after(sentence, phrase.end(), catalogue)
+        end = _sentence_end(block.text, phrase.end())
+        found += [m.group(1) for m in _TEXT_ID.finditer(block.text[:end], phrase.end())]
+        found += _known_models_after(lower[:end], phrase.end(), catalogue)
     return found
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """Where the sentence that holds position `start` ends."""
+    stop = _SENTENCE_END.search(text, start)
+    return stop.start() if stop else len(text)
 
 
 def _exactly_known(name: str, catalogue: Catalogue) -> Artefact | None:
