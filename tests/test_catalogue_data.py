@@ -242,7 +242,7 @@ def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vo
     disclosure = yaml.safe_load((ROOT / "rules" / "disclosure.yaml").read_text(encoding="utf-8"))
     named = [v for v in disclosure["library_names"].values() if v] + [e["runtime"] for e in disclosure["usage_code"]]
     named += list(disclosure["format_runtimes"].values()) + list(disclosure["library_files"].values())
-    named.append(disclosure["evaluation"]["leaderboard_harness"])
+    named += list(disclosure["evaluation"]["leaderboards"])
     named += list(disclosure["evaluation"]["index_harnesses"].values()) + disclosure["native_runtimes"]
     assert sorted(set(named) - code) == []
     models = {e["id"] for e in _load("models")["entries"]}

@@ -326,8 +326,8 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
     evaluation = vocab.evaluation
     if evaluation.pending.search(lower):
         found.pending_results.append(_evidence(card, block))
-    elif _leaderboard_result(lower, heads, vocab):
-        found.leaderboard.append(_evidence(card, block))
+    elif harness := _leaderboard_result(lower, heads, vocab):
+        found.leaderboard.append((_evidence(card, block), harness))
     elif _scores_table(card, block, vocab) and (evaluation.sections.search(heads) or evaluation.phrases.search(lower)):
         found.evaluation.append(_evidence(card, block, f"results table: {block.rows[0] if block.rows else ''}"))
     elif block.kind == "item" and _SCORE.search(lower) and evaluation.sections.search(heads):
@@ -337,10 +337,12 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
         found.evaluation.append(_evidence(card, block))
 
 
-def _leaderboard_result(lower: str, heads: str, vocab: Vocabulary) -> bool:
-    """A leaderboard named with a number, in the text or over it; not results still to come."""
-    leaderboard = vocab.evaluation.leaderboard
-    return bool((leaderboard.search(lower) or leaderboard.search(heads)) and _NUMBER.search(lower) and not _to_come(lower, vocab))
+def _leaderboard_result(lower: str, heads: str, vocab: Vocabulary) -> str | None:
+    """The program that scored a leaderboard or benchmark named with a number, in the text or over it; not results
+    still to come."""
+    if not _NUMBER.search(lower) or _to_come(lower, vocab):
+        return None
+    return next((harness for harness, named in vocab.evaluation.leaderboards if named.search(lower) or named.search(heads)), None)
 
 
 def _to_come(lower: str, vocab: Vocabulary) -> bool:

@@ -68,7 +68,7 @@ class Collector(Record, eq=False):  # compared by identity
     remote_code_snippets: list[Evidence] = field(default_factory=list)  # those of remote_code only a snippet's flag shows
     evaluation: list[Evidence] = field(default_factory=list)  # results reported
     evaluation_code: list[Evidence] = field(default_factory=list)  # the card's own code computing its metrics
-    leaderboard: list[Evidence] = field(default_factory=list)  # results from a public leaderboard
+    leaderboard: list[tuple[Evidence, str]] = field(default_factory=list)  # results from a public leaderboard, the program that scored them
     pending_results: list[Evidence] = field(default_factory=list)  # results announced, not given
     safety_evaluation: list[Evidence] = field(default_factory=list)
     weights_delta: list[Evidence] = field(default_factory=list)  # the card says its weights are a delta to its base's

@@ -230,7 +230,7 @@ def _evaluation(release: Release, found: Collector, inferred: dict[str, Stage], 
     """Results from a public leaderboard were produced by the leaderboard's own, public harness."""
     code = found.role("evaluation-harness")
     if inferred["evaluation"].present and not code.pointers:
-        pointer = _evaluation_pointer(found, catalogue.find(vocab.evaluation.leaderboard_harness)) or _index_harness(release, vocab, catalogue)
+        pointer = _evaluation_pointer(found, catalogue) or _index_harness(release, vocab, catalogue)
         if pointer is not None:
             code.pointers.append(pointer)
     evidence = inferred["evaluation"].evidence
@@ -238,15 +238,15 @@ def _evaluation(release: Release, found: Collector, inferred: dict[str, Stage], 
         code.described.append(evidence)
 
 
-def _evaluation_pointer(found: Collector, harness: Artefact | None) -> Pointer | None:
+def _evaluation_pointer(found: Collector, catalogue: Catalogue) -> Pointer | None:
     """Where a card's results came from when it names no harness: its own code computing them (released with it,
     under the release's licence; a command that runs a named harness is that harness's invocation), a public
     leaderboard's harness, or its own project repository known to hold its evaluation scripts."""
     if found.evaluation_code:
         first = found.evaluation_code[0]
         return Pointer("path", first.file or "README.md", first)
-    if found.leaderboard and harness is not None:
-        return Pointer("code-repo", harness.url or harness.id, found.leaderboard[0], harness.licence)
+    if found.leaderboard and (harness := catalogue.find(found.leaderboard[0][1])) is not None:
+        return Pointer("code-repo", harness.url or harness.id, found.leaderboard[0][0], harness.licence)
     own = next((m for m in found.own_code if m.artefact.plays("evaluation-harness")), None)
     return Pointer("code-repo", own.artefact.url or own.artefact.id, own.evidence, own.artefact.licence) if own else None
 

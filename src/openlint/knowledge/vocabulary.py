@@ -101,8 +101,8 @@ class Evaluation(Record, frozen=True, eq=False):  # compared by identity
 
     sections: LazyPattern
     phrases: LazyPattern
-    leaderboard: LazyPattern
-    leaderboard_harness: str
+    leaderboard: LazyPattern  # any leaderboard or benchmark of `leaderboards`
+    leaderboards: tuple[tuple[str, LazyPattern], ...]  # (catalogue id of the program that scores it, how a card names it)
     code: LazyPattern  # a code block that computes metrics
     pending: LazyPattern  # results announced, not given ("benchmarks coming soon")
     future_results: LazyPattern  # a sentence saying this model's results are still to come
@@ -217,7 +217,9 @@ def _prompt_turns(data: dict[str, Any]) -> PromptTurns:
 
 
 def _evaluation(data: dict[str, Any]) -> Evaluation:
-    return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of(data["leaderboard"]), data["leaderboard_harness"],
+    leaderboards = dict(data["leaderboards"])
+    return Evaluation(any_of(data["sections"]), any_of(data["phrases"]), any_of([p for ps in leaderboards.values() for p in ps]),
+                      tuple((harness, any_of(patterns)) for harness, patterns in leaderboards.items()),
                       any_of(data.get("code", [])), any_of(data.get("pending", [])), any_of(data.get("future_results", [])),
                       any_of(data.get("claims", [])),
                       any_of(data.get("chart_sections", [])), any_of(data.get("settings_sections", [])), dict(data.get("index_harnesses", {})))
