@@ -509,7 +509,10 @@ def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evide
     url = link.url
     stated = _licence_after(sentence, link.text or url)  # a bare URL has no anchor: the licence follows the URL itself
     if match := HUB_DATASET.match(url):
-        cid = data_component(f"{sentence} {heads}".lower(), vocab) if not vocab.evaluation_outputs.search(match.group(1).lower()) else None
+        if vocab.evaluation_outputs.search(match.group(1).lower()):
+            _leaderboard_outputs(match.group(1).lower(), sentence.lower(), evidence, vocab, found)
+            return
+        cid = data_component(f"{sentence} {heads}".lower(), vocab)
         if cid is not None:
             found.components[cid].pointers.append(Pointer("hub-dataset", match.group(1), evidence, stated))
     elif match := CODE_HOST.match(url):
@@ -610,6 +613,14 @@ def read_dataset_ids(card: Card, vocab: Vocabulary, catalogue: Catalogue, found:
     for block in card.blocks:
         if block.kind in STATEMENTS and "dataset" in block.text.lower() and "/" in block.text:
             _dataset_ids_in(card, block, vocab, catalogue, found)
+
+
+def _leaderboard_outputs(dataset: str, sentence: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
+    """A link to a leaderboard's per-model outputs ("Detailed results can be found [here](.../open-llm-leaderboard/
+    details_...)") is no training data: it says the card's results are that leaderboard's, produced by its code."""
+    harness = next((harness for harness, named in vocab.evaluation.leaderboards if named.search(dataset)), None)
+    if harness is not None and not _to_come(sentence, vocab):
+        found.leaderboard.append((evidence, harness))
 
 
 def _dataset_ids_in(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
