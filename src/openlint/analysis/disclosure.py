@@ -181,6 +181,8 @@ def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, S
     if card is None:
         return
     seen: dict[str, set[str]] = {}  # per component, the targets pointed to: a list of 100,000 stays linear
+    # a release that continued pre-training a base did so on pre-training corpora: its tuning stage's data
+    continued = any(vocab.continued_pretraining.search(block.text.lower()) for block in card.blocks if block.kind != "code")
     for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
         if vocab.evaluation_outputs.search(dataset.lower()):
             continue  # a leaderboard's per-model outputs: results, not training data
@@ -188,7 +190,7 @@ def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, S
         known = known if known is not None and known.section == "datasets" else None
         if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
             continue  # a benchmark listed in the metadata is not training data
-        cid = _dataset_stage(dataset, known, inferred, vocab)
+        cid = _dataset_stage(dataset, known, inferred, vocab, continued)
         target = found.components[cid]
         pointer = _dataset_pointer(release, card.path, card.key_line("datasets"), dataset, known)
         if cid not in seen:
@@ -208,10 +210,14 @@ def _dataset_pointer(release: Release, path: str, line: int, dataset: str, known
     return Pointer("hub-dataset", known.id if known else dataset, evidence, licence, gated)
 
 
-def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary) -> str:
+def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary, continued: bool) -> str:
     alignment = taxonomy.by_role("alignment-data").id
     if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
         return alignment
+    if known is not None and known.roles <= {"pretraining-data"} and not continued:
+        # a fine-tune's card listing its base's pre-training corpus (SlimPajama, StarCoderData) beside its chat data:
+        # the corpus trained the base, not this release's fine-tuning
+        return taxonomy.by_role("pretraining-data").id
     return taxonomy.by_role("sft-data" if inferred["finetuning"].present else "pretraining-data").id
 
 
