@@ -111,3 +111,16 @@ def test_the_rule_families_table_names_every_prefix():
     table = set(re.findall(r"^\| (?:`OL[A-Z]`(?:, )?)+", README, flags=re.M))
     named = {prefix for row in table for prefix in re.findall(r"`(OL[A-Z])`", row)}
     assert prefixes == named
+
+
+def test_the_readme_declaration_for_a_card_on_its_own_grades_the_weights_without_olw001(run, tmp_path):
+    """"A card on its own": the README's openness.yaml, beside a card with no weights, says where the weights are."""
+    (declaration,) = [block for block in yaml_blocks() if "deployment.data.weights" in block and "location: hf://" in block]
+    (tmp_path / "README.md").write_text("---\nlicense: apache-2.0\n---\n# Acme-7B\nA model.\n", encoding="utf-8")
+    bare = run("check", str(tmp_path), "-f", "json", "--no-config").json()
+    assert "OLW001" in {f["code"] for f in bare["findings"]}
+    (tmp_path / "openness.yaml").write_text(declaration, encoding="utf-8")
+    report = run("check", str(tmp_path), "-f", "json", "--no-config").json()
+    assert "OLW001" not in {f["code"] for f in report["findings"]}
+    weights = next(c for c in report["components"] if c["id"] == "deployment.data.weights")
+    assert weights["status"] == "released" and weights["label"] == "D5", weights
