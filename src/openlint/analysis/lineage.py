@@ -161,12 +161,22 @@ def _bases_in(card: Card, index: int, block: Block, catalogue: Catalogue, vocab:
     phrase = vocab.lineage.made_from.search(lower) if block.kind != "code" else None
     if phrase is None or vocab.lineage.architecture.search(lower[phrase.end():phrase.end() + 80]):
         return []  # a code comment, or an architecture ("based on the GPT-2 architecture"), names no base
+    if _index_table(block, vocab):
+        return []  # "| | Base Model | Python | Instruct |" heads a table of a family's checkpoints, this one among them
     found = [m.group(1) for link in card.links if link.block == index and (m := _HUB_MODEL.match(link.url))]
     # a Hub id written as text starts near the phrase, in its sentence ("the open-science/open-source project" in
     # the next one is no model); it is read whole, never cut at the window's edge
     limit = min(phrase.end() + 200, _sentence_end(block.text, phrase.end()))
     found += [m.group(1).rstrip(".") for m in _TEXT_ID.finditer(block.text, phrase.end()) if m.start() < limit]
     return found + _known_models_after(lower, phrase.end(), catalogue, vocab)
+
+
+def _index_table(block: Block, vocab: Vocabulary) -> bool:
+    """A table whose header row alone holds the made-from phrase, over several rows: an index of models, not a
+    statement of this one's base (a two-column "| Base model | org/name |" row still is one)."""
+    rows = block.rows if block.kind == "table" else []
+    return (len(rows) > 2 and bool(vocab.lineage.made_from.search(" ".join(rows[0]).lower()))
+            and not any(vocab.lineage.made_from.search(" ".join(row).lower()) for row in rows[1:]))
 
 
 def _known_models_after(lower: str, start: int, catalogue: Catalogue, vocab: Vocabulary) -> list[str]:
