@@ -247,7 +247,8 @@ def test_dataset_catalogue_covers_the_safety_benchmarks_and_every_runtime_the_vo
     assert sorted(set(named) - code) == []
     models = {e["id"] for e in _load("models")["entries"]}
     lineage = disclosure["lineage"]
-    assert sorted((set(lineage["family_licences"].values()) | set(lineage["family_tags"].values())) - models) == []
+    assert sorted((set(lineage["family_licences"].values()) | set(lineage["family_tags"].values()) | set(lineage["family_modalities"])) - models) == []
+    assert set(lineage["family_modalities"].values()) <= set(lineage["modalities"]) | {"text"}
 
 
 def test_legacy_hub_ids_are_unique_and_not_aliases_of_another_entry():

@@ -472,7 +472,24 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
     publisher = _publisher(release.name) or _publisher_in_card(release)
     if found is not None and publisher and publisher == _publisher(found.id):
         return None
-    return found
+    if found is None or _named_by_itself(release, found, catalogue):
+        return found
+    # a tag or a family licence is weak evidence: not against what the release says it works on
+    said, known = _works_on(release, vocab), vocab.lineage.family_modalities.get(catalogue.root_of(found).id)
+    return found if said is None or known is None or said == known else None
+
+
+def _named_by_itself(release: Release, family: Artefact, catalogue: Catalogue) -> bool:
+    """The release's own name places it in the family ("wav2vec2-large-xlsr-53-telugu"), not only a tag or a licence."""
+    return catalogue.family(re.sub(r"[\s_]", "-", release.name.replace("__", "/").rsplit("/", 1)[-1])) is family
+
+
+def _works_on(release: Release, vocab: Vocabulary) -> str | None:
+    """What the release's name, tags or pipeline_tag say it works on (image, audio), if they say."""
+    meta = release.card.metadata if release.card else {}
+    said = " ".join([release.name, *_as_ids(meta.get("tags")), *_as_ids(meta.get("pipeline_tag"))]).lower().replace("_", "-")
+    return next((modality for modality, words in vocab.lineage.modalities.items() if words.search(said)), None)
+
 
 
 def _publisher_in_card(release: Release) -> str:

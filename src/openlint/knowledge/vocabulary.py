@@ -75,6 +75,8 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     architecture: LazyPattern  # ... unless what follows them is an architecture or code, not a model
     family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
     family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
+    modalities: dict[str, LazyPattern]  # modality -> words of a release's name, tags or pipeline_tag that say it
+    family_modalities: dict[str, str]  # a family's root -> its modality, where it is not text
     adapter_files: LazyPattern  # a file only an adapter holds (adapter_config.json)
     quantised_formats: frozenset[str]  # weight formats that, when they are all the weights, make a quantisation
     quantisation_methods: frozenset[str]  # config.json quantization_config.quant_method values of a quantised copy
@@ -197,6 +199,8 @@ def _lineage(data: dict[str, Any]) -> Lineage:
         architecture=any_of(data["made_from_architecture"]),
         family_licences=dict(data["family_licences"]),
         family_tags=dict(data["family_tags"]),
+        modalities={name: any_of([rf'\b{re.escape(word)}\b' for word in words]) for name, words in data.get("modalities", {}).items()},
+        family_modalities=dict(data.get("family_modalities", {})),
         adapter_files=any_of(data["files"]["adapter"]),
         quantised_formats=frozenset(data["files"]["quantised_formats"]),
         quantisation_methods=frozenset(data["files"]["quantisation_methods"]),
