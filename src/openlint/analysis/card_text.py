@@ -288,6 +288,10 @@ def _results_table(card: Card, block: Block, lower: str, heads: str, vocab: Voca
     return bool(vocab.evaluation.sections.search(heads) or vocab.evaluation.leaderboard.search(heads))
 
 
+# a cell that is a score: a number, with a unit, a bound, a spread or a second score ("81.6", "7.42/10", "63.3 (±0.5)")
+_SCORE_LIKE_CELL = _RE(r"^\W*[~≈<>±]?\s*[-+]?\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+(?:[.,]\d+)?)?(?:\s*\(.*\))?\W*$")
+
+
 def _scores_table(card: Card, block: Block, vocab: Vocabulary) -> bool:
     """A table with numbers in its body, not only in its header or in the names of the images it shows (a grid of
     sample images under "Result"), and not under a heading that says it gives settings ("Training Config")."""
@@ -296,9 +300,11 @@ def _scores_table(card: Card, block: Block, vocab: Vocabulary) -> bool:
     path = card.heading_path(block.section)
     if path and vocab.evaluation.settings.search(path[-1].lower()):
         return False
-    rows = block.rows[1:] if len(block.rows) > 1 else block.rows  # a table of one row has its scores there
-    body = " ".join(" ".join(row) for row in rows) if rows else block.text
-    return bool(_NUMBER.search(_MARKUP_LINK.sub(" ", body)))
+    rows = block.rows[1:]
+    if not rows:  # a table of one row has its scores there, beside their names ("| ARC-e 71.2 | PIQA 78.1 |")
+        return bool(_NUMBER.search(_MARKUP_LINK.sub(" ", " ".join(" ".join(row) for row in block.rows) or block.text)))
+    # a score is a cell that is a number: not a count or a weight inside a prompt ("1个女孩", "(cat:1.5), solo")
+    return any(_SCORE_LIKE_CELL.match(_MARKUP_LINK.sub(" ", cell)) for row in rows for cell in row)
 
 
 # a table compares models: a "-DPO" or "RLHF" in its rows names other models' stages, not this one's
