@@ -146,8 +146,10 @@ def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalog
         found.remote_code_snippets.append(flag)
     if vocab.evaluation.code.search(lower):
         found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
-    if (harness := _playing(imported, "evaluation-harness")) is not None:
-        # a snippet scoring the model with a harness's package ("from human_eval.evaluation import ...") names it
+    harness = _playing(imported, "evaluation-harness")
+    if harness is not None and (not harness.plays("inference-runtime") or vocab.evaluation.code.search(lower)):
+        # a snippet scoring the model with a harness's package ("from human_eval.evaluation import ...") names it; a
+        # package that also runs the model ("from gliner import GLiNER") names it only where the snippet scores
         found.role("evaluation-harness").pointers.append(Pointer(
             "code-repo", harness.url or harness.id, Evidence(card.path, block.line, snippet(f"evaluation code imports {harness.name}"), "card-text"), harness.licence))
 
