@@ -1,4 +1,4 @@
-"""Agreement with hand labels on 801 real cards openlint was not written against (tests/data/bulk_labels/).
+"""Agreement with hand labels on 862 real cards openlint was not written against (tests/data/bulk_labels/).
 
 The cards were labelled before the reader was changed. `dev` to `dev6` were tuned on (dev3 to dev6 were each
 measured untuned first, after the rounds before them: 88.5%, 87.2%, 85.8%, 89.6%); `test` (split by hash from dev before any
@@ -6,8 +6,9 @@ reader change) and `test2` (a fresh sample labelled after the first tuning) were
 labelled, then tuned on too; `test3` (64 fresh cards of the same collection, tests/data/test3/) was held out for one
 measurement (85.9%; its aggregate confusion was seen twice), then tuned on card by card; so was `test4` (60 more
 cards, tests/data/test4/, another sampling frame; 84.0% at its one held-out measurement) and `test5` (40 more,
-tests/data/test5/, two further frames; 87.5%); `test6` (37 cards of the bulk corpus's other collection,
-tests/data/test6/) is held out: never looked at card by card, never tuned on, measured once after the tuning. All figures are reported; the test fails if a split drops below the figure reached when the README's
+tests/data/test5/, two further frames; 87.5%) and `test6` (37 cards of the bulk corpus's other collection,
+tests/data/test6/; 91.0%); `test7` (61 cards over both collections, tests/data/test7/) is held out: never looked at
+card by card, never tuned on, measured once after the tuning. All figures are reported; the test fails if a split drops below the figure reached when the README's
 development notes were written. Precision first: a wrong "released" is worse than a missed one, so its rate is
 reported and bounded separately."""
 
@@ -25,39 +26,44 @@ MIN_DEV_OVERALL = 0.92  # dev 93.0%, dev2 92.7%: the first halves tuned on, boun
 # The figures each split reached when the README's development notes were written; a change that lowers one is a
 # regression: (overall, weights and inference code each, wrong "released" as a share of all judgements).
 # test and test2 were held out until 2026-11-25 (90.4% and 91.1% then, the README keeps the history), test3 and test4
-# until later that day (85.9% and 84.0% at their one held-out measurement), test5 until the next round (87.5%); each
-# was then tuned on like the dev splits. test6 (37 fresh cards of the other collection, labelled twice and blind before
-# openlint ran on them) is held out: its figures are those of its first measurement, after the round's tuning.
+# until later that day (85.9% and 84.0% at their one held-out measurement), test5 until the next round (87.5%), test6
+# for part of that round (91.0%); each was then tuned on like the dev splits. test7 (61 fresh cards over both
+# collections, labelled twice and blind before openlint ran on them) is held out: its figures are those of its first
+# measurement, after the round's tuning.
 HELD_OUT = {
-    "test": (0.912, 0.941, 0.014),  # 91.3% of 1020; w 98.8%, inf 94.1%; 14 wrong released (1.4%)
-    "test2": (0.911, 0.883, 0.019),  # 91.1% of 720; w 100%, inf 88.3%; 13 wrong released (1.8%)
-    "test3": (0.881, 0.953, 0.023),  # 88.2% of 768; w 98.4%, inf 95.3%; 17 wrong released (2.2%): tuned on since
-    "test4": (0.902, 0.900, 0.016),  # 90.3% of 720; w 96.7%, inf 90.0%; 11 wrong released (1.5%): tuned on since
-    "test5": (0.881, 0.950, 0.013),  # 88.1% of 480; w 97.5%, inf 95.0%; 6 wrong released (1.3%): tuned on since
-    "test6": (0.909, 0.918, 0.016),  # 91.0% of 444; w 100%, inf 91.9%; 7 wrong released (1.6%): held out
+    "test": (0.913, 0.941, 0.010),  # 91.4% of 1020; w 98.8%, inf 94.1%; 10 wrong released (1.0%)
+    "test2": (0.912, 0.883, 0.016),  # 91.3% of 720; w 100%, inf 88.3%; 11 wrong released (1.5%)
+    "test3": (0.882, 0.953, 0.021),  # 88.3% of 768; w 98.4%, inf 95.3%; 16 wrong released (2.1%): tuned on since
+    "test4": (0.904, 0.900, 0.016),  # 90.4% of 720; w 96.7%, inf 90.0%; 11 wrong released (1.5%): tuned on since
+    "test5": (0.885, 0.950, 0.011),  # 88.5% of 480; w 97.5%, inf 95.0%; 5 wrong released (1.0%): tuned on since
+    "test6": (0.939, 0.945, 0.005),  # 93.9% of 444; w 100%, inf 94.6%; 2 wrong released (0.5%): tuned on since
+    "test7": (0.933, 0.967, 0.011),  # 93.3% of 732; w 100%, inf 96.7%; 8 wrong released (1.1%): held out
     # the splits labelled again, blind, under sections 1-9 by other readers
-    "retest": (0.909, 0.952, 0.019),  # 91.0% of 1020; w 98.8%, inf 95.3%; 19 wrong released (1.9%)
-    "retest2": (0.918, 0.933, 0.017),  # 91.8% of 720; w 100%, inf 93.3%; 12 wrong released (1.7%)
-    "retest3": (0.875, 0.953, 0.023),  # 87.5% of 768; w 98.4%, inf 95.3%; 17 wrong released (2.2%)
-    "retest4": (0.901, 0.933, 0.014),  # 90.1% of 720; w 96.7%, inf 93.3%; 10 wrong released (1.4%)
-    "retest5": (0.885, 0.925, 0.017),  # 88.5% of 480; w 97.5%, inf 92.5%; 8 wrong released (1.7%)
-    "retest6": (0.909, 0.891, 0.016),  # 91.0% of 444; w 97.3%, inf 89.2%; 7 wrong released (1.6%)
+    "retest": (0.912, 0.952, 0.014),  # 91.3% of 1020; w 98.8%, inf 95.3%; 14 wrong released (1.4%)
+    "retest2": (0.919, 0.933, 0.014),  # 91.9% of 720; w 100%, inf 93.3%; 10 wrong released (1.4%)
+    "retest3": (0.876, 0.953, 0.021),  # 87.6% of 768; w 98.4%, inf 95.3%; 16 wrong released (2.1%)
+    "retest4": (0.902, 0.933, 0.014),  # 90.3% of 720; w 96.7%, inf 93.3%; 10 wrong released (1.4%)
+    "retest5": (0.889, 0.925, 0.015),  # 89.0% of 480; w 97.5%, inf 92.5%; 7 wrong released (1.5%)
+    "retest6": (0.939, 0.918, 0.005),  # 93.9% of 444; w 97.3%, inf 91.9%; 2 wrong released (0.5%)
+    "retest7": (0.938, 0.983, 0.010),  # 93.9% of 732; w 100%, inf 98.4%; 7 wrong released (1.0%)
     # their disputes settled by a third reader, blind to openlint: the careful reader's labels
-    "adjudicated": (0.905, 0.952, 0.018),  # 90.6% of 1020; w 98.8%, inf 95.3%; 18 wrong released (1.8%)
-    "adjudicated2": (0.913, 0.916, 0.017),  # 91.4% of 720; w 100%, inf 91.7%; 12 wrong released (1.7%)
-    "adjudicated3": (0.884, 0.953, 0.023),  # 88.4% of 768; w 98.4%, inf 95.3%; 17 wrong released (2.2%)
-    "adjudicated4": (0.901, 0.933, 0.014),  # 90.1% of 720; w 96.7%, inf 93.3%; 10 wrong released (1.4%)
-    "adjudicated5": (0.879, 0.925, 0.017),  # 87.9% of 480; w 97.5%, inf 92.5%; 8 wrong released (1.7%)
-    "adjudicated6": (0.909, 0.918, 0.016),  # 91.0% of 444; w 97.3%, inf 91.9%; 7 wrong released (1.6%)
+    "adjudicated": (0.908, 0.952, 0.013),  # 90.9% of 1020; w 98.8%, inf 95.3%; 13 wrong released (1.3%)
+    "adjudicated2": (0.915, 0.916, 0.014),  # 91.5% of 720; w 100%, inf 91.7%; 10 wrong released (1.4%)
+    "adjudicated3": (0.885, 0.953, 0.021),  # 88.5% of 768; w 98.4%, inf 95.3%; 16 wrong released (2.1%)
+    "adjudicated4": (0.902, 0.933, 0.014),  # 90.3% of 720; w 96.7%, inf 93.3%; 10 wrong released (1.4%)
+    "adjudicated5": (0.883, 0.925, 0.015),  # 88.3% of 480; w 97.5%, inf 92.5%; 7 wrong released (1.5%)
+    "adjudicated6": (0.939, 0.945, 0.005),  # 93.9% of 444; w 97.3%, inf 94.6%; 2 wrong released (0.5%)
+    "adjudicated7": (0.937, 0.983, 0.010),  # 93.7% of 732; w 100%, inf 98.4%; 7 wrong released (1.0%)
 }
 # the lineage kind (base, fine-tune, merge, quantisation, adapter, other) agreeing with the first labels (not a target
-# of the issue; a regression guard on what the report's lineage line says): 69 of 85, 47 of 60, 50 of 64, 48 of 60, 34 of 40, 26 of 37
-KIND_HELD_OUT = {"test": 0.811, "test2": 0.783, "test3": 0.781, "test4": 0.800, "test5": 0.850, "test6": 0.702}
+# of the issue; a regression guard on what the report's lineage line says): 69 of 85, 47 of 60, 50 of 64, 48 of 60, 34 of 40, 30 of 37,
+# 51 of 61
+KIND_HELD_OUT = {"test": 0.811, "test2": 0.783, "test3": 0.781, "test4": 0.800, "test5": 0.850, "test6": 0.810, "test7": 0.836}
 
 
 @pytest.fixture(scope="module")
 def tallies():
-    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", "test5", "test6", *RELABELLED, *ADJUDICATED])
+    return measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", "test5", "test6", "test7", *RELABELLED, *ADJUDICATED])
 
 
 def test_agreement_on_both_halves(tallies, capsys):
@@ -110,8 +116,8 @@ def test_every_labelled_card_has_all_twelve_components_and_a_split():
     from agreement import primary_labels
 
     labels = primary_labels()
-    assert len(labels) == 801  # the 600 bulk cards, the 64 test3, 60 test4, 40 test5 and 37 test6 cards
-    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", "test5", "test6"}
+    assert len(labels) == 862  # the 600 bulk cards, the 64 test3, 60 test4, 40 test5, 37 test6 and 61 test7 cards
+    assert {entry["split"] for entry in labels.values()} == {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", "test5", "test6", "test7"}
     for card, entry in labels.items():
         assert set(KEYS) <= set(entry), card
         assert all("|" in entry[key] for key in KEYS), card
