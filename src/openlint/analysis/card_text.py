@@ -289,7 +289,7 @@ def _results_table(card: Card, block: Block, lower: str, heads: str, vocab: Voca
 
 
 # a cell that is a score: a number, with a unit, a bound, a spread or a second score ("81.6", "7.42/10", "63.3 (±0.5)")
-_SCORE_LIKE_CELL = _RE(r"^\W*[~≈<>±]?\s*[-+]?\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+(?:[.,]\d+)?)?(?:\s*\(.*\))?\W*$")
+_SCORE_LIKE_CELL = _RE(r"^\W*[~≈<>±]?\s*[-+]?\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+(?:[.,]\d+)?)?(?:\s*(?:±|\+/-)\s*\d+(?:[.,]\d+)?\s*%?)?(?:\s*\(.*\))?\W*$")
 
 
 def _scores_table(card: Card, block: Block, vocab: Vocabulary) -> bool:
@@ -344,11 +344,15 @@ def _results(card: Card, block: Block, lower: str, heads: str, vocab: Vocabulary
 
 
 def _leaderboard_result(lower: str, heads: str, vocab: Vocabulary) -> str | None:
-    """The program that scored a leaderboard or benchmark named with a number, in the text or over it; not results
-    still to come."""
+    """The code that scored a leaderboard named with a number, in the text or over it; not results still to come."""
     if not _NUMBER.search(lower) or _to_come(lower, vocab):
         return None
-    return next((harness for harness, named in vocab.evaluation.leaderboards if named.search(lower) or named.search(heads)), None)
+    return _scored_by(lower, vocab) or _scored_by(heads, vocab)
+
+
+def _scored_by(text: str, vocab: Vocabulary) -> str | None:
+    """The catalogue id of the code behind the public leaderboard the text names, if it names one."""
+    return next((harness for harness, named in vocab.evaluation.leaderboards if named.search(text)), None)
 
 
 def _to_come(lower: str, vocab: Vocabulary) -> bool:
@@ -624,7 +628,7 @@ def read_dataset_ids(card: Card, vocab: Vocabulary, catalogue: Catalogue, found:
 def _leaderboard_outputs(dataset: str, sentence: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     """A link to a leaderboard's per-model outputs ("Detailed results can be found [here](.../open-llm-leaderboard/
     details_...)") is no training data: it says the card's results are that leaderboard's, produced by its code."""
-    harness = next((harness for harness, named in vocab.evaluation.leaderboards if named.search(dataset)), None)
+    harness = _scored_by(dataset, vocab)
     if harness is not None and not _to_come(sentence, vocab):
         found.leaderboard.append((evidence, harness))
 

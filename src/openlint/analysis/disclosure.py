@@ -17,7 +17,7 @@ from openlint.analysis.model import Disclosure, Lineage, Pointer, Stage
 from openlint.knowledge import taxonomy
 from openlint.knowledge.catalogue import Artefact, Catalogue
 from openlint.knowledge.vocabulary import Vocabulary, vocabulary
-from openlint.release.model import CODE_MAP_FILES, Evidence, Problem, Release
+from openlint.release.model import CODE_MAP_FILES, Card, Evidence, Problem, Release
 from openlint.support.record import replace
 
 SCRIPT_SUFFIXES = (".py", ".sh", ".ipynb")
@@ -181,16 +181,13 @@ def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, S
     if card is None:
         return
     seen: dict[str, set[str]] = {}  # per component, the targets pointed to: a list of 100,000 stays linear
-    # a release that continued pre-training a base did so on pre-training corpora: its tuning stage's data
-    continued = any(vocab.continued_pretraining.search(block.text.lower()) for block in card.blocks if block.kind != "code")
-    for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
-        if vocab.evaluation_outputs.search(dataset.lower()):
-            continue  # a leaderboard's per-model outputs: results, not training data
-        known = catalogue.find_hub_id(dataset)
-        known = known if known is not None and known.section == "datasets" else None
-        if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
-            continue  # a benchmark listed in the metadata is not training data
-        cid = _dataset_stage(dataset, known, inferred, vocab, continued)
+    listed = _training_datasets(card, catalogue, vocab)
+    # a fine-tune's card listing its base's pre-training corpus (SlimPajama, StarCoderData) beside its own tuning data:
+    # the corpus trained the base; alone, or where the release continued pre-training, it is the tuning data
+    tuning = [known is None or not known.roles <= {"pretraining-data"} for _, known in listed]
+    base_corpus = any(tuning) and not any(vocab.continued_pretraining.search(block.text.lower()) for block in card.blocks if block.kind != "code")
+    for (dataset, known), tunes in zip(listed, tuning):
+        cid = _dataset_stage(dataset, known, inferred, vocab, base_corpus and not tunes)
         target = found.components[cid]
         pointer = _dataset_pointer(release, card.path, card.key_line("datasets"), dataset, known)
         if cid not in seen:
@@ -199,6 +196,20 @@ def _metadata_pointers(release: Release, found: Collector, inferred: dict[str, S
         if pointer.target not in targets:
             targets.add(pointer.target)
             target.pointers.append(pointer)
+
+
+def _training_datasets(card: Card, catalogue: Catalogue, vocab: Vocabulary) -> list[tuple[str, Artefact | None]]:
+    """The metadata's datasets that can be training data, each with the catalogue's entry if it has one."""
+    listed = []
+    for dataset in (d.strip() for d in stages.as_list(card.metadata.get("datasets")) if d.strip()):
+        if vocab.evaluation_outputs.search(dataset.lower()):
+            continue  # a leaderboard's per-model outputs: results, not training data
+        known = catalogue.find_hub_id(dataset)
+        known = known if known is not None and known.section == "datasets" else None
+        if known is not None and not known.plays("pretraining-data", "sft-data", "alignment-data"):
+            continue  # a benchmark listed in the metadata is not training data
+        listed.append((dataset, known))
+    return listed
 
 
 def _dataset_pointer(release: Release, path: str, line: int, dataset: str, known: Artefact | None) -> Pointer:
@@ -210,13 +221,11 @@ def _dataset_pointer(release: Release, path: str, line: int, dataset: str, known
     return Pointer("hub-dataset", known.id if known else dataset, evidence, licence, gated)
 
 
-def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary, continued: bool) -> str:
+def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary, base_corpus: bool) -> str:
     alignment = taxonomy.by_role("alignment-data").id
     if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
         return alignment
-    if known is not None and known.roles <= {"pretraining-data"} and not continued:
-        # a fine-tune's card listing its base's pre-training corpus (SlimPajama, StarCoderData) beside its chat data:
-        # the corpus trained the base, not this release's fine-tuning
+    if base_corpus:
         return taxonomy.by_role("pretraining-data").id
     return taxonomy.by_role("sft-data" if inferred["finetuning"].present else "pretraining-data").id
 

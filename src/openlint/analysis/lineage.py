@@ -456,10 +456,14 @@ def _family_named(release: Release, catalogue: Catalogue) -> Artefact | None:
     """The known family the release's name or a tag names by its pattern ("CodeFuse-CodeLlama-34B")."""
     meta = release.card.metadata if release.card else {}
     for name in [release.name.replace("__", "/").rsplit("/", 1)[-1], *_as_ids(meta.get("tags"))]:
-        found = catalogue.family(re.sub(r"[\s_]", "-", name))
+        found = _family_by_pattern(name, catalogue)
         if found is not None:
             return found
     return None
+
+
+def _family_by_pattern(name: str, catalogue: Catalogue) -> Artefact | None:
+    return catalogue.family(re.sub(r"[\s_]", "-", name))
 
 
 def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
@@ -481,7 +485,7 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
 
 def _named_by_itself(release: Release, family: Artefact, catalogue: Catalogue) -> bool:
     """The release's own name places it in the family ("wav2vec2-large-xlsr-53-telugu"), not only a tag or a licence."""
-    return catalogue.family(re.sub(r"[\s_]", "-", release.name.replace("__", "/").rsplit("/", 1)[-1])) is family
+    return _family_by_pattern(release.name.replace("__", "/").rsplit("/", 1)[-1], catalogue) is family
 
 
 def _works_on(release: Release, vocab: Vocabulary) -> str | None:
@@ -552,7 +556,8 @@ def _stated_kind(card: Card, vocab: Vocabulary) -> tuple[str, Evidence | None, s
 def _advised(lower: str, match: re.Match[str], vocab: Vocabulary) -> bool:
     """The phrase sits in advice to users ("You can also load an 8-bit and 4-bit quantized version of the model"): what
     a user may do with the release, not what it is."""
-    start = max(lower.rfind(". ", 0, match.start()) + 2, lower.rfind("\n", 0, match.start()) + 1, 0)
+    stop = lower.rfind(". ", 0, match.start())
+    start = max(stop + 2 if stop >= 0 else 0, lower.rfind("\n", 0, match.start()) + 1)
     return bool(vocab.advice.search(lower[start:match.end()]))
 
 

@@ -109,7 +109,7 @@ def _evaluation(release: Release, found: Collector) -> Stage:
     if found.evaluation:
         return Stage(True, found.evaluation[0], "The card reports evaluation results")
     if found.leaderboard:
-        return Stage(True, found.leaderboard[0][0], "The card reports results from a public leaderboard or benchmark")
+        return Stage(True, found.leaderboard[0][0], "The card reports results from a public leaderboard")
     if card is not None and _has_results(card.metadata.get("model-index")):
         return Stage(True, Evidence(card.path, card.key_line("model-index"), "model-index: evaluation results in the metadata", "card-metadata"),
                      "The card's metadata reports evaluation results")

@@ -144,10 +144,11 @@ def _code_block(card: Card, block: Block, lower: str, vocab: Vocabulary, catalog
         flag = Evidence(card.path, block.line, "trust_remote_code=True: the release's own code runs", "card-text")
         found.remote_code.append(flag)
         found.remote_code_snippets.append(flag)
-    if vocab.evaluation.code.search(lower):
+    scores = vocab.evaluation.code.search(lower) is not None
+    if scores:
         found.evaluation_code.append(Evidence(card.path, block.line, snippet(f"evaluation code in the card ({block.lang or 'code'})"), "card-text"))
     harness = _playing(imported, "evaluation-harness")
-    if harness is not None and (not harness.plays("inference-runtime") or vocab.evaluation.code.search(lower)):
+    if harness is not None and (not harness.plays("inference-runtime") or scores):
         # a snippet scoring the model with a harness's package ("from human_eval.evaluation import ...") names it; a
         # package that also runs the model ("from gliner import GLiNER") names it only where the snippet scores
         found.role("evaluation-harness").pointers.append(Pointer(

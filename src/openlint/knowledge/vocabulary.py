@@ -76,7 +76,7 @@ class Lineage(Record, frozen=True, eq=False):  # compared by identity
     family_licences: dict[str, str]  # licence id -> catalogue id of the family's root model
     family_tags: dict[str, str]  # a family's version-less tag -> catalogue id of the root it most likely means
     modalities: dict[str, LazyPattern]  # modality -> words of a release's name, tags or pipeline_tag that say it
-    family_modalities: dict[str, str]  # a family's root -> its modality, where it is not text
+    family_modalities: dict[str, str]  # a family's root -> what it works on (a root not listed is never ruled out)
     adapter_files: LazyPattern  # a file only an adapter holds (adapter_config.json)
     quantised_formats: frozenset[str]  # weight formats that, when they are all the weights, make a quantisation
     quantisation_methods: frozenset[str]  # config.json quantization_config.quant_method values of a quantised copy
@@ -103,7 +103,7 @@ class Evaluation(Record, frozen=True, eq=False):  # compared by identity
 
     sections: LazyPattern
     phrases: LazyPattern
-    leaderboard: LazyPattern  # any leaderboard or benchmark of `leaderboards`
+    leaderboard: LazyPattern  # any leaderboard of `leaderboards`
     leaderboards: tuple[tuple[str, LazyPattern], ...]  # (catalogue id of the program that scores it, how a card names it)
     code: LazyPattern  # a code block that computes metrics
     pending: LazyPattern  # results announced, not given ("benchmarks coming soon")
