@@ -196,6 +196,7 @@ def _known_models_after(lower: str, start: int, catalogue: Catalogue, vocab: Voc
 
 
 def _named_otherwise(before: str, vocab: Vocabulary) -> bool:
+    """The words before a model after a made-from phrase name it as a source or a rival, not as a base."""
     return bool(_AS_SOURCE.search(before) or vocab.comparisons.search(before))
 
 
@@ -493,7 +494,6 @@ def _works_on(release: Release, vocab: Vocabulary) -> str | None:
     meta = release.card.metadata if release.card else {}
     said = " ".join([release.name, *_as_ids(meta.get("tags")), *_as_ids(meta.get("pipeline_tag"))]).lower().replace("_", "-")
     return next((modality for modality, words in vocab.lineage.modalities.items() if words.search(said)), None)
-
 
 
 def _publisher_in_card(release: Release) -> str:
