@@ -66,7 +66,7 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     found = assess_root(_as_release(facts)) if source == "hub" else {}
     dead = bool(bases) and release.missing_on_hub(bases[0])
     inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
-    made_from = _made_from(bases, catalogue, vocab) or _traced_from(bases, source, facts)
+    made_from = _made_from(bases, catalogue, vocab) or _traced_from(bases, source, facts) or _family_made_from(release, bases, catalogue)
     return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), made_from, _root_licence(source, facts),
                    _vouched_family(source, facts, guessed))
 
@@ -117,6 +117,17 @@ def _made_from(bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> str
     if known.base:
         return "derivative"
     return "" if vocab.stages["tuned_name"].search(bases[0].lower()) else "root"
+
+
+def _family_made_from(release: Release, bases: list[str], catalogue: Catalogue) -> str:
+    """Where no base is named: a release whose own name places it in a catalogued family that is itself made from
+    another model ("wizardLM-7B-GPTQ": WizardLM, a LLaMA fine-tune) was made from that derivative, not from the root."""
+    family = None if bases else _family_by_pattern(_short_name(release), catalogue)
+    return "derivative" if family is not None and family.base else ""
+
+
+def _short_name(release: Release) -> str:
+    return release.name.replace("__", "/").rsplit("/", 1)[-1]
 
 
 # -- what it was made from ------------------------------------------------------------------------------------------
@@ -486,7 +497,7 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
 
 def _named_by_itself(release: Release, family: Artefact, catalogue: Catalogue) -> bool:
     """The release's own name places it in the family ("wav2vec2-large-xlsr-53-telugu"), not only a tag or a licence."""
-    return _family_by_pattern(release.name.replace("__", "/").rsplit("/", 1)[-1], catalogue) is family
+    return _family_by_pattern(_short_name(release), catalogue) is family
 
 
 def _works_on(release: Release, vocab: Vocabulary) -> str | None:

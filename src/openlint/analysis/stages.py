@@ -76,6 +76,10 @@ def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> 
     card says it makes of a model it names only in prose (lineage.copy) went through that model's fine-tuning."""
     if lineage.made_from == "derivative" and lineage.bases:
         return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
+    if lineage.made_from == "derivative":
+        # no base named, but the release's own name places it in a family made from another model
+        return Stage(True, lineage.evidence, f"A quantisation of a model its name places in a family made from {lineage.root}: "
+                     "it went through that model's fine-tuning")
     if lineage.made_from == "root" and lineage.bases:
         return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a base model: no fine-tuning stage")
     if described is not None:
