@@ -472,6 +472,8 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
         artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
+        if artefact is None and CODE_HOST.match(link.url):
+            artefact = _dataset_named(link.text, catalogue)
         if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
@@ -479,6 +481,14 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
                                                            f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
         else:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
+
+
+def _dataset_named(anchor: str, catalogue: Catalogue) -> Artefact | None:
+    """A repository the catalogue does not know whose anchor is exactly a catalogued dataset's name ("Evaluated using
+    [MBPP](github.com/google-research/google-research/tree/master/mbpp)"): the link points to that dataset, kept in a
+    folder of a larger repository, not to code."""
+    found = catalogue.find(anchor.strip()) if anchor.strip() else None
+    return found if found is not None and found.section == "datasets" else None
 
 
 # a parameter count in a link's anchor text ("Code Llama 34B", "Mixtral 8x7B")
