@@ -471,6 +471,9 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         heads = headings(card, block) if block else ""
         sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
         evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
+        # a link labelled with its data's role ("[Training Data](...)" in a row that also links "[Evaluation Data]")
+        # is read by its label, not by its neighbours'
+        sentence = link.text if _role_label(link.text, vocab) else sentence
         artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
         if artefact is None and CODE_HOST.match(link.url):
             artefact = _dataset_named(link.text, catalogue)
@@ -481,6 +484,17 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
                                                            f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
         else:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
+
+
+_DATA_WORD = _RE(r"\b(data|datasets?|corpus|corpora)$")
+
+
+def _role_label(anchor: str, vocab: Vocabulary) -> bool:
+    """A short anchor that names a data stage and says it is data ("Training Data", "SFT dataset"): a label, not prose
+    and not a dataset's own name ("Anthropic HH-RLHF", "argilla/ultrafeedback-binarized-preferences")."""
+    lower = anchor.lower().strip()
+    return (0 < len(lower.split()) <= 3 and "/" not in lower and _DATA_WORD.search(lower) is not None
+            and any(pattern.search(lower) for pattern in vocab.data_context.values()))
 
 
 def _dataset_named(anchor: str, catalogue: Catalogue) -> Artefact | None:
@@ -510,7 +524,20 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
         found.own_code.append(mention)
     # the release's own repository linked (a badge, "Code") is a harness only where the card talks about evaluation
     route(mention, vocab, found, linked=not _own_project(release, url, vocab), document=bool(_DOCUMENT.search(url)))
+    _scripts_with_data(artefact, mention, vocab, found)
 
+
+def _scripts_with_data(artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
+    """A benchmark's dataset repository the card says also holds its evaluation scripts ("The data and evaluation
+    scripts for ChatRAG Bench can be found [here]"): a pointer to the evaluation code, under the dataset's licence."""
+    evaluation = "evaluation.code.general"
+    if (artefact.section == "datasets" and _SCRIPTS_HERE.search(mention.sentence)
+            and vocab.code_context[evaluation].search(mention.sentence) and not _advice(mention.sentence, vocab)):
+        found.components[evaluation].pointers.append(Pointer("code-repo", artefact.url or artefact.id, mention.evidence, artefact.licence,
+                                                             artefact.gated))
+
+
+_SCRIPTS_HERE = _RE(r"\bevaluation (code|scripts?)\b[^.]{0,60}\b(can be found|(is|are) (available|provided|released|included))\b")
 
 _LICENCE_AFTER = _RE(r"\s*\(([^()\n]{2,60})\)")
 
