@@ -31,11 +31,13 @@ on in its turn, and a fourth fresh split took its place: test6, 37 cards of the 
 (leliuga/cohere-configurations, tests/data/test6/, MANIFEST.yaml), labelled twice and blind (test6-*.yaml;
 retest6-*.yaml), disputes settled (adjudicated6-*.yaml). Measured once held out (91.0%), then tuned on; test7 took
 its place: 61 cards over both collections by two more frames (tests/data/test7/, MANIFEST.yaml), labelled twice and
-blind (test7-*.yaml; retest7-*.yaml), disputes settled (adjudicated7-*.yaml). Never looked at card by card: aggregates
-only.
+blind (test7-*.yaml; retest7-*.yaml), disputes settled (adjudicated7-*.yaml). Measured once held out (93.3%), then
+tuned on; test8 took its place: 30 cards of popular repositories by three more frames (tests/data/test8/,
+MANIFEST.yaml), labelled twice and blind (test8-*.yaml; retest8-*.yaml), disputes settled (adjudicated8-*.yaml). Never
+looked at card by card: aggregates only.
 
 Run it directly for the confusion per component:
-    python tests/agreement.py [dev|dev2|...|dev6|test|test2|...|test7|retest|...|retest7|adjudicated|...|adjudicated7|all] [--misses]
+    python tests/agreement.py [dev|dev2|...|dev6|test|test2|...|test8|retest|...|retest8|adjudicated|...|adjudicated8|all] [--misses]
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ TEST4 = HERE / "data" / "test4"  # more, by another frame, once test3 was tuned 
 TEST5 = HERE / "data" / "test5"  # more, by a third frame, once test4 was tuned on
 TEST6 = HERE / "data" / "test6"  # more, from the bulk corpus's other collection, once test5 was tuned on
 TEST7 = HERE / "data" / "test7"  # more, over both collections, once test6 was tuned on
+TEST8 = HERE / "data" / "test8"  # more, of popular repositories, once test7 was tuned on
 KEYS = {"ptc": "training.code.pretraining", "ftc": "training.code.finetuning", "alc": "training.code.alignment",
         "ptd": "training.data.pretraining", "sftd": "training.data.sft", "ald": "training.data.alignment",
         "evc": "evaluation.code.general", "sfc": "evaluation.code.safety", "utd": "evaluation.data.utility",
@@ -79,7 +82,7 @@ def primary_labels() -> dict[str, dict]:
     return {card: dict(entry) for card, entry in _read_labels(("labeller-*.yaml", "dev2-*.yaml", "dev3-*.yaml", "dev4-*.yaml",
                                                                "dev5-*.yaml", "dev6-*.yaml", "test2-*.yaml", "test3-*.yaml", "test4-*.yaml",
                                                                "test5-*.yaml", "test6-*.yaml",
-                                                               "test7-*.yaml")).items()}
+                                                               "test7-*.yaml", "test8-*.yaml")).items()}
 
 
 def second_labels() -> dict[str, dict]:
@@ -89,7 +92,7 @@ def second_labels() -> dict[str, dict]:
 # held-out splits labelled again, blind, by other readers under the conventions as they stand (sections 1-9): the
 # relabelled split's name, and the split whose cards it labels again
 RELABELLED = {"retest": "test", "retest2": "test2", "retest3": "test3", "retest4": "test4", "retest5": "test5",
-              "retest6": "test6", "retest7": "test7"}
+              "retest6": "test6", "retest7": "test7", "retest8": "test8"}
 
 
 def relabelled(split: str = "retest") -> dict[str, dict]:
@@ -101,11 +104,12 @@ def relabelled(split: str = "retest") -> dict[str, dict]:
 # the conventions, from the card and both readings, without openlint (adjudicated-*.yaml); where they agree, that
 # level stands. The adjudicated split's name, and the relabelled split it settles
 ADJUDICATED = {"adjudicated": "retest", "adjudicated2": "retest2", "adjudicated3": "retest3", "adjudicated4": "retest4",
-               "adjudicated5": "retest5", "adjudicated6": "retest6", "adjudicated7": "retest7"}
+               "adjudicated5": "retest5", "adjudicated6": "retest6", "adjudicated7": "retest7",
+               "adjudicated8": "retest8"}
 ADJUDICATION_FILES = ("adjudicated-*.yaml", "adjudicated3-*.yaml", "adjudicated4-*.yaml", "adjudicated5-*.yaml", "adjudicated6-*.yaml",
-                      "adjudicated7-*.yaml")
-# the splits of the held-out cards (test7 as labelled, relabelled and adjudicated): aggregates only
-HELD_OUT_SPLITS = ("test7", "retest7", "adjudicated7")
+                      "adjudicated7-*.yaml", "adjudicated8-*.yaml")
+# the splits of the held-out cards (test8 as labelled, relabelled and adjudicated): aggregates only
+HELD_OUT_SPLITS = ("test8", "retest8", "adjudicated8")
 
 
 def disputes(relabelled_split: str) -> dict[str, list[str]]:
@@ -149,11 +153,11 @@ def clone_name(card: str) -> str:
 
 
 def card_file(card: str) -> Path:
-    """A labelled card's README.md: in the bulk corpus, or among the test3 to test7 cards."""
-    for folder in (BULK, TEST3, TEST4, TEST5, TEST6, TEST7):
+    """A labelled card's README.md: in the bulk corpus, or among the test3 to test8 cards."""
+    for folder in (BULK, TEST3, TEST4, TEST5, TEST6, TEST7, TEST8):
         if (folder / card / "README.md").exists():
             return folder / card / "README.md"
-    raise FileNotFoundError(f"no card folder for {card} in {BULK} or {TEST3} to {TEST7}")
+    raise FileNotFoundError(f"no card folder for {card} in {BULK} or {TEST3} to {TEST8}")
 
 
 def release_folder(card: str, root: Path) -> Path:
@@ -293,7 +297,7 @@ def _sides(split: str, again: str) -> str:
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "dev"
-    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", "test5", "test6", "test7", *RELABELLED, *ADJUDICATED] if which == "all" else [which]).items():
+    for split, tally in measure_splits(["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", *RELABELLED, *ADJUDICATED] if which == "all" else [which]).items():
         _print(split, tally, "--misses" in sys.argv)
     for name, other in (("between labellers", None), *((f"{held}, first labels vs relabelled", relabelled(split)) for split, held in RELABELLED.items())):
         overall, per, count = between_labellers(other)
