@@ -467,13 +467,8 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
     assert card is not None
     for link in card.links:
         block = card.blocks[link.block] if 0 <= link.block < len(card.blocks) else None
-        text = block.text if block else card.line(link.line)
         heads = headings(card, block) if block else ""
-        sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
-        evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
-        # a link labelled with its data's role ("[Training Data](...)" in a row that also links "[Evaluation Data]")
-        # is read by its label, not by its neighbours'
-        sentence = link.text if _role_label(link.text, vocab) else sentence
+        sentence, evidence = _link_sentence(card, link, block, vocab)
         artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
         if artefact is None and CODE_HOST.match(link.url):
             artefact = _dataset_named(link.text, catalogue)
@@ -505,6 +500,15 @@ def _dataset_named(anchor: str, catalogue: Catalogue) -> Artefact | None:
     return found if found is not None and found.section == "datasets" else None
 
 
+def _link_sentence(card: Card, link: Link, block: Block | None, vocab: Vocabulary) -> tuple[str, Evidence]:
+    """The sentence a link is read in, and the evidence that shows it. A link labelled with its data's role ("[Training
+    Data](...)" in a row that also links "[Evaluation Data]") is read by its label, not by its neighbours'."""
+    text = block.text if block else card.line(link.line)
+    sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
+    evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
+    return (link.text if _role_label(link.text, vocab) else sentence), evidence
+
+
 # a parameter count in a link's anchor text ("Code Llama 34B", "Mixtral 8x7B")
 _MODEL_SIZE = _RE(r"\b(?:\d+x)?\d+(?:\.\d+)?b\b")
 
@@ -530,7 +534,7 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
 def _scripts_with_data(artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
     """A benchmark's dataset repository the card says also holds its evaluation scripts ("The data and evaluation
     scripts for ChatRAG Bench can be found [here]"): a pointer to the evaluation code, under the dataset's licence."""
-    evaluation = "evaluation.code.general"
+    evaluation = taxonomy.by_role("evaluation-harness").id
     if (artefact.section == "datasets" and _SCRIPTS_HERE.search(mention.sentence)
             and vocab.code_context[evaluation].search(mention.sentence) and not _advice(mention.sentence, vocab)):
         found.components[evaluation].pointers.append(Pointer("code-repo", artefact.url or artefact.id, mention.evidence, artefact.licence,
