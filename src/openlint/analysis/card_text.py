@@ -469,9 +469,7 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         block = card.blocks[link.block] if 0 <= link.block < len(card.blocks) else None
         heads = headings(card, block) if block else ""
         sentence, evidence = _link_sentence(card, link, block, vocab)
-        artefact = catalogue.from_url(link.url) if not _DISCUSSION.search(link.url) else None
-        if artefact is None and CODE_HOST.match(link.url):
-            artefact = _dataset_named(link.text, catalogue)
+        artefact = _link_target(link, catalogue)
         if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
@@ -482,6 +480,16 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
 
 
 _DATA_WORD = _RE(r"\b(data|datasets?|corpus|corpora)$")
+
+
+def _link_target(link: Link, catalogue: Catalogue) -> Artefact | None:
+    """The catalogued artefact a link points to, if any: not a discussion page, nor a script kept in a catalogued Hub
+    repository (the script is code, not its repository's dataset); an uncatalogued code repository whose anchor names a
+    catalogued dataset points to that dataset."""
+    if _DISCUSSION.search(link.url) or _HUB_SCRIPT.match(link.url):
+        return None
+    found = catalogue.from_url(link.url)
+    return _dataset_named(link.text, catalogue) if found is None and CODE_HOST.match(link.url) else found
 
 
 def _role_label(anchor: str, vocab: Vocabulary) -> bool:
@@ -559,7 +567,9 @@ def _licence_after(sentence: str, anchor: str) -> str | None:
 def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
     stated = _licence_after(sentence, link.text or url)  # a bare URL has no anchor: the licence follows the URL itself
-    if match := HUB_DATASET.match(url):
+    if _HUB_SCRIPT.match(url):
+        _hub_script(release, url, sentence.lower(), evidence, vocab, found, stated)
+    elif match := HUB_DATASET.match(url):
         if vocab.evaluation_outputs.search(match.group(1).lower()):
             _leaderboard_outputs(match.group(1).lower(), sentence.lower(), evidence, vocab, found)
             return
@@ -574,6 +584,27 @@ def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evide
             found.components[cid].pointers.append(Pointer("url", url, evidence, stated))
     elif not url.startswith(("http://", "https://")):
         _release_link(release, url, sentence.lower(), evidence, vocab, found)
+
+
+# a script kept in another Hub repository ("Fine-tuning script can be found [here](hf.co/datasets/org/set/blob/main/ft.py)")
+_HUB_SCRIPT = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets/|spaces/)?[\w.-]+/[\w.-]+/(?:blob|resolve)/[^/?#]+/[^?#]+\.(?:py|sh)$")
+
+
+def _hub_script(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector, stated: str | None) -> None:
+    """A script in another Hub repository is code for the stage its sentence names (none: not a pointer); its licence
+    is the one the card states, else unknown. One in the release's own repository is the release's file, judged with
+    the release's files."""
+    if _advice(lower, vocab) or _in_own_repository(release, url):
+        return
+    cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
+    if cid is not None:
+        found.components[cid].pointers.append(Pointer("code-repo", url, evidence, stated))
+
+
+def _in_own_repository(release: Release, url: str) -> bool:
+    own = release.name.replace("__", "/").lower()
+    repo = "/".join(url.split("huggingface.co/", 1)[-1].split("hf.co/", 1)[-1].split("/")[:2]).lower()
+    return own == repo or ("/" not in own and repo.endswith("/" + own))
 
 
 def _stem(name: str) -> str:
