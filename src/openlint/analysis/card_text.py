@@ -465,11 +465,12 @@ def _pointer(artefact: Artefact, evidence: Evidence) -> Pointer:
 def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     card = release.card
     assert card is not None
+    rows = _rows_of_links(card)
     for link in card.links:
         block = card.blocks[link.block] if 0 <= link.block < len(card.blocks) else None
         heads = headings(card, block) if block else ""
-        sentence, evidence = _link_sentence(card, link, block, vocab)
-        artefact = _link_target(link, catalogue)
+        sentence, evidence = _link_sentence(card, link, block, link.block in rows)
+        artefact = _link_target(link, sentence, vocab, catalogue)
         if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
@@ -479,42 +480,58 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
 
 
-_DATA_WORD = _RE(r"\b(data|datasets?|corpus|corpora)$")
-
-
-def _link_target(link: Link, catalogue: Catalogue) -> Artefact | None:
-    """The catalogued artefact a link points to, if any: not a discussion page, nor a script kept in a catalogued Hub
-    repository (the script is code, not its repository's dataset); an uncatalogued code repository whose anchor names a
-    catalogued dataset points to that dataset."""
-    if _DISCUSSION.search(link.url) or _HUB_SCRIPT.match(link.url):
+def _link_target(link: Link, sentence: str, vocab: Vocabulary, catalogue: Catalogue) -> Artefact | None:
+    """The catalogued artefact a link points to, if any: not a discussion page, nor a script its sentence calls a
+    stage's script, kept in a catalogued Hub repository (the script is code, not that repository's dataset); an
+    uncatalogued code repository's folder named after a catalogued dataset is that dataset."""
+    if _DISCUSSION.search(link.url) or (_HUB_SCRIPT.match(link.url) and _STAGE_SCRIPT.search(sentence.lower())):
         return None
     found = catalogue.from_url(link.url)
-    return _dataset_named(link.text, catalogue) if found is None and CODE_HOST.match(link.url) else found
+    return _dataset_folder(link, catalogue) if found is None and CODE_HOST.match(link.url) else found
 
 
-def _role_label(anchor: str, vocab: Vocabulary) -> bool:
-    """A short anchor that names a data stage and says it is data ("Training Data", "SFT dataset"): a label, not prose
-    and not a dataset's own name ("Anthropic HH-RLHF", "argilla/ultrafeedback-binarized-preferences")."""
-    lower = anchor.lower().strip()
-    return (0 < len(lower.split()) <= 3 and "/" not in lower and _DATA_WORD.search(lower) is not None
-            and any(pattern.search(lower) for pattern in vocab.data_context.values()))
+def _dataset_folder(link: Link, catalogue: Catalogue) -> Artefact | None:
+    """A folder of a code repository the catalogue does not know, named after the catalogued dataset the anchor names
+    ("[MBPP](github.com/google-research/google-research/tree/master/mbpp)"): the dataset, kept in a larger
+    repository, not code. A benchmark's own code repository ("[LongBench](github.com/THUDM/LongBench)") or a folder
+    named otherwise ("[IFEval](.../instruction_following_eval)") stays code."""
+    folder = re.search(r"/tree/[^/?#]+/(?:[^?#]+/)?([^/?#]+)/?$", link.url)
+    found = catalogue.find(link.text.strip()) if folder and link.text.strip() else None
+    if found is None or found.section != "datasets":
+        return None
+    return found if catalogue.find(folder.group(1)) is found else None
 
 
-def _dataset_named(anchor: str, catalogue: Catalogue) -> Artefact | None:
-    """A repository the catalogue does not know whose anchor is exactly a catalogued dataset's name ("Evaluated using
-    [MBPP](github.com/google-research/google-research/tree/master/mbpp)"): the link points to that dataset, kept in a
-    folder of a larger repository, not to code."""
-    found = catalogue.find(anchor.strip()) if anchor.strip() else None
-    return found if found is not None and found.section == "datasets" else None
+# a link's anchor that labels its data's stage ("Training Data", "SFT dataset"), not a generic "the data"
+_STAGE_LABEL = _RE(r"^(pre-?training|training|fine-?tuning|finetuning|sft|instruction(-tuning)?|preference|alignment|dpo|rlhf) "
+                   r"(data|datasets?|corpus|corpora)$")
+# separators in a row of links ("[Paper] &ensp; [Code] | [Training Data]")
+_ROW_SEPARATORS = _RE(r"(&[a-z]+;|[|·•/,\s-])+")
 
 
-def _link_sentence(card: Card, link: Link, block: Block | None, vocab: Vocabulary) -> tuple[str, Evidence]:
-    """The sentence a link is read in, and the evidence that shows it. A link labelled with its data's role ("[Training
-    Data](...)" in a row that also links "[Evaluation Data]") is read by its label, not by its neighbours'."""
+def _rows_of_links(card: Card) -> set[int]:
+    """The blocks that are only a row of links: their text is the links' anchors and separators."""
+    anchors: dict[int, list[str]] = {}
+    for link in card.links:
+        anchors.setdefault(link.block, []).append(link.text)
+    rows = set()
+    for index, texts in anchors.items():
+        if len(texts) > 1 and 0 <= index < len(card.blocks):
+            rest = card.blocks[index].text
+            for text in texts:
+                rest = rest.replace(text, " ", 1)
+            if not _ROW_SEPARATORS.sub("", rest):
+                rows.add(index)
+    return rows
+
+
+def _link_sentence(card: Card, link: Link, block: Block | None, in_row: bool) -> tuple[str, Evidence]:
+    """The sentence a link is read in, and the evidence that shows it. In a row of links, a link labelled with its
+    data's stage ("[Evaluation Data](...) &ensp; [Training Data](...)") is read by its own label, not its neighbours'."""
     text = block.text if block else card.line(link.line)
     sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
     evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
-    return (link.text if _role_label(link.text, vocab) else sentence), evidence
+    return (link.text if in_row and _STAGE_LABEL.search(link.text.lower().strip()) else sentence), evidence
 
 
 # a parameter count in a link's anchor text ("Code Llama 34B", "Mixtral 8x7B")
@@ -543,13 +560,15 @@ def _scripts_with_data(artefact: Artefact, mention: Mention, vocab: Vocabulary, 
     """A benchmark's dataset repository the card says also holds its evaluation scripts ("The data and evaluation
     scripts for ChatRAG Bench can be found [here]"): a pointer to the evaluation code, under the dataset's licence."""
     evaluation = taxonomy.by_role("evaluation-harness").id
-    if (artefact.section == "datasets" and _SCRIPTS_HERE.search(mention.sentence)
-            and vocab.code_context[evaluation].search(mention.sentence) and not _advice(mention.sentence, vocab)):
+    benchmark = artefact.plays("evaluation-data", "safety-evaluation-data")
+    if benchmark and _SCRIPTS_HERE.search(mention.sentence) and not _advice(mention.sentence, vocab):
         found.components[evaluation].pointers.append(Pointer("code-repo", artefact.url or artefact.id, mention.evidence, artefact.licence,
                                                              artefact.gated))
 
 
-_SCRIPTS_HERE = _RE(r"\bevaluation (code|scripts?)\b[^.]{0,60}\b(can be found|(is|are) (available|provided|released|included))\b")
+# in one clause, neither withheld nor promised ("will be released", "available on request", "not released yet")
+_SCRIPTS_HERE = _RE(r"\bevaluation (code|scripts?)\b(?:(?!\b(not|will|request|soon)\b)[^.;,]){0,60}"
+                    r"\b(can be found|(is|are) (available|provided|released|included))\b(?! (up)?on request)")
 
 _LICENCE_AFTER = _RE(r"\s*\(([^()\n]{2,60})\)")
 
@@ -567,7 +586,7 @@ def _licence_after(sentence: str, anchor: str) -> str | None:
 def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
     stated = _licence_after(sentence, link.text or url)  # a bare URL has no anchor: the licence follows the URL itself
-    if _HUB_SCRIPT.match(url):
+    if _HUB_SCRIPT.match(url) and _STAGE_SCRIPT.search(sentence.lower()):
         _hub_script(release, url, sentence.lower(), evidence, vocab, found, stated)
     elif match := HUB_DATASET.match(url):
         if vocab.evaluation_outputs.search(match.group(1).lower()):
@@ -587,24 +606,30 @@ def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evide
 
 
 # a script kept in another Hub repository ("Fine-tuning script can be found [here](hf.co/datasets/org/set/blob/main/ft.py)")
-_HUB_SCRIPT = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets/|spaces/)?[\w.-]+/[\w.-]+/(?:blob|resolve)/[^/?#]+/[^?#]+\.(?:py|sh)$")
+_HUB_SCRIPT = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets/|spaces/)?([\w.-]+/[\w.-]+)/(?:blob|resolve)/[^/?#]+/[^?#]+\.(?:py|sh)$")
+
+
+# ... and a sentence that calls it a stage's script ("Fine-tuning script can be found [here]"), not "built by [this script]"
+_STAGE_SCRIPT = _RE(r"\b(pre-?training|training|fine-?tuning|finetuning|evaluation|eval|inference)\s+(code|scripts?)\b")
 
 
 def _hub_script(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector, stated: str | None) -> None:
-    """A script in another Hub repository is code for the stage its sentence names (none: not a pointer); its licence
-    is the one the card states, else unknown. One in the release's own repository is the release's file, judged with
-    the release's files."""
-    if _advice(lower, vocab) or _in_own_repository(release, url):
+    """A script in another Hub repository that its sentence calls a stage's script (the caller checks) is code for
+    that stage; its licence is the one the card states, else unknown. Not an example or a demo, not advice; one in
+    the release's own repository is the release's file, judged with the release's files."""
+    repo = _HUB_SCRIPT.match(url)
+    assert repo is not None
+    if _advice(lower, vocab) or vocab.code_exclude.search(url.lower()) or _own_hub_repository(release, repo.group(1)):
         return
     cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
     if cid is not None:
         found.components[cid].pointers.append(Pointer("code-repo", url, evidence, stated))
 
 
-def _in_own_repository(release: Release, url: str) -> bool:
+def _own_hub_repository(release: Release, repo: str) -> bool:
+    """The Hub repository (owner/name) is the release's own: its id, or its name where the release is a folder."""
     own = release.name.replace("__", "/").lower()
-    repo = "/".join(url.split("huggingface.co/", 1)[-1].split("hf.co/", 1)[-1].split("/")[:2]).lower()
-    return own == repo or ("/" not in own and repo.endswith("/" + own))
+    return repo.lower() == own or ("/" not in own and repo.lower().rsplit("/", 1)[-1] == own)
 
 
 def _stem(name: str) -> str:

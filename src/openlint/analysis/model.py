@@ -132,7 +132,9 @@ class Lineage(Record, frozen=True):
     root: str | None = None  # the root model, when identified
     source: str = ""  # where the root's facts come from: "catalogue", "hub" (its card, read), "" (not found)
     inherited: Mapping[str, ComponentResult] = field(default_factory=dict)  # what it has from the root
-    made_from: str = ""  # what the catalogue knows the model it was made from to be: "derivative", "root" or "" (unknown)
+    # what the catalogue knows the model it was made from to be (the named base, else the entry or family the release's
+    # name places it in): "derivative", "root" or "" (unknown)
+    made_from: str = ""
     root_licence: str | None = None  # the root's own licence, as its catalogue entry or its card states it
     root_family: str | None = None  # the catalogued root's family (`family` in rules/catalogue/models.yaml), if one
     # for a catalogued model trained from scratch: what its catalogue entry knows of its own evaluation (released

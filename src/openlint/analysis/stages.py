@@ -73,13 +73,11 @@ def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> 
     """A quantisation went through the fine-tuning of the model it copies: that of a model known to be a fine-tune,
     none of a root (the original card it quotes describes its family's tuned variants, which are other releases);
     otherwise what the card describes; for a copy of a model nothing identifies, it cannot be told; and a copy the
-    card says it makes of a model it names only in prose (lineage.copy) went through that model's fine-tuning."""
-    if lineage.made_from == "derivative" and lineage.bases:
-        return Stage(True, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a fine-tune of {lineage.root}")
+    card says it makes of a model it names only in prose (lineage.copy) went through that model's fine-tuning. With no
+    base named, the catalogue entry or family the release's own name places it in says which it copies."""
     if lineage.made_from == "derivative":
-        # no base named, but the release's own name places it in a family made from another model
-        return Stage(True, lineage.evidence, f"A quantisation of a model its name places in a family made from {lineage.root}: "
-                     "it went through that model's fine-tuning")
+        copied = lineage.bases[0] if lineage.bases else "a catalogued model"
+        return Stage(True, lineage.evidence, f"A quantisation of {copied}, a fine-tune of {lineage.root or 'another model'}")
     if lineage.made_from == "root" and lineage.bases:
         return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a base model: no fine-tuning stage")
     if described is not None:
