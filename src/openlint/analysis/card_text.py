@@ -468,70 +468,83 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
     rows = _rows_of_links(card)
     for link in card.links:
         block = card.blocks[link.block] if 0 <= link.block < len(card.blocks) else None
-        heads = headings(card, block) if block else ""
-        sentence, evidence = _link_sentence(card, link, block, link.block in rows)
-        artefact = _link_target(link, sentence, vocab, catalogue)
+        sentence, evidence = _link_sentence(card, link, block)
+        labelled = link.block in rows and _STAGE_LABEL.search(link.text.lower().strip()) is not None
+        # in a row of links, a link labelled with its data's stage is read by its label alone: not by its
+        # neighbours ("[Evaluation Data] &ensp; [Training Data]") nor by the headings above the row
+        sentence, heads = (link.text, "") if labelled else (sentence, headings(card, block) if block else "")
+        artefact = _link_target(link, catalogue)
         if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
-            _known_link(release, link.url, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
-                                                           f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
+            _known_link(release, link, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
+                                                       f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
         else:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
 
 
-def _link_target(link: Link, sentence: str, vocab: Vocabulary, catalogue: Catalogue) -> Artefact | None:
-    """The catalogued artefact a link points to, if any: not a discussion page, nor a script its sentence calls a
-    stage's script, kept in a catalogued Hub repository (the script is code, not that repository's dataset); an
-    uncatalogued code repository's folder named after a catalogued dataset is that dataset."""
-    if _DISCUSSION.search(link.url) or (_HUB_SCRIPT.match(link.url) and _STAGE_SCRIPT.search(sentence.lower())):
+def _link_target(link: Link, catalogue: Catalogue) -> Artefact | None:
+    """The catalogued artefact a link points to, if any: not a discussion page. A script kept in a Hub repository is
+    code (`_hub_script`), unless its anchor names a catalogued dataset ("[UltraChat](.../ultrachat.py)", the
+    dataset's loading script); a file or folder of an uncatalogued code repository named after the catalogued dataset
+    the anchor names is that dataset."""
+    if _DISCUSSION.search(link.url):
         return None
+    if _HUB_SCRIPT.match(link.url):
+        return _dataset_named(link.text, catalogue)
     found = catalogue.from_url(link.url)
     return _dataset_folder(link, catalogue) if found is None and CODE_HOST.match(link.url) else found
 
 
+def _dataset_named(anchor: str, catalogue: Catalogue) -> Artefact | None:
+    found = catalogue.find(anchor.strip()) if anchor.strip() else None
+    return found if found is not None and found.section == "datasets" else None
+
+
 def _dataset_folder(link: Link, catalogue: Catalogue) -> Artefact | None:
-    """A folder of a code repository the catalogue does not know, named after the catalogued dataset the anchor names
-    ("[MBPP](github.com/google-research/google-research/tree/master/mbpp)"): the dataset, kept in a larger
-    repository, not code. A benchmark's own code repository ("[LongBench](github.com/THUDM/LongBench)") or a folder
-    named otherwise ("[IFEval](.../instruction_following_eval)") stays code."""
-    folder = re.search(r"/tree/[^/?#]+/(?:[^?#]+/)?([^/?#]+)/?$", link.url)
-    found = catalogue.find(link.text.strip()) if folder and link.text.strip() else None
-    if found is None or found.section != "datasets":
+    """A folder of a code repository the catalogue does not know, or a file in it, named after the catalogued dataset
+    the anchor names ("[MBPP](github.com/google-research/google-research/tree/master/mbpp)", ".../blob/master/mbpp/
+    mbpp.jsonl"): the dataset, kept in a larger repository, not code. A benchmark's own code repository
+    ("[LongBench](github.com/THUDM/LongBench)") or a folder named otherwise ("[IFEval](.../instruction_following_eval)")
+    stays code."""
+    path = re.search(r"/(?:tree|blob)/[^/?#]+/([^?#]+?)/?$", link.url)
+    found = _dataset_named(link.text, catalogue) if path else None
+    if found is None:
         return None
-    return found if catalogue.find(folder.group(1)) is found else None
+    folders = path.group(1).split("/")
+    return found if any(catalogue.find(folder) is found for folder in folders) else None
 
 
 # a link's anchor that labels its data's stage ("Training Data", "SFT dataset"), not a generic "the data"
-_STAGE_LABEL = _RE(r"^(pre-?training|training|fine-?tuning|finetuning|sft|instruction(-tuning)?|preference|alignment|dpo|rlhf) "
+_STAGE_LABEL = _RE(r"^(pre-?training|training|fine-?tuning|sft|instruction([- ]tuning)?|preference|alignment|dpo|rlhf) "
                    r"(data|datasets?|corpus|corpora)$")
-# separators in a row of links ("[Paper] &ensp; [Code] | [Training Data]")
-_ROW_SEPARATORS = _RE(r"(&[a-z]+;|[|·•/,\s-])+")
+# what a row of links holds besides its anchors: a leading label ("Datasets:"), entities, separators, emoji; no words
+_ROW_LABEL = _RE(r"^\s*[\w ]{1,30}:")
+_ENTITY = _RE(r"&#?\w+;")
+_WORD_CHARACTER = _RE(r"[^\W_]")
 
 
 def _rows_of_links(card: Card) -> set[int]:
-    """The blocks that are only a row of links: their text is the links' anchors and separators."""
+    """The blocks that are only a row of links: their text is the links' anchors, separators and at most a label."""
     anchors: dict[int, list[str]] = {}
     for link in card.links:
         anchors.setdefault(link.block, []).append(link.text)
     rows = set()
     for index, texts in anchors.items():
         if len(texts) > 1 and 0 <= index < len(card.blocks):
-            rest = card.blocks[index].text
+            rest = _ENTITY.sub(" ", _ROW_LABEL.sub("", card.blocks[index].text, count=1))
             for text in texts:
                 rest = rest.replace(text, " ", 1)
-            if not _ROW_SEPARATORS.sub("", rest):
+            if not _WORD_CHARACTER.search(rest):
                 rows.add(index)
     return rows
 
 
-def _link_sentence(card: Card, link: Link, block: Block | None, in_row: bool) -> tuple[str, Evidence]:
-    """The sentence a link is read in, and the evidence that shows it. In a row of links, a link labelled with its
-    data's stage ("[Evaluation Data](...) &ensp; [Training Data](...)") is read by its own label, not its neighbours'."""
+def _link_sentence(card: Card, link: Link, block: Block | None) -> tuple[str, Evidence]:
+    """The sentence a link is read in, and the evidence that shows it."""
     text = block.text if block else card.line(link.line)
     sentence = next((s for s in sentences(text) if link.text and link.text in s), text)
-    evidence = Evidence(card.path, link.line, snippet(sentence), "card-text")
-    return (link.text if in_row and _STAGE_LABEL.search(link.text.lower().strip()) else sentence), evidence
+    return sentence, Evidence(card.path, link.line, snippet(sentence), "card-text")
 
 
 # a parameter count in a link's anchor text ("Code Llama 34B", "Mixtral 8x7B")
@@ -545,7 +558,8 @@ def _names_a_model(anchor: str, catalogue: Catalogue) -> bool:
     return _MODEL_SIZE.search(lower) is not None and next(catalogue.families_named(re.sub(r"\s+", "-", lower)), None) is not None
 
 
-def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
+def _known_link(release: Release, link: Link, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
+    url = link.url
     # the release's own project repository, when the catalogue knows it holds training code (an unknown one may hold
     # only a demo or notebooks: not assumed)
     trains = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
@@ -553,22 +567,28 @@ def _known_link(release: Release, url: str, artefact: Artefact, mention: Mention
         found.own_code.append(mention)
     # the release's own repository linked (a badge, "Code") is a harness only where the card talks about evaluation
     route(mention, vocab, found, linked=not _own_project(release, url, vocab), document=bool(_DOCUMENT.search(url)))
-    _scripts_with_data(artefact, mention, vocab, found)
+    _scripts_with_data(artefact, mention, link.text.lower(), vocab, found)
 
 
-def _scripts_with_data(artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
+def _scripts_with_data(artefact: Artefact, mention: Mention, anchor: str, vocab: Vocabulary, found: Collector) -> None:
     """A benchmark's dataset repository the card says also holds its evaluation scripts ("The data and evaluation
-    scripts for ChatRAG Bench can be found [here]"): a pointer to the evaluation code, under the dataset's licence."""
+    scripts for ChatRAG Bench can be found [here]"): a pointer to the evaluation code, under the dataset's licence.
+    The link must follow the statement, and nothing in the sentence may withhold or promise the code."""
     evaluation = taxonomy.by_role("evaluation-harness").id
-    benchmark = artefact.plays("evaluation-data", "safety-evaluation-data")
-    if benchmark and _SCRIPTS_HERE.search(mention.sentence) and not _advice(mention.sentence, vocab):
+    sentence = mention.sentence.removesuffix(f" {anchor}")  # the link's sentence, without the anchor added after it
+    said = _SCRIPTS_HERE.search(sentence)
+    if (said is None or not artefact.plays("evaluation-data", "safety-evaluation-data") or _NOT_YET.search(sentence)
+            or _advice(sentence, vocab)):
+        return
+    at = sentence.find(anchor, said.end()) if anchor else -1
+    if 0 <= at <= said.end() + 30:
         found.components[evaluation].pointers.append(Pointer("code-repo", artefact.url or artefact.id, mention.evidence, artefact.licence,
                                                              artefact.gated))
 
 
-# in one clause, neither withheld nor promised ("will be released", "available on request", "not released yet")
-_SCRIPTS_HERE = _RE(r"\bevaluation (code|scripts?)\b(?:(?!\b(not|will|request|soon)\b)[^.;,]){0,60}"
-                    r"\b(can be found|(is|are) (available|provided|released|included))\b(?! (up)?on request)")
+_SCRIPTS_HERE = _RE(r"\bevaluation (code|scripts?)\b[^;]{0,80}?\b(can be (found|downloaded)|(is|are) (available|provided|released|included))\b")
+# the code withheld, promised or given on request somewhere in the sentence
+_NOT_YET = _RE(r"\b(not|no|yet|will|soon|later|coming|request|upon|planned|future)\b|n't\b")
 
 _LICENCE_AFTER = _RE(r"\s*\(([^()\n]{2,60})\)")
 
@@ -586,7 +606,7 @@ def _licence_after(sentence: str, anchor: str) -> str | None:
 def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
     stated = _licence_after(sentence, link.text or url)  # a bare URL has no anchor: the licence follows the URL itself
-    if _HUB_SCRIPT.match(url) and _STAGE_SCRIPT.search(sentence.lower()):
+    if _HUB_SCRIPT.match(url):
         _hub_script(release, url, sentence.lower(), evidence, vocab, found, stated)
     elif match := HUB_DATASET.match(url):
         if vocab.evaluation_outputs.search(match.group(1).lower()):
@@ -609,17 +629,20 @@ def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evide
 _HUB_SCRIPT = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets/|spaces/)?([\w.-]+/[\w.-]+)/(?:blob|resolve)/[^/?#]+/[^?#]+\.(?:py|sh)$")
 
 
-# ... and a sentence that calls it a stage's script ("Fine-tuning script can be found [here]"), not "built by [this script]"
-_STAGE_SCRIPT = _RE(r"\b(pre-?training|training|fine-?tuning|finetuning|evaluation|eval|inference)\s+(code|scripts?)\b")
+# a script that made the data ("a mix ... built by [this script]"), an example for users ("an example fine-tuning
+# script"): not the code of a stage of the model's pipeline
+_NOT_PIPELINE_SCRIPT = _RE(r"\b(built|generated|created|prepared|processed|filtered|constructed|cleaned) (by|with|using)\b"
+                           r"|\b(an? |the )?(example|sample|demo)s? ([\w-]+ ){0,2}(scripts?|code)\b")
 
 
 def _hub_script(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector, stated: str | None) -> None:
-    """A script in another Hub repository that its sentence calls a stage's script (the caller checks) is code for
-    that stage; its licence is the one the card states, else unknown. Not an example or a demo, not advice; one in
-    the release's own repository is the release's file, judged with the release's files."""
+    """A script kept in another Hub repository is code for the stage its sentence names, never that repository's
+    dataset; its licence is the one the card states, else unknown. Not a script that made data or an example for
+    users, not advice; one in the release's own repository is the release's file, judged with the release's files."""
     repo = _HUB_SCRIPT.match(url)
     assert repo is not None
-    if _advice(lower, vocab) or vocab.code_exclude.search(url.lower()) or _own_hub_repository(release, repo.group(1)):
+    if (_advice(lower, vocab) or _NOT_PIPELINE_SCRIPT.search(lower) or vocab.code_exclude.search(url.lower())
+            or _own_hub_repository(release, repo.group(1))):
         return
     cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
     if cid is not None:

@@ -66,7 +66,7 @@ def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool
     found = assess_root(_as_release(facts)) if source == "hub" else {}
     dead = bool(bases) and release.missing_on_hub(bases[0])
     inherited = {c.id: _inherit(c, root, source, facts, found, bases, dead) for c in taxonomy.components().values() if c.inherited}
-    made_from = _made_from(bases, catalogue, vocab) or _traced_from(bases, source, facts) or _family_made_from(release, bases, catalogue, vocab)
+    made_from = _made_from(bases, catalogue, vocab) or _traced_from(bases, source, facts) or _family_made_from(release, bases, catalogue)
     return Lineage(kind, evidence, note, tuple(bases), root, source, MappingProxyType(inherited), made_from, _root_licence(source, facts),
                    _vouched_family(source, facts, guessed))
 
@@ -119,11 +119,12 @@ def _made_from(bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> str
     return "" if vocab.stages["tuned_name"].search(bases[0].lower()) else "root"
 
 
-def _family_made_from(release: Release, bases: list[str], catalogue: Catalogue, vocab: Vocabulary) -> str:
+def _family_made_from(release: Release, bases: list[str], catalogue: Catalogue) -> str:
     """Where no base is named: a release the catalogue files under a model made from another (a copy's id among its
-    aliases), or whose name places it in such a family ("wizardLM-7B-GPTQ": WizardLM, a LLaMA fine-tune), was made
-    from that derivative, not from the root; as `family_of` finds it (not a publisher's own model)."""
-    known = None if bases else (catalogued(release, catalogue) or family_of(release, catalogue, vocab))
+    aliases), or whose name or tags place it in such a family ("wizardLM-7B-GPTQ": WizardLM, a LLaMA fine-tune), was
+    made from that derivative, not from the root. A publisher's own copy counts too (WizardLM's GPTQ of WizardLM): a
+    copy is no new model, whatever `family_of` says of a publisher's new models; a family licence is too weak."""
+    known = None if bases else (catalogued(release, catalogue) or _family_named(release, catalogue))
     return "derivative" if known is not None and known.base else ""
 
 

@@ -133,7 +133,7 @@ class Lineage(Record, frozen=True):
     source: str = ""  # where the root's facts come from: "catalogue", "hub" (its card, read), "" (not found)
     inherited: Mapping[str, ComponentResult] = field(default_factory=dict)  # what it has from the root
     # what the catalogue knows the model it was made from to be (the named base, else the entry or family the release's
-    # name places it in): "derivative", "root" or "" (unknown)
+    # name or tags place it in): "derivative", "root" or "" (unknown)
     made_from: str = ""
     root_licence: str | None = None  # the root's own licence, as its catalogue entry or its card states it
     root_family: str | None = None  # the catalogued root's family (`family` in rules/catalogue/models.yaml), if one

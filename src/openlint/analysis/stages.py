@@ -76,8 +76,9 @@ def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> 
     card says it makes of a model it names only in prose (lineage.copy) went through that model's fine-tuning. With no
     base named, the catalogue entry or family the release's own name places it in says which it copies."""
     if lineage.made_from == "derivative":
-        copied = lineage.bases[0] if lineage.bases else "a catalogued model"
-        return Stage(True, lineage.evidence, f"A quantisation of {copied}, a fine-tune of {lineage.root or 'another model'}")
+        made = f"a fine-tune of {lineage.root or 'another model'}"
+        said = f"{lineage.bases[0]}, {made}" if lineage.bases else f"{made}, as its id, name or tags place it in the catalogue"
+        return Stage(True, lineage.evidence, f"A quantisation of {said}")
     if lineage.made_from == "root" and lineage.bases:
         return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, a base model: no fine-tuning stage")
     if described is not None:
