@@ -469,10 +469,11 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
     for link in card.links:
         block = card.blocks[link.block] if 0 <= link.block < len(card.blocks) else None
         sentence, evidence = _link_sentence(card, link, block)
-        labelled = link.block in rows and _STAGE_LABEL.search(link.text.lower().strip()) is not None
-        # in a row of links, a link labelled with its data's stage is read by its label alone: not by its
-        # neighbours ("[Evaluation Data] &ensp; [Training Data]") nor by the headings above the row
-        sentence, heads = (link.text, "") if labelled else (sentence, headings(card, block) if block else "")
+        heads = headings(card, block) if block else ""
+        if link.block in rows and _STAGE_LABEL.search(link.text.lower().strip()):
+            # in a row of links, a link labelled with its data's stage is read by its label, the row's own label
+            # ("**DPO:**") and the headings, not by its neighbours ("[Evaluation Data] &ensp; [Training Data]")
+            sentence = f"{rows[link.block]} {link.text}".strip()
         artefact = _link_target(link, catalogue)
         if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
@@ -485,9 +486,9 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
 
 def _link_target(link: Link, catalogue: Catalogue) -> Artefact | None:
     """The catalogued artefact a link points to, if any: not a discussion page. A script kept in a Hub repository is
-    code (`_hub_script`), unless its anchor names a catalogued dataset ("[UltraChat](.../ultrachat.py)", the
-    dataset's loading script); a file or folder of an uncatalogued code repository named after the catalogued dataset
-    the anchor names is that dataset."""
+    read by its sentence (`_hub_script`), unless its anchor names a catalogued dataset ("[UltraChat](.../ultrachat.py)",
+    the dataset's loading script); a data file or folder of an uncatalogued code repository named after the
+    catalogued dataset the anchor names is that dataset."""
     if _DISCUSSION.search(link.url):
         return None
     if _HUB_SCRIPT.match(link.url):
@@ -511,10 +512,15 @@ def _dataset_folder(link: Link, catalogue: Catalogue) -> Artefact | None:
     found = _dataset_named(link.text, catalogue) if path else None
     if found is None:
         return None
-    folders = path.group(1).split("/")
-    return found if any(catalogue.find(folder) is found for folder in folders) else None
+    parts = path.group(1).split("/")
+    if "." in parts[-1]:  # a file: only a data file is the dataset ("mbpp/mbpp.jsonl"), a script in it is code
+        if not _DATA_FILE.search(parts[-1]):
+            return None
+        parts = parts[:-1]
+    return found if any(catalogue.find(folder) is found for folder in parts) else None
 
 
+_DATA_FILE = _RE(r"\.(jsonl?|csv|tsv|parquet|txt|arrow)(\.(gz|zst|bz2|xz))?$|\.(zip|tar|tgz)$")
 # a link's anchor that labels its data's stage ("Training Data", "SFT dataset"), not a generic "the data"
 _STAGE_LABEL = _RE(r"^(pre-?training|training|fine-?tuning|sft|instruction([- ]tuning)?|preference|alignment|dpo|rlhf) "
                    r"(data|datasets?|corpus|corpora)$")
@@ -524,19 +530,21 @@ _ENTITY = _RE(r"&#?\w+;")
 _WORD_CHARACTER = _RE(r"[^\W_]")
 
 
-def _rows_of_links(card: Card) -> set[int]:
-    """The blocks that are only a row of links: their text is the links' anchors, separators and at most a label."""
+def _rows_of_links(card: Card) -> dict[int, str]:
+    """The blocks that are only a row of links (their text is the links' anchors, separators and at most a leading
+    label), each with its label ("" if none)."""
     anchors: dict[int, list[str]] = {}
     for link in card.links:
         anchors.setdefault(link.block, []).append(link.text)
-    rows = set()
+    rows = {}
     for index, texts in anchors.items():
         if len(texts) > 1 and 0 <= index < len(card.blocks):
-            rest = _ENTITY.sub(" ", _ROW_LABEL.sub("", card.blocks[index].text, count=1))
+            label = _ROW_LABEL.match(card.blocks[index].text)
+            rest = _ENTITY.sub(" ", card.blocks[index].text[label.end() if label else 0:])
             for text in texts:
                 rest = rest.replace(text, " ", 1)
             if not _WORD_CHARACTER.search(rest):
-                rows.add(index)
+                rows[index] = label.group(0).strip() if label else ""
     return rows
 
 
@@ -586,9 +594,11 @@ def _scripts_with_data(artefact: Artefact, mention: Mention, anchor: str, vocab:
                                                              artefact.gated))
 
 
-_SCRIPTS_HERE = _RE(r"\bevaluation (code|scripts?)\b[^;]{0,80}?\b(can be (found|downloaded)|(is|are) (available|provided|released|included))\b")
+# in one clause (no comma or semicolon between)
+_SCRIPTS_HERE = _RE(r"\bevaluation (code|scripts?)\b[^;,]{0,80}?\b(can be (found|downloaded)|(is|are) (available|provided|released|included))\b")
 # the code withheld, promised or given on request somewhere in the sentence
-_NOT_YET = _RE(r"\b(not|no|yet|will|soon|later|coming|request|upon|planned|future)\b|n't\b")
+_NOT_YET = _RE(r"\b(not|isn't|aren't) (yet )?(publicly )?(public|released|available|open|shared)\b|\bwill be (released|available|published|"
+               r"made|shared|open)|\bcoming (soon|later)\b|\b(up)?on request\b|\b(released|available|published) later\b|\bin the future\b")
 
 _LICENCE_AFTER = _RE(r"\s*\(([^()\n]{2,60})\)")
 
@@ -606,9 +616,9 @@ def _licence_after(sentence: str, anchor: str) -> str | None:
 def _unknown_link(release: Release, link: Link, sentence: str, heads: str, evidence: Evidence, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
     stated = _licence_after(sentence, link.text or url)  # a bare URL has no anchor: the licence follows the URL itself
-    if _HUB_SCRIPT.match(url):
-        _hub_script(release, url, sentence.lower(), evidence, vocab, found, stated)
-    elif match := HUB_DATASET.match(url):
+    if _HUB_SCRIPT.match(url) and _hub_script(release, url, sentence.lower(), evidence, vocab, found, stated):
+        return
+    if match := HUB_DATASET.match(url):
         if vocab.evaluation_outputs.search(match.group(1).lower()):
             _leaderboard_outputs(match.group(1).lower(), sentence.lower(), evidence, vocab, found)
             return
@@ -635,18 +645,22 @@ _NOT_PIPELINE_SCRIPT = _RE(r"\b(built|generated|created|prepared|processed|filte
                            r"|\b(an? |the )?(example|sample|demo)s? ([\w-]+ ){0,2}(scripts?|code)\b")
 
 
-def _hub_script(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector, stated: str | None) -> None:
-    """A script kept in another Hub repository is code for the stage its sentence names, never that repository's
-    dataset; its licence is the one the card states, else unknown. Not a script that made data or an example for
-    users, not advice; one in the release's own repository is the release's file, judged with the release's files."""
+def _hub_script(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector, stated: str | None) -> bool:
+    """A script kept in another Hub repository, in a sentence that names a stage's code ("fine-tuned the model using
+    [sft.py]", "Fine-tuning script can be found [here]"), is that stage's code; its licence is the one the card states,
+    else unknown. Whether it was read so: a script the sentence calls data ("fine-tuned on [acme/sft-mix](.../mix.py)"),
+    one that made data ("built by [this script]") or an example for users is read as its repository, as any Hub link;
+    advice and a script of the release's own repository (judged with the release's files) are nothing."""
     repo = _HUB_SCRIPT.match(url)
     assert repo is not None
-    if (_advice(lower, vocab) or _NOT_PIPELINE_SCRIPT.search(lower) or vocab.code_exclude.search(url.lower())
-            or _own_hub_repository(release, repo.group(1))):
-        return
+    if _advice(lower, vocab) or _own_hub_repository(release, repo.group(1)):
+        return True
+    if _NOT_PIPELINE_SCRIPT.search(lower) or vocab.code_exclude.search(url.lower()):
+        return False
     cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
     if cid is not None:
         found.components[cid].pointers.append(Pointer("code-repo", url, evidence, stated))
+    return cid is not None
 
 
 def _own_hub_repository(release: Release, repo: str) -> bool:
