@@ -474,7 +474,7 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
             # in a row of links, a link labelled with its data's stage is read by its label, the row's own label
             # ("**DPO:**") and the headings, not by its neighbours ("[Evaluation Data] &ensp; [Training Data]")
             sentence = f"{rows[link.block]} {link.text}".strip()
-        artefact = _link_target(link, catalogue)
+        artefact = _link_target(link, sentence, catalogue)
         if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
@@ -484,17 +484,19 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
 
 
-def _link_target(link: Link, catalogue: Catalogue) -> Artefact | None:
+def _link_target(link: Link, sentence: str, catalogue: Catalogue) -> Artefact | None:
     """The catalogued artefact a link points to, if any: not a discussion page. A script kept in a Hub repository is
     read by its sentence (`_hub_script`), unless its anchor names a catalogued dataset ("[UltraChat](.../ultrachat.py)",
     the dataset's loading script); a data file or folder of an uncatalogued code repository named after the
-    catalogued dataset the anchor names is that dataset."""
+    catalogued dataset the anchor names is that dataset, unless the sentence calls the link code."""
     if _DISCUSSION.search(link.url):
         return None
     if _HUB_SCRIPT.match(link.url):
         return _dataset_named(link.text, catalogue)
     found = catalogue.from_url(link.url)
-    return _dataset_folder(link, catalogue) if found is None and CODE_HOST.match(link.url) else found
+    if found is None and CODE_HOST.match(link.url) and not _CODE_WORD.search(sentence.lower()):
+        return _dataset_folder(link, catalogue)
+    return found
 
 
 def _dataset_named(anchor: str, catalogue: Catalogue) -> Artefact | None:
@@ -512,6 +514,9 @@ def _dataset_folder(link: Link, catalogue: Catalogue) -> Artefact | None:
     found = _dataset_named(link.text, catalogue) if path else None
     if found is None:
         return None
+    repository = CODE_HOST.match(link.url)
+    if repository is None or catalogue.find(repository.group(2).rsplit("/", 1)[-1]) is found:
+        return None  # the benchmark's own repository ("github.com/THUDM/LongBench/tree/main/LongBench"): its code
     parts = path.group(1).split("/")
     if "." in parts[-1]:  # a file: only a data file is the dataset ("mbpp/mbpp.jsonl"), a script in it is code
         if not _DATA_FILE.search(parts[-1]):
@@ -520,6 +525,8 @@ def _dataset_folder(link: Link, catalogue: Catalogue) -> Artefact | None:
     return found if any(catalogue.find(folder) is found for folder in parts) else None
 
 
+# a sentence that calls what it links code ("its official evaluation scripts", "The evaluation code for [HumanEval]")
+_CODE_WORD = _RE(r"\b(code|scripts?|harness|implementation)\b")
 _DATA_FILE = _RE(r"\.(jsonl?|csv|tsv|parquet|txt|arrow)(\.(gz|zst|bz2|xz))?$|\.(zip|tar|tgz)$")
 # a link's anchor that labels its data's stage ("Training Data", "SFT dataset"), not a generic "the data"
 _STAGE_LABEL = _RE(r"^(pre-?training|training|fine-?tuning|sft|instruction([- ]tuning)?|preference|alignment|dpo|rlhf) "
