@@ -500,6 +500,7 @@ def _link_target(link: Link, sentence: str, catalogue: Catalogue) -> Artefact | 
 
 
 def _dataset_named(anchor: str, catalogue: Catalogue) -> Artefact | None:
+    """The catalogued dataset a link's anchor names exactly, if any."""
     found = catalogue.find(anchor.strip()) if anchor.strip() else None
     return found if found is not None and found.section == "datasets" else None
 
@@ -655,19 +656,25 @@ _NOT_PIPELINE_SCRIPT = _RE(r"\b(built|generated|created|prepared|processed|filte
 def _hub_script(release: Release, url: str, lower: str, evidence: Evidence, vocab: Vocabulary, found: Collector, stated: str | None) -> bool:
     """A script kept in another Hub repository, in a sentence that names a stage's code ("fine-tuned the model using
     [sft.py]", "Fine-tuning script can be found [here]"), is that stage's code; its licence is the one the card states,
-    else unknown. Whether it was read so: a script the sentence calls data ("fine-tuned on [acme/sft-mix](.../mix.py)"),
-    one that made data ("built by [this script]") or an example for users is read as its repository, as any Hub link;
-    advice and a script of the release's own repository (judged with the release's files) are nothing."""
+    else unknown. Returns whether the link is settled here: as code, or as nothing (advice; a script of the release's
+    own repository, judged with the release's files). A script the sentence calls data ("fine-tuned on
+    [acme/sft-mix](.../mix.py)"), one that made data ("built by [this script]") or an example for users is not: the
+    caller reads it as its repository, as any Hub link."""
     repo = _HUB_SCRIPT.match(url)
     assert repo is not None
     if _advice(lower, vocab) or _own_hub_repository(release, repo.group(1)):
         return True
     if _NOT_PIPELINE_SCRIPT.search(lower) or vocab.code_exclude.search(url.lower()):
         return False
-    cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
+    cid = _code_role(lower, vocab)
     if cid is not None:
         found.components[cid].pointers.append(Pointer("code-repo", url, evidence, stated))
     return cid is not None
+
+
+def _code_role(lower: str, vocab: Vocabulary) -> str | None:
+    """The code component a sentence linking code names, if any (the first of the routing's order)."""
+    return next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
 
 
 def _own_hub_repository(release: Release, repo: str) -> bool:
@@ -715,7 +722,7 @@ def _code_link(url: str, match: re.Match[str], anchor: str, lower: str, context:
         return
     if _advice(lower, vocab) or _conditioning_tool(anchor, lower, vocab):
         return
-    cid = next((c for c in vocab.routing.code_links if vocab.code_context[c].search(lower)), None)
+    cid = _code_role(lower, vocab)
     # notebooks, demos and examples are not the pipeline's code: a link that is one (its text or its address), or one
     # in a sentence about one that names no stage's code ("try the demo: [repo]"); "the training code and examples
     # are at [repo]" still names the training code
