@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
+from openlint.analysis import identity
 from openlint.analysis.collect import Collector, Mention, Runtime, name_span
 from openlint.analysis.model import Pointer
 from openlint.knowledge import licences, patterns, taxonomy
@@ -478,7 +479,7 @@ def read_links(release: Release, vocab: Vocabulary, catalogue: Catalogue, found:
         if artefact is not None and artefact.section == "code" and _names_a_model(link.text, catalogue):
             continue  # "initialized with [Code Llama 34B](github.com/.../codellama) weights": the anchor names a model
         if artefact is not None:
-            _known_link(release, link, artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
+            _known_link(release, link, _presented_as_code(link, sentence), artefact, Mention(artefact, evidence, f"{sentence.lower()} {link.text.lower()}",
                                                        f"{sentence.lower()} {link.text.lower()} {heads}"), vocab, found)
         else:
             _unknown_link(release, link, sentence, heads, evidence, vocab, found)
@@ -574,15 +575,16 @@ def _names_a_model(anchor: str, catalogue: Catalogue) -> bool:
     return _MODEL_SIZE.search(lower) is not None and next(catalogue.families_named(re.sub(r"\s+", "-", lower)), None) is not None
 
 
-def _known_link(release: Release, link: Link, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
+def _known_link(release: Release, link: Link, as_code: bool, artefact: Artefact, mention: Mention, vocab: Vocabulary, found: Collector) -> None:
     url = link.url
+    own = _own_project(release, url, vocab) or (as_code and _publishers_repository(release, url))
     # the release's own project repository, when the catalogue knows it holds training code (an unknown one may hold
     # only a demo or notebooks: not assumed)
     trains = artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
-    if trains and _own_project(release, url, vocab) and not _advice(mention.sentence, vocab):
+    if trains and own and not _advice(mention.sentence, vocab):
         found.own_code.append(mention)
     # the release's own repository linked (a badge, "Code") is a harness only where the card talks about evaluation
-    route(mention, vocab, found, linked=not _own_project(release, url, vocab), document=bool(_DOCUMENT.search(url)))
+    route(mention, vocab, found, linked=not own, document=bool(_DOCUMENT.search(url)))
     _scripts_with_data(artefact, mention, link.text.lower(), vocab, found)
 
 
@@ -702,6 +704,28 @@ def _own_project(release: Release, url: str, vocab: Vocabulary) -> str:
         whole = re.sub(r"[^a-z0-9]", "", release.name.lower().replace("__", "/").rsplit("/", 1)[-1])
         return repo if whole and re.sub(r"[^a-z0-9]", "", repo.lower().split("/")[-1]).startswith(whole) else ""
     return repo if stem and (_stem(repo) == stem or stem in repo.lower().split("/")[-1].replace("-", "")) else ""
+
+
+# how a card presents its project's code: a link labelled "[Code]", "[📂 GitHub]", or after "**Repository:**", "Github:"
+_CODE_LABEL = _RE(r"^(code|source code|github|github repo(sitory)?|repo(sitory)?|official (code|repository|implementation))$")
+
+
+def _presented_as_code(link: Link, sentence: str) -> bool:
+    """A link the card labels as its code: by its anchor, or by the label it follows ("**Code**: https://...")."""
+    anchor = " ".join(re.findall(r"[^\W_]+", link.text.lower()))
+    start = sentence.find(link.text or link.url)  # a bare URL has no anchor text
+    before = " ".join(re.findall(r"[^\W_]+", sentence[:start].lower())) if start >= 0 else ""
+    return bool(_CODE_LABEL.match(anchor) or (before and _CODE_LABEL.match(before) and ":" in sentence[:start]))
+
+
+def _publishers_repository(release: Release, url: str) -> str:
+    """A code repository owned by the release's own publisher (EleutherAI's "[Code]" link to EleutherAI/math-lm)."""
+    match = CODE_HOST.match(url)
+    if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
+        return ""
+    repo = match.group(2).removesuffix(".git")
+    publisher = identity.publisher(release)
+    return repo if publisher and repo.split("/")[0].lower() == publisher else ""
 
 
 def data_component(context: str, vocab: Vocabulary) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from collections.abc import Callable, Mapping
 
+from openlint.analysis import identity
 from openlint.analysis.card_text import quoted
 from openlint.analysis.model import ComponentResult, Lineage
 from openlint.knowledge import licences, patterns, taxonomy
@@ -36,7 +37,7 @@ _BARE_NAME = _RE(r"\s*(?:the |an? )?(?:original |base |pre-?trained )?(?:model )
 _AS_SOURCE = _RE(r"\b(generated|produced|synthesi[sz]ed|created|written|labell?ed|annotated|judged|distilled) (by|with|using|from) $")
 _SENTENCE_END = _RE(r"[.!?](?=\s+[A-Z])")
 _FROM_SCRATCH = _RE(r"from scratch", re.IGNORECASE)
-_TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
+_TEXT_ID = identity.TEXT_ID
 
 
 # assesses a root model's own release (built from its card) and returns its components
@@ -458,13 +459,10 @@ def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:
         if found is not None and found.section == "models":
             return found
     # a folder named otherwise ("facebook_dinov2-large"): the id its own usage snippet loads
-    own = _own_hub_id(release) if "/" not in release.name else ""
+    own = identity.own_hub_id(release) if "/" not in release.name else ""
     found = catalogue.find(own) if own else None
     return found if found is not None and found.section == "models" else None
 
-
-def _publisher(name: str) -> str:
-    return name.replace("__", "/").split("/", 1)[0].lower() if "/" in name.replace("__", "/") else ""
 
 
 def _family_named(release: Release, catalogue: Catalogue) -> Artefact | None:
@@ -488,8 +486,8 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
     if catalogued(release, catalogue) is not None:
         return None
     found = _family_by_name(release, catalogue, vocab)
-    publisher = _publisher(release.name) or _publisher_in_card(release)
-    if found is not None and publisher and publisher == _publisher(found.id):
+    publisher = identity.publisher(release)
+    if found is not None and publisher and publisher == identity.publisher_of(found.id):
         return None
     if found is None or _named_by_itself(release, found, catalogue):
         return found
@@ -509,26 +507,6 @@ def _works_on(release: Release, vocab: Vocabulary) -> str | None:
     said = " ".join([release.name, *_as_ids(meta.get("tags")), *_as_ids(meta.get("pipeline_tag"))]).lower().replace("_", "-")
     return next((modality for modality, words in vocab.lineage.modalities.items() if words.search(said)), None)
 
-
-def _publisher_in_card(release: Release) -> str:
-    """A release checked from a folder has no owner in its name; its card's own Hub id says who published it."""
-    own = _own_hub_id(release)
-    return _publisher(own) if own else ""
-
-
-def _own_hub_id(release: Release) -> str:
-    """The release's own Hub id as its card's usage snippet writes it (`from_pretrained("deepseek-ai/deepseek-moe-16b-base")`
-    in the folder of that name), or ""."""
-    card, own = release.card, _short(release.name)
-    if card is None or not own:
-        return ""
-    for block in card.blocks:
-        if block.kind == "code":
-            for match in _TEXT_ID.finditer(block.text):
-                # the folder of that name, or one named after its owner too ("facebook_dinov2-large")
-                if own in (_short(match.group(1)), re.sub(r"[^a-z0-9]", "", match.group(1).lower())):
-                    return match.group(1)
-    return ""
 
 
 def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
