@@ -423,7 +423,17 @@ def _trained_it(mention: Mention, vocab: Vocabulary) -> bool:
     places (a project's home, its issues, an architecture) that say nothing of how this model was trained. A tool that
     only merges models (mergekit) named at all made a merge: disclosure keeps it for a merge release only."""
     merge_tool = mention.artefact.roles <= {"merge-code"}
-    return bool(merge_tool or vocab.training_context.search(mention.context)) and not _advice(mention.sentence, vocab)
+    return bool(merge_tool or vocab.training_context.search(mention.context) or _its_config(mention)) and not _advice(mention.sentence, vocab)
+
+
+# right after a training program's name: the configuration it ran with ("Here is the entire axolotl config")
+_CONFIG_AFTER = _RE(r"^[\s-]*(training |train )?(config(uration)?s?|ya?ml)\b")
+
+
+def _its_config(mention: Mention) -> bool:
+    """The card shows the training program's own configuration: the run that trained this model used it."""
+    span = name_span(mention)
+    return span is not None and _CONFIG_AFTER.match(mention.sentence[span[1]:]) is not None
 
 
 def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
