@@ -423,7 +423,12 @@ def _trained_it(mention: Mention, vocab: Vocabulary) -> bool:
     places (a project's home, its issues, an architecture) that say nothing of how this model was trained. A tool that
     only merges models (mergekit) named at all made a merge: disclosure keeps it for a merge release only."""
     merge_tool = mention.artefact.roles <= {"merge-code"}
-    return bool(merge_tool or vocab.training_context.search(mention.context) or _its_config(mention)) and not _advice(mention.sentence, vocab)
+    said = vocab.training_context.search(mention.context)
+    if said and mention.artefact.recipes and vocab.whole_model.search(mention.context):
+        # a publisher's repository of fine-tuning recipes for users, given as its "Repository:": that field says where
+        # the project lives, not that its recipes trained this model (a training sentence still says so)
+        said = vocab.training_context.search(vocab.whole_model.compiled.sub(" ", mention.context))
+    return bool(merge_tool or said or _its_config(mention)) and not _advice(mention.sentence, vocab)
 
 
 # right after a training program's name: the configuration it ran with ("Here is the entire axolotl config")
