@@ -127,7 +127,8 @@ def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: 
             _statement(card, block, vocab, catalogue, found, anchors.get(index, set()))
         if block.kind in ("paragraph", "item", "html") and (figure := _results_figure(card, block, vocab)):
             found.evaluation.append(_evidence(card, block, f"results figure: {figure}"))
-        elif block.kind == "code" and _reports_scores(block.text) and (vocab.evaluation.sections.search(headings(card, block)) or vocab.evaluation.phrases.search(block.text.lower())):
+        elif block.kind == "code" and _reports_scores(block.text) and not _under_training(card, block, vocab) and (
+                vocab.evaluation.sections.search(headings(card, block)) or vocab.evaluation.phrases.search(block.text.lower())):
             # a harness's output pasted as a code block under a results heading reports results
             found.evaluation.append(_evidence(card, block, f"results (code block): {block.text.splitlines()[0] if block.text else ''}"))
 
@@ -167,6 +168,17 @@ def _anchors(card: Card, catalogue: Catalogue) -> dict[int, set[str]]:
 
 def _dataset(artefact: Artefact | None) -> bool:
     return artefact is not None and artefact.section == "datasets"
+
+
+# the innermost heading over a code block that holds a training run's settings, whatever heading encloses it ("Main
+# training Command" under "Our Findings and Experimentation results": an axolotl config, not scores)
+_TRAINING_HEADING = _RE(r"\b(train\w*|fine-?tun\w*|hyper-?param\w*|config\w*|command)\b")
+
+
+def _under_training(card: Card, block: Block, vocab: Vocabulary) -> bool:
+    """The innermost heading is about training, not its results ("Fine-tuning results" still holds scores)."""
+    title = card.sections[block.section].title.lower() if 0 <= block.section < len(card.sections) else ""
+    return bool(_TRAINING_HEADING.search(title)) and not vocab.evaluation.sections.search(title)
 
 
 def _reports_scores(text: str) -> bool:
