@@ -172,7 +172,7 @@ def _dataset(artefact: Artefact | None) -> bool:
 
 # the innermost heading over a code block that holds a training run's settings, whatever heading encloses it ("Main
 # training Command" under "Our Findings and Experimentation results": an axolotl config, not scores)
-_TRAINING_HEADING = _RE(r"\b(train\w*|fine-?tun\w*|hyper-?param\w*|config\w*|command)\b")
+_TRAINING_HEADING = _RE(r"\b(train\w* (command|config\w*|setup|arguments|args|script)|hyper-?param\w*|config\w*|command)\b")
 
 
 def _under_training(card: Card, block: Block, vocab: Vocabulary) -> bool:
@@ -436,13 +436,16 @@ def _trained_it(mention: Mention, vocab: Vocabulary) -> bool:
     only merges models (mergekit) named at all made a merge: disclosure keeps it for a merge release only."""
     merge_tool = mention.artefact.roles <= {"merge-code"}
     said = vocab.training_context.search(mention.context)
-    if said and mention.artefact.recipes and vocab.whole_model.search(mention.context):
+    if said and mention.artefact.recipes and _REPOSITORY_FIELD.match(mention.context):
         # a publisher's repository of fine-tuning recipes for users, given as its "Repository:": that field says where
-        # the project lives, not that its recipes trained this model (a training sentence still says so)
-        said = vocab.training_context.search(vocab.whole_model.compiled.sub(" ", mention.context))
+        # the project lives, not that its recipes trained this model (a training sentence, or a "Library:" field naming
+        # the program, still says so)
+        said = vocab.training_context.search(_REPOSITORY_FIELD.sub(" ", mention.context, count=1))
     return bool(merge_tool or said or _its_config(mention)) and not _advice(mention.sentence, vocab)
 
 
+# a model-details field giving the project's repository ("- **Repository:** [org/project](...)")
+_REPOSITORY_FIELD = _RE(r"^\W*(code )?repository\W*:")
 # right after a training program's name: the configuration it ran with ("Here is the entire axolotl config")
 _CONFIG_AFTER = _RE(r"^[\s-]*(training |train )?(config(uration)?s?|ya?ml)\b")
 
