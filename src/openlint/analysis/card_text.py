@@ -721,14 +721,22 @@ def _stem(name: str) -> str:
     return word if len(word) >= 4 and not word.isdigit() else ""
 
 
-def _own_project(release: Release, url: str, vocab: Vocabulary) -> str:
-    """The repository path of a code link that is the release's own project (its name starts like the model's, and
-    not with a word that names a kind of model: "controlnet-blur-sdxl" is not lllyasviel/ControlNet's)."""
+def _code_repository(url: str) -> str:
+    """The owner/name of a code host's repository a link points into; "" for its issues, discussions or pull requests
+    (where one asks questions, not where the code is presented)."""
     match = CODE_HOST.match(url)
     if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
         return ""
+    return match.group(2).removesuffix(".git")
+
+
+def _own_project(release: Release, url: str, vocab: Vocabulary) -> str:
+    """The repository path of a code link that is the release's own project (its name starts like the model's, and
+    not with a word that names a kind of model: "controlnet-blur-sdxl" is not lllyasviel/ControlNet's)."""
+    repo = _code_repository(url)
+    if not repo:
+        return ""
     stem = _stem(release.name)
-    repo = match.group(2).removesuffix(".git")
     if stem in vocab.generic_name_words:
         # unless the repository is named after the whole release ("ControlNet", "ControlNet-v1-1-nightly")
         whole = re.sub(r"[^a-z0-9]", "", release.name.lower().replace("__", "/").rsplit("/", 1)[-1])
@@ -750,12 +758,9 @@ def _presented_as_code(link: Link, sentence: str) -> bool:
 
 def _publishers_repository(release: Release, url: str) -> str:
     """A code repository owned by the release's own publisher (EleutherAI's "[Code]" link to EleutherAI/math-lm)."""
-    match = CODE_HOST.match(url)
-    if match is None or re.search(r"/(issues|discussions|pulls?)(/|$)", url):
-        return ""
-    repo = match.group(2).removesuffix(".git")
+    repo = _code_repository(url)
     publisher = identity.publisher(release)
-    return repo if publisher and repo.split("/")[0].lower() == publisher else ""
+    return repo if repo and publisher and repo.split("/")[0].lower() == publisher else ""
 
 
 def data_component(context: str, vocab: Vocabulary) -> str | None:

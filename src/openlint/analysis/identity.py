@@ -11,7 +11,8 @@ from openlint.release.model import Release
 _RE = patterns.Constants(__name__)
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
 TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
-_HUB_LINK = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
+# a link to a model's Hub page (not a dataset, a Space or a document), its id captured
+HUB_MODEL_LINK = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
 
 
 def short(name: str) -> str:
@@ -46,7 +47,7 @@ def publisher(release: Release) -> str:
         return found
     own = short(release.name)
     for link in release.card.links:
-        match = _HUB_LINK.match(link.url)
+        match = HUB_MODEL_LINK.match(link.url)
         if match is not None and own and short(match.group(1)) == own:
             return publisher_of(match.group(1))
     return ""

@@ -26,7 +26,7 @@ PRIORITY = ("quantisation", "adapter", "merge")  # a GGUF of a merge is a quanti
 INTRO_BLOCKS = 40  # where a card says what it is
 MAX_BLOCK_SCAN = 20_000  # characters of one block searched for model ids or a task head
 _RE = patterns.Constants(__name__)
-_HUB_MODEL = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
+_HUB_MODEL = identity.HUB_MODEL_LINK
 _HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
 _HUB_MODEL_IN_TEXT = _RE(r"\b(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]{1,96}/[\w.-]{1,96})")
@@ -148,13 +148,13 @@ def named_bases(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> li
     bases = [b for b in _as_ids(card.metadata.get("base_model")) if _HUB_ID.match(b)] if card is not None else []
     if bases:
         return bases[:8]
-    if release.adapter_base and _short(release.adapter_base) not in _own_names(release):
+    if release.adapter_base and identity.short(release.adapter_base) not in _own_names(release):
         return [release.adapter_base]
     if card is None:
         return []
     found = [name for index, block in enumerate(card.blocks[:INTRO_BLOCKS]) for name in _bases_in(card, index, block, catalogue, vocab)]
     own, data = _own_names(release), _not_models(card)
-    return [b for b in dict.fromkeys(found) if _short(b) not in own and b.lower() not in data and not _not_a_model(b, catalogue)][:8]
+    return [b for b in dict.fromkeys(found) if identity.short(b) not in own and b.lower() not in data and not _not_a_model(b, catalogue)][:8]
 
 
 _HUB_OTHER = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets|spaces)/([\w.-]+/[\w.-]+)")
@@ -231,20 +231,16 @@ def _not_a_model(name: str, catalogue: Catalogue) -> bool:
     return known is not None and known.section != "models"
 
 
-def _short(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.rsplit("/", 1)[-1].lower())
-
-
 def _own_names(release: Release) -> set[str]:
     """The names a release goes by (its id or folder, its model_name, its card's title): a link to itself is no base."""
     card = release.card
-    names = {_short(release.name), _short(release.name.replace("__", "/"))}
+    names = {identity.short(release.name), identity.short(release.name.replace("__", "/"))}
     if card is not None:
         if isinstance(card.metadata.get("model_name"), str):
-            names.add(_short(card.metadata["model_name"]))
+            names.add(identity.short(card.metadata["model_name"]))
         title = next((s.title for s in card.sections if s.level == 1), None)
         if title:
-            names.add(_short(title))
+            names.add(identity.short(title))
     return names - {""}
 
 
@@ -464,7 +460,6 @@ def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:
     return found if found is not None and found.section == "models" else None
 
 
-
 def _family_named(release: Release, catalogue: Catalogue) -> Artefact | None:
     """The known family the release's name or a tag names by its pattern ("CodeFuse-CodeLlama-34B")."""
     meta = release.card.metadata if release.card else {}
@@ -506,7 +501,6 @@ def _works_on(release: Release, vocab: Vocabulary) -> str | None:
     meta = release.card.metadata if release.card else {}
     said = " ".join([release.name, *_as_ids(meta.get("tags")), *_as_ids(meta.get("pipeline_tag"))]).lower().replace("_", "-")
     return next((modality for modality, words in vocab.lineage.modalities.items() if words.search(said)), None)
-
 
 
 def _family_by_name(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Artefact | None:
