@@ -122,9 +122,12 @@ def _describe(title: str, evidence: Evidence, vocab: Vocabulary, found: Collecto
 
 def read_statements(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collector) -> None:
     anchors = _anchors(card, catalogue)
+    lead = ""  # the paragraph a list follows ("Please check out the quantized formats provided by @TheBloke:")
     for index, block in enumerate(card.blocks):
+        if block.kind != "item":
+            lead = block.text if block.kind == "paragraph" else ""
         if block.kind in STATEMENTS and block.text.strip():
-            _statement(card, block, vocab, catalogue, found, anchors.get(index, set()))
+            _statement(card, block, vocab, catalogue, found, anchors.get(index, set()), lead if block.kind == "item" else "")
         if block.kind in ("paragraph", "item", "html") and (figure := _results_figure(card, block, vocab)):
             found.evaluation.append(_evidence(card, block, f"results figure: {figure}"))
         elif block.kind == "code" and _reports_scores(block.text) and not _under_training(card, block, vocab) and (
@@ -211,7 +214,7 @@ def _results_figure(card: Card, block: Block, vocab: Vocabulary) -> str:
     return ""
 
 
-def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector, anchors: Set[str]) -> None:
+def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue, found: Collector, anchors: Set[str], lead: str = "") -> None:
     lower = block.text.lower()
     heads = headings(card, block)
     _stages(card, block, lower, vocab, found)
@@ -231,11 +234,13 @@ def _statement(card: Card, block: Block, vocab: Vocabulary, catalogue: Catalogue
         if found.practice.get(name) is None and pattern.search(lower):
             found.practice[name] = _evidence(card, block)
     if not vocab.evaluation.pending.search(lower):  # "awaiting results from the Open LLM Leaderboard" names no harness used
-        _mentions(card, block, heads, _results_table(card, block, lower, heads, vocab), vocab, catalogue, found, anchors)
+        # a list under a lead-in about other people's quantised copies names what runs those copies
+        copies = bool(lead) and vocab.other_copies.search(lead.lower()) is not None
+        _mentions(card, block, heads, _results_table(card, block, lower, heads, vocab), vocab, catalogue, found, anchors, copies)
 
 
 def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabulary, catalogue: Catalogue, found: Collector,
-              anchors: Set[str]) -> None:
+              anchors: Set[str], copies: bool = False) -> None:
     """The catalogued artefacts each sentence names, routed; a results table names benchmarks, not training data; so
     does a table with a benchmark as a column of scores ("| Model | GSM8k | MATH |"), and a sentence under an
     evaluation heading that says nothing of training; a dataset link's anchor text names the link's dataset."""
@@ -246,13 +251,20 @@ def _mentions(card: Card, block: Block, heads: str, results: bool, vocab: Vocabu
         for artefact, name in catalogue.mentions(sentence):
             if artefact.id in anchors:
                 continue  # named by a dataset link's anchor text: the link's own target is the dataset
-            if results and artefact.section == "datasets" and not artefact.plays("safety-evaluation-data"):
-                continue
             if (scores_here or artefact.id in columns) and _benchmark(artefact):
                 continue
-            if artefact.section == "datasets" and _model_named_after(sentence.lower(), name, vocab):
+            if _not_this_models(artefact, name, sentence, results, copies, vocab):
                 continue
             route(Mention(artefact, _evidence(card, block, sentence), sentence.lower(), f"{sentence.lower()} {heads}"), vocab, found, linked=False)
+
+
+def _not_this_models(artefact: Artefact, name: str, sentence: str, results: bool, copies: bool, vocab: Vocabulary) -> bool:
+    """A dataset in a results table (a benchmark) or in a model's name ("the LimaRP model"); a runtime listed for other
+    people's quantised copies ("- [GGUF](.../goliath-120b-GGUF) (llama.cpp)" under "quantized formats provided by
+    @TheBloke"): none says anything of this release's own pipeline."""
+    if artefact.section == "datasets":
+        return (results and not artefact.plays("safety-evaluation-data")) or _model_named_after(sentence.lower(), name, vocab)
+    return copies and artefact.section == "code" and not artefact.plays("pretraining-code", "finetuning-code", "alignment-code", "merge-code")
 
 
 def _benchmark(artefact: Artefact) -> bool:
