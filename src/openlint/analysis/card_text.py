@@ -453,13 +453,30 @@ def _trained_it(mention: Mention, vocab: Vocabulary) -> bool:
         # the project lives, not that its recipes trained this model (a training sentence, or a "Library:" field naming
         # the program, still says so)
         said = vocab.training_context.search(_REPOSITORY_FIELD.sub(" ", mention.context, count=1))
-    return bool(merge_tool or said or _its_config(mention)) and not _advice(mention.sentence, vocab)
+    return bool(merge_tool or said or _its_config(mention) or _trained_in(mention)) and not _advice(mention.sentence, vocab)
 
 
 # a model-details field giving the project's repository ("- **Repository:** [org/project](...)")
 _REPOSITORY_FIELD = _RE(r"^\W*(code )?repository\W*:")
 # right after a training program's name: the configuration it ran with ("Here is the entire axolotl config")
 _CONFIG_AFTER = _RE(r"^[\s-]*(training |train )?(config(uration)?s?|ya?ml)\b")
+
+
+# right before a training program's name: the step done in it ("fine-tuned on ImageNet-12k followed by ImageNet-1k in
+# `timm`", "weights pretrained in [OpenCLIP] on LAION")
+_TRAINED_IN = _RE(r"\b(pre-?trained|fine-?tuned|finetuned|trained|distilled)\b(?!.*\b(pre-?trained|fine-?tuned|finetuned|trained|distilled)\b)[^.;\n]{0,120}\bin\s*[`\"'\[]*$")
+
+
+def _trained_in(mention: Mention) -> bool:
+    return bool(step_done_in(mention))
+
+
+def step_done_in(mention: Mention) -> str:
+    """The training verb of the step the sentence says was done in the named program ("fine-tuned ... in `timm`":
+    "fine-tuned"), or "": the stage a sentence naming two programs gives each."""
+    span = name_span(mention)
+    found = _TRAINED_IN.search(mention.sentence[max(0, span[0] - 200):span[0]]) if span is not None else None
+    return found.group(1) if found else ""
 
 
 def _its_config(mention: Mention) -> bool:

@@ -92,7 +92,8 @@ def _stage_role(mention: Mention, inferred: dict[str, Stage], traced: Lineage, v
     pretraining = "pretraining-" + side
     # "pre-trained on X" names pre-training data: a base model's own, or a derivative's root's (inherited), unless the
     # derivative's own continued pre-training, which is its tuning stage
-    said = artefact.plays(pretraining) and vocab.pretraining_context.search(mention.sentence)
+    verb = card_text.step_done_in(mention) if side == "code" else ""
+    said = artefact.plays(pretraining) and (verb.startswith("pre") if verb else vocab.pretraining_context.search(mention.sentence))
     own_continued = traced.derived and vocab.continued_pretraining.search(mention.sentence)
     if inferred["finetuning"].present and not (said and not own_continued):
         return "finetuning-code" if side == "code" else "sft-data"
