@@ -453,7 +453,7 @@ def _trained_it(mention: Mention, vocab: Vocabulary) -> bool:
         # the project lives, not that its recipes trained this model (a training sentence, or a "Library:" field naming
         # the program, still says so)
         said = vocab.training_context.search(_REPOSITORY_FIELD.sub(" ", mention.context, count=1))
-    return bool(merge_tool or said or _its_config(mention) or _trained_in(mention)) and not _advice(mention.sentence, vocab)
+    return bool(merge_tool or said or _its_config(mention) or step_done_in(mention)) and not _advice(mention.sentence, vocab)
 
 
 # a model-details field giving the project's repository ("- **Repository:** [org/project](...)")
@@ -464,11 +464,8 @@ _CONFIG_AFTER = _RE(r"^[\s-]*(training |train )?(config(uration)?s?|ya?ml)\b")
 
 # right before a training program's name: the step done in it ("fine-tuned on ImageNet-12k followed by ImageNet-1k in
 # `timm`", "weights pretrained in [OpenCLIP] on LAION")
-_TRAINED_IN = _RE(r"\b(pre-?trained|fine-?tuned|finetuned|trained|distilled)\b(?!.*\b(pre-?trained|fine-?tuned|finetuned|trained|distilled)\b)[^.;\n]{0,120}\bin\s*[`\"'\[]*$")
-
-
-def _trained_in(mention: Mention) -> bool:
-    return bool(step_done_in(mention))
+# (the greedy start finds the verb nearest the name: "pretrained in X ... and fine-tuned ... in Y" gives Y "fine-tuned")
+_TRAINED_IN = _RE(r".*\b(pre-?trained|fine-?tuned|finetuned|trained|distilled)\b[^.;\n]{0,120}\bin\s*[`\"'\[]*$")
 
 
 def step_done_in(mention: Mention) -> str:
