@@ -20,6 +20,11 @@ def short(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.rsplit("/", 1)[-1].lower())
 
 
+def own_name(release: Release) -> str:
+    """The release's own name, without its owner ("org__name" folders and "org/name" ids alike)."""
+    return release.name.replace("__", "/").rsplit("/", 1)[-1]
+
+
 def publisher_of(name: str) -> str:
     """The owner in an "org/name" id or an "org__name" folder, lower case; "" for a bare name."""
     return name.replace("__", "/").split("/", 1)[0].lower() if "/" in name.replace("__", "/") else ""

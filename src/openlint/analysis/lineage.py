@@ -129,11 +129,6 @@ def _family_made_from(release: Release, bases: list[str], catalogue: Catalogue) 
     return "derivative" if known is not None and known.base else ""
 
 
-def _short_name(release: Release) -> str:
-    """The release's own name, without its owner ("org__name" folders and "org/name" ids alike)."""
-    return release.name.replace("__", "/").rsplit("/", 1)[-1]
-
-
 # -- what it was made from ------------------------------------------------------------------------------------------
 
 def _as_ids(value: Any) -> list[str]:
@@ -309,7 +304,7 @@ def shows_task_model(release: Release, vocab: Vocabulary) -> Evidence | None:
     if isinstance(tag, str) and tag.strip():
         found = tag.strip().lower() in names.task_pipelines
         return Evidence(card.path, card.key_line("pipeline_tag"), f"pipeline_tag: {tag.strip()[:40]}", "card-metadata") if found else None
-    own = _short_name(release).lower()
+    own = identity.own_name(release).lower()
     # the release's own id, whole, closes a string in the snippet: from_pretrained("org/name"), model_id = 'name'
     loads_itself = re.compile(rf"""(?<![\w.-]){re.escape(own)}["']""")
     for block in card.blocks:
@@ -358,7 +353,7 @@ def _tuned_variant(release: Release, itself: Artefact, vocab: Vocabulary) -> str
     """What in the release's own name says it is a tuned variant ("-instruct", "-chat") of the base the catalogue files
     it under, when the catalogue's entry is not itself named as one (ChatGLM is; Phi-3, filed under its
     instruct model's id, is not)."""
-    own = vocab.stages["tuned_name"].search(_short_name(release).lower())
+    own = vocab.stages["tuned_name"].search(identity.own_name(release).lower())
     if own is None or vocab.stages["tuned_name"].search(itself.name.lower()):
         return None
     return own.group(0)
@@ -463,7 +458,7 @@ def catalogued(release: Release, catalogue: Catalogue) -> Artefact | None:
 def _family_named(release: Release, catalogue: Catalogue) -> Artefact | None:
     """The known family the release's name or a tag names by its pattern ("CodeFuse-CodeLlama-34B")."""
     meta = release.card.metadata if release.card else {}
-    for name in [_short_name(release), *_as_ids(meta.get("tags"))]:
+    for name in [identity.own_name(release), *_as_ids(meta.get("tags"))]:
         found = _family_by_pattern(name, catalogue)
         if found is not None:
             return found
@@ -493,7 +488,7 @@ def family_of(release: Release, catalogue: Catalogue, vocab: Vocabulary) -> Arte
 
 def _named_by_itself(release: Release, family: Artefact, catalogue: Catalogue) -> bool:
     """The release's own name places it in the family ("wav2vec2-large-xlsr-53-telugu"), not only a tag or a licence."""
-    return _family_by_pattern(_short_name(release), catalogue) is family
+    return _family_by_pattern(identity.own_name(release), catalogue) is family
 
 
 def _works_on(release: Release, vocab: Vocabulary) -> str | None:
