@@ -126,3 +126,76 @@ def test_a_module_s_constant_patterns_are_compiled_on_first_use_from_cached_prog
     word, digits = again(r"\w+"), again(r"(?P<n>\d+)", re.ASCII)
     assert word.split("a b") == ["", " ", ""] and len(made) == 2  # from the cache
     store._bundled.cache_clear()
+
+
+# what every match of a pattern contains one of (None: nothing known), as stored beside its program
+REQUIRED_LITERALS = [
+    (r"fine-?tun\w* on top of", 0, {" on top of"}),  # the longest run that every match consumes
+    (r"(fine-?tuned|finetuned) version of", 0, {" version of"}),
+    (r"(abc|cde)e", 0, {"abc", "cde"}),  # an alternation: one literal per branch
+    (r"reward model|\bppo\b|\borpo\b", 0, {"reward model", "ppo", "orpo"}),
+    (r"(abc|c*)", 0, None),  # a branch that may match nothing requires nothing
+    (r"x*|abcd", 0, None),
+    (r"(?:abc)+", 0, {"abc"}),
+    (r"(?:abcd)?efg", 0, {"efg"}),  # an optional part is never required
+    (r"(?<=foobar)baz", 0, {"baz"}),  # a lookbehind's text may lie before the searched span: never required
+    (r"abc(?=defg)", 0, {"abc"}),
+    (r"(?i)abcd", 0, None),  # case-insensitive: no literal is exact
+    (r"abcd", re.IGNORECASE, None),
+    (r"a(?i:bcde)fgh", 0, {"fgh"}),
+    (r"[ab]cd", 0, None),  # too short to be worth testing for first
+]
+
+
+@pytest.mark.parametrize("source, flags, expected", REQUIRED_LITERALS)
+def test_the_literals_every_match_contains(source, flags, expected):
+    stored = patterns.program(source, flags)[5]
+    assert (set(stored) if stored else None) == expected
+
+
+def test_every_match_of_a_bundled_pattern_contains_one_of_its_required_literals():
+    """Testing for the literals first never changes an answer: on each line of real cards, a line the engine matches
+    holds one of them."""
+    lines = sorted({line.strip().lower() for path in CARDS[:20] for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    if line.strip()})
+    checked = 0
+    for pattern in vocabulary._patterns(vocabulary.vocabulary()):
+        literals = patterns.program(pattern.source, pattern.flags)[5]
+        if not literals:
+            continue
+        engine = re.compile(pattern.source, pattern.flags)
+        for line in lines:
+            if engine.search(line):
+                checked += 1
+                assert any(literal in line for literal in literals), (pattern.source, line)
+    assert checked > 1000
+
+
+class _Stored(patterns.LazyPattern):
+    """A pattern whose programs come from the given table."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, source: str, table: dict) -> None:
+        super().__init__(source)
+        self.table = table
+
+    def _programs(self) -> patterns.Programs:
+        return patterns.Programs(self.table)
+
+
+def test_a_text_without_the_required_literals_gets_re_s_own_answers():
+    source = r"(re(ward)? model)|\bppo\b"
+    lazy, engine = _Stored(source, {"0:" + source: patterns.program(source)}), re.compile(source)
+    for text in ("nothing here", "a reward model and ppo", "", "rem odel", "ppo"):
+        assert bool(lazy.search(text)) == bool(engine.search(text)) and bool(lazy.match(text)) == bool(engine.match(text))
+        assert bool(lazy.fullmatch(text)) == bool(engine.fullmatch(text))
+        assert lazy.findall(text) == engine.findall(text) and lazy.sub("X", text) == engine.sub("X", text)
+        assert lazy.split(text) == engine.split(text) and [m.span() for m in lazy.finditer(text)] == [m.span() for m in engine.finditer(text)]
+    assert set(lazy._needs or ()) == {" model", "ppo"}
+
+
+def test_a_program_stored_without_literals_still_compiles_and_answers():
+    """A cache written before the literals were stored beside each program: the pattern runs without them."""
+    lazy = _Stored("abc", {"0:abc": patterns.program("abc")[:5]})
+    assert lazy.search("xabcx").span() == (1, 4) and lazy._needs is None
