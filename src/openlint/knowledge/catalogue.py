@@ -37,6 +37,7 @@ class Inherited(Record, frozen=True):
     licence: str | None
     why: str
     artefacts: tuple[str, ...] = ()  # where it is published: Hub ids, github.com/ORG/REPO (or a bare name)
+    partial: bool = False  # only part of it is released: `level` is a ceiling on what the licence gives
 
 
 class Artefact(Record, frozen=True, eq=False):  # compared by identity
@@ -235,7 +236,7 @@ def _artefact(entry: dict[str, Any], section: str, file: str, compile: Callable[
     if licence is None:
         raise DataFileError(file, f"licence {entry['licence']!r} is not in rules/licenses.yaml", f"entries ({entry['id']})/licence")
     pipeline = {cid: Inherited(item.get("level"), item.get("status", "released" if item.get("level", 0) and item["level"] > 1 else "not-released"),
-                               item.get("licence"), item.get("why", ""), tuple(item.get("artefacts", ())))
+                               item.get("licence"), item.get("why", ""), tuple(item.get("artefacts", ())), bool(item.get("partial")))
                 for cid, item in (entry.get("pipeline") or {}).items()}
     return Artefact(
         id=entry["id"], name=entry["name"], section=section, roles=frozenset(entry["roles"]), licence=licence.id,
