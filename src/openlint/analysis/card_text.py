@@ -497,14 +497,19 @@ def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
     return not (training and vocab.training_context.search(sentence) and not vocab.code_context[_inference_id()].search(sentence))
 
 
+# a sentence saying something was trained on what it names ("the reward model was also trained on ... Anthropic
+# HH-RLHF, a dataset of preferences about ... harmlessness"): training data, not a safety benchmark
+_TRAINED_ON = _RE(r"\b(trained|tuned|aligned) (\w+ )?(on|with|using)\b|\bused (to|for) (train|tun|align)")
+
+
 def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
     artefact, context = mention.artefact, mention.context
-    if artefact.plays("safety-evaluation-data") and vocab.safety_context.search(context):
+    training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
+    if artefact.plays("safety-evaluation-data") and vocab.safety_context.search(context) and not (training and _TRAINED_ON.search(mention.sentence.lower())):
         if artefact.id not in found.benchmarks:
             found.benchmarks[artefact.id] = (artefact, mention.evidence)
         found.safety_evaluation.append(mention.evidence)
         return
-    training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
     trained_on = any(p.search(context) for p in vocab.data_context.values()) or vocab.training_context.search(context)
     cited = vocab.citations.search(mention.sentence)
     if vocab.format_context.search(mention.context):
