@@ -38,9 +38,10 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     usage.read(release, vocab, catalogue, found)
     # what an original card a copy quotes says ("trained from scratch") is said of that other release
     pretrained, tuned_by = found.stage_hits.get("pretraining"), found.stage_hits.get("finetuning")
-    own_pretraining = card is not None and pretrained is not None and not card_text.quoted(card, pretrained.line, vocab)
+    own_pretraining = pretrained if card is not None and pretrained is not None and not card_text.quoted(card, pretrained.line, vocab) else None
     own_tuning = None if card is None or tuned_by is None or card_text.quoted(card, tuned_by.line, vocab) else tuned_by
-    traced = lineage.trace(release, catalogue, vocab, stages.tuned(release, found, vocab), own_pretraining, assess_root, own_tuning,
+    tuned = stages.tuned(release, found, vocab, own_pretraining)
+    traced = lineage.trace(release, catalogue, vocab, tuned, own_pretraining, assess_root, own_tuning if tuned else None,
                            lineage.shows_task_model(release, vocab))
     _copied_remote_code_flag(release, traced, found, vocab)
     inferred = stages.infer(release, traced, found, vocab)

@@ -44,12 +44,12 @@ _TEXT_ID = identity.TEXT_ID
 AssessRoot = Callable[[Release], "dict[str, ComponentResult]"]
 
 
-def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: bool, assess_root: AssessRoot,
+def trace(release: Release, catalogue: Catalogue, vocab: Vocabulary, tuned: bool, pretrained: Evidence | None, assess_root: AssessRoot,
           tuned_by: Evidence | None = None, task_model: Evidence | None = None) -> Lineage:
     """`tuned`: the card or the name says the model was fine-tuned (a derivative even without a named base), and
     `tuned_by` the card's sentence that says so, if any;
     `task_model`: where the card shows a task model (a classifier's pipeline_tag or head), a fine-tuned encoder;
-    `pretrained`: the card describes pre-training this model (a base, even when its name shares a family's);
+    `pretrained`: where the card describes pre-training this model (a base, even when its name shares a family's);
     `assess_root`: the analysis itself, applied to a root model read from its card (Hub mode)."""
     card = release.card
     meta = card.metadata if card else {}
@@ -240,7 +240,7 @@ def _own_names(release: Release) -> set[str]:
 
 
 def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocabulary, tuned: tuple[bool, Evidence | None],
-          catalogue: Catalogue, pretrained: bool, task_model: Evidence | None = None) -> tuple[str, Evidence | None, str]:
+          catalogue: Catalogue, pretrained: Evidence | None, task_model: Evidence | None = None) -> tuple[str, Evidence | None, str]:
     """What the release is: the metadata's relation, an adapter's files, its tags, its name, the top of its card, a
     precision in its name (a format copy), quantised weight files (unless the card says the model was pre-trained or
     fine-tuned), a named base, a tuned name, a family, a task model; else a model trained from scratch."""
@@ -254,7 +254,7 @@ def _kind(release: Release, meta: dict[str, Any], bases: list[str], vocab: Vocab
 
 
 def _by_base(release: Release, bases: list[str], vocab: Vocabulary, tuned: tuple[bool, Evidence | None], catalogue: Catalogue,
-             pretrained: bool, task_model: Evidence | None) -> tuple[str, Evidence | None, str]:
+             pretrained: Evidence | None, task_model: Evidence | None) -> tuple[str, Evidence | None, str]:
     """A named base, the catalogue's knowledge of the release, a list of merged models, a tuned name, a family, a task
     model; else a model trained from scratch."""
     if bases and bases == [release.adapter_base]:
@@ -315,12 +315,12 @@ def shows_task_model(release: Release, vocab: Vocabulary) -> Evidence | None:
     return None
 
 
-def _by_family_or_task(release: Release, catalogue: Catalogue, vocab: Vocabulary, pretrained: bool,
+def _by_family_or_task(release: Release, catalogue: Catalogue, vocab: Vocabulary, pretrained: Evidence | None,
                        task_model: Evidence | None) -> tuple[str, Evidence | None, str]:
     """Without a named base: a family's name or licence, else a task model, makes a derivative, unless the card
     describes pre-training this model."""
     if pretrained:
-        return "base", None, "The card describes pre-training this model"
+        return "base", pretrained, "The card describes pre-training this model"
     family = family_of(release, catalogue, vocab)
     if family is not None:
         return "fine-tune", None, f"Its name, tags or licence place it in the {family.name} family, and it is not {family.name} itself"

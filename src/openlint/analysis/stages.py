@@ -30,9 +30,14 @@ def names(release: Release) -> str:
     return " ".join([release.name, str(meta.get("model_name", ""))] + as_list(meta.get("tags"))).lower()
 
 
-def tuned(release: Release, found: Collector, vocab: Vocabulary) -> bool:
-    """The name, the tags or the card say the model was tuned (a chat or instruct model, a fine-tune)."""
-    return bool(vocab.stages["tuned_name"].search(names(release))) or "finetuning" in found.stage_hits
+def tuned(release: Release, found: Collector, vocab: Vocabulary, pretrained: Evidence | None = None) -> bool:
+    """The name, the tags or the card say the model was tuned (a chat or instruct model, a fine-tune). A card that
+    says this model was pre-trained ("We pretrained DeepSeek-V2 on ...") and shows a chat format, under a name that
+    is not a tuned one, shows its chat variant's format: that is no sign it was tuned itself."""
+    if vocab.stages["tuned_name"].search(names(release)):
+        return True
+    hit = found.stage_hits.get("finetuning")
+    return hit is not None and not (pretrained and hit is found.prompt_template)
 
 
 def infer(release: Release, lineage: Lineage, found: Collector, vocab: Vocabulary) -> dict[str, Stage]:

@@ -82,6 +82,7 @@ def _snippets(card: Card, vocab: Vocabulary, catalogue: Catalogue, found: Collec
         if "finetuning" not in found.stage_hits and _prompt_template(card, block, lower, vocab):
             # a chat format is learnt: a prompt template means the model was instruction-tuned
             found.stage_hits["finetuning"] = Evidence(card.path, block.line, snippet(f"prompt template: {block.text}"), "card-text")
+            found.prompt_template = found.stage_hits["finetuning"]
         if block.kind != "code":
             _remote_code_in_prose(card, block, lower, vocab, catalogue, found, ships_code)
         else:
