@@ -97,6 +97,10 @@ def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> 
         # SD 1.x model), and the catalogue knows no model of that name: not the root but a model made from it, whose
         # fine-tuning the copy went through
         return Stage(True, lineage.evidence, f"A copy of a model made from {lineage.root}: it went through that model's fine-tuning")
+    if lineage.bases and not lineage.source:
+        # a copy of a model named but known neither to the catalogue nor from its card: whether it was tuned is unknown
+        return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, which openlint could not assess: whether it was "
+                     f"fine-tuned is not known; run `openlint check {lineage.bases[0]}`", unknown=True)
     return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
 
 
