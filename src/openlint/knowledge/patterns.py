@@ -54,28 +54,44 @@ def _key(source: str, flags: int) -> str:
     return f"{int(flags)}:{source}"
 
 
+# a program as stored: [flags, code, groups, groupindex, indexgroup, required literals (or None)]; the last at:
+_LITERALS = 5
+
+
 def program(source: str, flags: int = 0) -> list[Any]:
-    """What re.compile hands the engine for this pattern (as in re._compiler.compile), as JSON."""
+    """What re.compile hands the engine for this pattern (as in re._compiler.compile), as JSON, and the literals one
+    of which every match contains (`required_literals`)."""
     parsed = _parser.parse(source, flags)
     code = _compiler._code(parsed, flags)
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in parsed.state.groupdict.items():
         indexgroup[index] = name
     stored: list[int] | str = array(_WORD, code).tobytes().hex() if _WORD is not None else code
-    all_flags = int(flags | parsed.state.flags)
-    literals = None if all_flags & re.IGNORECASE else required_literals(parsed)
-    return [all_flags, stored, parsed.state.groups - 1, parsed.state.groupdict, indexgroup,
+    literals = required_literals(parsed, flags)
+    return [int(flags | parsed.state.flags), stored, parsed.state.groups - 1, parsed.state.groupdict, indexgroup,
             sorted(literals) if literals else None]
 
 
-# a literal this short is in most sentences: testing for it first saves nothing
-_USEFUL = 3
+# a literal this short (in UTF-8 bytes: two CJK characters are six) is in most texts: testing for it saves nothing
+_MIN_LITERAL_BYTES = 3
+# re's opcodes of a repeat and of an atomic group (3.11+); empty where re's internals are not there
+_REPEATS = tuple(getattr(_constants, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if hasattr(_constants, name)) if INTERPRETER is not None else ()
+_ATOMIC_GROUP = getattr(_constants, "ATOMIC_GROUP", None) if INTERPRETER is not None else None
 
 
-def required_literals(sequence: Any) -> set[str] | None:
-    """Literal strings one of which every match of this parsed pattern (a sequence of re's opcodes) contains, or None
-    when no such set is known. Only what a match consumes counts (never a lookaround's content, which may lie outside
-    the searched text); a part matched case-insensitively gives none."""
+def required_literals(parsed: Any, flags: int = 0) -> set[str] | None:
+    """Literal strings one of which every match of a parsed pattern (re's parse tree) contains, or None when no such
+    set is known: none for a pattern matched case-insensitively (`flags`, or an inline "(?i)")."""
+    if (flags | parsed.state.flags) & re.IGNORECASE:
+        return None
+    return _required(parsed)
+
+
+def _required(sequence: Any) -> set[str] | None:
+    """The literals one of which every match of a sequence of opcodes contains. Only what a match consumes counts
+    (never a lookaround's content, which may lie outside the searched text); a part matched case-insensitively, a
+    backreference or a conditional group gives none."""
     candidates: list[set[str]] = []
     run: list[str] = []
     for op, argument in sequence:
@@ -90,26 +106,27 @@ def required_literals(sequence: Any) -> set[str] | None:
             candidates.append(found)
     if run:
         candidates.append({"".join(run)})
-    useful = [c for c in candidates if min(map(len, c)) >= _USEFUL]
+    useful = [c for c in candidates if _shortest(c) >= _MIN_LITERAL_BYTES]
     # the best: its shortest literal longest, then the fewest literals
-    return max(useful, key=lambda c: (min(map(len, c)), -len(c))) if useful else None
+    return max(useful, key=lambda c: (_shortest(c), -len(c))) if useful else None
+
+
+def _shortest(literals: set[str]) -> int:
+    return min(len(literal.encode("utf-8")) for literal in literals)
 
 
 def _required_in(op: Any, argument: Any) -> set[str] | None:
     if op is _constants.SUBPATTERN:
         _, added, _, inner = argument
-        return None if added & re.IGNORECASE else required_literals(inner)
+        return None if added & re.IGNORECASE else _required(inner)
     if op is _constants.BRANCH:
-        each = [required_literals(branch) for branch in argument[1]]
+        each = [_required(branch) for branch in argument[1]]
         return _minimal(set().union(*each)) if all(each) else None  # type: ignore[arg-type]
     if op in _REPEATS and argument[0] >= 1:
-        return required_literals(argument[2])
-    if op is getattr(_constants, "ATOMIC_GROUP", None):
-        return required_literals(argument)
+        return _required(argument[2])
+    if op is _ATOMIC_GROUP:
+        return _required(argument)
     return None
-
-
-_REPEATS = tuple(getattr(_constants, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_constants, name))
 
 
 def _minimal(literals: set[str]) -> set[str]:
@@ -120,7 +137,7 @@ def _minimal(literals: set[str]) -> set[str]:
 def rebuilt(source: str, compiled: list[Any]) -> re.Pattern[str] | None:
     """The pattern built from its program, or None when that fails (the engine checks the program it is given)."""
     try:
-        flags, code, groups, groupindex, indexgroup = compiled[:5]
+        flags, code, groups, groupindex, indexgroup = compiled[:_LITERALS]
         if isinstance(code, str):  # the machine words, as hex (`program`)
             code = array(_WORD, bytes.fromhex(code)).tolist()  # type: ignore[arg-type]
         pattern = _sre.compile(source, flags, code, groups, groupindex, tuple(indexgroup))
@@ -136,17 +153,17 @@ class Programs:
         self.table = table
 
     def compile(self, source: str, flags: int = 0) -> re.Pattern[str]:
-        compiled = self.table.get(_key(source, flags))
-        pattern = rebuilt(source, compiled) if compiled is not None else None
-        return pattern if pattern is not None else re.compile(source, flags)
+        return self.compiled(source, flags)[0]
 
-    def literals(self, source: str, flags: int = 0) -> tuple[str, ...] | None:
-        """What every match contains one of (`required_literals`), when the table has it."""
-        compiled = self.table.get(_key(source, flags))
-        if not isinstance(compiled, list) or len(compiled) < 6 or not isinstance(compiled[5], list):
-            return None
-        literals = compiled[5]
-        return tuple(literals) if literals and all(isinstance(x, str) and x for x in literals) else None
+    def compiled(self, source: str, flags: int = 0) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
+        """The pattern, and the literals one of which every match contains when the table has them."""
+        stored = self.table.get(_key(source, flags))
+        pattern = rebuilt(source, stored) if stored is not None else None
+        if pattern is None:
+            return re.compile(source, flags), None
+        literals = stored[_LITERALS] if len(stored) > _LITERALS else None  # a table written before they were stored
+        valid = isinstance(literals, list) and literals and all(isinstance(x, str) and x for x in literals)
+        return pattern, tuple(literals) if valid else None
 
 
 def cached(name: str, sources: Iterable[tuple[str, int]]) -> Programs:
@@ -176,7 +193,8 @@ def _programs(wanted: list[tuple[str, int]]) -> dict[str, list[Any]]:
 
 class LazyPattern:
     """A regular expression compiled on its first use, from the programs `_programs` gives; the methods of re.Pattern
-    openlint uses. A text holding none of the pattern's required literals is answered without running the engine."""
+    openlint uses. A text holding none of the pattern's required literals is answered without running the engine, as
+    the engine would answer it (for `str` texts; a replacement template is checked by `sub` only when the engine runs)."""
 
     __slots__ = ("source", "flags", "_compiled", "_needs")
 
@@ -191,47 +209,46 @@ class LazyPattern:
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            programs = self._programs()
-            self._needs = programs.literals(self.source, self.flags)
-            self._compiled = programs.compile(self.source, self.flags)
+            self._compiled, self._needs = self._programs().compiled(self.source, self.flags)
         return self._compiled
 
     @property
     def pattern(self) -> str:
         return self.source
 
-    def _absent(self, text: str) -> bool:
-        """The text cannot match: it holds none of the literals every match contains."""
+    def _engine(self, text: str) -> re.Pattern[str] | None:
+        """The compiled pattern, or None when the text cannot match: it holds none of the literals every match contains."""
+        compiled = self.compiled
         needs = self._needs
-        return needs is not None and not any(literal in text for literal in needs)
+        return None if needs is not None and not any(literal in text for literal in needs) else compiled
 
     def search(self, text: str, *bounds: int) -> re.Match[str] | None:
-        compiled = self.compiled
-        return None if self._absent(text) else compiled.search(text, *bounds)
+        engine = self._engine(text)
+        return engine.search(text, *bounds) if engine is not None else None
 
     def match(self, text: str, *bounds: int) -> re.Match[str] | None:
-        compiled = self.compiled
-        return None if self._absent(text) else compiled.match(text, *bounds)
+        engine = self._engine(text)
+        return engine.match(text, *bounds) if engine is not None else None
 
     def fullmatch(self, text: str, *bounds: int) -> re.Match[str] | None:
-        compiled = self.compiled
-        return None if self._absent(text) else compiled.fullmatch(text, *bounds)
+        engine = self._engine(text)
+        return engine.fullmatch(text, *bounds) if engine is not None else None
 
     def finditer(self, text: str, *bounds: int) -> Iterator[re.Match[str]]:
-        compiled = self.compiled
-        return iter(()) if self._absent(text) else compiled.finditer(text, *bounds)
+        engine = self._engine(text)
+        return engine.finditer(text, *bounds) if engine is not None else iter(())
 
     def findall(self, text: str, *bounds: int) -> list[Any]:
-        compiled = self.compiled
-        return [] if self._absent(text) else compiled.findall(text, *bounds)
+        engine = self._engine(text)
+        return engine.findall(text, *bounds) if engine is not None else []
 
     def sub(self, replacement: Any, text: str, count: int = 0) -> str:
-        compiled = self.compiled
-        return text if self._absent(text) else compiled.sub(replacement, text, count)
+        engine = self._engine(text)
+        return engine.sub(replacement, text, count) if engine is not None else text
 
     def split(self, text: str, maxsplit: int = 0) -> list[str]:
-        compiled = self.compiled
-        return [text] if self._absent(text) else compiled.split(text, maxsplit)
+        engine = self._engine(text)
+        return engine.split(text, maxsplit) if engine is not None else [text]
 
 
 class Constants:
