@@ -1,5 +1,5 @@
 """The GitHub Action, run step by step in bash as a runner would: the setup-python step stands in as a virtual
-environment of the requested Python (from pyenv), every `run:` step gets its `env:` with the expressions a runner
+environment of the requested Python (the suite's own), every `run:` step gets its `env:` with the expressions a runner
 would substitute, and the files a runner provides (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV, GITHUB_PATH,
 GITHUB_ACTION_PATH, RUNNER_TEMP). Outputs, job summary and SARIF (against the official schema) are checked."""
 
@@ -30,7 +30,9 @@ TOKEN = "hf_FakeTokenForTheActionTest0123456789"
 def base_python() -> Path:
     """The interpreter this suite runs on, outside its virtual environment: the runner's Python from setup-python."""
     minor = "%d.%d" % sys.version_info[:2]
-    return next(p for p in (Path(sys.base_prefix, "bin", f"python{minor}"), Path(sys.base_prefix, "bin", "python3")) if p.exists())
+    found = [p for p in (Path(sys.base_prefix, "bin", f"python{minor}"), Path(sys.base_prefix, "bin", "python3")) if p.exists()]
+    assert found, f"no python{minor} or python3 in {sys.base_prefix}/bin"
+    return found[0]
 
 
 def test_action_metadata_validates_against_the_github_actions_schema():

@@ -505,7 +505,9 @@ _TRAINED_ON = _RE(r"\b(trained|tuned|aligned) (\w+ )?(on|with|using)\b|\bused (t
 def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
     artefact, context = mention.artefact, mention.context
     training = artefact.plays("pretraining-data", "sft-data", "alignment-data")
-    if artefact.plays("safety-evaluation-data") and vocab.safety_context.search(context) and not (training and _TRAINED_ON.search(mention.sentence.lower())):
+    lower = mention.sentence.lower()
+    trained_on_it = training and _TRAINED_ON.search(lower) is not None and not _TEST_DATA.search(lower)
+    if artefact.plays("safety-evaluation-data") and vocab.safety_context.search(context) and not trained_on_it:
         if artefact.id not in found.benchmarks:
             found.benchmarks[artefact.id] = (artefact, mention.evidence)
         found.safety_evaluation.append(mention.evidence)

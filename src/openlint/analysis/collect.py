@@ -72,7 +72,7 @@ class Collector(Record, eq=False):  # compared by identity
     pending_results: list[Evidence] = field(default_factory=list)  # results announced, not given
     safety_evaluation: list[Evidence] = field(default_factory=list)
     weights_delta: list[Evidence] = field(default_factory=list)  # the card says its weights are a delta to its base's
-    prompt_template: Evidence | None = None  # a chat format the card shows (the only sign of tuning some cards give)
+    prompt_template: Evidence | None = None  # a chat format the card shows, when it is the card's evidence of fine-tuning
     problems: list[Problem] = field(default_factory=list)
 
     def role(self, role: str) -> Found:

@@ -38,7 +38,7 @@ def read(release: Release, catalogue: Catalogue, assess_root: lineage.AssessRoot
     usage.read(release, vocab, catalogue, found)
     # what an original card a copy quotes says ("trained from scratch") is said of that other release
     pretrained, tuned_by = found.stage_hits.get("pretraining"), found.stage_hits.get("finetuning")
-    own_pretraining = pretrained if card is not None and pretrained is not None and not card_text.quoted(card, pretrained.line, vocab) else None
+    own_pretraining = None if card is None or pretrained is None or card_text.quoted(card, pretrained.line, vocab) else pretrained
     own_tuning = None if card is None or tuned_by is None or card_text.quoted(card, tuned_by.line, vocab) else tuned_by
     tuned = stages.tuned(release, found, vocab, own_pretraining)
     traced = lineage.trace(release, catalogue, vocab, tuned, own_pretraining, assess_root, own_tuning if tuned else None,

@@ -680,7 +680,7 @@ def _from_catalogue(component: taxonomy.Component, root: Artefact, item: Inherit
         # openlint applies the rubric to the licence as written, as it does for every released component (the
         # authors' own tables differ for some licences; the catalogue's `why` says where)
         level = licences.level(component.side, licence)
-        if item.partial and item.level is not None:
+        if item.partial:
             level = min(level, item.level)  # the licence is the released part's; the rest is not released
     return ComponentResult(component, item.status, level, licence, item.licence, evidence, note=note,
                            locations=tuple(filter(None, (_published_at(component, name) for name in item.artefacts))))

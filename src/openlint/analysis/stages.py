@@ -15,6 +15,7 @@ from openlint.release.model import Evidence, Release
 INTRO_BLOCKS = 20  # where a card says what the model is
 _RE = patterns.Constants(__name__)
 _ALIGNMENT_NAME = _RE(r"dpo|rlhf|orpo|kto", re.IGNORECASE)
+_HUB_ID = _RE(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}")
 
 
 def as_list(value: Any) -> list[str]:
@@ -66,7 +67,7 @@ def _finetuning(release: Release, lineage: Lineage, found: Collector, vocab: Voc
         return Stage(False, None, f"{lineage.root} is a base model: its tuned variants are other releases")
     if lineage.kind == "base" and lineage.evidence is not None:
         # so does a card that says this model was trained from scratch ("we finetuned MPT-7B-StoryWriter" is another model)
-        return Stage(False, lineage.evidence, "The card says this model was trained from scratch: its tuned variants are other releases")
+        return Stage(False, lineage.evidence, f"{lineage.note}: its tuned variants are other releases")
     if lineage.kind == "quantisation":
         return _copied(lineage, found.stage_hits.get("finetuning"), vocab)
     if "finetuning" in found.stage_hits:
@@ -99,8 +100,10 @@ def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> 
         return Stage(True, lineage.evidence, f"A copy of a model made from {lineage.root}: it went through that model's fine-tuning")
     if lineage.bases and not lineage.source:
         # a copy of a model named but known neither to the catalogue nor from its card: whether it was tuned is unknown
-        return Stage(False, lineage.evidence, f"A quantisation of {lineage.bases[0]}, which openlint could not assess: whether it was "
-                     f"fine-tuned is not known; run `openlint check {lineage.bases[0]}`", unknown=True)
+        base = lineage.bases[0]
+        how = f"; run `openlint check {base}`" if _HUB_ID.fullmatch(base) else ""
+        return Stage(False, lineage.evidence, f"A copy of {base}, which openlint could not assess: whether it was fine-tuned is not known{how}",
+                     unknown=True)
     return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
 
 
