@@ -26,7 +26,7 @@ MAX_REPORT = 4_000  # characters of a code block read for printed scores
 _RE = patterns.Constants(__name__)
 HUB_DATASET = _RE(r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+/[\w.-]+|[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|viewer)/)")
 CODE_HOST = _RE(r"^https?://(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.-]+/[\w.-]+)", re.IGNORECASE)
-_HEDGE = _RE(r"\b(not|no|without|never|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
+_HEDGE = _RE(r"\b(not|no|without|never|unable|cannot|should|urge|recommend\w*|advise\w*|encourage\w*|may|might|could|can be|if)\b")
 # "has not been aligned to human preferences with techniques like RLHF": the negation sits further back
 HEDGE_WINDOW = 50  # characters before a stage phrase searched for a hedge, within its sentence
 _SENTENCE_BREAK = _RE(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?]\s")  # not after "e.g.", "i.e.", "etc.", "vs."
