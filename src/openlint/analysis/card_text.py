@@ -498,8 +498,9 @@ def _runs_it(mention: Mention, training: bool, vocab: Vocabulary) -> bool:
 
 
 # a sentence saying something was trained on what it names ("the reward model was also trained on ... Anthropic
-# HH-RLHF, a dataset of preferences about ... harmlessness"): training data, not a safety benchmark
-_TRAINED_ON = _RE(r"\b(trained|tuned|aligned) (\w+ )?(on|with|using)\b|\bused (to|for) (train|tun|align)")
+# HH-RLHF, a dataset of preferences about ... harmlessness", "built by finetuning MPT-7B on a dataset derived from
+# ... HH-RLHF"): training data, not a safety benchmark
+_TRAINED_ON = _RE(r"\b(trained|tuned|aligned) (\w+ )?(on|with|using)\b|\bused (to|for) (train|tun|align)|\b(fine-?tuning|finetuning) [\w.-]+ on\b")
 
 
 def _route_data(mention: Mention, vocab: Vocabulary, found: Collector) -> None:
