@@ -225,7 +225,9 @@ def _dataset_pointer(release: Release, path: str, line: int, dataset: str, known
 
 def _dataset_stage(dataset: str, known: Artefact | None, inferred: dict[str, Stage], vocab: Vocabulary, base_corpus: bool) -> str:
     alignment = taxonomy.by_role("alignment-data").id
-    if inferred["alignment"].present and (vocab.data_context[alignment].search(dataset.lower()) or (known is not None and known.roles <= {"alignment-data"})):
+    # the id's words: "chatml_dpo_pairs" names DPO (an underscore joins words, and \b would not see it)
+    words = dataset.lower().replace("_", " ")
+    if inferred["alignment"].present and (vocab.data_context[alignment].search(words) or (known is not None and known.roles <= {"alignment-data"})):
         return alignment
     if base_corpus:
         return taxonomy.by_role("pretraining-data").id
