@@ -10,6 +10,8 @@ from openlint.release.model import Release
 
 _RE = patterns.Constants(__name__)
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
+# a Hub repository id, whole ("org/name")
+HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
 TEXT_ID = _RE(r"(?<![\w/.:-])([A-Za-z0-9][\w.-]{0,95}/(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
 # a link to a model's Hub page (not a dataset, a Space or a document), its id captured
 HUB_MODEL_LINK = _RE(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]+/[\w.-]+)/?(?:$|[?#]|/(?:tree|blob|resolve)/)")
@@ -56,3 +58,9 @@ def publisher(release: Release) -> str:
         if match is not None and own and short(match.group(1)) == own:
             return publisher_of(match.group(1))
     return ""
+
+
+def check_hint(name: str | None) -> str:
+    """How to assess a model openlint could not: "; run `openlint check ORG/NAME` to assess it" for a Hub id, nothing
+    for a name in prose (it gives no command to run)."""
+    return f"; run `openlint check {name}` to assess it" if name and HUB_ID.match(name) else ""

@@ -27,7 +27,7 @@ INTRO_BLOCKS = 40  # where a card says what it is
 MAX_BLOCK_SCAN = 20_000  # characters of one block searched for model ids or a task head
 _RE = patterns.Constants(__name__)
 _HUB_MODEL = identity.HUB_MODEL_LINK
-_HUB_ID = _RE(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}$")
+_HUB_ID = identity.HUB_ID
 # a Hub id written as text: its name has a letter ("CLIP ViT-L/14" names no repository)
 _HUB_MODEL_IN_TEXT = _RE(r"\b(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/)([\w.-]{1,96}/[\w.-]{1,96})")
 # a catalogued model's own repository name written bare right after the phrase ("based on Bloomz-7b1-mt", "initialized
@@ -662,8 +662,7 @@ def _inherit(component: taxonomy.Component, root: str | None, source: str, facts
     if dead:  # a pointer to nothing is no release (as a dead dataset link): described, not unknown
         return ComponentResult(component, "described", 1, note=f"Inherited from {base}, which does not exist on the Hub (or is private): "
                                "nothing is released through it")
-    how = f"; run `openlint check {base}` to assess it" if base and _HUB_ID.match(base) else ""
-    reason = f"inherited from {root or 'its base model'}, whose {component.title.lower()} openlint could not assess{how}"
+    reason = f"inherited from {root or 'its base model'}, whose {component.title.lower()} openlint could not assess{identity.check_hint(base)}"
     return ComponentResult(component, "unknown", None, note=reason[:1].upper() + reason[1:])
 
 

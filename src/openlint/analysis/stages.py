@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from openlint.analysis import identity
 from openlint.analysis.collect import Collector
 from openlint.analysis.model import Lineage, Stage
 from openlint.knowledge import patterns
@@ -15,7 +16,6 @@ from openlint.release.model import Evidence, Release
 INTRO_BLOCKS = 20  # where a card says what the model is
 _RE = patterns.Constants(__name__)
 _ALIGNMENT_NAME = _RE(r"dpo|rlhf|orpo|kto", re.IGNORECASE)
-_HUB_ID = _RE(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95}")
 
 
 def as_list(value: Any) -> list[str]:
@@ -101,9 +101,8 @@ def _copied(lineage: Lineage, described: Evidence | None, vocab: Vocabulary) -> 
     if lineage.bases and not lineage.source:
         # a copy of a model named but known neither to the catalogue nor from its card: whether it was tuned is unknown
         base = lineage.bases[0]
-        how = f"; run `openlint check {base}`" if _HUB_ID.fullmatch(base) else ""
-        return Stage(False, lineage.evidence, f"A copy of {base}, which openlint could not assess: whether it was fine-tuned is not known{how}",
-                     unknown=True)
+        return Stage(False, lineage.evidence, f"A copy of {base}, which openlint could not assess: whether it was fine-tuned is not "
+                     f"known{identity.check_hint(base)}", unknown=True)
     return Stage(False, lineage.evidence, "A quantisation of a base model: no fine-tuning stage")
 
 
